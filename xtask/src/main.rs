@@ -1,0 +1,92 @@
+//! `cargo xtask`: the workspace's own automation. See the README for each command.
+
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+use xtask::{diff, generate, pins};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "portainer-rs workspace automation")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Pinned upstream specifications.
+    Spec {
+        #[command(subcommand)]
+        command: SpecCommand,
+    },
+    /// Regenerate the low-level client from a spec (the default pin unless --spec).
+    Generate(generate::Args),
+    /// What changed in the API between two releases (pinned versions or files).
+    Diff(diff::Args),
+}
+
+#[derive(Subcommand)]
+enum SpecCommand {
+    /// List the pins and where each is found locally.
+    List,
+    /// Find or download a pinned spec and verify its SHA-256 (all pins when no VERSION).
+    Fetch { version: Option<String> },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Spec { command: SpecCommand::List } => spec_list(),
+        Command::Spec { command: SpecCommand::Fetch { version } } => spec_fetch(version.as_deref()),
+        Command::Generate(args) => generate::run(args),
+        Command::Diff(args) => diff::run(args),
+    }
+}
+
+fn spec_list() -> Result<ExitCode> {
+    let pins = pins::Pins::load()?;
+    for pin in &pins.pins {
+        let default = if pin.version == pins.default { " (default)" } else { "" };
+        let location = match pin.locate()? {
+            pins::Location::Verified(p) => format!("found, verified: {}", p.display()),
+            pins::Location::Mismatch { path, .. } => {
+                format!("found, SHA-256 MISMATCH: {}", path.display())
+            }
+            pins::Location::Missing => "not found locally (spec fetch downloads it)".to_owned(),
+        };
+        println!(
+            "{} {}{default}  {}  {}\n    sha256 {}\n    {}\n    {location}",
+            pin.edition, pin.version, pin.format, pin.file, pin.sha256, pin.url
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn spec_fetch(version: Option<&str>) -> Result<ExitCode> {
+    let pins = pins::Pins::load()?;
+    let selected: Vec<&pins::Pin> = match version {
+        Some(v) => vec![pins.find(v).ok_or_else(|| {
+            anyhow::anyhow!(
+                "no pin for {v:?}; pinned versions: {}",
+                pins.pins.iter().map(|p| p.version.as_str()).collect::<Vec<_>>().join(", ")
+            )
+        })?],
+        None => pins.pins.iter().collect(),
+    };
+    for pin in selected {
+        let path = pin.fetch()?;
+        println!("{}: {} (sha256 {} verified)", pin.label(), path.display(), pin.sha256);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,75 @@
+/// One operation of the specification this crate was generated from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Operation {
+    /// The spec's `operationId`, e.g. `StackList`.
+    pub id: &'static str,
+    /// The HTTP method in upper case, e.g. `GET`.
+    pub method: &'static str,
+    /// The path template below `/api`, e.g. `/stacks/{id}`.
+    pub path: &'static str,
+    /// The spec's first tag, e.g. `stacks`.
+    pub tag: &'static str,
+    /// Whether the request body is `multipart/form-data`.
+    pub multipart: bool,
+}
+
+/// Looks up an operation by its `operationId`.
+///
+/// ```
+/// let op = portainer_sdk_gen::operation("StackList").expect("in every spec");
+/// assert_eq!((op.method, op.path), ("GET", "/stacks"));
+/// ```
+pub fn operation(id: &str) -> Option<&'static Operation> {
+    OPERATIONS
+        .binary_search_by(|op| op.id.cmp(id))
+        .ok()
+        .map(|i| &OPERATIONS[i])
+}
+
+/// The future an [`Executor`] returns.
+pub type ExecFuture<'a> = ::std::pin::Pin<
+    Box<dyn ::std::future::Future<Output = reqwest::Result<reqwest::Response>> + Send + 'a>,
+>;
+
+/// Sends the requests that [`Client`] builds.
+///
+/// Every generated method, multipart ones included, hands its finished request
+/// to the executor, so one implementation adds authentication, retries,
+/// timeouts and tracing to every operation. Without one, requests go straight
+/// to the `reqwest::Client` given to [`Client::new_with_client`].
+pub trait Executor: Send + Sync + ::std::fmt::Debug {
+    /// Sends `request`, built for `operation`, and returns the response.
+    fn execute<'a>(&'a self, request: reqwest::Request, operation: &'static Operation)
+    -> ExecFuture<'a>;
+}
+
+/// The state a [`Client`] carries beside its `reqwest::Client`: the optional [`Executor`].
+#[derive(Clone, Debug, Default)]
+pub struct Hooks {
+    executor: Option<::std::sync::Arc<dyn Executor>>,
+}
+
+impl Hooks {
+    /// Hooks that send every request through `executor`.
+    pub fn new(executor: ::std::sync::Arc<dyn Executor>) -> Self {
+        Self { executor: Some(executor) }
+    }
+
+    /// Hooks that send requests with the plain `reqwest::Client`.
+    pub fn none() -> Self {
+        Self::default()
+    }
+}
+
+impl ClientHooks<Hooks> for Client {
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        match (&self.inner.executor, operation(info.operation_id)) {
+            (Some(executor), Some(op)) => executor.execute(request, op).await,
+            _ => self.client.execute(request).await,
+        }
+    }
+}
