@@ -3,6 +3,8 @@
 pub struct Operation {
     /// The spec's `operationId`, e.g. `StackList`.
     pub id: &'static str,
+    /// The method of [`Client`] that sends it, e.g. `stack_list`.
+    pub name: &'static str,
     /// The HTTP method in upper case, e.g. `GET`.
     pub method: &'static str,
     /// The path template below `/api`, e.g. `/stacks/{id}`.
@@ -13,17 +15,18 @@ pub struct Operation {
     pub multipart: bool,
 }
 
-/// Looks up an operation by its `operationId`.
+/// Looks up an operation by its method name or by its `operationId`.
 ///
 /// ```
-/// let op = portainer_sdk_gen::operation("StackList").expect("in every spec");
-/// assert_eq!((op.method, op.path), ("GET", "/stacks"));
+/// let op = portainer_sdk_gen::operation("stack_list").expect("in every spec");
+/// assert_eq!((op.id, op.method, op.path), ("StackList", "GET", "/stacks"));
+/// assert_eq!(portainer_sdk_gen::operation("StackList"), Some(op));
 /// ```
-pub fn operation(id: &str) -> Option<&'static Operation> {
-    OPERATIONS
-        .binary_search_by(|op| op.id.cmp(id))
-        .ok()
-        .map(|i| &OPERATIONS[i])
+pub fn operation(name_or_id: &str) -> Option<&'static Operation> {
+    match OPERATIONS.binary_search_by(|op| op.name.cmp(name_or_id)) {
+        Ok(i) => Some(&OPERATIONS[i]),
+        Err(_) => OPERATIONS.iter().find(|op| op.id == name_or_id),
+    }
 }
 
 /// The future an [`Executor`] returns.

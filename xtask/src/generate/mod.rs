@@ -3,6 +3,7 @@
 mod crate_files;
 mod multipart;
 pub mod operations;
+mod postprocess;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,7 +42,7 @@ pub fn run(args: Args) -> Result<ExitCode> {
         Some(out) => (out.clone(), true),
         None => (crate::workspace_root().join(GEN_CRATE_DIR), false),
     };
-    let files = crate_files::files(&generated, standalone);
+    let files = crate_files::files(&generated, standalone)?;
     if args.check {
         let differences = crate_files::compare(&dir, &files)?;
         if differences.is_empty() {
@@ -116,7 +117,13 @@ pub fn generate(source: &SpecSource) -> Result<Generated> {
         #tokens
         #multipart_tokens
     };
-    let file: syn::File = syn::parse2(all).context("progenitor produced unparsable Rust")?;
+    let mut file: syn::File = syn::parse2(all).context("progenitor produced unparsable Rust")?;
+    let mut report = report;
+    report.add(
+        "case-insensitive-fields",
+        "fields that also decode with the other case of their first letter",
+        postprocess::case_insensitive_fields(&mut file),
+    );
     let mut client = prettyplease::unparse(&file);
     client.push_str(&operations::render(&table));
 

@@ -304,8 +304,8 @@ pub fn tokens(ops: &[MultipartOp], generator: &progenitor::Generator) -> Result<
 
 fn op_tokens(op: &MultipartOp, known: &BTreeSet<String>) -> Result<(TokenStream, TokenStream)> {
     let form_name = format_ident!("{}Form", op.id.to_pascal_case());
-    let fn_name = rust_ident(&op.id);
-    let op_id = &op.id;
+    let op_id = operations::method_name(&op.id);
+    let fn_name = format_ident!("{}", op_id);
 
     let mut field_defs = Vec::new();
     let mut field_sends = Vec::new();

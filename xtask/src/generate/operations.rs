@@ -9,6 +9,8 @@ pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head
 #[derive(Debug, Clone)]
 pub struct Row {
     pub id: String,
+    /// progenitor's method name, also what it reports as the operation id.
+    pub name: String,
     pub method: String,
     pub path: String,
     pub tag: String,
@@ -58,6 +60,18 @@ pub fn is_multipart_only(op: &Value) -> bool {
         && !content.keys().any(|k| k.contains("json") || k == "application/x-www-form-urlencoded")
 }
 
+/// The Rust method name progenitor gives an operation.
+pub fn method_name(id: &str) -> String {
+    // progenitor's own rule: non-identifier characters break words.
+    let cleaned: String = id
+        .replace('\'', "")
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .collect();
+    let snake = heck::ToSnakeCase::to_snake_case(cleaned.as_str());
+    if syn::parse_str::<syn::Ident>(&snake).is_ok() { snake } else { format!("{snake}_") }
+}
+
 pub fn table(doc: &Value) -> Result<Vec<Row>> {
     let mut rows = Vec::new();
     for (path, method, op) in each(doc) {
@@ -67,15 +81,21 @@ pub fn table(doc: &Value) -> Result<Vec<Row>> {
         let tag = op.pointer("/tags/0").and_then(Value::as_str).unwrap_or("").to_owned();
         rows.push(Row {
             id: id.to_owned(),
+            name: method_name(id),
             method: method.to_uppercase(),
             path: path.to_owned(),
             tag,
             multipart: is_multipart_only(op),
         });
     }
-    rows.sort_by(|a, b| a.id.cmp(&b.id));
-    if let Some(w) = rows.windows(2).find(|w| w[0].id == w[1].id) {
-        bail!("operationId {} is used twice after normalization", w[0].id);
+    rows.sort_by(|a, b| a.name.cmp(&b.name));
+    if let Some(w) = rows.windows(2).find(|w| w[0].name == w[1].name) {
+        bail!(
+            "operationIds {} and {} both become the method name {}",
+            w[0].id,
+            w[1].id,
+            w[0].name
+        );
     }
     Ok(rows)
 }
@@ -83,12 +103,12 @@ pub fn table(doc: &Value) -> Result<Vec<Row>> {
 /// Rust source for the table, sorted by id so that `operation()` can binary-search it.
 pub fn render(rows: &[Row]) -> String {
     let mut out = String::from(
-        "\n/// Every operation this client was generated for, sorted by `id`.\npub static OPERATIONS: &[Operation] = &[\n",
+        "\n/// Every operation this client was generated for, sorted by `name`.\npub static OPERATIONS: &[Operation] = &[\n",
     );
     for r in rows {
         out.push_str(&format!(
-            "    Operation {{ id: {:?}, method: {:?}, path: {:?}, tag: {:?}, multipart: {} }},\n",
-            r.id, r.method, r.path, r.tag, r.multipart
+            "    Operation {{ id: {:?}, name: {:?}, method: {:?}, path: {:?}, tag: {:?}, multipart: {} }},\n",
+            r.id, r.name, r.method, r.path, r.tag, r.multipart
         ));
     }
     out.push_str("];\n");

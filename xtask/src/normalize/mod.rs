@@ -50,7 +50,7 @@ pub struct Report {
 }
 
 impl Report {
-    fn add(&mut self, rule: &'static str, what: &'static str, count: usize) {
+    pub fn add(&mut self, rule: &'static str, what: &'static str, count: usize) {
         self.rules.push(RuleCount { rule, what, count });
     }
 

@@ -1,0 +1,105 @@
+//! Changes to progenitor's output that typify has no setting for.
+
+use std::collections::BTreeSet;
+
+use syn::{Fields, Item, LitStr, parse_quote};
+
+/// Swaps the case of the first letter: `createdBy` <-> `CreatedBy`.
+fn other_case(name: &str) -> Option<String> {
+    let mut chars = name.chars();
+    let first = chars.next()?;
+    let swapped = if first.is_ascii_lowercase() {
+        first.to_ascii_uppercase()
+    } else if first.is_ascii_uppercase() {
+        first.to_ascii_lowercase()
+    } else {
+        return None;
+    };
+    Some(swapped.to_string() + chars.as_str())
+}
+
+/// The JSON name of a field and whether it is flattened, from its serde attributes.
+fn wire_name(field: &syn::Field) -> (String, bool) {
+    let mut name = field
+        .ident
+        .as_ref()
+        .map(|i| i.to_string().trim_start_matches("r#").to_owned())
+        .unwrap_or_default();
+    let mut flatten = false;
+    for attr in &field.attrs {
+        if !attr.path().is_ident("serde") {
+            continue;
+        }
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let lit: LitStr = meta.value()?.parse()?;
+                name = lit.value();
+            } else if meta.path.is_ident("flatten") {
+                flatten = true;
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+    }
+    (name, flatten)
+}
+
+/// Which property names a server sends depends on the Go struct's json tags,
+/// which older specs misreport by the case of the first letter (`createdBy`
+/// for `CreatedBy`). Each field also accepts the other case when decoding, so a
+/// client from any spec decodes what the server sends. Returns the fields changed.
+pub fn case_insensitive_fields(file: &mut syn::File) -> usize {
+    let mut changed = 0;
+    for item in &mut file.items {
+        let Item::Mod(m) = item else { continue };
+        if m.ident != "types" {
+            continue;
+        }
+        let Some((_, items)) = &mut m.content else { continue };
+        for item in items {
+            let Item::Struct(s) = item else { continue };
+            let Fields::Named(fields) = &mut s.fields else { continue };
+            let names: BTreeSet<String> = fields.named.iter().map(|f| wire_name(f).0).collect();
+            for field in fields.named.iter_mut() {
+                let (name, flatten) = wire_name(field);
+                if flatten {
+                    continue;
+                }
+                let Some(alias) = other_case(&name) else { continue };
+                if names.contains(&alias) {
+                    continue;
+                }
+                field.attrs.push(parse_quote!(#[serde(alias = #alias)]));
+                changed += 1;
+            }
+        }
+    }
+    changed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adds_the_other_case_unless_taken() {
+        let mut file: syn::File = parse_quote! {
+            pub mod types {
+                pub struct S {
+                    #[serde(rename = "createdBy", skip_serializing_if = "Option::is_none")]
+                    pub created_by: Option<String>,
+                    pub name: Option<String>,
+                    #[serde(rename = "Name")]
+                    pub name_: Option<String>,
+                    #[serde(flatten)]
+                    pub extra: Map,
+                }
+            }
+        };
+        assert_eq!(case_insensitive_fields(&mut file), 1);
+        let text = quote::quote!(#file).to_string();
+        assert!(text.contains("alias = \"CreatedBy\""), "{text}");
+        assert!(!text.contains("alias = \"name\""), "{text}");
+    }
+}
