@@ -1,0 +1,391 @@
+//! The one error type of the crate, and the one function that builds it.
+
+use std::error::Error as StdError;
+use std::fmt;
+
+/// How many bytes of a response body an error keeps: enough to read a proxy's
+/// HTML error page title or a truncated JSON message, small enough for a log line.
+pub(crate) const SNIPPET_LIMIT: usize = 512;
+
+/// Everything that can go wrong talking to Portainer.
+///
+/// Match on the variant to react to a class of failure, or use the accessors
+/// [`status`](Error::status), [`message`](Error::message) and
+/// [`details`](Error::details) for logging. No variant ever contains the API
+/// key, JWT or password.
+///
+/// ```
+/// # async fn run(client: portainer_sdk::Client) {
+/// match client.stacks().get(42).await {
+///     Ok(stack) => println!("{}", stack.name),
+///     Err(portainer_sdk::Error::NotFound(e)) => println!("no such stack: {e}"),
+///     Err(e) => eprintln!("status {:?}: {e}", e.status()),
+/// }
+/// # }
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// 401: the API key or JWT is missing, invalid or expired.
+    #[error("unauthorized (check the API key or JWT): {0}")]
+    Unauthorized(ApiError),
+    /// 403: the user is authenticated but lacks permission (Portainer's `Access denied`).
+    #[error("forbidden: {0}")]
+    Forbidden(ApiError),
+    /// 404: the resource (or the environment it belongs to) does not exist.
+    #[error("not found: {0}")]
+    NotFound(ApiError),
+    /// 409: a conflict, e.g. a stack name already taken or an update still running.
+    #[error("conflict: {0}")]
+    Conflict(ApiError),
+    /// Any other 4xx or 5xx response.
+    #[error("{0}")]
+    Api(ApiError),
+    /// The request did not get a complete response: connect, TLS, timeout or I/O failure.
+    #[error("{kind} error{}: {source}", op_suffix(*.operation))]
+    Transport {
+        /// What failed.
+        kind: TransportKind,
+        /// The operation being sent, when known.
+        operation: Option<&'static str>,
+        /// The underlying error (a `reqwest::Error` except for redirect problems).
+        #[source]
+        source: Box<dyn StdError + Send + Sync + 'static>,
+    },
+    /// A successful response whose body is not what the operation returns.
+    #[error(
+        "cannot decode the {operation} response (HTTP {status}): {source}; body starts: {snippet:?}"
+    )]
+    Decode {
+        /// The HTTP status of the response.
+        status: u16,
+        /// The operation whose response this was.
+        operation: &'static str,
+        /// The beginning of the body, at most a few hundred bytes.
+        snippet: String,
+        /// The JSON error.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The call was refused before anything was sent.
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    /// The client could not be configured (bad URL, unreadable CA file, missing variable).
+    #[error("configuration: {0}")]
+    Config(String),
+    /// The server is too old (or too new) for the operation.
+    #[error("{operation} is not supported by Portainer {server_version}")]
+    Unsupported {
+        /// What was attempted.
+        operation: &'static str,
+        /// The server's version as it reported it.
+        server_version: String,
+    },
+}
+
+fn op_suffix(op: Option<&'static str>) -> String {
+    op.map(|o| format!(" in {o}")).unwrap_or_default()
+}
+
+/// What kind of transport failure an [`Error::Transport`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TransportKind {
+    /// TCP connection refused, DNS failure, unreachable host.
+    Connect,
+    /// The TLS handshake failed, usually an untrusted or mismatched certificate.
+    Tls,
+    /// The connect or total timeout expired.
+    Timeout,
+    /// Too many redirects, or a redirect without a usable `Location`.
+    Redirect,
+    /// The connection broke while sending or reading.
+    Io,
+}
+
+impl fmt::Display for TransportKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TransportKind::Connect => "connect",
+            TransportKind::Tls => "TLS",
+            TransportKind::Timeout => "timeout",
+            TransportKind::Redirect => "redirect",
+            TransportKind::Io => "transport",
+        })
+    }
+}
+
+/// An error response from Portainer: status, operation and the decoded body.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: u16,
+    /// The operation id (e.g. `StackUpdate`), when known.
+    pub operation: Option<&'static str>,
+    /// Portainer's `message` (`err` on 1.x servers).
+    pub message: Option<String>,
+    /// Portainer's `details`, often the underlying Docker or Kubernetes error.
+    pub details: Option<String>,
+    /// The start of the body when it was not Portainer's JSON (e.g. a proxy's HTML page).
+    pub body_snippet: Option<String>,
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(op) = self.operation {
+            write!(f, "{op}: ")?;
+        }
+        write!(f, "HTTP {}", self.status)?;
+        if let Some(reason) = reqwest::StatusCode::from_u16(self.status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+        {
+            write!(f, " {reason}")?;
+        }
+        match (&self.message, &self.details) {
+            (Some(m), Some(d)) if m != d => write!(f, ": {m} ({d})")?,
+            (Some(m), _) => write!(f, ": {m}")?,
+            (None, Some(d)) => write!(f, ": {d}")?,
+            (None, None) => {}
+        }
+        if let Some(s) = &self.body_snippet {
+            write!(f, "; body starts: {s:?}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Error {
+    /// The HTTP status, for errors that came with a response.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Unauthorized(e)
+            | Error::Forbidden(e)
+            | Error::NotFound(e)
+            | Error::Conflict(e)
+            | Error::Api(e) => Some(e.status),
+            Error::Decode { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// Portainer's error `message`, or this crate's own for errors raised locally.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Error::Unauthorized(e)
+            | Error::Forbidden(e)
+            | Error::NotFound(e)
+            | Error::Conflict(e)
+            | Error::Api(e) => e.message.as_deref(),
+            Error::InvalidInput(m) | Error::Config(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Portainer's error `details`, when the server sent them.
+    pub fn details(&self) -> Option<&str> {
+        self.api_error().and_then(|e| e.details.as_deref())
+    }
+
+    /// The API error behind any of the status variants.
+    pub fn api_error(&self) -> Option<&ApiError> {
+        match self {
+            Error::Unauthorized(e)
+            | Error::Forbidden(e)
+            | Error::NotFound(e)
+            | Error::Conflict(e)
+            | Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether this is a timeout (connect or total).
+    pub fn is_timeout(&self) -> bool {
+        matches!(
+            self,
+            Error::Transport {
+                kind: TransportKind::Timeout,
+                ..
+            }
+        )
+    }
+}
+
+/// What went wrong, before it becomes an [`Error`]: the input of [`build`].
+pub(crate) enum Cause<'a> {
+    /// A non-success response and its body.
+    Status { status: u16, body: &'a [u8] },
+    /// reqwest failed to send or receive.
+    Transport(reqwest::Error),
+    /// The redirect chain was too long or broken.
+    Redirect(String),
+    /// A success response whose body did not decode.
+    Decode {
+        status: u16,
+        body: &'a [u8],
+        source: serde_json::Error,
+    },
+}
+
+/// The one place an [`Error`] is made from a failed exchange, so every path
+/// (SDK methods and the generated client alike) classifies the same way.
+pub(crate) fn build(operation: Option<&'static str>, cause: Cause<'_>) -> Error {
+    match cause {
+        Cause::Status { status, body } => {
+            let api = parse_error_body(status, operation, body);
+            match status {
+                401 => Error::Unauthorized(api),
+                403 => Error::Forbidden(api),
+                404 => Error::NotFound(api),
+                409 => Error::Conflict(api),
+                _ => Error::Api(api),
+            }
+        }
+        Cause::Transport(source) => Error::Transport {
+            kind: transport_kind(&source),
+            operation,
+            source: Box::new(source.without_url_query()),
+        },
+        Cause::Redirect(message) => Error::Transport {
+            kind: TransportKind::Redirect,
+            operation,
+            source: message.into(),
+        },
+        Cause::Decode {
+            status,
+            body,
+            source,
+        } => Error::Decode {
+            status,
+            operation: operation.unwrap_or("unknown operation"),
+            snippet: snippet(body),
+            source,
+        },
+    }
+}
+
+trait WithoutUrlQuery {
+    fn without_url_query(self) -> Self;
+}
+
+impl WithoutUrlQuery for reqwest::Error {
+    // Query strings carry no secret today, but user-supplied filters may be
+    // long; the path is enough to tell which call failed.
+    fn without_url_query(mut self) -> Self {
+        if let Some(url) = self.url_mut() {
+            url.set_query(None);
+            let _ = url.set_password(None);
+            let _ = url.set_username("");
+        }
+        self
+    }
+}
+
+fn transport_kind(e: &reqwest::Error) -> TransportKind {
+    if e.is_timeout() {
+        return TransportKind::Timeout;
+    }
+    if is_tls_error(e) {
+        return TransportKind::Tls;
+    }
+    if e.is_connect() {
+        return TransportKind::Connect;
+    }
+    if e.is_redirect() {
+        return TransportKind::Redirect;
+    }
+    TransportKind::Io
+}
+
+/// Walks the source chain for a rustls error: reqwest reports handshake
+/// failures as plain connect errors, which would hide the usual cause
+/// (an untrusted self-signed certificate).
+pub(crate) fn is_tls_error(e: &reqwest::Error) -> bool {
+    let mut cur: Option<&(dyn StdError + 'static)> = Some(e);
+    while let Some(err) = cur {
+        if err.downcast_ref::<rustls::Error>().is_some() {
+            return true;
+        }
+        if let Some(io) = err.downcast_ref::<std::io::Error>()
+            && io
+                .get_ref()
+                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
+        {
+            return true;
+        }
+        cur = err.source();
+    }
+    false
+}
+
+/// Reads Portainer's error body: `{"message","details"}` (2.x), `{"err","details"}` (1.x),
+/// and keeps a snippet of anything else.
+fn parse_error_body(status: u16, operation: Option<&'static str>, body: &[u8]) -> ApiError {
+    let mut api = ApiError {
+        status,
+        operation,
+        message: None,
+        details: None,
+        body_snippet: None,
+    };
+    let text = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+        serde_json::Value::Null => None,
+        serde_json::Value::String(_) => None,
+        other => Some(other.to_string()),
+    };
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(serde_json::Value::Object(map)) => {
+            api.message = map.get("message").or_else(|| map.get("err")).and_then(text);
+            api.details = map.get("details").and_then(text);
+            if api.message.is_none() && api.details.is_none() && !map.is_empty() {
+                api.body_snippet = Some(snippet(body));
+            }
+        }
+        _ if body.iter().all(u8::is_ascii_whitespace) => {}
+        _ => api.body_snippet = Some(snippet(body)),
+    }
+    api
+}
+
+/// The first [`SNIPPET_LIMIT`] bytes of a body as text, cut on a character boundary.
+pub(crate) fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_LIMIT)]);
+    let mut s = text.trim().to_owned();
+    // A multi-byte character cut by the byte limit decodes as U+FFFD; drop it.
+    if body.len() > SNIPPET_LIMIT {
+        if s.ends_with('\u{FFFD}') {
+            s.pop();
+        }
+        s.push('…');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_x_err_field_is_the_message() {
+        let e = build(
+            Some("StackList"),
+            Cause::Status {
+                status: 500,
+                body: br#"{"err":"boom"}"#,
+            },
+        );
+        assert_eq!(e.message(), Some("boom"));
+        assert_eq!(e.details(), None);
+        assert!(matches!(e, Error::Api(_)));
+    }
+
+    #[test]
+    fn snippet_is_bounded_and_utf8_safe() {
+        let body = "é".repeat(SNIPPET_LIMIT);
+        let s = snippet(body.as_bytes());
+        assert!(s.len() <= SNIPPET_LIMIT + 3, "{}", s.len());
+        assert!(s.ends_with('…'));
+        assert!(!s.contains('\u{FFFD}'));
+    }
+}

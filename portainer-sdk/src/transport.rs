@@ -1,0 +1,322 @@
+//! The one path every request takes: credentials, timeouts, redirects,
+//! retries and tracing. The SDK's own methods and the generated client (through
+//! its `Executor` hook) both send here, so they behave identically.
+
+use std::sync::RwLock;
+use std::time::{Duration, Instant, SystemTime};
+
+use reqwest::header::{AUTHORIZATION, COOKIE, HeaderName, HeaderValue, LOCATION};
+use reqwest::{Method, Request, Response, StatusCode, Url};
+use tracing::Instrument;
+
+use crate::retry::{self, RetryPolicy};
+use crate::secret::Secret;
+
+/// The header Portainer reads access tokens from.
+pub(crate) const X_API_KEY: HeaderName = HeaderName::from_static("x-api-key");
+
+/// What the transport knows about the operation it sends: enough for
+/// tracing and for picking the timeout, never the request's content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct OpInfo {
+    /// The spec's `operationId`.
+    pub(crate) id: &'static str,
+    /// The HTTP method, upper case.
+    pub(crate) method: &'static str,
+    /// The path template below `/api`.
+    pub(crate) path: &'static str,
+}
+
+/// The credential attached to requests.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum Auth {
+    #[default]
+    None,
+    ApiKey(Secret),
+    Jwt(Secret),
+}
+
+impl Auth {
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Auth::None => "none",
+            Auth::ApiKey(_) => "api key",
+            Auth::Jwt(_) => "jwt",
+        }
+    }
+
+    fn header(&self) -> Option<(HeaderName, HeaderValue)> {
+        let (name, value) = match self {
+            Auth::None => return None,
+            Auth::ApiKey(k) => (X_API_KEY, HeaderValue::from_str(k.expose()).ok()?),
+            Auth::Jwt(t) => (
+                AUTHORIZATION,
+                HeaderValue::from_str(&format!("Bearer {}", t.expose())).ok()?,
+            ),
+        };
+        let mut value = value;
+        // Marked sensitive so that hyper and reqwest never print it.
+        value.set_sensitive(true);
+        Some((name, value))
+    }
+}
+
+/// The timeouts applied when the caller sets none for a call.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timeouts {
+    pub(crate) request: Duration,
+    pub(crate) deploy: Duration,
+}
+
+/// Per-call choices made by the SDK's methods.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct CallOpts {
+    /// Overrides the default (total) timeout of this call.
+    pub(crate) timeout: Option<Duration>,
+    /// Send no credentials (public endpoints, login).
+    pub(crate) anonymous: bool,
+}
+
+/// The operations that deploy: they pull images and start containers before
+/// answering, so they get the long timeout. A short one makes users retry
+/// a deploy that is still running and end up with two stacks.
+pub(crate) fn is_deploy(op_id: &str) -> bool {
+    op_id.starts_with("StackCreate")
+        || matches!(op_id, "StackUpdate" | "StackGitRedeploy" | "StackMigrate")
+}
+
+pub(crate) struct Transport {
+    pub(crate) http: reqwest::Client,
+    pub(crate) auth: RwLock<Auth>,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) timeouts: Timeouts,
+    pub(crate) max_redirects: usize,
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport")
+            .field("auth", &self.auth_kind())
+            .field("retry", &self.retry)
+            .field("timeouts", &self.timeouts)
+            .field("max_redirects", &self.max_redirects)
+            .finish()
+    }
+}
+
+/// Scheme, host and port: what must match for credentials to follow a redirect.
+fn origin(url: &Url) -> (String, Option<String>, Option<u16>) {
+    (
+        url.scheme().to_owned(),
+        url.host_str().map(str::to_ascii_lowercase),
+        url.port_or_known_default(),
+    )
+}
+
+impl Transport {
+    pub(crate) fn auth_kind(&self) -> &'static str {
+        self.auth.read().unwrap_or_else(|e| e.into_inner()).kind()
+    }
+
+    pub(crate) fn set_auth(&self, auth: Auth) {
+        *self.auth.write().unwrap_or_else(|e| e.into_inner()) = auth;
+    }
+
+    /// Sends `request` with credentials, timeout, redirects and retries, in a
+    /// tracing span that names the operation but never the credential.
+    pub(crate) async fn send(
+        &self,
+        mut request: Request,
+        op: OpInfo,
+        opts: CallOpts,
+    ) -> reqwest::Result<Response> {
+        let span = tracing::info_span!(
+            "portainer.request",
+            operation = op.id,
+            method = op.method,
+            path = op.path,
+            status = tracing::field::Empty,
+            duration_ms = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        if let Some(t) = opts.timeout {
+            *request.timeout_mut() = Some(t);
+        } else if request.timeout().is_none() {
+            *request.timeout_mut() = Some(if is_deploy(op.id) {
+                self.timeouts.deploy
+            } else {
+                self.timeouts.request
+            });
+        }
+        if !opts.anonymous {
+            let auth = self.auth.read().unwrap_or_else(|e| e.into_inner()).header();
+            if let Some((name, value)) = auth {
+                request.headers_mut().entry(name).or_insert(value);
+            }
+        }
+        let (result, attempts) = self
+            .send_with_retries(request)
+            .instrument(span.clone())
+            .await;
+        span.record("attempts", attempts);
+        span.record(
+            "duration_ms",
+            u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        );
+        match &result {
+            Ok(resp) => {
+                span.record("status", resp.status().as_u16());
+                span.in_scope(|| tracing::debug!(status = resp.status().as_u16(), "response"));
+            }
+            Err(e) => {
+                span.in_scope(|| tracing::debug!(error = %e.without_url_ref(), "request failed"));
+            }
+        }
+        result
+    }
+
+    async fn send_with_retries(&self, mut request: Request) -> (reqwest::Result<Response>, u32) {
+        let method = request.method().clone();
+        let resend_ok = self.retry.may_resend(&method);
+        let mut retries = 0u32;
+        loop {
+            // A body that is a stream cannot be cloned; such requests get one attempt.
+            let spare = if retries < self.retry.max_retries {
+                request.try_clone()
+            } else {
+                None
+            };
+            let result = self.follow_redirects(request).await;
+            let Some(next) = spare else {
+                return (result, retries + 1);
+            };
+            let delay = match &result {
+                Ok(resp) if resend_ok && retry::retryable_status(resp.status().as_u16()) => {
+                    match retry::retry_after(resp.headers(), SystemTime::now()) {
+                        Some(d) if d > self.retry.max_retry_after => None,
+                        Some(d) => Some(d),
+                        None => Some(self.retry.backoff(retries)),
+                    }
+                }
+                Err(e) if retryable_error(e, resend_ok) => Some(self.retry.backoff(retries)),
+                _ => None,
+            };
+            let Some(delay) = delay else {
+                return (result, retries + 1);
+            };
+            tracing::debug!(
+                retry = retries + 1,
+                delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
+                reason = %match &result {
+                    Ok(r) => r.status().to_string(),
+                    Err(e) => e.without_url_ref().to_string(),
+                },
+                "retrying"
+            );
+            drop(result);
+            tokio::time::sleep(delay).await;
+            retries += 1;
+            request = next;
+        }
+    }
+
+    /// Follows redirects itself (reqwest's own following is off) so that the
+    /// API key, which reqwest would forward as an ordinary header, is dropped
+    /// as soon as a hop leaves the original scheme, host and port.
+    async fn follow_redirects(&self, mut request: Request) -> reqwest::Result<Response> {
+        let home = origin(request.url());
+        let mut hops = 0usize;
+        loop {
+            let replay = match request.method() {
+                &Method::GET | &Method::HEAD => None,
+                _ => request.try_clone(),
+            };
+            let headers = request.headers().clone();
+            let method = request.method().clone();
+            let timeout = request.timeout().copied();
+            let resp = self.http.execute(request).await?;
+            let status = resp.status();
+            if !matches!(status.as_u16(), 301 | 302 | 303 | 307 | 308) || hops >= self.max_redirects
+            {
+                return Ok(resp);
+            }
+            let Some(target) = resp
+                .headers()
+                .get(LOCATION)
+                .and_then(|l| l.to_str().ok())
+                .and_then(|l| resp.url().join(l).ok())
+            else {
+                return Ok(resp);
+            };
+            let keep_method = matches!(
+                status,
+                StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT
+            ) || method == Method::GET
+                || method == Method::HEAD;
+            let mut next = if keep_method {
+                match replay {
+                    Some(mut r) => {
+                        *r.url_mut() = target.clone();
+                        r
+                    }
+                    None if method == Method::GET || method == Method::HEAD => {
+                        let mut r = Request::new(method.clone(), target.clone());
+                        *r.headers_mut() = headers.clone();
+                        r
+                    }
+                    // A streamed body cannot be sent twice: hand back the redirect.
+                    None => return Ok(resp),
+                }
+            } else {
+                // 301/302/303 after a POST or PUT: the target is fetched with GET, without the body.
+                let mut r = Request::new(Method::GET, target.clone());
+                let mut h = headers.clone();
+                h.remove(reqwest::header::CONTENT_TYPE);
+                h.remove(reqwest::header::CONTENT_LENGTH);
+                *r.headers_mut() = h;
+                r
+            };
+            if origin(&target) != home {
+                let h = next.headers_mut();
+                h.remove(X_API_KEY);
+                h.remove(AUTHORIZATION);
+                h.remove(COOKIE);
+            }
+            *next.timeout_mut() = timeout;
+            tracing::debug!(status = status.as_u16(), to = %target.path(), "following redirect");
+            request = next;
+            hops += 1;
+        }
+    }
+}
+
+/// Connection failures are retried for any method only when the connection
+/// never opened; broken connections are retried only when the method allows
+/// resending. TLS failures and total timeouts are not transient.
+fn retryable_error(e: &reqwest::Error, resend_ok: bool) -> bool {
+    if crate::error::is_tls_error(e) {
+        return false;
+    }
+    if e.is_connect() {
+        return true;
+    }
+    resend_ok && !e.is_timeout() && (e.is_request() || e.is_body())
+}
+
+trait WithoutUrlRef {
+    fn without_url_ref(&self) -> String;
+}
+
+impl WithoutUrlRef for reqwest::Error {
+    // Error text for logs: reqwest appends the URL, whose query we keep out of logs.
+    fn without_url_ref(&self) -> String {
+        let mut s = self.to_string();
+        if let Some(url) = self.url()
+            && let Some(q) = url.query()
+        {
+            s = s.replace(&format!("?{q}"), "");
+        }
+        s
+    }
+}
