@@ -253,11 +253,14 @@ impl ClientBuilder {
             },
             max_redirects: self.max_redirects,
         });
+        // The generated client wants the base without a trailing slash.
+        let raw = crate::raw::generated_client(base.as_str(), &http, &transport, None);
         Ok(Client {
             inner: Arc::new(Inner {
                 base,
                 http,
                 transport,
+                raw,
                 version: OnceLock::new(),
             }),
         })
@@ -321,6 +324,7 @@ pub(crate) struct Inner {
     pub(crate) base: Url,
     pub(crate) http: reqwest::Client,
     pub(crate) transport: Arc<Transport>,
+    pub(crate) raw: portainer_sdk_gen::Client,
     pub(crate) version: OnceLock<ServerVersion>,
 }
 

@@ -57,7 +57,7 @@ pub enum Error {
         "cannot decode the {operation} response (HTTP {status}): {source}; body starts: {snippet:?}"
     )]
     Decode {
-        /// The HTTP status of the response.
+        /// The HTTP status of the response (0 when unknown: the generated client does not report it).
         status: u16,
         /// The operation whose response this was.
         operation: &'static str,
@@ -164,7 +164,7 @@ impl Error {
             | Error::NotFound(e)
             | Error::Conflict(e)
             | Error::Api(e) => Some(e.status),
-            Error::Decode { status, .. } => Some(*status),
+            Error::Decode { status, .. } => Some(*status).filter(|s| *s != 0),
             _ => None,
         }
     }

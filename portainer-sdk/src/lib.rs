@@ -50,7 +50,7 @@
 //!
 //! # Every other operation
 //!
-//! `Client::raw` is the generated client for the whole API, sending through
+//! [`Client::raw`] is the generated client for the whole API, sending through
 //! the same credentials, TLS, timeouts, retries and tracing. Its errors
 //! convert into [`Error`] with `?`.
 //!
@@ -64,6 +64,7 @@
 mod client;
 mod error;
 mod ops;
+mod raw;
 mod retry;
 mod secret;
 mod settings;
@@ -89,3 +90,6 @@ pub use stacks::{
     UpdateGitSettings, UpdateStack,
 };
 pub use version::ServerVersion;
+
+/// The generated low-level client crate, re-exported for its types.
+pub use portainer_sdk_gen as generated;
