@@ -31,7 +31,11 @@ impl Ptr {
 
 impl fmt::Display for Ptr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_empty() { f.write_str("/") } else { f.write_str(&self.0) }
+        if self.0.is_empty() {
+            f.write_str("/")
+        } else {
+            f.write_str(&self.0)
+        }
     }
 }
 
@@ -43,7 +47,6 @@ fn escape_token(t: &str) -> String {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RefKind {
     Schema,
-    Parameter,
     Response,
 }
 
@@ -51,7 +54,6 @@ impl RefKind {
     fn swagger_section(self) -> &'static str {
         match self {
             RefKind::Schema => "definitions",
-            RefKind::Parameter => "parameters",
             RefKind::Response => "responses",
         }
     }
@@ -59,7 +61,6 @@ impl RefKind {
     fn openapi_section(self) -> &'static str {
         match self {
             RefKind::Schema => "schemas",
-            RefKind::Parameter => "parameters",
             RefKind::Response => "responses",
         }
     }
@@ -163,7 +164,10 @@ mod tests {
 
     #[test]
     fn pointers_escape_slashes() {
-        assert_eq!(Ptr::root().push("paths").push("/a/{b}").to_string(), "/paths/~1a~1{b}");
+        assert_eq!(
+            Ptr::root().push("paths").push("/a/{b}").to_string(),
+            "/paths/~1a~1{b}"
+        );
         assert_eq!(Ptr::root().to_string(), "/");
     }
 }

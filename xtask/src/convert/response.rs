@@ -14,7 +14,10 @@ pub fn convert_responses(
     at: &Ptr,
 ) -> Result<Value> {
     let Value::Object(src) = responses else {
-        bail!("{at}: expected a mapping of responses, found {}", kind_of(responses));
+        bail!(
+            "{at}: expected a mapping of responses, found {}",
+            kind_of(responses)
+        );
     };
     if !src.keys().any(|k| !k.starts_with("x-")) {
         bail!("{at}: an operation needs at least one response");
@@ -45,7 +48,10 @@ pub fn convert_response(
     at: &Ptr,
 ) -> Result<Value> {
     let Value::Object(src) = response else {
-        bail!("{at}: expected a response mapping, found {}", kind_of(response));
+        bail!(
+            "{at}: expected a response mapping, found {}",
+            kind_of(response)
+        );
     };
     if let Some(r) = src.get("$ref") {
         let here = at.push("$ref");
@@ -53,23 +59,34 @@ pub fn convert_response(
             bail!("{here}: $ref must be a string, found {}", kind_of(r));
         };
         let mut out = Map::new();
-        out.insert("$ref".into(), rewrite_ref(root, r, RefKind::Response, &here)?.into());
+        out.insert(
+            "$ref".into(),
+            rewrite_ref(root, r, RefKind::Response, &here)?.into(),
+        );
         return Ok(Value::Object(out));
     }
     let mut out = Map::new();
     // Required in both versions; an absent one is an upstream slip with one meaning.
     out.insert(
         "description".into(),
-        src.get("description").cloned().unwrap_or_else(|| Value::String(String::new())),
+        src.get("description")
+            .cloned()
+            .unwrap_or_else(|| Value::String(String::new())),
     );
     if let Some(headers) = src.get("headers") {
         let here = at.push("headers");
         let Value::Object(headers) = headers else {
-            bail!("{here}: expected a mapping of headers, found {}", kind_of(headers));
+            bail!(
+                "{here}: expected a mapping of headers, found {}",
+                kind_of(headers)
+            );
         };
         let mut converted = Map::new();
         for (name, header) in headers {
-            converted.insert(name.clone(), convert_header(root, header, &here.push(name))?);
+            converted.insert(
+                name.clone(),
+                convert_header(root, header, &here.push(name))?,
+            );
         }
         out.insert("headers".into(), Value::Object(converted));
     }
@@ -84,11 +101,20 @@ pub fn convert_response(
     }
     if let Some(examples) = src.get("examples") {
         let Value::Object(examples) = examples else {
-            bail!("{}: expected a mapping of media types, found {}", at.push("examples"), kind_of(examples));
+            bail!(
+                "{}: expected a mapping of media types, found {}",
+                at.push("examples"),
+                kind_of(examples)
+            );
         };
         for (media_type, example) in examples {
-            let entry = content.entry(media_type.clone()).or_insert_with(|| Value::Object(Map::new()));
-            entry.as_object_mut().expect("built as objects").insert("example".into(), example.clone());
+            let entry = content
+                .entry(media_type.clone())
+                .or_insert_with(|| Value::Object(Map::new()));
+            entry
+                .as_object_mut()
+                .expect("built as objects")
+                .insert("example".into(), example.clone());
         }
     }
     if !content.is_empty() {
@@ -119,7 +145,11 @@ fn convert_header(root: &Value, header: &Value, at: &Ptr) -> Result<Value> {
     }
     if src.get("type").and_then(Value::as_str) == Some("array") {
         // OpenAPI 3.0 headers only have the comma-separated `simple` style.
-        match src.get("collectionFormat").and_then(Value::as_str).unwrap_or("csv") {
+        match src
+            .get("collectionFormat")
+            .and_then(Value::as_str)
+            .unwrap_or("csv")
+        {
             "csv" => {
                 out.insert("style".into(), "simple".into());
             }

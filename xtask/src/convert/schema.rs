@@ -27,7 +27,10 @@ pub fn convert_schema(root: &Value, schema: &Value, at: &Ptr) -> Result<Value> {
             "x-nullable" => {
                 match value {
                     Value::Bool(b) => nullable = Some(*b),
-                    other => bail!("{here}: x-nullable must be a boolean, found {}", kind_of(other)),
+                    other => bail!(
+                        "{here}: x-nullable must be a boolean, found {}",
+                        kind_of(other)
+                    ),
                 }
                 continue;
             }
@@ -44,7 +47,10 @@ pub fn convert_schema(root: &Value, schema: &Value, at: &Ptr) -> Result<Value> {
             "discriminator" => match value {
                 Value::String(name) => json!({ "propertyName": name }),
                 Value::Object(_) => value.clone(),
-                other => bail!("{here}: discriminator must be a property name, found {}", kind_of(other)),
+                other => bail!(
+                    "{here}: discriminator must be a property name, found {}",
+                    kind_of(other)
+                ),
             },
             _ => value.clone(),
         };
@@ -97,7 +103,10 @@ fn convert_items(root: &Value, value: &Value, at: &Ptr) -> Result<Value> {
 
 pub fn convert_schema_map(root: &Value, value: &Value, at: &Ptr) -> Result<Map<String, Value>> {
     let Value::Object(map) = value else {
-        bail!("{at}: expected a mapping of schemas, found {}", kind_of(value));
+        bail!(
+            "{at}: expected a mapping of schemas, found {}",
+            kind_of(value)
+        );
     };
     map.iter()
         .map(|(name, s)| Ok((name.clone(), convert_schema(root, s, &at.push(name))?)))
@@ -108,7 +117,10 @@ fn convert_schema_list(root: &Value, value: &Value, at: &Ptr) -> Result<Vec<Valu
     let Value::Array(list) = value else {
         bail!("{at}: expected a list of schemas, found {}", kind_of(value));
     };
-    list.iter().enumerate().map(|(i, s)| convert_schema(root, s, &at.index(i))).collect()
+    list.iter()
+        .enumerate()
+        .map(|(i, s)| convert_schema(root, s, &at.index(i)))
+        .collect()
 }
 
 /// The keywords a non-body parameter, a header or an `items` object shares with
@@ -140,7 +152,11 @@ pub fn simple_schema(root: &Value, src: &Map<String, Value>, at: &Ptr) -> Result
     let mut schema = Map::new();
     for &key in SIMPLE_SCHEMA_KEYWORDS {
         if let Some(v) = src.get(key) {
-            let v = if key == "items" { strip_collection_formats(v) } else { v.clone() };
+            let v = if key == "items" {
+                strip_collection_formats(v)
+            } else {
+                v.clone()
+            };
             schema.insert(key.to_owned(), v);
         }
     }
@@ -153,7 +169,11 @@ fn strip_collection_formats(items: &Value) -> Value {
             m.iter()
                 .filter(|(k, _)| k.as_str() != "collectionFormat")
                 .map(|(k, v)| {
-                    let v = if k == "items" { strip_collection_formats(v) } else { v.clone() };
+                    let v = if k == "items" {
+                        strip_collection_formats(v)
+                    } else {
+                        v.clone()
+                    };
                     (k.clone(), v)
                 })
                 .collect(),

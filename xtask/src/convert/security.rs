@@ -8,12 +8,19 @@ use super::schema::kind_of;
 
 pub fn convert_scheme(scheme: &Value, at: &Ptr) -> Result<Value> {
     let Value::Object(src) = scheme else {
-        bail!("{at}: expected a security scheme mapping, found {}", kind_of(scheme));
+        bail!(
+            "{at}: expected a security scheme mapping, found {}",
+            kind_of(scheme)
+        );
     };
     let field = |name: &str| -> Result<&str> {
         match src.get(name) {
             Some(Value::String(s)) => Ok(s),
-            Some(other) => bail!("{}: expected a string, found {}", at.push(name), kind_of(other)),
+            Some(other) => bail!(
+                "{}: expected a string, found {}",
+                at.push(name),
+                kind_of(other)
+            ),
             None => bail!("{}: missing", at.push(name)),
         }
     };
@@ -22,7 +29,10 @@ pub fn convert_scheme(scheme: &Value, at: &Ptr) -> Result<Value> {
         "apiKey" => {
             let location = field("in")?;
             if !matches!(location, "header" | "query") {
-                bail!("{}: apiKey must be in header or query, not {location:?}", at.push("in"));
+                bail!(
+                    "{}: apiKey must be in header or query, not {location:?}",
+                    at.push("in")
+                );
             }
             out.insert("type".into(), "apiKey".into());
             out.insert("name".into(), field("name")?.into());
@@ -53,7 +63,10 @@ pub fn convert_scheme(scheme: &Value, at: &Ptr) -> Result<Value> {
             out.insert("type".into(), "oauth2".into());
             out.insert("flows".into(), json!({ name: flow }));
         }
-        other => bail!("{}: unknown security scheme type {other:?}", at.push("type")),
+        other => bail!(
+            "{}: unknown security scheme type {other:?}",
+            at.push("type")
+        ),
     }
     for (k, v) in src {
         if k == "description" || k.starts_with("x-") {
@@ -67,15 +80,25 @@ pub fn convert_scheme(scheme: &Value, at: &Ptr) -> Result<Value> {
 /// would silently make an operation unauthenticated in generated clients.
 pub fn check_requirements(value: &Value, schemes: &Map<String, Value>, at: &Ptr) -> Result<Value> {
     let Value::Array(list) = value else {
-        bail!("{at}: expected a list of security requirements, found {}", kind_of(value));
+        bail!(
+            "{at}: expected a list of security requirements, found {}",
+            kind_of(value)
+        );
     };
     for (i, requirement) in list.iter().enumerate() {
         let Value::Object(req) = requirement else {
-            bail!("{}: expected a mapping, found {}", at.index(i), kind_of(requirement));
+            bail!(
+                "{}: expected a mapping, found {}",
+                at.index(i),
+                kind_of(requirement)
+            );
         };
         for name in req.keys() {
             if !schemes.contains_key(name) {
-                bail!("{}: no security definition named {name:?}", at.index(i).push(name));
+                bail!(
+                    "{}: no security definition named {name:?}",
+                    at.index(i).push(name)
+                );
             }
         }
     }
