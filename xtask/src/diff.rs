@@ -40,6 +40,11 @@ pub struct Args {
     /// Exit with status 1 (after printing) when any change is breaking.
     #[arg(long)]
     pub fail_on_breaking: bool,
+    /// Compare the documents as converted, before normalization: shows the
+    /// spelling changes (such as camelCase to PascalCase properties) that the
+    /// normalizer otherwise evens out.
+    #[arg(long)]
+    pub no_normalize: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -51,11 +56,20 @@ pub enum Format {
 pub fn run(args: Args) -> Result<ExitCode> {
     let old_source = SpecSource::resolve(&args.old)?;
     let new_source = SpecSource::resolve(&args.new)?;
-    let (old, _) = pipeline::normalized(&old_source)?;
-    let (new, _) = pipeline::normalized(&new_source)?;
+    let load = |source: &SpecSource| -> Result<Value> {
+        if args.no_normalize {
+            pipeline::openapi3(source)
+        } else {
+            Ok(pipeline::normalized(source)?.0)
+        }
+    };
+    let (old, new) = (load(&old_source)?, load(&new_source)?);
     let report = diff(&old, &new);
     match args.format {
-        Format::Human => print!("{}", render::human(&report, &old_source.label, &new_source.label)),
+        Format::Human => print!(
+            "{}",
+            render::human(&report, &old_source.label, &new_source.label)
+        ),
         Format::Json => println!(
             "{}",
             serde_json::to_string_pretty(&report).context("writing the report as JSON")?
@@ -91,10 +105,16 @@ pub fn diff(old: &Value, new: &Value) -> DiffReport {
     // rename from showing up as type changes in operations.
     let old_schemas = component_schemas(old);
     let new_schemas = component_schemas(new);
-    let removed: Vec<String> =
-        old_schemas.keys().filter(|k| !new_schemas.contains_key(*k)).cloned().collect();
-    let added: Vec<String> =
-        new_schemas.keys().filter(|k| !old_schemas.contains_key(*k)).cloned().collect();
+    let removed: Vec<String> = old_schemas
+        .keys()
+        .filter(|k| !new_schemas.contains_key(*k))
+        .cloned()
+        .collect();
+    let added: Vec<String> = new_schemas
+        .keys()
+        .filter(|k| !old_schemas.contains_key(*k))
+        .cloned()
+        .collect();
     let evidence = rename::slot_evidence(
         &ops::slots(old),
         &ops::slots(new),
@@ -102,18 +122,31 @@ pub fn diff(old: &Value, new: &Value) -> DiffReport {
         &added.iter().map(String::as_str).collect(),
     );
     let pairs = rename::detect(old_schemas, new_schemas, &removed, &added, &evidence);
-    let renames: schema::Renames =
-        pairs.iter().map(|p| (p.from.clone(), p.to.clone())).collect();
+    let renames: schema::Renames = pairs
+        .iter()
+        .map(|p| (p.from.clone(), p.to.clone()))
+        .collect();
     let renamed_to: BTreeSet<&str> = pairs.iter().map(|p| p.to.as_str()).collect();
 
-    report.schemas.removed = removed.into_iter().filter(|r| !renames.contains_key(r)).collect();
-    report.schemas.added = added.into_iter().filter(|a| !renamed_to.contains(a.as_str())).collect();
+    report.schemas.removed = removed
+        .into_iter()
+        .filter(|r| !renames.contains_key(r))
+        .collect();
+    report.schemas.added = added
+        .into_iter()
+        .filter(|a| !renamed_to.contains(a.as_str()))
+        .collect();
     for (name, o) in old_schemas {
-        let Some(n) = new_schemas.get(name) else { continue };
+        let Some(n) = new_schemas.get(name) else {
+            continue;
+        };
         let mut changes = Vec::new();
         schema::compare(o, n, ChangeKind::TypeChanged, &renames, &mut changes);
         if !changes.is_empty() {
-            report.schemas.changed.push(SchemaChange { schema: name.clone(), changes });
+            report.schemas.changed.push(SchemaChange {
+                schema: name.clone(),
+                changes,
+            });
         }
     }
     for p in &pairs {
@@ -125,7 +158,7 @@ pub fn diff(old: &Value, new: &Value) -> DiffReport {
             &renames,
             &mut changes,
         );
-        let evidence = match (p.name >= 0.75, p.shared_slot) {
+        let evidence = match (p.name >= rename::MIN_NAME, p.shared_slot) {
             (true, true) => "close names, same place of use",
             (true, false) => "close names",
             (false, true) => "same place of use",
@@ -184,13 +217,31 @@ pub fn diff(old: &Value, new: &Value) -> DiffReport {
     for (ok, nk) in &pairs {
         let changes = ops::compare(old, new, &old_ops[ok], &new_ops[nk], &renames);
         if !changes.is_empty() {
-            report.operations.changed.push(OperationChange { operation: nk.clone(), changes });
+            report.operations.changed.push(OperationChange {
+                operation: nk.clone(),
+                changes,
+            });
             report.tags.insert(nk.clone(), new_ops[nk].tag());
         }
     }
-    report.operations.added.sort_by(|a, b| path_order(a).cmp(&path_order(b)));
-    report.operations.removed.sort_by(|a, b| path_order(a).cmp(&path_order(b)));
-    report.operations.changed.sort_by(|a, b| path_order(&a.operation).cmp(&path_order(&b.operation)));
+    report
+        .operations
+        .added
+        .sort_by(|a, b| path_order(a).cmp(&path_order(b)));
+    report
+        .operations
+        .removed
+        .sort_by(|a, b| path_order(a).cmp(&path_order(b)));
+    report
+        .operations
+        .changed
+        .sort_by(|a, b| path_order(&a.operation).cmp(&path_order(&b.operation)));
+    report.schemas.added.sort();
+    report.schemas.removed.sort();
+    report
+        .schemas
+        .changed
+        .sort_by(|a, b| a.schema.cmp(&b.schema));
     report.count_breaking();
     report
 }

@@ -8,7 +8,9 @@ use serde_json::{Map, Value};
 use super::report::{Change, ChangeKind};
 use super::schema::{self, Renames, describe, direct_ref, req_word};
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// `$ref` chains longer than this are cycles in a broken document.
 const MAX_REF_HOPS: usize = 16;
@@ -61,17 +63,27 @@ fn blank_placeholders(path: &str) -> String {
 }
 
 fn placeholders(path: &str) -> Vec<&str> {
-    path.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(name, _)| name)).collect()
+    path.split('{')
+        .skip(1)
+        .filter_map(|s| s.split_once('}').map(|(name, _)| name))
+        .collect()
 }
 
 pub fn operations(doc: &Value) -> BTreeMap<String, Operation<'_>> {
     let mut out = BTreeMap::new();
-    let Some(paths) = doc.get("paths").and_then(Value::as_object) else { return out };
+    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
+        return out;
+    };
     for (path, item) in paths {
         let item = resolve(doc, item);
         for method in METHODS {
             if let Some(op) = item.get(method) {
-                let op = Operation { method: method.to_uppercase(), path: path.clone(), item, op };
+                let op = Operation {
+                    method: method.to_uppercase(),
+                    path: path.clone(),
+                    item,
+                    op,
+                };
                 out.insert(op.key(), op);
             }
         }
@@ -83,8 +95,12 @@ pub fn operations(doc: &Value) -> BTreeMap<String, Operation<'_>> {
 /// target; schema references are left alone because their name is the type.
 pub fn resolve<'a>(doc: &'a Value, mut v: &'a Value) -> &'a Value {
     for _ in 0..MAX_REF_HOPS {
-        let Some(r) = v.get("$ref").and_then(Value::as_str) else { return v };
-        let Some(target) = r.strip_prefix('#').and_then(|p| doc.pointer(p)) else { return v };
+        let Some(r) = v.get("$ref").and_then(Value::as_str) else {
+            return v;
+        };
+        let Some(target) = r.strip_prefix('#').and_then(|p| doc.pointer(p)) else {
+            return v;
+        };
         v = target;
     }
     v
@@ -108,9 +124,10 @@ fn parameters<'a>(doc: &'a Value, op: &Operation<'a>) -> BTreeMap<String, Param<
     for list in [op.item.get("parameters"), op.op.get("parameters")] {
         for p in list.and_then(Value::as_array).into_iter().flatten() {
             let p = resolve(doc, p);
-            let (Some(location), Some(name)) =
-                (p.get("in").and_then(Value::as_str), p.get("name").and_then(Value::as_str))
-            else {
+            let (Some(location), Some(name)) = (
+                p.get("in").and_then(Value::as_str),
+                p.get("name").and_then(Value::as_str),
+            ) else {
                 continue;
             };
             let key = match location {
@@ -178,7 +195,14 @@ fn change(
     old: Option<String>,
     new: Option<String>,
 ) -> Change {
-    Change { kind, breaking, detail, subject: subject.to_owned(), old, new }
+    Change {
+        kind,
+        breaking,
+        detail,
+        subject: subject.to_owned(),
+        old,
+        new,
+    }
 }
 
 fn compare_parameters(
@@ -193,7 +217,11 @@ fn compare_parameters(
     let mut np = parameters(new_doc, new);
     // A query or cookie parameter whose name changed only in case is the same
     // parameter to the SDK (one snake_case argument), so pair it up front.
-    let unpaired_old: Vec<String> = op.keys().filter(|k| !np.contains_key(*k)).cloned().collect();
+    let unpaired_old: Vec<String> = op
+        .keys()
+        .filter(|k| !np.contains_key(*k))
+        .cloned()
+        .collect();
     for key in unpaired_old {
         let matches: Vec<String> = np
             .keys()
@@ -201,11 +229,16 @@ fn compare_parameters(
             .cloned()
             .collect();
         if let [only] = matches.as_slice() {
-            let (Some(o), Some(n)) = (op.remove(&key), np.remove(only)) else { continue };
+            let (Some(o), Some(n)) = (op.remove(&key), np.remove(only)) else {
+                continue;
+            };
             out.push(change(
                 ChangeKind::ParameterRenamedCase,
                 false,
-                format!("{} parameter {} renamed to {} (case only)", o.location, o.name, n.name),
+                format!(
+                    "{} parameter {} renamed to {} (case only)",
+                    o.location, o.name, n.name
+                ),
                 &format!("{} {}", n.location, n.name),
                 Some(o.name.clone()),
                 Some(n.name.clone()),
@@ -244,7 +277,10 @@ fn compare_parameters(
                 Some(req_word(n.required).to_owned()),
             ));
         }
-        let (ot, nt) = (describe(o.schema, renames), describe(n.schema, &Renames::new()));
+        let (ot, nt) = (
+            describe(o.schema, renames),
+            describe(n.schema, &Renames::new()),
+        );
         if ot != nt {
             out.push(change(
                 ChangeKind::ParameterTypeChanged,
@@ -372,11 +408,11 @@ fn compare_media(
         .filter(|m| new.contains_key(*m))
         .map(|m| (m.as_str(), m.as_str()))
         .collect();
-    if old.len() == 1 && new.len() == 1 && pairs.is_empty() {
-        let (o, n) = (old.keys().next().unwrap_or_else(|| unreachable!()), new.keys().next());
-        if let Some(n) = n {
-            pairs.push((o, n));
-        }
+    if pairs.is_empty()
+        && let (1, 1, Some(o), Some(n)) =
+            (old.len(), new.len(), old.keys().next(), new.keys().next())
+    {
+        pairs.push((o.as_str(), n.as_str()));
     }
     let paired_old: BTreeSet<&str> = pairs.iter().map(|p| p.0).collect();
     let paired_new: BTreeSet<&str> = pairs.iter().map(|p| p.1).collect();
@@ -443,8 +479,16 @@ fn compare_responses(
     out: &mut Vec<Change>,
 ) {
     let empty = Map::new();
-    let or = old.op.get("responses").and_then(Value::as_object).unwrap_or(&empty);
-    let nr = new.op.get("responses").and_then(Value::as_object).unwrap_or(&empty);
+    let or = old
+        .op
+        .get("responses")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
+    let nr = new
+        .op
+        .get("responses")
+        .and_then(Value::as_object)
+        .unwrap_or(&empty);
     for code in or.keys().filter(|c| !nr.contains_key(*c)) {
         out.push(change(
             ChangeKind::ResponseRemoved,
@@ -498,7 +542,12 @@ pub fn slots(doc: &Value) -> BTreeMap<String, String> {
                 }
             }
         }
-        for (code, resp) in op.op.get("responses").and_then(Value::as_object).into_iter().flatten()
+        for (code, resp) in op
+            .op
+            .get("responses")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
         {
             for (m, media) in content(resolve(doc, resp)).into_iter().flatten() {
                 if let Some(r) = media.get("schema").and_then(direct_ref) {
@@ -510,7 +559,10 @@ pub fn slots(doc: &Value) -> BTreeMap<String, String> {
     for (name, s) in super::component_schemas(doc) {
         for (prop, ps) in schema::properties(s).into_iter().flatten() {
             if let Some(r) = direct_ref(ps) {
-                out.insert(format!("schema {name} . {}", prop.to_ascii_lowercase()), r.to_owned());
+                out.insert(
+                    format!("schema {name} . {}", prop.to_ascii_lowercase()),
+                    r.to_owned(),
+                );
             }
         }
     }

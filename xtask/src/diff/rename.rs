@@ -36,7 +36,7 @@ use super::schema::{Renames, describe, properties};
 /// Content similarity below this is never a rename, whatever the names say.
 const MIN_CONTENT: f64 = 0.5;
 /// Names at least this close count as evidence on their own.
-const MIN_NAME: f64 = 0.75;
+pub const MIN_NAME: f64 = 0.75;
 /// Identical content with fewer parts than this is too generic to pair
 /// without other evidence (many schemas are `{id, name}`).
 const MIN_PARTS_FOR_CONTENT_ONLY: usize = 3;
@@ -60,9 +60,13 @@ pub fn detect(
 ) -> Vec<Pair> {
     let mut candidates = Vec::new();
     for r in removed {
-        let Some(old) = old_schemas.get(r) else { continue };
+        let Some(old) = old_schemas.get(r) else {
+            continue;
+        };
         for a in added {
-            let Some(new) = new_schemas.get(a) else { continue };
+            let Some(new) = new_schemas.get(a) else {
+                continue;
+            };
             let (content, parts) = content_similarity(old, new);
             if content < MIN_CONTENT {
                 continue;
@@ -71,13 +75,21 @@ pub fn detect(
             let shared_slot = slot_evidence.contains(&(r.clone(), a.clone()));
             let identical = content >= 1.0 && parts >= MIN_PARTS_FOR_CONTENT_ONLY;
             if name >= MIN_NAME || shared_slot || identical {
-                candidates.push(Pair { from: r.clone(), to: a.clone(), content, name, shared_slot });
+                candidates.push(Pair {
+                    from: r.clone(),
+                    to: a.clone(),
+                    content,
+                    name,
+                    shared_slot,
+                });
             }
         }
     }
     let score = |p: &Pair| p.content + p.name + if p.shared_slot { 1.0 } else { 0.0 };
     candidates.sort_by(|x, y| {
-        score(y).total_cmp(&score(x)).then_with(|| (&x.from, &x.to).cmp(&(&y.from, &y.to)))
+        score(y)
+            .total_cmp(&score(x))
+            .then_with(|| (&x.from, &x.to).cmp(&(&y.from, &y.to)))
     });
     let mut used_from = BTreeSet::new();
     let mut used_to = BTreeSet::new();
@@ -112,7 +124,10 @@ fn content_similarity(old: &Value, new: &Value) -> (f64, usize) {
             let none = Renames::new();
             let enums = |v: &Value| v.get("enum").cloned().unwrap_or(Value::Null);
             let same = describe(old, &none) == describe(new, &none) && enums(old) == enums(new);
-            let parts = old.get("enum").and_then(Value::as_array).map_or(0, Vec::len);
+            let parts = old
+                .get("enum")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
             (if same { 1.0 } else { 0.0 }, parts)
         }
         _ => (0.0, 0),
@@ -167,7 +182,10 @@ mod tests {
 
     #[test]
     fn name_similarity_of_the_redeploy_typo_fix_is_high() {
-        let n = name_similarity("stacks.stackGitRedployPayload", "stacks.stackGitRedeployPayload");
+        let n = name_similarity(
+            "stacks.stackGitRedployPayload",
+            "stacks.stackGitRedeployPayload",
+        );
         assert!(n > 0.95, "{n}");
         assert_eq!(name_similarity("abc", "abc"), 1.0);
         assert_eq!(name_similarity("abc", "xyz"), 0.0);

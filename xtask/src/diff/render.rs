@@ -20,7 +20,10 @@ fn changes(out: &mut String, changes: &[Change]) {
 pub fn human(report: &DiffReport, old_label: &str, new_label: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "API changes from {old_label} to {new_label}");
-    let _ = writeln!(out, "(+ added, - removed, ~ changed, > renamed; ! marks a breaking change)");
+    let _ = writeln!(
+        out,
+        "(+ added, - removed, ~ changed, > renamed; ! marks a breaking change)"
+    );
 
     enum Entry<'a> {
         Added(&'a str),
@@ -36,7 +39,10 @@ pub fn human(report: &DiffReport, old_label: &str, new_label: &str) -> String {
         by_tag.entry(tag(k)).or_default().push(Entry::Added(k));
     }
     for c in &report.operations.changed {
-        by_tag.entry(tag(&c.operation)).or_default().push(Entry::Changed(&c.operation, &c.changes));
+        by_tag
+            .entry(tag(&c.operation))
+            .or_default()
+            .push(Entry::Changed(&c.operation, &c.changes));
     }
     for (tag, entries) in &by_tag {
         let _ = writeln!(out, "\n## {tag}");
@@ -71,7 +77,12 @@ pub fn human(report: &DiffReport, old_label: &str, new_label: &str) -> String {
             changes(&mut out, &r.changes);
         }
         for c in &s.changed {
-            let _ = writeln!(out, "  ~ {} {}", mark(c.changes.iter().any(|c| c.breaking)), c.schema);
+            let _ = writeln!(
+                out,
+                "  ~ {} {}",
+                mark(c.changes.iter().any(|c| c.breaking)),
+                c.schema
+            );
             changes(&mut out, &c.changes);
         }
     }

@@ -155,9 +155,24 @@ impl DiffReport {
         self.breaking = self.operations.removed.len()
             + self.schemas.removed.len()
             + self.schemas.renamed.iter().filter(|r| r.breaking).count()
-            + self.operations.changed.iter().map(|c| flagged(&c.changes)).sum::<usize>()
-            + self.schemas.changed.iter().map(|c| flagged(&c.changes)).sum::<usize>()
-            + self.schemas.renamed.iter().map(|r| flagged(&r.changes)).sum::<usize>();
+            + self
+                .operations
+                .changed
+                .iter()
+                .map(|c| flagged(&c.changes))
+                .sum::<usize>()
+            + self
+                .schemas
+                .changed
+                .iter()
+                .map(|c| flagged(&c.changes))
+                .sum::<usize>()
+            + self
+                .schemas
+                .renamed
+                .iter()
+                .map(|r| flagged(&r.changes))
+                .sum::<usize>();
     }
 
     /// Everything the diff found, for assertions and for the summary line.

@@ -30,7 +30,10 @@ fn describe_at(schema: &Value, renames: &Renames, depth: usize) -> String {
     }
     if let Some(r) = obj.get("$ref").and_then(Value::as_str) {
         let name = ref_name(r);
-        return renames.get(name).cloned().unwrap_or_else(|| name.to_owned());
+        return renames
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| name.to_owned());
     }
     for combinator in ["allOf", "oneOf", "anyOf"] {
         if let Some(parts) = obj.get(combinator).and_then(Value::as_array) {
@@ -38,8 +41,10 @@ fn describe_at(schema: &Value, renames: &Renames, depth: usize) -> String {
             if parts.len() == 1 && combinator == "allOf" && !obj.contains_key("properties") {
                 return describe_at(&parts[0], renames, depth + 1);
             }
-            let inner: Vec<String> =
-                parts.iter().map(|p| describe_at(p, renames, depth + 1)).collect();
+            let inner: Vec<String> = parts
+                .iter()
+                .map(|p| describe_at(p, renames, depth + 1))
+                .collect();
             let sep = if combinator == "allOf" { " & " } else { " | " };
             return format!("{combinator}<{}>", inner.join(sep));
         }
@@ -53,7 +58,9 @@ fn describe_at(schema: &Value, renames: &Renames, depth: usize) -> String {
         Some("object") | None if obj.contains_key("properties") => "object".to_owned(),
         Some("object") | None if obj.contains_key("additionalProperties") => {
             match obj.get("additionalProperties") {
-                Some(v @ Value::Object(_)) => format!("map<{}>", describe_at(v, renames, depth + 1)),
+                Some(v @ Value::Object(_)) => {
+                    format!("map<{}>", describe_at(v, renames, depth + 1))
+                }
                 _ => "object".to_owned(),
             }
         }
@@ -70,7 +77,8 @@ fn describe_at(schema: &Value, renames: &Renames, depth: usize) -> String {
 /// `#/components/schemas/portainer.Stack` → `portainer.Stack`. Only local
 /// component references occur once a document is converted and normalized.
 pub fn ref_name(r: &str) -> &str {
-    r.strip_prefix("#/components/schemas/").unwrap_or_else(|| r.rsplit('/').next().unwrap_or(r))
+    r.strip_prefix("#/components/schemas/")
+        .unwrap_or_else(|| r.rsplit('/').next().unwrap_or(r))
 }
 
 /// The named schema a slot points at directly (or as array items), if any:
@@ -80,7 +88,11 @@ pub fn direct_ref(schema: &Value) -> Option<&str> {
     if let Some(r) = obj.get("$ref").and_then(Value::as_str) {
         return Some(ref_name(r));
     }
-    if let Some([only]) = obj.get("allOf").and_then(Value::as_array).map(Vec::as_slice) {
+    if let Some([only]) = obj
+        .get("allOf")
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+    {
         return direct_ref(only);
     }
     if obj.get("type").and_then(Value::as_str) == Some("array") {
@@ -89,13 +101,11 @@ pub fn direct_ref(schema: &Value) -> Option<&str> {
     None
 }
 
-/// Object properties, looking through a lone `allOf` wrapper.
+/// An object schema's own properties. Properties merged in through `allOf`
+/// are not gathered: a change there shows as a change of the referenced
+/// schema, which is where the SDK's type changes too.
 pub fn properties(schema: &Value) -> Option<&Map<String, Value>> {
-    let obj = schema.as_object()?;
-    if let Some(p) = obj.get("properties").and_then(Value::as_object) {
-        return Some(p);
-    }
-    None
+    schema.get("properties")?.as_object()
 }
 
 fn required_set(schema: &Value) -> BTreeSet<&str> {
@@ -139,12 +149,19 @@ fn compare_at(
     }
     let old_ty = describe(old, renames);
     let new_ty = describe(new, &Renames::new());
-    let subject = if path.is_empty() { "(whole value)".to_owned() } else { path.to_owned() };
+    let subject = if path.is_empty() {
+        "(whole value)".to_owned()
+    } else {
+        path.to_owned()
+    };
     if old_ty != new_ty {
         let (kind, what) = if path.is_empty() {
             (top_kind, "type".to_owned())
         } else {
-            (ChangeKind::PropertyTypeChanged, format!("property {path}: type"))
+            (
+                ChangeKind::PropertyTypeChanged,
+                format!("property {path}: type"),
+            )
         };
         out.push(Change {
             kind,
@@ -161,19 +178,42 @@ fn compare_at(
     }
     if new_ty.starts_with("array<") {
         if let (Some(oi), Some(ni)) = (old.get("items"), new.get("items")) {
-            compare_at(oi, ni, top_kind, renames, &format!("{path}[]"), depth + 1, out);
+            compare_at(
+                oi,
+                ni,
+                top_kind,
+                renames,
+                &format!("{path}[]"),
+                depth + 1,
+                out,
+            );
         }
         return;
     }
     if new_ty.starts_with("map<") {
-        if let (Some(ov), Some(nv)) = (old.get("additionalProperties"), new.get("additionalProperties"))
-        {
-            compare_at(ov, nv, top_kind, renames, &format!("{path}{{}}"), depth + 1, out);
+        if let (Some(ov), Some(nv)) = (
+            old.get("additionalProperties"),
+            new.get("additionalProperties"),
+        ) {
+            compare_at(
+                ov,
+                nv,
+                top_kind,
+                renames,
+                &format!("{path}{{}}"),
+                depth + 1,
+                out,
+            );
         }
         return;
     }
     if let (Some(op), Some(np)) = (properties(old), properties(new)) {
-        let ctx = Ctx { top_kind, renames, path, depth };
+        let ctx = Ctx {
+            top_kind,
+            renames,
+            path,
+            depth,
+        };
         compare_properties(old, new, op, np, &ctx, out);
     }
 }
@@ -186,7 +226,11 @@ struct Ctx<'a> {
 }
 
 fn compare_enums(old: &[String], new: &[String], path: &str, subject: &str, out: &mut Vec<Change>) {
-    let at = if path.is_empty() { String::new() } else { format!("{path}: ") };
+    let at = if path.is_empty() {
+        String::new()
+    } else {
+        format!("{path}: ")
+    };
     for v in old.iter().filter(|v| !new.contains(v)) {
         out.push(Change {
             kind: ChangeKind::EnumValueRemoved,
@@ -220,7 +264,13 @@ fn compare_properties(
     let path = ctx.path;
     let old_req = required_set(old);
     let new_req = required_set(new);
-    let join = |name: &str| if path.is_empty() { name.to_owned() } else { format!("{path}.{name}") };
+    let join = |name: &str| {
+        if path.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{path}.{name}")
+        }
+    };
 
     // Pair each old property with the new one of the same name, or failing
     // that with the only new one equal ignoring case that has no exact pair.
@@ -267,7 +317,10 @@ fn compare_properties(
             out.push(Change {
                 kind: ChangeKind::PropertyRenamedCase,
                 breaking: false,
-                detail: format!("property {} renamed to {new_name} (case only)", join(old_name)),
+                detail: format!(
+                    "property {} renamed to {new_name} (case only)",
+                    join(old_name)
+                ),
                 subject: sub.clone(),
                 old: Some(old_name.to_owned()),
                 new: Some(new_name.to_owned()),
@@ -281,7 +334,11 @@ fn compare_properties(
                 breaking: is,
                 detail: format!(
                     "property {sub} {}",
-                    if is { "optional -> required" } else { "required -> optional" }
+                    if is {
+                        "optional -> required"
+                    } else {
+                        "required -> optional"
+                    }
                 ),
                 subject: sub.clone(),
                 old: Some(req_word(was).to_owned()),
@@ -298,13 +355,20 @@ fn compare_properties(
             out,
         );
     }
-    for name in new_props.keys().filter(|n| !paired_new.contains(n.as_str())) {
+    for name in new_props
+        .keys()
+        .filter(|n| !paired_new.contains(n.as_str()))
+    {
         let required = new_req.contains(name.as_str());
         let ty = describe(&new_props[name], &Renames::new());
         out.push(Change {
             kind: ChangeKind::PropertyAdded,
             breaking: required,
-            detail: format!("{} property {} added ({ty})", req_word(required), join(name)),
+            detail: format!(
+                "{} property {} added ({ty})",
+                req_word(required),
+                join(name)
+            ),
             subject: join(name),
             old: None,
             new: Some(ty),
