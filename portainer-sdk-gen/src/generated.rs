@@ -74,7 +74,7 @@ pub mod types {
         }
     }
     ///`AddonsAddonAccessResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AddonsAddonAccessResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -98,7 +98,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`AddonsAddonAccessUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AddonsAddonAccessUpdatePayload {
         ///Enable or disable the addon; omit to leave the stored value unchanged
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -122,7 +122,7 @@ pub mod types {
         pub user_access_policies: ::std::option::Option<PortainerUserAccessPolicies>,
     }
     ///`AddonsAddonLifecycleResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AddonsAddonLifecycleResponse {
         #[serde(
             rename = "chartVersion",
@@ -152,7 +152,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`AddonsAddonListItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AddonsAddonListItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Description")]
@@ -238,7 +238,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`AddonsAddonListResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AddonsAddonListResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Addons")]
@@ -247,7 +247,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`AddonsAddonRecord`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AddonsAddonRecord {
         /**AvailableVersions lists the stable chart versions published for the addon,
         ordered latest-first (the head is the newest). Empty (and omitted) when the
@@ -308,7 +308,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`AddonsInstallPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AddonsInstallPayload {
         ///Helm value overrides merged over the server-side per-addon defaults.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -321,7 +321,7 @@ pub mod types {
         pub version: ::std::option::Option<::std::string::String>,
     }
     ///`AllowlistAllowListUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AllowlistAllowListUpdatePayload {
         #[serde(
             rename = "Entries",
@@ -337,7 +337,7 @@ pub mod types {
         pub mode: ::std::option::Option<PortainerSsrfMode>,
     }
     ///`AuthAuthenticatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AuthAuthenticatePayload {
         ///API Key
         #[serde(rename = "apiKey")]
@@ -351,7 +351,7 @@ pub mod types {
         pub username: ::std::string::String,
     }
     ///`AuthAuthenticateResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AuthAuthenticateResponse {
         ///JWT token used to authenticate against the API
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -361,7 +361,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`AuthOauthPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AuthOauthPayload {
         ///OAuth code returned from OAuth Provided
         #[serde(
@@ -372,7 +372,7 @@ pub mod types {
         pub code: ::std::option::Option<::std::string::String>,
     }
     ///`AutoupdatesAutoUpdateResponseItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AutoupdatesAutoUpdateResponseItem {
         #[serde(
             rename = "doneAtUnix",
@@ -396,7 +396,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`AutoupdatesListResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AutoupdatesListResponse {
         #[serde(
             rename = "autoUpdates",
@@ -408,7 +408,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`BackupAzureBackupStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BackupAzureBackupStatus {
         #[serde(
             rename = "Failed",
@@ -426,7 +426,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`BackupBackupPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BackupBackupPayload {
         #[serde(
             rename = "Password",
@@ -436,7 +436,7 @@ pub mod types {
         pub password: ::std::option::Option<::std::string::String>,
     }
     ///`BackupBackupStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BackupBackupStatus {
         #[serde(
             rename = "Failed",
@@ -454,7 +454,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`BackupLocalBackupStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BackupLocalBackupStatus {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Failed")]
@@ -472,7 +472,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`BackupRestoreAzureSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BackupRestoreAzureSettings {
         #[serde(
             rename = "AuthMethod",
@@ -554,7 +554,7 @@ pub mod types {
         pub tenant_id: ::std::option::Option<::std::string::String>,
     }
     ///`BackupRestorePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BackupRestorePayload {
         ///Content of the backup
         #[serde(
@@ -576,7 +576,7 @@ pub mod types {
         pub password: ::std::option::Option<::std::string::String>,
     }
     ///`BackupRestoreS3Settings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BackupRestoreS3Settings {
         ///AWS access key id
         #[serde(
@@ -628,7 +628,7 @@ pub mod types {
         pub secret_access_key: ::std::option::Option<::std::string::String>,
     }
     ///`BackupS3BackupPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BackupS3BackupPayload {
         ///AWS access key id
         #[serde(
@@ -675,7 +675,7 @@ pub mod types {
         pub secret_access_key: ::std::option::Option<::std::string::String>,
     }
     ///`BuildBuildInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BuildBuildInfo {
         #[serde(
             rename = "BuildNumber",
@@ -723,7 +723,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`BuildDependenciesInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BuildDependenciesInfo {
         #[serde(
             rename = "ComposeVersion",
@@ -753,7 +753,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`BuildRuntimeInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct BuildRuntimeInfo {
         #[serde(rename = "Env", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "env")]
@@ -795,7 +795,7 @@ pub mod types {
         }
     }
     ///`ContainerMountPoint`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ContainerMountPoint {
         /**Destination is the path relative to the container root (`/`) where the
         Source is mounted inside the container.*/
@@ -870,7 +870,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ContainerNetworkSettingsSummary`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ContainerNetworkSettingsSummary {
         #[serde(
             rename = "Networks",
@@ -884,7 +884,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ContainerPort`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ContainerPort {
         ///Host IP address that the container's port is mapped to
         #[serde(rename = "IP", skip_serializing_if = "::std::option::Option::is_none")]
@@ -917,7 +917,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ContainersContainerGpusResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ContainersContainerGpusResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Gpus")]
@@ -926,7 +926,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`DockerDashboardData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DockerDashboardData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Containers")]
@@ -950,7 +950,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`DockerImagesCounters`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DockerImagesCounters {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Size")]
@@ -962,7 +962,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EdgeDeployerOptionsPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EdgeDeployerOptionsPayload {
         /**ForceRecreate is a flag indicating if the agent must force the redeployment of the stack.
         This field is only used when the Force Redeployment is triggered.
@@ -997,7 +997,7 @@ pub mod types {
         pub remove_volumes: ::std::option::Option<bool>,
     }
     ///`EdgeRegistryCredentials`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EdgeRegistryCredentials {
         #[serde(
             rename = "Secret",
@@ -1019,7 +1019,7 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///`EdgeStackPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EdgeStackPayload {
         /**AlwaysCloneGitRepoForRelativePath is a flag indicating if the agent must always clone the git repository for relative path.
         This field is only valid when SupportRelativePath is true.
@@ -1208,7 +1208,7 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ///`EdgeconfigsEdgeConfigCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EdgeconfigsEdgeConfigCreatePayload {
         #[serde(
             rename = "BaseDir",
@@ -1242,7 +1242,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`EdgegroupsDecoratedEdgeGroup`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EdgegroupsDecoratedEdgeGroup {
         #[serde(
             rename = "Dynamic",
@@ -1338,7 +1338,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EdgegroupsEdgeGroupCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EdgegroupsEdgeGroupCreatePayload {
         #[serde(
             rename = "Dynamic",
@@ -1372,7 +1372,7 @@ pub mod types {
         pub tag_i_ds: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`EdgegroupsEdgeGroupUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EdgegroupsEdgeGroupUpdatePayload {
         #[serde(
             rename = "Dynamic",
@@ -1406,7 +1406,7 @@ pub mod types {
         pub tag_i_ds: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`EdgejobsEdgeJobCreateFromFileContentPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EdgejobsEdgeJobCreateFromFileContentPayload {
         #[serde(
             rename = "CronExpression",
@@ -1446,7 +1446,7 @@ pub mod types {
         pub recurring: ::std::option::Option<bool>,
     }
     ///`EdgejobsEdgeJobFileResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EdgejobsEdgeJobFileResponse {
         #[serde(
             rename = "FileContent",
@@ -1458,7 +1458,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EdgejobsEdgeJobUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EdgejobsEdgeJobUpdatePayload {
         #[serde(
             rename = "CronExpression",
@@ -1498,7 +1498,7 @@ pub mod types {
         pub recurring: ::std::option::Option<bool>,
     }
     ///`EdgejobsFileResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EdgejobsFileResponse {
         #[serde(
             rename = "FileContent",
@@ -1510,7 +1510,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EdgejobsTaskContainer`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EdgejobsTaskContainer {
         #[serde(
             rename = "EndpointId",
@@ -1537,7 +1537,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EdgestacksDeployerOptionsPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EdgestacksDeployerOptionsPayload {
         #[serde(
             rename = "Prune",
@@ -1553,7 +1553,7 @@ pub mod types {
         pub remove_volumes: ::std::option::Option<bool>,
     }
     ///`EdgestacksEdgeStackFromHelmRepositoryPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EdgestacksEdgeStackFromHelmRepositoryPayload {
         ///List of identifiers of EdgeGroups
         #[serde(
@@ -1586,7 +1586,7 @@ pub mod types {
         pub stagger_config: ::std::option::Option<PortainereeEdgeStaggerConfig>,
     }
     ///`EdgestacksEdgeStackStaggerStatusResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EdgestacksEdgeStackStaggerStatusResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Status")]
@@ -1595,7 +1595,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EdgestacksGitHelmConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EdgestacksGitHelmConfig {
         ///Atomic enables automatic rollback on deployment failure (equivalent to helm --atomic).
         #[serde(
@@ -1634,7 +1634,7 @@ pub mod types {
         pub values_files: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ///`EdgestacksHelmRepositoryConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EdgestacksHelmRepositoryConfig {
         ///Atomic enables automatic rollback on deployment failure (equivalent to helm --atomic).
         #[serde(
@@ -1687,7 +1687,7 @@ pub mod types {
         pub values_inline: ::std::option::Option<::std::string::String>,
     }
     ///`EdgestacksStackGitUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EdgestacksStackGitUpdatePayload {
         ///Deprecated. to update auth, update the related Source instead
         #[serde(
@@ -1833,7 +1833,7 @@ pub mod types {
         }
     }
     ///`EdgestacksUpdateEdgeStackHelmRepositoryPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EdgestacksUpdateEdgeStackHelmRepositoryPayload {
         ///List of identifiers of EdgeGroups
         #[serde(
@@ -1858,7 +1858,7 @@ pub mod types {
         pub stagger_config: ::std::option::Option<PortainereeEdgeStaggerConfig>,
     }
     ///`EdgeupdateschedulesActiveSchedulePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EdgeupdateschedulesActiveSchedulePayload {
         #[serde(
             rename = "EnvironmentIDs",
@@ -1868,7 +1868,7 @@ pub mod types {
         pub environment_i_ds: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`EdgeupdateschedulesCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EdgeupdateschedulesCreatePayload {
         ///default to "" == portainer/agent:<current_server_version>
         #[serde(
@@ -1917,7 +1917,7 @@ pub mod types {
         pub updater_image: ::std::option::Option<::std::string::String>,
     }
     ///`EdgeupdateschedulesDecoratedUpdateSchedule`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EdgeupdateschedulesDecoratedUpdateSchedule {
         ///Name of the agent image, does not include the registry
         #[serde(
@@ -2016,7 +2016,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EdgeupdateschedulesInfoResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EdgeupdateschedulesInfoResponse {
         #[serde(
             rename = "HasLocalTimeZone",
@@ -2052,7 +2052,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EdgeupdateschedulesInspectResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EdgeupdateschedulesInspectResponse {
         ///Name of the agent image, does not include the registry
         #[serde(
@@ -2159,7 +2159,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EdgeupdateschedulesUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EdgeupdateschedulesUpdatePayload {
         ///default to "" == portainer/agent:<current_server_version>
         #[serde(
@@ -2208,7 +2208,7 @@ pub mod types {
         pub updater_image: ::std::option::Option<::std::string::String>,
     }
     ///`EndpointedgeEdgeAsyncResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointedgeEdgeAsyncResponse {
         #[serde(
             rename = "commandInterval",
@@ -2245,7 +2245,7 @@ pub mod types {
         pub snapshot_interval: ::std::option::Option<i64>,
     }
     ///`EndpointedgeEdgeJobResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointedgeEdgeJobResponse {
         ///Whether to collect logs
         #[serde(
@@ -2281,7 +2281,7 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ///`EndpointedgeEndpointEdgeStatusInspectResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointedgeEndpointEdgeStatusInspectResponse {
         ///Alert rules applicable to this agent, for local evaluation
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2337,7 +2337,7 @@ pub mod types {
         pub status: ::std::option::Option<::std::string::String>,
     }
     ///`EndpointedgeEndpointGetChartsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointedgeEndpointGetChartsResponse {
         #[serde(
             rename = "policyChartBundles",
@@ -2354,7 +2354,7 @@ pub mod types {
         pub restore_settings_bundle: ::std::option::Option<PortainerRestoreSettingsBundle>,
     }
     ///`EndpointedgeEndpointTrustUpdateRelation`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointedgeEndpointTrustUpdateRelation {
         #[serde(
             rename = "EdgeGroups",
@@ -2376,7 +2376,7 @@ pub mod types {
         pub tags: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`EndpointedgeEndpointsTrustPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointedgeEndpointsTrustPayload {
         #[serde(
             rename = "EndpointIDs",
@@ -2397,7 +2397,7 @@ pub mod types {
         >,
     }
     ///`EndpointedgeGenerateKeyResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointedgeGenerateKeyResponse {
         #[serde(
             rename = "edgeKey",
@@ -2407,14 +2407,14 @@ pub mod types {
         pub edge_key: ::std::option::Option<::std::string::String>,
     }
     ///`EndpointedgePolicyStatusesPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointedgePolicyStatusesPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Statuses")]
         pub statuses: ::std::option::Option<::std::vec::Vec<PortainerPolicyActualState>>,
     }
     ///`EndpointedgeStackStatusResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointedgeStackStatusResponse {
         ///ForceRedeploy indicates whether the stack is force redeployed
         #[serde(
@@ -2452,7 +2452,7 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ///`EndpointgroupsEndpointGroupResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EndpointgroupsEndpointGroupResponse {
         ///Description associated to the environment(endpoint) group
         #[serde(
@@ -2513,7 +2513,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointgroupsEndpointGroupTypeInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EndpointgroupsEndpointGroupTypeInfo {
         #[serde(
             rename = "Docker",
@@ -2543,7 +2543,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointsAgentResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EndpointsAgentResponse {
         #[serde(
             rename = "IsOutdated",
@@ -2567,7 +2567,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointsDockerhubStatusResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EndpointsDockerhubStatusResponse {
         ///Daily limit
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2581,7 +2581,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointsEndpointCreateGlobalKeyResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EndpointsEndpointCreateGlobalKeyResponse {
         #[serde(
             rename = "endpointID",
@@ -2593,7 +2593,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointsEndpointDeleteBatchPartialResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EndpointsEndpointDeleteBatchPartialResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Deleted")]
@@ -2605,14 +2605,14 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointsEndpointDeleteBatchPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointsEndpointDeleteBatchPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Endpoints")]
         pub endpoints: ::std::option::Option<::std::vec::Vec<EndpointsEndpointDeleteRequest>>,
     }
     ///`EndpointsEndpointDeleteRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointsEndpointDeleteRequest {
         #[serde(
             rename = "deleteCluster",
@@ -2625,7 +2625,7 @@ pub mod types {
         pub id: ::std::option::Option<i64>,
     }
     ///`EndpointsEndpointMtlsCertResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EndpointsEndpointMtlsCertResponse {
         ///MTLSCertificate is the X.509 Certificate of the MTLS Certificate
         #[serde(
@@ -2638,7 +2638,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointsEndpointResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EndpointsEndpointResponse {
         #[serde(
             rename = "Agent",
@@ -2878,7 +2878,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointsEndpointSettingsUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointsEndpointSettingsUpdatePayload {
         ///Whether GitOps update time restrictions are enabled
         #[serde(
@@ -2918,7 +2918,7 @@ pub mod types {
             ::std::option::Option<EndpointsEndpointSettingsUpdatePayloadSecuritySettings>,
     }
     ///Security settings updates
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointsEndpointSettingsUpdatePayloadSecuritySettings {
         ///Whether non-administrator should be able to use bind mounts when creating containers
         #[serde(
@@ -2992,7 +2992,7 @@ pub mod types {
         pub enable_host_management_features: ::std::option::Option<bool>,
     }
     ///`EndpointsEndpointUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointsEndpointUpdatePayload {
         ///Azure application ID
         #[serde(
@@ -3140,7 +3140,7 @@ pub mod types {
         pub user_access_policies: ::std::option::Option<PortainerUserAccessPolicies>,
     }
     ///`EndpointsEndpointUpdatePayloadEdge`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointsEndpointUpdatePayloadEdge {
         ///The command list interval for edge agent - used in edge async mode (in seconds)
         #[serde(
@@ -3165,7 +3165,7 @@ pub mod types {
         pub snapshot_interval: ::std::option::Option<i64>,
     }
     ///`EndpointsEndpointUpdatePayloadStatusMessage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointsEndpointUpdatePayloadStatusMessage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Detail")]
@@ -3186,7 +3186,7 @@ pub mod types {
         pub summary: ::std::option::Option<::std::string::String>,
     }
     ///`EndpointsEndpointUpdateRelation`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointsEndpointUpdateRelation {
         #[serde(
             rename = "EdgeGroups",
@@ -3208,7 +3208,7 @@ pub mod types {
         pub tags: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`EndpointsEndpointUpdateRelationsPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointsEndpointUpdateRelationsPayload {
         #[serde(
             rename = "Relations",
@@ -3220,7 +3220,7 @@ pub mod types {
         >,
     }
     ///`EndpointsEnvironmentSummaryCountsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EndpointsEnvironmentSummaryCountsResponse {
         #[serde(
             rename = "byGroup",
@@ -3259,7 +3259,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointsForceUpdateServicePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointsForceUpdateServicePayload {
         ///PullImage if true will pull the image
         #[serde(
@@ -3277,7 +3277,7 @@ pub mod types {
         pub service_id: ::std::option::Option<::std::string::String>,
     }
     ///`EndpointsGroupCount`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EndpointsGroupCount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Count")]
@@ -3298,7 +3298,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointsHealthCounts`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EndpointsHealthCounts {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Down")]
@@ -3316,7 +3316,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointsPlatformCounts`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct EndpointsPlatformCounts {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Azure")]
@@ -3334,7 +3334,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointsRegistryAccessPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointsRegistryAccessPayload {
         #[serde(
             rename = "Namespaces",
@@ -3356,7 +3356,7 @@ pub mod types {
         pub user_access_policies: ::std::option::Option<PortainerUserAccessPolicies>,
     }
     ///`EndpointsResourcePoolUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EndpointsResourcePoolUpdatePayload {
         #[serde(
             rename = "TeamsToAdd",
@@ -3384,7 +3384,7 @@ pub mod types {
         pub users_to_remove: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`FilesystemDirEntry`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct FilesystemDirEntry {
         #[serde(
             rename = "Content",
@@ -3412,7 +3412,7 @@ pub mod types {
         pub permissions: ::std::option::Option<i64>,
     }
     ///`GitShadowedGitCredential`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GitShadowedGitCredential {
         ///Shadow to include the AuthType even if it's empty
         #[serde(
@@ -3448,7 +3448,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerApiGitTypesGitAuthentication`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerApiGitTypesGitAuthentication {
         #[serde(
             rename = "AuthorizationType",
@@ -3484,7 +3484,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerApiGitTypesGitSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerApiGitTypesGitSource {
         #[serde(
             rename = "Authentication",
@@ -3506,7 +3506,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerApiGitTypesRepoConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerApiGitTypesRepoConfig {
         ///Git credentials
         #[serde(
@@ -3590,7 +3590,7 @@ pub mod types {
         }
     }
     ///`GithubComPortainerPortainerApiHttpHandlerGitopsSourcesGitAuthenticationPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GithubComPortainerPortainerApiHttpHandlerGitopsSourcesGitAuthenticationPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Password")]
@@ -3600,7 +3600,7 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///`GithubComPortainerPortainerApiHttpHandlerGitopsSourcesGitAuthenticationUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GithubComPortainerPortainerApiHttpHandlerGitopsSourcesGitAuthenticationUpdatePayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Password")]
@@ -3647,7 +3647,7 @@ pub mod types {
         }
     }
     ///`GithubComPortainerPortainerEeApiGitTypesGitAuthentication`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiGitTypesGitAuthentication {
         #[serde(
             rename = "AuthorizationType",
@@ -3681,7 +3681,7 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///Known values: `0`, `1`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType(pub i64);
     impl ::std::ops::Deref for GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType {
@@ -3728,7 +3728,7 @@ pub mod types {
         }
     }
     ///Known values: `0`, `1`, `2`, `3`, `4`, `5`, `6`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct GithubComPortainerPortainerEeApiGitTypesGitProvider(pub i64);
     impl ::std::ops::Deref for GithubComPortainerPortainerEeApiGitTypesGitProvider {
@@ -3771,7 +3771,7 @@ pub mod types {
         }
     }
     ///`GithubComPortainerPortainerEeApiGitTypesRepoConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiGitTypesRepoConfig {
         ///Git credentials
         #[serde(
@@ -3818,7 +3818,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateFromFileContentPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateFromFileContentPayload
     {
         ///Description of the template
@@ -3890,7 +3890,7 @@ pub mod types {
             ::std::option::Option<::std::vec::Vec<PortainerCustomTemplateVariableDefinition>>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateFromGitRepositoryPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateFromGitRepositoryPayload
     {
         ///Path to the Stack file inside the Git repository
@@ -4035,7 +4035,7 @@ pub mod types {
             ::std::option::Option<::std::vec::Vec<PortainerCustomTemplateVariableDefinition>>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateUpdatePayload {
         ///Path to the Stack file inside the Git repository
         #[serde(
@@ -4183,7 +4183,7 @@ pub mod types {
             ::std::option::Option<::std::vec::Vec<PortainerCustomTemplateVariableDefinition>>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesFileResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesFileResponse {
         #[serde(
             rename = "FileContent",
@@ -4195,7 +4195,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksAggregatedStatusesMap`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksAggregatedStatusesMap(
         pub ::std::collections::HashMap<::std::string::String, i64>,
@@ -4227,7 +4227,7 @@ pub mod types {
         }
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackFromGitRepositoryPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackFromGitRepositoryPayload {
         ///Whether the edge stack always clones the git repository for relative path
         #[serde(
@@ -4456,7 +4456,7 @@ pub mod types {
         pub use_manifest_namespaces: ::std::option::Option<bool>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackFromStringPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackFromStringPayload {
         /**Deployment type to deploy this stack
         Valid values are: 0 - 'compose', 1 - 'kubernetes'
@@ -4547,7 +4547,7 @@ pub mod types {
         pub webhook: ::std::option::Option<::std::string::String>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackListResponseItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackListResponseItem {
         ///Whether the edge stack always clones the git repository for relative path
         #[serde(
@@ -4837,7 +4837,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackStatusSummary`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackStatusSummary {
         #[serde(
             rename = "AggregatedStatus",
@@ -4863,7 +4863,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksStackFileResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksStackFileResponse {
         #[serde(
             rename = "StackFileContent",
@@ -4875,7 +4875,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksUpdateEdgeStackPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksUpdateEdgeStackPayload {
         ///Options to control the deployer behaviour
         #[serde(
@@ -4984,7 +4984,7 @@ pub mod types {
         pub webhook: ::std::option::Option<::std::string::String>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksUpdateStatusPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksUpdateStatusPayload {
         #[serde(
             rename = "EndpointID",
@@ -5025,7 +5025,7 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupCreatePayload {
         ///List of environment(endpoint) identifiers that will be part of this group
         #[serde(
@@ -5054,7 +5054,7 @@ pub mod types {
         pub tag_i_ds: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupUpdatePayload {
         ///List of environment(endpoint) identifiers that will be part of this group
         #[serde(
@@ -5098,7 +5098,7 @@ pub mod types {
         pub user_access_policies: ::std::option::Option<PortainerUserAccessPolicies>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerKubernetesDescribeResourceResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerKubernetesDescribeResourceResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Describe")]
@@ -5107,7 +5107,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerKubernetesKubernetesCreateNamespaceResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerKubernetesKubernetesCreateNamespaceResponse {
         /**APIVersion defines the versioned schema of this representation of an object.
         Servers should convert recognized schemas to the latest internal value, and
@@ -5151,7 +5151,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerKubernetesKubernetesNodeResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerKubernetesKubernetesNodeResponse {
         /**APIVersion defines the versioned schema of this representation of an object.
         Servers should convert recognized schemas to the latest internal value, and
@@ -5197,7 +5197,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerKubernetesKubernetesVersionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerKubernetesKubernetesVersionResponse {
         #[serde(
             rename = "buildDate",
@@ -5286,7 +5286,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerKubernetesNamespacesToggleSystemPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerKubernetesNamespacesToggleSystemPayload {
         ///Toggle the system state of this namespace to true or false
         #[serde(
@@ -5297,7 +5297,7 @@ pub mod types {
         pub system: ::std::option::Option<bool>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerSystemNodesCountResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerSystemNodesCountResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Nodes")]
@@ -5306,7 +5306,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerSystemStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerSystemStatus {
         ///Server Instance ID
         #[serde(
@@ -5326,7 +5326,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerSystemSystemInfoResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerSystemSystemInfoResponse {
         /**AddonsAvailable reports whether the addon lifecycle can be used on this
         deployment. Addons require Portainer itself to be running on Kubernetes and
@@ -5361,7 +5361,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerSystemVersionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerSystemVersionResponse {
         #[serde(
             rename = "Build",
@@ -5423,7 +5423,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerPkgLibhelmReleaseHook`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerPkgLibhelmReleaseHook {
         ///DeletePolicies are the policies that indicate when to delete the hook
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5460,7 +5460,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GitopsFileResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GitopsFileResponse {
         #[serde(
             rename = "FileContent",
@@ -5472,7 +5472,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GitopsHelmValuesPreviewPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GitopsHelmValuesPreviewPayload {
         ///Deprecated: use SourceID instead
         #[serde(
@@ -5545,7 +5545,7 @@ pub mod types {
         pub values_files: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ///`GitopsHelmValuesPreviewResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GitopsHelmValuesPreviewResponse {
         #[serde(
             rename = "commitHash",
@@ -5569,7 +5569,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GitopsRepositoryFilePreviewPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GitopsRepositoryFilePreviewPayload {
         ///Deprecated: use SourceID instead
         #[serde(
@@ -5642,7 +5642,7 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///`GitopsRepositoryFileSearchPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GitopsRepositoryFileSearchPayload {
         ///Deprecated: use SourceID instead
         #[serde(
@@ -5724,7 +5724,7 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///`GitopsRepositoryReferenceListPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct GitopsRepositoryReferenceListPayload {
         ///Deprecated: use SourceID instead
         #[serde(
@@ -5787,7 +5787,7 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///Known values: `0`, `1`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct Gittypes(pub i64);
     impl ::std::ops::Deref for Gittypes {
@@ -5830,7 +5830,7 @@ pub mod types {
         }
     }
     ///`HelmGitHelmDryRunPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct HelmGitHelmDryRunPayload {
         #[serde(
             rename = "helmChartPath",
@@ -5910,7 +5910,7 @@ pub mod types {
         pub tls_skip_verify: ::std::option::Option<bool>,
     }
     ///`HelmInstallChartPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct HelmInstallChartPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Atomic")]
@@ -5941,7 +5941,7 @@ pub mod types {
         pub version: ::std::option::Option<::std::string::String>,
     }
     ///`ImagesImageResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ImagesImageResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Created")]
@@ -5970,7 +5970,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ImagesStatusResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ImagesStatusResponse {
         #[serde(
             rename = "Message",
@@ -5988,7 +5988,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`IntstrIntOrString`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct IntstrIntOrString {
         #[serde(
             rename = "IntVal",
@@ -6012,7 +6012,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct IntstrType(pub i64);
     impl ::std::ops::Deref for IntstrType {
@@ -6088,7 +6088,7 @@ pub mod types {
         }
     }
     ///`K8sIoApiCoreV1HttpHeader`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct K8sIoApiCoreV1HttpHeader {
         /**The header field name.
         This will be canonicalized upon output, so case-variant names will be understood as the same header.*/
@@ -6103,7 +6103,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`K8sIoApiCoreV1LocalObjectReference`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct K8sIoApiCoreV1LocalObjectReference {
         /**Name of the referent.
         This field is effectively required, but due to backwards compatibility is
@@ -6121,7 +6121,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`K8sIoApiCoreV1ObjectReference`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct K8sIoApiCoreV1ObjectReference {
         /**API version of the referent.
         +optional*/
@@ -6183,7 +6183,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`K8sIoApiCoreV1ResourceClaim`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct K8sIoApiCoreV1ResourceClaim {
         /**Name must match the name of one entry in pod.spec.resourceClaims of
         the Pod where this field is used. It makes that resource available
@@ -6203,7 +6203,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`K8sIoApiRbacV1Subject`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct K8sIoApiRbacV1Subject {
         /**APIGroup holds the API group of the referenced subject.
         Defaults to "" for ServiceAccount subjects.
@@ -6236,7 +6236,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesConfiguration`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct KubernetesConfiguration {
         #[serde(
             rename = "ConfigurationOwner",
@@ -6261,7 +6261,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesCustomResourceMetadata`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct KubernetesCustomResourceMetadata {
         #[serde(
             rename = "apiVersion",
@@ -6285,7 +6285,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesIngressRule`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct KubernetesIngressRule {
         #[serde(
             rename = "Host",
@@ -6309,7 +6309,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sApplication`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct KubernetesK8sApplication {
         #[serde(
             rename = "Annotations",
@@ -6501,7 +6501,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sApplicationResource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct KubernetesK8sApplicationResource {
         #[serde(
             rename = "CpuLimit",
@@ -6531,7 +6531,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sClusterRole`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct KubernetesK8sClusterRole {
         #[serde(
             rename = "creationDate",
@@ -6555,7 +6555,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sClusterRoleBinding`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct KubernetesK8sClusterRoleBinding {
         #[serde(
             rename = "creationDate",
@@ -6591,7 +6591,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sCronJob`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct KubernetesK8sCronJob {
         #[serde(
             rename = "Command",
@@ -6648,7 +6648,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sCronJobDeleteRequests`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct KubernetesK8sCronJobDeleteRequests(
         pub  ::std::collections::HashMap<
@@ -6698,7 +6698,7 @@ pub mod types {
         }
     }
     ///`KubernetesK8sEvent`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct KubernetesK8sEvent {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Count")]
@@ -6755,7 +6755,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sEventInvolvedObject`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct KubernetesK8sEventInvolvedObject {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
@@ -6773,7 +6773,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sJob`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct KubernetesK8sJob {
         #[serde(
             rename = "BackoffLimit",
@@ -6860,7 +6860,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sJobDeleteRequests`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct KubernetesK8sJobDeleteRequests(
         pub  ::std::collections::HashMap<
@@ -6910,7 +6910,7 @@ pub mod types {
         }
     }
     ///`KubernetesK8sPersistentVolume`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct KubernetesK8sPersistentVolume {
         #[serde(
             rename = "accessModes",
@@ -6982,7 +6982,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sPersistentVolumeClaim`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct KubernetesK8sPersistentVolumeClaim {
         #[serde(
             rename = "accessModes",
@@ -7069,7 +7069,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sServiceAccount`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct KubernetesK8sServiceAccount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Annotations")]
@@ -7119,7 +7119,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sServiceAccountDeleteRequests`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct KubernetesK8sServiceAccountDeleteRequests(
         pub  ::std::collections::HashMap<
@@ -7169,7 +7169,7 @@ pub mod types {
         }
     }
     ///`KubernetesK8sServiceAccountImagePullSecretsUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct KubernetesK8sServiceAccountImagePullSecretsUpdatePayload {
         #[serde(
             rename = "secretNames",
@@ -7179,7 +7179,7 @@ pub mod types {
         pub secret_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ///`KubernetesK8sStorageClass`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct KubernetesK8sStorageClass {
         #[serde(
             rename = "allowVolumeExpansion",
@@ -7236,7 +7236,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sVolumeInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct KubernetesK8sVolumeInfo {
         #[serde(
             rename = "persistentVolume",
@@ -7260,7 +7260,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesMetadata`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct KubernetesMetadata {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Annotations")]
@@ -7276,7 +7276,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesPod`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct KubernetesPod {
         #[serde(
             rename = "ContainerName",
@@ -7339,7 +7339,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesPublishedPort`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct KubernetesPublishedPort {
         #[serde(
             rename = "IngressRules",
@@ -7357,7 +7357,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesTlsInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct KubernetesTlsInfo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hosts")]
@@ -7366,7 +7366,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`LdapAdminGroupsPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct LdapAdminGroupsPayload {
         #[serde(
             rename = "LDAPSettings",
@@ -7376,7 +7376,7 @@ pub mod types {
         pub ldap_settings: ::std::option::Option<PortainereeLdapSettings>,
     }
     ///`LdapCheckPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct LdapCheckPayload {
         #[serde(
             rename = "LDAPSettings",
@@ -7386,7 +7386,7 @@ pub mod types {
         pub ldap_settings: ::std::option::Option<PortainereeLdapSettings>,
     }
     ///`LdapGroupsPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct LdapGroupsPayload {
         #[serde(
             rename = "LDAPSettings",
@@ -7396,7 +7396,7 @@ pub mod types {
         pub ldap_settings: ::std::option::Option<PortainereeLdapSettings>,
     }
     ///`LdapTestLoginPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct LdapTestLoginPayload {
         #[serde(
             rename = "LDAPSettings",
@@ -7418,7 +7418,7 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///`LdapTestLoginResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct LdapTestLoginResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Valid")]
@@ -7427,7 +7427,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`LdapUsersPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct LdapUsersPayload {
         #[serde(
             rename = "LDAPSettings",
@@ -7437,7 +7437,7 @@ pub mod types {
         pub ldap_settings: ::std::option::Option<PortainereeLdapSettings>,
     }
     ///`LiblicensePortainerLicense`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct LiblicensePortainerLicense {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Company")]
@@ -7552,7 +7552,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`, `3`, `4`, `5`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct LiblicensePortainerLicenseType(pub i64);
     impl ::std::ops::Deref for LiblicensePortainerLicenseType {
@@ -7595,7 +7595,7 @@ pub mod types {
         }
     }
     ///Known values: `0`, `1`, `2`, `3`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct LiblicenseProductEdition(pub i64);
     impl ::std::ops::Deref for LiblicenseProductEdition {
@@ -7638,7 +7638,7 @@ pub mod types {
         }
     }
     ///`LicensesAttachData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct LicensesAttachData {
         #[serde(
             rename = "conflictingKeys",
@@ -7650,14 +7650,14 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`LicensesAttachPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct LicensesAttachPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Key")]
         pub key: ::std::option::Option<::std::string::String>,
     }
     ///`LicensesDeletePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct LicensesDeletePayload {
         ///List of license keys to remove
         #[serde(
@@ -7668,7 +7668,7 @@ pub mod types {
         pub license_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ///`LicensesLicenseInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct LicensesLicenseInfo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Company")]
@@ -7741,7 +7741,7 @@ pub mod types {
         }
     }
     ///`MetricsEdgeAlertRule`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MetricsEdgeAlertRule {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Annotations")]
@@ -7773,7 +7773,7 @@ pub mod types {
         pub severity: ::std::option::Option<::std::string::String>,
     }
     ///`MetricsEdgeAlertRuleState`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MetricsEdgeAlertRuleState {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Last_error")]
@@ -7790,7 +7790,7 @@ pub mod types {
         pub state: ::std::option::Option<MetricsAlertRuleStateType>,
     }
     ///`MetricsEdgeAlertState`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MetricsEdgeAlertState {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Config_reload_error")]
@@ -7800,7 +7800,7 @@ pub mod types {
         pub rules: ::std::option::Option<::std::vec::Vec<MetricsEdgeAlertRuleState>>,
     }
     ///`ModelsCloudCredential`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsCloudCredential {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Created")]
@@ -7821,7 +7821,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsCloudCredentialMap`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct ModelsCloudCredentialMap(
         pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -7853,7 +7853,7 @@ pub mod types {
         }
     }
     ///`ModelsConfiguration`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsConfiguration {
         #[serde(
             rename = "ConfigurationOwner",
@@ -7878,7 +7878,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsIngressRule`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsIngressRule {
         #[serde(
             rename = "Host",
@@ -7902,7 +7902,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sApplication`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sApplication {
         #[serde(
             rename = "Annotations",
@@ -8082,7 +8082,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sApplicationResource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sApplicationResource {
         #[serde(
             rename = "CpuLimit",
@@ -8112,7 +8112,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sConfigMap`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sConfigMap {
         #[serde(
             rename = "Annotations",
@@ -8188,7 +8188,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sConfigurationOwnerResource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sConfigurationOwnerResource {
         #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "id")]
@@ -8209,7 +8209,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sCustomResource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sCustomResource {
         #[serde(
             rename = "creationDate",
@@ -8236,7 +8236,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sCustomResourceDefinition`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sCustomResourceDefinition {
         #[serde(
             rename = "creationDate",
@@ -8275,7 +8275,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sDashboard`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sDashboard {
         #[serde(
             rename = "applicationsCount",
@@ -8323,7 +8323,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sGpuInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sGpuInfo {
         #[serde(
             rename = "Nodes",
@@ -8347,7 +8347,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sGpuNode`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sGpuNode {
         #[serde(
             rename = "Allocatable",
@@ -8425,7 +8425,7 @@ pub mod types {
         }
     }
     ///`ModelsK8sGpuSummary`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sGpuSummary {
         #[serde(
             rename = "DegradedCount",
@@ -8476,7 +8476,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sGpuWorkload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sGpuWorkload {
         #[serde(
             rename = "GPURequests",
@@ -8531,7 +8531,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sIngressController`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sIngressController {
         #[serde(
             rename = "Availability",
@@ -8570,7 +8570,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sIngressDeleteRequests`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct ModelsK8sIngressDeleteRequests(
         pub  ::std::collections::HashMap<
@@ -8620,7 +8620,7 @@ pub mod types {
         }
     }
     ///`ModelsK8sIngressInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sIngressInfo {
         #[serde(
             rename = "Annotations",
@@ -8690,7 +8690,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sIngressPath`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sIngressPath {
         #[serde(
             rename = "HasService",
@@ -8738,7 +8738,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sIngressTls`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sIngressTls {
         #[serde(
             rename = "Hosts",
@@ -8756,7 +8756,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sLoadBalancerQuota`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ModelsK8sLoadBalancerQuota {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -8766,7 +8766,7 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
     ///`ModelsK8sNamespaceDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ModelsK8sNamespaceDetails {
         #[serde(
             rename = "Annotations",
@@ -8810,7 +8810,7 @@ pub mod types {
         >,
     }
     ///`ModelsK8sPersistentVolume`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sPersistentVolume {
         #[serde(
             rename = "accessModes",
@@ -8882,7 +8882,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sPersistentVolumeClaim`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sPersistentVolumeClaim {
         #[serde(
             rename = "accessModes",
@@ -8963,7 +8963,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sPvReclaimPolicyRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ModelsK8sPvReclaimPolicyRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
@@ -8976,7 +8976,7 @@ pub mod types {
         pub reclaim_policy: ::std::option::Option<V1PersistentVolumeReclaimPolicy>,
     }
     ///`ModelsK8sPvcResizeRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ModelsK8sPvcResizeRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
@@ -8992,7 +8992,7 @@ pub mod types {
         pub new_size: ::std::option::Option<::std::string::String>,
     }
     ///`ModelsK8sResourceQuota`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ModelsK8sResourceQuota {
         #[serde(
             rename = "cpuLimit",
@@ -9023,7 +9023,7 @@ pub mod types {
         pub memory_request: ::std::option::Option<::std::string::String>,
     }
     ///`ModelsK8sRole`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sRole {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Annotations")]
@@ -9073,7 +9073,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sRoleBinding`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sRoleBinding {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Annotations")]
@@ -9126,7 +9126,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sRoleBindingDeleteRequests`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct ModelsK8sRoleBindingDeleteRequests(
         pub  ::std::collections::HashMap<
@@ -9176,7 +9176,7 @@ pub mod types {
         }
     }
     ///`ModelsK8sRoleDeleteRequests`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct ModelsK8sRoleDeleteRequests(
         pub  ::std::collections::HashMap<
@@ -9226,7 +9226,7 @@ pub mod types {
         }
     }
     ///`ModelsK8sSecret`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sSecret {
         #[serde(
             rename = "Annotations",
@@ -9308,7 +9308,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sServiceDeleteRequests`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct ModelsK8sServiceDeleteRequests(
         pub  ::std::collections::HashMap<
@@ -9358,7 +9358,7 @@ pub mod types {
         }
     }
     ///`ModelsK8sServiceInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sServiceInfo {
         #[serde(
             rename = "AllocateLoadBalancerNodePorts",
@@ -9458,7 +9458,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sServiceIngress`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sServiceIngress {
         #[serde(
             rename = "Host",
@@ -9473,7 +9473,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sServicePort`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sServicePort {
         #[serde(
             rename = "Name",
@@ -9509,7 +9509,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sStorageClass`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsK8sStorageClass {
         #[serde(
             rename = "allowVolumeExpansion",
@@ -9566,7 +9566,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sStorageQuota`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ModelsK8sStorageQuota {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -9576,7 +9576,7 @@ pub mod types {
         pub limit: ::std::option::Option<::std::string::String>,
     }
     ///`ModelsK8sVolumeDeleteRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ModelsK8sVolumeDeleteRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
@@ -9586,7 +9586,7 @@ pub mod types {
         pub namespace: ::std::option::Option<::std::string::String>,
     }
     ///`ModelsLabelSet`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct ModelsLabelSet(
         pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -9618,7 +9618,7 @@ pub mod types {
         }
     }
     ///`ModelsMatcher`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ModelsMatcher {
         ///is equal
         #[serde(
@@ -9647,7 +9647,7 @@ pub mod types {
         pub value: ::std::option::Option<::std::string::String>,
     }
     ///`ModelsMetadata`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsMetadata {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Annotations")]
@@ -9663,7 +9663,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsPod`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsPod {
         #[serde(
             rename = "ContainerName",
@@ -9720,7 +9720,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsPostableAlert`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ModelsPostableAlert {
         ///annotations
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9757,7 +9757,7 @@ pub mod types {
         pub starts_at: ::std::option::Option<::std::string::String>,
     }
     ///`ModelsPostableSilence`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ModelsPostableSilence {
         /**comment
         Required: true*/
@@ -9801,7 +9801,7 @@ pub mod types {
         pub starts_at: ::std::option::Option<::std::string::String>,
     }
     ///`ModelsPublishedPort`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsPublishedPort {
         #[serde(
             rename = "IngressRules",
@@ -9819,7 +9819,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsSshKeyPair`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsSshKeyPair {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Private")]
@@ -9831,7 +9831,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsTlsInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ModelsTlsInfo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hosts")]
@@ -9840,7 +9840,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`MotdMotd`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MotdMotd {
         #[serde(
             rename = "ContentLayout",
@@ -9944,7 +9944,7 @@ pub mod types {
         }
     }
     ///`NetworkEndpointIpamConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct NetworkEndpointIpamConfig {
         #[serde(
             rename = "IPv4Address",
@@ -9968,7 +9968,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`NetworkEndpointSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct NetworkEndpointSettings {
         ///Aliases holds the list of extra, user-specified DNS names for this endpoint.
         #[serde(
@@ -10078,7 +10078,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct Oauth2AuthStyle(pub i64);
     impl ::std::ops::Deref for Oauth2AuthStyle {
@@ -10121,7 +10121,7 @@ pub mod types {
         }
     }
     ///`ObservabilityAlertRuleCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ObservabilityAlertRuleCreatePayload {
         #[serde(
             rename = "AlertingRule",
@@ -10131,7 +10131,7 @@ pub mod types {
         pub alerting_rule: ::std::option::Option<PortainereeAlertingRule>,
     }
     ///`ObservabilityAlertRuleEnvironmentGroupResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ObservabilityAlertRuleEnvironmentGroupResponse {
         #[serde(
             rename = "endpointGroupId",
@@ -10156,7 +10156,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ObservabilityAlertRuleEnvironmentResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ObservabilityAlertRuleEnvironmentResponse {
         #[serde(
             rename = "endpointId",
@@ -10189,7 +10189,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ObservabilityAlertRuleEnvironmentsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ObservabilityAlertRuleEnvironmentsResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Active")]
@@ -10220,7 +10220,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ObservabilityAlertRuleGroupsUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ObservabilityAlertRuleGroupsUpdatePayload {
         #[serde(
             rename = "endpointGroupIds",
@@ -10230,7 +10230,7 @@ pub mod types {
         pub endpoint_group_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`ObservabilityAlertRuleTiersUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ObservabilityAlertRuleTiersUpdatePayload {
         #[serde(
             rename = "conditionOperator",
@@ -10252,7 +10252,7 @@ pub mod types {
         pub tiers: ::std::option::Option<::std::vec::Vec<PortainereeAlertingRuleTier>>,
     }
     ///`ObservabilityAlertRuleUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ObservabilityAlertRuleUpdatePayload {
         #[serde(
             rename = "AlertingRule",
@@ -10262,7 +10262,7 @@ pub mod types {
         pub alerting_rule: ::std::option::Option<PortainereeAlertingRule>,
     }
     ///`ObservabilityAlertingUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ObservabilityAlertingUpdatePayload {
         #[serde(
             rename = "AlertingSettings",
@@ -10272,7 +10272,7 @@ pub mod types {
         pub alerting_settings: ::std::option::Option<PortainereeAlertingSettings>,
     }
     ///`ObservabilityCreateSilencePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ObservabilityCreateSilencePayload {
         #[serde(rename = "alertManagerURL")]
         #[serde(alias = "AlertManagerURL")]
@@ -10281,7 +10281,7 @@ pub mod types {
         pub silence: ModelsPostableSilence,
     }
     ///`ObservabilityEnvironmentObservabilityResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ObservabilityEnvironmentObservabilityResponse {
         /**ClusterID is OneUptime's internal cluster identifier, used by the
         frontend to build deep links into the OneUptime dashboard. Omitted
@@ -10317,7 +10317,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ObservabilityLogEntry`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ObservabilityLogEntry {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Labels")]
@@ -10340,7 +10340,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ObservabilityLogsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ObservabilityLogsResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Logs")]
@@ -10349,7 +10349,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniClusterData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OmniClusterData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Metadata")]
@@ -10361,7 +10361,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniClusterSpec`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OmniClusterSpec {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Backup_configuration")]
@@ -10379,7 +10379,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniClusterSpecBackupConfiguration`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OmniClusterSpecBackupConfiguration {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -10391,7 +10391,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniClusterSpecFeatures`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OmniClusterSpecFeatures {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Disk_encryption")]
@@ -10406,7 +10406,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniClusterStatusMachines`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OmniClusterStatusMachines {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Connected")]
@@ -10424,7 +10424,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniClusterStatusSpec`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OmniClusterStatusSpec {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Available")]
@@ -10460,7 +10460,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniCreateClusterPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OmniCreateClusterPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Cluster")]
@@ -10494,7 +10494,7 @@ pub mod types {
         pub worker: ::std::option::Option<PortainereeOmniWorker>,
     }
     ///`OmniMachineData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OmniMachineData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Labels")]
@@ -10514,7 +10514,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniMachineHardwareBlockDevice`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OmniMachineHardwareBlockDevice {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Linux_name")]
@@ -10538,7 +10538,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniMachineHardwareMemory`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OmniMachineHardwareMemory {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Description")]
@@ -10550,7 +10550,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniMachineHardwareProcessor`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OmniMachineHardwareProcessor {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Core_count")]
@@ -10571,7 +10571,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniMachineHardwareStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OmniMachineHardwareStatus {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Arch")]
@@ -10589,7 +10589,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniMachineNetworkLink`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OmniMachineNetworkLink {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hardware_address")]
@@ -10607,7 +10607,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniMachineNetworkStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OmniMachineNetworkStatus {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Addresses")]
@@ -10628,7 +10628,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniMachinePlatformMetadata`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OmniMachinePlatformMetadata {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hostname")]
@@ -10652,7 +10652,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniMachineStatusSpec`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OmniMachineStatusSpec {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Cluster")]
@@ -10691,7 +10691,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniUpdateClusterPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OmniUpdateClusterPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Cluster")]
@@ -10722,7 +10722,7 @@ pub mod types {
         pub workers_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ///`OmniUpgradeStatusResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OmniUpgradeStatusResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Current_upgrade_version")]
@@ -10749,7 +10749,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniValidateClusterPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct OmniValidateClusterPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Cluster")]
@@ -10771,7 +10771,7 @@ pub mod types {
         pub worker: ::std::option::Option<PortainereeOmniWorker>,
     }
     ///`OneuptimeMetricsAggregateResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct OneuptimeMetricsAggregateResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Data")]
@@ -10881,7 +10881,7 @@ pub mod types {
         }
     }
     ///`PodsecurityPodSecurityAllowFlexVolumes`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecurityAllowFlexVolumes {
         #[serde(
             rename = "allowedVolumes",
@@ -10896,7 +10896,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityAllowPrivilegeEscalation`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecurityAllowPrivilegeEscalation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -10905,7 +10905,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityAllowProcMount`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecurityAllowProcMount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -10920,7 +10920,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityAllowedCapabilities`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecurityAllowedCapabilities {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Level")]
@@ -10941,7 +10941,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityAllowedPaths`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecurityAllowedPaths {
         #[serde(
             rename = "pathPrefix",
@@ -10956,7 +10956,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityAppArmour`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecurityAppArmour {
         #[serde(
             rename = "AppArmorType",
@@ -10974,7 +10974,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityCapabilities`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecurityCapabilities {
         #[serde(
             rename = "allowedCapabilities",
@@ -10996,7 +10996,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityForbiddenSysctlsList`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecurityForbiddenSysctlsList {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11012,7 +11012,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityFsGroups`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecurityFsGroups {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Idrange")]
@@ -11027,7 +11027,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityHostFilesystem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecurityHostFilesystem {
         #[serde(
             rename = "allowedPaths",
@@ -11043,7 +11043,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityHostNamespaces`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecurityHostNamespaces {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11052,7 +11052,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityHostNetworkingPorts`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecurityHostNetworkingPorts {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11073,7 +11073,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityIdrange`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecurityIdrange {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Max")]
@@ -11085,7 +11085,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityPrivilegedContainers`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecurityPrivilegedContainers {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11094,7 +11094,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityReadOnlyRootFileSystem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecurityReadOnlyRootFileSystem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11103,7 +11103,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityRule`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecurityRule {
         #[serde(
             rename = "allowFlexVolumes",
@@ -11218,7 +11218,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityRunAsGroup`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecurityRunAsGroup {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Idrange")]
@@ -11233,7 +11233,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityRunAsUser`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecurityRunAsUser {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Idrange")]
@@ -11248,7 +11248,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecuritySecComp`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecuritySecComp {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11263,7 +11263,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecuritySelinux`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecuritySelinux {
         #[serde(
             rename = "allowedCapabilities",
@@ -11279,7 +11279,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecuritySupplementalGroups`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecuritySupplementalGroups {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Idrange")]
@@ -11294,7 +11294,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityUsers`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecurityUsers {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11327,7 +11327,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityVolumeTypes`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PodsecurityPodSecurityVolumeTypes {
         #[serde(
             rename = "allowedTypes",
@@ -11441,7 +11441,7 @@ pub mod types {
         }
     }
     ///`PoliciesConflictInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PoliciesConflictInfo {
         #[serde(
             rename = "environmentCount",
@@ -11489,7 +11489,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PoliciesGenericPolicy`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PoliciesGenericPolicy {
         #[serde(
             rename = "CreatedAt",
@@ -11550,7 +11550,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PoliciesNewGroupInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PoliciesNewGroupInfo {
         #[serde(
             rename = "environmentCount",
@@ -11586,7 +11586,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PoliciesPolicy`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PoliciesPolicy {
         #[serde(
             rename = "CreatedAt",
@@ -11673,7 +11673,7 @@ pub mod types {
         }
     }
     ///`PoliciesPolicyConflictsPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PoliciesPolicyConflictsPayload(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -11699,7 +11699,7 @@ pub mod types {
         }
     }
     ///`PoliciesPolicyConflictsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PoliciesPolicyConflictsResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Conflicts")]
@@ -11732,7 +11732,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PoliciesPolicyCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PoliciesPolicyCreatePayload(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -11758,7 +11758,7 @@ pub mod types {
         }
     }
     ///`PoliciesPolicyListResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PoliciesPolicyListResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Policies")]
@@ -11767,7 +11767,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PoliciesPolicyMetadataResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PoliciesPolicyMetadataResponse {
         #[serde(
             rename = "minimumAgentVersions",
@@ -11781,7 +11781,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PoliciesPolicyStatusBreakdown`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PoliciesPolicyStatusBreakdown {
         #[serde(
             rename = "Applied",
@@ -11817,7 +11817,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PoliciesPolicyTemplate`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PoliciesPolicyTemplate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Category")]
@@ -11878,7 +11878,7 @@ pub mod types {
         }
     }
     ///`PoliciesPolicyUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PoliciesPolicyUpdatePayload {
         #[serde(
             rename = "AllowOverride",
@@ -11914,7 +11914,7 @@ pub mod types {
         pub type_: ::std::option::Option<PoliciesPolicyType>,
     }
     ///`PoliciesTemplateListResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PoliciesTemplateListResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Templates")]
@@ -11923,7 +11923,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PoliciesTestObservabilityConnectionPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PoliciesTestObservabilityConnectionPayload {
         #[serde(
             rename = "apiKey",
@@ -11973,7 +11973,7 @@ pub mod types {
         pub tls_skip_verify: ::std::option::Option<bool>,
     }
     ///`PoliciesTestObservabilityConnectionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PoliciesTestObservabilityConnectionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Message")]
@@ -11985,7 +11985,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerAccessPolicy`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerAccessPolicy {
         ///Namespaces is a list of namespaces that this access policy applies to. Only used for namespaced level roles
         #[serde(
@@ -12005,7 +12005,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerAllowList`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerAllowList {
         #[serde(
             rename = "Entries",
@@ -12026,7 +12026,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerAllowListKey(pub i64);
     impl ::std::ops::Deref for PortainerAllowListKey {
@@ -12069,7 +12069,7 @@ pub mod types {
         }
     }
     ///`PortainerApiKey`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerApiKey {
         ///Unix timestamp (UTC) when the API key was created
         #[serde(
@@ -12109,7 +12109,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerArtifact`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerArtifact {
         #[serde(
             rename = "edgeGroups",
@@ -12148,7 +12148,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerArtifactFile`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerArtifactFile {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hash")]
@@ -12193,7 +12193,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`, `3`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerAuthenticationMethod(pub i64);
     impl ::std::ops::Deref for PortainerAuthenticationMethod {
@@ -12236,7 +12236,7 @@ pub mod types {
         }
     }
     ///`PortainerAuthorizations`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerAuthorizations(
         pub ::std::collections::HashMap<::std::string::String, bool>,
@@ -12262,7 +12262,7 @@ pub mod types {
         }
     }
     ///`PortainerAutoUpdateSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerAutoUpdateSettings {
         ///Pull latest image
         #[serde(
@@ -12305,7 +12305,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerAzureCredentials`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerAzureCredentials {
         ///Azure application ID
         #[serde(
@@ -12332,7 +12332,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerCustomTemplatePlatform(pub i64);
     impl ::std::ops::Deref for PortainerCustomTemplatePlatform {
@@ -12375,7 +12375,7 @@ pub mod types {
         }
     }
     ///`PortainerCustomTemplateVariableDefinition`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerCustomTemplateVariableDefinition {
         #[serde(
             rename = "defaultValue",
@@ -12396,7 +12396,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerDiagnosticsData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerDiagnosticsData {
         #[serde(rename = "DNS", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "dNS")]
@@ -12426,7 +12426,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerDockerContainerSnapshot`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerDockerContainerSnapshot {
         #[serde(
             rename = "Command",
@@ -12531,7 +12531,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerDockerContainerSnapshotHostConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainerDockerContainerSnapshotHostConfig {
         #[serde(
             rename = "Annotations",
@@ -12549,7 +12549,7 @@ pub mod types {
         pub network_mode: ::std::option::Option<::std::string::String>,
     }
     ///`PortainerDockerSnapshot`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerDockerSnapshot {
         #[serde(
             rename = "ContainerCount",
@@ -12681,7 +12681,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerDockerSnapshotRaw`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerDockerSnapshotRaw(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -12707,7 +12707,7 @@ pub mod types {
         }
     }
     ///`PortainerEcrData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerEcrData {
         #[serde(
             rename = "Region",
@@ -12719,7 +12719,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerEdge`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainerEdge {
         ///Deprecated 2.18
         #[serde(
@@ -12751,7 +12751,7 @@ pub mod types {
         pub snapshot_interval: ::std::option::Option<i64>,
     }
     ///`PortainerEdgeJob`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerEdgeJob {
         #[serde(
             rename = "Created",
@@ -12820,7 +12820,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerEdgeJobEndpointMeta`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerEdgeJobEndpointMeta {
         #[serde(
             rename = "CollectLogs",
@@ -12838,7 +12838,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`, `3`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerEdgeJobLogsStatus(pub i64);
     impl ::std::ops::Deref for PortainerEdgeJobLogsStatus {
@@ -12881,7 +12881,7 @@ pub mod types {
         }
     }
     ///`PortainerEdgeStackDeploymentStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerEdgeStackDeploymentStatus {
         #[serde(
             rename = "Error",
@@ -12918,7 +12918,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerEdgeStackDeploymentType(pub i64);
     impl ::std::ops::Deref for PortainerEdgeStackDeploymentType {
@@ -12961,7 +12961,7 @@ pub mod types {
         }
     }
     ///`PortainerEdgeStackStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerEdgeStackStatus {
         ///EE only feature
         #[serde(
@@ -13014,7 +13014,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerEdgeStackStatusDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerEdgeStackStatusDetails {
         #[serde(
             rename = "Acknowledged",
@@ -13059,7 +13059,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `13`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerEdgeStackStatusType(pub i64);
     impl ::std::ops::Deref for PortainerEdgeStackStatusType {
@@ -13102,7 +13102,7 @@ pub mod types {
         }
     }
     ///`PortainerEndpointGroup`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerEndpointGroup {
         ///Description associated to the environment(endpoint) group
         #[serde(
@@ -13145,7 +13145,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerEndpointSecuritySettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerEndpointSecuritySettings {
         ///Whether non-administrator should be able to use bind mounts when creating containers
         #[serde(
@@ -13221,7 +13221,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerEndpointStatus(pub i64);
     impl ::std::ops::Deref for PortainerEndpointStatus {
@@ -13264,7 +13264,7 @@ pub mod types {
         }
     }
     ///Known values: `0`, `1`, `2`, `3`, `4`, `5`, `6`, `7`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerEndpointType(pub i64);
     impl ::std::ops::Deref for PortainerEndpointType {
@@ -13307,7 +13307,7 @@ pub mod types {
         }
     }
     ///`PortainerEnvironmentAgentData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainerEnvironmentAgentData {
         #[serde(
             rename = "Version",
@@ -13317,7 +13317,7 @@ pub mod types {
         pub version: ::std::option::Option<::std::string::String>,
     }
     ///`PortainerEnvironmentEdgeSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerEnvironmentEdgeSettings {
         ///Whether the device has been started in edge async mode
         #[serde(
@@ -13351,7 +13351,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///The body of a Portainer error response. Current servers send `message` and usually `details`; 1.x servers sent `err` instead of `message`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerErrorResponse {
         ///The underlying cause, when the server gives one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13369,7 +13369,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerGithubRegistryData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerGithubRegistryData {
         #[serde(
             rename = "OrganisationName",
@@ -13387,7 +13387,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerGitlabRegistryData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerGitlabRegistryData {
         #[serde(
             rename = "InstanceURL",
@@ -13411,7 +13411,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerGlobalDeploymentOptions`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainerGlobalDeploymentOptions {
         #[serde(
             rename = "hideStacksFunctionality",
@@ -13421,7 +13421,7 @@ pub mod types {
         pub hide_stacks_functionality: ::std::option::Option<bool>,
     }
     ///`PortainerHelmConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerHelmConfig {
         /**Atomic enables automatic rollback on deployment failure (equivalent to helm --atomic).
         Used by both git repo and Helm repository deployments.*/
@@ -13499,7 +13499,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerHelmUserRepository`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerHelmUserRepository {
         ///Membership Identifier
         #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
@@ -13520,7 +13520,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerInternalAuthSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerInternalAuthSettings {
         #[serde(
             rename = "RequiredPasswordLength",
@@ -13532,7 +13532,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerK8sNamespaceInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerK8sNamespaceInfo {
         #[serde(
             rename = "Annotations",
@@ -13597,7 +13597,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerK8sNodeLimits`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerK8sNodeLimits {
         #[serde(rename = "CPU", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "cPU")]
@@ -13612,7 +13612,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerK8sNodesLimits`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerK8sNodesLimits(
         pub ::std::collections::HashMap<::std::string::String, PortainerK8sNodeLimits>,
@@ -13644,7 +13644,7 @@ pub mod types {
         }
     }
     ///`PortainerKubernetesConfiguration`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerKubernetesConfiguration {
         #[serde(rename = "AllowNoneIngressClass")]
         #[serde(alias = "allowNoneIngressClass")]
@@ -13698,7 +13698,7 @@ pub mod types {
         pub use_server_metrics: ::std::option::Option<bool>,
     }
     ///`PortainerKubernetesData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerKubernetesData {
         #[serde(rename = "Configuration")]
         #[serde(alias = "configuration")]
@@ -13714,7 +13714,7 @@ pub mod types {
         pub snapshots: ::std::option::Option<::std::vec::Vec<PortainerKubernetesSnapshot>>,
     }
     ///`PortainerKubernetesFlags`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerKubernetesFlags {
         #[serde(
             rename = "GPUOperator",
@@ -13744,7 +13744,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerKubernetesIngressClassConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerKubernetesIngressClassConfig {
         #[serde(
             rename = "Blocked",
@@ -13774,7 +13774,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerKubernetesSnapshot`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerKubernetesSnapshot {
         #[serde(
             rename = "ClusterType",
@@ -13841,7 +13841,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerKubernetesStorageClassConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerKubernetesStorageClassConfig {
         #[serde(
             rename = "AccessModes",
@@ -13871,7 +13871,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerLdapGroupSearchSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerLdapGroupSearchSettings {
         ///LDAP attribute which denotes the group membership
         #[serde(
@@ -13898,7 +13898,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerLdapSearchSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerLdapSearchSettings {
         ///The distinguished name of the element from which the LDAP server will search for users
         #[serde(
@@ -13925,7 +13925,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerLdapSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainerLdapSettings {
         ///Enable this option if the server is configured for Anonymous access. When enabled, ReaderDN and Password will not be used
         #[serde(
@@ -13987,7 +13987,7 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
     }
     ///`PortainerLdapUser`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerLdapUser {
         #[serde(
             rename = "Groups",
@@ -14005,7 +14005,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerMembershipRole(pub i64);
     impl ::std::ops::Deref for PortainerMembershipRole {
@@ -14048,7 +14048,7 @@ pub mod types {
         }
     }
     ///`PortainerOAuthSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainerOAuthSettings {
         #[serde(
             rename = "AccessTokenURI",
@@ -14133,7 +14133,7 @@ pub mod types {
         pub user_identifier: ::std::option::Option<::std::string::String>,
     }
     ///`PortainerPair`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerPair {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
@@ -14178,7 +14178,7 @@ pub mod types {
         }
     }
     ///`PortainerPerformanceMetrics`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerPerformanceMetrics {
         #[serde(
             rename = "CPUUsage",
@@ -14208,7 +14208,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerPolicyActualState`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainerPolicyActualState {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Fingerprint")]
@@ -14234,7 +14234,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`PortainerPolicyChartBundle`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainerPolicyChartBundle {
         #[serde(
             rename = "ChartName",
@@ -14317,7 +14317,7 @@ pub mod types {
         pub wait_for_cr_ds: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ///`PortainerPolicyChartSummary`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainerPolicyChartSummary {
         #[serde(
             rename = "ChartName",
@@ -14340,7 +14340,7 @@ pub mod types {
         pub policy_id: ::std::option::Option<i64>,
     }
     ///`PortainerPolicyDesiredState`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainerPolicyDesiredState {
         ///handler-specific config blob (e.g. HelmPolicyConfig JSON)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14365,7 +14365,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`PortainerQuayRegistryData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerQuayRegistryData {
         #[serde(
             rename = "OrganisationName",
@@ -14383,7 +14383,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerRegistry`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerRegistry {
         ///Stores temporary access token
         #[serde(
@@ -14517,7 +14517,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerRegistryAccessPolicies`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerRegistryAccessPolicies {
         ///Kubernetes specific fields (with kubernetes, namespaces have access to a registry, if users/teams have access to the same namespace, they have access to the registry)
         #[serde(
@@ -14543,7 +14543,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerRegistryAccesses`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerRegistryAccesses(
         pub ::std::collections::HashMap<::std::string::String, PortainerRegistryAccessPolicies>,
@@ -14580,7 +14580,7 @@ pub mod types {
         }
     }
     ///`PortainerRegistryManagementConfiguration`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerRegistryManagementConfiguration {
         #[serde(
             rename = "AccessToken",
@@ -14631,7 +14631,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerRegistryType(pub i64);
     impl ::std::ops::Deref for PortainerRegistryType {
@@ -14674,7 +14674,7 @@ pub mod types {
         }
     }
     ///Known values: `0`, `1`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerResourceAccessLevel(pub i64);
     impl ::std::ops::Deref for PortainerResourceAccessLevel {
@@ -14717,7 +14717,7 @@ pub mod types {
         }
     }
     ///`PortainerResourceAdoption`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainerResourceAdoption {
         #[serde(
             rename = "apiVersion",
@@ -14736,7 +14736,7 @@ pub mod types {
         pub namespace: ::std::option::Option<::std::string::String>,
     }
     ///`PortainerResourceControl`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerResourceControl {
         #[serde(
             rename = "AccessLevel",
@@ -14815,7 +14815,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerResourceControlType(pub i64);
     impl ::std::ops::Deref for PortainerResourceControlType {
@@ -14858,7 +14858,7 @@ pub mod types {
         }
     }
     ///`PortainerResourceDeletion`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainerResourceDeletion {
         #[serde(
             rename = "apiVersion",
@@ -14877,7 +14877,7 @@ pub mod types {
         pub namespace: ::std::option::Option<::std::string::String>,
     }
     ///`PortainerRestoreSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainerRestoreSettings {
         ///Base64-encoded Kubernetes YAML manifest
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14885,7 +14885,7 @@ pub mod types {
         pub manifest: ::std::option::Option<::std::string::String>,
     }
     ///`PortainerRestoreSettingsBundle`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerRestoreSettingsBundle(
         pub ::std::collections::HashMap<::std::string::String, PortainerRestoreSettings>,
@@ -14917,7 +14917,7 @@ pub mod types {
         }
     }
     ///`PortainerSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerSource {
         #[serde(
             rename = "administratorsOnly",
@@ -14989,7 +14989,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerSourceStatus(pub i64);
     impl ::std::ops::Deref for PortainerSourceStatus {
@@ -15032,7 +15032,7 @@ pub mod types {
         }
     }
     ///Known values: `0`, `1`, `2`, `3`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerSourceType(pub i64);
     impl ::std::ops::Deref for PortainerSourceType {
@@ -15075,7 +15075,7 @@ pub mod types {
         }
     }
     ///Known values: `0`, `1`, `2`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerSsrfMode(pub i64);
     impl ::std::ops::Deref for PortainerSsrfMode {
@@ -15118,7 +15118,7 @@ pub mod types {
         }
     }
     ///`PortainerStackDeploymentInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerStackDeploymentInfo {
         ///AdditionalFiles are the additional files used for deploying the stack
         #[serde(
@@ -15180,7 +15180,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerStackDeploymentStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerStackDeploymentStatus {
         ///populated on Error entries
         #[serde(
@@ -15205,7 +15205,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerStackOption`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerStackOption {
         ///Enable atomic rollback on failure (Helm --atomic flag for Kubernetes Helm stacks)
         #[serde(
@@ -15225,7 +15225,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`, `3`, `4`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerStackStatus(pub i64);
     impl ::std::ops::Deref for PortainerStackStatus {
@@ -15268,7 +15268,7 @@ pub mod types {
         }
     }
     ///Known values: `0`, `1`, `2`, `3`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerStackType(pub i64);
     impl ::std::ops::Deref for PortainerStackType {
@@ -15311,7 +15311,7 @@ pub mod types {
         }
     }
     ///`PortainerTag`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerTag {
         ///A set of environment(endpoint) group ids that have this tag
         #[serde(
@@ -15344,7 +15344,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerTeam`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerTeam {
         ///Whether members of this team are denied access to Portainer itself (EE only)
         #[serde(
@@ -15368,7 +15368,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerTeamAccessPolicies`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerTeamAccessPolicies(
         pub ::std::collections::HashMap<::std::string::String, PortainerAccessPolicy>,
@@ -15400,7 +15400,7 @@ pub mod types {
         }
     }
     ///`PortainerTeamMembership`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerTeamMembership {
         ///Membership Identifier
         #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
@@ -15431,7 +15431,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerTeamResourceAccess`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerTeamResourceAccess {
         #[serde(
             rename = "AccessLevel",
@@ -15449,7 +15449,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerTemplate`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerTemplate {
         ///Whether the template should be available to administrators only
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15564,7 +15564,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerTemplateEnv`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerTemplateEnv {
         ///Default value that will be set for the variable
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15594,7 +15594,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerTemplateEnvSelect`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerTemplateEnvSelect {
         ///Will set this choice as the default choice
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15612,7 +15612,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerTemplateRepository`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerTemplateRepository {
         ///Path to the stack file inside the git repository
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15626,7 +15626,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`, `3`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerTemplateType(pub i64);
     impl ::std::ops::Deref for PortainerTemplateType {
@@ -15669,7 +15669,7 @@ pub mod types {
         }
     }
     ///`PortainerTemplateVolume`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerTemplateVolume {
         ///Path on the host
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15687,7 +15687,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerTlsConfiguration`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerTlsConfiguration {
         ///Use TLS
         #[serde(rename = "TLS", skip_serializing_if = "::std::option::Option::is_none")]
@@ -15725,7 +15725,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerUserAccessPolicies`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerUserAccessPolicies(
         pub ::std::collections::HashMap<::std::string::String, PortainerAccessPolicy>,
@@ -15757,7 +15757,7 @@ pub mod types {
         }
     }
     ///`PortainerUserResourceAccess`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerUserResourceAccess {
         #[serde(
             rename = "AccessLevel",
@@ -15775,7 +15775,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerUserRole(pub i64);
     impl ::std::ops::Deref for PortainerUserRole {
@@ -15818,7 +15818,7 @@ pub mod types {
         }
     }
     ///`PortainerWebhook`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerWebhook {
         #[serde(
             rename = "EndpointId",
@@ -15859,7 +15859,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainerWebhookType(pub i64);
     impl ::std::ops::Deref for PortainerWebhookType {
@@ -15902,7 +15902,7 @@ pub mod types {
         }
     }
     ///`PortainerWorkflow`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerWorkflow {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Artifacts")]
@@ -15917,7 +15917,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeAdditionalFunctionality`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainereeAdditionalFunctionality(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -16042,7 +16042,7 @@ pub mod types {
         }
     }
     ///`PortainereeAlertingNotificationChannel`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainereeAlertingNotificationChannel {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Config")]
@@ -16066,7 +16066,7 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`PortainereeAlertingRule`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeAlertingRule {
         #[serde(
             rename = "alertManagerID",
@@ -16231,7 +16231,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeAlertingRuleTier`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeAlertingRuleTier {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -16247,7 +16247,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeAlertingSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainereeAlertingSettings {
         #[serde(
             rename = "createdAt",
@@ -16301,7 +16301,7 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
     }
     ///`PortainereeAppliedPolicy`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeAppliedPolicy {
         #[serde(
             rename = "policyID",
@@ -16325,7 +16325,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeAuthActivityLog`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeAuthActivityLog {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Context")]
@@ -16352,7 +16352,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`, `3`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainereeAuthenticationActivityType(pub i64);
     impl ::std::ops::Deref for PortainereeAuthenticationActivityType {
@@ -16395,7 +16395,7 @@ pub mod types {
         }
     }
     ///`PortainereeAutoPatchSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeAutoPatchSettings {
         #[serde(
             rename = "Enabled",
@@ -16497,7 +16497,7 @@ pub mod types {
         }
     }
     ///`PortainereeAzureBlobBackupSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeAzureBlobBackupSettings {
         #[serde(
             rename = "authMethod",
@@ -16584,7 +16584,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeCloudApiKeys`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeCloudApiKeys {
         #[serde(
             rename = "CivoApiKey",
@@ -16614,7 +16614,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeCloudProvider`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeCloudProvider {
         ///Amazon specific fields
         #[serde(
@@ -16760,7 +16760,7 @@ pub mod types {
         }
     }
     ///`PortainereeCustomTemplate`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeCustomTemplate {
         #[serde(
             rename = "Artifact",
@@ -16886,7 +16886,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeCustomTemplateEdgeSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeCustomTemplateEdgeSettings {
         ///Pre Pull Image
         #[serde(
@@ -16932,7 +16932,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeCustomTemplateRelativePathSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeCustomTemplateRelativePathSettings {
         ///Local filesystem path
         #[serde(
@@ -16985,7 +16985,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeDeploymentOptions`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeDeploymentOptions {
         ///Hide manual deploy forms in portainer
         #[serde(
@@ -17018,7 +17018,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeEdge`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeEdge {
         ///Deprecated 2.18
         #[serde(
@@ -17065,7 +17065,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeEdgeAsyncCommand`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainereeEdgeAsyncCommand {
         #[serde(
             rename = "endpointID",
@@ -17171,7 +17171,7 @@ pub mod types {
         }
     }
     ///`PortainereeEdgeConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeEdgeConfig {
         #[serde(
             rename = "baseDir",
@@ -17264,7 +17264,7 @@ pub mod types {
         }
     }
     ///`PortainereeEdgeConfigProgress`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeEdgeConfigProgress {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Success")]
@@ -17276,7 +17276,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`, `3`, `4`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainereeEdgeConfigStateType(pub i64);
     impl ::std::ops::Deref for PortainereeEdgeConfigStateType {
@@ -17319,7 +17319,7 @@ pub mod types {
         }
     }
     ///`PortainereeEdgeGroup`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeEdgeGroup {
         #[serde(
             rename = "Dynamic",
@@ -17372,7 +17372,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeEdgeStack`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeEdgeStack {
         ///Whether the edge stack always clones the git repository for relative path
         #[serde(
@@ -17648,7 +17648,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeEdgeStackDeployerOptions`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeEdgeStackDeployerOptions {
         ///Drives `compose up --remove-orphans` and `stack up --prune` options
         #[serde(
@@ -17668,7 +17668,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeEdgeStaggerConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeEdgeStaggerConfig {
         #[serde(
             rename = "DeviceNumber",
@@ -17724,7 +17724,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainereeEdgeStaggerOption(pub i64);
     impl ::std::ops::Deref for PortainereeEdgeStaggerOption {
@@ -17767,7 +17767,7 @@ pub mod types {
         }
     }
     ///Known values: `0`, `1`, `2`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainereeEdgeStaggerParallelOption(pub i64);
     impl ::std::ops::Deref for PortainereeEdgeStaggerParallelOption {
@@ -17810,7 +17810,7 @@ pub mod types {
         }
     }
     ///Known values: `0`, `1`, `2`, `3`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainereeEdgeUpdateFailureAction(pub i64);
     impl ::std::ops::Deref for PortainereeEdgeUpdateFailureAction {
@@ -17853,7 +17853,7 @@ pub mod types {
         }
     }
     ///`PortainereeEndpoint`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeEndpoint {
         #[serde(
             rename = "Agent",
@@ -18093,7 +18093,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeEndpointChangeWindow`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeEndpointChangeWindow {
         #[serde(
             rename = "Enabled",
@@ -18150,7 +18150,7 @@ pub mod types {
         }
     }
     ///`PortainereeEndpointPolicies`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeEndpointPolicies {
         #[serde(
             rename = "changeConfirmationPolicy",
@@ -18234,7 +18234,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeEndpointStatusMessage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeEndpointStatusMessage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Detail")]
@@ -18262,7 +18262,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeEnvironmentAgentData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeEnvironmentAgentData {
         #[serde(
             rename = "PreviousVersion",
@@ -18280,7 +18280,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeExperimentalFeatures`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainereeExperimentalFeatures(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -18306,7 +18306,7 @@ pub mod types {
         }
     }
     ///`PortainereeGlobalDeploymentOptions`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeGlobalDeploymentOptions {
         ///Hide manual deploy forms in portainer
         #[serde(
@@ -18359,7 +18359,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeKubernetesConfiguration`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeKubernetesConfiguration {
         #[serde(
             rename = "AllowNoneIngressClass",
@@ -18439,7 +18439,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeKubernetesData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeKubernetesData {
         #[serde(
             rename = "Configuration",
@@ -18463,7 +18463,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeLdapKerberosSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeLdapKerberosSettings {
         #[serde(
             rename = "Configuration",
@@ -18499,7 +18499,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainereeLdapServerType(pub i64);
     impl ::std::ops::Deref for PortainereeLdapServerType {
@@ -18542,7 +18542,7 @@ pub mod types {
         }
     }
     ///`PortainereeLdapSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeLdapSettings {
         ///Whether auto admin population is switched on or not
         #[serde(
@@ -18647,7 +18647,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeLocalBackupSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeLocalBackupSettings {
         ///Crontab rule to make periodical backups
         #[serde(
@@ -18667,7 +18667,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeMtlsSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeMtlsSettings {
         ///CaCertFile is the path to the mTLS CA certificate file
         #[serde(
@@ -18700,7 +18700,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeMtlsStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeMtlsStatus {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -18712,7 +18712,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeOAuthClaimMappings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeOAuthClaimMappings {
         #[serde(
             rename = "ClaimValRegex",
@@ -18730,7 +18730,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeOAuthSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeOAuthSettings {
         #[serde(
             rename = "AccessTokenURI",
@@ -18841,7 +18841,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeOmniCluster`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainereeOmniCluster {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
@@ -18865,14 +18865,14 @@ pub mod types {
         pub talos: ::std::option::Option<PortainereeOmniClusterTalos>,
     }
     ///`PortainereeOmniClusterKubernetes`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainereeOmniClusterKubernetes {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Version")]
         pub version: ::std::option::Option<::std::string::String>,
     }
     ///`PortainereeOmniClusterPatch`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainereeOmniClusterPatch {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Annotations")]
@@ -18889,21 +18889,21 @@ pub mod types {
             ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     }
     ///`PortainereeOmniClusterPatchAnnotations`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainereeOmniClusterPatchAnnotations {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
     }
     ///`PortainereeOmniClusterTalos`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainereeOmniClusterTalos {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Version")]
         pub version: ::std::option::Option<::std::string::String>,
     }
     ///`PortainereeOmniControlPlane`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainereeOmniControlPlane {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
@@ -18913,7 +18913,7 @@ pub mod types {
         pub machines: ::std::option::Option<::std::vec::Vec<PortainereeOmniMachine>>,
     }
     ///`PortainereeOmniInterface`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainereeOmniInterface {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Addresses")]
@@ -18929,7 +18929,7 @@ pub mod types {
         pub routes: ::std::option::Option<::std::vec::Vec<PortainereeOmniInterfaceRoute>>,
     }
     ///`PortainereeOmniInterfaceRoute`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainereeOmniInterfaceRoute {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Gateway")]
@@ -18939,7 +18939,7 @@ pub mod types {
         pub network: ::std::option::Option<::std::string::String>,
     }
     ///`PortainereeOmniMachine`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainereeOmniMachine {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hostname")]
@@ -18978,14 +18978,14 @@ pub mod types {
         pub user_disk: ::std::option::Option<PortainereeOmniUserDisk>,
     }
     ///`PortainereeOmniMachineInstall`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainereeOmniMachineInstall {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Disk")]
         pub disk: ::std::option::Option<::std::string::String>,
     }
     ///`PortainereeOmniMachinePatch`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainereeOmniMachinePatch {
         #[serde(
             rename = "idOverride",
@@ -18998,14 +18998,14 @@ pub mod types {
         pub inline: ::std::option::Option<PortainereeOmniMachinePatchInline>,
     }
     ///`PortainereeOmniMachinePatchInline`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainereeOmniMachinePatchInline {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Machine")]
         pub machine: ::std::option::Option<PortainereeOmniMachinePatchMachine>,
     }
     ///`PortainereeOmniMachinePatchInterface`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainereeOmniMachinePatchInterface {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Addresses")]
@@ -19021,14 +19021,14 @@ pub mod types {
         pub routes: ::std::option::Option<::std::vec::Vec<PortainereeOmniMachinePatchRoute>>,
     }
     ///`PortainereeOmniMachinePatchMachine`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainereeOmniMachinePatchMachine {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Network")]
         pub network: ::std::option::Option<PortainereeOmniMachinePatchNetwork>,
     }
     ///`PortainereeOmniMachinePatchNetwork`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainereeOmniMachinePatchNetwork {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hostname")]
@@ -19042,7 +19042,7 @@ pub mod types {
         pub nameservers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ///`PortainereeOmniMachinePatchRoute`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainereeOmniMachinePatchRoute {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Gateway")]
@@ -19052,7 +19052,7 @@ pub mod types {
         pub network: ::std::option::Option<::std::string::String>,
     }
     ///`PortainereeOmniUserDisk`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainereeOmniUserDisk {
         ///in GiB; 0 means use all remaining space (grow: true)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -19066,7 +19066,7 @@ pub mod types {
         pub volume_name: ::std::option::Option<::std::string::String>,
     }
     ///`PortainereeOmniWorker`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainereeOmniWorker {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
@@ -19079,7 +19079,7 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
     }
     ///`PortainereePolicyStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereePolicyStatus {
         ///Unix timestamp
         #[serde(
@@ -19203,7 +19203,7 @@ pub mod types {
         }
     }
     ///`PortainereeRegistry`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeRegistry {
         ///Stores temporary access token
         #[serde(
@@ -19337,7 +19337,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeRole`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeRole {
         ///Authorizations associated to a role
         #[serde(
@@ -19385,7 +19385,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeS3BackupSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeS3BackupSettings {
         ///AWS access key id
         #[serde(
@@ -19434,7 +19434,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeSettings {
         ///Additional Functionality
         #[serde(
@@ -19720,7 +19720,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///The default builtin registry now is anonymous docker hub registry
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PortainereeSettingsDefaultRegistry {
         #[serde(
             rename = "Hide",
@@ -19730,7 +19730,7 @@ pub mod types {
         pub hide: ::std::option::Option<bool>,
     }
     ///`PortainereeSslSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeSslSettings {
         #[serde(
             rename = "caCertPath",
@@ -19766,7 +19766,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeStack`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeStack {
         ///Only applies when deploying stack with multiple files
         #[serde(
@@ -20012,7 +20012,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeTalosVersions`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct PortainereeTalosVersions(
         pub  ::std::collections::HashMap<
@@ -20062,7 +20062,7 @@ pub mod types {
         }
     }
     ///`PortainereeTeamMemberships`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeTeamMemberships {
         #[serde(
             rename = "AdminAutoPopulate",
@@ -20094,7 +20094,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeUser`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeUser {
         ///User Identifier
         #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
@@ -20141,7 +20141,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeUserActivityLog`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeUserActivityLog {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Action")]
@@ -20165,7 +20165,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeUserThemeSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeUserThemeSettings {
         /**Color represents the color theme of the UI
 
@@ -20184,7 +20184,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`RecommendationsRecommendationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RecommendationsRecommendationResponse {
         #[serde(
             rename = "actionLabel",
@@ -20220,7 +20220,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`RecommendationsSummaryResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RecommendationsSummaryResponse {
         #[serde(
             rename = "categoryCounts",
@@ -20249,7 +20249,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`RegistriesDeleteTagsPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RegistriesDeleteTagsPayload {
         #[serde(
             rename = "Tags",
@@ -20259,7 +20259,7 @@ pub mod types {
         pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ///`RegistriesRegistryConfigurePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RegistriesRegistryConfigurePayload {
         ///Is authentication against this registry enabled
         #[serde(rename = "Authentication")]
@@ -20320,7 +20320,7 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///`RegistriesRegistryCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RegistriesRegistryCreatePayload {
         ///Is authentication against this registry enabled
         #[serde(rename = "Authentication")]
@@ -20400,7 +20400,7 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///`RegistriesRegistryPingPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RegistriesRegistryPingPayload {
         ///Password used to authenticate against this registry
         #[serde(
@@ -20440,7 +20440,7 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///`RegistriesRegistryPingResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RegistriesRegistryPingResponse {
         ///Message provides details about the connection test result
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20454,7 +20454,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`RegistriesRegistryUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RegistriesRegistryUpdatePayload {
         #[serde(rename = "Authentication")]
         #[serde(alias = "authentication")]
@@ -20506,14 +20506,14 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///`RegistriesRepositoryTagsDeletePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RegistriesRepositoryTagsDeletePayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Tags")]
         pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ///`ReleaseChart`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ReleaseChart {
         /**Files are miscellaneous files in a chart archive,
         e.g. README, LICENSE, etc.*/
@@ -20545,7 +20545,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ReleaseChartReference`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ReleaseChartReference {
         #[serde(
             rename = "chartPath",
@@ -20569,7 +20569,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ReleaseDependency`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ReleaseDependency {
         ///Alias usable alias to be used for the chart
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20619,7 +20619,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ReleaseFile`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ReleaseFile {
         ///Data is the template as byte data.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20633,7 +20633,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ReleaseHookExecution`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ReleaseHookExecution {
         ///CompletedAt indicates the date/time this hook was completed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20651,7 +20651,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ReleaseInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ReleaseInfo {
         ///Deleted tracks when this object was deleted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20685,7 +20685,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ReleaseLock`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ReleaseLock {
         ///Dependencies is the list of dependencies that this lock file has locked.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20703,7 +20703,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ReleaseMaintainer`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ReleaseMaintainer {
         ///Email is an optional email address to contact the named maintainer
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20721,7 +20721,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ReleaseMetadata`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ReleaseMetadata {
         /**Annotations are additional mappings uninterpreted by Helm,
         made available for inspection by other applications.*/
@@ -20810,7 +20810,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ReleaseRelease`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ReleaseRelease {
         ///AppVersion is the app version of the release.
         #[serde(
@@ -20877,7 +20877,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ReleaseReleaseElement`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ReleaseReleaseElement {
         #[serde(
             rename = "appVersion",
@@ -20907,7 +20907,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ReleaseValues`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ReleaseValues {
         #[serde(
             rename = "computedValues",
@@ -20925,7 +20925,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ResourceQuantity`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourceQuantity {
         ///Known values: `DecimalExponent`, `BinarySI`, `DecimalSI`.
         #[serde(
@@ -20938,7 +20938,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ResourcecontrolsResourceControlCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ResourcecontrolsResourceControlCreatePayload {
         ///Permit access to resource only to admins
         #[serde(
@@ -20987,7 +20987,7 @@ pub mod types {
         pub users: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`ResourcecontrolsResourceControlUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ResourcecontrolsResourceControlUpdatePayload {
         ///Permit access to resource only to admins
         #[serde(
@@ -21019,7 +21019,7 @@ pub mod types {
         pub users: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`RoarRoarPortainerEndpointId`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct RoarRoarPortainerEndpointId(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -21045,7 +21045,7 @@ pub mod types {
         }
     }
     ///`SettingsAutoPatchResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SettingsAutoPatchResponse {
         #[serde(
             rename = "Enabled",
@@ -21063,7 +21063,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SettingsAutoPatchSettingsPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SettingsAutoPatchSettingsPayload {
         #[serde(
             rename = "Enabled",
@@ -21097,7 +21097,7 @@ pub mod types {
         pub updater_repository: ::std::option::Option<::std::string::String>,
     }
     ///`SettingsDefaultRegistryUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SettingsDefaultRegistryUpdatePayload {
         #[serde(
             rename = "Hide",
@@ -21107,7 +21107,7 @@ pub mod types {
         pub hide: ::std::option::Option<bool>,
     }
     ///`SettingsMTlsPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SettingsMTlsPayload {
         #[serde(
             rename = "CaCert",
@@ -21132,7 +21132,7 @@ pub mod types {
         pub use_separate_cert: ::std::option::Option<bool>,
     }
     ///`SettingsPublicSettingsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SettingsPublicSettingsResponse {
         ///Active authentication method for the Portainer instance. Valid values are: 1 for internal, 2 for LDAP, or 3 for oauth
         #[serde(
@@ -21276,7 +21276,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SettingsPublicSettingsResponseDefaultRegistry`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SettingsPublicSettingsResponseDefaultRegistry {
         #[serde(
             rename = "Hide",
@@ -21286,7 +21286,7 @@ pub mod types {
         pub hide: ::std::option::Option<bool>,
     }
     ///`SettingsPublicSettingsResponseEdge`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SettingsPublicSettingsResponseEdge {
         ///The check in interval for edge agent (in seconds) - used in non async mode [seconds]
         #[serde(
@@ -21324,7 +21324,7 @@ pub mod types {
         pub snapshot_interval: ::std::option::Option<i64>,
     }
     ///`SettingsSettingsAdditionalFunctionalityInspectResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SettingsSettingsAdditionalFunctionalityInspectResponse {
         #[serde(
             rename = "additionalFunctionality",
@@ -21336,14 +21336,14 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SettingsSettingsAdditionalFunctionalityUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SettingsSettingsAdditionalFunctionalityUpdatePayload {
         #[serde(rename = "Policies")]
         #[serde(alias = "policies")]
         pub policies: bool,
     }
     ///`SettingsSettingsCaCertResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SettingsSettingsCaCertResponse {
         ///MTLSCACertificate is the X.509 Certificate of the MTLS CA Certificate
         #[serde(
@@ -21356,7 +21356,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SettingsSettingsCertResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SettingsSettingsCertResponse {
         ///MTLSCertificate is the X.509 Certificate of the MTLS Certificate
         #[serde(
@@ -21369,7 +21369,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SettingsSettingsExperimentalInspectResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SettingsSettingsExperimentalInspectResponse {
         #[serde(
             rename = "experimentalFeatures",
@@ -21381,7 +21381,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SettingsSettingsExperimentalUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SettingsSettingsExperimentalUpdatePayload {
         #[serde(
             rename = "fleetManagement",
@@ -21391,7 +21391,7 @@ pub mod types {
         pub fleet_management: ::std::option::Option<bool>,
     }
     ///`SettingsSettingsUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SettingsSettingsUpdatePayload {
         ///Active authentication method for the Portainer instance. Valid values are: 1 for internal, 2 for LDAP, or 3 for oauth
         #[serde(
@@ -21597,7 +21597,7 @@ pub mod types {
         }
     }
     ///`SettingsSettingsUpdatePayloadEdge`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SettingsSettingsUpdatePayloadEdge {
         ///AsyncMode enables edge agent to run in async mode by default
         #[serde(
@@ -21675,7 +21675,7 @@ pub mod types {
         }
     }
     ///`SourcesConnectionInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SourcesConnectionInfo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Authentication")]
@@ -21690,7 +21690,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SourcesConnectionTestResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SourcesConnectionTestResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Error")]
@@ -21702,7 +21702,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SourcesGitAuthInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SourcesGitAuthInfo {
         #[serde(
             rename = "sharedCredentialId",
@@ -21723,7 +21723,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SourcesGitAuthenticationPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SourcesGitAuthenticationPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Password")]
@@ -21748,7 +21748,7 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///`SourcesGitAuthenticationUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SourcesGitAuthenticationUpdatePayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Password")]
@@ -21773,7 +21773,7 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///`SourcesGitSourceCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SourcesGitSourceCreatePayload {
         #[serde(
             rename = "administratorsOnly",
@@ -21815,7 +21815,7 @@ pub mod types {
         pub user_accesses: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`SourcesGitSourceUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SourcesGitSourceUpdatePayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Authentication")]
@@ -21870,7 +21870,7 @@ pub mod types {
         }
     }
     ///`SourcesSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SourcesSource {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Environments")]
@@ -21918,7 +21918,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SourcesSourceAccess`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SourcesSourceAccess {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Public")]
@@ -21933,7 +21933,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SourcesSourceAccessUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SourcesSourceAccessUpdatePayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Public")]
@@ -21946,7 +21946,7 @@ pub mod types {
         pub users: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`SourcesSourceDetail`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SourcesSourceDetail {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Access")]
@@ -22057,7 +22057,7 @@ pub mod types {
         }
     }
     ///`SourcesWorkflow`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SourcesWorkflow {
         #[serde(
             rename = "creationDate",
@@ -22108,7 +22108,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SslCertificate`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SslCertificate {
         #[serde(
             rename = "AuthorityKeyId",
@@ -22248,7 +22248,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SslName`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SslName {
         #[serde(
             rename = "CommonName",
@@ -22308,7 +22308,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SslPublicKey`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SslPublicKey {
         #[serde(
             rename = "Algorithm",
@@ -22344,7 +22344,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SslSslUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SslSslUpdatePayload {
         ///SSL Certificates
         #[serde(
@@ -22371,7 +22371,7 @@ pub mod types {
         pub key: ::std::option::Option<::std::string::String>,
     }
     ///`StacksComposeStackFromFileContentPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StacksComposeStackFromFileContentPayload {
         ///A list of environment variables used during stack deployment
         #[serde(rename = "Env", skip_serializing_if = "::std::option::Option::is_none")]
@@ -22408,7 +22408,7 @@ pub mod types {
         pub webhook: ::std::option::Option<::std::string::String>,
     }
     ///`StacksComposeStackFromGitRepositoryPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StacksComposeStackFromGitRepositoryPayload {
         ///Applicable when deploying with multiple stack files
         #[serde(
@@ -22537,7 +22537,7 @@ pub mod types {
         pub tls_skip_verify: ::std::option::Option<bool>,
     }
     ///`StacksCreateKubernetesStackResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StacksCreateKubernetesStackResponse {
         #[serde(
             rename = "Output",
@@ -22549,7 +22549,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`StacksKubernetesGitDeploymentPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StacksKubernetesGitDeploymentPayload {
         #[serde(
             rename = "AdditionalFiles",
@@ -22669,7 +22669,7 @@ pub mod types {
         pub tls_skip_verify: ::std::option::Option<bool>,
     }
     ///`StacksKubernetesManifestUrlDeploymentPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StacksKubernetesManifestUrlDeploymentPayload {
         #[serde(
             rename = "ComposeFormat",
@@ -22697,7 +22697,7 @@ pub mod types {
         pub stack_name: ::std::option::Option<::std::string::String>,
     }
     ///`StacksKubernetesStringDeploymentPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StacksKubernetesStringDeploymentPayload {
         #[serde(
             rename = "ComposeFormat",
@@ -22732,7 +22732,7 @@ pub mod types {
         pub stack_name: ::std::option::Option<::std::string::String>,
     }
     ///`StacksStackConvertPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StacksStackConvertPayload {
         ///Namespace for the Kubernetes stack
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -22744,7 +22744,7 @@ pub mod types {
         pub target_format: ::std::string::String,
     }
     ///`StacksStackConvertResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StacksStackConvertResponse {
         ///Converted files for preview
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -22756,7 +22756,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`StacksStackFileResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StacksStackFileResponse {
         ///Content of the Stack file
         #[serde(
@@ -22769,7 +22769,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`StacksStackGitRedeployPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StacksStackGitRedeployPayload {
         #[serde(rename = "Env", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "env")]
@@ -22843,7 +22843,7 @@ pub mod types {
         pub stack_name: ::std::option::Option<::std::string::String>,
     }
     ///`StacksStackGitUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StacksStackGitUpdatePayload {
         #[serde(
             rename = "AdditionalFiles",
@@ -22965,7 +22965,7 @@ pub mod types {
         pub tls_skip_verify: ::std::option::Option<bool>,
     }
     ///`StacksStackMigratePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StacksStackMigratePayload {
         #[serde(rename = "EndpointID")]
         #[serde(alias = "endpointID")]
@@ -22996,7 +22996,7 @@ pub mod types {
         pub swarm_id: ::std::option::Option<::std::string::String>,
     }
     ///`StacksStackResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StacksStackResponse {
         ///Only applies when deploying stack with multiple files
         #[serde(
@@ -23248,7 +23248,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`StacksSwarmStackFromFileContentPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StacksSwarmStackFromFileContentPayload {
         ///A list of environment variables used during stack deployment
         #[serde(rename = "Env", skip_serializing_if = "::std::option::Option::is_none")]
@@ -23289,7 +23289,7 @@ pub mod types {
         pub webhook: ::std::option::Option<::std::string::String>,
     }
     ///`StacksSwarmStackFromGitRepositoryPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StacksSwarmStackFromGitRepositoryPayload {
         ///Applicable when deploying with multiple stack files
         #[serde(
@@ -23422,7 +23422,7 @@ pub mod types {
         pub tls_skip_verify: ::std::option::Option<bool>,
     }
     ///`StacksUpdateStackPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct StacksUpdateStackPayload {
         ///A list of environment(endpoint) variables used during stack deployment
         #[serde(rename = "Env", skip_serializing_if = "::std::option::Option::is_none")]
@@ -23480,7 +23480,7 @@ pub mod types {
         pub webhook: ::std::option::Option<::std::string::String>,
     }
     ///`StatsContainerStats`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StatsContainerStats {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Healthy")]
@@ -23501,7 +23501,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SupportDebugLogPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SupportDebugLogPayload {
         #[serde(
             rename = "debugLogEnabled",
@@ -23513,7 +23513,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SwarmServiceUpdateResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SwarmServiceUpdateResponse {
         ///Optional warning messages
         #[serde(
@@ -23526,14 +23526,14 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`TagsTagCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TagsTagCreatePayload {
         #[serde(rename = "Name")]
         #[serde(alias = "name")]
         pub name: ::std::string::String,
     }
     ///`TeammembershipsTeamMembershipCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TeammembershipsTeamMembershipCreatePayload {
         /**Role for the user inside the team (1 for leader and 2 for regular member)
 
@@ -23551,7 +23551,7 @@ pub mod types {
         pub user_id: i64,
     }
     ///`TeammembershipsTeamMembershipUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TeammembershipsTeamMembershipUpdatePayload {
         /**Role for the user inside the team (1 for leader and 2 for regular member)
 
@@ -23569,7 +23569,7 @@ pub mod types {
         pub user_id: i64,
     }
     ///`TeamsTeamCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TeamsTeamCreatePayload {
         ///DenyPortainerAccess denies members of this team access to Portainer itself
         #[serde(
@@ -23591,7 +23591,7 @@ pub mod types {
         pub team_leaders: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`TeamsTeamUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct TeamsTeamUpdatePayload {
         ///DenyPortainerAccess denies members of this team access to Portainer itself
         #[serde(
@@ -23609,7 +23609,7 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
     }
     ///`TemplatesFileResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TemplatesFileResponse {
         ///The requested file content
         #[serde(
@@ -23622,7 +23622,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`TemplatesListResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TemplatesListResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Templates")]
@@ -23634,7 +23634,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`TypesEndpointUpdateScheduleRelation`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TypesEndpointUpdateScheduleRelation {
         #[serde(
             rename = "edgeStackId",
@@ -23664,7 +23664,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`TypesUpdateSchedule`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TypesUpdateSchedule {
         ///Name of the agent image, does not include the registry
         #[serde(
@@ -23753,7 +23753,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`, `3`, `4`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct TypesUpdateScheduleStatusType(pub i64);
     impl ::std::ops::Deref for TypesUpdateScheduleStatusType {
@@ -23796,7 +23796,7 @@ pub mod types {
         }
     }
     ///Known values: `0`, `1`, `2`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct TypesUpdateScheduleType(pub i64);
     impl ::std::ops::Deref for TypesUpdateScheduleType {
@@ -23839,7 +23839,7 @@ pub mod types {
         }
     }
     ///`UnstructuredUnstructured`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UnstructuredUnstructured {
         /**Object is a JSON compatible map with string, float, int, bool, []interface{}, or
         map[string]interface{}
@@ -23855,7 +23855,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UseractivityLogsListResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UseractivityLogsListResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Logs")]
@@ -23903,7 +23903,7 @@ pub mod types {
         }
     }
     ///`UsersAccessTokenResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UsersAccessTokenResponse {
         #[serde(
             rename = "apiKey",
@@ -23921,14 +23921,14 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UsersAddHelmRepoUrlPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UsersAddHelmRepoUrlPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Url")]
         pub url: ::std::option::Option<::std::string::String>,
     }
     ///`UsersAdminInitPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UsersAdminInitPayload {
         ///Password for the admin user
         #[serde(rename = "Password")]
@@ -23940,7 +23940,7 @@ pub mod types {
         pub username: ::std::string::String,
     }
     ///`UsersCurrentUserEndpointAuthResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UsersCurrentUserEndpointAuthResponse {
         #[serde(
             rename = "Authorizations",
@@ -23952,7 +23952,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UsersCurrentUserEndpointNamespaceAuthResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UsersCurrentUserEndpointNamespaceAuthResponse {
         #[serde(
             rename = "namespaceAuthorizations",
@@ -23966,7 +23966,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UsersCurrentUserInspectResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UsersCurrentUserInspectResponse {
         #[serde(
             rename = "ForceChangePassword",
@@ -24027,7 +24027,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UsersEffectiveAccessEntry`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UsersEffectiveAccessEntry {
         #[serde(
             rename = "accessLocation",
@@ -24105,7 +24105,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UsersHelmUserRepositoryResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UsersHelmUserRepositoryResponse {
         #[serde(
             rename = "GlobalRepository",
@@ -24123,7 +24123,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UsersNamespaceMapping`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct UsersNamespaceMapping(
         pub  ::std::collections::HashMap<
@@ -24173,7 +24173,7 @@ pub mod types {
         }
     }
     ///`UsersThemePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UsersThemePayload {
         /**Color represents the color theme of the UI
 
@@ -24190,7 +24190,7 @@ pub mod types {
         pub subtle_upgrade_button: ::std::option::Option<bool>,
     }
     ///`UsersUser`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UsersUser {
         #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "id")]
@@ -24212,7 +24212,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UsersUserAccessTokenCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UsersUserAccessTokenCreatePayload {
         #[serde(alias = "Description")]
         pub description: ::std::string::String,
@@ -24220,7 +24220,7 @@ pub mod types {
         pub password: ::std::string::String,
     }
     ///`UsersUserCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UsersUserCreatePayload {
         #[serde(rename = "Password")]
         #[serde(alias = "password")]
@@ -24238,7 +24238,7 @@ pub mod types {
         pub username: ::std::string::String,
     }
     ///`UsersUserUpdatePasswordPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UsersUserUpdatePasswordPayload {
         ///New Password
         #[serde(rename = "NewPassword")]
@@ -24250,7 +24250,7 @@ pub mod types {
         pub password: ::std::string::String,
     }
     ///`UsersUserUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UsersUserUpdatePayload {
         #[serde(rename = "NewPassword")]
         #[serde(alias = "newPassword")]
@@ -24281,7 +24281,7 @@ pub mod types {
         pub username: ::std::string::String,
     }
     ///`V1AppArmorProfile`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1AppArmorProfile {
         /**localhostProfile indicates a profile loaded on the node that should be used.
         The profile must be preconfigured on the node to work.
@@ -24343,7 +24343,7 @@ pub mod types {
         }
     }
     ///`V1AttachedVolume`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1AttachedVolume {
         ///DevicePath represents the device path where the volume should be available
         #[serde(
@@ -24360,7 +24360,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1Capabilities`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1Capabilities {
         /**Added capabilities
         +optional
@@ -24378,7 +24378,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ConfigMapEnvSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ConfigMapEnvSource {
         /**Name of the referent.
         This field is effectively required, but due to backwards compatibility is
@@ -24401,7 +24401,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ConfigMapKeySelector`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ConfigMapKeySelector {
         ///The key to select.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24428,7 +24428,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ConfigMapNodeConfigSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ConfigMapNodeConfigSource {
         /**KubeletConfigKey declares which key of the referenced ConfigMap corresponds to the KubeletConfiguration structure
         This field is required in all cases.*/
@@ -24467,7 +24467,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1Container`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1Container {
         /**Arguments to the entrypoint.
         The container image's CMD is used if this is not provided.
@@ -24768,7 +24768,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ContainerImage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ContainerImage {
         /**Names by which this image is known.
         e.g. ["kubernetes.example/hyperkube:v1.0.7", "cloud-vendor.registry.example/cloud-vendor/hyperkube:v1.0.7"]
@@ -24789,7 +24789,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ContainerPort`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ContainerPort {
         /**Number of port to expose on the pod's IP address.
         This must be a valid port number, 0 < x < 65536.*/
@@ -24836,7 +24836,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ContainerResizePolicy`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ContainerResizePolicy {
         /**Name of the resource to which this resource resize policy applies.
         Supported values: cpu, memory.*/
@@ -24891,7 +24891,7 @@ pub mod types {
         }
     }
     ///`V1ContainerRestartRule`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ContainerRestartRule {
         /**Specifies the action taken on a container exit if the requirements
         are satisfied. The only possible value is "Restart" to restart the
@@ -24946,7 +24946,7 @@ pub mod types {
         }
     }
     ///`V1ContainerRestartRuleOnExitCodes`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ContainerRestartRuleOnExitCodes {
         /**Represents the relationship between the container exit code(s) and the
         specified values. Possible values are:
@@ -25002,7 +25002,7 @@ pub mod types {
         }
     }
     ///`V1CsiPersistentVolumeSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1CsiPersistentVolumeSource {
         /**controllerExpandSecretRef is a reference to the secret object containing
         sensitive information to pass to the CSI driver to complete the CSI
@@ -25110,7 +25110,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1DaemonEndpoint`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1DaemonEndpoint {
         ///Port number of the given endpoint.
         #[serde(
@@ -25123,7 +25123,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1Descriptor`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1Descriptor {
         ///Annotations contains arbitrary metadata relating to the targeted content.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25173,7 +25173,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1EnvFromSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1EnvFromSource {
         /**The ConfigMap to select from
         +optional*/
@@ -25201,7 +25201,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1EnvVar`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1EnvVar {
         /**Name of the environment variable.
         May consist of any printable ASCII characters except '='.*/
@@ -25233,7 +25233,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1EnvVarSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1EnvVarSource {
         /**Selects a key of a ConfigMap.
         +optional*/
@@ -25284,7 +25284,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ExecAction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ExecAction {
         /**Command is the command line to execute inside the container, the working directory for the
         command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
@@ -25300,7 +25300,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1FieldsV1`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct V1FieldsV1(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
     impl ::std::ops::Deref for V1FieldsV1 {
@@ -25324,7 +25324,7 @@ pub mod types {
         }
     }
     ///`V1FileKeySelector`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1FileKeySelector {
         /**The key within the env file. An invalid key will prevent the pod from starting.
         The keys defined within a source may consist of any printable ASCII characters except '='.
@@ -25396,7 +25396,7 @@ pub mod types {
         }
     }
     ///`V1GrpcAction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1GrpcAction {
         ///Port number of the gRPC service. Number must be in the range 1 to 65535.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25415,7 +25415,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1HttpGetAction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1HttpGetAction {
         /**Host name to connect to, defaults to the pod IP. You probably want to set
         "Host" in httpHeaders instead.
@@ -25453,7 +25453,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1Lifecycle`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1Lifecycle {
         /**PostStart is called immediately after a container is created. If the handler fails,
         the container is terminated and restarted according to its restart policy.
@@ -25496,7 +25496,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1LifecycleHandler`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1LifecycleHandler {
         /**Exec specifies a command to execute in the container.
         +optional*/
@@ -25530,7 +25530,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ListMeta`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ListMeta {
         /**continue may be set if the user set a limit on the number of items returned, and indicates that
         the server has more data available. The value is opaque and may be used to issue another request
@@ -25586,7 +25586,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ManagedFieldsEntry`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ManagedFieldsEntry {
         /**APIVersion defines the version of this resource that this field set
         applies to. The format is "group/version" just like the top-level
@@ -25712,7 +25712,7 @@ pub mod types {
         }
     }
     ///`V1NamespaceCondition`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NamespaceCondition {
         /**Last time the condition transitioned from one status to another.
         +optional*/
@@ -25813,7 +25813,7 @@ pub mod types {
         }
     }
     ///`V1NamespaceSpec`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NamespaceSpec {
         /**Finalizers is an opaque list of values that must be empty to permanently remove object from storage.
         More info: https://kubernetes.io/docs/tasks/administer-cluster/namespaces/
@@ -25826,7 +25826,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1NamespaceStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NamespaceStatus {
         /**Represents the latest available observations of a namespace's current state.
         +optional
@@ -25847,7 +25847,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1NodeAddress`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NodeAddress {
         ///The node address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25897,7 +25897,7 @@ pub mod types {
         }
     }
     ///`V1NodeCondition`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NodeCondition {
         /**Last time we got an update on a given condition.
         +optional*/
@@ -25973,7 +25973,7 @@ pub mod types {
         }
     }
     ///`V1NodeConfigSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NodeConfigSource {
         ///ConfigMap is a reference to a Node's ConfigMap
         #[serde(
@@ -25986,7 +25986,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1NodeConfigStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NodeConfigStatus {
         /**Active reports the checkpointed config the node is actively using.
         Active will represent either the current version of the Assigned config,
@@ -26046,7 +26046,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1NodeDaemonEndpoints`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NodeDaemonEndpoints {
         /**Endpoint on which Kubelet is listening.
         +optional*/
@@ -26060,7 +26060,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1NodeFeatures`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NodeFeatures {
         /**SupplementalGroupsPolicy is set to true if the runtime supports SupplementalGroupsPolicy and ContainerUser.
         +optional*/
@@ -26107,7 +26107,7 @@ pub mod types {
         }
     }
     ///`V1NodeRuntimeHandler`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NodeRuntimeHandler {
         /**Supported features.
         +optional*/
@@ -26124,7 +26124,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1NodeRuntimeHandlerFeatures`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NodeRuntimeHandlerFeatures {
         /**RecursiveReadOnlyMounts is set to true if the runtime handler supports RecursiveReadOnlyMounts.
         +optional*/
@@ -26147,7 +26147,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1NodeSpec`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NodeSpec {
         /**Deprecated: Previously used to specify the source of the node's configuration for the DynamicKubeletConfig feature. This feature is removed.
         +optional*/
@@ -26210,7 +26210,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1NodeStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NodeStatus {
         /**List of addresses reachable to the node.
         Queried from cloud provider, if available.
@@ -26335,7 +26335,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1NodeSwapStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NodeSwapStatus {
         /**Total amount of swap memory in bytes.
         +optional*/
@@ -26346,7 +26346,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1NodeSystemInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NodeSystemInfo {
         ///The Architecture reported by the node
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -26427,7 +26427,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ObjectFieldSelector`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ObjectFieldSelector {
         /**Version of the schema the FieldPath is written in terms of, defaults to "v1".
         +optional*/
@@ -26448,7 +26448,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ObjectMeta`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ObjectMeta {
         /**Annotations is an unstructured key value map stored with a resource that may be
         set by external tools to store and retrieve arbitrary metadata. They are not
@@ -26658,7 +26658,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1OwnerReference`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1OwnerReference {
         ///API version of the referent.
         #[serde(
@@ -26871,7 +26871,7 @@ pub mod types {
         }
     }
     ///`V1Platform`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1Platform {
         /**Architecture field specifies the CPU architecture, for example
         `amd64` or `ppc64le`.*/
@@ -26907,7 +26907,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1PolicyRule`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1PolicyRule {
         /**APIGroups is the name of the APIGroup that contains the resources.  If multiple API groups are specified, any action requested against one of
         the enumerated resources in any API group will be allowed. "" represents the core API group and "*" represents all API groups.
@@ -26954,7 +26954,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1Probe`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1Probe {
         /**Exec specifies a command to execute in the container.
         +optional*/
@@ -27181,7 +27181,7 @@ pub mod types {
         }
     }
     ///`V1ResourceFieldSelector`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ResourceFieldSelector {
         /**Container name: required for volumes, optional for env vars
         +optional*/
@@ -27204,7 +27204,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ResourceList`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct V1ResourceList(
         pub ::std::collections::HashMap<::std::string::String, ResourceQuantity>,
@@ -27265,7 +27265,7 @@ pub mod types {
         }
     }
     ///`V1ResourceQuota`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ResourceQuota {
         /**APIVersion defines the versioned schema of this representation of an object.
         Servers should convert recognized schemas to the latest internal value, and
@@ -27342,7 +27342,7 @@ pub mod types {
         }
     }
     ///`V1ResourceQuotaSpec`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ResourceQuotaSpec {
         /**hard is the set of desired hard limits for each named resource.
         More info: https://kubernetes.io/docs/concepts/policy/resource-quotas/
@@ -27371,7 +27371,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ResourceQuotaStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ResourceQuotaStatus {
         /**Hard is the set of enforced hard limits for each named resource.
         More info: https://kubernetes.io/docs/concepts/policy/resource-quotas/
@@ -27388,7 +27388,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ResourceRequirements`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ResourceRequirements {
         /**Claims lists the names of resources, defined in spec.resourceClaims,
         that are used by this container.
@@ -27456,7 +27456,7 @@ pub mod types {
         }
     }
     ///`V1RoleRef`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1RoleRef {
         ///APIGroup is the group for the resource being referenced
         #[serde(
@@ -27479,7 +27479,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ScopeSelector`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ScopeSelector {
         /**A list of scope selector requirements by scope of the resources.
         +optional
@@ -27528,7 +27528,7 @@ pub mod types {
         }
     }
     ///`V1ScopedResourceSelectorRequirement`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ScopedResourceSelectorRequirement {
         /**Represents a scope's relationship to a set of values.
         Valid operators are In, NotIn, Exists, DoesNotExist.*/
@@ -27555,7 +27555,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1SeLinuxOptions`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1SeLinuxOptions {
         /**Level is SELinux level label that applies to the container.
         +optional*/
@@ -27584,7 +27584,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1SeccompProfile`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1SeccompProfile {
         /**localhostProfile indicates a profile defined in a file on the node should be used.
         The profile must be preconfigured on the node to work.
@@ -27647,7 +27647,7 @@ pub mod types {
         }
     }
     ///`V1SecretEnvSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1SecretEnvSource {
         /**Name of the referent.
         This field is effectively required, but due to backwards compatibility is
@@ -27670,7 +27670,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1SecretKeySelector`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1SecretKeySelector {
         ///The key of the secret to select from.  Must be a valid secret key.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27697,7 +27697,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1SecretReference`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1SecretReference {
         /**name is unique within a namespace to reference a secret resource.
         +optional*/
@@ -27713,7 +27713,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1SecurityContext`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1SecurityContext {
         /**AllowPrivilegeEscalation controls whether a process can gain more
         privileges than its parent process. This bool directly controls if
@@ -27884,7 +27884,7 @@ pub mod types {
         }
     }
     ///`V1SleepAction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1SleepAction {
         ///Seconds is the number of seconds to sleep.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27894,7 +27894,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1Taint`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1Taint {
         /**Required. The effect of the taint on pods
         that do not tolerate the taint.
@@ -27956,7 +27956,7 @@ pub mod types {
         }
     }
     ///`V1TcpSocketAction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1TcpSocketAction {
         /**Optional: Host name to connect to, defaults to the pod IP.
         +optional*/
@@ -28039,7 +28039,7 @@ pub mod types {
         }
     }
     ///`V1VolumeDevice`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1VolumeDevice {
         ///devicePath is the path inside of the container that the device will be mapped to.
         #[serde(
@@ -28056,7 +28056,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1VolumeMount`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1VolumeMount {
         /**Path within the container at which the volume should be mounted.  Must
         not contain ':'.*/
@@ -28139,7 +28139,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1WindowsSecurityContextOptions`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1WindowsSecurityContextOptions {
         /**GMSACredentialSpec is where the GMSA admission webhook
         (https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of the
@@ -28185,7 +28185,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1beta1ContainerMetrics`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1beta1ContainerMetrics {
         ///Container name corresponding to the one from pod.spec.containers.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -28199,7 +28199,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1beta1NodeMetrics`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1beta1NodeMetrics {
         /**APIVersion defines the versioned schema of this representation of an object.
         Servers should convert recognized schemas to the latest internal value, and
@@ -28243,7 +28243,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1beta1NodeMetricsList`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1beta1NodeMetricsList {
         /**APIVersion defines the versioned schema of this representation of an object.
         Servers should convert recognized schemas to the latest internal value, and
@@ -28278,7 +28278,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1beta1PodMetrics`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1beta1PodMetrics {
         /**APIVersion defines the versioned schema of this representation of an object.
         Servers should convert recognized schemas to the latest internal value, and
@@ -28323,7 +28323,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1beta1PodMetricsList`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1beta1PodMetricsList {
         /**APIVersion defines the versioned schema of this representation of an object.
         Servers should convert recognized schemas to the latest internal value, and
@@ -28358,7 +28358,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`WebhooksWebhookCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct WebhooksWebhookCreatePayload {
         #[serde(
             rename = "EndpointID",
@@ -28387,7 +28387,7 @@ pub mod types {
         pub webhook_type: ::std::option::Option<PortainerWebhookType>,
     }
     ///`WebhooksWebhookReassignPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct WebhooksWebhookReassignPayload {
         #[serde(
             rename = "ResourceID",
@@ -28404,7 +28404,7 @@ pub mod types {
         pub webhook_type: ::std::option::Option<PortainerWebhookType>,
     }
     ///`WebhooksWebhookUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct WebhooksWebhookUpdatePayload {
         #[serde(
             rename = "RegistryID",
@@ -28414,7 +28414,7 @@ pub mod types {
         pub registry_id: ::std::option::Option<i64>,
     }
     ///`WorkflowsArtifactDetail`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WorkflowsArtifactDetail {
         #[serde(
             rename = "autoUpdate",
@@ -28462,7 +28462,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`WorkflowsArtifactFileDetail`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WorkflowsArtifactFileDetail {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hash")]
@@ -28507,7 +28507,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`WorkflowsCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WorkflowsCreatePayload {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         #[serde(alias = "Artifacts")]
@@ -28516,7 +28516,7 @@ pub mod types {
         pub name: ::std::string::String,
     }
     ///`WorkflowsCreatePayloadArtifact`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WorkflowsCreatePayloadArtifact {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Config")]
@@ -28533,7 +28533,7 @@ pub mod types {
         pub targets: WorkflowsCreatePayloadArtifactTargets,
     }
     ///`WorkflowsCreatePayloadArtifactConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct WorkflowsCreatePayloadArtifactConfig {
         #[serde(
             rename = "alwaysCloneGitRepoForRelativePath",
@@ -28603,7 +28603,7 @@ pub mod types {
         pub use_manifest_namespaces: ::std::option::Option<bool>,
     }
     ///`WorkflowsCreatePayloadArtifactParallelConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct WorkflowsCreatePayloadArtifactParallelConfig {
         ///When strictly positive, enables parallel deployment
         #[serde(
@@ -28633,7 +28633,7 @@ pub mod types {
         pub timeout: ::std::option::Option<::std::string::String>,
     }
     ///`WorkflowsCreatePayloadArtifactTargets`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WorkflowsCreatePayloadArtifactTargets {
         #[serde(
             rename = "edgeGroups",
@@ -28643,7 +28643,7 @@ pub mod types {
         pub edge_groups: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`WorkflowsCreatePayloadFile`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WorkflowsCreatePayloadFile {
         #[serde(alias = "Path")]
         pub path: ::std::string::String,
@@ -28688,7 +28688,7 @@ pub mod types {
         }
     }
     ///`WorkflowsStatusSummary`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WorkflowsStatusSummary {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Error")]
@@ -28709,7 +28709,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`WorkflowsTarget`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WorkflowsTarget {
         #[serde(
             rename = "edgeGroupIds",
@@ -28780,7 +28780,7 @@ pub mod types {
         }
     }
     ///`WorkflowsWorkflow`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WorkflowsWorkflow {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Artifacts")]
@@ -28810,7 +28810,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`WorkflowsWorkflowPhaseStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WorkflowsWorkflowPhaseStatus {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Error")]
@@ -28822,7 +28822,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`WorkflowsWorkflowStatusObject`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WorkflowsWorkflowStatusObject {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Artifact")]

@@ -108,7 +108,9 @@ pub fn generate(source: &SpecSource) -> Result<Generated> {
         .with_interface(progenitor::InterfaceStyle::Positional)
         .with_tag(progenitor::TagStyle::Merged)
         .with_inner_type(quote::quote!(crate::Hooks))
-        .with_hooks(progenitor::HooksMode::Expected);
+        .with_hooks(progenitor::HooksMode::Expected)
+        // Callers compare what they fetched with what they want (deploy, settings).
+        .with_derive("PartialEq");
     let mut generator = progenitor::Generator::new(&settings);
     let tokens = run_progenitor(&mut generator, &spec)?;
     let multipart_tokens = multipart::tokens(&multipart_ops, &generator)?;

@@ -1,0 +1,242 @@
+//! Generated operations on the wire, against a mockito server on 127.0.0.1:
+//! path, query, body and headers, and the executor seeing every request.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use mockito::Matcher;
+use portainer_sdk_gen::multipart::{FilePart, StackCreateDockerStandaloneFileForm};
+use portainer_sdk_gen::types::StacksUpdateStackPayload;
+use portainer_sdk_gen::{Client, Error, ExecFuture, Executor, Hooks, Operation};
+use serde_json::json;
+
+/// Adds the API key, as portainer-sdk does, and records what it sent.
+#[derive(Debug)]
+struct KeyExecutor {
+    http: reqwest::Client,
+    seen: AtomicUsize,
+    last_op: std::sync::Mutex<Option<&'static Operation>>,
+}
+
+impl Executor for KeyExecutor {
+    fn execute<'a>(
+        &'a self,
+        mut request: reqwest::Request,
+        op: &'static Operation,
+    ) -> ExecFuture<'a> {
+        self.seen.fetch_add(1, Ordering::SeqCst);
+        *self.last_op.lock().unwrap() = Some(op);
+        request
+            .headers_mut()
+            .insert("X-API-Key", "ptr_test".parse().unwrap());
+        Box::pin(self.http.execute(request))
+    }
+}
+
+fn client(server: &mockito::Server) -> (Client, Arc<KeyExecutor>) {
+    let http = reqwest::Client::new();
+    let exec = Arc::new(KeyExecutor {
+        http: http.clone(),
+        seen: AtomicUsize::new(0),
+        last_op: Default::default(),
+    });
+    let client = Client::new_with_client(
+        &format!("{}/api", server.url()),
+        http,
+        Hooks::new(exec.clone()),
+    );
+    (client, exec)
+}
+
+#[tokio::test]
+async fn stack_list_sends_filters_and_key() {
+    let mut server = mockito::Server::new_async().await;
+    let mock = server
+        .mock("GET", "/api/stacks")
+        .match_query(Matcher::UrlEncoded(
+            "filters".into(),
+            r#"{"EndpointID":2}"#.into(),
+        ))
+        .match_header("x-api-key", "ptr_test")
+        .with_header("content-type", "application/json")
+        .with_body(portainer_tests::response("stacks_list__mgm-mootse.json"))
+        .create_async()
+        .await;
+    let (client, exec) = client(&server);
+    let stacks = client
+        .stack_list(Some(r#"{"EndpointID":2}"#))
+        .await
+        .unwrap()
+        .into_inner();
+    mock.assert_async().await;
+    assert_eq!(stacks.len(), 4);
+    assert_eq!(exec.seen.load(Ordering::SeqCst), 1);
+    let op = exec
+        .last_op
+        .lock()
+        .unwrap()
+        .expect("executor saw the operation");
+    assert_eq!((op.id, op.method, op.path), ("StackList", "GET", "/stacks"));
+}
+
+#[tokio::test]
+async fn stack_update_sends_path_query_and_json_body() {
+    let mut server = mockito::Server::new_async().await;
+    let mock = server
+        .mock("PUT", "/api/stacks/61")
+        .match_query(Matcher::UrlEncoded("endpointId".into(), "2".into()))
+        .match_header("x-api-key", "ptr_test")
+        .match_body(Matcher::Json(
+            json!({"StackFileContent": "services: {}", "Prune": false}),
+        ))
+        .with_header("content-type", "application/json")
+        .with_body(portainer_tests::response(
+            "stack_inspect__mgm-mootse61.json",
+        ))
+        .create_async()
+        .await;
+    let (client, _) = client(&server);
+    let body = StacksUpdateStackPayload {
+        stack_file_content: Some("services: {}".into()),
+        prune: Some(false),
+        ..Default::default()
+    };
+    let stack = client
+        .stack_update(61, 2, &body)
+        .await
+        .unwrap()
+        .into_inner();
+    mock.assert_async().await;
+    assert_eq!(stack.id, Some(61));
+}
+
+#[tokio::test]
+async fn array_query_parameters_are_repeated_keys() {
+    let mut server = mockito::Server::new_async().await;
+    let mock = server
+        .mock("GET", "/api/endpoints")
+        .match_query(Matcher::Regex("^groupIds=1&groupIds=2$".into()))
+        .with_header("content-type", "application/json")
+        .with_body("[]")
+        .create_async()
+        .await;
+    let (client, _) = client(&server);
+    let groups = vec![1, 2];
+    let result = client
+        .endpoint_list(
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            Some(&groups),
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        )
+        .await;
+    mock.assert_async().await;
+    assert!(result.unwrap().into_inner().is_empty());
+}
+
+#[tokio::test]
+async fn multipart_stack_create_sends_form_fields_and_file() {
+    let mut server = mockito::Server::new_async().await;
+    let mock = server
+        .mock("POST", "/api/stacks/create/standalone/file")
+        .match_query(Matcher::UrlEncoded("endpointId".into(), "3".into()))
+        .match_header("x-api-key", "ptr_test")
+        .match_header(
+            "content-type",
+            Matcher::Regex("^multipart/form-data; boundary=".into()),
+        )
+        .match_body(Matcher::AllOf(vec![
+            Matcher::Regex(r#"name="Name"\r\n\r\nweb\r\n"#.into()),
+            Matcher::Regex(r#"name="file"; filename="docker-compose.yml""#.into()),
+            Matcher::Regex("services:\n  web:\n    image: nginx".into()),
+        ]))
+        .with_header("content-type", "application/json")
+        .with_body(portainer_tests::response(
+            "stack_inspect__mgm-mootse61.json",
+        ))
+        .create_async()
+        .await;
+    let (client, exec) = client(&server);
+    let form = StackCreateDockerStandaloneFileForm {
+        name: "web".into(),
+        env: None,
+        file: Some(FilePart::new(
+            "docker-compose.yml",
+            "services:\n  web:\n    image: nginx\n",
+        )),
+    };
+    let stack = client
+        .stack_create_docker_standalone_file(3, form)
+        .await
+        .unwrap()
+        .into_inner();
+    mock.assert_async().await;
+    assert_eq!(stack.id, Some(61));
+    let op = exec.last_op.lock().unwrap().unwrap();
+    assert!(op.multipart);
+    assert_eq!(op.id, "StackCreateDockerStandaloneFile");
+}
+
+#[tokio::test]
+async fn error_responses_carry_the_server_message() {
+    let mut server = mockito::Server::new_async().await;
+    server
+        .mock("GET", "/api/stacks/7")
+        .with_status(403)
+        .with_header("content-type", "application/json")
+        .with_body(portainer_tests::response(
+            "error_403_access_denied__portainer-docs-access.json",
+        ))
+        .create_async()
+        .await;
+    let (client, _) = client(&server);
+    match client.stack_inspect(7).await {
+        Err(Error::ErrorResponse(rv)) => {
+            assert_eq!(rv.status().as_u16(), 403);
+            assert_eq!(rv.message.as_deref(), Some("Access denied"));
+            assert_eq!(rv.details.as_deref(), Some("Unauthorized"));
+        }
+        other => panic!("expected an error response, got {other:?}"),
+    }
+}
+
+#[test]
+fn every_operation_is_in_the_table() {
+    let table = portainer_sdk_gen::OPERATIONS;
+    assert_eq!(table.len(), 428);
+    assert!(
+        table.windows(2).all(|w| w[0].name < w[1].name),
+        "sorted for binary search"
+    );
+    for op in table {
+        assert_eq!(portainer_sdk_gen::operation(op.name), Some(op));
+    }
+}
