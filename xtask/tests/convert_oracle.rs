@@ -117,43 +117,72 @@ fn oracle_script() -> PathBuf {
     script
 }
 
-fn read_spec(file: &str) -> Value {
+fn spec_path(file: &str) -> PathBuf {
     let path = spec_dir().join(file);
     assert!(
         path.is_file(),
         "{} is missing: set PORTAINER_SPEC_DIR to the directory holding the pinned Portainer specs",
         path.display()
     );
-    let text = std::fs::read_to_string(&path).unwrap();
+    path
+}
+
+fn read_spec(file: &str) -> Value {
+    let text = std::fs::read_to_string(spec_path(file)).unwrap();
     xtask::source::parse_document(&text).unwrap()
 }
 
+/// Starts swagger2openapi on `file`; [`Oracle::output`] waits for it, so our
+/// own conversion runs meanwhile.
+///
 /// `-w` (warn only) is needed because swagger2openapi refuses CE 2.14.2
 /// outright ("Operation StackCreate has multiple requestBodies") otherwise.
-fn run_oracle(file: &str) -> Value {
-    let script = oracle_script();
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("out.json");
-    let output = Command::new("node")
-        .arg(&script)
-        .arg("-w")
-        .arg("-o")
-        .arg(&out)
-        .arg(spec_dir().join(file))
-        .output()
-        .expect("running node (is it installed?)");
-    assert!(
-        output.status.success(),
-        "swagger2openapi failed on {file}:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap()
+struct Oracle {
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+    out: PathBuf,
+    file: String,
+}
+
+impl Oracle {
+    fn start(file: &str) -> Oracle {
+        let script = oracle_script();
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("out.json");
+        let child = Command::new("node")
+            .arg(&script)
+            .arg("-w")
+            .arg("-o")
+            .arg(&out)
+            .arg(spec_path(file))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("running node (is it installed?)");
+        Oracle {
+            child,
+            _dir: dir,
+            out,
+            file: file.to_owned(),
+        }
+    }
+
+    fn output(self) -> Value {
+        let output = self.child.wait_with_output().unwrap();
+        assert!(
+            output.status.success(),
+            "swagger2openapi failed on {}:\n{}",
+            self.file,
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_str(&std::fs::read_to_string(&self.out).unwrap()).unwrap()
+    }
 }
 
 fn check_file(file: &str) {
+    let oracle = Oracle::start(file);
     let source = read_spec(file);
     let ours = xtask::convert::swagger2_to_openapi3(&source).unwrap();
-    let theirs = run_oracle(file);
 
     let unresolved = unresolved_refs(&ours);
     assert!(
@@ -165,7 +194,7 @@ fn check_file(file: &str) {
         panic!("{file}: our output is not an OpenAPI 3.0 document the openapiv3 crate reads: {e}");
     }
 
-    let report = compare(&source, &ours, theirs);
+    let report = compare(&source, &ours, oracle.output());
     println!(
         "{file}: {} operations, {} parameters, {} request bodies, {} responses, {} component schemas compared",
         report.operations,
