@@ -1,0 +1,760 @@
+//! Stack operations on the wire: paths, queries, bodies, decoding of genuine responses.
+
+mod common;
+
+use common::{KEY, client, mock_version, response, stack_json};
+use mockito::Matcher;
+use portainer_sdk::{
+    AutoUpdate, EnvVar, Error, GitSource, Stack, StackStatus, StackType,
+};
+use serde_json::json;
+
+#[tokio::test]
+async fn list_decodes_genuine_bodies() {
+    let mut server = mockito::Server::new_async().await;
+    let m = server
+        .mock("GET", "/api/stacks")
+        .match_query(Matcher::Missing)
+        .match_header("x-api-key", KEY)
+        .with_status(200)
+        .with_body(response("stacks_list__mgm-mootse.json"))
+        .create_async()
+        .await;
+    let stacks = client(&server).stacks().list().send().await.unwrap();
+    m.assert_async().await;
+    assert_eq!(stacks.len(), 4);
+    assert_eq!(stacks[0].name, "proxy");
+    assert!(stacks[0].env.is_empty()); // Env: []
+    assert!(stacks[2].env.is_empty()); // Env: null
+    assert_eq!(stacks[1].env_var("API_ZONE"), Some("test.fr"));
+    assert_eq!(stacks[1].update_date, 1659484011);
+    assert_eq!(stacks[1].stack_type, StackType::Compose);
+    assert_eq!(stacks[1].status, StackStatus::Active);
+    // Fields the SDK does not model survive.
+    assert_eq!(stacks[3].extra.get("SupportRelativePath"), Some(&json!(false)));
+}
+
+#[tokio::test]
+async fn list_decodes_a_kubernetes_git_stack() {
+    let mut server = mockito::Server::new_async().await;
+    server
+        .mock("GET", "/api/stacks")
+        .with_status(200)
+        .with_body(response("stacks_list_k8s_git__portainer-docs-access.json"))
+        .create_async()
+        .await;
+    let stacks = client(&server).stacks().list().send().await.unwrap();
+    let s = &stacks[0];
+    assert_eq!(s.stack_type, StackType::Kubernetes);
+    assert_eq!(s.name, "");
+    assert_eq!(s.namespace, "my-namespace");
+    let git = s.git_config.as_ref().unwrap();
+    assert_eq!(git.reference_name, "refs/heads/master");
+    assert_eq!(git.config_hash, "2e71920bf1ee1bbac976d320f8f274411fba3bad");
+    assert!(git.authentication.is_none());
+}
+
+#[tokio::test]
+async fn list_for_one_environment_sends_the_filter() {
+    let mut server = mockito::Server::new_async().await;
+    let m = server
+        .mock("GET", "/api/stacks")
+        .match_query(Matcher::UrlEncoded("filters".into(), r#"{"EndpointID":2}"#.into()))
+        .with_status(200)
+        .with_body(response("stacks_list__mgm-mootse.json"))
+        .create_async()
+        .await;
+    let stacks = client(&server).stacks().list().endpoint(2).send().await.unwrap();
+    assert_eq!(stacks.len(), 4);
+    m.assert_async().await;
+    // A server that ignores the filter still yields only that environment's stacks.
+    let none = client(&server).stacks().list().endpoint(2).send().await.unwrap();
+    assert!(none.iter().all(|s| s.endpoint_id == 2));
+}
+
+#[tokio::test]
+async fn list_filters_client_side_too() {
+    let mut server = mockito::Server::new_async().await;
+    server
+        .mock("GET", "/api/stacks")
+        .match_query(Matcher::Any)
+        .with_status(200)
+        .with_body(response("stacks_list__mgm-mootse.json"))
+        .create_async()
+        .await;
+    let stacks = client(&server).stacks().list().endpoint(9).send().await.unwrap();
+    assert!(stacks.is_empty());
+}
+
+#[tokio::test]
+async fn list_204_and_null_are_empty() {
+    let mut server = mockito::Server::new_async().await;
+    let m = server
+        .mock("GET", "/api/stacks")
+        .with_status(204)
+        .create_async()
+        .await;
+    assert!(client(&server).stacks().list().send().await.unwrap().is_empty());
+    m.assert_async().await;
+    m.remove_async().await;
+    server
+        .mock("GET", "/api/stacks")
+        .with_status(200)
+        .with_body("null\n")
+        .create_async()
+        .await;
+    assert!(client(&server).stacks().list().send().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn get_and_file_decode_genuine_bodies() {
+    let mut server = mockito::Server::new_async().await;
+    server
+        .mock("GET", "/api/stacks/61")
+        .with_status(200)
+        .with_body(response("stack_inspect__mgm-mootse61.json"))
+        .create_async()
+        .await;
+    server
+        .mock("GET", "/api/stacks/61/file")
+        .with_status(200)
+        .with_body(response("stack_file__mgm-mootse61.json"))
+        .create_async()
+        .await;
+    let c = client(&server);
+    let s = c.stacks().get(61).await.unwrap();
+    assert_eq!((s.id, s.endpoint_id, s.name.as_str()), (61, 2, "mootse-stack-test-2"));
+    assert_eq!(s.created_by, "lucas");
+    assert!(s.resource_control.is_some());
+    let file = c.stacks().file(61).await.unwrap();
+    assert!(file.starts_with("version: '2'\nservices:\n"));
+    assert!(file.contains("V9m?Qk"));
+}
+
+#[test]
+fn stack_serializes_back_to_portainer_names_losing_nothing() {
+    let original: serde_json::Value =
+        serde_json::from_str(&response("stack_inspect__mgm-mootse61.json")).unwrap();
+    let stack: Stack = serde_json::from_value(original.clone()).unwrap();
+    let mut back = serde_json::to_value(&stack).unwrap();
+    // The one normalization: Go's nil slice (`null`) reads as an empty list.
+    assert_eq!(back["Env"], json!([]));
+    back["Env"] = json!(null);
+    assert_eq!(back, original);
+    // And the 2.9 CE body, with its different field set.
+    let original: serde_json::Value =
+        serde_json::from_str(&response("stacks_list_k8s_git__portainer-docs-access.json")).unwrap();
+    let stacks: Vec<Stack> = serde_json::from_value(original.clone()).unwrap();
+    let mut back = serde_json::to_value(&stacks).unwrap();
+    back[0]["Env"] = json!(null);
+    // Fields this older server did not send come back with their zero values;
+    // everything it sent comes back unchanged.
+    assert_subset(&original[0], &back[0]);
+    assert_eq!(back[0]["FromAppTemplate"], json!(false));
+}
+
+/// Every field of `sent` is in `back` with the same value (recursively).
+fn assert_subset(sent: &serde_json::Value, back: &serde_json::Value) {
+    match (sent, back) {
+        (serde_json::Value::Object(a), serde_json::Value::Object(b)) => {
+            for (k, v) in a {
+                let other = b.get(k).unwrap_or_else(|| panic!("field {k} lost"));
+                assert_subset(v, other);
+            }
+        }
+        _ => assert_eq!(sent, back),
+    }
+}
+
+#[tokio::test]
+async fn create_compose_from_string() {
+    let mut server = mockito::Server::new_async().await;
+    mock_version(&mut server, "2.44.0").await;
+    let m = server
+        .mock("POST", "/api/stacks/create/standalone/string")
+        .match_query(Matcher::UrlEncoded("endpointId".into(), "2".into()))
+        .match_header("x-api-key", KEY)
+        .match_body(Matcher::Json(json!({
+            "Name": "web",
+            "StackFileContent": "services:\n  web:\n    image: nginx\n",
+            "Env": [{"name": "TAG", "value": "1.27"}, {"name": "EMPTY", "value": ""}]
+        })))
+        .with_status(200)
+        .with_body(stack_json(70, "web", 2, json!([{"name": "TAG", "value": "1.27"}])))
+        .create_async()
+        .await;
+    let s = client(&server)
+        .stacks()
+        .create_compose(2, "web")
+        .content("services:\n  web:\n    image: nginx\n")
+        .env_var("TAG", "1.27")
+        .env_var("EMPTY", "")
+        .send()
+        .await
+        .unwrap();
+    m.assert_async().await;
+    assert_eq!(s.id, 70);
+}
+
+#[tokio::test]
+async fn create_compose_from_file_uploads_multipart() {
+    let dir = std::env::temp_dir().join(format!("psdk-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("compose.yml");
+    std::fs::write(&path, "services:\n  db:\n    image: postgres:16\n").unwrap();
+    let mut server = mockito::Server::new_async().await;
+    mock_version(&mut server, "2.44.0").await;
+    let m = server
+        .mock("POST", "/api/stacks/create/standalone/file")
+        .match_query(Matcher::UrlEncoded("endpointId".into(), "3".into()))
+        .match_header("content-type", Matcher::Regex("^multipart/form-data; boundary=".into()))
+        .match_body(Matcher::AllOf(vec![
+            Matcher::Regex(r#"name="Name"\r\n\r\ndb\r\n"#.into()),
+            Matcher::Regex(r#"name="Env"\r\n\r\n\[\{"name":"A","value":"1"\}\]\r\n"#.into()),
+            Matcher::Regex(r#"name="file"; filename="compose.yml""#.into()),
+            Matcher::Regex("image: postgres:16".into()),
+        ]))
+        .with_status(200)
+        .with_body(stack_json(71, "db", 3, json!([{"name": "A", "value": "1"}])))
+        .create_async()
+        .await;
+    let s = client(&server)
+        .stacks()
+        .create_compose(3, "db")
+        .file(&path)
+        .env([EnvVar::new("A", "1")])
+        .send()
+        .await
+        .unwrap();
+    m.assert_async().await;
+    assert_eq!(s.id, 71);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test]
+async fn create_compose_from_git_sends_repository_fields() {
+    let mut server = mockito::Server::new_async().await;
+    mock_version(&mut server, "2.44.0").await;
+    let m = server
+        .mock("POST", "/api/stacks/create/standalone/repository")
+        .match_query(Matcher::UrlEncoded("endpointId".into(), "2".into()))
+        .match_body(Matcher::Json(json!({
+            "Name": "ops",
+            "Env": [],
+            "RepositoryURL": "https://git.example.com/acme/ops",
+            "RepositoryReferenceName": "refs/heads/main",
+            "ComposeFile": "web/compose.yml",
+            "AdditionalFiles": ["web/override.yml"],
+            "RepositoryAuthentication": true,
+            "RepositoryUsername": "bot",
+            "RepositoryPassword": "tok",
+            "AutoUpdate": {"Interval": "5m", "ForceUpdate": false, "ForcePullImage": false},
+            "TLSSkipVerify": false
+        })))
+        .with_status(200)
+        .with_body(stack_json(72, "ops", 2, json!(null)))
+        .create_async()
+        .await;
+    client(&server)
+        .stacks()
+        .create_compose(2, "ops")
+        .git(
+            GitSource::new("https://git.example.com/acme/ops")
+                .reference("refs/heads/main")
+                .path("web/compose.yml")
+                .additional_file("web/override.yml")
+                .credentials("bot", "tok")
+                .auto_update(AutoUpdate::interval("5m")),
+        )
+        .send()
+        .await
+        .unwrap();
+    m.assert_async().await;
+}
+
+#[tokio::test]
+async fn create_swarm_looks_up_the_swarm_id() {
+    let mut server = mockito::Server::new_async().await;
+    mock_version(&mut server, "2.44.0").await;
+    let swarm = server
+        .mock("GET", "/api/endpoints/4/docker/swarm")
+        .match_header("x-api-key", KEY)
+        .with_status(200)
+        .with_body(r#"{"ID":"jpofkc0i9uo9wtx1zesuk649w","Version":{"Index":10}}"#)
+        .create_async()
+        .await;
+    let m = server
+        .mock("POST", "/api/stacks/create/swarm/string")
+        .match_query(Matcher::UrlEncoded("endpointId".into(), "4".into()))
+        .match_body(Matcher::PartialJson(json!({
+            "Name": "svc", "SwarmID": "jpofkc0i9uo9wtx1zesuk649w",
+            "StackFileContent": "version: '3'\n"
+        })))
+        .with_status(200)
+        .with_body(stack_json(73, "svc", 4, json!(null)).replace(r#""Type":2"#, r#""Type":1"#))
+        .create_async()
+        .await;
+    let s = client(&server)
+        .stacks()
+        .create_swarm(4, "svc")
+        .content("version: '3'\n")
+        .send()
+        .await
+        .unwrap();
+    swarm.assert_async().await;
+    m.assert_async().await;
+    assert_eq!(s.stack_type, StackType::Swarm);
+}
+
+#[tokio::test]
+async fn create_swarm_with_given_id_skips_the_lookup() {
+    let mut server = mockito::Server::new_async().await;
+    mock_version(&mut server, "2.44.0").await;
+    let swarm = server
+        .mock("GET", "/api/endpoints/4/docker/swarm")
+        .expect(0)
+        .create_async()
+        .await;
+    let m = server
+        .mock("POST", "/api/stacks/create/swarm/repository")
+        .match_query(Matcher::UrlEncoded("endpointId".into(), "4".into()))
+        .match_body(Matcher::PartialJson(json!({"SwarmID": "abc", "ComposeFile": "docker-compose.yml", "RepositoryAuthentication": false})))
+        .with_status(200)
+        .with_body(stack_json(74, "svc", 4, json!(null)))
+        .create_async()
+        .await;
+    client(&server)
+        .stacks()
+        .create_swarm(4, "svc")
+        .swarm_id("abc")
+        .git(GitSource::new("https://git.example.com/x"))
+        .send()
+        .await
+        .unwrap();
+    swarm.assert_async().await;
+    m.assert_async().await;
+}
+
+#[tokio::test]
+async fn create_kubernetes_from_string_git_and_url() {
+    let mut server = mockito::Server::new_async().await;
+    mock_version(&mut server, "2.44.0").await;
+    let string = server
+        .mock("POST", "/api/stacks/create/kubernetes/string")
+        .match_query(Matcher::UrlEncoded("endpointId".into(), "5".into()))
+        .match_body(Matcher::Json(json!({
+            "StackName": "k1", "Namespace": "apps", "ComposeFormat": false,
+            "StackFileContent": "apiVersion: v1\nkind: Namespace\n"
+        })))
+        .with_status(200)
+        .with_body(r#"{"Output":"namespace/apps created"}"#)
+        .create_async()
+        .await;
+    let git = server
+        .mock("POST", "/api/stacks/create/kubernetes/repository")
+        .match_query(Matcher::UrlEncoded("endpointId".into(), "5".into()))
+        .match_body(Matcher::PartialJson(json!({
+            "StackName": "k2", "ManifestFile": "k8s/app.yaml", "RepositoryURL": "https://git.example.com/k"
+        })))
+        .with_status(200)
+        .with_body(r#"{"Output":"ok"}"#)
+        .create_async()
+        .await;
+    let url = server
+        .mock("POST", "/api/stacks/create/kubernetes/url")
+        .match_query(Matcher::UrlEncoded("endpointId".into(), "5".into()))
+        .match_body(Matcher::Json(json!({
+            "StackName": "k3", "Namespace": "", "ComposeFormat": false,
+            "ManifestURL": "https://example.com/app.yaml"
+        })))
+        .with_status(200)
+        .with_body(r#"{"Output":"ok"}"#)
+        .create_async()
+        .await;
+    let k = |id: i64, name: &str| {
+        json!({"Id": id, "Name": name, "Type": 3, "EndpointId": 5, "Namespace": "apps"})
+    };
+    server
+        .mock("GET", "/api/stacks")
+        .match_query(Matcher::UrlEncoded("filters".into(), r#"{"EndpointID":5}"#.into()))
+        .with_status(200)
+        .with_body(json!([k(80, "k1"), k(81, "k2"), k(82, "k3")]).to_string())
+        .create_async()
+        .await;
+    let c = client(&server);
+    let s1 = c
+        .stacks()
+        .create_kubernetes(5, "k1")
+        .namespace("apps")
+        .content("apiVersion: v1\nkind: Namespace\n")
+        .send()
+        .await
+        .unwrap();
+    let s2 = c
+        .stacks()
+        .create_kubernetes(5, "k2")
+        .git(GitSource::new("https://git.example.com/k").path("k8s/app.yaml"))
+        .send()
+        .await
+        .unwrap();
+    let s3 = c
+        .stacks()
+        .create_kubernetes(5, "k3")
+        .url("https://example.com/app.yaml")
+        .send()
+        .await
+        .unwrap();
+    string.assert_async().await;
+    git.assert_async().await;
+    url.assert_async().await;
+    assert_eq!((s1.id, s2.id, s3.id), (80, 81, 82));
+}
+
+#[tokio::test]
+async fn servers_before_2_19_use_the_legacy_create_route() {
+    let mut server = mockito::Server::new_async().await;
+    let version = mock_version(&mut server, "2.18.4").await;
+    let m = server
+        .mock("POST", "/api/stacks")
+        .match_query(Matcher::AllOf(vec![
+            Matcher::UrlEncoded("type".into(), "2".into()),
+            Matcher::UrlEncoded("method".into(), "string".into()),
+            Matcher::UrlEncoded("endpointId".into(), "2".into()),
+        ]))
+        .match_body(Matcher::PartialJson(json!({"Name": "old", "StackFileContent": "x: 1\n"})))
+        .with_status(200)
+        .with_body(stack_json(90, "old", 2, json!(null)))
+        .expect(2)
+        .create_async()
+        .await;
+    let c = client(&server);
+    for _ in 0..2 {
+        c.stacks().create_compose(2, "old").content("x: 1\n").send().await.unwrap();
+    }
+    m.assert_async().await;
+    // The version is asked once per client.
+    version.expect(1).assert_async().await;
+}
+
+#[tokio::test]
+async fn invalid_create_input_is_refused_before_sending() {
+    let server = mockito::Server::new_async().await;
+    let c = client(&server);
+    let cases = [
+        c.stacks().create_compose(2, "").content("x: 1"),
+        c.stacks().create_compose(2, "a"),
+        c.stacks().create_compose(2, "a").content("   "),
+        c.stacks().create_compose(2, "a").url("https://example.com/x.yml"),
+        c.stacks().create_kubernetes(2, "a").content("x: 1").env_var("A", "1"),
+        c.stacks().create_compose(0, "a").content("x: 1"),
+    ];
+    for case in cases {
+        let e = case.send().await.unwrap_err();
+        assert!(matches!(e, Error::InvalidInput(_)), "{e:?}");
+    }
+    // Nothing reached the server (an unmatched request would get mockito's 501).
+}
+
+fn update_fixture_mocks(server: &mut mockito::ServerGuard) -> impl std::future::Future<Output = ()> + '_ {
+    async move {
+        server
+            .mock("GET", "/api/stacks/5")
+            .with_status(200)
+            .with_body(
+                serde_json::from_str::<serde_json::Value>(&response("stacks_list__mgm-mootse.json"))
+                    .unwrap()[1]
+                    .to_string(),
+            )
+            .create_async()
+            .await;
+    }
+}
+
+#[tokio::test]
+async fn update_keeps_env_fills_endpoint_and_resends_the_file() {
+    let mut server = mockito::Server::new_async().await;
+    update_fixture_mocks(&mut server).await;
+    let file = server
+        .mock("GET", "/api/stacks/5/file")
+        .with_status(200)
+        .with_body(r#"{"StackFileContent":"services: {}\n"}"#)
+        .create_async()
+        .await;
+    let m = server
+        .mock("PUT", "/api/stacks/5")
+        .match_query(Matcher::UrlEncoded("endpointId".into(), "2".into()))
+        .match_body(Matcher::Json(json!({
+            "StackFileContent": "services: {}\n",
+            "Env": [
+                {"name": "API_KEY", "value": "KqWFqihzce8VmyqUpJ6qr0GXaVvolPgyjAXrlLYg"},
+                {"name": "API_ZONE", "value": "example.org"},
+                {"name": "NEW", "value": "1"}
+            ],
+            "Prune": false,
+            "PullImage": true
+        })))
+        .with_status(200)
+        .with_body(stack_json(5, "ddns-cloud", 2, json!([])))
+        .create_async()
+        .await;
+    client(&server)
+        .stacks()
+        .update(5)
+        .set_env("API_ZONE", "example.org")
+        .remove_env("API_SUBDOMAIN")
+        .set_env("NEW", "1")
+        .pull_image(true)
+        .send()
+        .await
+        .unwrap();
+    file.assert_async().await;
+    m.assert_async().await;
+}
+
+#[tokio::test]
+async fn update_with_content_and_replaced_env() {
+    let mut server = mockito::Server::new_async().await;
+    update_fixture_mocks(&mut server).await;
+    let file = server.mock("GET", "/api/stacks/5/file").expect(0).create_async().await;
+    let m = server
+        .mock("PUT", "/api/stacks/5")
+        .match_query(Matcher::UrlEncoded("endpointId".into(), "2".into()))
+        .match_body(Matcher::Json(json!({
+            "StackFileContent": "new: 1\n", "Env": [], "Prune": true, "PullImage": false
+        })))
+        .with_status(200)
+        .with_body(stack_json(5, "ddns-cloud", 2, json!([])))
+        .create_async()
+        .await;
+    client(&server)
+        .stacks()
+        .update(5)
+        .content("new: 1\n")
+        .env([])
+        .prune(true)
+        .send()
+        .await
+        .unwrap();
+    file.assert_async().await;
+    m.assert_async().await;
+}
+
+#[tokio::test]
+async fn update_in_progress_is_a_conflict() {
+    let mut server = mockito::Server::new_async().await;
+    update_fixture_mocks(&mut server).await;
+    server
+        .mock("PUT", "/api/stacks/5")
+        .match_query(Matcher::Any)
+        .with_status(409)
+        .with_body(r#"{"message":"Stack is being updated","details":"another operation is in progress"}"#)
+        .create_async()
+        .await;
+    let e = client(&server).stacks().update(5).content("a: 1").send().await.unwrap_err();
+    assert!(matches!(e, Error::Conflict(_)), "{e:?}");
+    assert_eq!(e.details(), Some("another operation is in progress"));
+    assert!(e.to_string().contains("StackUpdate"), "{e}");
+}
+
+fn git_stack() -> String {
+    json!({
+        "Id": 9, "Name": "gitops", "Type": 2, "EndpointId": 3,
+        "Env": [{"name": "A", "value": "1"}],
+        "AutoUpdate": {"Interval": "1m", "Webhook": "", "ForceUpdate": false, "ForcePullImage": false},
+        "Option": {"Prune": true},
+        "GitConfig": {
+            "URL": "https://git.example.com/ops", "ReferenceName": "refs/heads/main",
+            "ConfigFilePath": "docker-compose.yml", "ConfigHash": "abc",
+            "Authentication": {"Username": "bot", "Password": ""}, "TLSSkipVerify": false
+        }
+    })
+    .to_string()
+}
+
+#[tokio::test]
+async fn redeploy_git_keeps_reference_env_and_stored_credentials() {
+    let mut server = mockito::Server::new_async().await;
+    server.mock("GET", "/api/stacks/9").with_status(200).with_body(git_stack()).create_async().await;
+    let m = server
+        .mock("PUT", "/api/stacks/9/git/redeploy")
+        .match_query(Matcher::UrlEncoded("endpointId".into(), "3".into()))
+        .match_body(Matcher::Json(json!({
+            "RepositoryReferenceName": "refs/heads/main",
+            "RepositoryAuthentication": true,
+            "RepositoryUsername": "bot",
+            "RepositoryPassword": "",
+            "Env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}],
+            "Prune": false,
+            "PullImage": true
+        })))
+        .with_status(200)
+        .with_body(git_stack())
+        .create_async()
+        .await;
+    client(&server)
+        .stacks()
+        .redeploy_git(9)
+        .set_env("B", "2")
+        .pull_image(true)
+        .send()
+        .await
+        .unwrap();
+    m.assert_async().await;
+}
+
+#[tokio::test]
+async fn git_settings_update_changes_only_what_is_set() {
+    let mut server = mockito::Server::new_async().await;
+    server.mock("GET", "/api/stacks/9").with_status(200).with_body(git_stack()).create_async().await;
+    let m = server
+        .mock("POST", "/api/stacks/9/git")
+        .match_query(Matcher::UrlEncoded("endpointId".into(), "3".into()))
+        .match_body(Matcher::Json(json!({
+            "RepositoryReferenceName": "refs/tags/v2",
+            "RepositoryAuthentication": true,
+            "RepositoryUsername": "bot2",
+            "RepositoryPassword": "newtok",
+            "Env": [{"name": "A", "value": "1"}],
+            "AutoUpdate": null,
+            "Prune": true,
+            "TLSSkipVerify": false
+        })))
+        .with_status(200)
+        .with_body(git_stack())
+        .create_async()
+        .await;
+    client(&server)
+        .stacks()
+        .update_git_settings(9)
+        .reference("refs/tags/v2")
+        .credentials("bot2", "newtok")
+        .disable_auto_update()
+        .send()
+        .await
+        .unwrap();
+    m.assert_async().await;
+}
+
+#[tokio::test]
+async fn git_calls_on_a_non_git_stack_are_invalid_input() {
+    let mut server = mockito::Server::new_async().await;
+    server
+        .mock("GET", "/api/stacks/61")
+        .with_status(200)
+        .with_body(response("stack_inspect__mgm-mootse61.json"))
+        .create_async()
+        .await;
+    let e = client(&server).stacks().redeploy_git(61).send().await.unwrap_err();
+    assert!(matches!(e, Error::InvalidInput(_)), "{e:?}");
+}
+
+#[tokio::test]
+async fn start_stop_delete_use_the_stacks_environment() {
+    let mut server = mockito::Server::new_async().await;
+    server
+        .mock("GET", "/api/stacks/61")
+        .with_status(200)
+        .with_body(response("stack_inspect__mgm-mootse61.json"))
+        .create_async()
+        .await;
+    let start = server
+        .mock("POST", "/api/stacks/61/start")
+        .match_query(Matcher::UrlEncoded("endpointId".into(), "2".into()))
+        .match_header("x-api-key", KEY)
+        .with_status(200)
+        .with_body(response("stack_inspect__mgm-mootse61.json"))
+        .create_async()
+        .await;
+    let stop = server
+        .mock("POST", "/api/stacks/61/stop")
+        .match_query(Matcher::UrlEncoded("endpointId".into(), "2".into()))
+        .with_status(200)
+        .with_body(response("stack_inspect__mgm-mootse61.json").replace(r#""Status":1"#, r#""Status":2"#))
+        .create_async()
+        .await;
+    let delete = server
+        .mock("DELETE", "/api/stacks/61")
+        .match_query(Matcher::AllOf(vec![
+            Matcher::UrlEncoded("endpointId".into(), "2".into()),
+            Matcher::UrlEncoded("removeVolumes".into(), "true".into()),
+        ]))
+        .with_status(204)
+        .create_async()
+        .await;
+    let delete_given = server
+        .mock("DELETE", "/api/stacks/62")
+        .match_query(Matcher::UrlEncoded("endpointId".into(), "7".into()))
+        .with_status(204)
+        .create_async()
+        .await;
+    let c = client(&server);
+    assert_eq!(c.stacks().start(61).await.unwrap().status, StackStatus::Active);
+    assert_eq!(c.stacks().stop(61).await.unwrap().status, StackStatus::Inactive);
+    c.stacks().delete(61).remove_volumes(true).send().await.unwrap();
+    c.stacks().delete(62).endpoint(7).send().await.unwrap();
+    for m in [start, stop, delete, delete_given] {
+        m.assert_async().await;
+    }
+}
+
+#[tokio::test]
+async fn deploy_twice_gives_one_stack() {
+    let mut server = mockito::Server::new_async().await;
+    mock_version(&mut server, "2.44.0").await;
+    let content = "services:\n  web:\n    image: nginx\n";
+    let list_empty = server
+        .mock("GET", "/api/stacks")
+        .match_query(Matcher::UrlEncoded("filters".into(), r#"{"EndpointID":2}"#.into()))
+        .with_status(200)
+        .with_body("[]")
+        .expect(1)
+        .create_async()
+        .await;
+    let create = server
+        .mock("POST", "/api/stacks/create/standalone/string")
+        .match_query(Matcher::UrlEncoded("endpointId".into(), "2".into()))
+        .match_body(Matcher::PartialJson(json!({"Name": "web", "StackFileContent": content})))
+        .with_status(200)
+        .with_body(stack_json(100, "web", 2, json!([{"name": "TAG", "value": "1"}])))
+        .expect(1)
+        .create_async()
+        .await;
+    let c = client(&server);
+    let first = c
+        .stacks()
+        .deploy(2, "web")
+        .content(content)
+        .env([EnvVar::new("TAG", "1")])
+        .send()
+        .await
+        .unwrap();
+    assert!(first.was_created());
+    list_empty.assert_async().await;
+    create.assert_async().await;
+    list_empty.remove_async().await;
+
+    server
+        .mock("GET", "/api/stacks")
+        .match_query(Matcher::UrlEncoded("filters".into(), r#"{"EndpointID":2}"#.into()))
+        .with_status(200)
+        .with_body(format!("[{}]", stack_json(100, "web", 2, json!([{"name": "TAG", "value": "1"}]))))
+        .create_async()
+        .await;
+    let update = server
+        .mock("PUT", "/api/stacks/100")
+        .match_query(Matcher::UrlEncoded("endpointId".into(), "2".into()))
+        .match_body(Matcher::Json(json!({
+            "StackFileContent": content,
+            "Env": [{"name": "TAG", "value": "1"}],
+            "Prune": false, "PullImage": false
+        })))
+        .with_status(200)
+        .with_body(stack_json(100, "web", 2, json!([{"name": "TAG", "value": "1"}])))
+        .create_async()
+        .await;
+    let second = c.stacks().deploy(2, "web").content(content).send().await.unwrap();
+    assert!(!second.was_created());
+    assert_eq!(second.stack().id, first.stack().id);
+    update.assert_async().await;
+    create.assert_async().await; // still exactly one create
+}
