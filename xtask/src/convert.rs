@@ -123,7 +123,7 @@ const TOP_LEVEL: &[&str] = &[
 ];
 
 /// What every operation inherits from the top of the document.
-pub struct Cx<'a> {
+pub(crate) struct Cx<'a> {
     root: &'a Value,
     consumes: Vec<String>,
     produces: Vec<String>,
