@@ -42,7 +42,7 @@ pub enum Error {
     #[error("{0}")]
     Api(ApiError),
     /// The request did not get a complete response: connect, TLS, timeout or I/O failure.
-    #[error("{kind} error{}: {source}", op_suffix(*.operation))]
+    #[error("{kind} error{}: {}{}", op_suffix(*.operation), chain(&**.source), hint(*.kind))]
     Transport {
         /// What failed.
         kind: TransportKind,
@@ -81,6 +81,33 @@ pub enum Error {
         /// The server's version as it reported it.
         server_version: String,
     },
+}
+
+/// The messages of an error and its causes, so that "error sending request"
+/// is followed by what actually failed (refused, certificate, timeout).
+fn chain(e: &(dyn StdError + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        let text = err.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        cur = match err.downcast_ref::<std::io::Error>() {
+            Some(io) => io.get_ref().map(|inner| inner as &(dyn StdError + 'static)),
+            None => err.source(),
+        };
+    }
+    parts.join(": ")
+}
+
+fn hint(kind: TransportKind) -> &'static str {
+    match kind {
+        TransportKind::Tls => {
+            " (if Portainer uses its self-signed certificate, trust it with add_root_certificate or PORTAINER_CA_FILE, or opt out with danger_accept_invalid_certs)"
+        }
+        _ => "",
+    }
 }
 
 fn op_suffix(op: Option<&'static str>) -> String {
@@ -306,14 +333,11 @@ pub(crate) fn is_tls_error(e: &reqwest::Error) -> bool {
         if err.downcast_ref::<rustls::Error>().is_some() {
             return true;
         }
-        if let Some(io) = err.downcast_ref::<std::io::Error>()
-            && io
-                .get_ref()
-                .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
-        {
-            return true;
-        }
-        cur = err.source();
+        // `io::Error::source` skips the error it wraps, so step into it by hand.
+        cur = match err.downcast_ref::<std::io::Error>() {
+            Some(io) => io.get_ref().map(|inner| inner as &(dyn StdError + 'static)),
+            None => err.source(),
+        };
     }
     false
 }
