@@ -40,15 +40,48 @@ ops! {
     SETTINGS_INSPECT = "SettingsInspect" "GET" "/settings";
     SETTINGS_PUBLIC = "SettingsPublic" "GET" "/settings/public";
     SETTINGS_UPDATE = "SettingsUpdate" "PUT" "/settings";
+    // Older servers (and 1.x) report their version here; still in the spec.
+    LEGACY_STATUS = "StatusInspect" "GET" "/status";
     // Not in the 2.44.0 spec:
     // servers before 2.19 create every kind of stack here (`?type=&method=&endpointId=`);
     LEGACY_STACK_CREATE = "StackCreate" "POST" "/stacks";
-    // servers before 2.10 (and 1.x) report their version here;
-    LEGACY_STATUS = "StatusInspect" "GET" "/status";
     // the Docker Engine API behind Portainer's proxy.
     DOCKER_SWARM_INSPECT = "DockerSwarmInspect" "GET" "/endpoints/{id}/docker/swarm";
 }
 
 /// The operations above that the current spec does not describe.
 #[allow(dead_code)]
-pub(crate) const NOT_IN_SPEC: &[&str] = &["StackCreate", "StatusInspect", "DockerSwarmInspect"];
+pub(crate) const NOT_IN_SPEC: &[&str] = &["StackCreate", "DockerSwarmInspect"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The SDK's operation names, methods and paths are the generated client's.
+    #[test]
+    fn ops_match_the_generated_operation_table() {
+        for op in ALL {
+            if NOT_IN_SPEC.contains(&op.id) {
+                assert!(portainer_sdk_gen::operation(op.id).is_none(), "{} is in the spec now", op.id);
+                continue;
+            }
+            let generated = portainer_sdk_gen::operation(op.id)
+                .unwrap_or_else(|| panic!("{} is not in the generated client", op.id));
+            assert_eq!(generated.id, op.id);
+            assert_eq!((generated.method, generated.path), (op.method, op.path), "{}", op.id);
+        }
+    }
+
+    /// The long deploy timeout covers every create route of the spec.
+    #[test]
+    fn every_generated_stack_create_counts_as_a_deploy() {
+        let creates: Vec<_> = portainer_sdk_gen::OPERATIONS
+            .iter()
+            .filter(|o| o.id.starts_with("StackCreate"))
+            .collect();
+        assert!(creates.len() >= 9);
+        assert!(creates.iter().all(|o| crate::transport::is_deploy(o.id)));
+        assert!(crate::transport::is_deploy("StackGitRedeploy"));
+        assert!(!crate::transport::is_deploy("StackList"));
+    }
+}
