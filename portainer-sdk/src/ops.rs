@@ -62,13 +62,22 @@ mod tests {
     fn ops_match_the_generated_operation_table() {
         for op in ALL {
             if NOT_IN_SPEC.contains(&op.id) {
-                assert!(portainer_sdk_gen::operation(op.id).is_none(), "{} is in the spec now", op.id);
+                assert!(
+                    portainer_sdk_gen::operation(op.id).is_none(),
+                    "{} is in the spec now",
+                    op.id
+                );
                 continue;
             }
             let generated = portainer_sdk_gen::operation(op.id)
                 .unwrap_or_else(|| panic!("{} is not in the generated client", op.id));
             assert_eq!(generated.id, op.id);
-            assert_eq!((generated.method, generated.path), (op.method, op.path), "{}", op.id);
+            assert_eq!(
+                (generated.method, generated.path),
+                (op.method, op.path),
+                "{}",
+                op.id
+            );
         }
     }
 

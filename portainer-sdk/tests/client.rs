@@ -41,7 +41,9 @@ async fn base_url_prefix_is_kept_and_api_appended() {
     c.stacks().get(61).await.unwrap();
     m.assert_async().await;
 
-    let c = Client::builder(format!("{}/api", server.url())).build().unwrap();
+    let c = Client::builder(format!("{}/api", server.url()))
+        .build()
+        .unwrap();
     assert_eq!(c.base_url().path(), "/api");
 }
 
@@ -56,7 +58,10 @@ async fn jwt_goes_in_authorization_bearer() {
         .with_body(response("stack_inspect__mgm-mootse61.json"))
         .create_async()
         .await;
-    let c = Client::builder(server.url()).jwt("tok.en.value").build().unwrap();
+    let c = Client::builder(server.url())
+        .jwt("tok.en.value")
+        .build()
+        .unwrap();
     c.stacks().get(61).await.unwrap();
     m.assert_async().await;
 }
@@ -107,7 +112,10 @@ async fn login_failure_is_an_api_error_without_the_password() {
     assert_eq!(e.status(), Some(422));
     assert_eq!(e.message(), Some("Invalid credentials"));
     assert!(!format!("{e} {e:?}").contains("s3cret-pw"));
-    assert!(matches!(c.login("", "x").await, Err(Error::InvalidInput(_))));
+    assert!(matches!(
+        c.login("", "x").await,
+        Err(Error::InvalidInput(_))
+    ));
 }
 
 #[test]
@@ -120,13 +128,18 @@ fn debug_output_never_shows_credentials() {
     let dbg = format!("{c:?}");
     assert!(!dbg.contains(KEY), "{dbg}");
     assert!(dbg.contains("api key"), "{dbg}");
-    let c = Client::builder("https://p.example.com").jwt("eyJ.secret.jwt").build().unwrap();
+    let c = Client::builder("https://p.example.com")
+        .jwt("eyJ.secret.jwt")
+        .build()
+        .unwrap();
     assert!(!format!("{c:?}").contains("eyJ.secret.jwt"));
 }
 
 fn vars(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
-    let owned: Vec<(String, String)> =
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    let owned: Vec<(String, String)> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     move |n| owned.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone())
 }
 
@@ -181,12 +194,19 @@ async fn from_env_client_sends_the_key() {
 
 #[test]
 fn bad_configuration_is_a_config_error() {
-    for url in ["portainer.example.com:9443", "ftp://p.example.com", "https://u:pw@p.example.com"] {
+    for url in [
+        "portainer.example.com:9443",
+        "ftp://p.example.com",
+        "https://u:pw@p.example.com",
+    ] {
         let e = Client::builder(url).build().unwrap_err();
         assert!(matches!(e, Error::Config(_)), "{url}: {e}");
         assert!(!e.to_string().contains("pw@"), "{e}");
     }
-    let e = Client::builder("https://p.example.com").api_key("bad\nkey").build().unwrap_err();
+    let e = Client::builder("https://p.example.com")
+        .api_key("bad\nkey")
+        .build()
+        .unwrap_err();
     assert!(matches!(e, Error::Config(_)));
     assert!(!e.to_string().contains("bad\nkey"));
     let e = Client::builder("https://p.example.com")

@@ -24,7 +24,12 @@ async fn get_with(status: usize, body: &str, content_type: &str) -> Error {
 
 #[tokio::test]
 async fn status_401_is_unauthorized() {
-    let e = get_with(401, r#"{"message":"Unauthorized","details":"A valid authorisation token is missing"}"#, "application/json").await;
+    let e = get_with(
+        401,
+        r#"{"message":"Unauthorized","details":"A valid authorisation token is missing"}"#,
+        "application/json",
+    )
+    .await;
     assert!(matches!(e, Error::Unauthorized(_)), "{e:?}");
     assert_eq!(e.status(), Some(401));
     assert_eq!(e.message(), Some("Unauthorized"));
@@ -34,17 +39,30 @@ async fn status_401_is_unauthorized() {
 
 #[tokio::test]
 async fn genuine_403_is_forbidden_with_message_and_details() {
-    let e = get_with(403, &response("error_403_access_denied__portainer-docs-access.json"), "application/json").await;
+    let e = get_with(
+        403,
+        &response("error_403_access_denied__portainer-docs-access.json"),
+        "application/json",
+    )
+    .await;
     assert!(matches!(e, Error::Forbidden(_)), "{e:?}");
     assert_eq!(e.message(), Some("Access denied"));
     assert_eq!(e.details(), Some("Unauthorized"));
     let text = e.to_string();
-    assert!(text.contains("StackInspect") && text.contains("403") && text.contains("Access denied"), "{text}");
+    assert!(
+        text.contains("StackInspect") && text.contains("403") && text.contains("Access denied"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
 async fn status_404_is_not_found_without_details() {
-    let e = get_with(404, r#"{"message":"Unable to find a stack with the specified identifier inside the database"}"#, "application/json").await;
+    let e = get_with(
+        404,
+        r#"{"message":"Unable to find a stack with the specified identifier inside the database"}"#,
+        "application/json",
+    )
+    .await;
     assert!(matches!(e, Error::NotFound(_)), "{e:?}");
     assert!(e.message().unwrap().starts_with("Unable to find a stack"));
     assert_eq!(e.details(), None);
@@ -59,12 +77,21 @@ async fn status_409_is_conflict() {
 
 #[tokio::test]
 async fn other_statuses_are_api_errors_and_1x_err_is_read() {
-    let e = get_with(500, r#"{"err":"Unable to connect to the Docker daemon"}"#, "application/json").await;
+    let e = get_with(
+        500,
+        r#"{"err":"Unable to connect to the Docker daemon"}"#,
+        "application/json",
+    )
+    .await;
     assert!(matches!(e, Error::Api(_)), "{e:?}");
     assert_eq!(e.message(), Some("Unable to connect to the Docker daemon"));
     let e = get_with(400, r#"{"message":"Invalid request payload","details":"Invalid stack identifier route variable"}"#, "application/json").await;
     assert_eq!(e.status(), Some(400));
-    assert!(e.to_string().contains("Invalid stack identifier route variable"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("Invalid stack identifier route variable"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -86,7 +113,12 @@ async fn html_from_a_proxy_keeps_a_bounded_snippet() {
 async fn a_bad_success_body_is_a_decode_error_with_snippet() {
     let e = get_with(200, "<html>login page</html>", "text/html").await;
     match &e {
-        Error::Decode { status, operation, snippet, .. } => {
+        Error::Decode {
+            status,
+            operation,
+            snippet,
+            ..
+        } => {
             assert_eq!((*status, *operation), (200, "StackInspect"));
             assert_eq!(snippet, "<html>login page</html>");
         }
@@ -107,7 +139,14 @@ async fn connection_refused_is_a_connect_transport_error() {
         .unwrap();
     let e = c.stacks().get(1).await.unwrap_err();
     assert!(
-        matches!(e, Error::Transport { kind: TransportKind::Connect, operation: Some("StackInspect"), .. }),
+        matches!(
+            e,
+            Error::Transport {
+                kind: TransportKind::Connect,
+                operation: Some("StackInspect"),
+                ..
+            }
+        ),
         "{e:?}"
     );
     assert_eq!(e.status(), None);

@@ -43,7 +43,10 @@ async fn get_decodes_typed_accessors_and_keeps_everything() {
         .await;
     let s = client(&server).settings().get().await.unwrap();
     m.assert_async().await;
-    assert_eq!(s.authentication_method(), Some(AuthenticationMethod::Internal));
+    assert_eq!(
+        s.authentication_method(),
+        Some(AuthenticationMethod::Internal)
+    );
     assert_eq!(s.snapshot_interval(), Some("5m"));
     assert_eq!(s.enable_telemetry(), Some(true));
     assert_eq!(s.edge_agent_checkin_interval(), Some(5));
@@ -56,7 +59,9 @@ async fn get_as_non_admin_is_forbidden() {
     server
         .mock("GET", "/api/settings")
         .with_status(403)
-        .with_body(common::response("error_403_access_denied__portainer-docs-access.json"))
+        .with_body(common::response(
+            "error_403_access_denied__portainer-docs-access.json",
+        ))
         .create_async()
         .await;
     let e = client(&server).settings().get().await.unwrap_err();
@@ -141,7 +146,11 @@ async fn get_modify_update_round_trip_loses_nothing() {
     let mut edited = before.clone();
     edited.set("SnapshotInterval", "15m");
     // Full write-back: every field, the unknown and null ones included.
-    let after = c.settings().update(SettingsPatch::from(edited.clone())).await.unwrap();
+    let after = c
+        .settings()
+        .update(SettingsPatch::from(edited.clone()))
+        .await
+        .unwrap();
     full.assert_async().await;
     assert_eq!(after, edited);
     // Or only the change.
@@ -153,7 +162,10 @@ async fn get_modify_update_round_trip_loses_nothing() {
         .with_body(expected_full.to_string())
         .create_async()
         .await;
-    c.settings().update(SettingsPatch::changes(&before, &edited)).await.unwrap();
+    c.settings()
+        .update(SettingsPatch::changes(&before, &edited))
+        .await
+        .unwrap();
     diff.assert_async().await;
 }
 

@@ -4,9 +4,7 @@ mod common;
 
 use common::{KEY, client, mock_version, response, stack_json};
 use mockito::Matcher;
-use portainer_sdk::{
-    AutoUpdate, EnvVar, Error, GitSource, Stack, StackStatus, StackType,
-};
+use portainer_sdk::{AutoUpdate, EnvVar, Error, GitSource, Stack, StackStatus, StackType};
 use serde_json::json;
 
 #[tokio::test]
@@ -31,7 +29,10 @@ async fn list_decodes_genuine_bodies() {
     assert_eq!(stacks[1].stack_type, StackType::Compose);
     assert_eq!(stacks[1].status, StackStatus::Active);
     // Fields the SDK does not model survive.
-    assert_eq!(stacks[3].extra.get("SupportRelativePath"), Some(&json!(false)));
+    assert_eq!(
+        stacks[3].extra.get("SupportRelativePath"),
+        Some(&json!(false))
+    );
 }
 
 #[tokio::test]
@@ -59,16 +60,31 @@ async fn list_for_one_environment_sends_the_filter() {
     let mut server = mockito::Server::new_async().await;
     let m = server
         .mock("GET", "/api/stacks")
-        .match_query(Matcher::UrlEncoded("filters".into(), r#"{"EndpointID":2}"#.into()))
+        .match_query(Matcher::UrlEncoded(
+            "filters".into(),
+            r#"{"EndpointID":2}"#.into(),
+        ))
         .with_status(200)
         .with_body(response("stacks_list__mgm-mootse.json"))
         .create_async()
         .await;
-    let stacks = client(&server).stacks().list().endpoint(2).send().await.unwrap();
+    let stacks = client(&server)
+        .stacks()
+        .list()
+        .endpoint(2)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(stacks.len(), 4);
     m.assert_async().await;
     // A server that ignores the filter still yields only that environment's stacks.
-    let none = client(&server).stacks().list().endpoint(2).send().await.unwrap();
+    let none = client(&server)
+        .stacks()
+        .list()
+        .endpoint(2)
+        .send()
+        .await
+        .unwrap();
     assert!(none.iter().all(|s| s.endpoint_id == 2));
 }
 
@@ -82,7 +98,13 @@ async fn list_filters_client_side_too() {
         .with_body(response("stacks_list__mgm-mootse.json"))
         .create_async()
         .await;
-    let stacks = client(&server).stacks().list().endpoint(9).send().await.unwrap();
+    let stacks = client(&server)
+        .stacks()
+        .list()
+        .endpoint(9)
+        .send()
+        .await
+        .unwrap();
     assert!(stacks.is_empty());
 }
 
@@ -94,7 +116,15 @@ async fn list_204_and_null_are_empty() {
         .with_status(204)
         .create_async()
         .await;
-    assert!(client(&server).stacks().list().send().await.unwrap().is_empty());
+    assert!(
+        client(&server)
+            .stacks()
+            .list()
+            .send()
+            .await
+            .unwrap()
+            .is_empty()
+    );
     m.assert_async().await;
     m.remove_async().await;
     server
@@ -103,7 +133,15 @@ async fn list_204_and_null_are_empty() {
         .with_body("null\n")
         .create_async()
         .await;
-    assert!(client(&server).stacks().list().send().await.unwrap().is_empty());
+    assert!(
+        client(&server)
+            .stacks()
+            .list()
+            .send()
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -123,7 +161,10 @@ async fn get_and_file_decode_genuine_bodies() {
         .await;
     let c = client(&server);
     let s = c.stacks().get(61).await.unwrap();
-    assert_eq!((s.id, s.endpoint_id, s.name.as_str()), (61, 2, "mootse-stack-test-2"));
+    assert_eq!(
+        (s.id, s.endpoint_id, s.name.as_str()),
+        (61, 2, "mootse-stack-test-2")
+    );
     assert_eq!(s.created_by, "lucas");
     assert!(s.resource_control.is_some());
     let file = c.stacks().file(61).await.unwrap();
@@ -180,7 +221,12 @@ async fn create_compose_from_string() {
             "Env": [{"name": "TAG", "value": "1.27"}, {"name": "EMPTY", "value": ""}]
         })))
         .with_status(200)
-        .with_body(stack_json(70, "web", 2, json!([{"name": "TAG", "value": "1.27"}])))
+        .with_body(stack_json(
+            70,
+            "web",
+            2,
+            json!([{"name": "TAG", "value": "1.27"}]),
+        ))
         .create_async()
         .await;
     let s = client(&server)
@@ -207,7 +253,10 @@ async fn create_compose_from_file_uploads_multipart() {
     let m = server
         .mock("POST", "/api/stacks/create/standalone/file")
         .match_query(Matcher::UrlEncoded("endpointId".into(), "3".into()))
-        .match_header("content-type", Matcher::Regex("^multipart/form-data; boundary=".into()))
+        .match_header(
+            "content-type",
+            Matcher::Regex("^multipart/form-data; boundary=".into()),
+        )
         .match_body(Matcher::AllOf(vec![
             Matcher::Regex(r#"name="Name"\r\n\r\ndb\r\n"#.into()),
             Matcher::Regex(r#"name="Env"\r\n\r\n\[\{"name":"A","value":"1"\}\]\r\n"#.into()),
@@ -215,7 +264,12 @@ async fn create_compose_from_file_uploads_multipart() {
             Matcher::Regex("image: postgres:16".into()),
         ]))
         .with_status(200)
-        .with_body(stack_json(71, "db", 3, json!([{"name": "A", "value": "1"}])))
+        .with_body(stack_json(
+            71,
+            "db",
+            3,
+            json!([{"name": "A", "value": "1"}]),
+        ))
         .create_async()
         .await;
     let s = client(&server)
@@ -371,12 +425,13 @@ async fn create_kubernetes_from_string_git_and_url() {
         .with_body(r#"{"Output":"ok"}"#)
         .create_async()
         .await;
-    let k = |id: i64, name: &str| {
-        json!({"Id": id, "Name": name, "Type": 3, "EndpointId": 5, "Namespace": "apps"})
-    };
+    let k = |id: i64, name: &str| json!({"Id": id, "Name": name, "Type": 3, "EndpointId": 5, "Namespace": "apps"});
     server
         .mock("GET", "/api/stacks")
-        .match_query(Matcher::UrlEncoded("filters".into(), r#"{"EndpointID":5}"#.into()))
+        .match_query(Matcher::UrlEncoded(
+            "filters".into(),
+            r#"{"EndpointID":5}"#.into(),
+        ))
         .with_status(200)
         .with_body(json!([k(80, "k1"), k(81, "k2"), k(82, "k3")]).to_string())
         .create_async()
@@ -421,7 +476,9 @@ async fn servers_before_2_19_use_the_legacy_create_route() {
             Matcher::UrlEncoded("method".into(), "string".into()),
             Matcher::UrlEncoded("endpointId".into(), "2".into()),
         ]))
-        .match_body(Matcher::PartialJson(json!({"Name": "old", "StackFileContent": "x: 1\n"})))
+        .match_body(Matcher::PartialJson(
+            json!({"Name": "old", "StackFileContent": "x: 1\n"}),
+        ))
         .with_status(200)
         .with_body(stack_json(90, "old", 2, json!(null)))
         .expect(2)
@@ -429,7 +486,12 @@ async fn servers_before_2_19_use_the_legacy_create_route() {
         .await;
     let c = client(&server);
     for _ in 0..2 {
-        c.stacks().create_compose(2, "old").content("x: 1\n").send().await.unwrap();
+        c.stacks()
+            .create_compose(2, "old")
+            .content("x: 1\n")
+            .send()
+            .await
+            .unwrap();
     }
     m.assert_async().await;
     // The version is asked once per client.
@@ -444,8 +506,13 @@ async fn invalid_create_input_is_refused_before_sending() {
         c.stacks().create_compose(2, "").content("x: 1"),
         c.stacks().create_compose(2, "a"),
         c.stacks().create_compose(2, "a").content("   "),
-        c.stacks().create_compose(2, "a").url("https://example.com/x.yml"),
-        c.stacks().create_kubernetes(2, "a").content("x: 1").env_var("A", "1"),
+        c.stacks()
+            .create_compose(2, "a")
+            .url("https://example.com/x.yml"),
+        c.stacks()
+            .create_kubernetes(2, "a")
+            .content("x: 1")
+            .env_var("A", "1"),
         c.stacks().create_compose(0, "a").content("x: 1"),
     ];
     for case in cases {
@@ -455,19 +522,16 @@ async fn invalid_create_input_is_refused_before_sending() {
     // Nothing reached the server (an unmatched request would get mockito's 501).
 }
 
-fn update_fixture_mocks(server: &mut mockito::ServerGuard) -> impl std::future::Future<Output = ()> + '_ {
-    async move {
-        server
-            .mock("GET", "/api/stacks/5")
-            .with_status(200)
-            .with_body(
-                serde_json::from_str::<serde_json::Value>(&response("stacks_list__mgm-mootse.json"))
-                    .unwrap()[1]
-                    .to_string(),
-            )
-            .create_async()
-            .await;
-    }
+/// GET /api/stacks/5 answers with the genuine `ddns-cloud` stack (three env vars).
+async fn update_fixture_mocks(server: &mut mockito::ServerGuard) {
+    let list: serde_json::Value =
+        serde_json::from_str(&response("stacks_list__mgm-mootse.json")).unwrap();
+    server
+        .mock("GET", "/api/stacks/5")
+        .with_status(200)
+        .with_body(list[1].to_string())
+        .create_async()
+        .await;
 }
 
 #[tokio::test]
@@ -515,7 +579,11 @@ async fn update_keeps_env_fills_endpoint_and_resends_the_file() {
 async fn update_with_content_and_replaced_env() {
     let mut server = mockito::Server::new_async().await;
     update_fixture_mocks(&mut server).await;
-    let file = server.mock("GET", "/api/stacks/5/file").expect(0).create_async().await;
+    let file = server
+        .mock("GET", "/api/stacks/5/file")
+        .expect(0)
+        .create_async()
+        .await;
     let m = server
         .mock("PUT", "/api/stacks/5")
         .match_query(Matcher::UrlEncoded("endpointId".into(), "2".into()))
@@ -547,10 +615,18 @@ async fn update_in_progress_is_a_conflict() {
         .mock("PUT", "/api/stacks/5")
         .match_query(Matcher::Any)
         .with_status(409)
-        .with_body(r#"{"message":"Stack is being updated","details":"another operation is in progress"}"#)
+        .with_body(
+            r#"{"message":"Stack is being updated","details":"another operation is in progress"}"#,
+        )
         .create_async()
         .await;
-    let e = client(&server).stacks().update(5).content("a: 1").send().await.unwrap_err();
+    let e = client(&server)
+        .stacks()
+        .update(5)
+        .content("a: 1")
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(e, Error::Conflict(_)), "{e:?}");
     assert_eq!(e.details(), Some("another operation is in progress"));
     assert!(e.to_string().contains("StackUpdate"), "{e}");
@@ -574,7 +650,12 @@ fn git_stack() -> String {
 #[tokio::test]
 async fn redeploy_git_keeps_reference_env_and_stored_credentials() {
     let mut server = mockito::Server::new_async().await;
-    server.mock("GET", "/api/stacks/9").with_status(200).with_body(git_stack()).create_async().await;
+    server
+        .mock("GET", "/api/stacks/9")
+        .with_status(200)
+        .with_body(git_stack())
+        .create_async()
+        .await;
     let m = server
         .mock("PUT", "/api/stacks/9/git/redeploy")
         .match_query(Matcher::UrlEncoded("endpointId".into(), "3".into()))
@@ -605,7 +686,12 @@ async fn redeploy_git_keeps_reference_env_and_stored_credentials() {
 #[tokio::test]
 async fn git_settings_update_changes_only_what_is_set() {
     let mut server = mockito::Server::new_async().await;
-    server.mock("GET", "/api/stacks/9").with_status(200).with_body(git_stack()).create_async().await;
+    server
+        .mock("GET", "/api/stacks/9")
+        .with_status(200)
+        .with_body(git_stack())
+        .create_async()
+        .await;
     let m = server
         .mock("POST", "/api/stacks/9/git")
         .match_query(Matcher::UrlEncoded("endpointId".into(), "3".into()))
@@ -644,7 +730,12 @@ async fn git_calls_on_a_non_git_stack_are_invalid_input() {
         .with_body(response("stack_inspect__mgm-mootse61.json"))
         .create_async()
         .await;
-    let e = client(&server).stacks().redeploy_git(61).send().await.unwrap_err();
+    let e = client(&server)
+        .stacks()
+        .redeploy_git(61)
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(e, Error::InvalidInput(_)), "{e:?}");
 }
 
@@ -669,7 +760,9 @@ async fn start_stop_delete_use_the_stacks_environment() {
         .mock("POST", "/api/stacks/61/stop")
         .match_query(Matcher::UrlEncoded("endpointId".into(), "2".into()))
         .with_status(200)
-        .with_body(response("stack_inspect__mgm-mootse61.json").replace(r#""Status":1"#, r#""Status":2"#))
+        .with_body(
+            response("stack_inspect__mgm-mootse61.json").replace(r#""Status":1"#, r#""Status":2"#),
+        )
         .create_async()
         .await;
     let delete = server
@@ -688,9 +781,20 @@ async fn start_stop_delete_use_the_stacks_environment() {
         .create_async()
         .await;
     let c = client(&server);
-    assert_eq!(c.stacks().start(61).await.unwrap().status, StackStatus::Active);
-    assert_eq!(c.stacks().stop(61).await.unwrap().status, StackStatus::Inactive);
-    c.stacks().delete(61).remove_volumes(true).send().await.unwrap();
+    assert_eq!(
+        c.stacks().start(61).await.unwrap().status,
+        StackStatus::Active
+    );
+    assert_eq!(
+        c.stacks().stop(61).await.unwrap().status,
+        StackStatus::Inactive
+    );
+    c.stacks()
+        .delete(61)
+        .remove_volumes(true)
+        .send()
+        .await
+        .unwrap();
     c.stacks().delete(62).endpoint(7).send().await.unwrap();
     for m in [start, stop, delete, delete_given] {
         m.assert_async().await;
@@ -704,7 +808,10 @@ async fn deploy_twice_gives_one_stack() {
     let content = "services:\n  web:\n    image: nginx\n";
     let list_empty = server
         .mock("GET", "/api/stacks")
-        .match_query(Matcher::UrlEncoded("filters".into(), r#"{"EndpointID":2}"#.into()))
+        .match_query(Matcher::UrlEncoded(
+            "filters".into(),
+            r#"{"EndpointID":2}"#.into(),
+        ))
         .with_status(200)
         .with_body("[]")
         .expect(1)
@@ -713,9 +820,16 @@ async fn deploy_twice_gives_one_stack() {
     let create = server
         .mock("POST", "/api/stacks/create/standalone/string")
         .match_query(Matcher::UrlEncoded("endpointId".into(), "2".into()))
-        .match_body(Matcher::PartialJson(json!({"Name": "web", "StackFileContent": content})))
+        .match_body(Matcher::PartialJson(
+            json!({"Name": "web", "StackFileContent": content}),
+        ))
         .with_status(200)
-        .with_body(stack_json(100, "web", 2, json!([{"name": "TAG", "value": "1"}])))
+        .with_body(stack_json(
+            100,
+            "web",
+            2,
+            json!([{"name": "TAG", "value": "1"}]),
+        ))
         .expect(1)
         .create_async()
         .await;
@@ -735,9 +849,15 @@ async fn deploy_twice_gives_one_stack() {
 
     server
         .mock("GET", "/api/stacks")
-        .match_query(Matcher::UrlEncoded("filters".into(), r#"{"EndpointID":2}"#.into()))
+        .match_query(Matcher::UrlEncoded(
+            "filters".into(),
+            r#"{"EndpointID":2}"#.into(),
+        ))
         .with_status(200)
-        .with_body(format!("[{}]", stack_json(100, "web", 2, json!([{"name": "TAG", "value": "1"}]))))
+        .with_body(format!(
+            "[{}]",
+            stack_json(100, "web", 2, json!([{"name": "TAG", "value": "1"}]))
+        ))
         .create_async()
         .await;
     let update = server
@@ -749,10 +869,21 @@ async fn deploy_twice_gives_one_stack() {
             "Prune": false, "PullImage": false
         })))
         .with_status(200)
-        .with_body(stack_json(100, "web", 2, json!([{"name": "TAG", "value": "1"}])))
+        .with_body(stack_json(
+            100,
+            "web",
+            2,
+            json!([{"name": "TAG", "value": "1"}]),
+        ))
         .create_async()
         .await;
-    let second = c.stacks().deploy(2, "web").content(content).send().await.unwrap();
+    let second = c
+        .stacks()
+        .deploy(2, "web")
+        .content(content)
+        .send()
+        .await
+        .unwrap();
     assert!(!second.was_created());
     assert_eq!(second.stack().id, first.stack().id);
     update.assert_async().await;

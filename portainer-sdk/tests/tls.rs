@@ -27,7 +27,9 @@ async fn tls_server() -> TlsServer {
     let ca_key = KeyPair::generate().unwrap();
     let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
     ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca_params.distinguished_name.push(DnType::CommonName, "portainer-sdk test CA");
+    ca_params
+        .distinguished_name
+        .push(DnType::CommonName, "portainer-sdk test CA");
     let ca_cert = ca_params.self_signed(&ca_key).unwrap();
     let issuer = Issuer::new(ca_params, ca_key);
     let leaf_key = KeyPair::generate().unwrap();
@@ -52,12 +54,16 @@ async fn tls_server() -> TlsServer {
     let body = common::response("stack_inspect__mgm-mootse61.json");
     let task = tokio::spawn(async move {
         loop {
-            let Ok((sock, _)) = listener.accept().await else { return };
+            let Ok((sock, _)) = listener.accept().await else {
+                return;
+            };
             let acceptor = acceptor.clone();
             let body = body.clone();
             tokio::spawn(async move {
                 // A client that rejects the certificate aborts the handshake.
-                let Ok(mut tls) = acceptor.accept(sock).await else { return };
+                let Ok(mut tls) = acceptor.accept(sock).await else {
+                    return;
+                };
                 let mut buf = vec![0u8; 8192];
                 if tls.read(&mut buf).await.unwrap_or(0) == 0 {
                     return;
@@ -88,12 +94,21 @@ async fn untrusted_certificate_is_rejected_by_default() {
         .unwrap();
     let e = c.stacks().get(61).await.unwrap_err();
     assert!(
-        matches!(e, Error::Transport { kind: TransportKind::Tls, .. }),
+        matches!(
+            e,
+            Error::Transport {
+                kind: TransportKind::Tls,
+                ..
+            }
+        ),
         "{e:?}"
     );
     assert!(!format!("{e} {e:?}").contains(common::KEY));
     let text = e.to_string();
-    assert!(text.contains("UnknownIssuer") && text.contains("add_root_certificate"), "{text}");
+    assert!(
+        text.contains("UnknownIssuer") && text.contains("add_root_certificate"),
+        "{text}"
+    );
 }
 
 #[tokio::test]

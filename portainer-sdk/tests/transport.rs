@@ -63,10 +63,20 @@ async fn redirect_loops_are_bounded() {
         .expect(4) // the request and max_redirects(3) hops
         .create_async()
         .await;
-    let c = Client::builder(home.url()).api_key(KEY).max_redirects(3).build().unwrap();
+    let c = Client::builder(home.url())
+        .api_key(KEY)
+        .max_redirects(3)
+        .build()
+        .unwrap();
     let e = c.stacks().get(1).await.unwrap_err();
     assert!(
-        matches!(e, Error::Transport { kind: portainer_sdk::TransportKind::Redirect, .. }),
+        matches!(
+            e,
+            Error::Transport {
+                kind: portainer_sdk::TransportKind::Redirect,
+                ..
+            }
+        ),
         "{e:?}"
     );
     lp.assert_async().await;
@@ -173,7 +183,10 @@ async fn retries_can_be_switched_off() {
         .expect(1)
         .create_async()
         .await;
-    let c = Client::builder(server.url()).retry(RetryPolicy::none()).build().unwrap();
+    let c = Client::builder(server.url())
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
     assert_eq!(c.stacks().get(61).await.unwrap_err().status(), Some(503));
     busy.assert_async().await;
 }
@@ -198,7 +211,11 @@ async fn retry_after_is_honoured_and_capped() {
     let started = Instant::now();
     c.stacks().get(61).await.unwrap();
     // The backoff alone would be a few milliseconds; the server asked for a second.
-    assert!(started.elapsed() >= Duration::from_millis(900), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
     limited.assert_async().await;
     ok.assert_async().await;
 
@@ -225,7 +242,9 @@ async fn hang_up_server() -> (String, Arc<AtomicUsize>, tokio::task::JoinHandle<
     let seen = count.clone();
     let task = tokio::spawn(async move {
         loop {
-            let Ok((mut sock, _)) = listener.accept().await else { return };
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
             seen.fetch_add(1, Ordering::SeqCst);
             let mut buf = [0u8; 4096];
             let _ = sock.read(&mut buf).await;
@@ -253,7 +272,11 @@ async fn broken_connection_is_retried_for_get_only() {
         .await
         .unwrap_err();
     assert!(matches!(e, Error::Transport { .. }), "{e:?}");
-    assert_eq!(count.load(Ordering::SeqCst), 1, "a PUT whose response was lost must not be resent");
+    assert_eq!(
+        count.load(Ordering::SeqCst),
+        1,
+        "a PUT whose response was lost must not be resent"
+    );
     task.abort();
 }
 
@@ -264,7 +287,9 @@ async fn silent_server() -> (String, tokio::task::JoinHandle<()>) {
     let task = tokio::spawn(async move {
         let mut held = Vec::new();
         loop {
-            let Ok((mut sock, _)) = listener.accept().await else { return };
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
             let mut buf = [0u8; 4096];
             let _ = sock.read(&mut buf).await;
             held.push(sock);
@@ -284,7 +309,13 @@ async fn total_timeout_applies() {
     let started = Instant::now();
     let e = c.stacks().get(1).await.unwrap_err();
     assert!(e.is_timeout(), "{e:?}");
-    assert!(matches!(e, Error::Transport { kind: portainer_sdk::TransportKind::Timeout, .. }));
+    assert!(matches!(
+        e,
+        Error::Transport {
+            kind: portainer_sdk::TransportKind::Timeout,
+            ..
+        }
+    ));
     assert!(started.elapsed() < Duration::from_secs(5));
     task.abort();
 }
@@ -361,9 +392,17 @@ async fn a_raw_write_through_hyper_never_sees_the_key_in_debug() {
         sock.write_all(resp.as_bytes()).await.unwrap();
         req
     });
-    let c = Client::builder(&url).api_key(KEY).retry(RetryPolicy::none()).build().unwrap();
+    let c = Client::builder(&url)
+        .api_key(KEY)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
     let e = c.stacks().get(3).await.unwrap_err();
     let wire = task.await.unwrap();
-    assert!(wire.to_ascii_lowercase().contains(&format!("x-api-key: {}", KEY.to_ascii_lowercase())), "{wire}");
+    assert!(
+        wire.to_ascii_lowercase()
+            .contains(&format!("x-api-key: {}", KEY.to_ascii_lowercase())),
+        "{wire}"
+    );
     assert!(!format!("{e} {e:?}").contains(KEY));
 }
