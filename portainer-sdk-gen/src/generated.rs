@@ -104,16 +104,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
         pub enabled: ::std::option::Option<bool>,
-        /**Teams granted access to the addon; omit to leave the stored policies
-        unchanged, send an empty object to revoke all team grants*/
+        ///Teams granted access to the addon; omit to leave the stored policies
+        ///unchanged, send an empty object to revoke all team grants
         #[serde(
             rename = "teamAccessPolicies",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "TeamAccessPolicies")]
         pub team_access_policies: ::std::option::Option<PortainerTeamAccessPolicies>,
-        /**Users granted access to the addon; omit to leave the stored policies
-        unchanged, send an empty object to revoke all user grants*/
+        ///Users granted access to the addon; omit to leave the stored policies
+        ///unchanged, send an empty object to revoke all user grants
         #[serde(
             rename = "userAccessPolicies",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -167,21 +167,21 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
         pub enabled: ::std::option::Option<bool>,
-        /**HealthMessage explains an "unhealthy" result (the HTTP status the probe
-        got, or why the endpoint could not be reached). Empty otherwise.*/
+        ///HealthMessage explains an "unhealthy" result (the HTTP status the probe
+        ///got, or why the endpoint could not be reached). Empty otherwise.
         #[serde(
             rename = "healthMessage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "HealthMessage")]
         pub health_message: ::std::option::Option<::std::string::String>,
-        /**HealthStatus is whether the running addon is actually working, observed
-        live from an HTTP probe of the addon's service each time this endpoint is
-        called (never persisted). It is orthogonal to LifecycleStatus: an addon
-        can be "installed" yet unhealthy, or "upgrading" while still serving the
-        previous version. "unknown" means an operation is in progress so the addon
-        is not probed; the field is empty for an addon with no live release. Like
-        LifecycleStatus, it is visible to every user who can see the addon.*/
+        ///HealthStatus is whether the running addon is actually working, observed
+        ///live from an HTTP probe of the addon's service each time this endpoint is
+        ///called (never persisted). It is orthogonal to LifecycleStatus: an addon
+        ///can be "installed" yet unhealthy, or "upgrading" while still serving the
+        ///previous version. "unknown" means an operation is in progress so the addon
+        ///is not probed; the field is empty for an addon with no live release. Like
+        ///LifecycleStatus, it is visible to every user who can see the addon.
         #[serde(
             rename = "healthStatus",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -194,25 +194,25 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Id")]
         pub id: ::std::option::Option<::std::string::String>,
-        /**LifecycleStatus is the addon's Helm release lifecycle state: installing,
-        upgrading, installed, failed or uninstalling. It reports what Portainer's
-        install/upgrade/uninstall operations have done, and is visible to every
-        user who can see the addon (not just admins, unlike Record). It is empty
-        when the addon has no record, i.e. it was never installed.
-
-        It is NOT a health status. Whether the running addon actually works (pods
-        ready, endpoint responding) is a separate field added later, because the
-        two are independent: an addon can be "installed" but unhealthy, or
-        "upgrading" while still serving healthy traffic on the previous version.*/
+        ///LifecycleStatus is the addon's Helm release lifecycle state: installing,
+        ///upgrading, installed, failed or uninstalling. It reports what Portainer's
+        ///install/upgrade/uninstall operations have done, and is visible to every
+        ///user who can see the addon (not just admins, unlike Record). It is empty
+        ///when the addon has no record, i.e. it was never installed.
+        ///
+        ///It is NOT a health status. Whether the running addon actually works (pods
+        ///ready, endpoint responding) is a separate field added later, because the
+        ///two are independent: an addon can be "installed" but unhealthy, or
+        ///"upgrading" while still serving healthy traffic on the previous version.
         #[serde(
             rename = "lifecycleStatus",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "LifecycleStatus")]
         pub lifecycle_status: ::std::option::Option<AddonLifecycleStatus>,
-        /**LifecycleStatusMessage explains a failure: why a fresh install failed, or
-        (when LifecycleStatus is "installed") that the last upgrade failed and was
-        rolled back to the version still running. Empty on a clean install/upgrade.*/
+        ///LifecycleStatusMessage explains a failure: why a fresh install failed, or
+        ///(when LifecycleStatus is "installed") that the last upgrade failed and was
+        ///rolled back to the version still running. Empty on a clean install/upgrade.
         #[serde(
             rename = "lifecycleStatusMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -226,8 +226,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Record")]
         pub record: ::std::option::Option<AddonsAddonRecord>,
-        /**ShortDescription is a one-line tagline for space-constrained UI (the app
-        switcher); Description is the full summary shown in management views.*/
+        ///ShortDescription is a one-line tagline for space-constrained UI (the app
+        ///switcher); Description is the full summary shown in management views.
         #[serde(
             rename = "shortDescription",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -249,26 +249,26 @@ pub mod types {
     ///`AddonsAddonRecord`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AddonsAddonRecord {
-        /**AvailableVersions lists the stable chart versions published for the addon,
-        ordered latest-first (the head is the newest). Empty (and omitted) when the
-        lookup could not run; see VersionCheckError.*/
+        ///AvailableVersions lists the stable chart versions published for the addon,
+        ///ordered latest-first (the head is the newest). Empty (and omitted) when the
+        ///lookup could not run; see VersionCheckError.
         #[serde(
             rename = "availableVersions",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "AvailableVersions")]
         pub available_versions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        /**ChartVersion is the currently installed chart version, from the persisted
-        record (kept current by the install/upgrade lifecycle).*/
+        ///ChartVersion is the currently installed chart version, from the persisted
+        ///record (kept current by the install/upgrade lifecycle).
         #[serde(
             rename = "chartVersion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ChartVersion")]
         pub chart_version: ::std::option::Option<::std::string::String>,
-        /**HelmChartRepository is the catalog's OCI chart reference. The install
-        wizard shows it as the chart source and uses it to fetch the chart's
-        default values through the generic Helm API (GET /templates/helm/values).*/
+        ///HelmChartRepository is the catalog's OCI chart reference. The install
+        ///wizard shows it as the chart source and uses it to fetch the chart's
+        ///default values through the generic Helm API (GET /templates/helm/values).
         #[serde(
             rename = "helmChartRepository",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -281,8 +281,8 @@ pub mod types {
         )]
         #[serde(alias = "TeamAccessPolicies")]
         pub team_access_policies: ::std::option::Option<PortainerTeamAccessPolicies>,
-        /**UpgradeAvailable is true when a version newer than the installed ChartVersion
-        is available.*/
+        ///UpgradeAvailable is true when a version newer than the installed ChartVersion
+        ///is available.
         #[serde(
             rename = "upgradeAvailable",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -295,9 +295,9 @@ pub mod types {
         )]
         #[serde(alias = "UserAccessPolicies")]
         pub user_access_policies: ::std::option::Option<PortainerUserAccessPolicies>,
-        /**VersionCheckError explains why available-version information is absent, so a
-        degraded lookup (e.g. the registry is unreachable, or external requests are
-        disabled) is surfaced rather than silently reported as "no upgrade".*/
+        ///VersionCheckError explains why available-version information is absent, so a
+        ///degraded lookup (e.g. the registry is unreachable, or external requests are
+        ///disabled) is surfaced rather than silently reported as "no upgrade".
         #[serde(
             rename = "versionCheckError",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -797,8 +797,8 @@ pub mod types {
     ///`ContainerMountPoint`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ContainerMountPoint {
-        /**Destination is the path relative to the container root (`/`) where the
-        Source is mounted inside the container.*/
+        ///Destination is the path relative to the container root (`/`) where the
+        ///Source is mounted inside the container.
         #[serde(
             rename = "Destination",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -812,30 +812,30 @@ pub mod types {
         )]
         #[serde(alias = "driver")]
         pub driver: ::std::option::Option<::std::string::String>,
-        /**Mode is a comma separated list of options supplied by the user when
-        creating the bind/volume mount.
-
-        The default is platform-specific (`"z"` on Linux, empty on Windows).*/
+        ///Mode is a comma separated list of options supplied by the user when
+        ///creating the bind/volume mount.
+        ///
+        ///The default is platform-specific (`"z"` on Linux, empty on Windows).
         #[serde(
             rename = "Mode",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "mode")]
         pub mode: ::std::option::Option<::std::string::String>,
-        /**Name is the name reference to the underlying data defined by `Source`
-        e.g., the volume name.*/
+        ///Name is the name reference to the underlying data defined by `Source`
+        ///e.g., the volume name.
         #[serde(
             rename = "Name",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "name")]
         pub name: ::std::option::Option<::std::string::String>,
-        /**Propagation describes how mounts are propagated from the host into the
-        mount point, and vice-versa. Refer to the Linux kernel documentation
-        for details:
-        https://www.kernel.org/doc/Documentation/filesystems/sharedsubtree.txt
-
-        This field is not used on Windows.*/
+        ///Propagation describes how mounts are propagated from the host into the
+        ///mount point, and vice-versa. Refer to the Linux kernel documentation
+        ///for details:
+        ///https://www.kernel.org/doc/Documentation/filesystems/sharedsubtree.txt
+        ///
+        ///This field is not used on Windows.
         #[serde(
             rename = "Propagation",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -846,20 +846,20 @@ pub mod types {
         #[serde(rename = "RW", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "rW")]
         pub rw: ::std::option::Option<bool>,
-        /**Source is the source location of the mount.
-
-        For volumes, this contains the storage location of the volume (within
-        `/var/lib/docker/volumes/`). For bind-mounts, and `npipe`, this contains
-        the source (host) part of the bind-mount. For `tmpfs` mount points, this
-        field is empty.*/
+        ///Source is the source location of the mount.
+        ///
+        ///For volumes, this contains the storage location of the volume (within
+        ///`/var/lib/docker/volumes/`). For bind-mounts, and `npipe`, this contains
+        ///the source (host) part of the bind-mount. For `tmpfs` mount points, this
+        ///field is empty.
         #[serde(
             rename = "Source",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "source")]
         pub source: ::std::option::Option<::std::string::String>,
-        /**Type is the type of mount, see `Type<foo>` definitions in
-        github.com/docker/docker/api/types/mount.Type*/
+        ///Type is the type of mount, see `Type<foo>` definitions in
+        ///github.com/docker/docker/api/types/mount.Type
         #[serde(
             rename = "Type",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -890,8 +890,8 @@ pub mod types {
         #[serde(rename = "IP", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "iP")]
         pub ip: ::std::option::Option<::std::string::String>,
-        /**Port on the container
-        Required: true*/
+        ///Port on the container
+        ///Required: true
         #[serde(
             rename = "PrivatePort",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -905,8 +905,8 @@ pub mod types {
         )]
         #[serde(alias = "publicPort")]
         pub public_port: ::std::option::Option<i64>,
-        /**type
-        Required: true*/
+        ///type
+        ///Required: true
         #[serde(
             rename = "Type",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -964,31 +964,31 @@ pub mod types {
     ///`EdgeDeployerOptionsPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EdgeDeployerOptionsPayload {
-        /**ForceRecreate is a flag indicating if the agent must force the redeployment of the stack.
-        This field is only used when the Force Redeployment is triggered.
-        Once the stack is redeployed, this field will be reset to false.
-        For standard edge agent, this field is used in agent side
-        For async edge agent, this field is used in both agent side and server side.
-        This flag drives `docker compose up --force-recreate` option*/
+        ///ForceRecreate is a flag indicating if the agent must force the redeployment of the stack.
+        ///This field is only used when the Force Redeployment is triggered.
+        ///Once the stack is redeployed, this field will be reset to false.
+        ///For standard edge agent, this field is used in agent side
+        ///For async edge agent, this field is used in both agent side and server side.
+        ///This flag drives `docker compose up --force-recreate` option
         #[serde(
             rename = "ForceRecreate",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "forceRecreate")]
         pub force_recreate: ::std::option::Option<bool>,
-        /**Prune is a flag indicating if the agent must prune the containers or not when creating/updating an edge stack
-        This flag drives `docker compose up --remove-orphans` and `docker stack up --prune` options
-        Used only for EE*/
+        ///Prune is a flag indicating if the agent must prune the containers or not when creating/updating an edge stack
+        ///This flag drives `docker compose up --remove-orphans` and `docker stack up --prune` options
+        ///Used only for EE
         #[serde(
             rename = "Prune",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "prune")]
         pub prune: ::std::option::Option<bool>,
-        /**RemoveVolumes is a flag indicating if the agent must remove the named volumes declared
-        in the compose file and anonymouse volumes attached to containers
-        This flag drives `docker compose down --volumes` option
-        Used only for EE*/
+        ///RemoveVolumes is a flag indicating if the agent must remove the named volumes declared
+        ///in the compose file and anonymouse volumes attached to containers
+        ///This flag drives `docker compose down --volumes` option
+        ///Used only for EE
         #[serde(
             rename = "RemoveVolumes",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1021,25 +1021,25 @@ pub mod types {
     ///`EdgeStackPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct EdgeStackPayload {
-        /**AlwaysCloneGitRepoForRelativePath is a flag indicating if the agent must always clone the git repository for relative path.
-        This field is only valid when SupportRelativePath is true.
-        Used only for EE*/
+        ///AlwaysCloneGitRepoForRelativePath is a flag indicating if the agent must always clone the git repository for relative path.
+        ///This field is only valid when SupportRelativePath is true.
+        ///Used only for EE
         #[serde(
             rename = "AlwaysCloneGitRepoForRelativePath",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "alwaysCloneGitRepoForRelativePath")]
         pub always_clone_git_repo_for_relative_path: ::std::option::Option<bool>,
-        /**CreatedBy is the username that created this stack
-        Used for adding labels to Kubernetes manifests*/
+        ///CreatedBy is the username that created this stack
+        ///Used for adding labels to Kubernetes manifests
         #[serde(
             rename = "CreatedBy",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "createdBy")]
         pub created_by: ::std::option::Option<::std::string::String>,
-        /**CreatedByUserId is the user ID that created this stack
-        Used for adding labels to Kubernetes manifests*/
+        ///CreatedByUserId is the user ID that created this stack
+        ///Used for adding labels to Kubernetes manifests
         #[serde(
             rename = "CreatedByUserId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1059,8 +1059,8 @@ pub mod types {
         )]
         #[serde(alias = "dirEntries")]
         pub dir_entries: ::std::option::Option<::std::vec::Vec<FilesystemDirEntry>>,
-        /**EdgeUpdateID is the ID of the edge update related to this stack.
-        Used only for EE*/
+        ///EdgeUpdateID is the ID of the edge update related to this stack.
+        ///Used only for EE
         #[serde(
             rename = "EdgeUpdateID",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1074,8 +1074,8 @@ pub mod types {
         )]
         #[serde(alias = "entryFileName")]
         pub entry_file_name: ::std::option::Option<::std::string::String>,
-        /**Used only for EE
-        EnvVars is a list of environment variables to inject into the stack*/
+        ///Used only for EE
+        ///EnvVars is a list of environment variables to inject into the stack
         #[serde(
             rename = "EnvVars",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1089,8 +1089,8 @@ pub mod types {
         )]
         #[serde(alias = "filesystemPath")]
         pub filesystem_path: ::std::option::Option<::std::string::String>,
-        /**ForceUpdate is a flag indicating if the agent must force the update of the stack.
-        Used only for EE*/
+        ///ForceUpdate is a flag indicating if the agent must force the update of the stack.
+        ///Used only for EE
         #[serde(
             rename = "ForceUpdate",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1122,49 +1122,49 @@ pub mod types {
         )]
         #[serde(alias = "namespace")]
         pub namespace: ::std::option::Option<::std::string::String>,
-        /**PrePullImage is a flag indicating if the agent must pull the image before deploying the stack.
-        Used only for EE*/
+        ///PrePullImage is a flag indicating if the agent must pull the image before deploying the stack.
+        ///Used only for EE
         #[serde(
             rename = "PrePullImage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "prePullImage")]
         pub pre_pull_image: ::std::option::Option<bool>,
-        /**RePullImage is a flag indicating if the agent must pull the image if it is already present on the node.
-        Used only for EE*/
+        ///RePullImage is a flag indicating if the agent must pull the image if it is already present on the node.
+        ///Used only for EE
         #[serde(
             rename = "RePullImage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "rePullImage")]
         pub re_pull_image: ::std::option::Option<bool>,
-        /**Used only for EE async edge agent
-        ReadyRePullImage is a flag to indicate whether the auto update is trigger to re-pull image
-        Deprecated(2.36): use DeployerOptionsPayload.ForceRecreate instead*/
+        ///Used only for EE async edge agent
+        ///ReadyRePullImage is a flag to indicate whether the auto update is trigger to re-pull image
+        ///Deprecated(2.36): use DeployerOptionsPayload.ForceRecreate instead
         #[serde(
             rename = "ReadyRePullImage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "readyRePullImage")]
         pub ready_re_pull_image: ::std::option::Option<bool>,
-        /**RegistryCredentials holds the credentials for a Docker registry.
-        Used only for EE*/
+        ///RegistryCredentials holds the credentials for a Docker registry.
+        ///Used only for EE
         #[serde(
             rename = "RegistryCredentials",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "registryCredentials")]
         pub registry_credentials: ::std::option::Option<::std::vec::Vec<EdgeRegistryCredentials>>,
-        /**RetryDeploy is a flag indicating if the agent must retry to deploy the stack if it fails.
-        Used only for EE*/
+        ///RetryDeploy is a flag indicating if the agent must retry to deploy the stack if it fails.
+        ///Used only for EE
         #[serde(
             rename = "RetryDeploy",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "retryDeploy")]
         pub retry_deploy: ::std::option::Option<bool>,
-        /**RetryPeriod specifies the duration, in seconds, for which the agent should continue attempting to deploy the stack after a failure
-        Used only for EE*/
+        ///RetryPeriod specifies the duration, in seconds, for which the agent should continue attempting to deploy the stack after a failure
+        ///Used only for EE
         #[serde(
             rename = "RetryPeriod",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1569,11 +1569,11 @@ pub mod types {
         )]
         #[serde(alias = "helmConfig")]
         pub helm_config: ::std::option::Option<EdgestacksHelmRepositoryConfig>,
-        /**Name of the stack
-        Max length: 255
-        Name must only contains lowercase characters, numbers, hyphens, or underscores
-        Name must start with a lowercase character or number
-        Example: stack-name or stack_123 or stack123_name*/
+        ///Name of the stack
+        ///Max length: 255
+        ///Name must only contains lowercase characters, numbers, hyphens, or underscores
+        ///Name must start with a lowercase character or number
+        ///Example: stack-name or stack_123 or stack123_name
         #[serde(rename = "Name")]
         #[serde(alias = "name")]
         pub name: ::std::string::String,
@@ -1741,8 +1741,8 @@ pub mod types {
         )]
         #[serde(alias = "prePullImage")]
         pub pre_pull_image: ::std::option::Option<bool>,
-        /**Deprecated(2.36): to be removed in future versions (2.44+)
-        Use RepullImageAndRedeploy instead*/
+        ///Deprecated(2.36): to be removed in future versions (2.44+)
+        ///Use RepullImageAndRedeploy instead
         #[serde(
             rename = "RePullImage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1789,9 +1789,9 @@ pub mod types {
         )]
         #[serde(alias = "staggerConfig")]
         pub stagger_config: ::std::option::Option<PortainereeEdgeStaggerConfig>,
-        /**Update the stack file content from the git repository
-        If this is set to true, it indicates that the stack is being redeployed (Pull and update stack),
-        if it is false, it indicates that the stack is being updated (Update settings)*/
+        ///Update the stack file content from the git repository
+        ///If this is set to true, it indicates that the stack is being redeployed (Pull and update stack),
+        ///if it is false, it indicates that the stack is being updated (Update settings)
         #[serde(
             rename = "UpdateVersion",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1988,9 +1988,9 @@ pub mod types {
         )]
         #[serde(alias = "StatusMessage")]
         pub status_message: ::std::option::Option<::std::string::String>,
-        /**Type of the update (1 - update, 2 - rollback)
-
-        Known values: `1`, `2`.*/
+        ///Type of the update (1 - update, 2 - rollback)
+        ///
+        ///Known values: `1`, `2`.
         #[serde(
             rename = "type",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2072,11 +2072,11 @@ pub mod types {
         )]
         #[serde(alias = "CreatedBy")]
         pub created_by: ::std::option::Option<i64>,
-        /**EdgeGroups to be updated
-
-        There is some duplication here with EdgeStack.EdgeGroups
-        EdgeStack.EdgeGroup should have only one group which a temporary group, used only for the update
-        This field is saved only to show which groups the user chose when creating the schedule*/
+        ///EdgeGroups to be updated
+        ///
+        ///There is some duplication here with EdgeStack.EdgeGroups
+        ///EdgeStack.EdgeGroup should have only one group which a temporary group, used only for the update
+        ///This field is saved only to show which groups the user chose when creating the schedule
         #[serde(
             rename = "edgeGroupIds",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2131,9 +2131,9 @@ pub mod types {
         )]
         #[serde(alias = "ScheduledTime")]
         pub scheduled_time: ::std::option::Option<::std::string::String>,
-        /**Type of the update (1 - update, 2 - rollback)
-
-        Known values: `1`, `2`.*/
+        ///Type of the update (1 - update, 2 - rollback)
+        ///
+        ///Known values: `1`, `2`.
         #[serde(
             rename = "type",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2304,15 +2304,15 @@ pub mod types {
         pub edge_configurations: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, PortainereeEdgeConfigStateType>,
         >,
-        /**Helm charts in legacy per-chart format (older agents). Mutually exclusive
-        with PolicyStates — exactly one is populated per response based on agent version.*/
+        ///Helm charts in legacy per-chart format (older agents). Mutually exclusive
+        ///with PolicyStates — exactly one is populated per response based on agent version.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Policy_chart_summaries")]
         pub policy_chart_summaries:
             ::std::option::Option<::std::vec::Vec<PortainerPolicyChartSummary>>,
-        /**Per-policy desired state (per-policy payload format). Omitted for older agents.
-        Pointer: nil = field absent (old agent gets legacy path); non-nil empty slice =
-        new agent, no active policies (agent must call Reconcile([]) to remove handlers).*/
+        ///Per-policy desired state (per-policy payload format). Omitted for older agents.
+        ///Pointer: nil = field absent (old agent gets legacy path); non-nil empty slice =
+        ///new agent, no active policies (agent must call Reconcile([]) to remove handlers).
         #[serde(
             rename = "policyStates",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2427,9 +2427,9 @@ pub mod types {
         #[serde(rename = "ID", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "iD")]
         pub id: ::std::option::Option<i64>,
-        /**Deprecated(2.36): use ForceRedeploy and RepullImage instead for cleaner responsibility
-        But keep it for backward compatibility. To remove in future versions (2.44+)
-        ReadyRePullImage indicates whether the stack is ready to re-pull image*/
+        ///Deprecated(2.36): use ForceRedeploy and RepullImage instead for cleaner responsibility
+        ///But keep it for backward compatibility. To remove in future versions (2.44+)
+        ///ReadyRePullImage indicates whether the stack is ready to re-pull image
         #[serde(
             rename = "ReadyRePullImage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2659,8 +2659,8 @@ pub mod types {
         )]
         #[serde(alias = "changeWindow")]
         pub change_window: ::std::option::Option<PortainereeEndpointChangeWindow>,
-        /**A Kubernetes as a service cloud provider. Only included if this
-        endpoint was created using KaaS provisioning.*/
+        ///A Kubernetes as a service cloud provider. Only included if this
+        ///endpoint was created using KaaS provisioning.
         #[serde(
             rename = "CloudProvider",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2812,17 +2812,17 @@ pub mod types {
         )]
         #[serde(alias = "snapshots")]
         pub snapshots: ::std::option::Option<::std::vec::Vec<PortainerDockerSnapshot>>,
-        /**The status of the environment(endpoint) (1 - up, 2 - down, 3 - provisioning, 4 - error)
-
-        Known values: `1`, `2`, `3`, `4`.*/
+        ///The status of the environment(endpoint) (1 - up, 2 - down, 3 - provisioning, 4 - error)
+        ///
+        ///Known values: `1`, `2`, `3`, `4`.
         #[serde(
             rename = "Status",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "status")]
         pub status: ::std::option::Option<PortainerEndpointStatus>,
-        /**A message that describes the status. Should be included for Status 3
-        or 4.*/
+        ///A message that describes the status. Should be included for Status 3
+        ///or 4.
         #[serde(
             rename = "StatusMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3076,8 +3076,8 @@ pub mod types {
         )]
         #[serde(alias = "name")]
         pub name: ::std::option::Option<::std::string::String>,
-        /**URL or IP address where exposed containers will be reachable.\
-        Defaults to URL if not specified*/
+        ///URL or IP address where exposed containers will be reachable.\
+        ///Defaults to URL if not specified
         #[serde(
             rename = "PublicURL",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3516,8 +3516,8 @@ pub mod types {
         #[serde(alias = "authentication")]
         pub authentication:
             ::std::option::Option<GithubComPortainerPortainerApiGitTypesGitAuthentication>,
-        /**ConfigFilePath is the path to the config file within the repository.
-        NOTE: For stacks, this mirrors Stack.EntryPoint and the two are kept in sync by stackUpdateGit.*/
+        ///ConfigFilePath is the path to the config file within the repository.
+        ///NOTE: For stacks, this mirrors Stack.EntryPoint and the two are kept in sync by stackUpdateGit.
         #[serde(
             rename = "ConfigFilePath",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3781,8 +3781,8 @@ pub mod types {
         #[serde(alias = "authentication")]
         pub authentication:
             ::std::option::Option<GithubComPortainerPortainerApiGitTypesGitAuthentication>,
-        /**ConfigFilePath is the path to the config file within the repository.
-        NOTE: For stacks, this mirrors Stack.EntryPoint and the two are kept in sync by stackUpdateGit.*/
+        ///ConfigFilePath is the path to the config file within the repository.
+        ///NOTE: For stacks, this mirrors Stack.EntryPoint and the two are kept in sync by stackUpdateGit.
         #[serde(
             rename = "ConfigFilePath",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3856,11 +3856,11 @@ pub mod types {
         )]
         #[serde(alias = "note")]
         pub note: ::std::option::Option<::std::string::String>,
-        /**Platform associated to the template.
-        Valid values are: 1 - 'linux', 2 - 'windows'
-        Required for Docker stacks
-
-        Known values: `1`, `2`.*/
+        ///Platform associated to the template.
+        ///Valid values are: 1 - 'linux', 2 - 'windows'
+        ///Required for Docker stacks
+        ///
+        ///Known values: `1`, `2`.
         #[serde(
             rename = "Platform",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -3871,12 +3871,12 @@ pub mod types {
         #[serde(rename = "Title")]
         #[serde(alias = "title")]
         pub title: ::std::string::String,
-        /**Type of created stack:
-        * 1 - swarm
-        * 2 - compose
-        * 3 - kubernetes
-
-        Known values: `1`, `2`, `3`.*/
+        ///Type of created stack:
+        ///* 1 - swarm
+        ///* 2 - compose
+        ///* 3 - kubernetes
+        ///
+        ///Known values: `1`, `2`, `3`.
         #[serde(rename = "Type")]
         #[serde(alias = "type")]
         pub type_: PortainerStackType,
@@ -3938,11 +3938,11 @@ pub mod types {
         )]
         #[serde(alias = "note")]
         pub note: ::std::option::Option<::std::string::String>,
-        /**Platform associated to the template.
-        Valid values are: 1 - 'linux', 2 - 'windows'
-        Required for Docker stacks
-
-        Known values: `1`, `2`.*/
+        ///Platform associated to the template.
+        ///Valid values are: 1 - 'linux', 2 - 'windows'
+        ///Required for Docker stacks
+        ///
+        ///Known values: `1`, `2`.
         #[serde(
             rename = "Platform",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4000,8 +4000,8 @@ pub mod types {
         )]
         #[serde(alias = "repositoryUsername")]
         pub repository_username: ::std::option::Option<::std::string::String>,
-        /**SourceID references an existing Source for git credentials/URL.
-        When set, the inline URL and authentication fields are ignored.*/
+        ///SourceID references an existing Source for git credentials/URL.
+        ///When set, the inline URL and authentication fields are ignored.
         #[serde(rename = "SourceID")]
         #[serde(alias = "sourceID")]
         pub source_id: i64,
@@ -4016,12 +4016,12 @@ pub mod types {
         )]
         #[serde(alias = "tLSSkipVerify")]
         pub tls_skip_verify: ::std::option::Option<bool>,
-        /**Type of created stack:
-        * 1 - swarm
-        * 2 - compose
-        * 3 - kubernetes
-
-        Known values: `1`, `2`.*/
+        ///Type of created stack:
+        ///* 1 - swarm
+        ///* 2 - compose
+        ///* 3 - kubernetes
+        ///
+        ///Known values: `1`, `2`.
         #[serde(rename = "Type")]
         #[serde(alias = "type")]
         pub type_: PortainerStackType,
@@ -4086,11 +4086,11 @@ pub mod types {
         )]
         #[serde(alias = "note")]
         pub note: ::std::option::Option<::std::string::String>,
-        /**Platform associated to the template.
-        Valid values are: 1 - 'linux', 2 - 'windows'
-        Required for Docker stacks
-
-        Known values: `1`, `2`.*/
+        ///Platform associated to the template.
+        ///Valid values are: 1 - 'linux', 2 - 'windows'
+        ///Required for Docker stacks
+        ///
+        ///Known values: `1`, `2`.
         #[serde(
             rename = "Platform",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4148,8 +4148,8 @@ pub mod types {
         )]
         #[serde(alias = "repositoryUsername")]
         pub repository_username: ::std::option::Option<::std::string::String>,
-        /**SourceID references an existing Source for git credentials/URL.
-        When set, the inline URL and authentication fields are ignored.*/
+        ///SourceID references an existing Source for git credentials/URL.
+        ///When set, the inline URL and authentication fields are ignored.
         #[serde(
             rename = "SourceID",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4167,9 +4167,9 @@ pub mod types {
         )]
         #[serde(alias = "tLSSkipVerify")]
         pub tls_skip_verify: ::std::option::Option<bool>,
-        /**Type of created stack (1 - swarm, 2 - compose, 3 - kubernetes)
-
-        Known values: `1`, `2`, `3`.*/
+        ///Type of created stack (1 - swarm, 2 - compose, 3 - kubernetes)
+        ///
+        ///Known values: `1`, `2`, `3`.
         #[serde(rename = "Type")]
         #[serde(alias = "type")]
         pub type_: PortainerStackType,
@@ -4250,12 +4250,12 @@ pub mod types {
         )]
         #[serde(alias = "createdFromCustomTemplateID")]
         pub created_from_custom_template_id: ::std::option::Option<i64>,
-        /**Deployment type to deploy this stack
-        Valid values are: 0 - 'compose', 1 - 'kubernetes'
-        compose is enabled only for docker environments
-        kubernetes is enabled only for kubernetes environments
-
-        Known values: `0`, `1`.*/
+        ///Deployment type to deploy this stack
+        ///Valid values are: 0 - 'compose', 1 - 'kubernetes'
+        ///compose is enabled only for docker environments
+        ///kubernetes is enabled only for kubernetes environments
+        ///
+        ///Known values: `0`, `1`.
         #[serde(
             rename = "DeploymentType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4290,25 +4290,25 @@ pub mod types {
         )]
         #[serde(alias = "filesystemPath")]
         pub filesystem_path: ::std::option::Option<::std::string::String>,
-        /**HelmConfig is the optional Helm configuration for deploying a chart from within the git repository.
-        Omit this field for non-Helm git stacks.*/
+        ///HelmConfig is the optional Helm configuration for deploying a chart from within the git repository.
+        ///Omit this field for non-Helm git stacks.
         #[serde(
             rename = "HelmConfig",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "helmConfig")]
         pub helm_config: ::std::option::Option<EdgestacksGitHelmConfig>,
-        /**Name of the stack
-        Max length: 255
-        Name must only contains lowercase characters, numbers, hyphens, or underscores
-        Name must start with a lowercase character or number
-        Example: stack-name or stack_123 or stackName*/
+        ///Name of the stack
+        ///Max length: 255
+        ///Name must only contains lowercase characters, numbers, hyphens, or underscores
+        ///Name must start with a lowercase character or number
+        ///Example: stack-name or stack_123 or stackName
         #[serde(rename = "Name")]
         #[serde(alias = "name")]
         pub name: ::std::string::String,
-        /**Per device configs group match type
-
-        Known values: `file`, ` dir`.*/
+        ///Per device configs group match type
+        ///
+        ///Known values: `file`, ` dir`.
         #[serde(
             rename = "PerDeviceConfigsGroupMatchType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4316,9 +4316,9 @@ pub mod types {
         #[serde(alias = "perDeviceConfigsGroupMatchType")]
         pub per_device_configs_group_match_type:
             ::std::option::Option<PortainerPerDevConfigsFilterType>,
-        /**Per device configs match type
-
-        Known values: `file`, ` dir`.*/
+        ///Per device configs match type
+        ///
+        ///Known values: `file`, ` dir`.
         #[serde(
             rename = "PerDeviceConfigsMatchType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4411,8 +4411,8 @@ pub mod types {
         )]
         #[serde(alias = "retryPeriod")]
         pub retry_period: ::std::option::Option<i64>,
-        /**SourceID references an existing Source that provides the git repository URL and credentials.
-        When set, the inline URL and authentication fields below are ignored.*/
+        ///SourceID references an existing Source that provides the git repository URL and credentials.
+        ///When set, the inline URL and authentication fields below are ignored.
         #[serde(
             rename = "SourceID",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4458,12 +4458,12 @@ pub mod types {
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackFromStringPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackFromStringPayload {
-        /**Deployment type to deploy this stack
-        Valid values are: 0 - 'compose', 1 - 'kubernetes'
-        compose is enabled only for docker environments
-        kubernetes is enabled only for kubernetes environments
-
-        Known values: `0`, `1`.*/
+        ///Deployment type to deploy this stack
+        ///Valid values are: 0 - 'compose', 1 - 'kubernetes'
+        ///compose is enabled only for docker environments
+        ///kubernetes is enabled only for kubernetes environments
+        ///
+        ///Known values: `0`, `1`.
         #[serde(
             rename = "DeploymentType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4484,11 +4484,11 @@ pub mod types {
         )]
         #[serde(alias = "envVars")]
         pub env_vars: ::std::option::Option<::std::vec::Vec<PortainerPair>>,
-        /**Name of the stack
-        Max length: 255
-        Name must only contains lowercase characters, numbers, hyphens, or underscores
-        Name must start with a lowercase character or number
-        Example: stack-name or stack_123 or stackName*/
+        ///Name of the stack
+        ///Max length: 255
+        ///Name must only contains lowercase characters, numbers, hyphens, or underscores
+        ///Name must start with a lowercase character or number
+        ///Example: stack-name or stack_123 or stackName
         #[serde(rename = "Name")]
         #[serde(alias = "name")]
         pub name: ::std::string::String,
@@ -4637,9 +4637,9 @@ pub mod types {
         )]
         #[serde(alias = "filesystemPath")]
         pub filesystem_path: ::std::option::Option<::std::string::String>,
-        /**GitConfig is the git repository configuration for git-backed edge stacks.
-        Deprecated: loaded from Source via WorkflowID; kept for DB backwards-compatibility only.
-        Non-migration code must not read or write this field; use Source records instead.*/
+        ///GitConfig is the git repository configuration for git-backed edge stacks.
+        ///Deprecated: loaded from Source via WorkflowID; kept for DB backwards-compatibility only.
+        ///Non-migration code must not read or write this field; use Source records instead.
         #[serde(
             rename = "GitConfig",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4681,9 +4681,9 @@ pub mod types {
         )]
         #[serde(alias = "numDeployments")]
         pub num_deployments: ::std::option::Option<i64>,
-        /**Per device configs group match type
-
-        Known values: `file`, ` dir`.*/
+        ///Per device configs group match type
+        ///
+        ///Known values: `file`, ` dir`.
         #[serde(
             rename = "PerDeviceConfigsGroupMatchType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4691,9 +4691,9 @@ pub mod types {
         #[serde(alias = "perDeviceConfigsGroupMatchType")]
         pub per_device_configs_group_match_type:
             ::std::option::Option<PortainerPerDevConfigsFilterType>,
-        /**Per device configs match type
-
-        Known values: `file`, ` dir`.*/
+        ///Per device configs match type
+        ///
+        ///Known values: `file`, ` dir`.
         #[serde(
             rename = "PerDeviceConfigsMatchType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -4727,8 +4727,8 @@ pub mod types {
         )]
         #[serde(alias = "projectPath")]
         pub project_path: ::std::option::Option<::std::string::String>,
-        /**Deprecated(2.36): keep it for backward compatibility. To remove in future versions (2.44+)
-        Re-Pull Image*/
+        ///Deprecated(2.36): keep it for backward compatibility. To remove in future versions (2.44+)
+        ///Re-Pull Image
         #[serde(
             rename = "RePullImage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5109,41 +5109,41 @@ pub mod types {
     ///`GithubComPortainerPortainerEeApiHttpHandlerKubernetesKubernetesCreateNamespaceResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerKubernetesKubernetesCreateNamespaceResponse {
-        /**APIVersion defines the versioned schema of this representation of an object.
-        Servers should convert recognized schemas to the latest internal value, and
-        may reject unrecognized values.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-        +optional*/
+        ///APIVersion defines the versioned schema of this representation of an object.
+        ///Servers should convert recognized schemas to the latest internal value, and
+        ///may reject unrecognized values.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        ///+optional
         #[serde(
             rename = "apiVersion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ApiVersion")]
         pub api_version: ::std::option::Option<::std::string::String>,
-        /**Kind is a string value representing the REST resource this object represents.
-        Servers may infer this from the endpoint the client submits requests to.
-        Cannot be updated.
-        In CamelCase.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-        +optional*/
+        ///Kind is a string value representing the REST resource this object represents.
+        ///Servers may infer this from the endpoint the client submits requests to.
+        ///Cannot be updated.
+        ///In CamelCase.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
         pub kind: ::std::option::Option<::std::string::String>,
-        /**Standard object's metadata.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-        +optional*/
+        ///Standard object's metadata.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Metadata")]
         pub metadata: ::std::option::Option<V1ObjectMeta>,
-        /**Spec defines the behavior of the Namespace.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-        +optional*/
+        ///Spec defines the behavior of the Namespace.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Spec")]
         pub spec: ::std::option::Option<V1NamespaceSpec>,
-        /**Status describes the current status of a Namespace.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-        +optional*/
+        ///Status describes the current status of a Namespace.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Status")]
         pub status: ::std::option::Option<V1NamespaceStatus>,
@@ -5153,43 +5153,43 @@ pub mod types {
     ///`GithubComPortainerPortainerEeApiHttpHandlerKubernetesKubernetesNodeResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerKubernetesKubernetesNodeResponse {
-        /**APIVersion defines the versioned schema of this representation of an object.
-        Servers should convert recognized schemas to the latest internal value, and
-        may reject unrecognized values.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-        +optional*/
+        ///APIVersion defines the versioned schema of this representation of an object.
+        ///Servers should convert recognized schemas to the latest internal value, and
+        ///may reject unrecognized values.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        ///+optional
         #[serde(
             rename = "apiVersion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ApiVersion")]
         pub api_version: ::std::option::Option<::std::string::String>,
-        /**Kind is a string value representing the REST resource this object represents.
-        Servers may infer this from the endpoint the client submits requests to.
-        Cannot be updated.
-        In CamelCase.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-        +optional*/
+        ///Kind is a string value representing the REST resource this object represents.
+        ///Servers may infer this from the endpoint the client submits requests to.
+        ///Cannot be updated.
+        ///In CamelCase.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
         pub kind: ::std::option::Option<::std::string::String>,
-        /**Standard object's metadata.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-        +optional*/
+        ///Standard object's metadata.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Metadata")]
         pub metadata: ::std::option::Option<V1ObjectMeta>,
-        /**Spec defines the behavior of a node.
-        https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-        +optional*/
+        ///Spec defines the behavior of a node.
+        ///https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Spec")]
         pub spec: ::std::option::Option<V1NodeSpec>,
-        /**Most recently observed status of the node.
-        Populated by the system.
-        Read-only.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-        +optional*/
+        ///Most recently observed status of the node.
+        ///Populated by the system.
+        ///Read-only.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Status")]
         pub status: ::std::option::Option<V1NodeStatus>,
@@ -5271,11 +5271,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Platform")]
         pub platform: ::std::option::Option<::std::string::String>,
-        /**SupportsPodRestart is true when the cluster exposes the `pods/restart`
-        subresource via API discovery — i.e. the feature gate is enabled and
-        the cluster version is recent enough. This is the authoritative
-        signal for whether Portainer can call the pod-restart endpoint, and
-        is preferred over a raw Kubernetes-version comparison.*/
+        ///SupportsPodRestart is true when the cluster exposes the `pods/restart`
+        ///subresource via API discovery — i.e. the feature gate is enabled and
+        ///the cluster version is recent enough. This is the authoritative
+        ///signal for whether Portainer can call the pod-restart endpoint, and
+        ///is preferred over a raw Kubernetes-version comparison.
         #[serde(
             rename = "supportsPodRestart",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5328,11 +5328,11 @@ pub mod types {
     ///`GithubComPortainerPortainerEeApiHttpHandlerSystemSystemInfoResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerSystemSystemInfoResponse {
-        /**AddonsAvailable reports whether the addon lifecycle can be used on this
-        deployment. Addons require Portainer itself to be running on Kubernetes and
-        are not supported in FIPS mode; this mirrors the gates that govern whether
-        the lifecycle routes exist, and lets the UI show a clear message when they
-        don't.*/
+        ///AddonsAvailable reports whether the addon lifecycle can be used on this
+        ///deployment. Addons require Portainer itself to be running on Kubernetes and
+        ///are not supported in FIPS mode; this mirrors the gates that govern whether
+        ///the lifecycle routes exist, and lets the UI show a clear message when they
+        ///don't.
         #[serde(
             rename = "addonsAvailable",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5476,56 +5476,68 @@ pub mod types {
     pub struct GitopsHelmValuesPreviewPayload {
         ///Deprecated: use SourceID instead
         #[serde(
-            rename = "authorizationType",
+            rename = "AuthorizationType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(alias = "AuthorizationType")]
+        #[serde(alias = "authorizationType")]
         pub authorization_type:
             ::std::option::Option<GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType>,
         ///CreatedFromCustomTemplateID will fetch auth from this custom template's git settings
         #[serde(
-            rename = "createdFromCustomTemplateID",
+            rename = "CreatedFromCustomTemplateID",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(alias = "CreatedFromCustomTemplateID")]
+        #[serde(alias = "createdFromCustomTemplateID")]
         pub created_from_custom_template_id: ::std::option::Option<i64>,
         #[serde(
-            rename = "fromEdgeStack",
+            rename = "FromEdgeStack",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(alias = "FromEdgeStack")]
+        #[serde(alias = "fromEdgeStack")]
         pub from_edge_stack: ::std::option::Option<bool>,
         ///Deprecated: use SourceID instead
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(alias = "Password")]
+        #[serde(
+            rename = "Password",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(alias = "password")]
         pub password: ::std::option::Option<::std::string::String>,
         ///Deprecated: use SourceID instead
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(alias = "Provider")]
+        #[serde(
+            rename = "Provider",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(alias = "provider")]
         pub provider: ::std::option::Option<GithubComPortainerPortainerEeApiGitTypesGitProvider>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(alias = "Reference")]
+        #[serde(
+            rename = "Reference",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(alias = "reference")]
         pub reference: ::std::option::Option<::std::string::String>,
         ///Deprecated: use SourceID instead
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(alias = "Repository")]
+        #[serde(
+            rename = "Repository",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(alias = "repository")]
         pub repository: ::std::option::Option<::std::string::String>,
         ///SourceID resolves URL and auth from the stored source record
         #[serde(
-            rename = "sourceId",
+            rename = "SourceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(alias = "SourceId")]
+        #[serde(alias = "sourceId")]
         pub source_id: ::std::option::Option<i64>,
         ///StackID will fetch auth from this stack's git settings (edge stack if FromEdgeStack is true)
         #[serde(
-            rename = "stackId",
+            rename = "StackId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(alias = "StackId")]
+        #[serde(alias = "stackId")]
         pub stack_id: ::std::option::Option<i64>,
-        /**TLSSkipVerify skips SSL verification when cloning the Git repository
-        Deprecated: use SourceID instead*/
+        ///TLSSkipVerify skips SSL verification when cloning the Git repository
+        ///Deprecated: use SourceID instead
         #[serde(
             rename = "TLSSkipVerify",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5533,15 +5545,18 @@ pub mod types {
         #[serde(alias = "tLSSkipVerify")]
         pub tls_skip_verify: ::std::option::Option<bool>,
         ///Deprecated: use SourceID instead
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(alias = "Username")]
+        #[serde(
+            rename = "Username",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(alias = "username")]
         pub username: ::std::option::Option<::std::string::String>,
         ///ValuesFiles is an array of paths to Helm values files (matches Stack.HelmValuesFiles)
         #[serde(
-            rename = "valuesFiles",
+            rename = "ValuesFiles",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        #[serde(alias = "ValuesFiles")]
+        #[serde(alias = "valuesFiles")]
         pub values_files: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ///`GitopsHelmValuesPreviewResponse`
@@ -5573,63 +5588,75 @@ pub mod types {
     pub struct GitopsRepositoryFilePreviewPayload {
         ///Deprecated: use SourceID instead
         #[serde(
-            rename = "authorizationType",
+            rename = "AuthorizationType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(alias = "AuthorizationType")]
+        #[serde(alias = "authorizationType")]
         pub authorization_type:
             ::std::option::Option<GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType>,
         ///CreatedFromCustomTemplateID will fetch auth from this custom template's git settings
         #[serde(
-            rename = "createdFromCustomTemplateID",
+            rename = "CreatedFromCustomTemplateID",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(alias = "CreatedFromCustomTemplateID")]
+        #[serde(alias = "createdFromCustomTemplateID")]
         pub created_from_custom_template_id: ::std::option::Option<i64>,
         #[serde(
-            rename = "fromEdgeStack",
+            rename = "FromEdgeStack",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(alias = "FromEdgeStack")]
+        #[serde(alias = "fromEdgeStack")]
         pub from_edge_stack: ::std::option::Option<bool>,
         ///Deprecated: use SourceID instead
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(alias = "Password")]
+        #[serde(
+            rename = "Password",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(alias = "password")]
         pub password: ::std::option::Option<::std::string::String>,
         ///Deprecated: use SourceID instead
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(alias = "Provider")]
+        #[serde(
+            rename = "Provider",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(alias = "provider")]
         pub provider: ::std::option::Option<GithubComPortainerPortainerEeApiGitTypesGitProvider>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(alias = "Reference")]
+        #[serde(
+            rename = "Reference",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(alias = "reference")]
         pub reference: ::std::option::Option<::std::string::String>,
         ///Deprecated: use SourceID instead
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(alias = "Repository")]
+        #[serde(
+            rename = "Repository",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(alias = "repository")]
         pub repository: ::std::option::Option<::std::string::String>,
         ///SourceID resolves URL and auth from the stored source record
         #[serde(
-            rename = "sourceId",
+            rename = "SourceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(alias = "SourceId")]
+        #[serde(alias = "sourceId")]
         pub source_id: ::std::option::Option<i64>,
         ///StackID will fetch auth from this stack's git settings (edge stack if FromEdgeStack is true)
         #[serde(
-            rename = "stackId",
+            rename = "StackId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(alias = "StackId")]
+        #[serde(alias = "stackId")]
         pub stack_id: ::std::option::Option<i64>,
         ///Path to file whose content will be read
         #[serde(
-            rename = "targetFile",
+            rename = "TargetFile",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(alias = "TargetFile")]
+        #[serde(alias = "targetFile")]
         pub target_file: ::std::option::Option<::std::string::String>,
-        /**TLSSkipVerify skips SSL verification when cloning the Git repository
-        Deprecated: use SourceID instead*/
+        ///TLSSkipVerify skips SSL verification when cloning the Git repository
+        ///Deprecated: use SourceID instead
         #[serde(
             rename = "TLSSkipVerify",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5637,8 +5664,11 @@ pub mod types {
         #[serde(alias = "tLSSkipVerify")]
         pub tls_skip_verify: ::std::option::Option<bool>,
         ///Deprecated: use SourceID instead
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(alias = "Username")]
+        #[serde(
+            rename = "Username",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(alias = "username")]
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///`GitopsRepositoryFileSearchPayload`
@@ -5646,72 +5676,90 @@ pub mod types {
     pub struct GitopsRepositoryFileSearchPayload {
         ///Deprecated: use SourceID instead
         #[serde(
-            rename = "authorizationType",
+            rename = "AuthorizationType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(alias = "AuthorizationType")]
+        #[serde(alias = "authorizationType")]
         pub authorization_type:
             ::std::option::Option<GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType>,
         ///CreatedFromCustomTemplateID will fetch auth from this custom template's git settings
         #[serde(
-            rename = "createdFromCustomTemplateID",
+            rename = "CreatedFromCustomTemplateID",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(alias = "CreatedFromCustomTemplateID")]
+        #[serde(alias = "createdFromCustomTemplateID")]
         pub created_from_custom_template_id: ::std::option::Option<i64>,
         ///DirOnly List directories only
         #[serde(
-            rename = "dirOnly",
+            rename = "DirOnly",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(alias = "DirOnly")]
+        #[serde(alias = "dirOnly")]
         pub dir_only: ::std::option::Option<bool>,
         #[serde(
-            rename = "fromEdgeStack",
+            rename = "FromEdgeStack",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(alias = "FromEdgeStack")]
+        #[serde(alias = "fromEdgeStack")]
         pub from_edge_stack: ::std::option::Option<bool>,
         ///Allow to provide specific file extension as the search result. If empty, the file extensions yml,yaml,hcl,json will be set by default
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(alias = "Include")]
+        #[serde(
+            rename = "Include",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(alias = "include")]
         pub include: ::std::option::Option<::std::string::String>,
         ///Partial or completed file name. If empty, all filenames with included extensions will be returned
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(alias = "Keyword")]
+        #[serde(
+            rename = "Keyword",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(alias = "keyword")]
         pub keyword: ::std::option::Option<::std::string::String>,
         ///Deprecated: use SourceID instead
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(alias = "Password")]
+        #[serde(
+            rename = "Password",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(alias = "password")]
         pub password: ::std::option::Option<::std::string::String>,
         ///Deprecated: use SourceID instead
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(alias = "Provider")]
+        #[serde(
+            rename = "Provider",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(alias = "provider")]
         pub provider: ::std::option::Option<GithubComPortainerPortainerEeApiGitTypesGitProvider>,
         ///Specific Git repository reference. If empty, the reference ref/heads/main will be set by default
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(alias = "Reference")]
+        #[serde(
+            rename = "Reference",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(alias = "reference")]
         pub reference: ::std::option::Option<::std::string::String>,
         ///Deprecated: use SourceID instead
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(alias = "Repository")]
+        #[serde(
+            rename = "Repository",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(alias = "repository")]
         pub repository: ::std::option::Option<::std::string::String>,
         ///SourceID resolves URL and auth from the stored source record
         #[serde(
-            rename = "sourceId",
+            rename = "SourceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(alias = "SourceId")]
+        #[serde(alias = "sourceId")]
         pub source_id: ::std::option::Option<i64>,
         ///StackID will fetch auth from this stack's git settings (edge stack if FromEdgeStack is true)
         #[serde(
-            rename = "stackId",
+            rename = "StackId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(alias = "StackId")]
+        #[serde(alias = "stackId")]
         pub stack_id: ::std::option::Option<i64>,
-        /**TLSSkipVerify skips SSL verification when cloning the Git repository
-        Deprecated: use SourceID instead*/
+        ///TLSSkipVerify skips SSL verification when cloning the Git repository
+        ///Deprecated: use SourceID instead
         #[serde(
             rename = "TLSSkipVerify",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5719,8 +5767,11 @@ pub mod types {
         #[serde(alias = "tLSSkipVerify")]
         pub tls_skip_verify: ::std::option::Option<bool>,
         ///Deprecated: use SourceID instead
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(alias = "Username")]
+        #[serde(
+            rename = "Username",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(alias = "username")]
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///`GitopsRepositoryReferenceListPayload`
@@ -5728,53 +5779,62 @@ pub mod types {
     pub struct GitopsRepositoryReferenceListPayload {
         ///Deprecated: use SourceID instead
         #[serde(
-            rename = "authorizationType",
+            rename = "AuthorizationType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(alias = "AuthorizationType")]
+        #[serde(alias = "authorizationType")]
         pub authorization_type:
             ::std::option::Option<GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType>,
         ///CreatedFromCustomTemplateID will fetch auth from this custom template's git settings
         #[serde(
-            rename = "createdFromCustomTemplateID",
+            rename = "CreatedFromCustomTemplateID",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(alias = "CreatedFromCustomTemplateID")]
+        #[serde(alias = "createdFromCustomTemplateID")]
         pub created_from_custom_template_id: ::std::option::Option<i64>,
         #[serde(
-            rename = "fromEdgeStack",
+            rename = "FromEdgeStack",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(alias = "FromEdgeStack")]
+        #[serde(alias = "fromEdgeStack")]
         pub from_edge_stack: ::std::option::Option<bool>,
         ///Deprecated: use SourceID instead
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(alias = "Password")]
+        #[serde(
+            rename = "Password",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(alias = "password")]
         pub password: ::std::option::Option<::std::string::String>,
         ///Deprecated: use SourceID instead
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(alias = "Provider")]
+        #[serde(
+            rename = "Provider",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(alias = "provider")]
         pub provider: ::std::option::Option<GithubComPortainerPortainerEeApiGitTypesGitProvider>,
         ///Deprecated: use SourceID instead
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(alias = "Repository")]
+        #[serde(
+            rename = "Repository",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(alias = "repository")]
         pub repository: ::std::option::Option<::std::string::String>,
         ///SourceID resolves URL and auth from the stored source record
         #[serde(
-            rename = "sourceId",
+            rename = "SourceId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(alias = "SourceId")]
+        #[serde(alias = "sourceId")]
         pub source_id: ::std::option::Option<i64>,
         ///StackID will fetch auth from this stack's git settings (edge stack if FromEdgeStack is true)
         #[serde(
-            rename = "stackId",
+            rename = "StackId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        #[serde(alias = "StackId")]
+        #[serde(alias = "stackId")]
         pub stack_id: ::std::option::Option<i64>,
-        /**TLSSkipVerify skips SSL verification when cloning the Git repository
-        Deprecated: use SourceID instead*/
+        ///TLSSkipVerify skips SSL verification when cloning the Git repository
+        ///Deprecated: use SourceID instead
         #[serde(
             rename = "TLSSkipVerify",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5782,8 +5842,11 @@ pub mod types {
         #[serde(alias = "tLSSkipVerify")]
         pub tls_skip_verify: ::std::option::Option<bool>,
         ///Deprecated: use SourceID instead
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        #[serde(alias = "Username")]
+        #[serde(
+            rename = "Username",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        #[serde(alias = "username")]
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///Known values: `0`, `1`.
@@ -5894,8 +5957,8 @@ pub mod types {
         )]
         #[serde(alias = "RepositoryUsername")]
         pub repository_username: ::std::option::Option<::std::string::String>,
-        /**SourceID resolves URL and auth from the stored Source record.
-        When set, the inline Repository/auth/tls fields are ignored.*/
+        ///SourceID resolves URL and auth from the stored Source record.
+        ///When set, the inline Repository/auth/tls fields are ignored.
         #[serde(
             rename = "sourceId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -5961,8 +6024,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Tags")]
         pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        /**Used is true if the image is used by at least one container
-        supplied only when withUsage is true*/
+        ///Used is true if the image is used by at least one container
+        ///supplied only when withUsage is true
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Used")]
         pub used: ::std::option::Option<bool>,
@@ -6090,8 +6153,8 @@ pub mod types {
     ///`K8sIoApiCoreV1HttpHeader`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct K8sIoApiCoreV1HttpHeader {
-        /**The header field name.
-        This will be canonicalized upon output, so case-variant names will be understood as the same header.*/
+        ///The header field name.
+        ///This will be canonicalized upon output, so case-variant names will be understood as the same header.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -6105,15 +6168,15 @@ pub mod types {
     ///`K8sIoApiCoreV1LocalObjectReference`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct K8sIoApiCoreV1LocalObjectReference {
-        /**Name of the referent.
-        This field is effectively required, but due to backwards compatibility is
-        allowed to be empty. Instances of this type with an empty value here are
-        almost certainly wrong.
-        More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-        +optional
-        +default=""
-        +kubebuilder:default=""
-        TODO: Drop `kubebuilder:default` when controller-gen doesn't need it https://github.com/kubernetes-sigs/kubebuilder/issues/3896.*/
+        ///Name of the referent.
+        ///This field is effectively required, but due to backwards compatibility is
+        ///allowed to be empty. Instances of this type with an empty value here are
+        ///almost certainly wrong.
+        ///More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+        ///+optional
+        ///+default=""
+        ///+kubebuilder:default=""
+        ///TODO: Drop `kubebuilder:default` when controller-gen doesn't need it https://github.com/kubernetes-sigs/kubebuilder/issues/3896.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -6123,59 +6186,59 @@ pub mod types {
     ///`K8sIoApiCoreV1ObjectReference`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct K8sIoApiCoreV1ObjectReference {
-        /**API version of the referent.
-        +optional*/
+        ///API version of the referent.
+        ///+optional
         #[serde(
             rename = "apiVersion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ApiVersion")]
         pub api_version: ::std::option::Option<::std::string::String>,
-        /**If referring to a piece of an object instead of an entire object, this string
-        should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2].
-        For example, if the object reference is to a container within a pod, this would take on a value like:
-        "spec.containers{name}" (where "name" refers to the name of the container that triggered
-        the event) or if no container name is specified "spec.containers[2]" (container with
-        index 2 in this pod). This syntax is chosen only to have some well-defined way of
-        referencing a part of an object.
-        TODO: this design is not final and this field is subject to change in the future.
-        +optional*/
+        ///If referring to a piece of an object instead of an entire object, this string
+        ///should contain a valid JSON/Go field access statement, such as desiredState.manifest.containers[2].
+        ///For example, if the object reference is to a container within a pod, this would take on a value like:
+        ///"spec.containers{name}" (where "name" refers to the name of the container that triggered
+        ///the event) or if no container name is specified "spec.containers[2]" (container with
+        ///index 2 in this pod). This syntax is chosen only to have some well-defined way of
+        ///referencing a part of an object.
+        ///TODO: this design is not final and this field is subject to change in the future.
+        ///+optional
         #[serde(
             rename = "fieldPath",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "FieldPath")]
         pub field_path: ::std::option::Option<::std::string::String>,
-        /**Kind of the referent.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-        +optional*/
+        ///Kind of the referent.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
         pub kind: ::std::option::Option<::std::string::String>,
-        /**Name of the referent.
-        More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-        +optional*/
+        ///Name of the referent.
+        ///More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
-        /**Namespace of the referent.
-        More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/
-        +optional*/
+        ///Namespace of the referent.
+        ///More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Namespace")]
         pub namespace: ::std::option::Option<::std::string::String>,
-        /**Specific resourceVersion to which this reference is made, if any.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#concurrency-control-and-consistency
-        +optional*/
+        ///Specific resourceVersion to which this reference is made, if any.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#concurrency-control-and-consistency
+        ///+optional
         #[serde(
             rename = "resourceVersion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ResourceVersion")]
         pub resource_version: ::std::option::Option<::std::string::String>,
-        /**UID of the referent.
-        More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#uids
-        +optional*/
+        ///UID of the referent.
+        ///More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#uids
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Uid")]
         pub uid: ::std::option::Option<::std::string::String>,
@@ -6185,17 +6248,17 @@ pub mod types {
     ///`K8sIoApiCoreV1ResourceClaim`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct K8sIoApiCoreV1ResourceClaim {
-        /**Name must match the name of one entry in pod.spec.resourceClaims of
-        the Pod where this field is used. It makes that resource available
-        inside a container.*/
+        ///Name must match the name of one entry in pod.spec.resourceClaims of
+        ///the Pod where this field is used. It makes that resource available
+        ///inside a container.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
-        /**Request is the name chosen for a request in the referenced claim.
-        If empty, everything from the claim is made available, otherwise
-        only the result of this request.
-
-        +optional*/
+        ///Request is the name chosen for a request in the referenced claim.
+        ///If empty, everything from the claim is made available, otherwise
+        ///only the result of this request.
+        ///
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Request")]
         pub request: ::std::option::Option<::std::string::String>,
@@ -6205,30 +6268,30 @@ pub mod types {
     ///`K8sIoApiRbacV1Subject`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct K8sIoApiRbacV1Subject {
-        /**APIGroup holds the API group of the referenced subject.
-        Defaults to "" for ServiceAccount subjects.
-        Defaults to "rbac.authorization.k8s.io" for User and Group subjects.
-        +optional*/
+        ///APIGroup holds the API group of the referenced subject.
+        ///Defaults to "" for ServiceAccount subjects.
+        ///Defaults to "rbac.authorization.k8s.io" for User and Group subjects.
+        ///+optional
         #[serde(
             rename = "apiGroup",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ApiGroup")]
         pub api_group: ::std::option::Option<::std::string::String>,
-        /**Kind of object being referenced. Values defined by this API group are "User", "Group", and "ServiceAccount".
-        If the Authorizer does not recognized the kind value, the Authorizer should report an error.*/
+        ///Kind of object being referenced. Values defined by this API group are "User", "Group", and "ServiceAccount".
+        ///If the Authorizer does not recognized the kind value, the Authorizer should report an error.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
         pub kind: ::std::option::Option<::std::string::String>,
-        /**Name of the object being referenced.
-        +required
-        +k8s:required*/
+        ///Name of the object being referenced.
+        ///+required
+        ///+k8s:required
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
-        /**Namespace of the referenced object.  If the object kind is non-namespace, such as "User" or "Group", and this value is not empty
-        the Authorizer should report an error.
-        +optional*/
+        ///Namespace of the referenced object.  If the object kind is non-namespace, such as "User" or "Group", and this value is not empty
+        ///the Authorizer should report an error.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Namespace")]
         pub namespace: ::std::option::Option<::std::string::String>,
@@ -7496,15 +7559,15 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Nodes")]
         pub nodes: ::std::option::Option<i64>,
-        /**ProductEdition was created originally with plans on having a
-        seperate portainer product for Enterprise users and Business users
-        with differing features. This didn't wind up coming about, but may
-        still serve useful in the future if we need to issue keys for a
-        different product entirely.
-        Originally, the ProductEdition was used as the prefix for generating
-        license keys, but in practice most people thought it was the
-        "version" due to us having the original extension licenses which can
-        be thought of as the true version 1 licenses.*/
+        ///ProductEdition was created originally with plans on having a
+        ///seperate portainer product for Enterprise users and Business users
+        ///with differing features. This didn't wind up coming about, but may
+        ///still serve useful in the future if we need to issue keys for a
+        ///different product entirely.
+        ///Originally, the ProductEdition was used as the prefix for generating
+        ///license keys, but in practice most people thought it was the
+        ///"version" due to us having the original extension licenses which can
+        ///be thought of as the true version 1 licenses.
         #[serde(
             rename = "productEdition",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -7529,8 +7592,8 @@ pub mod types {
         )]
         #[serde(alias = "RevokedAt")]
         pub revoked_at: ::std::option::Option<i64>,
-        /**Type is used to distinguish different kinds of licenses, trial
-        licenses, enterprise subscriptions*/
+        ///Type is used to distinguish different kinds of licenses, trial
+        ///licenses, enterprise subscriptions
         #[serde(
             rename = "type",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -7543,8 +7606,8 @@ pub mod types {
         )]
         #[serde(alias = "UniqueId")]
         pub unique_id: ::std::option::Option<::std::string::String>,
-        /**Version indicates which key should be used to encode/decode the
-        license string.*/
+        ///Version indicates which key should be used to encode/decode the
+        ///license string.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Version")]
         pub version: ::std::option::Option<i64>,
@@ -9036,8 +9099,8 @@ pub mod types {
         )]
         #[serde(alias = "CreationDate")]
         pub creation_date: ::std::option::Option<::std::string::String>,
-        /**isSystem is true if prefixed with "system:" or exists in the kube-system namespace
-        or is one of the portainer roles*/
+        ///isSystem is true if prefixed with "system:" or exists in the kube-system namespace
+        ///or is one of the portainer roles
         #[serde(
             rename = "isSystem",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9627,21 +9690,21 @@ pub mod types {
         )]
         #[serde(alias = "IsEqual")]
         pub is_equal: ::std::option::Option<bool>,
-        /**is regex
-        Required: true*/
+        ///is regex
+        ///Required: true
         #[serde(
             rename = "isRegex",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "IsRegex")]
         pub is_regex: ::std::option::Option<bool>,
-        /**name
-        Required: true*/
+        ///name
+        ///Required: true
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
-        /**value
-        Required: true*/
+        ///value
+        ///Required: true
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Value")]
         pub value: ::std::option::Option<::std::string::String>,
@@ -9726,29 +9789,29 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Annotations")]
         pub annotations: ::std::option::Option<ModelsLabelSet>,
-        /**ends at
-        Format: date-time*/
+        ///ends at
+        ///Format: date-time
         #[serde(
             rename = "endsAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "EndsAt")]
         pub ends_at: ::std::option::Option<::std::string::String>,
-        /**generator URL
-        Format: uri*/
+        ///generator URL
+        ///Format: uri
         #[serde(
             rename = "generatorURL",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "GeneratorURL")]
         pub generator_url: ::std::option::Option<::std::string::String>,
-        /**labels
-        Required: true*/
+        ///labels
+        ///Required: true
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Labels")]
         pub labels: ::std::option::Option<ModelsLabelSet>,
-        /**starts at
-        Format: date-time*/
+        ///starts at
+        ///Format: date-time
         #[serde(
             rename = "startsAt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9759,22 +9822,22 @@ pub mod types {
     ///`ModelsPostableSilence`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ModelsPostableSilence {
-        /**comment
-        Required: true*/
+        ///comment
+        ///Required: true
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Comment")]
         pub comment: ::std::option::Option<::std::string::String>,
-        /**created by
-        Required: true*/
+        ///created by
+        ///Required: true
         #[serde(
             rename = "createdBy",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "CreatedBy")]
         pub created_by: ::std::option::Option<::std::string::String>,
-        /**ends at
-        Required: true
-        Format: date-time*/
+        ///ends at
+        ///Required: true
+        ///Format: date-time
         #[serde(
             rename = "endsAt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9785,14 +9848,14 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Id")]
         pub id: ::std::option::Option<::std::string::String>,
-        /**matchers
-        Required: true*/
+        ///matchers
+        ///Required: true
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Matchers")]
         pub matchers: ::std::option::Option<::std::vec::Vec<ModelsMatcher>>,
-        /**starts at
-        Required: true
-        Format: date-time*/
+        ///starts at
+        ///Required: true
+        ///Format: date-time
         #[serde(
             rename = "startsAt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -9977,8 +10040,8 @@ pub mod types {
         )]
         #[serde(alias = "aliases")]
         pub aliases: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        /**DNSNames holds all the (non fully qualified) DNS names associated to this endpoint. First entry is used to
-        generate PTR records.*/
+        ///DNSNames holds all the (non fully qualified) DNS names associated to this endpoint. First entry is used to
+        ///generate PTR records.
         #[serde(
             rename = "DNSNames",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -10017,10 +10080,10 @@ pub mod types {
         )]
         #[serde(alias = "globalIPv6PrefixLen")]
         pub global_i_pv6_prefix_len: ::std::option::Option<i64>,
-        /**GwPriority determines which endpoint will provide the default gateway
-        for the container. The endpoint with the highest priority will be used.
-        If multiple endpoints have the same priority, they are lexicographically
-        sorted based on their network name, and the one that sorts first is picked.*/
+        ///GwPriority determines which endpoint will provide the default gateway
+        ///for the container. The endpoint with the highest priority will be used.
+        ///If multiple endpoints have the same priority, they are lexicographically
+        ///sorted based on their network name, and the one that sorts first is picked.
         #[serde(
             rename = "GwPriority",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -10058,9 +10121,9 @@ pub mod types {
         )]
         #[serde(alias = "links")]
         pub links: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        /**MacAddress may be used to specify a MAC address when the container is created.
-        Once the container is running, it becomes operational data (it may contain a
-        generated address).*/
+        ///MacAddress may be used to specify a MAC address when the container is created.
+        ///Once the container is running, it becomes operational data (it may contain a
+        ///generated address).
         #[serde(
             rename = "MacAddress",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -10283,9 +10346,9 @@ pub mod types {
     ///`ObservabilityEnvironmentObservabilityResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ObservabilityEnvironmentObservabilityResponse {
-        /**ClusterID is OneUptime's internal cluster identifier, used by the
-        frontend to build deep links into the OneUptime dashboard. Omitted
-        when the cluster could not be resolved.*/
+        ///ClusterID is OneUptime's internal cluster identifier, used by the
+        ///frontend to build deep links into the OneUptime dashboard. Omitted
+        ///when the cluster could not be resolved.
         #[serde(
             rename = "clusterId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -11525,8 +11588,8 @@ pub mod types {
         )]
         #[serde(alias = "name")]
         pub name: ::std::option::Option<::std::string::String>,
-        /**StatusBreakdown is computed on-demand and returned in API responses.
-        It is not persisted to the database.*/
+        ///StatusBreakdown is computed on-demand and returned in API responses.
+        ///It is not persisted to the database.
         #[serde(
             rename = "StatusBreakdown",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -11615,8 +11678,8 @@ pub mod types {
         )]
         #[serde(alias = "name")]
         pub name: ::std::option::Option<::std::string::String>,
-        /**StatusBreakdown is computed on-demand and returned in API responses.
-        It is not persisted to the database.*/
+        ///StatusBreakdown is computed on-demand and returned in API responses.
+        ///It is not persisted to the database.
         #[serde(
             rename = "StatusBreakdown",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -11931,8 +11994,8 @@ pub mod types {
         )]
         #[serde(alias = "ApiKey")]
         pub api_key: ::std::option::Option<::std::string::String>,
-        /**AutoProvisionIngestionKey when true additionally checks that the key has
-        CreateTelemetryIngestionKey permission required to auto-provision ingestion keys.*/
+        ///AutoProvisionIngestionKey when true additionally checks that the key has
+        ///CreateTelemetryIngestionKey permission required to auto-provision ingestion keys.
         #[serde(
             rename = "autoProvisionIngestionKey",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -12278,9 +12341,9 @@ pub mod types {
         )]
         #[serde(alias = "forceUpdate")]
         pub force_update: ::std::option::Option<bool>,
-        /**Auto update interval
-        Deprecated: polling interval now lives on the associated Source (Source.Interval).
-        Kept for DB backwards-compatibility only; new code must not read or write this field.*/
+        ///Auto update interval
+        ///Deprecated: polling interval now lives on the associated Source (Source.Interval).
+        ///Kept for DB backwards-compatibility only; new code must not read or write this field.
         #[serde(
             rename = "Interval",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -13423,72 +13486,72 @@ pub mod types {
     ///`PortainerHelmConfig`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainerHelmConfig {
-        /**Atomic enables automatic rollback on deployment failure (equivalent to helm --atomic).
-        Used by both git repo and Helm repository deployments.*/
+        ///Atomic enables automatic rollback on deployment failure (equivalent to helm --atomic).
+        ///Used by both git repo and Helm repository deployments.
         #[serde(
             rename = "Atomic",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "atomic")]
         pub atomic: ::std::option::Option<bool>,
-        /**ChartName is the name of the Helm chart within the repository.
-        Required for Helm repository deployments.*/
+        ///ChartName is the name of the Helm chart within the repository.
+        ///Required for Helm repository deployments.
         #[serde(
             rename = "ChartName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "chartName")]
         pub chart_name: ::std::option::Option<::std::string::String>,
-        /**ChartPath is the path to a Helm chart folder within the cloned git repository.
-        Used exclusively for git repo helm deployments. Mutually exclusive with ChartURL.*/
+        ///ChartPath is the path to a Helm chart folder within the cloned git repository.
+        ///Used exclusively for git repo helm deployments. Mutually exclusive with ChartURL.
         #[serde(
             rename = "ChartPath",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "chartPath")]
         pub chart_path: ::std::option::Option<::std::string::String>,
-        /**ChartURL is the URL of a Helm chart repository.
-        Used exclusively for Helm repository deployments. Mutually exclusive with ChartPath.*/
+        ///ChartURL is the URL of a Helm chart repository.
+        ///Used exclusively for Helm repository deployments. Mutually exclusive with ChartPath.
         #[serde(
             rename = "ChartURL",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "chartURL")]
         pub chart_url: ::std::option::Option<::std::string::String>,
-        /**ChartVersion is the version of the Helm chart to deploy. Empty means latest.
-        Used exclusively for Helm repository deployments.*/
+        ///ChartVersion is the version of the Helm chart to deploy. Empty means latest.
+        ///Used exclusively for Helm repository deployments.
         #[serde(
             rename = "ChartVersion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "chartVersion")]
         pub chart_version: ::std::option::Option<::std::string::String>,
-        /**Namespace is the Kubernetes namespace to deploy the Helm chart into.
-        Used by both git repo and Helm repository deployments.*/
+        ///Namespace is the Kubernetes namespace to deploy the Helm chart into.
+        ///Used by both git repo and Helm repository deployments.
         #[serde(
             rename = "Namespace",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "namespace")]
         pub namespace: ::std::option::Option<::std::string::String>,
-        /**Timeout sets the deadline for Helm operations (equivalent to helm --timeout, e.g. "5m0s").
-        Used by both git repo and Helm repository deployments.*/
+        ///Timeout sets the deadline for Helm operations (equivalent to helm --timeout, e.g. "5m0s").
+        ///Used by both git repo and Helm repository deployments.
         #[serde(
             rename = "Timeout",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "timeout")]
         pub timeout: ::std::option::Option<::std::string::String>,
-        /**ValuesFiles is a list of relative paths to Helm values YAML files within the cloned git repository.
-        Used exclusively for git repo helm deployments.*/
+        ///ValuesFiles is a list of relative paths to Helm values YAML files within the cloned git repository.
+        ///Used exclusively for git repo helm deployments.
         #[serde(
             rename = "ValuesFiles",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "valuesFiles")]
         pub values_files: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        /**ValuesInline is the inline YAML string of Helm values.
-        Used exclusively for Helm repository deployments.*/
+        ///ValuesInline is the inline YAML string of Helm values.
+        ///Used exclusively for Helm repository deployments.
         #[serde(
             rename = "ValuesInline",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -14307,8 +14370,8 @@ pub mod types {
         )]
         #[serde(alias = "releaseName")]
         pub release_name: ::std::option::Option<::std::string::String>,
-        /**WaitForCRDs lists CRD names that must be registered in API discovery after
-        this chart installs before the agent proceeds to the next chart.*/
+        ///WaitForCRDs lists CRD names that must be registered in API discovery after
+        ///this chart installs before the agent proceeds to the next chart.
         #[serde(
             rename = "WaitForCRDs",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -14485,9 +14548,9 @@ pub mod types {
         )]
         #[serde(alias = "teamAccessPolicies")]
         pub team_access_policies: ::std::option::Option<PortainerTeamAccessPolicies>,
-        /**Registry Type (1 - Quay, 2 - Azure, 3 - Custom, 4 - Gitlab, 5 - ProGet, 6 - DockerHub, 7 - ECR)
-
-        Known values: `1`, `2`, `3`, `4`, `5`, `6`, `7`.*/
+        ///Registry Type (1 - Quay, 2 - Azure, 3 - Custom, 4 - Gitlab, 5 - ProGet, 6 - DockerHub, 7 - ECR)
+        ///
+        ///Known values: `1`, `2`, `3`, `4`, `5`, `6`, `7`.
         #[serde(
             rename = "Type",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -14498,8 +14561,8 @@ pub mod types {
         #[serde(rename = "URL", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "uRL")]
         pub url: ::std::option::Option<::std::string::String>,
-        /**Deprecated fields
-        Deprecated in DBVersion == 31*/
+        ///Deprecated fields
+        ///Deprecated in DBVersion == 31
         #[serde(
             rename = "UserAccessPolicies",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -14755,8 +14818,8 @@ pub mod types {
         #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "id")]
         pub id: ::std::option::Option<i64>,
-        /**Deprecated fields
-        Deprecated in DBVersion == 2*/
+        ///Deprecated fields
+        ///Deprecated in DBVersion == 2
         #[serde(
             rename = "OwnerId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -14770,8 +14833,8 @@ pub mod types {
         )]
         #[serde(alias = "public")]
         pub public: ::std::option::Option<bool>,
-        /**Docker resource identifier on which access control will be applied.\
-        In the case of a resource control applied to a stack, use the stack name as identifier*/
+        ///Docker resource identifier on which access control will be applied.\
+        ///In the case of a resource control applied to a stack, use the stack name as identifier
         #[serde(
             rename = "ResourceId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -14797,8 +14860,8 @@ pub mod types {
         )]
         #[serde(alias = "teamAccesses")]
         pub team_accesses: ::std::option::Option<::std::vec::Vec<PortainerTeamResourceAccess>>,
-        /**Type of Docker resource. Valid values are: 1- container, 2 -service
-        3 - volume, 4 - secret, 5 - stack, 6 - config or 7 - custom template*/
+        ///Type of Docker resource. Valid values are: 1- container, 2 -service
+        ///3 - volume, 4 - secret, 5 - stack, 6 - config or 7 - custom template
         #[serde(
             rename = "Type",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -15475,18 +15538,18 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hostname")]
         pub hostname: ::std::option::Option<::std::string::String>,
-        /**Mandatory container/stack fields
-        Template Identifier*/
+        ///Mandatory container/stack fields
+        ///Template Identifier
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Id")]
         pub id: ::std::option::Option<i64>,
-        /**Mandatory container fields
-        Image associated to a container template. Mandatory for a container template*/
+        ///Mandatory container fields
+        ///Image associated to a container template. Mandatory for a container template
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Image")]
         pub image: ::std::option::Option<::std::string::String>,
-        /**Whether the container should be started in
-        interactive mode (-i -t equivalent on the CLI)*/
+        ///Whether the container should be started in
+        ///interactive mode (-i -t equivalent on the CLI)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Interactive")]
         pub interactive: ::std::option::Option<bool>,
@@ -15498,8 +15561,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Logo")]
         pub logo: ::std::option::Option<::std::string::String>,
-        /**Optional stack/container fields
-        Default name for the stack/container to be used on deployment*/
+        ///Optional stack/container fields
+        ///Default name for the stack/container to be used on deployment
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -15511,8 +15574,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Note")]
         pub note: ::std::option::Option<::std::string::String>,
-        /**Platform associated to the template.
-        Valid values are: 'linux', 'windows' or leave empty for multi-platform*/
+        ///Platform associated to the template.
+        ///Valid values are: 'linux', 'windows' or leave empty for multi-platform
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Platform")]
         pub platform: ::std::option::Option<::std::string::String>,
@@ -15524,8 +15587,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Privileged")]
         pub privileged: ::std::option::Option<bool>,
-        /**Optional container fields
-        The URL of a registry associated to the image for a container template*/
+        ///Optional container fields
+        ///The URL of a registry associated to the image for a container template
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Registry")]
         pub registry: ::std::option::Option<::std::string::String>,
@@ -15537,8 +15600,8 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Restart_policy")]
         pub restart_policy: ::std::option::Option<::std::string::String>,
-        /**Mandatory Edge stack fields
-        Stack file used for this template*/
+        ///Mandatory Edge stack fields
+        ///Stack file used for this template
         #[serde(
             rename = "stackFile",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -16660,8 +16723,8 @@ pub mod types {
         )]
         #[serde(alias = "name")]
         pub name: ::std::option::Option<::std::string::String>,
-        /**Pointer will hide this field for providers other than civo which do
-        not use this field.*/
+        ///Pointer will hide this field for providers other than civo which do
+        ///not use this field.
         #[serde(
             rename = "NetworkID",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -16833,10 +16896,10 @@ pub mod types {
         )]
         #[serde(alias = "note")]
         pub note: ::std::option::Option<::std::string::String>,
-        /**Platform associated to the template.
-        Valid values are: 1 - 'linux', 2 - 'windows'
-
-        Known values: `1`, `2`.*/
+        ///Platform associated to the template.
+        ///Valid values are: 1 - 'linux', 2 - 'windows'
+        ///
+        ///Known values: `1`, `2`.
         #[serde(
             rename = "Platform",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -16863,12 +16926,12 @@ pub mod types {
         )]
         #[serde(alias = "title")]
         pub title: ::std::option::Option<::std::string::String>,
-        /**Type of created stack:
-        * 1 - swarm
-        * 2 - compose
-        * 3 - kubernetes
-
-        Known values: `1`, `2`, `3`.*/
+        ///Type of created stack:
+        ///* 1 - swarm
+        ///* 2 - compose
+        ///* 3 - kubernetes
+        ///
+        ///Known values: `1`, `2`, `3`.
         #[serde(
             rename = "Type",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -16941,9 +17004,9 @@ pub mod types {
         )]
         #[serde(alias = "filesystemPath")]
         pub filesystem_path: ::std::option::Option<::std::string::String>,
-        /**Per device configs group match type
-
-        Known values: `file`, ` dir`.*/
+        ///Per device configs group match type
+        ///
+        ///Known values: `file`, ` dir`.
         #[serde(
             rename = "PerDeviceConfigsGroupMatchType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -16951,9 +17014,9 @@ pub mod types {
         #[serde(alias = "perDeviceConfigsGroupMatchType")]
         pub per_device_configs_group_match_type:
             ::std::option::Option<PortainerPerDevConfigsFilterType>,
-        /**Per device configs match type
-
-        Known values: `file`, ` dir`.*/
+        ///Per device configs match type
+        ///
+        ///Known values: `file`, ` dir`.
         #[serde(
             rename = "PerDeviceConfigsMatchType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -17462,9 +17525,9 @@ pub mod types {
         )]
         #[serde(alias = "filesystemPath")]
         pub filesystem_path: ::std::option::Option<::std::string::String>,
-        /**GitConfig is the git repository configuration for git-backed edge stacks.
-        Deprecated: loaded from Source via WorkflowID; kept for DB backwards-compatibility only.
-        Non-migration code must not read or write this field; use Source records instead.*/
+        ///GitConfig is the git repository configuration for git-backed edge stacks.
+        ///Deprecated: loaded from Source via WorkflowID; kept for DB backwards-compatibility only.
+        ///Non-migration code must not read or write this field; use Source records instead.
         #[serde(
             rename = "GitConfig",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -17500,9 +17563,9 @@ pub mod types {
         )]
         #[serde(alias = "numDeployments")]
         pub num_deployments: ::std::option::Option<i64>,
-        /**Per device configs group match type
-
-        Known values: `file`, ` dir`.*/
+        ///Per device configs group match type
+        ///
+        ///Known values: `file`, ` dir`.
         #[serde(
             rename = "PerDeviceConfigsGroupMatchType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -17510,9 +17573,9 @@ pub mod types {
         #[serde(alias = "perDeviceConfigsGroupMatchType")]
         pub per_device_configs_group_match_type:
             ::std::option::Option<PortainerPerDevConfigsFilterType>,
-        /**Per device configs match type
-
-        Known values: `file`, ` dir`.*/
+        ///Per device configs match type
+        ///
+        ///Known values: `file`, ` dir`.
         #[serde(
             rename = "PerDeviceConfigsMatchType",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -17546,8 +17609,8 @@ pub mod types {
         )]
         #[serde(alias = "projectPath")]
         pub project_path: ::std::option::Option<::std::string::String>,
-        /**Deprecated(2.36): keep it for backward compatibility. To remove in future versions (2.44+)
-        Re-Pull Image*/
+        ///Deprecated(2.36): keep it for backward compatibility. To remove in future versions (2.44+)
+        ///Re-Pull Image
         #[serde(
             rename = "RePullImage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -17874,8 +17937,8 @@ pub mod types {
         )]
         #[serde(alias = "changeWindow")]
         pub change_window: ::std::option::Option<PortainereeEndpointChangeWindow>,
-        /**A Kubernetes as a service cloud provider. Only included if this
-        endpoint was created using KaaS provisioning.*/
+        ///A Kubernetes as a service cloud provider. Only included if this
+        ///endpoint was created using KaaS provisioning.
         #[serde(
             rename = "CloudProvider",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -18027,17 +18090,17 @@ pub mod types {
         )]
         #[serde(alias = "snapshots")]
         pub snapshots: ::std::option::Option<::std::vec::Vec<PortainerDockerSnapshot>>,
-        /**The status of the environment(endpoint) (1 - up, 2 - down, 3 - provisioning, 4 - error)
-
-        Known values: `1`, `2`, `3`, `4`.*/
+        ///The status of the environment(endpoint) (1 - up, 2 - down, 3 - provisioning, 4 - error)
+        ///
+        ///Known values: `1`, `2`, `3`, `4`.
         #[serde(
             rename = "Status",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "status")]
         pub status: ::std::option::Option<PortainerEndpointStatus>,
-        /**A message that describes the status. Should be included for Status 3
-        or 4.*/
+        ///A message that describes the status. Should be included for Status 3
+        ///or 4.
         #[serde(
             rename = "StatusMessage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -18239,9 +18302,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Detail")]
         pub detail: ::std::option::Option<::std::string::String>,
-        /**TODO: in future versions, we should think about removing these fields and
-        create a separate bucket to store cluster operation messages instead or try to find a better way.
-        Operation/OperationStatus blank means, nothing is happening*/
+        ///TODO: in future versions, we should think about removing these fields and
+        ///create a separate bucket to store cluster operation messages instead or try to find a better way.
+        ///Operation/OperationStatus blank means, nothing is happening
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Operation")]
         pub operation: ::std::option::Option<::std::string::String>,
@@ -19305,9 +19368,9 @@ pub mod types {
         )]
         #[serde(alias = "teamAccessPolicies")]
         pub team_access_policies: ::std::option::Option<PortainerTeamAccessPolicies>,
-        /**Registry Type (1 - Quay, 2 - Azure, 3 - Custom, 4 - Gitlab, 5 - ProGet, 6 - DockerHub, 7 - ECR)
-
-        Known values: `1`, `2`, `3`, `4`, `5`, `6`, `7`.*/
+        ///Registry Type (1 - Quay, 2 - Azure, 3 - Custom, 4 - Gitlab, 5 - ProGet, 6 - DockerHub, 7 - ECR)
+        ///
+        ///Known values: `1`, `2`, `3`, `4`, `5`, `6`, `7`.
         #[serde(
             rename = "Type",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -19318,8 +19381,8 @@ pub mod types {
         #[serde(rename = "URL", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "uRL")]
         pub url: ::std::option::Option<::std::string::String>,
-        /**Deprecated fields
-        Deprecated in DBVersion == 31*/
+        ///Deprecated fields
+        ///Deprecated in DBVersion == 31
         #[serde(
             rename = "UserAccessPolicies",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -19621,8 +19684,8 @@ pub mod types {
         #[serde(alias = "featureFlagSettings")]
         pub feature_flag_settings:
             ::std::option::Option<::std::collections::HashMap<::std::string::String, bool>>,
-        /**ForceSecureCookies forces the Secure attribute on auth cookies regardless of detected scheme.
-        Enable when Portainer runs behind a TLS-terminating proxy.*/
+        ///ForceSecureCookies forces the Secure attribute on auth cookies regardless of detected scheme.
+        ///Enable when Portainer runs behind a TLS-terminating proxy.
         #[serde(
             rename = "ForceSecureCookies",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -19810,17 +19873,17 @@ pub mod types {
         )]
         #[serde(alias = "currentDeploymentInfo")]
         pub current_deployment_info: ::std::option::Option<PortainerStackDeploymentInfo>,
-        /**DeploymentStartStatus is the stack status captured when the current
-        deployment starts. It is used by deployment logic during the current
-        deployment attempt and is cleared/replaced when a new deployment begins.*/
+        ///DeploymentStartStatus is the stack status captured when the current
+        ///deployment starts. It is used by deployment logic during the current
+        ///deployment attempt and is cleared/replaced when a new deployment begins.
         #[serde(
             rename = "DeploymentStartStatus",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "deploymentStartStatus")]
         pub deployment_start_status: ::std::option::Option<PortainerStackStatus>,
-        /**DeploymentStatus records the status progression of the current deployment.
-        Cleared when a new deployment starts.*/
+        ///DeploymentStatus records the status progression of the current deployment.
+        ///Cleared when a new deployment starts.
         #[serde(
             rename = "DeploymentStatus",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -19835,10 +19898,10 @@ pub mod types {
         )]
         #[serde(alias = "endpointId")]
         pub endpoint_id: ::std::option::Option<i64>,
-        /**EntryPoint is the path to the config file relative to the project root.
-        NOTE: For git stacks this mirrors GitConfig.ConfigFilePath and the two are kept in sync
-        by stackUpdateGit. The deploy command builder (compose_unpacker_cmd_builder) uses this
-        field directly; Kubernetes deploy and git clone operations use GitConfig.ConfigFilePath.*/
+        ///EntryPoint is the path to the config file relative to the project root.
+        ///NOTE: For git stacks this mirrors GitConfig.ConfigFilePath and the two are kept in sync
+        ///by stackUpdateGit. The deploy command builder (compose_unpacker_cmd_builder) uses this
+        ///field directly; Kubernetes deploy and git clone operations use GitConfig.ConfigFilePath.
         #[serde(
             rename = "EntryPoint",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -19863,9 +19926,9 @@ pub mod types {
         )]
         #[serde(alias = "fromAppTemplate")]
         pub from_app_template: ::std::option::Option<bool>,
-        /**GitConfig is the git repository configuration for git-backed stacks.
-        Deprecated: loaded from Source via WorkflowID; kept for DB backwards-compatibility only.
-        Non-migration code must not read or write this field; use Source records instead.*/
+        ///GitConfig is the git repository configuration for git-backed stacks.
+        ///Deprecated: loaded from Source via WorkflowID; kept for DB backwards-compatibility only.
+        ///Non-migration code must not read or write this field; use Source records instead.
         #[serde(
             rename = "GitConfig",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -20167,9 +20230,9 @@ pub mod types {
     ///`PortainereeUserThemeSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PortainereeUserThemeSettings {
-        /**Color represents the color theme of the UI
-
-        Known values: `dark`, `light`, `highcontrast`, `auto`, ``.*/
+        ///Color represents the color theme of the UI
+        ///
+        ///Known values: `dark`, `light`, `highcontrast`, `auto`, ``.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Color")]
         pub color: ::std::option::Option<::std::string::String>,
@@ -20373,17 +20436,17 @@ pub mod types {
         #[serde(rename = "TLS", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "tLS")]
         pub tls: ::std::option::Option<bool>,
-        /**Registry Type. Valid values are:
-         1 (Quay.io),
-         2 (Azure container registry),
-         3 (custom registry),
-         4 (Gitlab registry),
-         5 (ProGet registry),
-         6 (DockerHub)
-         7 (ECR)
-         8 (Github registry)
-
-        Known values: `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`.*/
+        ///Registry Type. Valid values are:
+        /// 1 (Quay.io),
+        /// 2 (Azure container registry),
+        /// 3 (custom registry),
+        /// 4 (Gitlab registry),
+        /// 5 (ProGet registry),
+        /// 6 (DockerHub)
+        /// 7 (ECR)
+        /// 8 (Github registry)
+        ///
+        ///Known values: `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`.
         #[serde(rename = "Type")]
         #[serde(alias = "type")]
         pub type_: PortainerRegistryType,
@@ -20413,17 +20476,17 @@ pub mod types {
         #[serde(rename = "TLS", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "tLS")]
         pub tls: ::std::option::Option<bool>,
-        /**Registry Type. Valid values are:
-         1 (Quay.io),
-         2 (Azure container registry),
-         3 (custom registry),
-         4 (Gitlab registry),
-         5 (ProGet registry),
-         6 (DockerHub)
-         7 (ECR)
-         8 (Github registry)
-
-        Known values: `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`.*/
+        ///Registry Type. Valid values are:
+        /// 1 (Quay.io),
+        /// 2 (Azure container registry),
+        /// 3 (custom registry),
+        /// 4 (Gitlab registry),
+        /// 5 (ProGet registry),
+        /// 6 (DockerHub)
+        /// 7 (ECR)
+        /// 8 (Github registry)
+        ///
+        ///Known values: `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`.
         #[serde(rename = "Type")]
         #[serde(alias = "type")]
         pub type_: PortainerRegistryType,
@@ -20515,8 +20578,8 @@ pub mod types {
     ///`ReleaseChart`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ReleaseChart {
-        /**Files are miscellaneous files in a chart archive,
-        e.g. README, LICENSE, etc.*/
+        ///Files are miscellaneous files in a chart archive,
+        ///e.g. README, LICENSE, etc.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Files")]
         pub files: ::std::option::Option<::std::vec::Vec<ReleaseFile>>,
@@ -20583,24 +20646,24 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
         pub enabled: ::std::option::Option<bool>,
-        /**ImportValues holds the mapping of source values to parent key to be imported. Each item can be a
-        string or pair of child/parent sublist items.*/
+        ///ImportValues holds the mapping of source values to parent key to be imported. Each item can be a
+        ///string or pair of child/parent sublist items.
         #[serde(
             rename = "import-values",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "Import-values")]
         pub import_values: ::std::option::Option<::std::vec::Vec<::serde_json::Value>>,
-        /**Name is the name of the dependency.
-
-        This must mach the name in the dependency's Chart.yaml.*/
+        ///Name is the name of the dependency.
+        ///
+        ///This must mach the name in the dependency's Chart.yaml.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
-        /**The URL to the repository.
-
-        Appending `index.yaml` to this string should result in a URL that can be
-        used to fetch the repository index.*/
+        ///The URL to the repository.
+        ///
+        ///Appending `index.yaml` to this string should result in a URL that can be
+        ///used to fetch the repository index.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Repository")]
         pub repository: ::std::option::Option<::std::string::String>,
@@ -20608,10 +20671,10 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Tags")]
         pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        /**Version is the version (range) of this chart.
-
-        A lock file will always produce a single version, while a dependency
-        may contain a semantic version range.*/
+        ///Version is the version (range) of this chart.
+        ///
+        ///A lock file will always produce a single version, while a dependency
+        ///may contain a semantic version range.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Version")]
         pub version: ::std::option::Option<::std::string::String>,
@@ -20723,8 +20786,8 @@ pub mod types {
     ///`ReleaseMetadata`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ReleaseMetadata {
-        /**Annotations are additional mappings uninterpreted by Helm,
-        made available for inspection by other applications.*/
+        ///Annotations are additional mappings uninterpreted by Helm,
+        ///made available for inspection by other applications.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Annotations")]
         pub annotations: ::std::option::Option<
@@ -20830,8 +20893,8 @@ pub mod types {
         )]
         #[serde(alias = "ChartReference")]
         pub chart_reference: ::std::option::Option<ReleaseChartReference>,
-        /**Config is the set of extra Values added to the chart.
-        These values override the default values inside of the chart.*/
+        ///Config is the set of extra Values added to the chart.
+        ///These values override the default values inside of the chart.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Config")]
         pub config:
@@ -20971,10 +21034,10 @@ pub mod types {
         )]
         #[serde(alias = "teams")]
         pub teams: ::std::option::Option<::std::vec::Vec<i64>>,
-        /**Type of Resource. Valid values are: 1 - container, 2 - service
-        3 - volume, 4 - network, 5 - secret, 6 - stack, 7 - config, 8 - custom template, 9 - azure-container-group
-
-        Known values: `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`.*/
+        ///Type of Resource. Valid values are: 1 - container, 2 - service
+        ///3 - volume, 4 - network, 5 - secret, 6 - stack, 7 - config, 8 - custom template, 9 - azure-container-group
+        ///
+        ///Known values: `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`.
         #[serde(rename = "Type")]
         #[serde(alias = "type")]
         pub type_: PortainerResourceControlType,
@@ -22475,8 +22538,8 @@ pub mod types {
         #[serde(alias = "repositoryAuthorizationType")]
         pub repository_authorization_type:
             ::std::option::Option<GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType>,
-        /**Deprecated: use SourceID instead.
-        Password used in basic authentication. Required when RepositoryAuthentication is true*/
+        ///Deprecated: use SourceID instead.
+        ///Password used in basic authentication. Required when RepositoryAuthentication is true
         #[serde(
             rename = "RepositoryPassword",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -22505,16 +22568,16 @@ pub mod types {
         )]
         #[serde(alias = "repositoryURL")]
         pub repository_url: ::std::option::Option<::std::string::String>,
-        /**Deprecated: use SourceID instead.
-        Username used in basic authentication. Required when RepositoryAuthentication is true*/
+        ///Deprecated: use SourceID instead.
+        ///Username used in basic authentication. Required when RepositoryAuthentication is true
         #[serde(
             rename = "RepositoryUsername",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "repositoryUsername")]
         pub repository_username: ::std::option::Option<::std::string::String>,
-        /**SourceID references an existing Source for git credentials/URL.
-        When set, the inline URL and authentication fields are ignored.*/
+        ///SourceID references an existing Source for git credentials/URL.
+        ///When set, the inline URL and authentication fields are ignored.
         #[serde(
             rename = "SourceID",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -22646,8 +22709,8 @@ pub mod types {
         )]
         #[serde(alias = "repositoryUsername")]
         pub repository_username: ::std::option::Option<::std::string::String>,
-        /**SourceID references an existing Source for git credentials/URL.
-        When set, the inline URL and authentication fields are ignored.*/
+        ///SourceID references an existing Source for git credentials/URL.
+        ///When set, the inline URL and authentication fields are ignored.
         #[serde(
             rename = "SourceID",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -22780,8 +22843,8 @@ pub mod types {
         )]
         #[serde(alias = "prune")]
         pub prune: ::std::option::Option<bool>,
-        /**Deprecated(2.36): use RepullImageAndRedeploy instead for cleaner responsibility
-        Force a pulling to current image with the original tag though the image is already the latest*/
+        ///Deprecated(2.36): use RepullImageAndRedeploy instead for cleaner responsibility
+        ///Force a pulling to current image with the original tag though the image is already the latest
         #[serde(
             rename = "PullImage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -22949,8 +23012,8 @@ pub mod types {
         )]
         #[serde(alias = "repositoryUsername")]
         pub repository_username: ::std::option::Option<::std::string::String>,
-        /**SourceID references an existing Source for git credentials/URL.
-        When set, the inline URL and authentication fields are ignored.*/
+        ///SourceID references an existing Source for git credentials/URL.
+        ///When set, the inline URL and authentication fields are ignored.
         #[serde(
             rename = "SourceID",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -23040,17 +23103,17 @@ pub mod types {
         )]
         #[serde(alias = "currentDeploymentInfo")]
         pub current_deployment_info: ::std::option::Option<PortainerStackDeploymentInfo>,
-        /**DeploymentStartStatus is the stack status captured when the current
-        deployment starts. It is used by deployment logic during the current
-        deployment attempt and is cleared/replaced when a new deployment begins.*/
+        ///DeploymentStartStatus is the stack status captured when the current
+        ///deployment starts. It is used by deployment logic during the current
+        ///deployment attempt and is cleared/replaced when a new deployment begins.
         #[serde(
             rename = "DeploymentStartStatus",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "deploymentStartStatus")]
         pub deployment_start_status: ::std::option::Option<PortainerStackStatus>,
-        /**DeploymentStatus records the status progression of the current deployment.
-        Cleared when a new deployment starts.*/
+        ///DeploymentStatus records the status progression of the current deployment.
+        ///Cleared when a new deployment starts.
         #[serde(
             rename = "DeploymentStatus",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -23065,10 +23128,10 @@ pub mod types {
         )]
         #[serde(alias = "endpointId")]
         pub endpoint_id: ::std::option::Option<i64>,
-        /**EntryPoint is the path to the config file relative to the project root.
-        NOTE: For git stacks this mirrors GitConfig.ConfigFilePath and the two are kept in sync
-        by stackUpdateGit. The deploy command builder (compose_unpacker_cmd_builder) uses this
-        field directly; Kubernetes deploy and git clone operations use GitConfig.ConfigFilePath.*/
+        ///EntryPoint is the path to the config file relative to the project root.
+        ///NOTE: For git stacks this mirrors GitConfig.ConfigFilePath and the two are kept in sync
+        ///by stackUpdateGit. The deploy command builder (compose_unpacker_cmd_builder) uses this
+        ///field directly; Kubernetes deploy and git clone operations use GitConfig.ConfigFilePath.
         #[serde(
             rename = "EntryPoint",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -23093,9 +23156,9 @@ pub mod types {
         )]
         #[serde(alias = "fromAppTemplate")]
         pub from_app_template: ::std::option::Option<bool>,
-        /**GitConfig is the git repository configuration for git-backed stacks.
-        Deprecated: loaded from Source via WorkflowID; kept for DB backwards-compatibility only.
-        Non-migration code must not read or write this field; use Source records instead.*/
+        ///GitConfig is the git repository configuration for git-backed stacks.
+        ///Deprecated: loaded from Source via WorkflowID; kept for DB backwards-compatibility only.
+        ///Non-migration code must not read or write this field; use Source records instead.
         #[serde(
             rename = "GitConfig",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -23356,8 +23419,8 @@ pub mod types {
         #[serde(alias = "repositoryAuthorizationType")]
         pub repository_authorization_type:
             ::std::option::Option<GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType>,
-        /**Deprecated: use SourceID instead.
-        Password used in basic authentication. Required when RepositoryAuthentication is true*/
+        ///Deprecated: use SourceID instead.
+        ///Password used in basic authentication. Required when RepositoryAuthentication is true
         #[serde(
             rename = "RepositoryPassword",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -23386,16 +23449,16 @@ pub mod types {
         )]
         #[serde(alias = "repositoryURL")]
         pub repository_url: ::std::option::Option<::std::string::String>,
-        /**Deprecated: use SourceID instead.
-        Username used in basic authentication. Required when RepositoryAuthentication is true*/
+        ///Deprecated: use SourceID instead.
+        ///Username used in basic authentication. Required when RepositoryAuthentication is true
         #[serde(
             rename = "RepositoryUsername",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "repositoryUsername")]
         pub repository_username: ::std::option::Option<::std::string::String>,
-        /**SourceID references an existing Source for git credentials/URL.
-        When set, the inline URL and authentication fields are ignored.*/
+        ///SourceID references an existing Source for git credentials/URL.
+        ///When set, the inline URL and authentication fields are ignored.
         #[serde(
             rename = "SourceID",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -23435,8 +23498,8 @@ pub mod types {
         )]
         #[serde(alias = "prune")]
         pub prune: ::std::option::Option<bool>,
-        /**Deprecated(2.36): use RepullImageAndRedeploy instead for cleaner responsibility
-        Force a pulling to current image with the original tag though the image is already the latest*/
+        ///Deprecated(2.36): use RepullImageAndRedeploy instead for cleaner responsibility
+        ///Force a pulling to current image with the original tag though the image is already the latest
         #[serde(
             rename = "PullImage",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -23535,9 +23598,9 @@ pub mod types {
     ///`TeammembershipsTeamMembershipCreatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TeammembershipsTeamMembershipCreatePayload {
-        /**Role for the user inside the team (1 for leader and 2 for regular member)
-
-        Known values: `1`, `2`.*/
+        ///Role for the user inside the team (1 for leader and 2 for regular member)
+        ///
+        ///Known values: `1`, `2`.
         #[serde(rename = "Role")]
         #[serde(alias = "role")]
         pub role: i64,
@@ -23553,9 +23616,9 @@ pub mod types {
     ///`TeammembershipsTeamMembershipUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TeammembershipsTeamMembershipUpdatePayload {
-        /**Role for the user inside the team (1 for leader and 2 for regular member)
-
-        Known values: `1`, `2`.*/
+        ///Role for the user inside the team (1 for leader and 2 for regular member)
+        ///
+        ///Known values: `1`, `2`.
         #[serde(rename = "Role")]
         #[serde(alias = "role")]
         pub role: i64,
@@ -23684,11 +23747,11 @@ pub mod types {
         )]
         #[serde(alias = "CreatedBy")]
         pub created_by: ::std::option::Option<i64>,
-        /**EdgeGroups to be updated
-
-        There is some duplication here with EdgeStack.EdgeGroups
-        EdgeStack.EdgeGroup should have only one group which a temporary group, used only for the update
-        This field is saved only to show which groups the user chose when creating the schedule*/
+        ///EdgeGroups to be updated
+        ///
+        ///There is some duplication here with EdgeStack.EdgeGroups
+        ///EdgeStack.EdgeGroup should have only one group which a temporary group, used only for the update
+        ///This field is saved only to show which groups the user chose when creating the schedule
         #[serde(
             rename = "edgeGroupIds",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -23725,9 +23788,9 @@ pub mod types {
         )]
         #[serde(alias = "RegistryId")]
         pub registry_id: ::std::option::Option<i64>,
-        /**Type of the update (1 - update, 2 - rollback)
-
-        Known values: `1`, `2`.*/
+        ///Type of the update (1 - update, 2 - rollback)
+        ///
+        ///Known values: `1`, `2`.
         #[serde(
             rename = "type",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -23841,9 +23904,9 @@ pub mod types {
     ///`UnstructuredUnstructured`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UnstructuredUnstructured {
-        /**Object is a JSON compatible map with string, float, int, bool, []interface{}, or
-        map[string]interface{}
-        children.*/
+        ///Object is a JSON compatible map with string, float, int, bool, []interface{}, or
+        ///map[string]interface{}
+        ///children.
         #[serde(
             rename = "Object",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -23978,8 +24041,8 @@ pub mod types {
         #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "id")]
         pub id: ::std::option::Option<i64>,
-        /**PortainerAccessDenied is true when a team the user belongs to denies
-        Portainer access, steering them to an add-on.*/
+        ///PortainerAccessDenied is true when a team the user belongs to denies
+        ///Portainer access, steering them to an add-on.
         #[serde(
             rename = "PortainerAccessDenied",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -24175,9 +24238,9 @@ pub mod types {
     ///`UsersThemePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct UsersThemePayload {
-        /**Color represents the color theme of the UI
-
-        Known values: `dark`, `light`, `highcontrast`, `auto`.*/
+        ///Color represents the color theme of the UI
+        ///
+        ///Known values: `dark`, `light`, `highcontrast`, `auto`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Color")]
         pub color: ::std::option::Option<::std::string::String>,
@@ -24225,11 +24288,11 @@ pub mod types {
         #[serde(rename = "Password")]
         #[serde(alias = "password")]
         pub password: ::std::string::String,
-        /**User role
-        1 = administrator account
-        2 = regular account
-
-        Known values: `1`, `2`.*/
+        ///User role
+        ///1 = administrator account
+        ///2 = regular account
+        ///
+        ///Known values: `1`, `2`.
         #[serde(rename = "Role")]
         #[serde(alias = "role")]
         pub role: PortainerUserRole,
@@ -24258,12 +24321,12 @@ pub mod types {
         #[serde(rename = "Password")]
         #[serde(alias = "password")]
         pub password: ::std::string::String,
-        /**User role
-        1 = administrator account
-        2 = regular account
-        3 = edge administrator account
-
-        Known values: `1`, `2`, `3`.*/
+        ///User role
+        ///1 = administrator account
+        ///2 = regular account
+        ///3 = edge administrator account
+        ///
+        ///Known values: `1`, `2`, `3`.
         #[serde(rename = "Role")]
         #[serde(alias = "role")]
         pub role: PortainerUserRole,
@@ -24283,23 +24346,23 @@ pub mod types {
     ///`V1AppArmorProfile`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1AppArmorProfile {
-        /**localhostProfile indicates a profile loaded on the node that should be used.
-        The profile must be preconfigured on the node to work.
-        Must match the loaded name of the profile.
-        Must be set if and only if type is "Localhost".
-        +optional*/
+        ///localhostProfile indicates a profile loaded on the node that should be used.
+        ///The profile must be preconfigured on the node to work.
+        ///Must match the loaded name of the profile.
+        ///Must be set if and only if type is "Localhost".
+        ///+optional
         #[serde(
             rename = "localhostProfile",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "LocalhostProfile")]
         pub localhost_profile: ::std::option::Option<::std::string::String>,
-        /**type indicates which kind of AppArmor profile will be applied.
-        Valid options are:
-          Localhost - a profile pre-loaded on the node.
-          RuntimeDefault - the container runtime's default profile.
-          Unconfined - no AppArmor enforcement.
-        +unionDiscriminator*/
+        ///type indicates which kind of AppArmor profile will be applied.
+        ///Valid options are:
+        ///  Localhost - a profile pre-loaded on the node.
+        ///  RuntimeDefault - the container runtime's default profile.
+        ///  Unconfined - no AppArmor enforcement.
+        ///+unionDiscriminator
         #[serde(
             rename = "type",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -24362,15 +24425,15 @@ pub mod types {
     ///`V1Capabilities`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1Capabilities {
-        /**Added capabilities
-        +optional
-        +listType=atomic*/
+        ///Added capabilities
+        ///+optional
+        ///+listType=atomic
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Add")]
         pub add: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        /**Removed capabilities
-        +optional
-        +listType=atomic*/
+        ///Removed capabilities
+        ///+optional
+        ///+listType=atomic
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Drop")]
         pub drop: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -24380,20 +24443,20 @@ pub mod types {
     ///`V1ConfigMapEnvSource`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ConfigMapEnvSource {
-        /**Name of the referent.
-        This field is effectively required, but due to backwards compatibility is
-        allowed to be empty. Instances of this type with an empty value here are
-        almost certainly wrong.
-        More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-        +optional
-        +default=""
-        +kubebuilder:default=""
-        TODO: Drop `kubebuilder:default` when controller-gen doesn't need it https://github.com/kubernetes-sigs/kubebuilder/issues/3896.*/
+        ///Name of the referent.
+        ///This field is effectively required, but due to backwards compatibility is
+        ///allowed to be empty. Instances of this type with an empty value here are
+        ///almost certainly wrong.
+        ///More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+        ///+optional
+        ///+default=""
+        ///+kubebuilder:default=""
+        ///TODO: Drop `kubebuilder:default` when controller-gen doesn't need it https://github.com/kubernetes-sigs/kubebuilder/issues/3896.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
-        /**Specify whether the ConfigMap must be defined
-        +optional*/
+        ///Specify whether the ConfigMap must be defined
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Optional")]
         pub optional: ::std::option::Option<bool>,
@@ -24407,20 +24470,20 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Key")]
         pub key: ::std::option::Option<::std::string::String>,
-        /**Name of the referent.
-        This field is effectively required, but due to backwards compatibility is
-        allowed to be empty. Instances of this type with an empty value here are
-        almost certainly wrong.
-        More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-        +optional
-        +default=""
-        +kubebuilder:default=""
-        TODO: Drop `kubebuilder:default` when controller-gen doesn't need it https://github.com/kubernetes-sigs/kubebuilder/issues/3896.*/
+        ///Name of the referent.
+        ///This field is effectively required, but due to backwards compatibility is
+        ///allowed to be empty. Instances of this type with an empty value here are
+        ///almost certainly wrong.
+        ///More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+        ///+optional
+        ///+default=""
+        ///+kubebuilder:default=""
+        ///TODO: Drop `kubebuilder:default` when controller-gen doesn't need it https://github.com/kubernetes-sigs/kubebuilder/issues/3896.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
-        /**Specify whether the ConfigMap or its key must be defined
-        +optional*/
+        ///Specify whether the ConfigMap or its key must be defined
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Optional")]
         pub optional: ::std::option::Option<bool>,
@@ -24430,36 +24493,36 @@ pub mod types {
     ///`V1ConfigMapNodeConfigSource`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ConfigMapNodeConfigSource {
-        /**KubeletConfigKey declares which key of the referenced ConfigMap corresponds to the KubeletConfiguration structure
-        This field is required in all cases.*/
+        ///KubeletConfigKey declares which key of the referenced ConfigMap corresponds to the KubeletConfiguration structure
+        ///This field is required in all cases.
         #[serde(
             rename = "kubeletConfigKey",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "KubeletConfigKey")]
         pub kubelet_config_key: ::std::option::Option<::std::string::String>,
-        /**Name is the metadata.name of the referenced ConfigMap.
-        This field is required in all cases.*/
+        ///Name is the metadata.name of the referenced ConfigMap.
+        ///This field is required in all cases.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
-        /**Namespace is the metadata.namespace of the referenced ConfigMap.
-        This field is required in all cases.*/
+        ///Namespace is the metadata.namespace of the referenced ConfigMap.
+        ///This field is required in all cases.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Namespace")]
         pub namespace: ::std::option::Option<::std::string::String>,
-        /**ResourceVersion is the metadata.ResourceVersion of the referenced ConfigMap.
-        This field is forbidden in Node.Spec, and required in Node.Status.
-        +optional*/
+        ///ResourceVersion is the metadata.ResourceVersion of the referenced ConfigMap.
+        ///This field is forbidden in Node.Spec, and required in Node.Status.
+        ///+optional
         #[serde(
             rename = "resourceVersion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ResourceVersion")]
         pub resource_version: ::std::option::Option<::std::string::String>,
-        /**UID is the metadata.UID of the referenced ConfigMap.
-        This field is forbidden in Node.Spec, and required in Node.Status.
-        +optional*/
+        ///UID is the metadata.UID of the referenced ConfigMap.
+        ///This field is forbidden in Node.Spec, and required in Node.Status.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Uid")]
         pub uid: ::std::option::Option<::std::string::String>,
@@ -24469,295 +24532,295 @@ pub mod types {
     ///`V1Container`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1Container {
-        /**Arguments to the entrypoint.
-        The container image's CMD is used if this is not provided.
-        Variable references $(VAR_NAME) are expanded using the container's environment. If a variable
-        cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced
-        to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
-        produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless
-        of whether the variable exists or not. Cannot be updated.
-        More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-        +optional
-        +listType=atomic*/
+        ///Arguments to the entrypoint.
+        ///The container image's CMD is used if this is not provided.
+        ///Variable references $(VAR_NAME) are expanded using the container's environment. If a variable
+        ///cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced
+        ///to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
+        ///produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless
+        ///of whether the variable exists or not. Cannot be updated.
+        ///More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
+        ///+optional
+        ///+listType=atomic
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Args")]
         pub args: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        /**Entrypoint array. Not executed within a shell.
-        The container image's ENTRYPOINT is used if this is not provided.
-        Variable references $(VAR_NAME) are expanded using the container's environment. If a variable
-        cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced
-        to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
-        produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless
-        of whether the variable exists or not. Cannot be updated.
-        More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
-        +optional
-        +listType=atomic*/
+        ///Entrypoint array. Not executed within a shell.
+        ///The container image's ENTRYPOINT is used if this is not provided.
+        ///Variable references $(VAR_NAME) are expanded using the container's environment. If a variable
+        ///cannot be resolved, the reference in the input string will be unchanged. Double $$ are reduced
+        ///to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e. "$$(VAR_NAME)" will
+        ///produce the string literal "$(VAR_NAME)". Escaped references will never be expanded, regardless
+        ///of whether the variable exists or not. Cannot be updated.
+        ///More info: https://kubernetes.io/docs/tasks/inject-data-application/define-command-argument-container/#running-a-command-in-a-shell
+        ///+optional
+        ///+listType=atomic
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Command")]
         pub command: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        /**List of environment variables to set in the container.
-        Cannot be updated.
-        +optional
-        +patchMergeKey=name
-        +patchStrategy=merge
-        +listType=map
-        +listMapKey=name*/
+        ///List of environment variables to set in the container.
+        ///Cannot be updated.
+        ///+optional
+        ///+patchMergeKey=name
+        ///+patchStrategy=merge
+        ///+listType=map
+        ///+listMapKey=name
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Env")]
         pub env: ::std::option::Option<::std::vec::Vec<V1EnvVar>>,
-        /**List of sources to populate environment variables in the container.
-        The keys defined within a source may consist of any printable ASCII characters except '='.
-        When a key exists in multiple
-        sources, the value associated with the last source will take precedence.
-        Values defined by an Env with a duplicate key will take precedence.
-        Cannot be updated.
-        +optional
-        +listType=atomic*/
+        ///List of sources to populate environment variables in the container.
+        ///The keys defined within a source may consist of any printable ASCII characters except '='.
+        ///When a key exists in multiple
+        ///sources, the value associated with the last source will take precedence.
+        ///Values defined by an Env with a duplicate key will take precedence.
+        ///Cannot be updated.
+        ///+optional
+        ///+listType=atomic
         #[serde(
             rename = "envFrom",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "EnvFrom")]
         pub env_from: ::std::option::Option<::std::vec::Vec<V1EnvFromSource>>,
-        /**Container image name.
-        More info: https://kubernetes.io/docs/concepts/containers/images
-        This field is optional to allow higher level config management to default or override
-        container images in workload controllers like Deployments and StatefulSets.
-        +optional*/
+        ///Container image name.
+        ///More info: https://kubernetes.io/docs/concepts/containers/images
+        ///This field is optional to allow higher level config management to default or override
+        ///container images in workload controllers like Deployments and StatefulSets.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Image")]
         pub image: ::std::option::Option<::std::string::String>,
-        /**Image pull policy.
-        One of Always, Never, IfNotPresent.
-        Defaults to Always if :latest tag is specified, or IfNotPresent otherwise.
-        Cannot be updated.
-        More info: https://kubernetes.io/docs/concepts/containers/images#updating-images
-        +optional*/
+        ///Image pull policy.
+        ///One of Always, Never, IfNotPresent.
+        ///Defaults to Always if :latest tag is specified, or IfNotPresent otherwise.
+        ///Cannot be updated.
+        ///More info: https://kubernetes.io/docs/concepts/containers/images#updating-images
+        ///+optional
         #[serde(
             rename = "imagePullPolicy",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ImagePullPolicy")]
         pub image_pull_policy: ::std::option::Option<V1PullPolicy>,
-        /**Actions that the management system should take in response to container lifecycle events.
-        Cannot be updated.
-        +optional*/
+        ///Actions that the management system should take in response to container lifecycle events.
+        ///Cannot be updated.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Lifecycle")]
         pub lifecycle: ::std::option::Option<V1Lifecycle>,
-        /**Periodic probe of container liveness.
-        Container will be restarted if the probe fails.
-        Cannot be updated.
-        More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-        +optional*/
+        ///Periodic probe of container liveness.
+        ///Container will be restarted if the probe fails.
+        ///Cannot be updated.
+        ///More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
+        ///+optional
         #[serde(
             rename = "livenessProbe",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "LivenessProbe")]
         pub liveness_probe: ::std::option::Option<V1Probe>,
-        /**Name of the container specified as a DNS_LABEL.
-        Each container in a pod must have a unique name (DNS_LABEL).
-        Cannot be updated.*/
+        ///Name of the container specified as a DNS_LABEL.
+        ///Each container in a pod must have a unique name (DNS_LABEL).
+        ///Cannot be updated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
-        /**List of ports to expose from the container. Not specifying a port here
-        DOES NOT prevent that port from being exposed. Any port which is
-        listening on the default "0.0.0.0" address inside a container will be
-        accessible from the network.
-        Modifying this array with strategic merge patch may corrupt the data.
-        For more information See https://github.com/kubernetes/kubernetes/issues/108255.
-        Cannot be updated.
-        +optional
-        +patchMergeKey=containerPort
-        +patchStrategy=merge
-        +listType=map
-        +listMapKey=containerPort
-        +listMapKey=protocol*/
+        ///List of ports to expose from the container. Not specifying a port here
+        ///DOES NOT prevent that port from being exposed. Any port which is
+        ///listening on the default "0.0.0.0" address inside a container will be
+        ///accessible from the network.
+        ///Modifying this array with strategic merge patch may corrupt the data.
+        ///For more information See https://github.com/kubernetes/kubernetes/issues/108255.
+        ///Cannot be updated.
+        ///+optional
+        ///+patchMergeKey=containerPort
+        ///+patchStrategy=merge
+        ///+listType=map
+        ///+listMapKey=containerPort
+        ///+listMapKey=protocol
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Ports")]
         pub ports: ::std::option::Option<::std::vec::Vec<V1ContainerPort>>,
-        /**Periodic probe of container service readiness.
-        Container will be removed from service endpoints if the probe fails.
-        Cannot be updated.
-        More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-        +optional*/
+        ///Periodic probe of container service readiness.
+        ///Container will be removed from service endpoints if the probe fails.
+        ///Cannot be updated.
+        ///More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
+        ///+optional
         #[serde(
             rename = "readinessProbe",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ReadinessProbe")]
         pub readiness_probe: ::std::option::Option<V1Probe>,
-        /**Resources resize policy for the container.
-        This field cannot be set on ephemeral containers.
-        +featureGate=InPlacePodVerticalScaling
-        +optional
-        +listType=atomic*/
+        ///Resources resize policy for the container.
+        ///This field cannot be set on ephemeral containers.
+        ///+featureGate=InPlacePodVerticalScaling
+        ///+optional
+        ///+listType=atomic
         #[serde(
             rename = "resizePolicy",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ResizePolicy")]
         pub resize_policy: ::std::option::Option<::std::vec::Vec<V1ContainerResizePolicy>>,
-        /**Compute Resources required by this container.
-        Cannot be updated.
-        More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-        +optional*/
+        ///Compute Resources required by this container.
+        ///Cannot be updated.
+        ///More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Resources")]
         pub resources: ::std::option::Option<V1ResourceRequirements>,
-        /**RestartPolicy defines the restart behavior of individual containers in a pod.
-        This overrides the pod-level restart policy. When this field is not specified,
-        the restart behavior is defined by the Pod's restart policy and the container type.
-        Additionally, setting the RestartPolicy as "Always" for the init container will
-        have the following effect:
-        this init container will be continually restarted on
-        exit until all regular containers have terminated. Once all regular
-        containers have completed, all init containers with restartPolicy "Always"
-        will be shut down. This lifecycle differs from normal init containers and
-        is often referred to as a "sidecar" container. Although this init
-        container still starts in the init container sequence, it does not wait
-        for the container to complete before proceeding to the next init
-        container. Instead, the next init container starts immediately after this
-        init container is started, or after any startupProbe has successfully
-        completed.
-        +optional*/
+        ///RestartPolicy defines the restart behavior of individual containers in a pod.
+        ///This overrides the pod-level restart policy. When this field is not specified,
+        ///the restart behavior is defined by the Pod's restart policy and the container type.
+        ///Additionally, setting the RestartPolicy as "Always" for the init container will
+        ///have the following effect:
+        ///this init container will be continually restarted on
+        ///exit until all regular containers have terminated. Once all regular
+        ///containers have completed, all init containers with restartPolicy "Always"
+        ///will be shut down. This lifecycle differs from normal init containers and
+        ///is often referred to as a "sidecar" container. Although this init
+        ///container still starts in the init container sequence, it does not wait
+        ///for the container to complete before proceeding to the next init
+        ///container. Instead, the next init container starts immediately after this
+        ///init container is started, or after any startupProbe has successfully
+        ///completed.
+        ///+optional
         #[serde(
             rename = "restartPolicy",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "RestartPolicy")]
         pub restart_policy: ::std::option::Option<V1ContainerRestartPolicy>,
-        /**Represents a list of rules to be checked to determine if the
-        container should be restarted on exit. The rules are evaluated in
-        order. Once a rule matches a container exit condition, the remaining
-        rules are ignored. If no rule matches the container exit condition,
-        the Container-level restart policy determines the whether the container
-        is restarted or not. Constraints on the rules:
-        - At most 20 rules are allowed.
-        - Rules can have the same action.
-        - Identical rules are not forbidden in validations.
-        When rules are specified, container MUST set RestartPolicy explicitly
-        even it if matches the Pod's RestartPolicy.
-        +featureGate=ContainerRestartRules
-        +optional
-        +listType=atomic*/
+        ///Represents a list of rules to be checked to determine if the
+        ///container should be restarted on exit. The rules are evaluated in
+        ///order. Once a rule matches a container exit condition, the remaining
+        ///rules are ignored. If no rule matches the container exit condition,
+        ///the Container-level restart policy determines the whether the container
+        ///is restarted or not. Constraints on the rules:
+        ///- At most 20 rules are allowed.
+        ///- Rules can have the same action.
+        ///- Identical rules are not forbidden in validations.
+        ///When rules are specified, container MUST set RestartPolicy explicitly
+        ///even it if matches the Pod's RestartPolicy.
+        ///+featureGate=ContainerRestartRules
+        ///+optional
+        ///+listType=atomic
         #[serde(
             rename = "restartPolicyRules",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "RestartPolicyRules")]
         pub restart_policy_rules: ::std::option::Option<::std::vec::Vec<V1ContainerRestartRule>>,
-        /**SecurityContext defines the security options the container should be run with.
-        If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.
-        More info: https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
-        +optional*/
+        ///SecurityContext defines the security options the container should be run with.
+        ///If set, the fields of SecurityContext override the equivalent fields of PodSecurityContext.
+        ///More info: https://kubernetes.io/docs/tasks/configure-pod-container/security-context/
+        ///+optional
         #[serde(
             rename = "securityContext",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "SecurityContext")]
         pub security_context: ::std::option::Option<V1SecurityContext>,
-        /**StartupProbe indicates that the Pod has successfully initialized.
-        If specified, no other probes are executed until this completes successfully.
-        If this probe fails, the Pod will be restarted, just as if the livenessProbe failed.
-        This can be used to provide different probe parameters at the beginning of a Pod's lifecycle,
-        when it might take a long time to load data or warm a cache, than during steady-state operation.
-        This cannot be updated.
-        More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-        +optional*/
+        ///StartupProbe indicates that the Pod has successfully initialized.
+        ///If specified, no other probes are executed until this completes successfully.
+        ///If this probe fails, the Pod will be restarted, just as if the livenessProbe failed.
+        ///This can be used to provide different probe parameters at the beginning of a Pod's lifecycle,
+        ///when it might take a long time to load data or warm a cache, than during steady-state operation.
+        ///This cannot be updated.
+        ///More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
+        ///+optional
         #[serde(
             rename = "startupProbe",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "StartupProbe")]
         pub startup_probe: ::std::option::Option<V1Probe>,
-        /**Whether this container should allocate a buffer for stdin in the container runtime. If this
-        is not set, reads from stdin in the container will always result in EOF.
-        Default is false.
-        +optional*/
+        ///Whether this container should allocate a buffer for stdin in the container runtime. If this
+        ///is not set, reads from stdin in the container will always result in EOF.
+        ///Default is false.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Stdin")]
         pub stdin: ::std::option::Option<bool>,
-        /**Whether the container runtime should close the stdin channel after it has been opened by
-        a single attach. When stdin is true the stdin stream will remain open across multiple attach
-        sessions. If stdinOnce is set to true, stdin is opened on container start, is empty until the
-        first client attaches to stdin, and then remains open and accepts data until the client disconnects,
-        at which time stdin is closed and remains closed until the container is restarted. If this
-        flag is false, a container processes that reads from stdin will never receive an EOF.
-        Default is false
-        +optional*/
+        ///Whether the container runtime should close the stdin channel after it has been opened by
+        ///a single attach. When stdin is true the stdin stream will remain open across multiple attach
+        ///sessions. If stdinOnce is set to true, stdin is opened on container start, is empty until the
+        ///first client attaches to stdin, and then remains open and accepts data until the client disconnects,
+        ///at which time stdin is closed and remains closed until the container is restarted. If this
+        ///flag is false, a container processes that reads from stdin will never receive an EOF.
+        ///Default is false
+        ///+optional
         #[serde(
             rename = "stdinOnce",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "StdinOnce")]
         pub stdin_once: ::std::option::Option<bool>,
-        /**Optional: Path at which the file to which the container's termination message
-        will be written is mounted into the container's filesystem.
-        Message written is intended to be brief final status, such as an assertion failure message.
-        Will be truncated by the node if greater than 4096 bytes. The total message length across
-        all containers will be limited to 12kb.
-        Defaults to /dev/termination-log.
-        Cannot be updated.
-        +optional*/
+        ///Optional: Path at which the file to which the container's termination message
+        ///will be written is mounted into the container's filesystem.
+        ///Message written is intended to be brief final status, such as an assertion failure message.
+        ///Will be truncated by the node if greater than 4096 bytes. The total message length across
+        ///all containers will be limited to 12kb.
+        ///Defaults to /dev/termination-log.
+        ///Cannot be updated.
+        ///+optional
         #[serde(
             rename = "terminationMessagePath",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "TerminationMessagePath")]
         pub termination_message_path: ::std::option::Option<::std::string::String>,
-        /**Indicate how the termination message should be populated. File will use the contents of
-        terminationMessagePath to populate the container status message on both success and failure.
-        FallbackToLogsOnError will use the last chunk of container log output if the termination
-        message file is empty and the container exited with an error.
-        The log output is limited to 2048 bytes or 80 lines, whichever is smaller.
-        Defaults to File.
-        Cannot be updated.
-        +optional*/
+        ///Indicate how the termination message should be populated. File will use the contents of
+        ///terminationMessagePath to populate the container status message on both success and failure.
+        ///FallbackToLogsOnError will use the last chunk of container log output if the termination
+        ///message file is empty and the container exited with an error.
+        ///The log output is limited to 2048 bytes or 80 lines, whichever is smaller.
+        ///Defaults to File.
+        ///Cannot be updated.
+        ///+optional
         #[serde(
             rename = "terminationMessagePolicy",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "TerminationMessagePolicy")]
         pub termination_message_policy: ::std::option::Option<V1TerminationMessagePolicy>,
-        /**Whether this container should allocate a TTY for itself, also requires 'stdin' to be true.
-        Default is false.
-        +optional*/
+        ///Whether this container should allocate a TTY for itself, also requires 'stdin' to be true.
+        ///Default is false.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Tty")]
         pub tty: ::std::option::Option<bool>,
-        /**volumeDevices is the list of block devices to be used by the container.
-        +patchMergeKey=devicePath
-        +patchStrategy=merge
-        +listType=map
-        +listMapKey=devicePath
-        +optional*/
+        ///volumeDevices is the list of block devices to be used by the container.
+        ///+patchMergeKey=devicePath
+        ///+patchStrategy=merge
+        ///+listType=map
+        ///+listMapKey=devicePath
+        ///+optional
         #[serde(
             rename = "volumeDevices",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "VolumeDevices")]
         pub volume_devices: ::std::option::Option<::std::vec::Vec<V1VolumeDevice>>,
-        /**Pod volumes to mount into the container's filesystem.
-        Cannot be updated.
-        +optional
-        +patchMergeKey=mountPath
-        +patchStrategy=merge
-        +listType=map
-        +listMapKey=mountPath*/
+        ///Pod volumes to mount into the container's filesystem.
+        ///Cannot be updated.
+        ///+optional
+        ///+patchMergeKey=mountPath
+        ///+patchStrategy=merge
+        ///+listType=map
+        ///+listMapKey=mountPath
         #[serde(
             rename = "volumeMounts",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "VolumeMounts")]
         pub volume_mounts: ::std::option::Option<::std::vec::Vec<V1VolumeMount>>,
-        /**Container's working directory.
-        If not specified, the container runtime's default will be used, which
-        might be configured in the container image.
-        Cannot be updated.
-        +optional*/
+        ///Container's working directory.
+        ///If not specified, the container runtime's default will be used, which
+        ///might be configured in the container image.
+        ///Cannot be updated.
+        ///+optional
         #[serde(
             rename = "workingDir",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -24770,15 +24833,15 @@ pub mod types {
     ///`V1ContainerImage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ContainerImage {
-        /**Names by which this image is known.
-        e.g. ["kubernetes.example/hyperkube:v1.0.7", "cloud-vendor.registry.example/cloud-vendor/hyperkube:v1.0.7"]
-        +optional
-        +listType=atomic*/
+        ///Names by which this image is known.
+        ///e.g. ["kubernetes.example/hyperkube:v1.0.7", "cloud-vendor.registry.example/cloud-vendor/hyperkube:v1.0.7"]
+        ///+optional
+        ///+listType=atomic
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Names")]
         pub names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        /**The size of the image in bytes.
-        +optional*/
+        ///The size of the image in bytes.
+        ///+optional
         #[serde(
             rename = "sizeBytes",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -24791,44 +24854,44 @@ pub mod types {
     ///`V1ContainerPort`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ContainerPort {
-        /**Number of port to expose on the pod's IP address.
-        This must be a valid port number, 0 < x < 65536.*/
+        ///Number of port to expose on the pod's IP address.
+        ///This must be a valid port number, 0 < x < 65536.
         #[serde(
             rename = "containerPort",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ContainerPort")]
         pub container_port: ::std::option::Option<i64>,
-        /**What host IP to bind the external port to.
-        +optional*/
+        ///What host IP to bind the external port to.
+        ///+optional
         #[serde(
             rename = "hostIP",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "HostIP")]
         pub host_ip: ::std::option::Option<::std::string::String>,
-        /**Number of port to expose on the host.
-        If specified, this must be a valid port number, 0 < x < 65536.
-        If HostNetwork is specified, this must match ContainerPort.
-        Most containers do not need this.
-        +optional*/
+        ///Number of port to expose on the host.
+        ///If specified, this must be a valid port number, 0 < x < 65536.
+        ///If HostNetwork is specified, this must match ContainerPort.
+        ///Most containers do not need this.
+        ///+optional
         #[serde(
             rename = "hostPort",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "HostPort")]
         pub host_port: ::std::option::Option<i64>,
-        /**If specified, this must be an IANA_SVC_NAME and unique within the pod. Each
-        named port in a pod must have a unique name. Name for the port that can be
-        referred to by services.
-        +optional*/
+        ///If specified, this must be an IANA_SVC_NAME and unique within the pod. Each
+        ///named port in a pod must have a unique name. Name for the port that can be
+        ///referred to by services.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
-        /**Protocol for port. Must be UDP, TCP, or SCTP.
-        Defaults to "TCP".
-        +optional
-        +default="TCP"*/
+        ///Protocol for port. Must be UDP, TCP, or SCTP.
+        ///Defaults to "TCP".
+        ///+optional
+        ///+default="TCP"
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Protocol")]
         pub protocol: ::std::option::Option<V1Protocol>,
@@ -24838,16 +24901,16 @@ pub mod types {
     ///`V1ContainerResizePolicy`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ContainerResizePolicy {
-        /**Name of the resource to which this resource resize policy applies.
-        Supported values: cpu, memory.*/
+        ///Name of the resource to which this resource resize policy applies.
+        ///Supported values: cpu, memory.
         #[serde(
             rename = "resourceName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ResourceName")]
         pub resource_name: ::std::option::Option<V1ResourceName>,
-        /**Restart policy to apply when specified resource is resized.
-        If not specified, it defaults to NotRequired.*/
+        ///Restart policy to apply when specified resource is resized.
+        ///If not specified, it defaults to NotRequired.
         #[serde(
             rename = "restartPolicy",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -24893,16 +24956,16 @@ pub mod types {
     ///`V1ContainerRestartRule`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ContainerRestartRule {
-        /**Specifies the action taken on a container exit if the requirements
-        are satisfied. The only possible value is "Restart" to restart the
-        container.
-        +required*/
+        ///Specifies the action taken on a container exit if the requirements
+        ///are satisfied. The only possible value is "Restart" to restart the
+        ///container.
+        ///+required
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Action")]
         pub action: ::std::option::Option<V1ContainerRestartRuleAction>,
-        /**Represents the exit codes to check on container exits.
-        +optional
-        +oneOf=when*/
+        ///Represents the exit codes to check on container exits.
+        ///+optional
+        ///+oneOf=when
         #[serde(
             rename = "exitCodes",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -24948,20 +25011,20 @@ pub mod types {
     ///`V1ContainerRestartRuleOnExitCodes`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ContainerRestartRuleOnExitCodes {
-        /**Represents the relationship between the container exit code(s) and the
-        specified values. Possible values are:
-        - In: the requirement is satisfied if the container exit code is in the
-          set of specified values.
-        - NotIn: the requirement is satisfied if the container exit code is
-          not in the set of specified values.
-        +required*/
+        ///Represents the relationship between the container exit code(s) and the
+        ///specified values. Possible values are:
+        ///- In: the requirement is satisfied if the container exit code is in the
+        ///  set of specified values.
+        ///- NotIn: the requirement is satisfied if the container exit code is
+        ///  not in the set of specified values.
+        ///+required
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Operator")]
         pub operator: ::std::option::Option<V1ContainerRestartRuleOnExitCodesOperator>,
-        /**Specifies the set of values to check for container exit codes.
-        At most 255 elements are allowed.
-        +optional
-        +listType=set*/
+        ///Specifies the set of values to check for container exit codes.
+        ///At most 255 elements are allowed.
+        ///+optional
+        ///+listType=set
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Values")]
         pub values: ::std::option::Option<::std::vec::Vec<i64>>,
@@ -25004,91 +25067,91 @@ pub mod types {
     ///`V1CsiPersistentVolumeSource`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1CsiPersistentVolumeSource {
-        /**controllerExpandSecretRef is a reference to the secret object containing
-        sensitive information to pass to the CSI driver to complete the CSI
-        ControllerExpandVolume call.
-        This field is optional, and may be empty if no secret is required. If the
-        secret object contains more than one secret, all secrets are passed.
-        +optional*/
+        ///controllerExpandSecretRef is a reference to the secret object containing
+        ///sensitive information to pass to the CSI driver to complete the CSI
+        ///ControllerExpandVolume call.
+        ///This field is optional, and may be empty if no secret is required. If the
+        ///secret object contains more than one secret, all secrets are passed.
+        ///+optional
         #[serde(
             rename = "controllerExpandSecretRef",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ControllerExpandSecretRef")]
         pub controller_expand_secret_ref: ::std::option::Option<V1SecretReference>,
-        /**controllerPublishSecretRef is a reference to the secret object containing
-        sensitive information to pass to the CSI driver to complete the CSI
-        ControllerPublishVolume and ControllerUnpublishVolume calls.
-        This field is optional, and may be empty if no secret is required. If the
-        secret object contains more than one secret, all secrets are passed.
-        +optional*/
+        ///controllerPublishSecretRef is a reference to the secret object containing
+        ///sensitive information to pass to the CSI driver to complete the CSI
+        ///ControllerPublishVolume and ControllerUnpublishVolume calls.
+        ///This field is optional, and may be empty if no secret is required. If the
+        ///secret object contains more than one secret, all secrets are passed.
+        ///+optional
         #[serde(
             rename = "controllerPublishSecretRef",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ControllerPublishSecretRef")]
         pub controller_publish_secret_ref: ::std::option::Option<V1SecretReference>,
-        /**driver is the name of the driver to use for this volume.
-        Required.*/
+        ///driver is the name of the driver to use for this volume.
+        ///Required.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Driver")]
         pub driver: ::std::option::Option<::std::string::String>,
-        /**fsType to mount. Must be a filesystem type supported by the host operating system.
-        Ex. "ext4", "xfs", "ntfs".
-        +optional*/
+        ///fsType to mount. Must be a filesystem type supported by the host operating system.
+        ///Ex. "ext4", "xfs", "ntfs".
+        ///+optional
         #[serde(
             rename = "fsType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "FsType")]
         pub fs_type: ::std::option::Option<::std::string::String>,
-        /**nodeExpandSecretRef is a reference to the secret object containing
-        sensitive information to pass to the CSI driver to complete the CSI
-        NodeExpandVolume call.
-        This field is optional, may be omitted if no secret is required. If the
-        secret object contains more than one secret, all secrets are passed.
-        +optional*/
+        ///nodeExpandSecretRef is a reference to the secret object containing
+        ///sensitive information to pass to the CSI driver to complete the CSI
+        ///NodeExpandVolume call.
+        ///This field is optional, may be omitted if no secret is required. If the
+        ///secret object contains more than one secret, all secrets are passed.
+        ///+optional
         #[serde(
             rename = "nodeExpandSecretRef",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "NodeExpandSecretRef")]
         pub node_expand_secret_ref: ::std::option::Option<V1SecretReference>,
-        /**nodePublishSecretRef is a reference to the secret object containing
-        sensitive information to pass to the CSI driver to complete the CSI
-        NodePublishVolume and NodeUnpublishVolume calls.
-        This field is optional, and may be empty if no secret is required. If the
-        secret object contains more than one secret, all secrets are passed.
-        +optional*/
+        ///nodePublishSecretRef is a reference to the secret object containing
+        ///sensitive information to pass to the CSI driver to complete the CSI
+        ///NodePublishVolume and NodeUnpublishVolume calls.
+        ///This field is optional, and may be empty if no secret is required. If the
+        ///secret object contains more than one secret, all secrets are passed.
+        ///+optional
         #[serde(
             rename = "nodePublishSecretRef",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "NodePublishSecretRef")]
         pub node_publish_secret_ref: ::std::option::Option<V1SecretReference>,
-        /**nodeStageSecretRef is a reference to the secret object containing sensitive
-        information to pass to the CSI driver to complete the CSI NodeStageVolume
-        and NodeStageVolume and NodeUnstageVolume calls.
-        This field is optional, and may be empty if no secret is required. If the
-        secret object contains more than one secret, all secrets are passed.
-        +optional*/
+        ///nodeStageSecretRef is a reference to the secret object containing sensitive
+        ///information to pass to the CSI driver to complete the CSI NodeStageVolume
+        ///and NodeStageVolume and NodeUnstageVolume calls.
+        ///This field is optional, and may be empty if no secret is required. If the
+        ///secret object contains more than one secret, all secrets are passed.
+        ///+optional
         #[serde(
             rename = "nodeStageSecretRef",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "NodeStageSecretRef")]
         pub node_stage_secret_ref: ::std::option::Option<V1SecretReference>,
-        /**readOnly value to pass to ControllerPublishVolumeRequest.
-        Defaults to false (read/write).
-        +optional*/
+        ///readOnly value to pass to ControllerPublishVolumeRequest.
+        ///Defaults to false (read/write).
+        ///+optional
         #[serde(
             rename = "readOnly",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ReadOnly")]
         pub read_only: ::std::option::Option<bool>,
-        /**volumeAttributes of the volume to publish.
-        +optional*/
+        ///volumeAttributes of the volume to publish.
+        ///+optional
         #[serde(
             rename = "volumeAttributes",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -25097,9 +25160,9 @@ pub mod types {
         pub volume_attributes: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         >,
-        /**volumeHandle is the unique volume name returned by the CSI volume
-        plugin’s CreateVolume to refer to the volume on all subsequent calls.
-        Required.*/
+        ///volumeHandle is the unique volume name returned by the CSI volume
+        ///plugin’s CreateVolume to refer to the volume on all subsequent calls.
+        ///Required.
         #[serde(
             rename = "volumeHandle",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -25138,9 +25201,9 @@ pub mod types {
         )]
         #[serde(alias = "ArtifactType")]
         pub artifact_type: ::std::option::Option<::std::string::String>,
-        /**Data is an embedding of the targeted content. This is encoded as a base64
-        string when marshalled to JSON (automatically, by encoding/json). If
-        present, Data can be used directly to avoid fetching the targeted content.*/
+        ///Data is an embedding of the targeted content. This is encoded as a base64
+        ///string when marshalled to JSON (automatically, by encoding/json). If
+        ///present, Data can be used directly to avoid fetching the targeted content.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Data")]
         pub data: ::std::option::Option<::std::vec::Vec<i64>>,
@@ -25155,9 +25218,9 @@ pub mod types {
         )]
         #[serde(alias = "MediaType")]
         pub media_type: ::std::option::Option<::std::string::String>,
-        /**Platform describes the platform which the image in the manifest runs on.
-
-        This should only be used when referring to a manifest.*/
+        ///Platform describes the platform which the image in the manifest runs on.
+        ///
+        ///This should only be used when referring to a manifest.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Platform")]
         pub platform: ::std::option::Option<V1Platform>,
@@ -25175,22 +25238,22 @@ pub mod types {
     ///`V1EnvFromSource`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1EnvFromSource {
-        /**The ConfigMap to select from
-        +optional*/
+        ///The ConfigMap to select from
+        ///+optional
         #[serde(
             rename = "configMapRef",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ConfigMapRef")]
         pub config_map_ref: ::std::option::Option<V1ConfigMapEnvSource>,
-        /**Optional text to prepend to the name of each environment variable.
-        May consist of any printable ASCII characters except '='.
-        +optional*/
+        ///Optional text to prepend to the name of each environment variable.
+        ///May consist of any printable ASCII characters except '='.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Prefix")]
         pub prefix: ::std::option::Option<::std::string::String>,
-        /**The Secret to select from
-        +optional*/
+        ///The Secret to select from
+        ///+optional
         #[serde(
             rename = "secretRef",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -25203,26 +25266,26 @@ pub mod types {
     ///`V1EnvVar`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1EnvVar {
-        /**Name of the environment variable.
-        May consist of any printable ASCII characters except '='.*/
+        ///Name of the environment variable.
+        ///May consist of any printable ASCII characters except '='.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
-        /**Variable references $(VAR_NAME) are expanded
-        using the previously defined environment variables in the container and
-        any service environment variables. If a variable cannot be resolved,
-        the reference in the input string will be unchanged. Double $$ are reduced
-        to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e.
-        "$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)".
-        Escaped references will never be expanded, regardless of whether the variable
-        exists or not.
-        Defaults to "".
-        +optional*/
+        ///Variable references $(VAR_NAME) are expanded
+        ///using the previously defined environment variables in the container and
+        ///any service environment variables. If a variable cannot be resolved,
+        ///the reference in the input string will be unchanged. Double $$ are reduced
+        ///to a single $, which allows for escaping the $(VAR_NAME) syntax: i.e.
+        ///"$$(VAR_NAME)" will produce the string literal "$(VAR_NAME)".
+        ///Escaped references will never be expanded, regardless of whether the variable
+        ///exists or not.
+        ///Defaults to "".
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Value")]
         pub value: ::std::option::Option<::std::string::String>,
-        /**Source for the environment variable's value. Cannot be used if value is not empty.
-        +optional*/
+        ///Source for the environment variable's value. Cannot be used if value is not empty.
+        ///+optional
         #[serde(
             rename = "valueFrom",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -25235,45 +25298,45 @@ pub mod types {
     ///`V1EnvVarSource`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1EnvVarSource {
-        /**Selects a key of a ConfigMap.
-        +optional*/
+        ///Selects a key of a ConfigMap.
+        ///+optional
         #[serde(
             rename = "configMapKeyRef",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ConfigMapKeyRef")]
         pub config_map_key_ref: ::std::option::Option<V1ConfigMapKeySelector>,
-        /**Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`,
-        spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
-        +optional*/
+        ///Selects a field of the pod: supports metadata.name, metadata.namespace, `metadata.labels['<KEY>']`, `metadata.annotations['<KEY>']`,
+        ///spec.nodeName, spec.serviceAccountName, status.hostIP, status.podIP, status.podIPs.
+        ///+optional
         #[serde(
             rename = "fieldRef",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "FieldRef")]
         pub field_ref: ::std::option::Option<V1ObjectFieldSelector>,
-        /**FileKeyRef selects a key of the env file.
-        Requires the EnvFiles feature gate to be enabled.
-
-        +featureGate=EnvFiles
-        +optional*/
+        ///FileKeyRef selects a key of the env file.
+        ///Requires the EnvFiles feature gate to be enabled.
+        ///
+        ///+featureGate=EnvFiles
+        ///+optional
         #[serde(
             rename = "fileKeyRef",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "FileKeyRef")]
         pub file_key_ref: ::std::option::Option<V1FileKeySelector>,
-        /**Selects a resource of the container: only resources limits and requests
-        (limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
-        +optional*/
+        ///Selects a resource of the container: only resources limits and requests
+        ///(limits.cpu, limits.memory, limits.ephemeral-storage, requests.cpu, requests.memory and requests.ephemeral-storage) are currently supported.
+        ///+optional
         #[serde(
             rename = "resourceFieldRef",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ResourceFieldRef")]
         pub resource_field_ref: ::std::option::Option<V1ResourceFieldSelector>,
-        /**Selects a key of a secret in the pod's namespace
-        +optional*/
+        ///Selects a key of a secret in the pod's namespace
+        ///+optional
         #[serde(
             rename = "secretKeyRef",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -25286,13 +25349,13 @@ pub mod types {
     ///`V1ExecAction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ExecAction {
-        /**Command is the command line to execute inside the container, the working directory for the
-        command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
-        not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
-        a shell, you need to explicitly call out to that shell.
-        Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
-        +optional
-        +listType=atomic*/
+        ///Command is the command line to execute inside the container, the working directory for the
+        ///command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
+        ///not run inside a shell, so traditional shell instructions ('|', etc) won't work. To use
+        ///a shell, you need to explicitly call out to that shell.
+        ///Exit status of 0 is treated as live/healthy and non-zero is unhealthy.
+        ///+optional
+        ///+listType=atomic
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Command")]
         pub command: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -25326,33 +25389,33 @@ pub mod types {
     ///`V1FileKeySelector`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1FileKeySelector {
-        /**The key within the env file. An invalid key will prevent the pod from starting.
-        The keys defined within a source may consist of any printable ASCII characters except '='.
-        During Alpha stage of the EnvFiles feature gate, the key size is limited to 128 characters.
-        +required*/
+        ///The key within the env file. An invalid key will prevent the pod from starting.
+        ///The keys defined within a source may consist of any printable ASCII characters except '='.
+        ///During Alpha stage of the EnvFiles feature gate, the key size is limited to 128 characters.
+        ///+required
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Key")]
         pub key: ::std::option::Option<::std::string::String>,
-        /**Specify whether the file or its key must be defined. If the file or key
-        does not exist, then the env var is not published.
-        If optional is set to true and the specified key does not exist,
-        the environment variable will not be set in the Pod's containers.
-
-        If optional is set to false and the specified key does not exist,
-        an error will be returned during Pod creation.
-        +optional
-        +default=false*/
+        ///Specify whether the file or its key must be defined. If the file or key
+        ///does not exist, then the env var is not published.
+        ///If optional is set to true and the specified key does not exist,
+        ///the environment variable will not be set in the Pod's containers.
+        ///
+        ///If optional is set to false and the specified key does not exist,
+        ///an error will be returned during Pod creation.
+        ///+optional
+        ///+default=false
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Optional")]
         pub optional: ::std::option::Option<bool>,
-        /**The path within the volume from which to select the file.
-        Must be relative and may not contain the '..' path or start with '..'.
-        +required*/
+        ///The path within the volume from which to select the file.
+        ///Must be relative and may not contain the '..' path or start with '..'.
+        ///+required
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Path")]
         pub path: ::std::option::Option<::std::string::String>,
-        /**The name of the volume mount containing the env file.
-        +required*/
+        ///The name of the volume mount containing the env file.
+        ///+required
         #[serde(
             rename = "volumeName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -25402,12 +25465,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Port")]
         pub port: ::std::option::Option<i64>,
-        /**Service is the name of the service to place in the gRPC HealthCheckRequest
-        (see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
-
-        If this is not specified, the default behavior is defined by gRPC.
-        +optional
-        +default=""*/
+        ///Service is the name of the service to place in the gRPC HealthCheckRequest
+        ///(see https://github.com/grpc/grpc/blob/master/doc/health-checking.md).
+        ///
+        ///If this is not specified, the default behavior is defined by gRPC.
+        ///+optional
+        ///+default=""
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Service")]
         pub service: ::std::option::Option<::std::string::String>,
@@ -25417,35 +25480,35 @@ pub mod types {
     ///`V1HttpGetAction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1HttpGetAction {
-        /**Host name to connect to, defaults to the pod IP. You probably want to set
-        "Host" in httpHeaders instead.
-        +optional*/
+        ///Host name to connect to, defaults to the pod IP. You probably want to set
+        ///"Host" in httpHeaders instead.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Host")]
         pub host: ::std::option::Option<::std::string::String>,
-        /**Custom headers to set in the request. HTTP allows repeated headers.
-        +optional
-        +listType=atomic*/
+        ///Custom headers to set in the request. HTTP allows repeated headers.
+        ///+optional
+        ///+listType=atomic
         #[serde(
             rename = "httpHeaders",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "HttpHeaders")]
         pub http_headers: ::std::option::Option<::std::vec::Vec<K8sIoApiCoreV1HttpHeader>>,
-        /**Path to access on the HTTP server.
-        +optional*/
+        ///Path to access on the HTTP server.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Path")]
         pub path: ::std::option::Option<::std::string::String>,
-        /**Name or number of the port to access on the container.
-        Number must be in the range 1 to 65535.
-        Name must be an IANA_SVC_NAME.*/
+        ///Name or number of the port to access on the container.
+        ///Number must be in the range 1 to 65535.
+        ///Name must be an IANA_SVC_NAME.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Port")]
         pub port: ::std::option::Option<IntstrIntOrString>,
-        /**Scheme to use for connecting to the host.
-        Defaults to HTTP.
-        +optional*/
+        ///Scheme to use for connecting to the host.
+        ///Defaults to HTTP.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Scheme")]
         pub scheme: ::std::option::Option<V1UriScheme>,
@@ -25455,37 +25518,37 @@ pub mod types {
     ///`V1Lifecycle`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1Lifecycle {
-        /**PostStart is called immediately after a container is created. If the handler fails,
-        the container is terminated and restarted according to its restart policy.
-        Other management of the container blocks until the hook completes.
-        More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
-        +optional*/
+        ///PostStart is called immediately after a container is created. If the handler fails,
+        ///the container is terminated and restarted according to its restart policy.
+        ///Other management of the container blocks until the hook completes.
+        ///More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
+        ///+optional
         #[serde(
             rename = "postStart",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "PostStart")]
         pub post_start: ::std::option::Option<V1LifecycleHandler>,
-        /**PreStop is called immediately before a container is terminated due to an
-        API request or management event such as liveness/startup probe failure,
-        preemption, resource contention, etc. The handler is not called if the
-        container crashes or exits. The Pod's termination grace period countdown begins before the
-        PreStop hook is executed. Regardless of the outcome of the handler, the
-        container will eventually terminate within the Pod's termination grace
-        period (unless delayed by finalizers). Other management of the container blocks until the hook completes
-        or until the termination grace period is reached.
-        More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
-        +optional*/
+        ///PreStop is called immediately before a container is terminated due to an
+        ///API request or management event such as liveness/startup probe failure,
+        ///preemption, resource contention, etc. The handler is not called if the
+        ///container crashes or exits. The Pod's termination grace period countdown begins before the
+        ///PreStop hook is executed. Regardless of the outcome of the handler, the
+        ///container will eventually terminate within the Pod's termination grace
+        ///period (unless delayed by finalizers). Other management of the container blocks until the hook completes
+        ///or until the termination grace period is reached.
+        ///More info: https://kubernetes.io/docs/concepts/containers/container-lifecycle-hooks/#container-hooks
+        ///+optional
         #[serde(
             rename = "preStop",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "PreStop")]
         pub pre_stop: ::std::option::Option<V1LifecycleHandler>,
-        /**StopSignal defines which signal will be sent to a container when it is being stopped.
-        If not specified, the default is defined by the container runtime in use.
-        StopSignal can only be set for Pods with a non-empty .spec.os.name
-        +optional*/
+        ///StopSignal defines which signal will be sent to a container when it is being stopped.
+        ///If not specified, the default is defined by the container runtime in use.
+        ///StopSignal can only be set for Pods with a non-empty .spec.os.name
+        ///+optional
         #[serde(
             rename = "stopSignal",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -25498,28 +25561,28 @@ pub mod types {
     ///`V1LifecycleHandler`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1LifecycleHandler {
-        /**Exec specifies a command to execute in the container.
-        +optional*/
+        ///Exec specifies a command to execute in the container.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Exec")]
         pub exec: ::std::option::Option<V1ExecAction>,
-        /**HTTPGet specifies an HTTP GET request to perform.
-        +optional*/
+        ///HTTPGet specifies an HTTP GET request to perform.
+        ///+optional
         #[serde(
             rename = "httpGet",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "HttpGet")]
         pub http_get: ::std::option::Option<V1HttpGetAction>,
-        /**Sleep represents a duration that the container should sleep.
-        +optional*/
+        ///Sleep represents a duration that the container should sleep.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Sleep")]
         pub sleep: ::std::option::Option<V1SleepAction>,
-        /**Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
-        for backward compatibility. There is no validation of this field and
-        lifecycle hooks will fail at runtime when it is specified.
-        +optional*/
+        ///Deprecated. TCPSocket is NOT supported as a LifecycleHandler and kept
+        ///for backward compatibility. There is no validation of this field and
+        ///lifecycle hooks will fail at runtime when it is specified.
+        ///+optional
         #[serde(
             rename = "tcpSocket",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -25532,50 +25595,50 @@ pub mod types {
     ///`V1ListMeta`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ListMeta {
-        /**continue may be set if the user set a limit on the number of items returned, and indicates that
-        the server has more data available. The value is opaque and may be used to issue another request
-        to the endpoint that served this list to retrieve the next set of available objects. Continuing a
-        consistent list may not be possible if the server configuration has changed or more than a few
-        minutes have passed. The resourceVersion field returned when using this continue value will be
-        identical to the value in the first response, unless you have received this token from an error
-        message.*/
+        ///continue may be set if the user set a limit on the number of items returned, and indicates that
+        ///the server has more data available. The value is opaque and may be used to issue another request
+        ///to the endpoint that served this list to retrieve the next set of available objects. Continuing a
+        ///consistent list may not be possible if the server configuration has changed or more than a few
+        ///minutes have passed. The resourceVersion field returned when using this continue value will be
+        ///identical to the value in the first response, unless you have received this token from an error
+        ///message.
         #[serde(
             rename = "continue",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "Continue")]
         pub continue_: ::std::option::Option<::std::string::String>,
-        /**remainingItemCount is the number of subsequent items in the list which are not included in this
-        list response. If the list request contained label or field selectors, then the number of
-        remaining items is unknown and the field will be left unset and omitted during serialization.
-        If the list is complete (either because it is not chunking or because this is the last chunk),
-        then there are no more remaining items and this field will be left unset and omitted during
-        serialization.
-        Servers older than v1.15 do not set this field.
-        The intended use of the remainingItemCount is *estimating* the size of a collection. Clients
-        should not rely on the remainingItemCount to be set or to be exact.
-        +optional*/
+        ///remainingItemCount is the number of subsequent items in the list which are not included in this
+        ///list response. If the list request contained label or field selectors, then the number of
+        ///remaining items is unknown and the field will be left unset and omitted during serialization.
+        ///If the list is complete (either because it is not chunking or because this is the last chunk),
+        ///then there are no more remaining items and this field will be left unset and omitted during
+        ///serialization.
+        ///Servers older than v1.15 do not set this field.
+        ///The intended use of the remainingItemCount is *estimating* the size of a collection. Clients
+        ///should not rely on the remainingItemCount to be set or to be exact.
+        ///+optional
         #[serde(
             rename = "remainingItemCount",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "RemainingItemCount")]
         pub remaining_item_count: ::std::option::Option<i64>,
-        /**String that identifies the server's internal version of this object that
-        can be used by clients to determine when objects have changed.
-        Value must be treated as opaque by clients and passed unmodified back to the server.
-        Populated by the system.
-        Read-only.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#concurrency-control-and-consistency
-        +optional*/
+        ///String that identifies the server's internal version of this object that
+        ///can be used by clients to determine when objects have changed.
+        ///Value must be treated as opaque by clients and passed unmodified back to the server.
+        ///Populated by the system.
+        ///Read-only.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#concurrency-control-and-consistency
+        ///+optional
         #[serde(
             rename = "resourceVersion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ResourceVersion")]
         pub resource_version: ::std::option::Option<::std::string::String>,
-        /**Deprecated: selfLink is a legacy read-only field that is no longer populated by the system.
-        +optional*/
+        ///Deprecated: selfLink is a legacy read-only field that is no longer populated by the system.
+        ///+optional
         #[serde(
             rename = "selfLink",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -25588,26 +25651,26 @@ pub mod types {
     ///`V1ManagedFieldsEntry`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ManagedFieldsEntry {
-        /**APIVersion defines the version of this resource that this field set
-        applies to. The format is "group/version" just like the top-level
-        APIVersion field. It is necessary to track the version of a field
-        set because it cannot be automatically converted.*/
+        ///APIVersion defines the version of this resource that this field set
+        ///applies to. The format is "group/version" just like the top-level
+        ///APIVersion field. It is necessary to track the version of a field
+        ///set because it cannot be automatically converted.
         #[serde(
             rename = "apiVersion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ApiVersion")]
         pub api_version: ::std::option::Option<::std::string::String>,
-        /**FieldsType is the discriminator for the different fields format and version.
-        There is currently only one possible value: "FieldsV1"*/
+        ///FieldsType is the discriminator for the different fields format and version.
+        ///There is currently only one possible value: "FieldsV1"
         #[serde(
             rename = "fieldsType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "FieldsType")]
         pub fields_type: ::std::option::Option<::std::string::String>,
-        /**FieldsV1 holds the first JSON version format as described in the "FieldsV1" type.
-        +optional*/
+        ///FieldsV1 holds the first JSON version format as described in the "FieldsV1" type.
+        ///+optional
         #[serde(
             rename = "fieldsV1",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -25618,27 +25681,27 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Manager")]
         pub manager: ::std::option::Option<::std::string::String>,
-        /**Operation is the type of operation which lead to this ManagedFieldsEntry being created.
-        The only valid values for this field are 'Apply' and 'Update'.*/
+        ///Operation is the type of operation which lead to this ManagedFieldsEntry being created.
+        ///The only valid values for this field are 'Apply' and 'Update'.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Operation")]
         pub operation: ::std::option::Option<V1ManagedFieldsOperationType>,
-        /**Subresource is the name of the subresource used to update that object, or
-        empty string if the object was updated through the main resource. The
-        value of this field is used to distinguish between managers, even if they
-        share the same name. For example, a status update will be distinct from a
-        regular update using the same manager name.
-        Note that the APIVersion field is not related to the Subresource field and
-        it always corresponds to the version of the main resource.*/
+        ///Subresource is the name of the subresource used to update that object, or
+        ///empty string if the object was updated through the main resource. The
+        ///value of this field is used to distinguish between managers, even if they
+        ///share the same name. For example, a status update will be distinct from a
+        ///regular update using the same manager name.
+        ///Note that the APIVersion field is not related to the Subresource field and
+        ///it always corresponds to the version of the main resource.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Subresource")]
         pub subresource: ::std::option::Option<::std::string::String>,
-        /**Time is the timestamp of when the ManagedFields entry was added. The
-        timestamp will also be updated if a field is added, the manager
-        changes any of the owned fields value or removes a field. The
-        timestamp does not update when a field is removed from the entry
-        because another manager took it over.
-        +optional*/
+        ///Time is the timestamp of when the ManagedFields entry was added. The
+        ///timestamp will also be updated if a field is added, the manager
+        ///changes any of the owned fields value or removes a field. The
+        ///timestamp does not update when a field is removed from the entry
+        ///because another manager took it over.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Time")]
         pub time: ::std::option::Option<::std::string::String>,
@@ -25714,21 +25777,21 @@ pub mod types {
     ///`V1NamespaceCondition`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NamespaceCondition {
-        /**Last time the condition transitioned from one status to another.
-        +optional*/
+        ///Last time the condition transitioned from one status to another.
+        ///+optional
         #[serde(
             rename = "lastTransitionTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "LastTransitionTime")]
         pub last_transition_time: ::std::option::Option<::std::string::String>,
-        /**Human-readable message indicating details about last transition.
-        +optional*/
+        ///Human-readable message indicating details about last transition.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Message")]
         pub message: ::std::option::Option<::std::string::String>,
-        /**Unique, one-word, CamelCase reason for the condition's last transition.
-        +optional*/
+        ///Unique, one-word, CamelCase reason for the condition's last transition.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Reason")]
         pub reason: ::std::option::Option<::std::string::String>,
@@ -25815,10 +25878,10 @@ pub mod types {
     ///`V1NamespaceSpec`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NamespaceSpec {
-        /**Finalizers is an opaque list of values that must be empty to permanently remove object from storage.
-        More info: https://kubernetes.io/docs/tasks/administer-cluster/namespaces/
-        +optional
-        +listType=atomic*/
+        ///Finalizers is an opaque list of values that must be empty to permanently remove object from storage.
+        ///More info: https://kubernetes.io/docs/tasks/administer-cluster/namespaces/
+        ///+optional
+        ///+listType=atomic
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Finalizers")]
         pub finalizers: ::std::option::Option<::std::vec::Vec<V1FinalizerName>>,
@@ -25828,18 +25891,18 @@ pub mod types {
     ///`V1NamespaceStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NamespaceStatus {
-        /**Represents the latest available observations of a namespace's current state.
-        +optional
-        +patchMergeKey=type
-        +patchStrategy=merge
-        +listType=map
-        +listMapKey=type*/
+        ///Represents the latest available observations of a namespace's current state.
+        ///+optional
+        ///+patchMergeKey=type
+        ///+patchStrategy=merge
+        ///+listType=map
+        ///+listMapKey=type
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Conditions")]
         pub conditions: ::std::option::Option<::std::vec::Vec<V1NamespaceCondition>>,
-        /**Phase is the current lifecycle phase of the namespace.
-        More info: https://kubernetes.io/docs/tasks/administer-cluster/namespaces/
-        +optional*/
+        ///Phase is the current lifecycle phase of the namespace.
+        ///More info: https://kubernetes.io/docs/tasks/administer-cluster/namespaces/
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Phase")]
         pub phase: ::std::option::Option<V1NamespacePhase>,
@@ -25899,29 +25962,29 @@ pub mod types {
     ///`V1NodeCondition`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NodeCondition {
-        /**Last time we got an update on a given condition.
-        +optional*/
+        ///Last time we got an update on a given condition.
+        ///+optional
         #[serde(
             rename = "lastHeartbeatTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "LastHeartbeatTime")]
         pub last_heartbeat_time: ::std::option::Option<::std::string::String>,
-        /**Last time the condition transit from one status to another.
-        +optional*/
+        ///Last time the condition transit from one status to another.
+        ///+optional
         #[serde(
             rename = "lastTransitionTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "LastTransitionTime")]
         pub last_transition_time: ::std::option::Option<::std::string::String>,
-        /**Human readable message indicating details about last transition.
-        +optional*/
+        ///Human readable message indicating details about last transition.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Message")]
         pub message: ::std::option::Option<::std::string::String>,
-        /**(brief) reason for the condition's last transition.
-        +optional*/
+        ///(brief) reason for the condition's last transition.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Reason")]
         pub reason: ::std::option::Option<::std::string::String>,
@@ -25988,54 +26051,54 @@ pub mod types {
     ///`V1NodeConfigStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NodeConfigStatus {
-        /**Active reports the checkpointed config the node is actively using.
-        Active will represent either the current version of the Assigned config,
-        or the current LastKnownGood config, depending on whether attempting to use the
-        Assigned config results in an error.
-        +optional*/
+        ///Active reports the checkpointed config the node is actively using.
+        ///Active will represent either the current version of the Assigned config,
+        ///or the current LastKnownGood config, depending on whether attempting to use the
+        ///Assigned config results in an error.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Active")]
         pub active: ::std::option::Option<V1NodeConfigSource>,
-        /**Assigned reports the checkpointed config the node will try to use.
-        When Node.Spec.ConfigSource is updated, the node checkpoints the associated
-        config payload to local disk, along with a record indicating intended
-        config. The node refers to this record to choose its config checkpoint, and
-        reports this record in Assigned. Assigned only updates in the status after
-        the record has been checkpointed to disk. When the Kubelet is restarted,
-        it tries to make the Assigned config the Active config by loading and
-        validating the checkpointed payload identified by Assigned.
-        +optional*/
+        ///Assigned reports the checkpointed config the node will try to use.
+        ///When Node.Spec.ConfigSource is updated, the node checkpoints the associated
+        ///config payload to local disk, along with a record indicating intended
+        ///config. The node refers to this record to choose its config checkpoint, and
+        ///reports this record in Assigned. Assigned only updates in the status after
+        ///the record has been checkpointed to disk. When the Kubelet is restarted,
+        ///it tries to make the Assigned config the Active config by loading and
+        ///validating the checkpointed payload identified by Assigned.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Assigned")]
         pub assigned: ::std::option::Option<V1NodeConfigSource>,
-        /**Error describes any problems reconciling the Spec.ConfigSource to the Active config.
-        Errors may occur, for example, attempting to checkpoint Spec.ConfigSource to the local Assigned
-        record, attempting to checkpoint the payload associated with Spec.ConfigSource, attempting
-        to load or validate the Assigned config, etc.
-        Errors may occur at different points while syncing config. Earlier errors (e.g. download or
-        checkpointing errors) will not result in a rollback to LastKnownGood, and may resolve across
-        Kubelet retries. Later errors (e.g. loading or validating a checkpointed config) will result in
-        a rollback to LastKnownGood. In the latter case, it is usually possible to resolve the error
-        by fixing the config assigned in Spec.ConfigSource.
-        You can find additional information for debugging by searching the error message in the Kubelet log.
-        Error is a human-readable description of the error state; machines can check whether or not Error
-        is empty, but should not rely on the stability of the Error text across Kubelet versions.
-        +optional*/
+        ///Error describes any problems reconciling the Spec.ConfigSource to the Active config.
+        ///Errors may occur, for example, attempting to checkpoint Spec.ConfigSource to the local Assigned
+        ///record, attempting to checkpoint the payload associated with Spec.ConfigSource, attempting
+        ///to load or validate the Assigned config, etc.
+        ///Errors may occur at different points while syncing config. Earlier errors (e.g. download or
+        ///checkpointing errors) will not result in a rollback to LastKnownGood, and may resolve across
+        ///Kubelet retries. Later errors (e.g. loading or validating a checkpointed config) will result in
+        ///a rollback to LastKnownGood. In the latter case, it is usually possible to resolve the error
+        ///by fixing the config assigned in Spec.ConfigSource.
+        ///You can find additional information for debugging by searching the error message in the Kubelet log.
+        ///Error is a human-readable description of the error state; machines can check whether or not Error
+        ///is empty, but should not rely on the stability of the Error text across Kubelet versions.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Error")]
         pub error: ::std::option::Option<::std::string::String>,
-        /**LastKnownGood reports the checkpointed config the node will fall back to
-        when it encounters an error attempting to use the Assigned config.
-        The Assigned config becomes the LastKnownGood config when the node determines
-        that the Assigned config is stable and correct.
-        This is currently implemented as a 10-minute soak period starting when the local
-        record of Assigned config is updated. If the Assigned config is Active at the end
-        of this period, it becomes the LastKnownGood. Note that if Spec.ConfigSource is
-        reset to nil (use local defaults), the LastKnownGood is also immediately reset to nil,
-        because the local default config is always assumed good.
-        You should not make assumptions about the node's method of determining config stability
-        and correctness, as this may change or become configurable in the future.
-        +optional*/
+        ///LastKnownGood reports the checkpointed config the node will fall back to
+        ///when it encounters an error attempting to use the Assigned config.
+        ///The Assigned config becomes the LastKnownGood config when the node determines
+        ///that the Assigned config is stable and correct.
+        ///This is currently implemented as a 10-minute soak period starting when the local
+        ///record of Assigned config is updated. If the Assigned config is Active at the end
+        ///of this period, it becomes the LastKnownGood. Note that if Spec.ConfigSource is
+        ///reset to nil (use local defaults), the LastKnownGood is also immediately reset to nil,
+        ///because the local default config is always assumed good.
+        ///You should not make assumptions about the node's method of determining config stability
+        ///and correctness, as this may change or become configurable in the future.
+        ///+optional
         #[serde(
             rename = "lastKnownGood",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -26048,8 +26111,8 @@ pub mod types {
     ///`V1NodeDaemonEndpoints`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NodeDaemonEndpoints {
-        /**Endpoint on which Kubelet is listening.
-        +optional*/
+        ///Endpoint on which Kubelet is listening.
+        ///+optional
         #[serde(
             rename = "kubeletEndpoint",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -26062,8 +26125,8 @@ pub mod types {
     ///`V1NodeFeatures`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NodeFeatures {
-        /**SupplementalGroupsPolicy is set to true if the runtime supports SupplementalGroupsPolicy and ContainerUser.
-        +optional*/
+        ///SupplementalGroupsPolicy is set to true if the runtime supports SupplementalGroupsPolicy and ContainerUser.
+        ///+optional
         #[serde(
             rename = "supplementalGroupsPolicy",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -26109,14 +26172,14 @@ pub mod types {
     ///`V1NodeRuntimeHandler`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NodeRuntimeHandler {
-        /**Supported features.
-        +optional*/
+        ///Supported features.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Features")]
         pub features: ::std::option::Option<V1NodeRuntimeHandlerFeatures>,
-        /**Runtime handler name.
-        Empty for the default runtime handler.
-        +optional*/
+        ///Runtime handler name.
+        ///Empty for the default runtime handler.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -26126,17 +26189,17 @@ pub mod types {
     ///`V1NodeRuntimeHandlerFeatures`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NodeRuntimeHandlerFeatures {
-        /**RecursiveReadOnlyMounts is set to true if the runtime handler supports RecursiveReadOnlyMounts.
-        +optional*/
+        ///RecursiveReadOnlyMounts is set to true if the runtime handler supports RecursiveReadOnlyMounts.
+        ///+optional
         #[serde(
             rename = "recursiveReadOnlyMounts",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "RecursiveReadOnlyMounts")]
         pub recursive_read_only_mounts: ::std::option::Option<bool>,
-        /**UserNamespaces is set to true if the runtime handler supports UserNamespaces, including for volumes.
-        +featureGate=UserNamespacesSupport
-        +optional*/
+        ///UserNamespaces is set to true if the runtime handler supports UserNamespaces, including for volumes.
+        ///+featureGate=UserNamespacesSupport
+        ///+optional
         #[serde(
             rename = "userNamespaces",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -26149,60 +26212,60 @@ pub mod types {
     ///`V1NodeSpec`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NodeSpec {
-        /**Deprecated: Previously used to specify the source of the node's configuration for the DynamicKubeletConfig feature. This feature is removed.
-        +optional*/
+        ///Deprecated: Previously used to specify the source of the node's configuration for the DynamicKubeletConfig feature. This feature is removed.
+        ///+optional
         #[serde(
             rename = "configSource",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ConfigSource")]
         pub config_source: ::std::option::Option<V1NodeConfigSource>,
-        /**Deprecated. Not all kubelets will set this field. Remove field after 1.13.
-        see: https://issues.k8s.io/61966
-        +optional*/
+        ///Deprecated. Not all kubelets will set this field. Remove field after 1.13.
+        ///see: https://issues.k8s.io/61966
+        ///+optional
         #[serde(
             rename = "externalID",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ExternalID")]
         pub external_id: ::std::option::Option<::std::string::String>,
-        /**podCIDRs represents the IP ranges assigned to the node for usage by Pods on that node. If this
-        field is specified, the 0th entry must match the podCIDR field. It may contain at most 1 value for
-        each of IPv4 and IPv6.
-        +optional
-        +patchStrategy=merge
-        +listType=set*/
+        ///podCIDRs represents the IP ranges assigned to the node for usage by Pods on that node. If this
+        ///field is specified, the 0th entry must match the podCIDR field. It may contain at most 1 value for
+        ///each of IPv4 and IPv6.
+        ///+optional
+        ///+patchStrategy=merge
+        ///+listType=set
         #[serde(
             rename = "podCIDRs",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "PodCIDRs")]
         pub pod_cid_rs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        /**PodCIDR represents the pod IP range assigned to the node.
-        +optional*/
+        ///PodCIDR represents the pod IP range assigned to the node.
+        ///+optional
         #[serde(
             rename = "podCIDR",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "PodCIDR")]
         pub pod_cidr: ::std::option::Option<::std::string::String>,
-        /**ID of the node assigned by the cloud provider in the format: <ProviderName>://<ProviderSpecificNodeID>
-        +optional*/
+        ///ID of the node assigned by the cloud provider in the format: <ProviderName>://<ProviderSpecificNodeID>
+        ///+optional
         #[serde(
             rename = "providerID",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ProviderID")]
         pub provider_id: ::std::option::Option<::std::string::String>,
-        /**If specified, the node's taints.
-        +optional
-        +listType=atomic*/
+        ///If specified, the node's taints.
+        ///+optional
+        ///+listType=atomic
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Taints")]
         pub taints: ::std::option::Option<::std::vec::Vec<V1Taint>>,
-        /**Unschedulable controls node schedulability of new pods. By default, node is schedulable.
-        More info: https://kubernetes.io/docs/concepts/nodes/node/#manual-node-administration
-        +optional*/
+        ///Unschedulable controls node schedulability of new pods. By default, node is schedulable.
+        ///More info: https://kubernetes.io/docs/concepts/nodes/node/#manual-node-administration
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Unschedulable")]
         pub unschedulable: ::std::option::Option<bool>,
@@ -26212,119 +26275,119 @@ pub mod types {
     ///`V1NodeStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NodeStatus {
-        /**List of addresses reachable to the node.
-        Queried from cloud provider, if available.
-        More info: https://kubernetes.io/docs/reference/node/node-status/#addresses
-        Note: This field is declared as mergeable, but the merge key is not sufficiently
-        unique, which can cause data corruption when it is merged. Callers should instead
-        use a full-replacement patch. See https://pr.k8s.io/79391 for an example.
-        Consumers should assume that addresses can change during the
-        lifetime of a Node. However, there are some exceptions where this may not
-        be possible, such as Pods that inherit a Node's address in its own status or
-        consumers of the downward API (status.hostIP).
-        +optional
-        +patchMergeKey=type
-        +patchStrategy=merge
-        +listType=map
-        +listMapKey=type*/
+        ///List of addresses reachable to the node.
+        ///Queried from cloud provider, if available.
+        ///More info: https://kubernetes.io/docs/reference/node/node-status/#addresses
+        ///Note: This field is declared as mergeable, but the merge key is not sufficiently
+        ///unique, which can cause data corruption when it is merged. Callers should instead
+        ///use a full-replacement patch. See https://pr.k8s.io/79391 for an example.
+        ///Consumers should assume that addresses can change during the
+        ///lifetime of a Node. However, there are some exceptions where this may not
+        ///be possible, such as Pods that inherit a Node's address in its own status or
+        ///consumers of the downward API (status.hostIP).
+        ///+optional
+        ///+patchMergeKey=type
+        ///+patchStrategy=merge
+        ///+listType=map
+        ///+listMapKey=type
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Addresses")]
         pub addresses: ::std::option::Option<::std::vec::Vec<V1NodeAddress>>,
-        /**Allocatable represents the resources of a node that are available for scheduling.
-        Defaults to Capacity.
-        +optional*/
+        ///Allocatable represents the resources of a node that are available for scheduling.
+        ///Defaults to Capacity.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Allocatable")]
         pub allocatable: ::std::option::Option<V1ResourceList>,
-        /**Capacity represents the total resources of a node.
-        More info: https://kubernetes.io/docs/reference/node/node-status/#capacity
-        +optional*/
+        ///Capacity represents the total resources of a node.
+        ///More info: https://kubernetes.io/docs/reference/node/node-status/#capacity
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Capacity")]
         pub capacity: ::std::option::Option<V1ResourceList>,
-        /**Conditions is an array of current observed node conditions.
-        More info: https://kubernetes.io/docs/reference/node/node-status/#condition
-        +optional
-        +patchMergeKey=type
-        +patchStrategy=merge
-        +listType=map
-        +listMapKey=type*/
+        ///Conditions is an array of current observed node conditions.
+        ///More info: https://kubernetes.io/docs/reference/node/node-status/#condition
+        ///+optional
+        ///+patchMergeKey=type
+        ///+patchStrategy=merge
+        ///+listType=map
+        ///+listMapKey=type
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Conditions")]
         pub conditions: ::std::option::Option<::std::vec::Vec<V1NodeCondition>>,
-        /**Status of the config assigned to the node via the dynamic Kubelet config feature.
-        +optional*/
+        ///Status of the config assigned to the node via the dynamic Kubelet config feature.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Config")]
         pub config: ::std::option::Option<V1NodeConfigStatus>,
-        /**Endpoints of daemons running on the Node.
-        +optional*/
+        ///Endpoints of daemons running on the Node.
+        ///+optional
         #[serde(
             rename = "daemonEndpoints",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "DaemonEndpoints")]
         pub daemon_endpoints: ::std::option::Option<V1NodeDaemonEndpoints>,
-        /**DeclaredFeatures represents the features related to feature gates that are declared by the node.
-        +featureGate=NodeDeclaredFeatures
-        +optional
-        +listType=atomic*/
+        ///DeclaredFeatures represents the features related to feature gates that are declared by the node.
+        ///+featureGate=NodeDeclaredFeatures
+        ///+optional
+        ///+listType=atomic
         #[serde(
             rename = "declaredFeatures",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "DeclaredFeatures")]
         pub declared_features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        /**Features describes the set of features implemented by the CRI implementation.
-        +featureGate=SupplementalGroupsPolicy
-        +optional*/
+        ///Features describes the set of features implemented by the CRI implementation.
+        ///+featureGate=SupplementalGroupsPolicy
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Features")]
         pub features: ::std::option::Option<V1NodeFeatures>,
-        /**List of container images on this node
-        +optional
-        +listType=atomic*/
+        ///List of container images on this node
+        ///+optional
+        ///+listType=atomic
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Images")]
         pub images: ::std::option::Option<::std::vec::Vec<V1ContainerImage>>,
-        /**Set of ids/uuids to uniquely identify the node.
-        More info: https://kubernetes.io/docs/reference/node/node-status/#info
-        +optional*/
+        ///Set of ids/uuids to uniquely identify the node.
+        ///More info: https://kubernetes.io/docs/reference/node/node-status/#info
+        ///+optional
         #[serde(
             rename = "nodeInfo",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "NodeInfo")]
         pub node_info: ::std::option::Option<V1NodeSystemInfo>,
-        /**NodePhase is the recently observed lifecycle phase of the node.
-        More info: https://kubernetes.io/docs/concepts/nodes/node/#phase
-        The field is never populated, and now is deprecated.
-        +optional*/
+        ///NodePhase is the recently observed lifecycle phase of the node.
+        ///More info: https://kubernetes.io/docs/concepts/nodes/node/#phase
+        ///The field is never populated, and now is deprecated.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Phase")]
         pub phase: ::std::option::Option<V1NodePhase>,
-        /**The available runtime handlers.
-        +featureGate=UserNamespacesSupport
-        +optional
-        +listType=atomic*/
+        ///The available runtime handlers.
+        ///+featureGate=UserNamespacesSupport
+        ///+optional
+        ///+listType=atomic
         #[serde(
             rename = "runtimeHandlers",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "RuntimeHandlers")]
         pub runtime_handlers: ::std::option::Option<::std::vec::Vec<V1NodeRuntimeHandler>>,
-        /**List of volumes that are attached to the node.
-        +optional
-        +listType=atomic*/
+        ///List of volumes that are attached to the node.
+        ///+optional
+        ///+listType=atomic
         #[serde(
             rename = "volumesAttached",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "VolumesAttached")]
         pub volumes_attached: ::std::option::Option<::std::vec::Vec<V1AttachedVolume>>,
-        /**List of attachable volumes in use (mounted) by the node.
-        +optional
-        +listType=atomic*/
+        ///List of attachable volumes in use (mounted) by the node.
+        ///+optional
+        ///+listType=atomic
         #[serde(
             rename = "volumesInUse",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -26337,8 +26400,8 @@ pub mod types {
     ///`V1NodeSwapStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1NodeSwapStatus {
-        /**Total amount of swap memory in bytes.
-        +optional*/
+        ///Total amount of swap memory in bytes.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Capacity")]
         pub capacity: ::std::option::Option<i64>,
@@ -26387,9 +26450,9 @@ pub mod types {
         )]
         #[serde(alias = "KubeletVersion")]
         pub kubelet_version: ::std::option::Option<::std::string::String>,
-        /**MachineID reported by the node. For unique machine identification
-        in the cluster this field is preferred. Learn more from man(5)
-        machine-id: http://man7.org/linux/man-pages/man5/machine-id.5.html*/
+        ///MachineID reported by the node. For unique machine identification
+        ///in the cluster this field is preferred. Learn more from man(5)
+        ///machine-id: http://man7.org/linux/man-pages/man5/machine-id.5.html
         #[serde(
             rename = "machineID",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -26414,9 +26477,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Swap")]
         pub swap: ::std::option::Option<V1NodeSwapStatus>,
-        /**SystemUUID reported by the node. For unique machine identification
-        MachineID is preferred. This field is specific to Red Hat hosts
-        https://access.redhat.com/documentation/en-us/red_hat_subscription_management/1/html/rhsm/uuid*/
+        ///SystemUUID reported by the node. For unique machine identification
+        ///MachineID is preferred. This field is specific to Red Hat hosts
+        ///https://access.redhat.com/documentation/en-us/red_hat_subscription_management/1/html/rhsm/uuid
         #[serde(
             rename = "systemUUID",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -26429,8 +26492,8 @@ pub mod types {
     ///`V1ObjectFieldSelector`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ObjectFieldSelector {
-        /**Version of the schema the FieldPath is written in terms of, defaults to "v1".
-        +optional*/
+        ///Version of the schema the FieldPath is written in terms of, defaults to "v1".
+        ///+optional
         #[serde(
             rename = "apiVersion",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -26450,207 +26513,207 @@ pub mod types {
     ///`V1ObjectMeta`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ObjectMeta {
-        /**Annotations is an unstructured key value map stored with a resource that may be
-        set by external tools to store and retrieve arbitrary metadata. They are not
-        queryable and should be preserved when modifying objects.
-        More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations
-        +optional*/
+        ///Annotations is an unstructured key value map stored with a resource that may be
+        ///set by external tools to store and retrieve arbitrary metadata. They are not
+        ///queryable and should be preserved when modifying objects.
+        ///More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/annotations
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Annotations")]
         pub annotations: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         >,
-        /**CreationTimestamp is a timestamp representing the server time when this object was
-        created. It is not guaranteed to be set in happens-before order across separate operations.
-        Clients may not set this value. It is represented in RFC3339 form and is in UTC.
-
-        Populated by the system.
-        Read-only.
-        Null for lists.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-        +optional*/
+        ///CreationTimestamp is a timestamp representing the server time when this object was
+        ///created. It is not guaranteed to be set in happens-before order across separate operations.
+        ///Clients may not set this value. It is represented in RFC3339 form and is in UTC.
+        ///
+        ///Populated by the system.
+        ///Read-only.
+        ///Null for lists.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
+        ///+optional
         #[serde(
             rename = "creationTimestamp",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "CreationTimestamp")]
         pub creation_timestamp: ::std::option::Option<::std::string::String>,
-        /**Number of seconds allowed for this object to gracefully terminate before
-        it will be removed from the system. Only set when deletionTimestamp is also set.
-        May only be shortened.
-        Read-only.
-        +optional*/
+        ///Number of seconds allowed for this object to gracefully terminate before
+        ///it will be removed from the system. Only set when deletionTimestamp is also set.
+        ///May only be shortened.
+        ///Read-only.
+        ///+optional
         #[serde(
             rename = "deletionGracePeriodSeconds",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "DeletionGracePeriodSeconds")]
         pub deletion_grace_period_seconds: ::std::option::Option<i64>,
-        /**DeletionTimestamp is RFC 3339 date and time at which this resource will be deleted. This
-        field is set by the server when a graceful deletion is requested by the user, and is not
-        directly settable by a client. The resource is expected to be deleted (no longer visible
-        from resource lists, and not reachable by name) after the time in this field, once the
-        finalizers list is empty. As long as the finalizers list contains items, deletion is blocked.
-        Once the deletionTimestamp is set, this value may not be unset or be set further into the
-        future, although it may be shortened or the resource may be deleted prior to this time.
-        For example, a user may request that a pod is deleted in 30 seconds. The Kubelet will react
-        by sending a graceful termination signal to the containers in the pod. After that 30 seconds,
-        the Kubelet will send a hard termination signal (SIGKILL) to the container and after cleanup,
-        remove the pod from the API. In the presence of network partitions, this object may still
-        exist after this timestamp, until an administrator or automated process can determine the
-        resource is fully terminated.
-        If not set, graceful deletion of the object has not been requested.
-
-        Populated by the system when a graceful deletion is requested.
-        Read-only.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-        +optional*/
+        ///DeletionTimestamp is RFC 3339 date and time at which this resource will be deleted. This
+        ///field is set by the server when a graceful deletion is requested by the user, and is not
+        ///directly settable by a client. The resource is expected to be deleted (no longer visible
+        ///from resource lists, and not reachable by name) after the time in this field, once the
+        ///finalizers list is empty. As long as the finalizers list contains items, deletion is blocked.
+        ///Once the deletionTimestamp is set, this value may not be unset or be set further into the
+        ///future, although it may be shortened or the resource may be deleted prior to this time.
+        ///For example, a user may request that a pod is deleted in 30 seconds. The Kubelet will react
+        ///by sending a graceful termination signal to the containers in the pod. After that 30 seconds,
+        ///the Kubelet will send a hard termination signal (SIGKILL) to the container and after cleanup,
+        ///remove the pod from the API. In the presence of network partitions, this object may still
+        ///exist after this timestamp, until an administrator or automated process can determine the
+        ///resource is fully terminated.
+        ///If not set, graceful deletion of the object has not been requested.
+        ///
+        ///Populated by the system when a graceful deletion is requested.
+        ///Read-only.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
+        ///+optional
         #[serde(
             rename = "deletionTimestamp",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "DeletionTimestamp")]
         pub deletion_timestamp: ::std::option::Option<::std::string::String>,
-        /**Must be empty before the object is deleted from the registry. Each entry
-        is an identifier for the responsible component that will remove the entry
-        from the list. If the deletionTimestamp of the object is non-nil, entries
-        in this list can only be removed.
-        Finalizers may be processed and removed in any order.  Order is NOT enforced
-        because it introduces significant risk of stuck finalizers.
-        finalizers is a shared field, any actor with permission can reorder it.
-        If the finalizer list is processed in order, then this can lead to a situation
-        in which the component responsible for the first finalizer in the list is
-        waiting for a signal (field value, external system, or other) produced by a
-        component responsible for a finalizer later in the list, resulting in a deadlock.
-        Without enforced ordering finalizers are free to order amongst themselves and
-        are not vulnerable to ordering changes in the list.
-        +optional
-        +patchStrategy=merge
-        +listType=set*/
+        ///Must be empty before the object is deleted from the registry. Each entry
+        ///is an identifier for the responsible component that will remove the entry
+        ///from the list. If the deletionTimestamp of the object is non-nil, entries
+        ///in this list can only be removed.
+        ///Finalizers may be processed and removed in any order.  Order is NOT enforced
+        ///because it introduces significant risk of stuck finalizers.
+        ///finalizers is a shared field, any actor with permission can reorder it.
+        ///If the finalizer list is processed in order, then this can lead to a situation
+        ///in which the component responsible for the first finalizer in the list is
+        ///waiting for a signal (field value, external system, or other) produced by a
+        ///component responsible for a finalizer later in the list, resulting in a deadlock.
+        ///Without enforced ordering finalizers are free to order amongst themselves and
+        ///are not vulnerable to ordering changes in the list.
+        ///+optional
+        ///+patchStrategy=merge
+        ///+listType=set
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Finalizers")]
         pub finalizers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        /**GenerateName is an optional prefix, used by the server, to generate a unique
-        name ONLY IF the Name field has not been provided.
-        If this field is used, the name returned to the client will be different
-        than the name passed. This value will also be combined with a unique suffix.
-        The provided value has the same validation rules as the Name field,
-        and may be truncated by the length of the suffix required to make the value
-        unique on the server.
-
-        If this field is specified and the generated name exists, the server will return a 409.
-
-        Applied only if Name is not specified.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#idempotency
-        +optional*/
+        ///GenerateName is an optional prefix, used by the server, to generate a unique
+        ///name ONLY IF the Name field has not been provided.
+        ///If this field is used, the name returned to the client will be different
+        ///than the name passed. This value will also be combined with a unique suffix.
+        ///The provided value has the same validation rules as the Name field,
+        ///and may be truncated by the length of the suffix required to make the value
+        ///unique on the server.
+        ///
+        ///If this field is specified and the generated name exists, the server will return a 409.
+        ///
+        ///Applied only if Name is not specified.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#idempotency
+        ///+optional
         #[serde(
             rename = "generateName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "GenerateName")]
         pub generate_name: ::std::option::Option<::std::string::String>,
-        /**A sequence number representing a specific generation of the desired state.
-        Populated by the system. Read-only.
-        +optional*/
+        ///A sequence number representing a specific generation of the desired state.
+        ///Populated by the system. Read-only.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Generation")]
         pub generation: ::std::option::Option<i64>,
-        /**Map of string keys and values that can be used to organize and categorize
-        (scope and select) objects. May match selectors of replication controllers
-        and services.
-        More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels
-        +optional*/
+        ///Map of string keys and values that can be used to organize and categorize
+        ///(scope and select) objects. May match selectors of replication controllers
+        ///and services.
+        ///More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/labels
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Labels")]
         pub labels: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         >,
-        /**ManagedFields maps workflow-id and version to the set of fields
-        that are managed by that workflow. This is mostly for internal
-        housekeeping, and users typically shouldn't need to set or
-        understand this field. A workflow can be the user's name, a
-        controller's name, or the name of a specific apply path like
-        "ci-cd". The set of fields is always in the version that the
-        workflow used when modifying the object.
-
-        +optional
-        +listType=atomic*/
+        ///ManagedFields maps workflow-id and version to the set of fields
+        ///that are managed by that workflow. This is mostly for internal
+        ///housekeeping, and users typically shouldn't need to set or
+        ///understand this field. A workflow can be the user's name, a
+        ///controller's name, or the name of a specific apply path like
+        ///"ci-cd". The set of fields is always in the version that the
+        ///workflow used when modifying the object.
+        ///
+        ///+optional
+        ///+listType=atomic
         #[serde(
             rename = "managedFields",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ManagedFields")]
         pub managed_fields: ::std::option::Option<::std::vec::Vec<V1ManagedFieldsEntry>>,
-        /**Name must be unique within a namespace. Is required when creating resources, although
-        some resources may allow a client to request the generation of an appropriate name
-        automatically. Name is primarily intended for creation idempotence and configuration
-        definition.
-        Cannot be updated.
-        More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names
-        +optional*/
+        ///Name must be unique within a namespace. Is required when creating resources, although
+        ///some resources may allow a client to request the generation of an appropriate name
+        ///automatically. Name is primarily intended for creation idempotence and configuration
+        ///definition.
+        ///Cannot be updated.
+        ///More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
-        /**Namespace defines the space within which each name must be unique. An empty namespace is
-        equivalent to the "default" namespace, but "default" is the canonical representation.
-        Not all objects are required to be scoped to a namespace - the value of this field for
-        those objects will be empty.
-
-        Must be a DNS_LABEL.
-        Cannot be updated.
-        More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces
-        +optional*/
+        ///Namespace defines the space within which each name must be unique. An empty namespace is
+        ///equivalent to the "default" namespace, but "default" is the canonical representation.
+        ///Not all objects are required to be scoped to a namespace - the value of this field for
+        ///those objects will be empty.
+        ///
+        ///Must be a DNS_LABEL.
+        ///Cannot be updated.
+        ///More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Namespace")]
         pub namespace: ::std::option::Option<::std::string::String>,
-        /**List of objects depended by this object. If ALL objects in the list have
-        been deleted, this object will be garbage collected. If this object is managed by a controller,
-        then an entry in this list will point to this controller, with the controller field set to true.
-        There cannot be more than one managing controller.
-        +optional
-        +patchMergeKey=uid
-        +patchStrategy=merge
-        +listType=map
-        +listMapKey=uid*/
+        ///List of objects depended by this object. If ALL objects in the list have
+        ///been deleted, this object will be garbage collected. If this object is managed by a controller,
+        ///then an entry in this list will point to this controller, with the controller field set to true.
+        ///There cannot be more than one managing controller.
+        ///+optional
+        ///+patchMergeKey=uid
+        ///+patchStrategy=merge
+        ///+listType=map
+        ///+listMapKey=uid
         #[serde(
             rename = "ownerReferences",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "OwnerReferences")]
         pub owner_references: ::std::option::Option<::std::vec::Vec<V1OwnerReference>>,
-        /**An opaque value that represents the internal version of this object that can
-        be used by clients to determine when objects have changed. May be used for optimistic
-        concurrency, change detection, and the watch operation on a resource or set of resources.
-        Clients must treat these values as opaque and passed unmodified back to the server.
-        They may only be valid for a particular resource or set of resources.
-
-        Populated by the system.
-        Read-only.
-        Value must be treated as opaque by clients and .
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#concurrency-control-and-consistency
-        +optional*/
+        ///An opaque value that represents the internal version of this object that can
+        ///be used by clients to determine when objects have changed. May be used for optimistic
+        ///concurrency, change detection, and the watch operation on a resource or set of resources.
+        ///Clients must treat these values as opaque and passed unmodified back to the server.
+        ///They may only be valid for a particular resource or set of resources.
+        ///
+        ///Populated by the system.
+        ///Read-only.
+        ///Value must be treated as opaque by clients and .
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#concurrency-control-and-consistency
+        ///+optional
         #[serde(
             rename = "resourceVersion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ResourceVersion")]
         pub resource_version: ::std::option::Option<::std::string::String>,
-        /**Deprecated: selfLink is a legacy read-only field that is no longer populated by the system.
-        +optional*/
+        ///Deprecated: selfLink is a legacy read-only field that is no longer populated by the system.
+        ///+optional
         #[serde(
             rename = "selfLink",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "SelfLink")]
         pub self_link: ::std::option::Option<::std::string::String>,
-        /**UID is the unique in time and space value for this object. It is typically generated by
-        the server on successful creation of a resource and is not allowed to change on PUT
-        operations.
-
-        Populated by the system.
-        Read-only.
-        More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#uids
-        +optional*/
+        ///UID is the unique in time and space value for this object. It is typically generated by
+        ///the server on successful creation of a resource and is not allowed to change on PUT
+        ///operations.
+        ///
+        ///Populated by the system.
+        ///Read-only.
+        ///More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#uids
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Uid")]
         pub uid: ::std::option::Option<::std::string::String>,
@@ -26667,38 +26730,38 @@ pub mod types {
         )]
         #[serde(alias = "ApiVersion")]
         pub api_version: ::std::option::Option<::std::string::String>,
-        /**If true, AND if the owner has the "foregroundDeletion" finalizer, then
-        the owner cannot be deleted from the key-value store until this
-        reference is removed.
-        See https://kubernetes.io/docs/concepts/architecture/garbage-collection/#foreground-deletion
-        for how the garbage collector interacts with this field and enforces the foreground deletion.
-        Defaults to false.
-        To set this field, a user needs "delete" permission of the owner,
-        otherwise 422 (Unprocessable Entity) will be returned.
-        +optional*/
+        ///If true, AND if the owner has the "foregroundDeletion" finalizer, then
+        ///the owner cannot be deleted from the key-value store until this
+        ///reference is removed.
+        ///See https://kubernetes.io/docs/concepts/architecture/garbage-collection/#foreground-deletion
+        ///for how the garbage collector interacts with this field and enforces the foreground deletion.
+        ///Defaults to false.
+        ///To set this field, a user needs "delete" permission of the owner,
+        ///otherwise 422 (Unprocessable Entity) will be returned.
+        ///+optional
         #[serde(
             rename = "blockOwnerDeletion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "BlockOwnerDeletion")]
         pub block_owner_deletion: ::std::option::Option<bool>,
-        /**If true, this reference points to the managing controller.
-        +optional*/
+        ///If true, this reference points to the managing controller.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Controller")]
         pub controller: ::std::option::Option<bool>,
-        /**Kind of the referent.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds*/
+        ///Kind of the referent.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
         pub kind: ::std::option::Option<::std::string::String>,
-        /**Name of the referent.
-        More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names*/
+        ///Name of the referent.
+        ///More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
-        /**UID of the referent.
-        More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#uids*/
+        ///UID of the referent.
+        ///More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#uids
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Uid")]
         pub uid: ::std::option::Option<::std::string::String>,
@@ -26873,8 +26936,8 @@ pub mod types {
     ///`V1Platform`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1Platform {
-        /**Architecture field specifies the CPU architecture, for example
-        `amd64` or `ppc64le`.*/
+        ///Architecture field specifies the CPU architecture, for example
+        ///`amd64` or `ppc64le`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Architecture")]
         pub architecture: ::std::option::Option<::std::string::String>,
@@ -26882,24 +26945,24 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Os")]
         pub os: ::std::option::Option<::std::string::String>,
-        /**OSFeatures is an optional field specifying an array of strings,
-        each listing a required OS feature (for example on Windows `win32k`).*/
+        ///OSFeatures is an optional field specifying an array of strings,
+        ///each listing a required OS feature (for example on Windows `win32k`).
         #[serde(
             rename = "os.features",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "Os.features")]
         pub os_features: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        /**OSVersion is an optional field specifying the operating system
-        version, for example on Windows `10.0.14393.1066`.*/
+        ///OSVersion is an optional field specifying the operating system
+        ///version, for example on Windows `10.0.14393.1066`.
         #[serde(
             rename = "os.version",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "Os.version")]
         pub os_version: ::std::option::Option<::std::string::String>,
-        /**Variant is an optional field specifying a variant of the CPU, for
-        example `v7` to specify ARMv7 when architecture is `arm`.*/
+        ///Variant is an optional field specifying a variant of the CPU, for
+        ///example `v7` to specify ARMv7 when architecture is `arm`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Variant")]
         pub variant: ::std::option::Option<::std::string::String>,
@@ -26909,44 +26972,44 @@ pub mod types {
     ///`V1PolicyRule`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1PolicyRule {
-        /**APIGroups is the name of the APIGroup that contains the resources.  If multiple API groups are specified, any action requested against one of
-        the enumerated resources in any API group will be allowed. "" represents the core API group and "*" represents all API groups.
-        +optional
-        +listType=atomic*/
+        ///APIGroups is the name of the APIGroup that contains the resources.  If multiple API groups are specified, any action requested against one of
+        ///the enumerated resources in any API group will be allowed. "" represents the core API group and "*" represents all API groups.
+        ///+optional
+        ///+listType=atomic
         #[serde(
             rename = "apiGroups",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ApiGroups")]
         pub api_groups: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        /**NonResourceURLs is a set of partial urls that a user should have access to.  *s are allowed, but only as the full, final step in the path
-        Since non-resource URLs are not namespaced, this field is only applicable for ClusterRoles referenced from a ClusterRoleBinding.
-        Rules can either apply to API resources (such as "pods" or "secrets") or non-resource URL paths (such as "/api"),  but not both.
-        +optional
-        +listType=atomic*/
+        ///NonResourceURLs is a set of partial urls that a user should have access to.  *s are allowed, but only as the full, final step in the path
+        ///Since non-resource URLs are not namespaced, this field is only applicable for ClusterRoles referenced from a ClusterRoleBinding.
+        ///Rules can either apply to API resources (such as "pods" or "secrets") or non-resource URL paths (such as "/api"),  but not both.
+        ///+optional
+        ///+listType=atomic
         #[serde(
             rename = "nonResourceURLs",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "NonResourceURLs")]
         pub non_resource_ur_ls: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        /**ResourceNames is an optional white list of names that the rule applies to.  An empty set means that everything is allowed.
-        +optional
-        +listType=atomic*/
+        ///ResourceNames is an optional white list of names that the rule applies to.  An empty set means that everything is allowed.
+        ///+optional
+        ///+listType=atomic
         #[serde(
             rename = "resourceNames",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ResourceNames")]
         pub resource_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        /**Resources is a list of resources this rule applies to. '*' represents all resources.
-        +optional
-        +listType=atomic*/
+        ///Resources is a list of resources this rule applies to. '*' represents all resources.
+        ///+optional
+        ///+listType=atomic
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Resources")]
         pub resources: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        /**Verbs is a list of Verbs that apply to ALL the ResourceKinds contained in this rule. '*' represents all verbs.
-        +listType=atomic*/
+        ///Verbs is a list of Verbs that apply to ALL the ResourceKinds contained in this rule. '*' represents all verbs.
+        ///+listType=atomic
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Verbs")]
         pub verbs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -26956,89 +27019,89 @@ pub mod types {
     ///`V1Probe`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1Probe {
-        /**Exec specifies a command to execute in the container.
-        +optional*/
+        ///Exec specifies a command to execute in the container.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Exec")]
         pub exec: ::std::option::Option<V1ExecAction>,
-        /**Minimum consecutive failures for the probe to be considered failed after having succeeded.
-        Defaults to 3. Minimum value is 1.
-        +optional*/
+        ///Minimum consecutive failures for the probe to be considered failed after having succeeded.
+        ///Defaults to 3. Minimum value is 1.
+        ///+optional
         #[serde(
             rename = "failureThreshold",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "FailureThreshold")]
         pub failure_threshold: ::std::option::Option<i64>,
-        /**GRPC specifies a GRPC HealthCheckRequest.
-        +optional*/
+        ///GRPC specifies a GRPC HealthCheckRequest.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Grpc")]
         pub grpc: ::std::option::Option<V1GrpcAction>,
-        /**HTTPGet specifies an HTTP GET request to perform.
-        +optional*/
+        ///HTTPGet specifies an HTTP GET request to perform.
+        ///+optional
         #[serde(
             rename = "httpGet",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "HttpGet")]
         pub http_get: ::std::option::Option<V1HttpGetAction>,
-        /**Number of seconds after the container has started before liveness probes are initiated.
-        More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-        +optional*/
+        ///Number of seconds after the container has started before liveness probes are initiated.
+        ///More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
+        ///+optional
         #[serde(
             rename = "initialDelaySeconds",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "InitialDelaySeconds")]
         pub initial_delay_seconds: ::std::option::Option<i64>,
-        /**How often (in seconds) to perform the probe.
-        Default to 10 seconds. Minimum value is 1.
-        +optional*/
+        ///How often (in seconds) to perform the probe.
+        ///Default to 10 seconds. Minimum value is 1.
+        ///+optional
         #[serde(
             rename = "periodSeconds",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "PeriodSeconds")]
         pub period_seconds: ::std::option::Option<i64>,
-        /**Minimum consecutive successes for the probe to be considered successful after having failed.
-        Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
-        +optional*/
+        ///Minimum consecutive successes for the probe to be considered successful after having failed.
+        ///Defaults to 1. Must be 1 for liveness and startup. Minimum value is 1.
+        ///+optional
         #[serde(
             rename = "successThreshold",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "SuccessThreshold")]
         pub success_threshold: ::std::option::Option<i64>,
-        /**TCPSocket specifies a connection to a TCP port.
-        +optional*/
+        ///TCPSocket specifies a connection to a TCP port.
+        ///+optional
         #[serde(
             rename = "tcpSocket",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "TcpSocket")]
         pub tcp_socket: ::std::option::Option<V1TcpSocketAction>,
-        /**Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
-        The grace period is the duration in seconds after the processes running in the pod are sent
-        a termination signal and the time when the processes are forcibly halted with a kill signal.
-        Set this value longer than the expected cleanup time for your process.
-        If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
-        value overrides the value provided by the pod spec.
-        Value must be non-negative integer. The value zero indicates stop immediately via
-        the kill signal (no opportunity to shut down).
-        This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
-        Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
-        +optional*/
+        ///Optional duration in seconds the pod needs to terminate gracefully upon probe failure.
+        ///The grace period is the duration in seconds after the processes running in the pod are sent
+        ///a termination signal and the time when the processes are forcibly halted with a kill signal.
+        ///Set this value longer than the expected cleanup time for your process.
+        ///If this value is nil, the pod's terminationGracePeriodSeconds will be used. Otherwise, this
+        ///value overrides the value provided by the pod spec.
+        ///Value must be non-negative integer. The value zero indicates stop immediately via
+        ///the kill signal (no opportunity to shut down).
+        ///This is a beta field and requires enabling ProbeTerminationGracePeriod feature gate.
+        ///Minimum value is 1. spec.terminationGracePeriodSeconds is used if unset.
+        ///+optional
         #[serde(
             rename = "terminationGracePeriodSeconds",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "TerminationGracePeriodSeconds")]
         pub termination_grace_period_seconds: ::std::option::Option<i64>,
-        /**Number of seconds after which the probe times out.
-        Defaults to 1 second. Minimum value is 1.
-        More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
-        +optional*/
+        ///Number of seconds after which the probe times out.
+        ///Defaults to 1 second. Minimum value is 1.
+        ///More info: https://kubernetes.io/docs/concepts/workloads/pods/pod-lifecycle#container-probes
+        ///+optional
         #[serde(
             rename = "timeoutSeconds",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -27183,16 +27246,16 @@ pub mod types {
     ///`V1ResourceFieldSelector`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ResourceFieldSelector {
-        /**Container name: required for volumes, optional for env vars
-        +optional*/
+        ///Container name: required for volumes, optional for env vars
+        ///+optional
         #[serde(
             rename = "containerName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ContainerName")]
         pub container_name: ::std::option::Option<::std::string::String>,
-        /**Specifies the output format of the exposed resources, defaults to "1"
-        +optional*/
+        ///Specifies the output format of the exposed resources, defaults to "1"
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Divisor")]
         pub divisor: ::std::option::Option<ResourceQuantity>,
@@ -27267,41 +27330,41 @@ pub mod types {
     ///`V1ResourceQuota`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ResourceQuota {
-        /**APIVersion defines the versioned schema of this representation of an object.
-        Servers should convert recognized schemas to the latest internal value, and
-        may reject unrecognized values.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-        +optional*/
+        ///APIVersion defines the versioned schema of this representation of an object.
+        ///Servers should convert recognized schemas to the latest internal value, and
+        ///may reject unrecognized values.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        ///+optional
         #[serde(
             rename = "apiVersion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ApiVersion")]
         pub api_version: ::std::option::Option<::std::string::String>,
-        /**Kind is a string value representing the REST resource this object represents.
-        Servers may infer this from the endpoint the client submits requests to.
-        Cannot be updated.
-        In CamelCase.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-        +optional*/
+        ///Kind is a string value representing the REST resource this object represents.
+        ///Servers may infer this from the endpoint the client submits requests to.
+        ///Cannot be updated.
+        ///In CamelCase.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
         pub kind: ::std::option::Option<::std::string::String>,
-        /**Standard object's metadata.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-        +optional*/
+        ///Standard object's metadata.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Metadata")]
         pub metadata: ::std::option::Option<V1ObjectMeta>,
-        /**Spec defines the desired quota.
-        https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-        +optional*/
+        ///Spec defines the desired quota.
+        ///https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Spec")]
         pub spec: ::std::option::Option<V1ResourceQuotaSpec>,
-        /**Status defines the actual enforced quota and its current usage.
-        https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
-        +optional*/
+        ///Status defines the actual enforced quota and its current usage.
+        ///https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Status")]
         pub status: ::std::option::Option<V1ResourceQuotaStatus>,
@@ -27344,26 +27407,26 @@ pub mod types {
     ///`V1ResourceQuotaSpec`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ResourceQuotaSpec {
-        /**hard is the set of desired hard limits for each named resource.
-        More info: https://kubernetes.io/docs/concepts/policy/resource-quotas/
-        +optional*/
+        ///hard is the set of desired hard limits for each named resource.
+        ///More info: https://kubernetes.io/docs/concepts/policy/resource-quotas/
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hard")]
         pub hard: ::std::option::Option<V1ResourceList>,
-        /**scopeSelector is also a collection of filters like scopes that must match each object tracked by a quota
-        but expressed using ScopeSelectorOperator in combination with possible values.
-        For a resource to match, both scopes AND scopeSelector (if specified in spec), must be matched.
-        +optional*/
+        ///scopeSelector is also a collection of filters like scopes that must match each object tracked by a quota
+        ///but expressed using ScopeSelectorOperator in combination with possible values.
+        ///For a resource to match, both scopes AND scopeSelector (if specified in spec), must be matched.
+        ///+optional
         #[serde(
             rename = "scopeSelector",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ScopeSelector")]
         pub scope_selector: ::std::option::Option<V1ScopeSelector>,
-        /**A collection of filters that must match each object tracked by a quota.
-        If not specified, the quota matches all objects.
-        +optional
-        +listType=atomic*/
+        ///A collection of filters that must match each object tracked by a quota.
+        ///If not specified, the quota matches all objects.
+        ///+optional
+        ///+listType=atomic
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Scopes")]
         pub scopes: ::std::option::Option<::std::vec::Vec<V1ResourceQuotaScope>>,
@@ -27373,14 +27436,14 @@ pub mod types {
     ///`V1ResourceQuotaStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ResourceQuotaStatus {
-        /**Hard is the set of enforced hard limits for each named resource.
-        More info: https://kubernetes.io/docs/concepts/policy/resource-quotas/
-        +optional*/
+        ///Hard is the set of enforced hard limits for each named resource.
+        ///More info: https://kubernetes.io/docs/concepts/policy/resource-quotas/
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hard")]
         pub hard: ::std::option::Option<V1ResourceList>,
-        /**Used is the current observed total usage of the resource in the namespace.
-        +optional*/
+        ///Used is the current observed total usage of the resource in the namespace.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Used")]
         pub used: ::std::option::Option<V1ResourceList>,
@@ -27390,32 +27453,32 @@ pub mod types {
     ///`V1ResourceRequirements`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ResourceRequirements {
-        /**Claims lists the names of resources, defined in spec.resourceClaims,
-        that are used by this container.
-
-        This field depends on the
-        DynamicResourceAllocation feature gate.
-
-        This field is immutable. It can only be set for containers.
-
-        +listType=map
-        +listMapKey=name
-        +featureGate=DynamicResourceAllocation
-        +optional*/
+        ///Claims lists the names of resources, defined in spec.resourceClaims,
+        ///that are used by this container.
+        ///
+        ///This field depends on the
+        ///DynamicResourceAllocation feature gate.
+        ///
+        ///This field is immutable. It can only be set for containers.
+        ///
+        ///+listType=map
+        ///+listMapKey=name
+        ///+featureGate=DynamicResourceAllocation
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Claims")]
         pub claims: ::std::option::Option<::std::vec::Vec<K8sIoApiCoreV1ResourceClaim>>,
-        /**Limits describes the maximum amount of compute resources allowed.
-        More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-        +optional*/
+        ///Limits describes the maximum amount of compute resources allowed.
+        ///More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Limits")]
         pub limits: ::std::option::Option<V1ResourceList>,
-        /**Requests describes the minimum amount of compute resources required.
-        If Requests is omitted for a container, it defaults to Limits if that is explicitly specified,
-        otherwise to an implementation-defined value. Requests cannot exceed Limits.
-        More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
-        +optional*/
+        ///Requests describes the minimum amount of compute resources required.
+        ///If Requests is omitted for a container, it defaults to Limits if that is explicitly specified,
+        ///otherwise to an implementation-defined value. Requests cannot exceed Limits.
+        ///More info: https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Requests")]
         pub requests: ::std::option::Option<V1ResourceList>,
@@ -27469,9 +27532,9 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
         pub kind: ::std::option::Option<::std::string::String>,
-        /**Name is the name of resource being referenced
-        +required
-        +k8s:required*/
+        ///Name is the name of resource being referenced
+        ///+required
+        ///+k8s:required
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -27481,9 +27544,9 @@ pub mod types {
     ///`V1ScopeSelector`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ScopeSelector {
-        /**A list of scope selector requirements by scope of the resources.
-        +optional
-        +listType=atomic*/
+        ///A list of scope selector requirements by scope of the resources.
+        ///+optional
+        ///+listType=atomic
         #[serde(
             rename = "matchExpressions",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -27530,8 +27593,8 @@ pub mod types {
     ///`V1ScopedResourceSelectorRequirement`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1ScopedResourceSelectorRequirement {
-        /**Represents a scope's relationship to a set of values.
-        Valid operators are In, NotIn, Exists, DoesNotExist.*/
+        ///Represents a scope's relationship to a set of values.
+        ///Valid operators are In, NotIn, Exists, DoesNotExist.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Operator")]
         pub operator: ::std::option::Option<V1ScopeSelectorOperator>,
@@ -27542,12 +27605,12 @@ pub mod types {
         )]
         #[serde(alias = "ScopeName")]
         pub scope_name: ::std::option::Option<V1ResourceQuotaScope>,
-        /**An array of string values. If the operator is In or NotIn,
-        the values array must be non-empty. If the operator is Exists or DoesNotExist,
-        the values array must be empty.
-        This array is replaced during a strategic merge patch.
-        +optional
-        +listType=atomic*/
+        ///An array of string values. If the operator is In or NotIn,
+        ///the values array must be non-empty. If the operator is Exists or DoesNotExist,
+        ///the values array must be empty.
+        ///This array is replaced during a strategic merge patch.
+        ///+optional
+        ///+listType=atomic
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Values")]
         pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -27557,26 +27620,26 @@ pub mod types {
     ///`V1SeLinuxOptions`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1SeLinuxOptions {
-        /**Level is SELinux level label that applies to the container.
-        +optional*/
+        ///Level is SELinux level label that applies to the container.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Level")]
         pub level: ::std::option::Option<::std::string::String>,
-        /**Role is a SELinux role label that applies to the container.
-        +optional*/
+        ///Role is a SELinux role label that applies to the container.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Role")]
         pub role: ::std::option::Option<::std::string::String>,
-        /**Type is a SELinux type label that applies to the container.
-        +optional*/
+        ///Type is a SELinux type label that applies to the container.
+        ///+optional
         #[serde(
             rename = "type",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "Type")]
         pub type_: ::std::option::Option<::std::string::String>,
-        /**User is a SELinux user label that applies to the container.
-        +optional*/
+        ///User is a SELinux user label that applies to the container.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "User")]
         pub user: ::std::option::Option<::std::string::String>,
@@ -27586,24 +27649,24 @@ pub mod types {
     ///`V1SeccompProfile`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1SeccompProfile {
-        /**localhostProfile indicates a profile defined in a file on the node should be used.
-        The profile must be preconfigured on the node to work.
-        Must be a descending path, relative to the kubelet's configured seccomp profile location.
-        Must be set if type is "Localhost". Must NOT be set for any other type.
-        +optional*/
+        ///localhostProfile indicates a profile defined in a file on the node should be used.
+        ///The profile must be preconfigured on the node to work.
+        ///Must be a descending path, relative to the kubelet's configured seccomp profile location.
+        ///Must be set if type is "Localhost". Must NOT be set for any other type.
+        ///+optional
         #[serde(
             rename = "localhostProfile",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "LocalhostProfile")]
         pub localhost_profile: ::std::option::Option<::std::string::String>,
-        /**type indicates which kind of seccomp profile will be applied.
-        Valid options are:
-
-        Localhost - a profile defined in a file on the node should be used.
-        RuntimeDefault - the container runtime default profile should be used.
-        Unconfined - no profile should be applied.
-        +unionDiscriminator*/
+        ///type indicates which kind of seccomp profile will be applied.
+        ///Valid options are:
+        ///
+        ///Localhost - a profile defined in a file on the node should be used.
+        ///RuntimeDefault - the container runtime default profile should be used.
+        ///Unconfined - no profile should be applied.
+        ///+unionDiscriminator
         #[serde(
             rename = "type",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -27649,20 +27712,20 @@ pub mod types {
     ///`V1SecretEnvSource`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1SecretEnvSource {
-        /**Name of the referent.
-        This field is effectively required, but due to backwards compatibility is
-        allowed to be empty. Instances of this type with an empty value here are
-        almost certainly wrong.
-        More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-        +optional
-        +default=""
-        +kubebuilder:default=""
-        TODO: Drop `kubebuilder:default` when controller-gen doesn't need it https://github.com/kubernetes-sigs/kubebuilder/issues/3896.*/
+        ///Name of the referent.
+        ///This field is effectively required, but due to backwards compatibility is
+        ///allowed to be empty. Instances of this type with an empty value here are
+        ///almost certainly wrong.
+        ///More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+        ///+optional
+        ///+default=""
+        ///+kubebuilder:default=""
+        ///TODO: Drop `kubebuilder:default` when controller-gen doesn't need it https://github.com/kubernetes-sigs/kubebuilder/issues/3896.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
-        /**Specify whether the Secret must be defined
-        +optional*/
+        ///Specify whether the Secret must be defined
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Optional")]
         pub optional: ::std::option::Option<bool>,
@@ -27676,20 +27739,20 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Key")]
         pub key: ::std::option::Option<::std::string::String>,
-        /**Name of the referent.
-        This field is effectively required, but due to backwards compatibility is
-        allowed to be empty. Instances of this type with an empty value here are
-        almost certainly wrong.
-        More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
-        +optional
-        +default=""
-        +kubebuilder:default=""
-        TODO: Drop `kubebuilder:default` when controller-gen doesn't need it https://github.com/kubernetes-sigs/kubebuilder/issues/3896.*/
+        ///Name of the referent.
+        ///This field is effectively required, but due to backwards compatibility is
+        ///allowed to be empty. Instances of this type with an empty value here are
+        ///almost certainly wrong.
+        ///More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names/#names
+        ///+optional
+        ///+default=""
+        ///+kubebuilder:default=""
+        ///TODO: Drop `kubebuilder:default` when controller-gen doesn't need it https://github.com/kubernetes-sigs/kubebuilder/issues/3896.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
-        /**Specify whether the Secret or its key must be defined
-        +optional*/
+        ///Specify whether the Secret or its key must be defined
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Optional")]
         pub optional: ::std::option::Option<bool>,
@@ -27699,13 +27762,13 @@ pub mod types {
     ///`V1SecretReference`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1SecretReference {
-        /**name is unique within a namespace to reference a secret resource.
-        +optional*/
+        ///name is unique within a namespace to reference a secret resource.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
-        /**namespace defines the space within which the secret name must be unique.
-        +optional*/
+        ///namespace defines the space within which the secret name must be unique.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Namespace")]
         pub namespace: ::std::option::Option<::std::string::String>,
@@ -27715,132 +27778,132 @@ pub mod types {
     ///`V1SecurityContext`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1SecurityContext {
-        /**AllowPrivilegeEscalation controls whether a process can gain more
-        privileges than its parent process. This bool directly controls if
-        the no_new_privs flag will be set on the container process.
-        AllowPrivilegeEscalation is true always when the container is:
-        1) run as Privileged
-        2) has CAP_SYS_ADMIN
-        Note that this field cannot be set when spec.os.name is windows.
-        +optional*/
+        ///AllowPrivilegeEscalation controls whether a process can gain more
+        ///privileges than its parent process. This bool directly controls if
+        ///the no_new_privs flag will be set on the container process.
+        ///AllowPrivilegeEscalation is true always when the container is:
+        ///1) run as Privileged
+        ///2) has CAP_SYS_ADMIN
+        ///Note that this field cannot be set when spec.os.name is windows.
+        ///+optional
         #[serde(
             rename = "allowPrivilegeEscalation",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "AllowPrivilegeEscalation")]
         pub allow_privilege_escalation: ::std::option::Option<bool>,
-        /**appArmorProfile is the AppArmor options to use by this container. If set, this profile
-        overrides the pod's appArmorProfile.
-        Note that this field cannot be set when spec.os.name is windows.
-        +optional*/
+        ///appArmorProfile is the AppArmor options to use by this container. If set, this profile
+        ///overrides the pod's appArmorProfile.
+        ///Note that this field cannot be set when spec.os.name is windows.
+        ///+optional
         #[serde(
             rename = "appArmorProfile",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "AppArmorProfile")]
         pub app_armor_profile: ::std::option::Option<V1AppArmorProfile>,
-        /**The capabilities to add/drop when running containers.
-        Defaults to the default set of capabilities granted by the container runtime.
-        Note that this field cannot be set when spec.os.name is windows.
-        +optional*/
+        ///The capabilities to add/drop when running containers.
+        ///Defaults to the default set of capabilities granted by the container runtime.
+        ///Note that this field cannot be set when spec.os.name is windows.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Capabilities")]
         pub capabilities: ::std::option::Option<V1Capabilities>,
-        /**Run container in privileged mode.
-        Processes in privileged containers are essentially equivalent to root on the host.
-        Defaults to false.
-        Note that this field cannot be set when spec.os.name is windows.
-        +optional*/
+        ///Run container in privileged mode.
+        ///Processes in privileged containers are essentially equivalent to root on the host.
+        ///Defaults to false.
+        ///Note that this field cannot be set when spec.os.name is windows.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Privileged")]
         pub privileged: ::std::option::Option<bool>,
-        /**procMount denotes the type of proc mount to use for the containers.
-        The default value is Default which uses the container runtime defaults for
-        readonly paths and masked paths.
-        This requires the ProcMountType feature flag to be enabled.
-        Note that this field cannot be set when spec.os.name is windows.
-        +optional*/
+        ///procMount denotes the type of proc mount to use for the containers.
+        ///The default value is Default which uses the container runtime defaults for
+        ///readonly paths and masked paths.
+        ///This requires the ProcMountType feature flag to be enabled.
+        ///Note that this field cannot be set when spec.os.name is windows.
+        ///+optional
         #[serde(
             rename = "procMount",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ProcMount")]
         pub proc_mount: ::std::option::Option<V1ProcMountType>,
-        /**Whether this container has a read-only root filesystem.
-        Default is false.
-        Note that this field cannot be set when spec.os.name is windows.
-        +optional*/
+        ///Whether this container has a read-only root filesystem.
+        ///Default is false.
+        ///Note that this field cannot be set when spec.os.name is windows.
+        ///+optional
         #[serde(
             rename = "readOnlyRootFilesystem",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ReadOnlyRootFilesystem")]
         pub read_only_root_filesystem: ::std::option::Option<bool>,
-        /**The GID to run the entrypoint of the container process.
-        Uses runtime default if unset.
-        May also be set in PodSecurityContext.  If set in both SecurityContext and
-        PodSecurityContext, the value specified in SecurityContext takes precedence.
-        Note that this field cannot be set when spec.os.name is windows.
-        +optional*/
+        ///The GID to run the entrypoint of the container process.
+        ///Uses runtime default if unset.
+        ///May also be set in PodSecurityContext.  If set in both SecurityContext and
+        ///PodSecurityContext, the value specified in SecurityContext takes precedence.
+        ///Note that this field cannot be set when spec.os.name is windows.
+        ///+optional
         #[serde(
             rename = "runAsGroup",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "RunAsGroup")]
         pub run_as_group: ::std::option::Option<i64>,
-        /**Indicates that the container must run as a non-root user.
-        If true, the Kubelet will validate the image at runtime to ensure that it
-        does not run as UID 0 (root) and fail to start the container if it does.
-        If unset or false, no such validation will be performed.
-        May also be set in PodSecurityContext.  If set in both SecurityContext and
-        PodSecurityContext, the value specified in SecurityContext takes precedence.
-        +optional*/
+        ///Indicates that the container must run as a non-root user.
+        ///If true, the Kubelet will validate the image at runtime to ensure that it
+        ///does not run as UID 0 (root) and fail to start the container if it does.
+        ///If unset or false, no such validation will be performed.
+        ///May also be set in PodSecurityContext.  If set in both SecurityContext and
+        ///PodSecurityContext, the value specified in SecurityContext takes precedence.
+        ///+optional
         #[serde(
             rename = "runAsNonRoot",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "RunAsNonRoot")]
         pub run_as_non_root: ::std::option::Option<bool>,
-        /**The UID to run the entrypoint of the container process.
-        Defaults to user specified in image metadata if unspecified.
-        May also be set in PodSecurityContext.  If set in both SecurityContext and
-        PodSecurityContext, the value specified in SecurityContext takes precedence.
-        Note that this field cannot be set when spec.os.name is windows.
-        +optional*/
+        ///The UID to run the entrypoint of the container process.
+        ///Defaults to user specified in image metadata if unspecified.
+        ///May also be set in PodSecurityContext.  If set in both SecurityContext and
+        ///PodSecurityContext, the value specified in SecurityContext takes precedence.
+        ///Note that this field cannot be set when spec.os.name is windows.
+        ///+optional
         #[serde(
             rename = "runAsUser",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "RunAsUser")]
         pub run_as_user: ::std::option::Option<i64>,
-        /**The SELinux context to be applied to the container.
-        If unspecified, the container runtime will allocate a random SELinux context for each
-        container.  May also be set in PodSecurityContext.  If set in both SecurityContext and
-        PodSecurityContext, the value specified in SecurityContext takes precedence.
-        Note that this field cannot be set when spec.os.name is windows.
-        +optional*/
+        ///The SELinux context to be applied to the container.
+        ///If unspecified, the container runtime will allocate a random SELinux context for each
+        ///container.  May also be set in PodSecurityContext.  If set in both SecurityContext and
+        ///PodSecurityContext, the value specified in SecurityContext takes precedence.
+        ///Note that this field cannot be set when spec.os.name is windows.
+        ///+optional
         #[serde(
             rename = "seLinuxOptions",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "SeLinuxOptions")]
         pub se_linux_options: ::std::option::Option<V1SeLinuxOptions>,
-        /**The seccomp options to use by this container. If seccomp options are
-        provided at both the pod & container level, the container options
-        override the pod options.
-        Note that this field cannot be set when spec.os.name is windows.
-        +optional*/
+        ///The seccomp options to use by this container. If seccomp options are
+        ///provided at both the pod & container level, the container options
+        ///override the pod options.
+        ///Note that this field cannot be set when spec.os.name is windows.
+        ///+optional
         #[serde(
             rename = "seccompProfile",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "SeccompProfile")]
         pub seccomp_profile: ::std::option::Option<V1SeccompProfile>,
-        /**The Windows specific settings applied to all containers.
-        If unspecified, the options from the PodSecurityContext will be used.
-        If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
-        Note that this field cannot be set when spec.os.name is linux.
-        +optional*/
+        ///The Windows specific settings applied to all containers.
+        ///If unspecified, the options from the PodSecurityContext will be used.
+        ///If set in both SecurityContext and PodSecurityContext, the value specified in SecurityContext takes precedence.
+        ///Note that this field cannot be set when spec.os.name is linux.
+        ///+optional
         #[serde(
             rename = "windowsOptions",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -27896,9 +27959,9 @@ pub mod types {
     ///`V1Taint`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1Taint {
-        /**Required. The effect of the taint on pods
-        that do not tolerate the taint.
-        Valid effects are NoSchedule, PreferNoSchedule and NoExecute.*/
+        ///Required. The effect of the taint on pods
+        ///that do not tolerate the taint.
+        ///Valid effects are NoSchedule, PreferNoSchedule and NoExecute.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Effect")]
         pub effect: ::std::option::Option<V1TaintEffect>,
@@ -27906,16 +27969,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Key")]
         pub key: ::std::option::Option<::std::string::String>,
-        /**TimeAdded represents the time at which the taint was added.
-        +optional*/
+        ///TimeAdded represents the time at which the taint was added.
+        ///+optional
         #[serde(
             rename = "timeAdded",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "TimeAdded")]
         pub time_added: ::std::option::Option<::std::string::String>,
-        /**The taint value corresponding to the taint key.
-        +optional*/
+        ///The taint value corresponding to the taint key.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Value")]
         pub value: ::std::option::Option<::std::string::String>,
@@ -27958,14 +28021,14 @@ pub mod types {
     ///`V1TcpSocketAction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1TcpSocketAction {
-        /**Optional: Host name to connect to, defaults to the pod IP.
-        +optional*/
+        ///Optional: Host name to connect to, defaults to the pod IP.
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Host")]
         pub host: ::std::option::Option<::std::string::String>,
-        /**Number or name of the port to access on the container.
-        Number must be in the range 1 to 65535.
-        Name must be an IANA_SVC_NAME.*/
+        ///Number or name of the port to access on the container.
+        ///Number must be in the range 1 to 65535.
+        ///Name must be an IANA_SVC_NAME.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Port")]
         pub port: ::std::option::Option<IntstrIntOrString>,
@@ -28058,21 +28121,21 @@ pub mod types {
     ///`V1VolumeMount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1VolumeMount {
-        /**Path within the container at which the volume should be mounted.  Must
-        not contain ':'.*/
+        ///Path within the container at which the volume should be mounted.  Must
+        ///not contain ':'.
         #[serde(
             rename = "mountPath",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "MountPath")]
         pub mount_path: ::std::option::Option<::std::string::String>,
-        /**mountPropagation determines how mounts are propagated from the host
-        to container and the other way around.
-        When not set, MountPropagationNone is used.
-        This field is beta in 1.10.
-        When RecursiveReadOnly is set to IfPossible or to Enabled, MountPropagation must be None or unspecified
-        (which defaults to None).
-        +optional*/
+        ///mountPropagation determines how mounts are propagated from the host
+        ///to container and the other way around.
+        ///When not set, MountPropagationNone is used.
+        ///This field is beta in 1.10.
+        ///When RecursiveReadOnly is set to IfPossible or to Enabled, MountPropagation must be None or unspecified
+        ///(which defaults to None).
+        ///+optional
         #[serde(
             rename = "mountPropagation",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -28083,52 +28146,52 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
-        /**Mounted read-only if true, read-write otherwise (false or unspecified).
-        Defaults to false.
-        +optional*/
+        ///Mounted read-only if true, read-write otherwise (false or unspecified).
+        ///Defaults to false.
+        ///+optional
         #[serde(
             rename = "readOnly",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ReadOnly")]
         pub read_only: ::std::option::Option<bool>,
-        /**RecursiveReadOnly specifies whether read-only mounts should be handled
-        recursively.
-
-        If ReadOnly is false, this field has no meaning and must be unspecified.
-
-        If ReadOnly is true, and this field is set to Disabled, the mount is not made
-        recursively read-only.  If this field is set to IfPossible, the mount is made
-        recursively read-only, if it is supported by the container runtime.  If this
-        field is set to Enabled, the mount is made recursively read-only if it is
-        supported by the container runtime, otherwise the pod will not be started and
-        an error will be generated to indicate the reason.
-
-        If this field is set to IfPossible or Enabled, MountPropagation must be set to
-        None (or be unspecified, which defaults to None).
-
-        If this field is not specified, it is treated as an equivalent of Disabled.
-        +optional*/
+        ///RecursiveReadOnly specifies whether read-only mounts should be handled
+        ///recursively.
+        ///
+        ///If ReadOnly is false, this field has no meaning and must be unspecified.
+        ///
+        ///If ReadOnly is true, and this field is set to Disabled, the mount is not made
+        ///recursively read-only.  If this field is set to IfPossible, the mount is made
+        ///recursively read-only, if it is supported by the container runtime.  If this
+        ///field is set to Enabled, the mount is made recursively read-only if it is
+        ///supported by the container runtime, otherwise the pod will not be started and
+        ///an error will be generated to indicate the reason.
+        ///
+        ///If this field is set to IfPossible or Enabled, MountPropagation must be set to
+        ///None (or be unspecified, which defaults to None).
+        ///
+        ///If this field is not specified, it is treated as an equivalent of Disabled.
+        ///+optional
         #[serde(
             rename = "recursiveReadOnly",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "RecursiveReadOnly")]
         pub recursive_read_only: ::std::option::Option<V1RecursiveReadOnlyMode>,
-        /**Path within the volume from which the container's volume should be mounted.
-        Defaults to "" (volume's root).
-        +optional*/
+        ///Path within the volume from which the container's volume should be mounted.
+        ///Defaults to "" (volume's root).
+        ///+optional
         #[serde(
             rename = "subPath",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "SubPath")]
         pub sub_path: ::std::option::Option<::std::string::String>,
-        /**Expanded path within the volume from which the container's volume should be mounted.
-        Behaves similarly to SubPath but environment variable references $(VAR_NAME) are expanded using the container's environment.
-        Defaults to "" (volume's root).
-        SubPathExpr and SubPath are mutually exclusive.
-        +optional*/
+        ///Expanded path within the volume from which the container's volume should be mounted.
+        ///Behaves similarly to SubPath but environment variable references $(VAR_NAME) are expanded using the container's environment.
+        ///Defaults to "" (volume's root).
+        ///SubPathExpr and SubPath are mutually exclusive.
+        ///+optional
         #[serde(
             rename = "subPathExpr",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -28141,40 +28204,40 @@ pub mod types {
     ///`V1WindowsSecurityContextOptions`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1WindowsSecurityContextOptions {
-        /**GMSACredentialSpec is where the GMSA admission webhook
-        (https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of the
-        GMSA credential spec named by the GMSACredentialSpecName field.
-        +optional*/
+        ///GMSACredentialSpec is where the GMSA admission webhook
+        ///(https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of the
+        ///GMSA credential spec named by the GMSACredentialSpecName field.
+        ///+optional
         #[serde(
             rename = "gmsaCredentialSpec",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "GmsaCredentialSpec")]
         pub gmsa_credential_spec: ::std::option::Option<::std::string::String>,
-        /**GMSACredentialSpecName is the name of the GMSA credential spec to use.
-        +optional*/
+        ///GMSACredentialSpecName is the name of the GMSA credential spec to use.
+        ///+optional
         #[serde(
             rename = "gmsaCredentialSpecName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "GmsaCredentialSpecName")]
         pub gmsa_credential_spec_name: ::std::option::Option<::std::string::String>,
-        /**HostProcess determines if a container should be run as a 'Host Process' container.
-        All of a Pod's containers must have the same effective HostProcess value
-        (it is not allowed to have a mix of HostProcess containers and non-HostProcess containers).
-        In addition, if HostProcess is true then HostNetwork must also be set to true.
-        +optional*/
+        ///HostProcess determines if a container should be run as a 'Host Process' container.
+        ///All of a Pod's containers must have the same effective HostProcess value
+        ///(it is not allowed to have a mix of HostProcess containers and non-HostProcess containers).
+        ///In addition, if HostProcess is true then HostNetwork must also be set to true.
+        ///+optional
         #[serde(
             rename = "hostProcess",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "HostProcess")]
         pub host_process: ::std::option::Option<bool>,
-        /**The UserName in Windows to run the entrypoint of the container process.
-        Defaults to the user specified in image metadata if unspecified.
-        May also be set in PodSecurityContext. If set in both SecurityContext and
-        PodSecurityContext, the value specified in SecurityContext takes precedence.
-        +optional*/
+        ///The UserName in Windows to run the entrypoint of the container process.
+        ///Defaults to the user specified in image metadata if unspecified.
+        ///May also be set in PodSecurityContext. If set in both SecurityContext and
+        ///PodSecurityContext, the value specified in SecurityContext takes precedence.
+        ///+optional
         #[serde(
             rename = "runAsUserName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -28201,34 +28264,34 @@ pub mod types {
     ///`V1beta1NodeMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1beta1NodeMetrics {
-        /**APIVersion defines the versioned schema of this representation of an object.
-        Servers should convert recognized schemas to the latest internal value, and
-        may reject unrecognized values.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-        +optional*/
+        ///APIVersion defines the versioned schema of this representation of an object.
+        ///Servers should convert recognized schemas to the latest internal value, and
+        ///may reject unrecognized values.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        ///+optional
         #[serde(
             rename = "apiVersion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ApiVersion")]
         pub api_version: ::std::option::Option<::std::string::String>,
-        /**Kind is a string value representing the REST resource this object represents.
-        Servers may infer this from the endpoint the client submits requests to.
-        Cannot be updated.
-        In CamelCase.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-        +optional*/
+        ///Kind is a string value representing the REST resource this object represents.
+        ///Servers may infer this from the endpoint the client submits requests to.
+        ///Cannot be updated.
+        ///In CamelCase.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
         pub kind: ::std::option::Option<::std::string::String>,
-        /**Standard object's metadata.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-        +optional*/
+        ///Standard object's metadata.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Metadata")]
         pub metadata: ::std::option::Option<V1ObjectMeta>,
-        /**The following fields define time interval from which metrics were
-        collected from the interval [Timestamp-Window, Timestamp].*/
+        ///The following fields define time interval from which metrics were
+        ///collected from the interval [Timestamp-Window, Timestamp].
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Timestamp")]
         pub timestamp: ::std::option::Option<::std::string::String>,
@@ -28245,11 +28308,11 @@ pub mod types {
     ///`V1beta1NodeMetricsList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1beta1NodeMetricsList {
-        /**APIVersion defines the versioned schema of this representation of an object.
-        Servers should convert recognized schemas to the latest internal value, and
-        may reject unrecognized values.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-        +optional*/
+        ///APIVersion defines the versioned schema of this representation of an object.
+        ///Servers should convert recognized schemas to the latest internal value, and
+        ///may reject unrecognized values.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        ///+optional
         #[serde(
             rename = "apiVersion",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -28260,17 +28323,17 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Items")]
         pub items: ::std::option::Option<::std::vec::Vec<V1beta1NodeMetrics>>,
-        /**Kind is a string value representing the REST resource this object represents.
-        Servers may infer this from the endpoint the client submits requests to.
-        Cannot be updated.
-        In CamelCase.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-        +optional*/
+        ///Kind is a string value representing the REST resource this object represents.
+        ///Servers may infer this from the endpoint the client submits requests to.
+        ///Cannot be updated.
+        ///In CamelCase.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
         pub kind: ::std::option::Option<::std::string::String>,
-        /**Standard list metadata.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds*/
+        ///Standard list metadata.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Metadata")]
         pub metadata: ::std::option::Option<V1ListMeta>,
@@ -28280,39 +28343,39 @@ pub mod types {
     ///`V1beta1PodMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1beta1PodMetrics {
-        /**APIVersion defines the versioned schema of this representation of an object.
-        Servers should convert recognized schemas to the latest internal value, and
-        may reject unrecognized values.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-        +optional*/
+        ///APIVersion defines the versioned schema of this representation of an object.
+        ///Servers should convert recognized schemas to the latest internal value, and
+        ///may reject unrecognized values.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        ///+optional
         #[serde(
             rename = "apiVersion",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         #[serde(alias = "ApiVersion")]
         pub api_version: ::std::option::Option<::std::string::String>,
-        /**Metrics for all containers are collected within the same time window.
-        +listType=atomic*/
+        ///Metrics for all containers are collected within the same time window.
+        ///+listType=atomic
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Containers")]
         pub containers: ::std::option::Option<::std::vec::Vec<V1beta1ContainerMetrics>>,
-        /**Kind is a string value representing the REST resource this object represents.
-        Servers may infer this from the endpoint the client submits requests to.
-        Cannot be updated.
-        In CamelCase.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-        +optional*/
+        ///Kind is a string value representing the REST resource this object represents.
+        ///Servers may infer this from the endpoint the client submits requests to.
+        ///Cannot be updated.
+        ///In CamelCase.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
         pub kind: ::std::option::Option<::std::string::String>,
-        /**Standard object's metadata.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
-        +optional*/
+        ///Standard object's metadata.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Metadata")]
         pub metadata: ::std::option::Option<V1ObjectMeta>,
-        /**The following fields define time interval from which metrics were
-        collected from the interval [Timestamp-Window, Timestamp].*/
+        ///The following fields define time interval from which metrics were
+        ///collected from the interval [Timestamp-Window, Timestamp].
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Timestamp")]
         pub timestamp: ::std::option::Option<::std::string::String>,
@@ -28325,11 +28388,11 @@ pub mod types {
     ///`V1beta1PodMetricsList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct V1beta1PodMetricsList {
-        /**APIVersion defines the versioned schema of this representation of an object.
-        Servers should convert recognized schemas to the latest internal value, and
-        may reject unrecognized values.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
-        +optional*/
+        ///APIVersion defines the versioned schema of this representation of an object.
+        ///Servers should convert recognized schemas to the latest internal value, and
+        ///may reject unrecognized values.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#resources
+        ///+optional
         #[serde(
             rename = "apiVersion",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -28340,17 +28403,17 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Items")]
         pub items: ::std::option::Option<::std::vec::Vec<V1beta1PodMetrics>>,
-        /**Kind is a string value representing the REST resource this object represents.
-        Servers may infer this from the endpoint the client submits requests to.
-        Cannot be updated.
-        In CamelCase.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
-        +optional*/
+        ///Kind is a string value representing the REST resource this object represents.
+        ///Servers may infer this from the endpoint the client submits requests to.
+        ///Cannot be updated.
+        ///In CamelCase.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
+        ///+optional
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
         pub kind: ::std::option::Option<::std::string::String>,
-        /**Standard list metadata.
-        More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds*/
+        ///Standard list metadata.
+        ///More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#types-kinds
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Metadata")]
         pub metadata: ::std::option::Option<V1ListMeta>,
@@ -28895,71 +28958,71 @@ pub mod types {
     }
 }
 #[derive(Clone, Debug)]
-/**Client for PortainerEE API
-
-The Portainer API is an HTTP API served by Portainer. It is used by the Portainer UI, and anything you can do in the UI can also be done via the HTTP API.
-
-API examples are available in the [Portainer documentation](https://documentation.portainer.io/api/api-examples/)
-
-You can find out more about Portainer [on our website](http://portainer.io) and get some support on [Slack](http://portainer.io/slack/).
-
-# Authentication
-
-Most of the API endpoints require authentication, as well as some level of authorization.
-Portainer uses JSON Web Tokens to manage authentication. You must provide a token in the **Authorization** header of each request using the **Bearer** scheme.
-
-Example:
-
-```text
-Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpZCI6MSwidXNlcm5hbWUiOiJhZG1pbiIsInJvbGUiOjEsImV4cCI6MTQ5OTM3NjE1NH0.NJ6vE8FY1WG6jsRQzfMqeatJ4vh2TWAeeYfDhP71YEE
-```
-
-# Security
-
-Each API endpoint has an associated access policy, documented in its description.
-
-The following policies are available:
-
-- Public access
-- Authenticated access
-- Restricted access
-- Administrator access
-
-### Public access
-
-No authentication is required.
-
-### Authenticated access
-
-Authentication is required.
-
-### Restricted access
-
-Authentication is required. Additional checks may apply to verify access to the resource, and returned data may be filtered.
-
-### Administrator access
-
-Authentication and an administrator role are both required.
-
-# Execute Docker requests
-
-Portainer does not expose dedicated endpoints for managing Docker resources (create a container, remove a volume, etc).
-
-Instead, it acts as a reverse-proxy to the Docker HTTP API, allowing you to execute Docker requests via the Portainer HTTP API.
-
-To do so, use the `/endpoints/{id}/docker` endpoint. Note that this endpoint is not documented below due to Swagger limitations. It has a restricted access policy, so authentication is still required. Any request made to this endpoint is proxied to the Docker API of the associated environment - request and response objects are identical to those in the [Docker official documentation](https://docs.docker.com/engine/api).
-
-# Private Registry
-
-When using a private registry, include a Base64-encoded JSON string in the request header. The header parameter name is `X-Registry-Auth` and the value should encode the following structure: ‘{"registryId":\<registryId\>}’ where `<registryId>` is the ID of the registry where the repository was created.
-
-Example encoded value:
-
-```text
-eyJyZWdpc3RyeUlkIjoxfQ==
-```
-
-Version: 2.44.0*/
+///Client for PortainerEE API
+///
+///The Portainer API is an HTTP API served by Portainer. It is used by the Portainer UI, and anything you can do in the UI can also be done via the HTTP API.
+///
+///API examples are available in the [Portainer documentation](https://documentation.portainer.io/api/api-examples/)
+///
+///You can find out more about Portainer [on our website](http://portainer.io) and get some support on [Slack](http://portainer.io/slack/).
+///
+///# Authentication
+///
+///Most of the API endpoints require authentication, as well as some level of authorization.
+///Portainer uses JSON Web Tokens to manage authentication. You must provide a token in the **Authorization** header of each request using the **Bearer** scheme.
+///
+///Example:
+///
+///```text
+///Bearer eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpZCI6MSwidXNlcm5hbWUiOiJhZG1pbiIsInJvbGUiOjEsImV4cCI6MTQ5OTM3NjE1NH0.NJ6vE8FY1WG6jsRQzfMqeatJ4vh2TWAeeYfDhP71YEE
+///```
+///
+///# Security
+///
+///Each API endpoint has an associated access policy, documented in its description.
+///
+///The following policies are available:
+///
+///- Public access
+///- Authenticated access
+///- Restricted access
+///- Administrator access
+///
+///### Public access
+///
+///No authentication is required.
+///
+///### Authenticated access
+///
+///Authentication is required.
+///
+///### Restricted access
+///
+///Authentication is required. Additional checks may apply to verify access to the resource, and returned data may be filtered.
+///
+///### Administrator access
+///
+///Authentication and an administrator role are both required.
+///
+///# Execute Docker requests
+///
+///Portainer does not expose dedicated endpoints for managing Docker resources (create a container, remove a volume, etc).
+///
+///Instead, it acts as a reverse-proxy to the Docker HTTP API, allowing you to execute Docker requests via the Portainer HTTP API.
+///
+///To do so, use the `/endpoints/{id}/docker` endpoint. Note that this endpoint is not documented below due to Swagger limitations. It has a restricted access policy, so authentication is still required. Any request made to this endpoint is proxied to the Docker API of the associated environment - request and response objects are identical to those in the [Docker official documentation](https://docs.docker.com/engine/api).
+///
+///# Private Registry
+///
+///When using a private registry, include a Base64-encoded JSON string in the request header. The header parameter name is `X-Registry-Auth` and the value should encode the following structure: ‘{"registryId":\<registryId\>}’ where `<registryId>` is the ID of the registry where the repository was created.
+///
+///Example encoded value:
+///
+///```text
+///eyJyZWdpc3RyeUlkIjoxfQ==
+///```
+///
+///Version: 2.44.0
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -29021,23 +29084,22 @@ const _: () = {
 };
 #[allow(clippy::all)]
 impl Client {
-    /**List addons
-
-    List the addons the calling user may open. Administrators receive
-    every catalog addon together with its persisted record (enabled
-    state, chart version and access policies); other users receive
-    only the addons the gateway would let them access, without the
-    record.
-    Pass view=switcher for the lightweight app-switcher listing: only
-    the installed, enabled addons the caller may launch, without the
-    record, available versions or health probe.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/addons`
-
-    Arguments:
-    - `view`: Response view. 'switcher' returns the lightweight app-switcher listing.
-    */
+    ///List addons
+    ///
+    ///List the addons the calling user may open. Administrators receive
+    ///every catalog addon together with its persisted record (enabled
+    ///state, chart version and access policies); other users receive
+    ///only the addons the gateway would let them access, without the
+    ///record.
+    ///Pass view=switcher for the lightweight app-switcher listing: only
+    ///the installed, enabled addons the caller may launch, without the
+    ///record, available versions or health probe.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/addons`
+    ///
+    ///Arguments:
+    ///- `view`: Response view. 'switcher' returns the lightweight app-switcher listing.
     pub async fn addon_list<'a>(
         &'a self,
         view: Option<&'a str>,
@@ -29075,20 +29137,19 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Inspect an addon
-
-    Retrieve a single addon the calling user may open. Administrators
-    receive the catalog metadata together with the persisted record
-    (enabled state, chart version and access policies); other users
-    receive only the catalog metadata, and a 404 if the gateway
-    would not let them access the addon.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/addons/{id}`
-
-    Arguments:
-    - `id`: Addon identifier (e.g. portal-template)
-    */
+    ///Inspect an addon
+    ///
+    ///Retrieve a single addon the calling user may open. Administrators
+    ///receive the catalog metadata together with the persisted record
+    ///(enabled state, chart version and access policies); other users
+    ///receive only the catalog metadata, and a 404 if the gateway
+    ///would not let them access the addon.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/addons/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Addon identifier (e.g. portal-template)
     pub async fn addon_detail<'a>(
         &'a self,
         id: &'a str,
@@ -29128,21 +29189,20 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Install or upgrade an addon
-
-    Install a catalog addon as a Helm release on the local Kubernetes
-    environment, or upgrade it when already installed. The addon record
-    is returned immediately in the installing state for a fresh install
-    or the upgrading state for an already-installed addon; the operation
-    runs in the background and its progress is reflected in the record's status.
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/addons/{id}`
-
-    Arguments:
-    - `id`: Addon identifier (e.g. portal-template)
-    - `body`: Install options
-    */
+    ///Install or upgrade an addon
+    ///
+    ///Install a catalog addon as a Helm release on the local Kubernetes
+    ///environment, or upgrade it when already installed. The addon record
+    ///is returned immediately in the installing state for a fresh install
+    ///or the upgrading state for an already-installed addon; the operation
+    ///runs in the background and its progress is reflected in the record's status.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/addons/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Addon identifier (e.g. portal-template)
+    ///- `body`: Install options
     pub async fn addon_install<'a>(
         &'a self,
         id: &'a str,
@@ -29196,24 +29256,23 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Uninstall an addon
-
-    Uninstall an addon's Helm release from the local Kubernetes
-    environment. The addon record is returned in the uninstalling
-    state; the uninstall runs in the background and the record is
-    removed once it completes. Uninstalling an addon that is not
-    installed is a no-op. An in-flight install or upgrade can be
-    uninstalled; only an uninstall already in progress is rejected
-    with 409 unless force=true is set, which is the recovery path for
-    an addon stuck by a restart.
-    **Access policy**: administrator
-
-    Sends a `DELETE` request to `/addons/{id}`
-
-    Arguments:
-    - `id`: Addon identifier (e.g. portal-template)
-    - `force`: Uninstall even while an operation is in progress (recovery)
-    */
+    ///Uninstall an addon
+    ///
+    ///Uninstall an addon's Helm release from the local Kubernetes
+    ///environment. The addon record is returned in the uninstalling
+    ///state; the uninstall runs in the background and the record is
+    ///removed once it completes. Uninstalling an addon that is not
+    ///installed is a no-op. An in-flight install or upgrade can be
+    ///uninstalled; only an uninstall already in progress is rejected
+    ///with 409 unless force=true is set, which is the recovery path for
+    ///an addon stuck by a restart.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `DELETE` request to `/addons/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Addon identifier (e.g. portal-template)
+    ///- `force`: Uninstall even while an operation is in progress (recovery)
     pub async fn addon_uninstall<'a>(
         &'a self,
         id: &'a str,
@@ -29266,17 +29325,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update an addon's access configuration
-
-    Enable or disable an addon and configure which users and teams may access it.
-    **Access policy**: administrator
-
-    Sends a `PUT` request to `/addons/{id}/access`
-
-    Arguments:
-    - `id`: Addon identifier (e.g. portal-template)
-    - `body`: Addon access configuration
-    */
+    ///Update an addon's access configuration
+    ///
+    ///Enable or disable an addon and configure which users and teams may access it.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `PUT` request to `/addons/{id}/access`
+    ///
+    ///Arguments:
+    ///- `id`: Addon identifier (e.g. portal-template)
+    ///- `body`: Addon access configuration
     pub async fn addon_access_update<'a>(
         &'a self,
         id: &'a str,
@@ -29325,16 +29383,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Retrieve the URL allow list
-
-    Retrieve the list of allowed URLs for outbound proxy requests.
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/allowlist/{id}`
-
-    Arguments:
-    - `id`: AllowList ID
-    */
+    ///Retrieve the URL allow list
+    ///
+    ///Retrieve the list of allowed URLs for outbound proxy requests.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/allowlist/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: AllowList ID
     pub async fn allow_list_inspect<'a>(
         &'a self,
         id: i64,
@@ -29381,17 +29438,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update the URL allow list
-
-    Update the list of allowed URLs for outbound proxy requests.
-    **Access policy**: administrator
-
-    Sends a `PUT` request to `/allowlist/{id}`
-
-    Arguments:
-    - `id`: AllowList ID
-    - `body`: URL allow list
-    */
+    ///Update the URL allow list
+    ///
+    ///Update the list of allowed URLs for outbound proxy requests.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `PUT` request to `/allowlist/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: AllowList ID
+    ///- `body`: URL allow list
     pub async fn allow_list_update<'a>(
         &'a self,
         id: i64,
@@ -29440,16 +29496,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Authenticate
-
-    **Access policy**: public
-    Use this environment(endpoint) to authenticate against Portainer using a username and password.
-
-    Sends a `POST` request to `/auth`
-
-    Arguments:
-    - `body`: Credentials used for authentication
-    */
+    ///Authenticate
+    ///
+    ///**Access policy**: public
+    ///Use this environment(endpoint) to authenticate against Portainer using a username and password.
+    ///
+    ///Sends a `POST` request to `/auth`
+    ///
+    ///Arguments:
+    ///- `body`: Credentials used for authentication
     pub async fn authenticate_user<'a>(
         &'a self,
         body: &'a types::AuthAuthenticatePayload,
@@ -29493,13 +29548,12 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Logout
-
-    **Access policy**: public
-
-    Sends a `POST` request to `/auth/logout`
-
-    */
+    ///Logout
+    ///
+    ///**Access policy**: public
+    ///
+    ///Sends a `POST` request to `/auth/logout`
+    ///
     pub async fn logout<'a>(
         &'a self,
     ) -> Result<ResponseValue<()>, Error<types::PortainerErrorResponse>> {
@@ -29534,15 +29588,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Authenticate with OAuth
-
-    **Access policy**: public
-
-    Sends a `POST` request to `/auth/oauth/validate`
-
-    Arguments:
-    - `body`: OAuth Credentials used for authentication
-    */
+    ///Authenticate with OAuth
+    ///
+    ///**Access policy**: public
+    ///
+    ///Sends a `POST` request to `/auth/oauth/validate`
+    ///
+    ///Arguments:
+    ///- `body`: OAuth Credentials used for authentication
     pub async fn validate_o_auth<'a>(
         &'a self,
         body: &'a types::AuthOauthPayload,
@@ -29586,13 +29639,12 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List auto updates
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/auto_updates`
-
-    */
+    ///List auto updates
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/auto_updates`
+    ///
     pub async fn auto_update_list<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::AutoupdatesListResponse>, Error<types::PortainerErrorResponse>>
@@ -29631,16 +29683,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Creates an archive with a system data snapshot that could be used to restore the system
-
-    Creates an archive with a system data snapshot that could be used to restore the system.
-    **Access policy**: admin
-
-    Sends a `POST` request to `/backup`
-
-    Arguments:
-    - `body`: An object contains the password to encrypt the backup with
-    */
+    ///Creates an archive with a system data snapshot that could be used to restore the system
+    ///
+    ///Creates an archive with a system data snapshot that could be used to restore the system.
+    ///**Access policy**: admin
+    ///
+    ///Sends a `POST` request to `/backup`
+    ///
+    ///Arguments:
+    ///- `body`: An object contains the password to encrypt the backup with
     pub async fn backup<'a>(
         &'a self,
         body: &'a types::BackupBackupPayload,
@@ -29680,16 +29731,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Execute an ad-hoc backup to Azure Blob Storage
-
-    Creates a system snapshot archive and uploads it to the configured Azure Blob container
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/backup/azure/execute`
-
-    Arguments:
-    - `body`: Azure Blob backup settings
-    */
+    ///Execute an ad-hoc backup to Azure Blob Storage
+    ///
+    ///Creates a system snapshot archive and uploads it to the configured Azure Blob container
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/backup/azure/execute`
+    ///
+    ///Arguments:
+    ///- `body`: Azure Blob backup settings
     pub async fn backup_to_azure_blob<'a>(
         &'a self,
         body: &'a types::PortainereeAzureBlobBackupSettings,
@@ -29729,16 +29779,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Restore system state from an Azure Blob Storage backup
-
-    **Access policy**: public (requires the X-Setup-Token header on an uninitialized instance unless --no-setup-token is set)
-
-    Sends a `POST` request to `/backup/azure/restore`
-
-    Arguments:
-    - `x_setup_token`: Setup token (required when instance is uninitialized and --no-setup-token is not set)
-    - `body`: Azure Blob location and credentials
-    */
+    ///Restore system state from an Azure Blob Storage backup
+    ///
+    ///**Access policy**: public (requires the X-Setup-Token header on an uninitialized instance unless --no-setup-token is set)
+    ///
+    ///Sends a `POST` request to `/backup/azure/restore`
+    ///
+    ///Arguments:
+    ///- `x_setup_token`: Setup token (required when instance is uninitialized and --no-setup-token is not set)
+    ///- `body`: Azure Blob location and credentials
     pub async fn restore_from_azure_blob<'a>(
         &'a self,
         x_setup_token: Option<&'a str>,
@@ -29785,13 +29834,12 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetch Azure Blob Storage backup settings
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/backup/azure/settings`
-
-    */
+    ///Fetch Azure Blob Storage backup settings
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/backup/azure/settings`
+    ///
     pub async fn azure_blob_backup_settings_fetch<'a>(
         &'a self,
     ) -> Result<
@@ -29832,15 +29880,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update Azure Blob Storage backup settings and reschedule cron job
-
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/backup/azure/settings`
-
-    Arguments:
-    - `body`: Azure Blob backup settings
-    */
+    ///Update Azure Blob Storage backup settings and reschedule cron job
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/backup/azure/settings`
+    ///
+    ///Arguments:
+    ///- `body`: Azure Blob backup settings
     pub async fn update_azure_blob_settings<'a>(
         &'a self,
         body: &'a types::PortainereeAzureBlobBackupSettings,
@@ -29880,13 +29927,12 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetch the status of the last scheduled Azure Blob backup run
-
-    **Access policy**: public
-
-    Sends a `GET` request to `/backup/azure/status`
-
-    */
+    ///Fetch the status of the last scheduled Azure Blob backup run
+    ///
+    ///**Access policy**: public
+    ///
+    ///Sends a `GET` request to `/backup/azure/status`
+    ///
     pub async fn azure_blob_backup_status_fetch<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::BackupAzureBackupStatus>, Error<types::PortainerErrorResponse>>
@@ -29922,16 +29968,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Test connectivity to an Azure Blob Storage container
-
-    Verifies that the supplied credentials can reach and access the target container
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/backup/azure/test`
-
-    Arguments:
-    - `body`: Azure Blob connection settings
-    */
+    ///Test connectivity to an Azure Blob Storage container
+    ///
+    ///Verifies that the supplied credentials can reach and access the target container
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/backup/azure/test`
+    ///
+    ///Arguments:
+    ///- `body`: Azure Blob connection settings
     pub async fn azure_blob_test_connection<'a>(
         &'a self,
         body: &'a types::PortainereeAzureBlobBackupSettings,
@@ -29977,13 +30022,12 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Trigger an immediate local backup outside of the cron schedule
-
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/backup/local/run`
-
-    */
+    ///Trigger an immediate local backup outside of the cron schedule
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/backup/local/run`
+    ///
     pub async fn run_local_backup_now<'a>(
         &'a self,
     ) -> Result<ResponseValue<()>, Error<types::PortainerErrorResponse>> {
@@ -30021,13 +30065,12 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetch local scheduled backup settings
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/backup/local/settings`
-
-    */
+    ///Fetch local scheduled backup settings
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/backup/local/settings`
+    ///
     pub async fn local_backup_settings_fetch<'a>(
         &'a self,
     ) -> Result<
@@ -30068,15 +30111,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Updates local scheduled backup settings and restarts the cron job as needed
-
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/backup/local/settings`
-
-    Arguments:
-    - `body`: Local backup settings
-    */
+    ///Updates local scheduled backup settings and restarts the cron job as needed
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/backup/local/settings`
+    ///
+    ///Arguments:
+    ///- `body`: Local backup settings
     pub async fn update_local_backup_settings<'a>(
         &'a self,
         body: &'a types::PortainereeLocalBackupSettings,
@@ -30116,13 +30158,12 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetch the status of the last scheduled local backup run
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/backup/local/status`
-
-    */
+    ///Fetch the status of the last scheduled local backup run
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/backup/local/status`
+    ///
     pub async fn local_backup_status_fetch<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::BackupLocalBackupStatus>, Error<types::PortainerErrorResponse>>
@@ -30161,16 +30202,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Execute backup to AWS S3 Bucket
-
-    Creates an archive with a system data snapshot and upload it to the target S3 bucket
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/backup/s3/execute`
-
-    Arguments:
-    - `body`: S3 backup settings
-    */
+    ///Execute backup to AWS S3 Bucket
+    ///
+    ///Creates an archive with a system data snapshot and upload it to the target S3 bucket
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/backup/s3/execute`
+    ///
+    ///Arguments:
+    ///- `body`: S3 backup settings
     pub async fn backup_to_s3<'a>(
         &'a self,
         body: &'a types::BackupS3BackupPayload,
@@ -30210,17 +30250,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Triggers a system restore using details of s3 backup
-
-    Triggers a system restore using details of s3 backup
-    **Access policy**: public (requires the X-Setup-Token header on an uninitialized instance unless --no-setup-token is set)
-
-    Sends a `POST` request to `/backup/s3/restore`
-
-    Arguments:
-    - `x_setup_token`: Setup token (required when instance is uninitialized and --no-setup-token is not set)
-    - `body`: S3 Location Payload
-    */
+    ///Triggers a system restore using details of s3 backup
+    ///
+    ///Triggers a system restore using details of s3 backup
+    ///**Access policy**: public (requires the X-Setup-Token header on an uninitialized instance unless --no-setup-token is set)
+    ///
+    ///Sends a `POST` request to `/backup/s3/restore`
+    ///
+    ///Arguments:
+    ///- `x_setup_token`: Setup token (required when instance is uninitialized and --no-setup-token is not set)
+    ///- `body`: S3 Location Payload
     pub async fn restore_from_s3<'a>(
         &'a self,
         x_setup_token: Option<&'a str>,
@@ -30267,13 +30306,12 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetch s3 backup settings/configurations
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/backup/s3/settings`
-
-    */
+    ///Fetch s3 backup settings/configurations
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/backup/s3/settings`
+    ///
     pub async fn backup_settings_fetch<'a>(
         &'a self,
     ) -> Result<
@@ -30314,16 +30352,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Updates stored s3 backup settings and updates running cron jobs as needed
-
-    Updates stored s3 backup settings and updates running cron jobs as needed
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/backup/s3/settings`
-
-    Arguments:
-    - `body`: S3 backup settings
-    */
+    ///Updates stored s3 backup settings and updates running cron jobs as needed
+    ///
+    ///Updates stored s3 backup settings and updates running cron jobs as needed
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/backup/s3/settings`
+    ///
+    ///Arguments:
+    ///- `body`: S3 backup settings
     pub async fn update_s3_settings<'a>(
         &'a self,
         body: &'a types::PortainereeS3BackupSettings,
@@ -30363,13 +30400,12 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetch the status of the last scheduled backup run
-
-    **Access policy**: public
-
-    Sends a `GET` request to `/backup/s3/status`
-
-    */
+    ///Fetch the status of the last scheduled backup run
+    ///
+    ///**Access policy**: public
+    ///
+    ///Sends a `GET` request to `/backup/s3/status`
+    ///
     pub async fn backup_status_fetch<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::BackupBackupStatus>, Error<types::PortainerErrorResponse>>
@@ -30405,14 +30441,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**getAll cloud credentials
-
-    getAll cloud credential
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/cloud/credentials`
-
-    */
+    ///getAll cloud credentials
+    ///
+    ///getAll cloud credential
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/cloud/credentials`
+    ///
     pub async fn get_all<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::ModelsCloudCredential>, Error<types::PortainerErrorResponse>>
@@ -30451,16 +30486,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**getByID gets a cloud credential by ID
-
-    getByID gets a cloud credential by ID
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/cloud/credentials/{id}`
-
-    Arguments:
-    - `id`: ID of the cloud credential
-    */
+    ///getByID gets a cloud credential by ID
+    ///
+    ///getByID gets a cloud credential by ID
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/cloud/credentials/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: ID of the cloud credential
     pub async fn cloud_creds_get_by_id<'a>(
         &'a self,
         id: &'a str,
@@ -30504,16 +30538,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete a cloud credential
-
-    Delete a cloud credential
-    **Access policy**: authenticated
-
-    Sends a `DELETE` request to `/cloud/credentials/{id}`
-
-    Arguments:
-    - `id`: ID of the cloud credential
-    */
+    ///Delete a cloud credential
+    ///
+    ///Delete a cloud credential
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `DELETE` request to `/cloud/credentials/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: ID of the cloud credential
     pub async fn cloud_creds_delete<'a>(
         &'a self,
         id: &'a str,
@@ -30560,16 +30593,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Upgrade the cluster to the next stable kubernetes version
-
-    Upgrade the cluster to the next stable kubernetes version.
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/cloud/endpoints/{environmentId}/upgrade`
-
-    Arguments:
-    - `environment_id`: Environment(Endpoint) identifier
-    */
+    ///Upgrade the cluster to the next stable kubernetes version
+    ///
+    ///Upgrade the cluster to the next stable kubernetes version.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/cloud/endpoints/{environmentId}/upgrade`
+    ///
+    ///Arguments:
+    ///- `environment_id`: Environment(Endpoint) identifier
     pub async fn upgrade<'a>(
         &'a self,
         environment_id: i64,
@@ -30618,14 +30650,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get Shared Git Credentials
-
-    Get shared git credentials
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/cloud/gitcredentials`
-
-    */
+    ///Get Shared Git Credentials
+    ///
+    ///Get shared git credentials
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/cloud/gitcredentials`
+    ///
     pub async fn shared_git_get_all<'a>(
         &'a self,
     ) -> Result<
@@ -30666,14 +30697,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create Shared Git Credential
-
-    Create a shared git credential
-    **Access policy**: Administrator only.
-
-    Sends a `POST` request to `/cloud/gitcredentials`
-
-    */
+    ///Create Shared Git Credential
+    ///
+    ///Create a shared git credential
+    ///**Access policy**: Administrator only.
+    ///
+    ///Sends a `POST` request to `/cloud/gitcredentials`
+    ///
     pub async fn shared_git_create<'a>(
         &'a self,
     ) -> Result<ResponseValue<()>, Error<types::PortainerErrorResponse>> {
@@ -30714,16 +30744,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a Shared Git Credential
-
-    Get a shared git credential
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/cloud/gitcredentials/{id}`
-
-    Arguments:
-    - `id`: Git credential identifier
-    */
+    ///Get a Shared Git Credential
+    ///
+    ///Get a shared git credential
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/cloud/gitcredentials/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Git credential identifier
     pub async fn shared_git_get<'a>(
         &'a self,
         id: i64,
@@ -30772,16 +30801,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update a Shared Git Credential
-
-    Update a shared git credential
-    **Access policy**: Administrator only.
-
-    Sends a `PUT` request to `/cloud/gitcredentials/{id}`
-
-    Arguments:
-    - `id`: Git credential identifier
-    */
+    ///Update a Shared Git Credential
+    ///
+    ///Update a shared git credential
+    ///**Access policy**: Administrator only.
+    ///
+    ///Sends a `PUT` request to `/cloud/gitcredentials/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Git credential identifier
     pub async fn shared_git_update<'a>(
         &'a self,
         id: i64,
@@ -30830,16 +30858,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete Shared Git Credential
-
-    Delete a shared git credential
-    **Access policy**: Administrator only.
-
-    Sends a `DELETE` request to `/cloud/gitcredentials/{id}`
-
-    Arguments:
-    - `id`: Git credential identifier
-    */
+    ///Delete Shared Git Credential
+    ///
+    ///Delete a shared git credential
+    ///**Access policy**: Administrator only.
+    ///
+    ///Sends a `DELETE` request to `/cloud/gitcredentials/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Git credential identifier
     pub async fn shared_git_delete<'a>(
         &'a self,
         id: i64,
@@ -30891,17 +30918,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List available custom templates
-
-    List available custom templates.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/custom_templates`
-
-    Arguments:
-    - `edge`: Filter by edge templates
-    - `type_`: Template types
-    */
+    ///List available custom templates
+    ///
+    ///List available custom templates.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/custom_templates`
+    ///
+    ///Arguments:
+    ///- `edge`: Filter by edge templates
+    ///- `type_`: Template types
     pub async fn custom_template_list<'a>(
         &'a self,
         edge: Option<bool>,
@@ -30943,17 +30969,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create a custom template
-
-    Create a custom template.
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/custom_templates`
-
-    Arguments:
-    - `method`: method for creating template
-    - `body`: for body documentation see the relevant /custom_templates/{method} endpoint
-    */
+    ///Create a custom template
+    ///
+    ///Create a custom template.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/custom_templates`
+    ///
+    ///Arguments:
+    ///- `method`: method for creating template
+    ///- `body`: for body documentation see the relevant /custom_templates/{method} endpoint
     pub async fn custom_template_create<'a>(
         &'a self,
         method: &'a str,
@@ -30996,16 +31021,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Inspect a custom template
-
-    Retrieve details about a template.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/custom_templates/{id}`
-
-    Arguments:
-    - `id`: Template identifier
-    */
+    ///Inspect a custom template
+    ///
+    ///Retrieve details about a template.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/custom_templates/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Template identifier
     pub async fn custom_template_inspect<'a>(
         &'a self,
         id: i64,
@@ -31052,17 +31076,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update a template
-
-    Update a template.
-    **Access policy**: authenticated
-
-    Sends a `PUT` request to `/custom_templates/{id}`
-
-    Arguments:
-    - `id`: Template identifier
-    - `body`: Template details
-    */
+    ///Update a template
+    ///
+    ///Update a template.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `PUT` request to `/custom_templates/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Template identifier
+    ///- `body`: Template details
     pub async fn custom_template_update<'a>(
         &'a self,
         id: i64,
@@ -31114,16 +31137,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Remove a template
-
-    Remove a template.
-    **Access policy**: authenticated
-
-    Sends a `DELETE` request to `/custom_templates/{id}`
-
-    Arguments:
-    - `id`: Template identifier
-    */
+    ///Remove a template
+    ///
+    ///Remove a template.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `DELETE` request to `/custom_templates/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Template identifier
     pub async fn custom_template_delete<'a>(
         &'a self,
         id: i64,
@@ -31172,16 +31194,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get Template stack file content
-
-    Retrieve the content of the Stack file for the specified custom template
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/custom_templates/{id}/file`
-
-    Arguments:
-    - `id`: Template identifier
-    */
+    ///Get Template stack file content
+    ///
+    ///Retrieve the content of the Stack file for the specified custom template
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/custom_templates/{id}/file`
+    ///
+    ///Arguments:
+    ///- `id`: Template identifier
     pub async fn custom_template_file<'a>(
         &'a self,
         id: i64,
@@ -31232,16 +31253,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetch the latest config file content based on custom template's git repository configuration
-
-    Retrieve details about a template created from git repository method.
-    **Access policy**: authenticated
-
-    Sends a `PUT` request to `/custom_templates/{id}/git_fetch`
-
-    Arguments:
-    - `id`: Template identifier
-    */
+    ///Fetch the latest config file content based on custom template's git repository configuration
+    ///
+    ///Retrieve details about a template created from git repository method.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `PUT` request to `/custom_templates/{id}/git_fetch`
+    ///
+    ///Arguments:
+    ///- `id`: Template identifier
     pub async fn custom_template_git_fetch<'a>(
         &'a self,
         id: i64,
@@ -31292,16 +31312,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Reassign a webhook to another resource
-
-    **Access policy**: authenticated
-
-    Sends a `PUT` request to `/webhooks/{id}/reassign`
-
-    Arguments:
-    - `id`: Webhook id
-    - `body`: Webhook data
-    */
+    ///Reassign a webhook to another resource
+    ///
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `PUT` request to `/webhooks/{id}/reassign`
+    ///
+    ///Arguments:
+    ///- `id`: Webhook id
+    ///- `body`: Webhook data
     pub async fn webhook_reassign<'a>(
         &'a self,
         id: i64,
@@ -31349,16 +31368,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create a custom template
-
-    Create a custom template.
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/custom_templates/create/repository`
-
-    Arguments:
-    - `body`: Required when using method=repository
-    */
+    ///Create a custom template
+    ///
+    ///Create a custom template.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/custom_templates/create/repository`
+    ///
+    ///Arguments:
+    ///- `body`: Required when using method=repository
     pub async fn custom_template_create_repository<'a>(
         &'a self,
         body: &'a types::GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateFromGitRepositoryPayload,
@@ -31399,16 +31417,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create a custom template
-
-    Create a custom template.
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/custom_templates/create/string`
-
-    Arguments:
-    - `body`: body
-    */
+    ///Create a custom template
+    ///
+    ///Create a custom template.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/custom_templates/create/string`
+    ///
+    ///Arguments:
+    ///- `body`: body
     pub async fn custom_template_create_string<'a>(
         &'a self,
         body: &'a types::GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateFromFileContentPayload,
@@ -31449,16 +31466,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetch container gpus data
-
-    **Access policy**:
-
-    Sends a `GET` request to `/docker/{environmentId}/containers/{containerId}/gpus`
-
-    Arguments:
-    - `environment_id`: Environment identifier
-    - `container_id`: Container identifier
-    */
+    ///Fetch container gpus data
+    ///
+    ///**Access policy**:
+    ///
+    ///Sends a `GET` request to `/docker/{environmentId}/containers/{containerId}/gpus`
+    ///
+    ///Arguments:
+    ///- `environment_id`: Environment identifier
+    ///- `container_id`: Container identifier
     pub async fn docker_container_gpus_inspect<'a>(
         &'a self,
         environment_id: i64,
@@ -31509,17 +31525,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetch image status for container
-
-    **Access policy**:
-
-    Sends a `GET` request to `/docker/{environmentId}/containers/{containerId}/image_status`
-
-    Arguments:
-    - `environment_id`: Environment identifier
-    - `container_id`: Container identifier
-    - `refresh`: Refresh will force a refresh of the image status cache
-    */
+    ///Fetch image status for container
+    ///
+    ///**Access policy**:
+    ///
+    ///Sends a `GET` request to `/docker/{environmentId}/containers/{containerId}/image_status`
+    ///
+    ///Arguments:
+    ///- `environment_id`: Environment identifier
+    ///- `container_id`: Container identifier
+    ///- `refresh`: Refresh will force a refresh of the image status cache
     pub async fn container_image_status<'a>(
         &'a self,
         environment_id: i64,
@@ -31567,16 +31582,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Clear container image status cache
-
-    Clear the image status cache for all containers in the environment
-    **Access policy**:
-
-    Sends a `POST` request to `/docker/{environmentId}/containers/image_status/clear`
-
-    Arguments:
-    - `environment_id`: Environment identifier
-    */
+    ///Clear container image status cache
+    ///
+    ///Clear the image status cache for all containers in the environment
+    ///**Access policy**:
+    ///
+    ///Sends a `POST` request to `/docker/{environmentId}/containers/image_status/clear`
+    ///
+    ///Arguments:
+    ///- `environment_id`: Environment identifier
     pub async fn containers_image_status_clear<'a>(
         &'a self,
         environment_id: i64,
@@ -31619,15 +31633,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get counters for the dashboard
-
-    **Access policy**: restricted
-
-    Sends a `GET` request to `/docker/{environmentId}/dashboard`
-
-    Arguments:
-    - `environment_id`: Environment identifier
-    */
+    ///Get counters for the dashboard
+    ///
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `GET` request to `/docker/{environmentId}/dashboard`
+    ///
+    ///Arguments:
+    ///- `environment_id`: Environment identifier
     pub async fn docker_dashboard<'a>(
         &'a self,
         environment_id: i64,
@@ -31671,16 +31684,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetch images
-
-    **Access policy**:
-
-    Sends a `GET` request to `/docker/{environmentId}/images`
-
-    Arguments:
-    - `environment_id`: Environment identifier
-    - `with_usage`: Include image usage information
-    */
+    ///Fetch images
+    ///
+    ///**Access policy**:
+    ///
+    ///Sends a `GET` request to `/docker/{environmentId}/images`
+    ///
+    ///Arguments:
+    ///- `environment_id`: Environment identifier
+    ///- `with_usage`: Include image usage information
     pub async fn docker_images_list<'a>(
         &'a self,
         environment_id: i64,
@@ -31731,17 +31743,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetch image status for service
-
-    **Access policy**:
-
-    Sends a `GET` request to `/docker/{environmentId}/services/{serviceId}/image_status`
-
-    Arguments:
-    - `environment_id`: Environment identifier
-    - `service_id`: Service identifier
-    - `refresh`: Refresh will force a refresh of the image status cache
-    */
+    ///Fetch image status for service
+    ///
+    ///**Access policy**:
+    ///
+    ///Sends a `GET` request to `/docker/{environmentId}/services/{serviceId}/image_status`
+    ///
+    ///Arguments:
+    ///- `environment_id`: Environment identifier
+    ///- `service_id`: Service identifier
+    ///- `refresh`: Refresh will force a refresh of the image status cache
     pub async fn service_image_status<'a>(
         &'a self,
         environment_id: i64,
@@ -31789,16 +31800,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Clear service image status cache
-
-    Clear the image status cache for all services in the environment
-    **Access policy**:
-
-    Sends a `POST` request to `/docker/{environmentId}/services/image_status/clear`
-
-    Arguments:
-    - `environment_id`: Environment identifier
-    */
+    ///Clear service image status cache
+    ///
+    ///Clear the image status cache for all services in the environment
+    ///**Access policy**:
+    ///
+    ///Sends a `POST` request to `/docker/{environmentId}/services/image_status/clear`
+    ///
+    ///Arguments:
+    ///- `environment_id`: Environment identifier
     pub async fn service_image_status_clear<'a>(
         &'a self,
         environment_id: i64,
@@ -31841,15 +31851,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetch latest snapshot of environment
-
-    **Access policy**:
-
-    Sends a `GET` request to `/docker/{environmentId}/snapshot`
-
-    Arguments:
-    - `environment_id`: Environment identifier
-    */
+    ///Fetch latest snapshot of environment
+    ///
+    ///**Access policy**:
+    ///
+    ///Sends a `GET` request to `/docker/{environmentId}/snapshot`
+    ///
+    ///Arguments:
+    ///- `environment_id`: Environment identifier
     pub async fn snapshot_inspect<'a>(
         &'a self,
         environment_id: i64,
@@ -31892,16 +31901,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetch containers list from a snapshot
-
-    **Access policy**:
-
-    Sends a `GET` request to `/docker/{environmentId}/snapshot/containers`
-
-    Arguments:
-    - `environment_id`: Environment identifier
-    - `edge_stack_id`: Edge stack identifier, will return only containers for this edge stack
-    */
+    ///Fetch containers list from a snapshot
+    ///
+    ///**Access policy**:
+    ///
+    ///Sends a `GET` request to `/docker/{environmentId}/snapshot/containers`
+    ///
+    ///Arguments:
+    ///- `environment_id`: Environment identifier
+    ///- `edge_stack_id`: Edge stack identifier, will return only containers for this edge stack
     pub async fn snapshot_containers_list<'a>(
         &'a self,
         environment_id: i64,
@@ -31949,16 +31957,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetch container from a snapshot
-
-    **Access policy**:
-
-    Sends a `GET` request to `/docker/{environmentId}/snapshot/containers/{containerId}`
-
-    Arguments:
-    - `environment_id`: Environment identifier
-    - `container_id`: Container identifier
-    */
+    ///Fetch container from a snapshot
+    ///
+    ///**Access policy**:
+    ///
+    ///Sends a `GET` request to `/docker/{environmentId}/snapshot/containers/{containerId}`
+    ///
+    ///Arguments:
+    ///- `environment_id`: Environment identifier
+    ///- `container_id`: Container identifier
     pub async fn snapshot_container_inspect<'a>(
         &'a self,
         environment_id: i64,
@@ -32003,15 +32010,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List available Edge Configurations
-
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/edge_configurations`
-
-    Arguments:
-    - `body`: body
-    */
+    ///List available Edge Configurations
+    ///
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/edge_configurations`
+    ///
+    ///Arguments:
+    ///- `body`: body
     pub async fn edge_config_list<'a>(
         &'a self,
         body: &'a types::EdgeconfigsEdgeConfigCreatePayload,
@@ -32051,16 +32057,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Inspect an Edge configuration
-
-    Retrieve details about an Edge configuration.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/edge_configurations/{id}`
-
-    Arguments:
-    - `id`: Edge configuration identifier
-    */
+    ///Inspect an Edge configuration
+    ///
+    ///Retrieve details about an Edge configuration.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/edge_configurations/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Edge configuration identifier
     pub async fn edge_config_inspect<'a>(
         &'a self,
         id: i64,
@@ -32107,16 +32112,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete an Edge configuration
-
-    Delete an Edge configuration.
-    **Access policy**: authenticated
-
-    Sends a `DELETE` request to `/edge_configurations/{id}`
-
-    Arguments:
-    - `id`: Edge configuration identifier
-    */
+    ///Delete an Edge configuration
+    ///
+    ///Delete an Edge configuration.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `DELETE` request to `/edge_configurations/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Edge configuration identifier
     pub async fn edge_config_delete<'a>(
         &'a self,
         id: i64,
@@ -32162,16 +32166,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update the state of an Edge configuration
-
-    Used by the standard edge agent to update the state of an Edge configuration.
-
-    Sends a `PUT` request to `/edge_configurations/{id}/{state}`
-
-    Arguments:
-    - `id`: Edge configuration identifier
-    - `state`: Edge configuration state
-    */
+    ///Update the state of an Edge configuration
+    ///
+    ///Used by the standard edge agent to update the state of an Edge configuration.
+    ///
+    ///Sends a `PUT` request to `/edge_configurations/{id}/{state}`
+    ///
+    ///Arguments:
+    ///- `id`: Edge configuration identifier
+    ///- `state`: Edge configuration state
     pub async fn edge_config_state<'a>(
         &'a self,
         id: i64,
@@ -32222,15 +32225,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get the files for an Edge configuration
-
-    Used by the standard edge agent to retrieve the files for an Edge configuration.
-
-    Sends a `GET` request to `/edge_configurations/{id}/files`
-
-    Arguments:
-    - `id`: Edge configuration identifier
-    */
+    ///Get the files for an Edge configuration
+    ///
+    ///Used by the standard edge agent to retrieve the files for an Edge configuration.
+    ///
+    ///Sends a `GET` request to `/edge_configurations/{id}/files`
+    ///
+    ///Arguments:
+    ///- `id`: Edge configuration identifier
     pub async fn edge_config_files<'a>(
         &'a self,
         id: i64,
@@ -32279,15 +32281,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**list EdgeGroups
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/edge_groups`
-
-    Arguments:
-    - `summarize`: will summarize the env count
-    */
+    ///list EdgeGroups
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/edge_groups`
+    ///
+    ///Arguments:
+    ///- `summarize`: will summarize the env count
     pub async fn edge_group_list<'a>(
         &'a self,
         summarize: Option<bool>,
@@ -32330,15 +32331,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create an EdgeGroup
-
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/edge_groups`
-
-    Arguments:
-    - `body`: EdgeGroup data
-    */
+    ///Create an EdgeGroup
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/edge_groups`
+    ///
+    ///Arguments:
+    ///- `body`: EdgeGroup data
     pub async fn edge_group_create<'a>(
         &'a self,
         body: &'a types::EdgegroupsEdgeGroupCreatePayload,
@@ -32379,15 +32379,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Inspects an EdgeGroup
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/edge_groups/{id}`
-
-    Arguments:
-    - `id`: EdgeGroup Id
-    */
+    ///Inspects an EdgeGroup
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/edge_groups/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeGroup Id
     pub async fn edge_group_inspect<'a>(
         &'a self,
         id: i64,
@@ -32431,16 +32430,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Updates an EdgeGroup
-
-    **Access policy**: administrator
-
-    Sends a `PUT` request to `/edge_groups/{id}`
-
-    Arguments:
-    - `id`: EdgeGroup Id
-    - `body`: EdgeGroup data
-    */
+    ///Updates an EdgeGroup
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `PUT` request to `/edge_groups/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeGroup Id
+    ///- `body`: EdgeGroup data
     pub async fn edge_group_update<'a>(
         &'a self,
         id: i64,
@@ -32486,15 +32484,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Deletes an EdgeGroup
-
-    **Access policy**: administrator
-
-    Sends a `DELETE` request to `/edge_groups/{id}`
-
-    Arguments:
-    - `id`: EdgeGroup Id
-    */
+    ///Deletes an EdgeGroup
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `DELETE` request to `/edge_groups/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeGroup Id
     pub async fn edge_group_delete<'a>(
         &'a self,
         id: i64,
@@ -32540,13 +32537,12 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetch EdgeJobs list
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/edge_jobs`
-
-    */
+    ///Fetch EdgeJobs list
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/edge_jobs`
+    ///
     pub async fn edge_job_list<'a>(
         &'a self,
     ) -> Result<
@@ -32590,15 +32586,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Inspect an EdgeJob
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/edge_jobs/{id}`
-
-    Arguments:
-    - `id`: EdgeJob Id
-    */
+    ///Inspect an EdgeJob
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/edge_jobs/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeJob Id
     pub async fn edge_job_inspect<'a>(
         &'a self,
         id: i64,
@@ -32644,16 +32639,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update an EdgeJob
-
-    **Access policy**: administrator
-
-    Sends a `PUT` request to `/edge_jobs/{id}`
-
-    Arguments:
-    - `id`: EdgeJob Id
-    - `body`: EdgeGroup data
-    */
+    ///Update an EdgeJob
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `PUT` request to `/edge_jobs/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeJob Id
+    ///- `body`: EdgeGroup data
     pub async fn edge_job_update<'a>(
         &'a self,
         id: i64,
@@ -32701,15 +32695,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete an EdgeJob
-
-    **Access policy**: administrator
-
-    Sends a `DELETE` request to `/edge_jobs/{id}`
-
-    Arguments:
-    - `id`: EdgeJob Id
-    */
+    ///Delete an EdgeJob
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `DELETE` request to `/edge_jobs/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeJob Id
     pub async fn edge_job_delete<'a>(
         &'a self,
         id: i64,
@@ -32755,15 +32748,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetch a file of an EdgeJob
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/edge_jobs/{id}/file`
-
-    Arguments:
-    - `id`: EdgeJob Id
-    */
+    ///Fetch a file of an EdgeJob
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/edge_jobs/{id}/file`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeJob Id
     pub async fn edge_job_file<'a>(
         &'a self,
         id: i64,
@@ -32812,15 +32804,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetch the list of tasks on an EdgeJob
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/edge_jobs/{id}/tasks`
-
-    Arguments:
-    - `id`: EdgeJob Id
-    */
+    ///Fetch the list of tasks on an EdgeJob
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/edge_jobs/{id}/tasks`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeJob Id
     pub async fn edge_job_tasks_list<'a>(
         &'a self,
         id: i64,
@@ -32869,16 +32860,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetch the log for a specifc task on an EdgeJob
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/edge_jobs/{id}/tasks/{taskID}/logs`
-
-    Arguments:
-    - `id`: EdgeJob Id
-    - `task_id`: Task Id
-    */
+    ///Fetch the log for a specifc task on an EdgeJob
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/edge_jobs/{id}/tasks/{taskID}/logs`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeJob Id
+    ///- `task_id`: Task Id
     pub async fn edge_job_task_logs_inspect<'a>(
         &'a self,
         id: i64,
@@ -32927,16 +32917,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Collect the log for a specifc task on an EdgeJob
-
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/edge_jobs/{id}/tasks/{taskID}/logs`
-
-    Arguments:
-    - `id`: EdgeJob Id
-    - `task_id`: Task Id
-    */
+    ///Collect the log for a specifc task on an EdgeJob
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/edge_jobs/{id}/tasks/{taskID}/logs`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeJob Id
+    ///- `task_id`: Task Id
     pub async fn edge_job_tasks_collect<'a>(
         &'a self,
         id: i64,
@@ -32984,16 +32973,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Clear the log for a specifc task on an EdgeJob
-
-    **Access policy**: administrator
-
-    Sends a `DELETE` request to `/edge_jobs/{id}/tasks/{taskID}/logs`
-
-    Arguments:
-    - `id`: EdgeJob Id
-    - `task_id`: Task Id
-    */
+    ///Clear the log for a specifc task on an EdgeJob
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `DELETE` request to `/edge_jobs/{id}/tasks/{taskID}/logs`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeJob Id
+    ///- `task_id`: Task Id
     pub async fn edge_job_tasks_clear<'a>(
         &'a self,
         id: i64,
@@ -33041,16 +33029,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update a webhook
-
-    **Access policy**: authenticated
-
-    Sends a `PUT` request to `/webhooks/{id}`
-
-    Arguments:
-    - `id`: Webhook id
-    - `body`: Webhook data
-    */
+    ///Update a webhook
+    ///
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `PUT` request to `/webhooks/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Webhook id
+    ///- `body`: Webhook data
     pub async fn webhook_update<'a>(
         &'a self,
         id: i64,
@@ -33094,16 +33081,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Execute a webhook
-
-    Acts on a passed in token UUID to restart the docker service
-    **Access policy**: public
-
-    Sends a `POST` request to `/webhooks/{id}`
-
-    Arguments:
-    - `id`: Webhook token
-    */
+    ///Execute a webhook
+    ///
+    ///Acts on a passed in token UUID to restart the docker service
+    ///**Access policy**: public
+    ///
+    ///Sends a `POST` request to `/webhooks/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Webhook token
     pub async fn webhook_execute<'a>(
         &'a self,
         id: &'a str,
@@ -33142,15 +33128,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete a webhook
-
-    **Access policy**: authenticated
-
-    Sends a `DELETE` request to `/webhooks/{id}`
-
-    Arguments:
-    - `id`: Webhook id
-    */
+    ///Delete a webhook
+    ///
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `DELETE` request to `/webhooks/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Webhook id
     pub async fn webhook_delete<'a>(
         &'a self,
         id: i64,
@@ -33189,15 +33174,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create an EdgeJob from a text
-
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/edge_jobs/create/string`
-
-    Arguments:
-    - `body`: EdgeGroup data when method is string
-    */
+    ///Create an EdgeJob from a text
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/edge_jobs/create/string`
+    ///
+    ///Arguments:
+    ///- `body`: EdgeGroup data when method is string
     pub async fn edge_job_create_string<'a>(
         &'a self,
         body: &'a types::EdgejobsEdgeJobCreateFromFileContentPayload,
@@ -33238,15 +33222,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetches the list of EdgeStacks
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/edge_stacks`
-
-    Arguments:
-    - `summarize_statuses`: when true summarize the edge stack statuses in the StatusSummary field and void the Status field.
-    */
+    ///Fetches the list of EdgeStacks
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/edge_stacks`
+    ///
+    ///Arguments:
+    ///- `summarize_statuses`: when true summarize the edge stack statuses in the StatusSummary field and void the Status field.
     pub async fn edge_stack_list<'a>(
         &'a self,
         summarize_statuses: Option<bool>,
@@ -33299,15 +33282,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Inspect an EdgeStack
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/edge_stacks/{id}`
-
-    Arguments:
-    - `id`: EdgeStack Id
-    */
+    ///Inspect an EdgeStack
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/edge_stacks/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeStack Id
     pub async fn edge_stack_inspect<'a>(
         &'a self,
         id: i64,
@@ -33354,16 +33336,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update an EdgeStack
-
-    **Access policy**: administrator
-
-    Sends a `PUT` request to `/edge_stacks/{id}`
-
-    Arguments:
-    - `id`: EdgeStack Id
-    - `body`: EdgeStack data
-    */
+    ///Update an EdgeStack
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `PUT` request to `/edge_stacks/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeStack Id
+    ///- `body`: EdgeStack data
     pub async fn edge_stack_update<'a>(
         &'a self,
         id: i64,
@@ -33412,15 +33393,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete an EdgeStack
-
-    **Access policy**: administrator
-
-    Sends a `DELETE` request to `/edge_stacks/{id}`
-
-    Arguments:
-    - `id`: EdgeStack Id
-    */
+    ///Delete an EdgeStack
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `DELETE` request to `/edge_stacks/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeStack Id
     pub async fn edge_stack_delete<'a>(
         &'a self,
         id: i64,
@@ -33466,17 +33446,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetches the stack file for an EdgeStack
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/edge_stacks/{id}/file`
-
-    Arguments:
-    - `id`: EdgeStack Id
-    - `commit_hash`: Git repository commit hash. If both version and commitHash are provided, the commitHash will be used
-    - `version`: Stack file version maintained by Portainer. If both version and commitHash are provided, the commitHash will be used
-    */
+    ///Fetches the stack file for an EdgeStack
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/edge_stacks/{id}/file`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeStack Id
+    ///- `commit_hash`: Git repository commit hash. If both version and commitHash are provided, the commitHash will be used
+    ///- `version`: Stack file version maintained by Portainer. If both version and commitHash are provided, the commitHash will be used
     pub async fn edge_stack_file<'a>(
         &'a self,
         id: i64,
@@ -33534,16 +33513,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update git configuration and pulls the repository
-
-    **Access policy**: authenticated
-
-    Sends a `PUT` request to `/edge_stacks/{id}/git`
-
-    Arguments:
-    - `id`: Stack identifier
-    - `body`: Git configurations
-    */
+    ///Update git configuration and pulls the repository
+    ///
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `PUT` request to `/edge_stacks/{id}/git`
+    ///
+    ///Arguments:
+    ///- `id`: Stack identifier
+    ///- `body`: Git configurations
     pub async fn edge_stack_update_from_git<'a>(
         &'a self,
         id: i64,
@@ -33594,16 +33572,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update an EdgeStack from a Helm repository
-
-    **Access policy**: administrator
-
-    Sends a `PUT` request to `/edge_stacks/{id}/helmRepo`
-
-    Arguments:
-    - `id`: Stack identifier
-    - `body`: Helm repository update configuration
-    */
+    ///Update an EdgeStack from a Helm repository
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `PUT` request to `/edge_stacks/{id}/helmRepo`
+    ///
+    ///Arguments:
+    ///- `id`: Stack identifier
+    ///- `body`: Helm repository update configuration
     pub async fn edge_stack_update_helm_repository<'a>(
         &'a self,
         id: i64,
@@ -33649,16 +33626,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Gets the status of the log collection for a given edgestack and environment
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/edge_stacks/{id}/logs/{endpoint_id}`
-
-    Arguments:
-    - `id`: EdgeStack Id
-    - `endpoint_id`: Environment Id
-    */
+    ///Gets the status of the log collection for a given edgestack and environment
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/edge_stacks/{id}/logs/{endpoint_id}`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeStack Id
+    ///- `endpoint_id`: Environment Id
     pub async fn edge_stack_logs_status_get<'a>(
         &'a self,
         id: i64,
@@ -33706,20 +33682,19 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Schedule the collection of logs for a given endpoint and edge stack
-
-    **Access policy**: administrator
-
-    Sends a `PUT` request to `/edge_stacks/{id}/logs/{endpoint_id}`
-
-    Arguments:
-    - `id`: EdgeStack Id
-    - `endpoint_id`: Environment Id
-    - `container_id`: Container Id
-    - `since`: Start time to request for the logs
-    - `tail`: Number of lines to request for the logs
-    - `until`: End time to request for the logs
-    */
+    ///Schedule the collection of logs for a given endpoint and edge stack
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `PUT` request to `/edge_stacks/{id}/logs/{endpoint_id}`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeStack Id
+    ///- `endpoint_id`: Environment Id
+    ///- `container_id`: Container Id
+    ///- `since`: Start time to request for the logs
+    ///- `tail`: Number of lines to request for the logs
+    ///- `until`: End time to request for the logs
     pub async fn edge_stack_logs_collect<'a>(
         &'a self,
         id: i64,
@@ -33781,16 +33756,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Deletes the available logs for a given edge stack and endpoint
-
-    **Access policy**: administrator
-
-    Sends a `DELETE` request to `/edge_stacks/{id}/logs/{endpoint_id}`
-
-    Arguments:
-    - `id`: EdgeStack Id
-    - `endpoint_id`: Endpoint Id
-    */
+    ///Deletes the available logs for a given edge stack and endpoint
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `DELETE` request to `/edge_stacks/{id}/logs/{endpoint_id}`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeStack Id
+    ///- `endpoint_id`: Endpoint Id
     pub async fn edge_stack_logs_delete<'a>(
         &'a self,
         id: i64,
@@ -33835,16 +33809,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Downloads the available logs for a given edge stack and endpoint
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/edge_stacks/{id}/logs/{endpoint_id}/file`
-
-    Arguments:
-    - `id`: EdgeStack Id
-    - `endpoint_id`: Endpoint Id
-    */
+    ///Downloads the available logs for a given edge stack and endpoint
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/edge_stacks/{id}/logs/{endpoint_id}/file`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeStack Id
+    ///- `endpoint_id`: Endpoint Id
     pub async fn edge_stack_logs_download<'a>(
         &'a self,
         id: i64,
@@ -33895,15 +33868,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Inspect an EdgeStack's parallel update status
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/edge_stacks/{id}/stagger/status`
-
-    Arguments:
-    - `id`: EdgeStack Id
-    */
+    ///Inspect an EdgeStack's parallel update status
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/edge_stacks/{id}/stagger/status`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeStack Id
     pub async fn edge_stack_stagger_status_inspect<'a>(
         &'a self,
         id: i64,
@@ -33952,16 +33924,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update an EdgeStack status
-
-    Authorized only if the request is done by an Edge Environment(Endpoint)
-
-    Sends a `PUT` request to `/edge_stacks/{id}/status`
-
-    Arguments:
-    - `id`: EdgeStack Id
-    - `body`: EdgeStack status payload
-    */
+    ///Update an EdgeStack status
+    ///
+    ///Authorized only if the request is done by an Edge Environment(Endpoint)
+    ///
+    ///Sends a `PUT` request to `/edge_stacks/{id}/status`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeStack Id
+    ///- `body`: EdgeStack status payload
     pub async fn edge_stack_status_update<'a>(
         &'a self,
         id: i64,
@@ -34013,15 +33984,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List webhooks
-
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/webhooks`
-
-    Arguments:
-    - `filters`: Filters (json-string)
-    */
+    ///List webhooks
+    ///
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/webhooks`
+    ///
+    ///Arguments:
+    ///- `filters`: Filters (json-string)
     pub async fn webhook_list<'a>(
         &'a self,
         filters: Option<&'a str>,
@@ -34064,15 +34034,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create a webhook
-
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/webhooks`
-
-    Arguments:
-    - `body`: Webhook data
-    */
+    ///Create a webhook
+    ///
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/webhooks`
+    ///
+    ///Arguments:
+    ///- `body`: Webhook data
     pub async fn webhook_create<'a>(
         &'a self,
         body: &'a types::WebhooksWebhookCreatePayload,
@@ -34115,16 +34084,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create an EdgeStack from a Helm repository
-
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/edge_stacks/create/helmRepo`
-
-    Arguments:
-    - `dryrun`: if true, will not create an edge stack, but just will check the settings and return a non-persisted edge stack object
-    - `body`: stack config
-    */
+    ///Create an EdgeStack from a Helm repository
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/edge_stacks/create/helmRepo`
+    ///
+    ///Arguments:
+    ///- `dryrun`: if true, will not create an edge stack, but just will check the settings and return a non-persisted edge stack object
+    ///- `body`: stack config
     pub async fn edge_stack_create_helm_repository<'a>(
         &'a self,
         dryrun: Option<&'a str>,
@@ -34170,16 +34138,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create an EdgeStack from a git repository
-
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/edge_stacks/create/repository`
-
-    Arguments:
-    - `dryrun`: if true, will not create an edge stack, but just will check the settings and return a non-persisted edge stack object
-    - `body`: stack config
-    */
+    ///Create an EdgeStack from a git repository
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/edge_stacks/create/repository`
+    ///
+    ///Arguments:
+    ///- `dryrun`: if true, will not create an edge stack, but just will check the settings and return a non-persisted edge stack object
+    ///- `body`: stack config
     pub async fn edge_stack_create_repository<'a>(
         &'a self,
         dryrun: Option<&'a str>,
@@ -34228,16 +34195,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create an EdgeStack from a text
-
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/edge_stacks/create/string`
-
-    Arguments:
-    - `dryrun`: if true, will not create an edge stack, but just will check the settings and return a non-persisted edge stack object
-    - `body`: stack config
-    */
+    ///Create an EdgeStack from a text
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/edge_stacks/create/string`
+    ///
+    ///Arguments:
+    ///- `dryrun`: if true, will not create an edge stack, but just will check the settings and return a non-persisted edge stack object
+    ///- `body`: stack config
     pub async fn edge_stack_create_string<'a>(
         &'a self,
         dryrun: Option<&'a str>,
@@ -34283,19 +34249,18 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Inspect per-namespace Kubernetes authorizations for the current user
-
-    Returns the per-namespace authorization map for the current user
-    on the given Kubernetes environment. Empty for admins, for
-    non-Kubernetes environments, and when the user has cluster-wide
-    namespace access.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/users/me/auth/{endpointID}/namespaces`
-
-    Arguments:
-    - `endpoint_id`: Environment identifier
-    */
+    ///Inspect per-namespace Kubernetes authorizations for the current user
+    ///
+    ///Returns the per-namespace authorization map for the current user
+    ///on the given Kubernetes environment. Empty for admins, for
+    ///non-Kubernetes environments, and when the user has cluster-wide
+    ///namespace access.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/users/me/auth/{endpointID}/namespaces`
+    ///
+    ///Arguments:
+    ///- `endpoint_id`: Environment identifier
     pub async fn current_user_endpoint_namespace_authorizations_inspect<'a>(
         &'a self,
         endpoint_id: i64,
@@ -34347,15 +34312,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Webhook for triggering edge stack updates from git
-
-    **Access policy**: public
-
-    Sends a `POST` request to `/edge_stacks/webhooks/{webhookID}`
-
-    Arguments:
-    - `webhook_id`: Stack identifier
-    */
+    ///Webhook for triggering edge stack updates from git
+    ///
+    ///**Access policy**: public
+    ///
+    ///Sends a `POST` request to `/edge_stacks/webhooks/{webhookID}`
+    ///
+    ///Arguments:
+    ///- `webhook_id`: Stack identifier
     pub async fn edge_stack_webhook_invoke<'a>(
         &'a self,
         webhook_id: &'a str,
@@ -34401,15 +34365,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetches the list of Edge Update Schedules
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/edge_update_schedules`
-
-    Arguments:
-    - `include_edge_stacks`: Include Edge Stacks in the response
-    */
+    ///Fetches the list of Edge Update Schedules
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/edge_update_schedules`
+    ///
+    ///Arguments:
+    ///- `include_edge_stacks`: Include Edge Stacks in the response
     pub async fn edge_update_schedule_list<'a>(
         &'a self,
         include_edge_stacks: Option<bool>,
@@ -34452,16 +34415,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Creates a scheduled remote update procedure for Edge agents
-
-    Creates a scheduled remote update process that will update or rollback the Edge agents in the specified Edge groups.
-    **Access policy**: Administrator only.
-
-    Sends a `POST` request to `/edge_update_schedules`
-
-    Arguments:
-    - `body`: Schedule details
-    */
+    ///Creates a scheduled remote update procedure for Edge agents
+    ///
+    ///Creates a scheduled remote update process that will update or rollback the Edge agents in the specified Edge groups.
+    ///**Access policy**: Administrator only.
+    ///
+    ///Sends a `POST` request to `/edge_update_schedules`
+    ///
+    ///Arguments:
+    ///- `body`: Schedule details
     pub async fn edge_update_schedule_create<'a>(
         &'a self,
         body: &'a types::EdgeupdateschedulesCreatePayload,
@@ -34508,15 +34470,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Returns the Edge Update Schedule with the given ID
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/edge_update_schedules/{id}`
-
-    Arguments:
-    - `id`: EdgeUpdate Id
-    */
+    ///Returns the Edge Update Schedule with the given ID
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/edge_update_schedules/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeUpdate Id
     pub async fn edge_update_schedule_inspect<'a>(
         &'a self,
         id: i64,
@@ -34559,17 +34520,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update a scheduled remote update procedure for Edge agents
-
-    Creates a scheduled remote update process that will update or rollback the Edge agents in the specified Edge groups.
-    **Access policy**: Administrator only.
-
-    Sends a `POST` request to `/edge_update_schedules/{id}`
-
-    Arguments:
-    - `id`: EdgeUpdate Id
-    - `body`: Schedule details
-    */
+    ///Update a scheduled remote update procedure for Edge agents
+    ///
+    ///Creates a scheduled remote update process that will update or rollback the Edge agents in the specified Edge groups.
+    ///**Access policy**: Administrator only.
+    ///
+    ///Sends a `POST` request to `/edge_update_schedules/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeUpdate Id
+    ///- `body`: Schedule details
     pub async fn edge_update_schedule_update<'a>(
         &'a self,
         id: i64,
@@ -34624,15 +34584,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Deletes an Edge Update Schedule
-
-    **Access policy**: administrator
-
-    Sends a `DELETE` request to `/edge_update_schedules/{id}`
-
-    Arguments:
-    - `id`: EdgeUpdate Id
-    */
+    ///Deletes an Edge Update Schedule
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `DELETE` request to `/edge_update_schedules/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: EdgeUpdate Id
     pub async fn edge_update_schedule_delete<'a>(
         &'a self,
         id: i64,
@@ -34672,15 +34631,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetches the list of Active Edge Update Schedules
-
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/edge_update_schedules/active`
-
-    Arguments:
-    - `body`: Active schedule query
-    */
+    ///Fetches the list of Active Edge Update Schedules
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/edge_update_schedules/active`
+    ///
+    ///Arguments:
+    ///- `body`: Active schedule query
     pub async fn edge_update_schedule_active_schedules_list<'a>(
         &'a self,
         body: &'a types::EdgeupdateschedulesActiveSchedulePayload,
@@ -34720,13 +34678,12 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetches the supported versions of the agent to update/rollback
-
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/edge_update_schedules/agent_versions`
-
-    */
+    ///Fetches the supported versions of the agent to update/rollback
+    ///
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/edge_update_schedules/agent_versions`
+    ///
     pub async fn remote_updates_agent_versions<'a>(
         &'a self,
     ) -> Result<
@@ -34767,13 +34724,12 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Returns informations the help create edge update schedules
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/edge_update_schedules/info`
-
-    */
+    ///Returns informations the help create edge update schedules
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/edge_update_schedules/info`
+    ///
     pub async fn edge_update_schedule_info<'a>(
         &'a self,
     ) -> Result<
@@ -34811,16 +34767,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetches the previous versions of updated agents
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/edge_update_schedules/previous_versions`
-
-    Arguments:
-    - `edge_group_ids`: Edge Group IDs
-    - `environment_ids`: Environment IDs
-    */
+    ///Fetches the previous versions of updated agents
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/edge_update_schedules/previous_versions`
+    ///
+    ///Arguments:
+    ///- `edge_group_ids`: Edge Group IDs
+    ///- `environment_ids`: Environment IDs
     pub async fn edge_update_previous_versions<'a>(
         &'a self,
         edge_group_ids: Option<&'a ::std::vec::Vec<i64>>,
@@ -34871,18 +34826,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List Environment(Endpoint) groups
-
-    List all environment(endpoint) groups based on the current user authorizations. Will
-    return all environment(endpoint) groups if using an administrator account otherwise it will
-    only return authorized environment(endpoint) groups.
-    **Access policy**: restricted
-
-    Sends a `GET` request to `/endpoint_groups`
-
-    Arguments:
-    - `size`: If true, each environment(endpoint) group will include the number of environments(endpoints) associated to it and breakdown by type
-    */
+    ///List Environment(Endpoint) groups
+    ///
+    ///List all environment(endpoint) groups based on the current user authorizations. Will
+    ///return all environment(endpoint) groups if using an administrator account otherwise it will
+    ///only return authorized environment(endpoint) groups.
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `GET` request to `/endpoint_groups`
+    ///
+    ///Arguments:
+    ///- `size`: If true, each environment(endpoint) group will include the number of environments(endpoints) associated to it and breakdown by type
     pub async fn endpoint_group_list<'a>(
         &'a self,
         size: Option<bool>,
@@ -34922,16 +34876,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create an Environment(Endpoint) Group
-
-    Create a new environment(endpoint) group.
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/endpoint_groups`
-
-    Arguments:
-    - `body`: Environment(Endpoint) Group details
-    */
+    ///Create an Environment(Endpoint) Group
+    ///
+    ///Create a new environment(endpoint) group.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/endpoint_groups`
+    ///
+    ///Arguments:
+    ///- `body`: Environment(Endpoint) Group details
     pub async fn endpoint_group_create<'a>(
         &'a self,
         body: &'a types::GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupCreatePayload,
@@ -34972,17 +34925,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Inspect an Environment(Endpoint) group
-
-    Retrieve details about an environment(endpoint) group.
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/endpoint_groups/{id}`
-
-    Arguments:
-    - `id`: Environment(Endpoint) group identifier
-    - `size`: If true, include the number of environments and breakdown by type
-    */
+    ///Inspect an Environment(Endpoint) group
+    ///
+    ///Retrieve details about an environment(endpoint) group.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/endpoint_groups/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) group identifier
+    ///- `size`: If true, include the number of environments and breakdown by type
     pub async fn get_endpoint_groups_id<'a>(
         &'a self,
         id: i64,
@@ -35033,17 +34985,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update an environment(endpoint) group
-
-    Update an environment(endpoint) group.
-    **Access policy**: administrator
-
-    Sends a `PUT` request to `/endpoint_groups/{id}`
-
-    Arguments:
-    - `id`: EndpointGroup identifier
-    - `body`: EndpointGroup details
-    */
+    ///Update an environment(endpoint) group
+    ///
+    ///Update an environment(endpoint) group.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `PUT` request to `/endpoint_groups/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: EndpointGroup identifier
+    ///- `body`: EndpointGroup details
     pub async fn endpoint_group_update<'a>(
         &'a self,
         id: i64,
@@ -35092,16 +35043,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Remove an environment(endpoint) group
-
-    Remove an environment(endpoint) group.
-    **Access policy**: administrator
-
-    Sends a `DELETE` request to `/endpoint_groups/{id}`
-
-    Arguments:
-    - `id`: EndpointGroup identifier
-    */
+    ///Remove an environment(endpoint) group
+    ///
+    ///Remove an environment(endpoint) group.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `DELETE` request to `/endpoint_groups/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: EndpointGroup identifier
     pub async fn endpoint_group_delete<'a>(
         &'a self,
         id: i64,
@@ -35147,17 +35097,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Add an environment(endpoint) to an environment(endpoint) group
-
-    Add an environment(endpoint) to an environment(endpoint) group
-    **Access policy**: administrator
-
-    Sends a `PUT` request to `/endpoint_groups/{id}/endpoints/{endpointId}`
-
-    Arguments:
-    - `id`: EndpointGroup identifier
-    - `endpoint_id`: Environment(Endpoint) identifier
-    */
+    ///Add an environment(endpoint) to an environment(endpoint) group
+    ///
+    ///Add an environment(endpoint) to an environment(endpoint) group
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `PUT` request to `/endpoint_groups/{id}/endpoints/{endpointId}`
+    ///
+    ///Arguments:
+    ///- `id`: EndpointGroup identifier
+    ///- `endpoint_id`: Environment(Endpoint) identifier
     pub async fn endpoint_group_add_endpoint<'a>(
         &'a self,
         id: i64,
@@ -35205,16 +35154,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Removes environment(endpoint) from an environment(endpoint) group
-
-    **Access policy**: administrator
-
-    Sends a `DELETE` request to `/endpoint_groups/{id}/endpoints/{endpointId}`
-
-    Arguments:
-    - `id`: EndpointGroup identifier
-    - `endpoint_id`: Environment(Endpoint) identifier
-    */
+    ///Removes environment(endpoint) from an environment(endpoint) group
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `DELETE` request to `/endpoint_groups/{id}/endpoints/{endpointId}`
+    ///
+    ///Arguments:
+    ///- `id`: EndpointGroup identifier
+    ///- `endpoint_id`: Environment(Endpoint) identifier
     pub async fn endpoint_group_delete_endpoint<'a>(
         &'a self,
         id: i64,
@@ -35262,49 +35210,48 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List environments(endpoints)
-
-    List all environments(endpoints) based on the current user authorizations. Will
-    return all environments(endpoints) if using an administrator or team leader account otherwise it will
-    only return authorized environments(endpoints).
-    **Access policy**: restricted
-
-    Sends a `GET` request to `/endpoints`
-
-    Arguments:
-    - `agent_versions`: will return only environments with on of these agent versions
-    - `edge_async`: if exists true show only edge async agents, false show only standard edge agents. if missing, will show both types (relevant only for edge agents)
-    - `edge_check_in_passed_seconds`: if bigger then zero, show only edge agents that checked-in in the last provided seconds (relevant only for edge agents)
-    - `edge_device_untrusted`: if true, show only untrusted edge agents, if false show only trusted edge agents (relevant only for edge agents)
-    - `edge_group_ids`: List environments(endpoints) of these edge groups
-    - `edge_stack_id`: will return the environments of the specified edge stack
-    - `edge_stack_status`: only applied when edgeStackId exists. Filter the returned environments based on their deployment status in the stack (not the environment status!)
-    - `endpoint_ids`: will return only these environments(endpoints)
-    - `exclude_edge_group_ids`: Exclude environments(endpoints) of these edge groups
-    - `exclude_group_ids`: Exclude environments of these groups
-    - `exclude_ids`: will exclude these environments(endpoints)
-    - `exclude_snapshots`: if true, the snapshot data won't be retrieved
-    - `group_ids`: List environments(endpoints) of these groups
-    - `k8s_env_admin`: If true, an `X-K8S-Env-Admin` header will be added to the response to indicate if the user is a K8S environment admin for any of the returned environments
-    - `limit`: Limit results to this value
-    - `name`: will return only environments(endpoints) with this name
-    - `name_filter`: Filter environments by partial name match (case-insensitive, searches name only)
-    - `order`: Order sorted results by desc/asc
-    - `outdated`: If true, return only environments with an outdated agent
-    - `platform_types`: Filter environments by platform type
-    - `policy`: If true, will apply policy data to the returned environments(endpoints)
-    - `policy_ids`: List environments(endpoints) associated with these policies
-    - `policy_status`: Filter environments by policy status (applied, failed, in_progress, warning, not_supported). Only applies when policyIds is specified.
-    - `provisioned`: If true, will return environment(endpoint) that were provisioned
-    - `search`: Search query
-    - `sort`: Sort results by this value
-    - `start`: Start searching from
-    - `status`: List environments(endpoints) by this status
-    - `tag_ids`: search environments(endpoints) with these tags (depends on tagsPartialMatch)
-    - `tags_partial_match`: If true, will return environment(endpoint) which has one of tagIds, if false (or missing) will return only environments(endpoints) that has all the tags
-    - `types`: List environments(endpoints) of this type
-    - `update_information`: If true, an `X-Update-Available` header will be added to the response to indicate if an update is available
-    */
+    ///List environments(endpoints)
+    ///
+    ///List all environments(endpoints) based on the current user authorizations. Will
+    ///return all environments(endpoints) if using an administrator or team leader account otherwise it will
+    ///only return authorized environments(endpoints).
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `GET` request to `/endpoints`
+    ///
+    ///Arguments:
+    ///- `agent_versions`: will return only environments with on of these agent versions
+    ///- `edge_async`: if exists true show only edge async agents, false show only standard edge agents. if missing, will show both types (relevant only for edge agents)
+    ///- `edge_check_in_passed_seconds`: if bigger then zero, show only edge agents that checked-in in the last provided seconds (relevant only for edge agents)
+    ///- `edge_device_untrusted`: if true, show only untrusted edge agents, if false show only trusted edge agents (relevant only for edge agents)
+    ///- `edge_group_ids`: List environments(endpoints) of these edge groups
+    ///- `edge_stack_id`: will return the environments of the specified edge stack
+    ///- `edge_stack_status`: only applied when edgeStackId exists. Filter the returned environments based on their deployment status in the stack (not the environment status!)
+    ///- `endpoint_ids`: will return only these environments(endpoints)
+    ///- `exclude_edge_group_ids`: Exclude environments(endpoints) of these edge groups
+    ///- `exclude_group_ids`: Exclude environments of these groups
+    ///- `exclude_ids`: will exclude these environments(endpoints)
+    ///- `exclude_snapshots`: if true, the snapshot data won't be retrieved
+    ///- `group_ids`: List environments(endpoints) of these groups
+    ///- `k8s_env_admin`: If true, an `X-K8S-Env-Admin` header will be added to the response to indicate if the user is a K8S environment admin for any of the returned environments
+    ///- `limit`: Limit results to this value
+    ///- `name`: will return only environments(endpoints) with this name
+    ///- `name_filter`: Filter environments by partial name match (case-insensitive, searches name only)
+    ///- `order`: Order sorted results by desc/asc
+    ///- `outdated`: If true, return only environments with an outdated agent
+    ///- `platform_types`: Filter environments by platform type
+    ///- `policy`: If true, will apply policy data to the returned environments(endpoints)
+    ///- `policy_ids`: List environments(endpoints) associated with these policies
+    ///- `policy_status`: Filter environments by policy status (applied, failed, in_progress, warning, not_supported). Only applies when policyIds is specified.
+    ///- `provisioned`: If true, will return environment(endpoint) that were provisioned
+    ///- `search`: Search query
+    ///- `sort`: Sort results by this value
+    ///- `start`: Start searching from
+    ///- `status`: List environments(endpoints) by this status
+    ///- `tag_ids`: search environments(endpoints) with these tags (depends on tagsPartialMatch)
+    ///- `tags_partial_match`: If true, will return environment(endpoint) which has one of tagIds, if false (or missing) will return only environments(endpoints) that has all the tags
+    ///- `types`: List environments(endpoints) of this type
+    ///- `update_information`: If true, an `X-Update-Available` header will be added to the response to indicate if an update is available
     pub async fn endpoint_list<'a>(
         &'a self,
         agent_versions: Option<&'a ::std::vec::Vec<::std::string::String>>,
@@ -35466,17 +35413,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Remove multiple environments
-
-    Deprecated: use the `POST` endpoint instead.
-    Remove multiple environments and optionally clean-up associated resources.
-    **Access policy**: Administrator only.
-
-    Sends a `DELETE` request to `/endpoints`
-
-    Arguments:
-    - `body`: List of environments to delete, with optional deleteCluster flag to clean-up associated resources (cloud environments only)
-    */
+    ///Remove multiple environments
+    ///
+    ///Deprecated: use the `POST` endpoint instead.
+    ///Remove multiple environments and optionally clean-up associated resources.
+    ///**Access policy**: Administrator only.
+    ///
+    ///Sends a `DELETE` request to `/endpoints`
+    ///
+    ///Arguments:
+    ///- `body`: List of environments to delete, with optional deleteCluster flag to clean-up associated resources (cloud environments only)
     pub async fn endpoint_delete_batch_deprecated<'a>(
         &'a self,
         body: &'a types::EndpointsEndpointDeleteBatchPayload,
@@ -35522,17 +35468,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Inspect an environment(endpoint)
-
-    Retrieve details about an environment(endpoint).
-    **Access policy**: restricted
-
-    Sends a `GET` request to `/endpoints/{id}`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    - `exclude_snapshot`: if true, the snapshot data won't be retrieved
-    */
+    ///Inspect an environment(endpoint)
+    ///
+    ///Retrieve details about an environment(endpoint).
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `GET` request to `/endpoints/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
+    ///- `exclude_snapshot`: if true, the snapshot data won't be retrieved
     pub async fn endpoint_inspect<'a>(
         &'a self,
         id: i64,
@@ -35584,17 +35529,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update an environment(endpoint)
-
-    Update an environment(endpoint).
-    **Access policy**: authenticated
-
-    Sends a `PUT` request to `/endpoints/{id}`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    - `body`: Environment(Endpoint) details
-    */
+    ///Update an environment(endpoint)
+    ///
+    ///Update an environment(endpoint).
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `PUT` request to `/endpoints/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
+    ///- `body`: Environment(Endpoint) details
     pub async fn endpoint_update<'a>(
         &'a self,
         id: i64,
@@ -35646,16 +35590,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Remove an environment
-
-    Remove the environment associated to the specified identifier and optionally clean-up associated resources.
-    **Access policy**: Administrator only.
-
-    Sends a `DELETE` request to `/endpoints/{id}`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    */
+    ///Remove an environment
+    ///
+    ///Remove the environment associated to the specified identifier and optionally clean-up associated resources.
+    ///**Access policy**: Administrator only.
+    ///
+    ///Sends a `DELETE` request to `/endpoints/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
     pub async fn endpoint_delete<'a>(
         &'a self,
         id: i64,
@@ -35704,16 +35647,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**De-association an edge environment(endpoint)
-
-    De-association an edge environment(endpoint).
-    **Access policy**: administrator
-
-    Sends a `PUT` request to `/endpoints/{id}/association`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    */
+    ///De-association an edge environment(endpoint)
+    ///
+    ///De-association an edge environment(endpoint).
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `PUT` request to `/endpoints/{id}/association`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
     pub async fn endpoint_association_delete<'a>(
         &'a self,
         id: i64,
@@ -35760,16 +35702,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Inspect environment authorizations for the current user
-
-    Retrieve environment authorizations for the current  user.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/users/me/auth/{endpointID}`
-
-    Arguments:
-    - `endpoint_id`: Environment identifier
-    */
+    ///Inspect environment authorizations for the current user
+    ///
+    ///Retrieve environment authorizations for the current  user.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/users/me/auth/{endpointID}`
+    ///
+    ///Arguments:
+    ///- `endpoint_id`: Environment identifier
     pub async fn current_user_endpoint_authorizations_inspect<'a>(
         &'a self,
         endpoint_id: i64,
@@ -35821,17 +35762,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**fetch docker pull limits
-
-    get docker pull limits for a docker hub registry in the environment
-    **Access policy**:
-
-    Sends a `GET` request to `/endpoints/{id}/dockerhub/{registryId}`
-
-    Arguments:
-    - `id`: endpoint ID
-    - `registry_id`: registry ID
-    */
+    ///fetch docker pull limits
+    ///
+    ///get docker pull limits for a docker hub registry in the environment
+    ///**Access policy**:
+    ///
+    ///Sends a `GET` request to `/endpoints/{id}/dockerhub/{registryId}`
+    ///
+    ///Arguments:
+    ///- `id`: endpoint ID
+    ///- `registry_id`: registry ID
     pub async fn endpoint_dockerhub_status<'a>(
         &'a self,
         id: i64,
@@ -35885,17 +35825,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Report per-policy status from an edge agent
-
-    environment(endpoint) for edge agent to report back per-policy reconciliation statuses
-    **Access policy**: restricted only to Edge environments(endpoints)
-
-    Sends a `PUT` request to `/endpoints/{id}/edge/policies/statuses`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    - `body`: Per-policy statuses
-    */
+    ///Report per-policy status from an edge agent
+    ///
+    ///environment(endpoint) for edge agent to report back per-policy reconciliation statuses
+    ///**Access policy**: restricted only to Edge environments(endpoints)
+    ///
+    ///Sends a `PUT` request to `/endpoints/{id}/edge/policies/statuses`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
+    ///- `body`: Per-policy statuses
     pub async fn endpoint_set_policy_statuses<'a>(
         &'a self,
         id: i64,
@@ -35946,17 +35885,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**force update a docker service
-
-    force update a docker service
-    **Access policy**: authenticated
-
-    Sends a `PUT` request to `/endpoints/{id}/forceupdateservice`
-
-    Arguments:
-    - `id`: endpoint identifier
-    - `body`: details
-    */
+    ///force update a docker service
+    ///
+    ///force update a docker service
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `PUT` request to `/endpoints/{id}/forceupdateservice`
+    ///
+    ///Arguments:
+    ///- `id`: endpoint identifier
+    ///- `body`: details
     pub async fn endpoint_force_update_service<'a>(
         &'a self,
         id: i64,
@@ -36010,18 +35948,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List Helm Releases
-
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/endpoints/{id}/kubernetes/helm`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    - `filter`: specify an optional filter
-    - `namespace`: specify an optional namespace
-    - `selector`: specify an optional selector
-    */
+    ///List Helm Releases
+    ///
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/endpoints/{id}/kubernetes/helm`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
+    ///- `filter`: specify an optional filter
+    ///- `namespace`: specify an optional namespace
+    ///- `selector`: specify an optional selector
     pub async fn helm_list<'a>(
         &'a self,
         id: i64,
@@ -36079,17 +36016,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Install Helm Chart
-
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/endpoints/{id}/kubernetes/helm`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    - `dry_run`: Dry run
-    - `body`: Chart details
-    */
+    ///Install Helm Chart
+    ///
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/endpoints/{id}/kubernetes/helm`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
+    ///- `dry_run`: Dry run
+    ///- `body`: Chart details
     pub async fn helm_install<'a>(
         &'a self,
         id: i64,
@@ -36145,20 +36081,19 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a helm release
-
-    Get details of a helm release by release name
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/endpoints/{id}/kubernetes/helm/{release}`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    - `release`: Helm release name
-    - `namespace`: specify an optional namespace
-    - `revision`: specify an optional revision
-    - `show_resources`: show resources of the release
-    */
+    ///Get a helm release
+    ///
+    ///Get details of a helm release by release name
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/endpoints/{id}/kubernetes/helm/{release}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
+    ///- `release`: Helm release name
+    ///- `namespace`: specify an optional namespace
+    ///- `revision`: specify an optional revision
+    ///- `show_resources`: show resources of the release
     pub async fn helm_get<'a>(
         &'a self,
         id: i64,
@@ -36221,17 +36156,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete Helm Release
-
-    **Access policy**: authenticated
-
-    Sends a `DELETE` request to `/endpoints/{id}/kubernetes/helm/{release}`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    - `release`: The name of the release/application to uninstall
-    - `namespace`: An optional namespace
-    */
+    ///Delete Helm Release
+    ///
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `DELETE` request to `/endpoints/{id}/kubernetes/helm/{release}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
+    ///- `release`: The name of the release/application to uninstall
+    ///- `namespace`: An optional namespace
     pub async fn helm_delete<'a>(
         &'a self,
         id: i64,
@@ -36287,18 +36221,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a historical list of releases
-
-    Get a historical list of releases by release name
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/endpoints/{id}/kubernetes/helm/{release}/history`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    - `release`: Helm release name
-    - `namespace`: specify an optional namespace
-    */
+    ///Get a historical list of releases
+    ///
+    ///Get a historical list of releases by release name
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/endpoints/{id}/kubernetes/helm/{release}/history`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
+    ///- `release`: Helm release name
+    ///- `namespace`: specify an optional namespace
     pub async fn helm_get_history<'a>(
         &'a self,
         id: i64,
@@ -36357,24 +36290,23 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Rollback a helm release
-
-    Rollback a helm release to a previous revision
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/endpoints/{id}/kubernetes/helm/{release}/rollback`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    - `release`: Helm release name
-    - `force`: force resource update through delete/recreate if needed (default: false)
-    - `namespace`: specify an optional namespace
-    - `recreate`: performs pods restart for the resource if applicable (default: true)
-    - `revision`: specify the revision to rollback to (defaults to previous revision if not specified)
-    - `timeout`: time to wait for any individual Kubernetes operation in seconds (default: 300)
-    - `wait`: wait for resources to be ready (default: false)
-    - `wait_for_jobs`: wait for jobs to complete before marking the release as successful (default: false)
-    */
+    ///Rollback a helm release
+    ///
+    ///Rollback a helm release to a previous revision
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/endpoints/{id}/kubernetes/helm/{release}/rollback`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
+    ///- `release`: Helm release name
+    ///- `force`: force resource update through delete/recreate if needed (default: false)
+    ///- `namespace`: specify an optional namespace
+    ///- `recreate`: performs pods restart for the resource if applicable (default: true)
+    ///- `revision`: specify the revision to rollback to (defaults to previous revision if not specified)
+    ///- `timeout`: time to wait for any individual Kubernetes operation in seconds (default: 300)
+    ///- `wait`: wait for resources to be ready (default: false)
+    ///- `wait_for_jobs`: wait for jobs to complete before marking the release as successful (default: false)
     pub async fn helm_rollback<'a>(
         &'a self,
         id: i64,
@@ -36445,16 +36377,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Helm Git Dry Run
-
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/endpoints/{id}/kubernetes/helm/git/dryrun`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    - `body`: Git Helm dry run details
-    */
+    ///Helm Git Dry Run
+    ///
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/endpoints/{id}/kubernetes/helm/git/dryrun`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
+    ///- `body`: Git Helm dry run details
     pub async fn helm_git_dry_run<'a>(
         &'a self,
         id: i64,
@@ -36508,16 +36439,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get an environment(endpoint) mTLS certificate
-
-    Retrieve the mTLS certificate of an environment(endpoint).
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/endpoints/{id}/mtls_certificate`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    */
+    ///Get an environment(endpoint) mTLS certificate
+    ///
+    ///Retrieve the mTLS certificate of an environment(endpoint).
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/endpoints/{id}/mtls_certificate`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
     pub async fn endpoint_mtls_certificate<'a>(
         &'a self,
         id: i64,
@@ -36566,16 +36496,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get an agent(endpoint) mTLS certificate
-
-    Retrieve the mTLS certificate of an environment(endpoint).
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/endpoints/{id}/mtls_certificate_error`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    */
+    ///Get an agent(endpoint) mTLS certificate
+    ///
+    ///Retrieve the mTLS certificate of an environment(endpoint).
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/endpoints/{id}/mtls_certificate_error`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
     pub async fn endpoint_mtls_agent_certificate_error<'a>(
         &'a self,
         id: i64,
@@ -36624,18 +36553,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update namespace access for a given namespace
-
-    Update the access permissions on a namespace in the given environment. This endpoint allows adding or removing users and teams that can access the specified namespace. Please note that users or teams must be added to the environment before they can be added to the namespace.
-    **Access policy**: Restricted. User must be an administrator or have appropriate permissions to modify namespace access.
-
-    Sends a `PUT` request to `/endpoints/{id}/pools/{rpn}/access`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `rpn`: Namespace identifier
-    - `body`: Payload containing lists of users and teams to add or remove access for
-    */
+    ///Update namespace access for a given namespace
+    ///
+    ///Update the access permissions on a namespace in the given environment. This endpoint allows adding or removing users and teams that can access the specified namespace. Please note that users or teams must be added to the environment before they can be added to the namespace.
+    ///**Access policy**: Restricted. User must be an administrator or have appropriate permissions to modify namespace access.
+    ///
+    ///Sends a `PUT` request to `/endpoints/{id}/pools/{rpn}/access`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `rpn`: Namespace identifier
+    ///- `body`: Payload containing lists of users and teams to add or remove access for
     pub async fn namespaces_access_update<'a>(
         &'a self,
         id: i64,
@@ -36691,17 +36619,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List Registries on environment
-
-    List all registries based on the current user authorizations in current environment.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/endpoints/{id}/registries`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    - `namespace`: required if kubernetes environment, will show registries by namespace
-    */
+    ///List Registries on environment
+    ///
+    ///List all registries based on the current user authorizations in current environment.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/endpoints/{id}/registries`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
+    ///- `namespace`: required if kubernetes environment, will show registries by namespace
     pub async fn endpoint_registries_list<'a>(
         &'a self,
         id: i64,
@@ -36746,17 +36673,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**update registry access for environment
-
-    **Access policy**: authenticated
-
-    Sends a `PUT` request to `/endpoints/{id}/registries/{registryId}`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    - `registry_id`: Registry identifier
-    - `body`: details
-    */
+    ///update registry access for environment
+    ///
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `PUT` request to `/endpoints/{id}/registries/{registryId}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
+    ///- `registry_id`: Registry identifier
+    ///- `body`: details
     pub async fn endpoint_registry_access<'a>(
         &'a self,
         id: i64,
@@ -36809,17 +36735,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update settings for an environment(endpoint)
-
-    Update settings for an environment(endpoint).
-    **Access policy**: authenticated
-
-    Sends a `PUT` request to `/endpoints/{id}/settings`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    - `body`: Environment(Endpoint) details
-    */
+    ///Update settings for an environment(endpoint)
+    ///
+    ///Update settings for an environment(endpoint).
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `PUT` request to `/endpoints/{id}/settings`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
+    ///- `body`: Environment(Endpoint) details
     pub async fn endpoint_settings_update<'a>(
         &'a self,
         id: i64,
@@ -36868,16 +36793,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Snapshots an environment(endpoint)
-
-    Snapshots an environment(endpoint)
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/endpoints/{id}/snapshot`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    */
+    ///Snapshots an environment(endpoint)
+    ///
+    ///Snapshots an environment(endpoint)
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/endpoints/{id}/snapshot`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
     pub async fn endpoint_snapshot<'a>(
         &'a self,
         id: i64,
@@ -36923,14 +36847,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List agent versions
-
-    List all agent versions based on the current user authorizations and query parameters.
-    **Access policy**: restricted
-
-    Sends a `GET` request to `/endpoints/agent_versions`
-
-    */
+    ///List agent versions
+    ///
+    ///List all agent versions based on the current user authorizations and query parameters.
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `GET` request to `/endpoints/agent_versions`
+    ///
     pub async fn agent_versions<'a>(
         &'a self,
     ) -> Result<
@@ -36968,16 +36891,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Remove multiple environments
-
-    Remove multiple environments and optionally clean-up associated resources.
-    **Access policy**: Administrator only.
-
-    Sends a `POST` request to `/endpoints/delete`
-
-    Arguments:
-    - `body`: List of environments to delete, with optional deleteCluster flag to clean-up associated resources (cloud environments only)
-    */
+    ///Remove multiple environments
+    ///
+    ///Remove multiple environments and optionally clean-up associated resources.
+    ///**Access policy**: Administrator only.
+    ///
+    ///Sends a `POST` request to `/endpoints/delete`
+    ///
+    ///Arguments:
+    ///- `body`: List of environments to delete, with optional deleteCluster flag to clean-up associated resources (cloud environments only)
     pub async fn endpoint_delete_batch<'a>(
         &'a self,
         body: &'a types::EndpointsEndpointDeleteBatchPayload,
@@ -37023,16 +36945,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Generate an EdgeKey
-
-    Generates a general edge key
-    **Access policy**: admin
-
-    Sends a `POST` request to `/endpoints/edge/generate-key`
-
-    Arguments:
-    - `body`: Generate Key Info
-    */
+    ///Generate an EdgeKey
+    ///
+    ///Generates a general edge key
+    ///**Access policy**: admin
+    ///
+    ///Sends a `POST` request to `/endpoints/edge/generate-key`
+    ///
+    ///Arguments:
+    ///- `body`: Generate Key Info
     pub async fn endpoint_edge_generate_key<'a>(
         &'a self,
         body: &'a types::EndpointedgeGenerateKeyResponse,
@@ -37072,16 +36993,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Associate one or more Edge environments in the waiting room to environments
-
-    Associate one or more Edge environments, currently in the waiting room, with Portainer environments. This action effectively grants trust to these environments.
-    **Access policy**: Administrator only.
-
-    Sends a `POST` request to `/endpoints/edge/trust`
-
-    Arguments:
-    - `body`: Information about the environments to trust
-    */
+    ///Associate one or more Edge environments in the waiting room to environments
+    ///
+    ///Associate one or more Edge environments, currently in the waiting room, with Portainer environments. This action effectively grants trust to these environments.
+    ///**Access policy**: Administrator only.
+    ///
+    ///Sends a `POST` request to `/endpoints/edge/trust`
+    ///
+    ///Arguments:
+    ///- `body`: Information about the environments to trust
     pub async fn trust_edge_endpoints<'a>(
         &'a self,
         body: &'a types::EndpointedgeEndpointsTrustPayload,
@@ -37121,11 +37041,10 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create or retrieve the endpoint for an EdgeID
-
-    Sends a `POST` request to `/endpoints/global-key`
-
-    */
+    ///Create or retrieve the endpoint for an EdgeID
+    ///
+    ///Sends a `POST` request to `/endpoints/global-key`
+    ///
     pub async fn endpoint_create_global_key<'a>(
         &'a self,
     ) -> Result<
@@ -37166,18 +37085,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update relations for a list of environments
-
-    Update relations for a list of environments
-    Edge groups, tags and environment group can be updated.
-
-    **Access policy**: administrator
-
-    Sends a `PUT` request to `/endpoints/relations`
-
-    Arguments:
-    - `body`: Environment relations data
-    */
+    ///Update relations for a list of environments
+    ///
+    ///Update relations for a list of environments
+    ///Edge groups, tags and environment group can be updated.
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `PUT` request to `/endpoints/relations`
+    ///
+    ///Arguments:
+    ///- `body`: Environment relations data
     pub async fn endpoint_update_relations<'a>(
         &'a self,
         body: &'a types::EndpointsEndpointUpdateRelationsPayload,
@@ -37223,14 +37141,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Snapshot all environment(endpoint)
-
-    Snapshot all environments(endpoints)
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/endpoints/snapshot`
-
-    */
+    ///Snapshot all environment(endpoint)
+    ///
+    ///Snapshot all environments(endpoints)
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/endpoints/snapshot`
+    ///
     pub async fn endpoint_snapshots<'a>(
         &'a self,
     ) -> Result<ResponseValue<()>, Error<types::PortainerErrorResponse>> {
@@ -37265,14 +37182,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get environment summary counts
-
-    Returns counts of environments by status (up, down, outdated) and ungrouped environments (unassigned), plus breakdowns by group, type, and health.
-    **Access policy**: restricted
-
-    Sends a `GET` request to `/endpoints/summary`
-
-    */
+    ///Get environment summary counts
+    ///
+    ///Returns counts of environments by status (up, down, outdated) and ungrouped environments (unassigned), plus breakdowns by group, type, and health.
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `GET` request to `/endpoints/summary`
+    ///
     pub async fn endpoint_summary_counts<'a>(
         &'a self,
     ) -> Result<
@@ -37310,16 +37226,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**preview the content of target file in the git repository
-
-    Retrieve the compose file content based on git repository configuration
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/gitops/repo/file/preview`
-
-    Arguments:
-    - `body`: Template details
-    */
+    ///preview the content of target file in the git repository
+    ///
+    ///Retrieve the compose file content based on git repository configuration
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/gitops/repo/file/preview`
+    ///
+    ///Arguments:
+    ///- `body`: Template details
     pub async fn git_operation_repo_file_preview<'a>(
         &'a self,
         body: &'a types::GitopsRepositoryFilePreviewPayload,
@@ -37363,17 +37278,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Search the file path from a git repository files with specified extensions
-
-    Search the file path from the git repository based on partial or completed filename
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/gitops/repo/files/search`
-
-    Arguments:
-    - `force`: list the results without using cache
-    - `body`: details
-    */
+    ///Search the file path from a git repository files with specified extensions
+    ///
+    ///Search the file path from the git repository based on partial or completed filename
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/gitops/repo/files/search`
+    ///
+    ///Arguments:
+    ///- `force`: list the results without using cache
+    ///- `body`: details
     pub async fn git_operation_repo_files_search<'a>(
         &'a self,
         force: Option<bool>,
@@ -37418,16 +37332,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Preview merged Helm values files from git repository
-
-    Load and merge multiple Helm values files from a Git repository, mimicking Helm CLI behavior
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/gitops/repo/helm/values`
-
-    Arguments:
-    - `body`: Helm values preview request
-    */
+    ///Preview merged Helm values files from git repository
+    ///
+    ///Load and merge multiple Helm values files from a Git repository, mimicking Helm CLI behavior
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/gitops/repo/helm/values`
+    ///
+    ///Arguments:
+    ///- `body`: Helm values preview request
     pub async fn git_operation_repo_helm_values<'a>(
         &'a self,
         body: &'a types::GitopsHelmValuesPreviewPayload,
@@ -37473,18 +37386,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List the refs of a git repository
-
-    List all the refs of a git repository
-    Will return all refs of a git repository
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/gitops/repo/refs`
-
-    Arguments:
-    - `force`: list the results without using cache
-    - `body`: details
-    */
+    ///List the refs of a git repository
+    ///
+    ///List all the refs of a git repository
+    ///Will return all refs of a git repository
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/gitops/repo/refs`
+    ///
+    ///Arguments:
+    ///- `force`: list the results without using cache
+    ///- `body`: details
     pub async fn git_operation_repo_refs<'a>(
         &'a self,
         force: Option<bool>,
@@ -37529,23 +37441,22 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List all GitOps sources
-
-    Returns a deduplicated list of git repositories used across all GitOps workflows.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/gitops/sources`
-
-    Arguments:
-    - `ids`: Filter by source IDs
-    - `limit`: Pagination limit (0 = unlimited)
-    - `order`: Sort order: asc or desc
-    - `search`: Search term (matches URL)
-    - `sort`: Sort field: name | status | type
-    - `start`: Pagination start index
-    - `status`: Filter by status: healthy | syncing | error | paused | unknown
-    - `type_`: Filter by source type: git | oci | helm
-    */
+    ///List all GitOps sources
+    ///
+    ///Returns a deduplicated list of git repositories used across all GitOps workflows.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/gitops/sources`
+    ///
+    ///Arguments:
+    ///- `ids`: Filter by source IDs
+    ///- `limit`: Pagination limit (0 = unlimited)
+    ///- `order`: Sort order: asc or desc
+    ///- `search`: Search term (matches URL)
+    ///- `sort`: Sort field: name | status | type
+    ///- `start`: Pagination start index
+    ///- `status`: Filter by status: healthy | syncing | error | paused | unknown
+    ///- `type_`: Filter by source type: git | oci | helm
     pub async fn git_ops_sources_list<'a>(
         &'a self,
         ids: Option<&'a ::std::vec::Vec<i64>>,
@@ -37605,16 +37516,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a GitOps source by ID
-
-    Returns a single GitOps source with its connection settings and access rules.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/gitops/sources/{id}`
-
-    Arguments:
-    - `id`: Source identifier
-    */
+    ///Get a GitOps source by ID
+    ///
+    ///Returns a single GitOps source with its connection settings and access rules.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/gitops/sources/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Source identifier
     pub async fn git_ops_source_get<'a>(
         &'a self,
         id: i64,
@@ -37664,17 +37574,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update a Git source
-
-    Updates an existing GitOps source backed by a Git repository.
-    **Access policy**: authenticated
-
-    Sends a `PUT` request to `/gitops/sources/{id}`
-
-    Arguments:
-    - `id`: Source identifier
-    - `body`: Git source details
-    */
+    ///Update a Git source
+    ///
+    ///Updates an existing GitOps source backed by a Git repository.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `PUT` request to `/gitops/sources/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Source identifier
+    ///- `body`: Git source details
     pub async fn git_ops_sources_update_git<'a>(
         &'a self,
         id: i64,
@@ -37728,16 +37637,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete a source
-
-    Deletes an existing GitOps source. Returns 409 if the source is referenced by any workflow or custom template.
-    **Access policy**: authenticated
-
-    Sends a `DELETE` request to `/gitops/sources/{id}`
-
-    Arguments:
-    - `id`: Source identifier
-    */
+    ///Delete a source
+    ///
+    ///Deletes an existing GitOps source. Returns 409 if the source is referenced by any workflow or custom template.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `DELETE` request to `/gitops/sources/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Source identifier
     pub async fn git_ops_sources_delete<'a>(
         &'a self,
         id: i64,
@@ -37789,17 +37697,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update a GitOps source's access control
-
-    Updates the access control settings for an existing GitOps source.
-    **Access policy**: administrator
-
-    Sends a `PUT` request to `/gitops/sources/{id}/access`
-
-    Arguments:
-    - `id`: Source identifier
-    - `body`: Source access control
-    */
+    ///Update a GitOps source's access control
+    ///
+    ///Updates the access control settings for an existing GitOps source.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `PUT` request to `/gitops/sources/{id}/access`
+    ///
+    ///Arguments:
+    ///- `id`: Source identifier
+    ///- `body`: Source access control
     pub async fn git_ops_sources_update_access<'a>(
         &'a self,
         id: i64,
@@ -37850,17 +37757,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Test the connection of a stored source
-
-    Tests connectivity for a GitOps source, applying optional overrides to the stored configuration.
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/gitops/sources/{id}/test`
-
-    Arguments:
-    - `id`: Source identifier
-    - `body`: Optional connection overrides; omitted fields fall back to stored values
-    */
+    ///Test the connection of a stored source
+    ///
+    ///Tests connectivity for a GitOps source, applying optional overrides to the stored configuration.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/gitops/sources/{id}/test`
+    ///
+    ///Arguments:
+    ///- `id`: Source identifier
+    ///- `body`: Optional connection overrides; omitted fields fall back to stored values
     pub async fn git_ops_sources_test_by_id<'a>(
         &'a self,
         id: i64,
@@ -37914,16 +37820,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List the workflows using a GitOps source
-
-    Returns the workflows (stacks or edge stacks) currently deployed from this source.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/gitops/sources/{id}/workflows`
-
-    Arguments:
-    - `id`: Source identifier
-    */
+    ///List the workflows using a GitOps source
+    ///
+    ///Returns the workflows (stacks or edge stacks) currently deployed from this source.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/gitops/sources/{id}/workflows`
+    ///
+    ///Arguments:
+    ///- `id`: Source identifier
     pub async fn git_ops_source_workflows_list<'a>(
         &'a self,
         id: i64,
@@ -37975,16 +37880,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create a Git source
-
-    Creates a new GitOps source backed by a Git repository.
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/gitops/sources/git`
-
-    Arguments:
-    - `body`: Git source details
-    */
+    ///Create a Git source
+    ///
+    ///Creates a new GitOps source backed by a Git repository.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/gitops/sources/git`
+    ///
+    ///Arguments:
+    ///- `body`: Git source details
     pub async fn git_ops_sources_create_git<'a>(
         &'a self,
         body: &'a types::SourcesGitSourceCreatePayload,
@@ -38030,14 +37934,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Summarize GitOps source status counts
-
-    Returns a count of sources per status.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/gitops/sources/summary`
-
-    */
+    ///Summarize GitOps source status counts
+    ///
+    ///Returns a count of sources per status.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/gitops/sources/summary`
+    ///
     pub async fn git_ops_sources_summary<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::WorkflowsStatusSummary>, Error<types::PortainerErrorResponse>>
@@ -38076,16 +37979,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Test a Git source connection
-
-    Tests connectivity for Git connection details that have not been persisted yet.
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/gitops/sources/test`
-
-    Arguments:
-    - `body`: Git connection details
-    */
+    ///Test a Git source connection
+    ///
+    ///Tests connectivity for Git connection details that have not been persisted yet.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/gitops/sources/test`
+    ///
+    ///Arguments:
+    ///- `body`: Git connection details
     pub async fn git_ops_sources_test<'a>(
         &'a self,
         body: &'a types::SourcesGitSourceCreatePayload,
@@ -38131,24 +38033,23 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List all GitOps workflows
-
-    Returns a list of GitOps workflows, each with its aggregated status and the artifacts it contains.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/gitops/workflows`
-
-    Arguments:
-    - `endpoint_ids`: Filter by environment IDs (e.g. endpointIds[]=1&endpointIds[]=2)
-    - `limit`: Pagination limit (0 = unlimited)
-    - `order`: Sort order
-    - `platform`: Keep workflows that have at least one artifact on this platform
-    - `search`: Search term (matches workflow name)
-    - `sort`: Sort field
-    - `start`: Pagination start index
-    - `status`: Filter by status
-    - `type_`: Keep workflows that have at least one artifact of this type
-    */
+    ///List all GitOps workflows
+    ///
+    ///Returns a list of GitOps workflows, each with its aggregated status and the artifacts it contains.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/gitops/workflows`
+    ///
+    ///Arguments:
+    ///- `endpoint_ids`: Filter by environment IDs (e.g. endpointIds[]=1&endpointIds[]=2)
+    ///- `limit`: Pagination limit (0 = unlimited)
+    ///- `order`: Sort order
+    ///- `platform`: Keep workflows that have at least one artifact on this platform
+    ///- `search`: Search term (matches workflow name)
+    ///- `sort`: Sort field
+    ///- `start`: Pagination start index
+    ///- `status`: Filter by status
+    ///- `type_`: Keep workflows that have at least one artifact of this type
     pub async fn git_ops_workflows_list<'a>(
         &'a self,
         endpoint_ids: Option<&'a ::std::vec::Vec<i64>>,
@@ -38210,16 +38111,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create a new workflow
-
-    Create a new workflow.
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/gitops/workflows`
-
-    Arguments:
-    - `body`: Workflow details
-    */
+    ///Create a new workflow
+    ///
+    ///Create a new workflow.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/gitops/workflows`
+    ///
+    ///Arguments:
+    ///- `body`: Workflow details
     pub async fn workflow_create<'a>(
         &'a self,
         body: &'a types::WorkflowsCreatePayload,
@@ -38259,17 +38159,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a GitOps workflow by ID
-
-    Returns the detail view of a single GitOps workflow, with one entry per backing
-    stack or edge stack artifact.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/gitops/workflows/{id}`
-
-    Arguments:
-    - `id`: Workflow identifier
-    */
+    ///Get a GitOps workflow by ID
+    ///
+    ///Returns the detail view of a single GitOps workflow, with one entry per backing
+    ///stack or edge stack artifact.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/gitops/workflows/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Workflow identifier
     pub async fn git_ops_workflow_get<'a>(
         &'a self,
         id: i64,
@@ -38315,16 +38214,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Destroy a GitOps workflow
-
-    Tears down each of the workflow's artifacts then deletes the workflow record.
-    **Access policy**: authenticated
-
-    Sends a `DELETE` request to `/gitops/workflows/{id}/destroy`
-
-    Arguments:
-    - `id`: Workflow identifier
-    */
+    ///Destroy a GitOps workflow
+    ///
+    ///Tears down each of the workflow's artifacts then deletes the workflow record.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `DELETE` request to `/gitops/workflows/{id}/destroy`
+    ///
+    ///Arguments:
+    ///- `id`: Workflow identifier
     pub async fn git_ops_workflow_destroy<'a>(
         &'a self,
         id: i64,
@@ -38373,17 +38271,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Detach a GitOps workflow
-
-    Removes the workflow but leaves its deployed stack/edge-stack running,
-    unlinked from GitOps.
-    **Access policy**: authenticated
-
-    Sends a `DELETE` request to `/gitops/workflows/{id}/detach`
-
-    Arguments:
-    - `id`: Workflow identifier
-    */
+    ///Detach a GitOps workflow
+    ///
+    ///Removes the workflow but leaves its deployed stack/edge-stack running,
+    ///unlinked from GitOps.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `DELETE` request to `/gitops/workflows/{id}/detach`
+    ///
+    ///Arguments:
+    ///- `id`: Workflow identifier
     pub async fn git_ops_workflow_detach<'a>(
         &'a self,
         id: i64,
@@ -38432,14 +38329,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Summarize GitOps workflow status counts
-
-    Returns a count of workflows per status for workflows accessible to the requesting user.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/gitops/workflows/summary`
-
-    */
+    ///Summarize GitOps workflow status counts
+    ///
+    ///Returns a count of workflows per status for workflows accessible to the requesting user.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/gitops/workflows/summary`
+    ///
     pub async fn git_ops_workflows_summary<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::WorkflowsStatusSummary>, Error<types::PortainerErrorResponse>>
@@ -38475,16 +38371,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get Pod Security Rule within k8s cluster, if not found, the frontend will create a default
-
-    Get Pod Security Rule within k8s cluster
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/kubernetes/{environmentId}/opa`
-
-    Arguments:
-    - `environment_id`: Environment identifier
-    */
+    ///Get Pod Security Rule within k8s cluster, if not found, the frontend will create a default
+    ///
+    ///Get Pod Security Rule within k8s cluster
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/kubernetes/{environmentId}/opa`
+    ///
+    ///Arguments:
+    ///- `environment_id`: Environment identifier
     pub async fn get_kubernetes_pod_security_rule<'a>(
         &'a self,
         environment_id: i64,
@@ -38533,16 +38428,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update Pod Security Rule within k8s cluster
-
-    Update Pod Security Rule within k8s cluster
-    **Access policy**: authenticated
-
-    Sends a `PUT` request to `/kubernetes/{environmentId}/opa`
-
-    Arguments:
-    - `environment_id`: Environment(Endpoint) identifier
-    */
+    ///Update Pod Security Rule within k8s cluster
+    ///
+    ///Update Pod Security Rule within k8s cluster
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `PUT` request to `/kubernetes/{environmentId}/opa`
+    ///
+    ///Arguments:
+    ///- `environment_id`: Environment(Endpoint) identifier
     pub async fn update_k8s_pod_security_rule<'a>(
         &'a self,
         environment_id: i64,
@@ -38588,18 +38482,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a list of applications across all namespaces in the cluster. If the nodeName is provided, it will return the applications running on that node
-
-    Get a list of applications across all namespaces in the cluster. If the nodeName is provided, it will return the applications running on that node.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/kubernetes/{id}/applications`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    - `namespace`: Namespace name
-    - `node_name`: Node name
-    */
+    ///Get a list of applications across all namespaces in the cluster. If the nodeName is provided, it will return the applications running on that node
+    ///
+    ///Get a list of applications across all namespaces in the cluster. If the nodeName is provided, it will return the applications running on that node.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/applications`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
+    ///- `namespace`: Namespace name
+    ///- `node_name`: Node name
     pub async fn get_all_kubernetes_applications<'a>(
         &'a self,
         id: i64,
@@ -38658,16 +38551,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get Applications count
-
-    Get the count of Applications across all namespaces in the cluster. If the nodeName is provided, it will return the count of applications running on that node.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/applications/count`
-
-    Arguments:
-    - `id`: Environment identifier
-    */
+    ///Get Applications count
+    ///
+    ///Get the count of Applications across all namespaces in the cluster. If the nodeName is provided, it will return the count of applications running on that node.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/applications/count`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
     pub async fn get_all_kubernetes_applications_count<'a>(
         &'a self,
         id: i64,
@@ -38713,17 +38605,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete cluster role bindings
-
-    Delete the provided list of cluster role bindings.
-    **Access policy**: Authenticated user.
-
-    Sends a `POST` request to `/kubernetes/{id}/cluster_role_bindings/delete`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `body`: A list of cluster role bindings to delete
-    */
+    ///Delete cluster role bindings
+    ///
+    ///Delete the provided list of cluster role bindings.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `POST` request to `/kubernetes/{id}/cluster_role_bindings/delete`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `body`: A list of cluster role bindings to delete
     pub async fn delete_cluster_role_bindings<'a>(
         &'a self,
         id: i64,
@@ -38777,17 +38668,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete cluster roles
-
-    Delete the provided list of cluster roles.
-    **Access policy**: Authenticated user.
-
-    Sends a `POST` request to `/kubernetes/{id}/cluster_roles/delete`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `body`: A list of cluster roles to delete
-    */
+    ///Delete cluster roles
+    ///
+    ///Delete the provided list of cluster roles.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `POST` request to `/kubernetes/{id}/cluster_roles/delete`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `body`: A list of cluster roles to delete
     pub async fn delete_cluster_roles<'a>(
         &'a self,
         id: i64,
@@ -38841,16 +38731,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a list of kubernetes cluster role bindings
-
-    Get a list of kubernetes cluster role bindings within the given environment at the cluster level.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/clusterrolebindings`
-
-    Arguments:
-    - `id`: Environment identifier
-    */
+    ///Get a list of kubernetes cluster role bindings
+    ///
+    ///Get a list of kubernetes cluster role bindings within the given environment at the cluster level.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/clusterrolebindings`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
     pub async fn get_all_kubernetes_cluster_role_bindings<'a>(
         &'a self,
         id: i64,
@@ -38905,16 +38794,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a list of kubernetes cluster roles
-
-    Get a list of kubernetes cluster roles within the given environment at the cluster level.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/clusterroles`
-
-    Arguments:
-    - `id`: Environment identifier
-    */
+    ///Get a list of kubernetes cluster roles
+    ///
+    ///Get a list of kubernetes cluster roles within the given environment at the cluster level.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/clusterroles`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
     pub async fn get_all_kubernetes_cluster_roles<'a>(
         &'a self,
         id: i64,
@@ -38969,17 +38857,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a list of ConfigMaps
-
-    Get a list of ConfigMaps across all namespaces in the cluster. For non-admin users, it will only return ConfigMaps based on the namespaces that they have access to.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/configmaps`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `is_used`: Set to true to include information about applications that use the ConfigMaps in the response
-    */
+    ///Get a list of ConfigMaps
+    ///
+    ///Get a list of ConfigMaps across all namespaces in the cluster. For non-admin users, it will only return ConfigMaps based on the namespaces that they have access to.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/configmaps`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `is_used`: Set to true to include information about applications that use the ConfigMaps in the response
     pub async fn get_all_kubernetes_config_maps<'a>(
         &'a self,
         id: i64,
@@ -39036,16 +38923,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get ConfigMaps count
-
-    Get the count of ConfigMaps across all namespaces in the cluster. For non-admin users, it will only return the count of ConfigMaps based on the namespaces that they have access to.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/configmaps/count`
-
-    Arguments:
-    - `id`: Environment identifier
-    */
+    ///Get ConfigMaps count
+    ///
+    ///Get the count of ConfigMaps across all namespaces in the cluster. For non-admin users, it will only return the count of ConfigMaps based on the namespaces that they have access to.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/configmaps/count`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
     pub async fn get_all_kubernetes_config_maps_count<'a>(
         &'a self,
         id: i64,
@@ -39097,16 +38983,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a list of kubernetes Cron Jobs
-
-    Get a list of kubernetes Cron Jobs that the user has access to.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/cron_jobs`
-
-    Arguments:
-    - `id`: Environment identifier
-    */
+    ///Get a list of kubernetes Cron Jobs
+    ///
+    ///Get a list of kubernetes Cron Jobs that the user has access to.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/cron_jobs`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
     pub async fn get_kubernetes_cron_jobs<'a>(
         &'a self,
         id: i64,
@@ -39161,17 +39046,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete Cron Jobs
-
-    Delete the provided list of Cron Jobs.
-    **Access policy**: Authenticated user.
-
-    Sends a `POST` request to `/kubernetes/{id}/cron_jobs/delete`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `body`: A map where the key is the namespace and the value is an array of Cron Jobs to delete
-    */
+    ///Delete Cron Jobs
+    ///
+    ///Delete the provided list of Cron Jobs.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `POST` request to `/kubernetes/{id}/cron_jobs/delete`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `body`: A map where the key is the namespace and the value is an array of Cron Jobs to delete
     pub async fn delete_cron_jobs<'a>(
         &'a self,
         id: i64,
@@ -39225,16 +39109,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a list of kubernetes Custom Resource Definitions
-
-    Get a list of kubernetes Custom Resource Definitions that the user has access to.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/customresourcedefinitions`
-
-    Arguments:
-    - `id`: Environment identifier
-    */
+    ///Get a list of kubernetes Custom Resource Definitions
+    ///
+    ///Get a list of kubernetes Custom Resource Definitions that the user has access to.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/customresourcedefinitions`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
     pub async fn get_kubernetes_custom_resource_definitions<'a>(
         &'a self,
         id: i64,
@@ -39289,17 +39172,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a kubernetes Custom Resource Definition
-
-    Get a kubernetes Custom Resource Definition.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/customresourcedefinitions/{name}`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `name`: The name of the Custom Resource Definition to get.
-    */
+    ///Get a kubernetes Custom Resource Definition
+    ///
+    ///Get a kubernetes Custom Resource Definition.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/customresourcedefinitions/{name}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `name`: The name of the Custom Resource Definition to get.
     pub async fn get_kubernetes_custom_resource_definition<'a>(
         &'a self,
         id: i64,
@@ -39356,17 +39238,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete a kubernetes Custom Resource Definition
-
-    Delete a kubernetes Custom Resource Definition.
-    **Access policy**: Authenticated user.
-
-    Sends a `DELETE` request to `/kubernetes/{id}/customresourcedefinitions/{name}`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `name`: The name of the Custom Resource Definition to delete.
-    */
+    ///Delete a kubernetes Custom Resource Definition
+    ///
+    ///Delete a kubernetes Custom Resource Definition.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `DELETE` request to `/kubernetes/{id}/customresourcedefinitions/{name}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `name`: The name of the Custom Resource Definition to delete.
     pub async fn delete_kubernetes_custom_resource_definition<'a>(
         &'a self,
         id: i64,
@@ -39420,17 +39301,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a list of kubernetes Custom Resources
-
-    Get a list of kubernetes Custom Resources that the user has access to.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/customresources`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `definition`: The CustomResourceDefinition name of the custom resource, e.g. 'clusters.postgresql.cnpg.io'
-    */
+    ///Get a list of kubernetes Custom Resources
+    ///
+    ///Get a list of kubernetes Custom Resources that the user has access to.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/customresources`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `definition`: The CustomResourceDefinition name of the custom resource, e.g. 'clusters.postgresql.cnpg.io'
     pub async fn get_kubernetes_all_custom_resources<'a>(
         &'a self,
         id: i64,
@@ -39490,19 +39370,18 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a cluster-scoped kubernetes Custom Resource
-
-    Get a cluster-scoped kubernetes Custom Resource that the user has access to.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/customresources/{name}`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `name`: The name of the custom resource, e.g. 'pg-cluster'
-    - `definition`: The CustomResourceDefinition name of the custom resource, e.g. 'clusters.postgresql.cnpg.io'
-    - `format`: The format of the custom resource, e.g. 'yaml' or 'json'
-    */
+    ///Get a cluster-scoped kubernetes Custom Resource
+    ///
+    ///Get a cluster-scoped kubernetes Custom Resource that the user has access to.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/customresources/{name}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `name`: The name of the custom resource, e.g. 'pg-cluster'
+    ///- `definition`: The CustomResourceDefinition name of the custom resource, e.g. 'clusters.postgresql.cnpg.io'
+    ///- `format`: The format of the custom resource, e.g. 'yaml' or 'json'
     pub async fn get_kubernetes_cluster_scoped_custom_resource<'a>(
         &'a self,
         id: i64,
@@ -39564,18 +39443,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete a cluster-scoped kubernetes Custom Resource
-
-    Delete a cluster-scoped kubernetes Custom Resource that the user has access to.
-    **Access policy**: Authenticated user.
-
-    Sends a `DELETE` request to `/kubernetes/{id}/customresources/{name}`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `name`: The name of the custom resource, e.g. 'pg-cluster'
-    - `definition`: The CustomResourceDefinition name of the custom resource, e.g. 'clusters.postgresql.cnpg.io'
-    */
+    ///Delete a cluster-scoped kubernetes Custom Resource
+    ///
+    ///Delete a cluster-scoped kubernetes Custom Resource that the user has access to.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `DELETE` request to `/kubernetes/{id}/customresources/{name}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `name`: The name of the custom resource, e.g. 'pg-cluster'
+    ///- `definition`: The CustomResourceDefinition name of the custom resource, e.g. 'clusters.postgresql.cnpg.io'
     pub async fn delete_kubernetes_cluster_scoped_custom_resource<'a>(
         &'a self,
         id: i64,
@@ -39634,20 +39512,19 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a list of kubernetes Custom Resources
-
-    Get a list of kubernetes Custom Resources that the user has access to.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/customresources/{namespace}/{name}`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: The namespace name to get details for
-    - `name`: The name of the custom resource, e.g. 'pg-cluster'
-    - `definition`: The CustomResourceDefinition name of the custom resource, e.g. 'clusters.postgresql.cnpg.io'
-    - `format`: The format of the custom resource, e.g. 'yaml' or 'json'
-    */
+    ///Get a list of kubernetes Custom Resources
+    ///
+    ///Get a list of kubernetes Custom Resources that the user has access to.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/customresources/{namespace}/{name}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: The namespace name to get details for
+    ///- `name`: The name of the custom resource, e.g. 'pg-cluster'
+    ///- `definition`: The CustomResourceDefinition name of the custom resource, e.g. 'clusters.postgresql.cnpg.io'
+    ///- `format`: The format of the custom resource, e.g. 'yaml' or 'json'
     pub async fn get_kubernetes_namespaced_custom_resource<'a>(
         &'a self,
         id: i64,
@@ -39713,19 +39590,18 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete a namespaced kubernetes Custom Resource
-
-    Delete a namespaced kubernetes Custom Resource that the user has access to.
-    **Access policy**: Authenticated user.
-
-    Sends a `DELETE` request to `/kubernetes/{id}/customresources/{namespace}/{name}`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: The namespace name to delete the custom resource from
-    - `name`: The name of the custom resource, e.g. 'pg-cluster'
-    - `definition`: The CustomResourceDefinition name of the custom resource, e.g. 'clusters.postgresql.cnpg.io'
-    */
+    ///Delete a namespaced kubernetes Custom Resource
+    ///
+    ///Delete a namespaced kubernetes Custom Resource that the user has access to.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `DELETE` request to `/kubernetes/{id}/customresources/{namespace}/{name}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: The namespace name to delete the custom resource from
+    ///- `name`: The name of the custom resource, e.g. 'pg-cluster'
+    ///- `definition`: The CustomResourceDefinition name of the custom resource, e.g. 'clusters.postgresql.cnpg.io'
     pub async fn delete_kubernetes_namespaced_custom_resource<'a>(
         &'a self,
         id: i64,
@@ -39786,16 +39662,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get the dashboard summary data
-
-    Get the dashboard summary data which is simply a count of a range of different commonly used kubernetes resources.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/dashboard`
-
-    Arguments:
-    - `id`: Environment (Endpoint) identifier
-    */
+    ///Get the dashboard summary data
+    ///
+    ///Get the dashboard summary data which is simply a count of a range of different commonly used kubernetes resources.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/dashboard`
+    ///
+    ///Arguments:
+    ///- `id`: Environment (Endpoint) identifier
     pub async fn get_kubernetes_dashboard<'a>(
         &'a self,
         id: i64,
@@ -39841,19 +39716,18 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a description of a kubernetes resource
-
-    Get a description of a kubernetes resource.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/describe`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `kind`: Resource kind
-    - `name`: Resource name
-    - `namespace`: Namespace
-    */
+    ///Get a description of a kubernetes resource
+    ///
+    ///Get a description of a kubernetes resource.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/describe`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `kind`: Resource kind
+    ///- `name`: Resource name
+    ///- `namespace`: Namespace
     pub async fn describe_resource<'a>(
         &'a self,
         id: i64,
@@ -39916,17 +39790,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Gets kubernetes events
-
-    Get events by query param resourceId
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/events`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `resource_id`: The resource id of the involved kubernetes object
-    */
+    ///Gets kubernetes events
+    ///
+    ///Get events by query param resourceId
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/events`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `resource_id`: The resource id of the involved kubernetes object
     pub async fn get_all_kubernetes_events<'a>(
         &'a self,
         id: i64,
@@ -39983,16 +39856,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get GPU visibility information for a Kubernetes cluster
-
-    Returns GPU resource summary, per-node GPU details, and GPU-requesting workloads.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/kubernetes/{id}/gpu`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    */
+    ///Get GPU visibility information for a Kubernetes cluster
+    ///
+    ///Returns GPU resource summary, per-node GPU details, and GPU-requesting workloads.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/gpu`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
     pub async fn get_kubernetes_gpu_info<'a>(
         &'a self,
         id: i64,
@@ -40044,17 +39916,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a list of ingress controllers
-
-    Get a list of ingress controllers for the given environment. If the allowedOnly query parameter is set, only ingress controllers that are allowed by the environment's ingress configuration will be returned.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/ingresscontrollers`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `allowed_only`: Only return allowed ingress controllers
-    */
+    ///Get a list of ingress controllers
+    ///
+    ///Get a list of ingress controllers for the given environment. If the allowedOnly query parameter is set, only ingress controllers that are allowed by the environment's ingress configuration will be returned.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/ingresscontrollers`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `allowed_only`: Only return allowed ingress controllers
     pub async fn get_all_kubernetes_ingress_controllers<'a>(
         &'a self,
         id: i64,
@@ -40114,17 +39985,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update (block/unblock) ingress controllers
-
-    Update (block/unblock) ingress controllers for the provided environment.
-    **Access policy**: Authenticated user.
-
-    Sends a `PUT` request to `/kubernetes/{id}/ingresscontrollers`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `body`: Ingress controllers
-    */
+    ///Update (block/unblock) ingress controllers
+    ///
+    ///Update (block/unblock) ingress controllers for the provided environment.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `PUT` request to `/kubernetes/{id}/ingresscontrollers`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `body`: Ingress controllers
     pub async fn update_kubernetes_ingress_controllers<'a>(
         &'a self,
         id: i64,
@@ -40178,17 +40048,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get kubernetes ingresses at the cluster level
-
-    Get kubernetes ingresses at the cluster level for the provided environment.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/ingresses`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `with_services`: Lookup services associated with each ingress
-    */
+    ///Get kubernetes ingresses at the cluster level
+    ///
+    ///Get kubernetes ingresses at the cluster level for the provided environment.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/ingresses`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `with_services`: Lookup services associated with each ingress
     pub async fn get_all_kubernetes_cluster_ingresses<'a>(
         &'a self,
         id: i64,
@@ -40248,16 +40117,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get Ingresses count
-
-    Get the number of kubernetes ingresses within the given environment.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/ingresses/count`
-
-    Arguments:
-    - `id`: Environment identifier
-    */
+    ///Get Ingresses count
+    ///
+    ///Get the number of kubernetes ingresses within the given environment.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/ingresses/count`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
     pub async fn get_all_kubernetes_cluster_ingresses_count<'a>(
         &'a self,
         id: i64,
@@ -40309,17 +40177,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete one or more Ingresses
-
-    Delete one or more Ingresses in the provided environment.
-    **Access policy**: Authenticated user.
-
-    Sends a `POST` request to `/kubernetes/{id}/ingresses/delete`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `body`: Ingress details
-    */
+    ///Delete one or more Ingresses
+    ///
+    ///Delete one or more Ingresses in the provided environment.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `POST` request to `/kubernetes/{id}/ingresses/delete`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `body`: Ingress details
     pub async fn delete_kubernetes_ingresses<'a>(
         &'a self,
         id: i64,
@@ -40373,17 +40240,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a list of kubernetes Jobs
-
-    Get a list of kubernetes Jobs that the user has access to.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/jobs`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `include_cron_job_children`: Whether to include Jobs that have a cronjob owner
-    */
+    ///Get a list of kubernetes Jobs
+    ///
+    ///Get a list of kubernetes Jobs that the user has access to.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/jobs`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `include_cron_job_children`: Whether to include Jobs that have a cronjob owner
     pub async fn get_kubernetes_jobs<'a>(
         &'a self,
         id: i64,
@@ -40443,17 +40309,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete Jobs
-
-    Delete the provided list of Jobs.
-    **Access policy**: Authenticated user.
-
-    Sends a `POST` request to `/kubernetes/{id}/jobs/delete`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `body`: A map where the key is the namespace and the value is an array of Jobs to delete
-    */
+    ///Delete Jobs
+    ///
+    ///Delete the provided list of Jobs.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `POST` request to `/kubernetes/{id}/jobs/delete`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `body`: A map where the key is the namespace and the value is an array of Jobs to delete
     pub async fn delete_jobs<'a>(
         &'a self,
         id: i64,
@@ -40507,16 +40372,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get max CPU and memory limits of all nodes within k8s cluster
-
-    Get max CPU and memory limits (unused resources) of all nodes within k8s cluster.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/max_resource_limits`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    */
+    ///Get max CPU and memory limits of all nodes within k8s cluster
+    ///
+    ///Get max CPU and memory limits (unused resources) of all nodes within k8s cluster.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/max_resource_limits`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
     pub async fn get_kubernetes_max_resource_limits<'a>(
         &'a self,
         id: i64,
@@ -40569,17 +40433,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get the total CPU (cores) and memory requests (MB) and limits of all applications across all namespaces
-
-    Get the total CPU (cores) and memory (bytes) requests and limits of all applications across all namespaces.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/kubernetes/{id}/metrics/applications_resources`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    - `node`: Node name
-    */
+    ///Get the total CPU (cores) and memory requests (MB) and limits of all applications across all namespaces
+    ///
+    ///Get the total CPU (cores) and memory (bytes) requests and limits of all applications across all namespaces.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/metrics/applications_resources`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
+    ///- `node`: Node name
     pub async fn get_applications_resources<'a>(
         &'a self,
         id: i64,
@@ -40636,16 +40499,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a list of nodes with their live metrics
-
-    Get a list of metrics associated with all nodes of a cluster.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/metrics/nodes`
-
-    Arguments:
-    - `id`: Environment identifier
-    */
+    ///Get a list of nodes with their live metrics
+    ///
+    ///Get a list of metrics associated with all nodes of a cluster.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/metrics/nodes`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
     pub async fn get_kubernetes_metrics_for_all_nodes<'a>(
         &'a self,
         id: i64,
@@ -40689,17 +40551,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get live metrics for a node
-
-    Get live metrics for the specified node.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/metrics/nodes/{name}`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `name`: Node identifier
-    */
+    ///Get live metrics for a node
+    ///
+    ///Get live metrics for the specified node.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/metrics/nodes/{name}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `name`: Node identifier
     pub async fn get_kubernetes_metrics_for_node<'a>(
         &'a self,
         id: i64,
@@ -40748,17 +40609,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a list of pods with their live metrics
-
-    Get a list of pods with their live metrics for the specified namespace.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/metrics/pods/{namespace}`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: Namespace
-    */
+    ///Get a list of pods with their live metrics
+    ///
+    ///Get a list of pods with their live metrics for the specified namespace.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/metrics/pods/{namespace}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: Namespace
     pub async fn get_kubernetes_metrics_for_all_pods<'a>(
         &'a self,
         id: i64,
@@ -40807,18 +40667,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get live metrics for a pod
-
-    Get live metrics for the specified pod.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/metrics/pods/{namespace}/{name}`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: Namespace
-    - `name`: Pod identifier
-    */
+    ///Get live metrics for a pod
+    ///
+    ///Get live metrics for the specified pod.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/metrics/pods/{namespace}/{name}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: Namespace
+    ///- `name`: Pod identifier
     pub async fn get_kubernetes_metrics_for_pod<'a>(
         &'a self,
         id: i64,
@@ -40868,18 +40727,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a list of namespaces
-
-    Get a list of all namespaces within the given environment based on the user role and permissions. If the user is an admin, they can access all namespaces. If the user is not an admin, they can only access namespaces that they have access to.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/namespaces`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `with_resource_quota`: When set to true, include the resource quota information as part of the Namespace information. Default is false
-    - `with_unhealthy_events`: When set to true, include the unhealthy events information as part of the Namespace information. Default is false
-    */
+    ///Get a list of namespaces
+    ///
+    ///Get a list of all namespaces within the given environment based on the user role and permissions. If the user is an admin, they can access all namespaces. If the user is not an admin, they can only access namespaces that they have access to.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/namespaces`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `with_resource_quota`: When set to true, include the resource quota information as part of the Namespace information. Default is false
+    ///- `with_unhealthy_events`: When set to true, include the unhealthy events information as part of the Namespace information. Default is false
     pub async fn get_kubernetes_namespaces<'a>(
         &'a self,
         id: i64,
@@ -40944,17 +40802,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create a namespace
-
-    Create a namespace within the given environment.
-    **Access policy**: Authenticated user.
-
-    Sends a `POST` request to `/kubernetes/{id}/namespaces`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `body`: Namespace configuration details
-    */
+    ///Create a namespace
+    ///
+    ///Create a namespace within the given environment.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `POST` request to `/kubernetes/{id}/namespaces`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `body`: Namespace configuration details
     pub async fn create_kubernetes_namespace<'a>(
         &'a self,
         id: i64,
@@ -41013,17 +40870,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete kubernetes namespaces
-
-    Delete one or more kubernetes namespaces within the given environment.
-    **Access policy**: Authenticated user.
-
-    Sends a `DELETE` request to `/kubernetes/{id}/namespaces`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `body`: List of namespace names to delete
-    */
+    ///Delete kubernetes namespaces
+    ///
+    ///Delete one or more kubernetes namespaces within the given environment.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `DELETE` request to `/kubernetes/{id}/namespaces`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `body`: List of namespace names to delete
     pub async fn delete_kubernetes_namespace<'a>(
         &'a self,
         id: i64,
@@ -41071,18 +40927,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get namespace details
-
-    Get namespace details for the provided namespace within the given environment.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: The namespace name to get details for
-    - `with_resource_quota`: When set to true, include the resource quota information as part of the Namespace information. Default is false
-    */
+    ///Get namespace details
+    ///
+    ///Get namespace details for the provided namespace within the given environment.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: The namespace name to get details for
+    ///- `with_resource_quota`: When set to true, include the resource quota information as part of the Namespace information. Default is false
     pub async fn get_kubernetes_namespace<'a>(
         &'a self,
         id: i64,
@@ -41142,18 +40997,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update a namespace
-
-    Update a namespace within the given environment.
-    **Access policy**: Authenticated user.
-
-    Sends a `PUT` request to `/kubernetes/{id}/namespaces/{namespace}`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: Namespace
-    - `body`: Namespace details
-    */
+    ///Update a namespace
+    ///
+    ///Update a namespace within the given environment.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `PUT` request to `/kubernetes/{id}/namespaces/{namespace}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: Namespace
+    ///- `body`: Namespace details
     pub async fn update_kubernetes_namespace<'a>(
         &'a self,
         id: i64,
@@ -41210,19 +41064,18 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Restart a Kubernetes application
-
-    Restart a Kubernetes deployment, statefulset and daemonset application, using a kubectl rollout-restart
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/kubernetes/{id}/namespaces/{namespace}/applications/{kind}/{name}/restart`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    - `namespace`: The namespace
-    - `kind`: deployment, statefulset or daemonset
-    - `name`: name of the application
-    */
+    ///Restart a Kubernetes application
+    ///
+    ///Restart a Kubernetes deployment, statefulset and daemonset application, using a kubectl rollout-restart
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/kubernetes/{id}/namespaces/{namespace}/applications/{kind}/{name}/restart`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
+    ///- `namespace`: The namespace
+    ///- `kind`: deployment, statefulset or daemonset
+    ///- `name`: name of the application
     pub async fn restart_kubernetes_application<'a>(
         &'a self,
         id: i64,
@@ -41280,19 +41133,18 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get an application by name in a specific namespace
-
-    Get an application by name in a specific namespace
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/applications/{name}`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    - `namespace`: The namespace
-    - `name`: Application name
-    - `resource_type`: The resource type to get the application for
-    */
+    ///Get an application by name in a specific namespace
+    ///
+    ///Get an application by name in a specific namespace
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/applications/{name}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
+    ///- `namespace`: The namespace
+    ///- `name`: Application name
+    ///- `resource_type`: The resource type to get the application for
     pub async fn get_all_kubernetes_application<'a>(
         &'a self,
         id: i64,
@@ -41354,18 +41206,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a ConfigMap
-
-    Get a ConfigMap by name for a given namespace.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/configmaps/{configmap}`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: The namespace name where the configmap is located
-    - `configmap`: The configmap name to get details for
-    */
+    ///Get a ConfigMap
+    ///
+    ///Get a ConfigMap by name for a given namespace.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/configmaps/{configmap}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: The namespace name where the configmap is located
+    ///- `configmap`: The configmap name to get details for
     pub async fn get_kubernetes_config_map<'a>(
         &'a self,
         id: i64,
@@ -41422,18 +41273,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Gets kubernetes events for namespace
-
-    Get events by optional query param resourceId for a given namespace.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/events`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: The namespace name the events are associated to
-    - `resource_id`: The resource id of the involved kubernetes object
-    */
+    ///Gets kubernetes events for namespace
+    ///
+    ///Get events by optional query param resourceId for a given namespace.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/events`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: The namespace name the events are associated to
+    ///- `resource_id`: The resource id of the involved kubernetes object
     pub async fn get_kubernetes_events_for_namespace<'a>(
         &'a self,
         id: i64,
@@ -41492,17 +41342,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a list ingress controllers by namespace
-
-    Get a list of ingress controllers for the given environment in the provided namespace.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/ingresscontrollers`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: Namespace
-    */
+    ///Get a list ingress controllers by namespace
+    ///
+    ///Get a list of ingress controllers for the given environment in the provided namespace.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/ingresscontrollers`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: Namespace
     pub async fn get_kubernetes_ingress_controllers_by_namespace<'a>(
         &'a self,
         id: i64,
@@ -41559,18 +41408,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update (block/unblock) ingress controllers by namespace
-
-    Update (block/unblock) ingress controllers by namespace for the provided environment.
-    **Access policy**: Authenticated user.
-
-    Sends a `PUT` request to `/kubernetes/{id}/namespaces/{namespace}/ingresscontrollers`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: Namespace name
-    - `body`: Ingress controllers
-    */
+    ///Update (block/unblock) ingress controllers by namespace
+    ///
+    ///Update (block/unblock) ingress controllers by namespace for the provided environment.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `PUT` request to `/kubernetes/{id}/namespaces/{namespace}/ingresscontrollers`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: Namespace name
+    ///- `body`: Ingress controllers
     pub async fn update_kubernetes_ingress_controllers_by_namespace<'a>(
         &'a self,
         id: i64,
@@ -41626,17 +41474,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a list of Ingresses
-
-    Get a list of Ingresses. If namespace is provided, it will return the list of Ingresses in that namespace.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/ingresses`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: Namespace name
-    */
+    ///Get a list of Ingresses
+    ///
+    ///Get a list of Ingresses. If namespace is provided, it will return the list of Ingresses in that namespace.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/ingresses`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: Namespace name
     pub async fn get_all_kubernetes_ingresses<'a>(
         &'a self,
         id: i64,
@@ -41693,18 +41540,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update an Ingress
-
-    Update an Ingress for the provided environment.
-    **Access policy**: Authenticated user.
-
-    Sends a `PUT` request to `/kubernetes/{id}/namespaces/{namespace}/ingresses`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: Namespace name
-    - `body`: Ingress details
-    */
+    ///Update an Ingress
+    ///
+    ///Update an Ingress for the provided environment.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `PUT` request to `/kubernetes/{id}/namespaces/{namespace}/ingresses`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: Namespace name
+    ///- `body`: Ingress details
     pub async fn update_kubernetes_ingress<'a>(
         &'a self,
         id: i64,
@@ -41760,18 +41606,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create an Ingress
-
-    Create an Ingress for the provided environment.
-    **Access policy**: Authenticated user.
-
-    Sends a `POST` request to `/kubernetes/{id}/namespaces/{namespace}/ingresses`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: Namespace name
-    - `body`: Ingress details
-    */
+    ///Create an Ingress
+    ///
+    ///Create an Ingress for the provided environment.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `POST` request to `/kubernetes/{id}/namespaces/{namespace}/ingresses`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: Namespace name
+    ///- `body`: Ingress details
     pub async fn create_kubernetes_ingress<'a>(
         &'a self,
         id: i64,
@@ -41830,18 +41675,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get an Ingress by name
-
-    Get an Ingress by name for the provided environment.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/ingresses/{ingress}`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: Namespace name
-    - `ingress`: Ingress name
-    */
+    ///Get an Ingress by name
+    ///
+    ///Get an Ingress by name for the provided environment.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/ingresses/{ingress}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: Namespace name
+    ///- `ingress`: Ingress name
     pub async fn get_kubernetes_ingress<'a>(
         &'a self,
         id: i64,
@@ -41898,17 +41742,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get PersistentVolumeClaims in a namespace
-
-    Get a list of PersistentVolumeClaims in the specified namespace.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/persistent_volume_claims`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: Namespace name
-    */
+    ///Get PersistentVolumeClaims in a namespace
+    ///
+    ///Get a list of PersistentVolumeClaims in the specified namespace.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/persistent_volume_claims`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: Namespace name
     pub async fn get_kubernetes_persistent_volume_claims_in_namespace<'a>(
         &'a self,
         id: i64,
@@ -41959,18 +41802,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a specific PersistentVolumeClaim
-
-    Get a PersistentVolumeClaim by name within a namespace.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/persistent_volume_claims/{name}`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: Namespace name
-    - `name`: PVC name
-    */
+    ///Get a specific PersistentVolumeClaim
+    ///
+    ///Get a PersistentVolumeClaim by name within a namespace.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/persistent_volume_claims/{name}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: Namespace name
+    ///- `name`: PVC name
     pub async fn get_kubernetes_persistent_volume_claim<'a>(
         &'a self,
         id: i64,
@@ -42026,20 +41868,19 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete a kubernetes pod
-
-    Delete a single Kubernetes pod in the given namespace. The owning
-    controller (Deployment, StatefulSet, DaemonSet, ...) is responsible
-    for recreating the pod. For naked pods the pod is removed permanently.
-    **Access policy**: Authenticated user.
-
-    Sends a `DELETE` request to `/kubernetes/{id}/namespaces/{namespace}/pods/{name}`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    - `namespace`: Namespace
-    - `name`: Pod name
-    */
+    ///Delete a kubernetes pod
+    ///
+    ///Delete a single Kubernetes pod in the given namespace. The owning
+    ///controller (Deployment, StatefulSet, DaemonSet, ...) is responsible
+    ///for recreating the pod. For naked pods the pod is removed permanently.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `DELETE` request to `/kubernetes/{id}/namespaces/{namespace}/pods/{name}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
+    ///- `namespace`: Namespace
+    ///- `name`: Pod name
     pub async fn delete_kubernetes_pod<'a>(
         &'a self,
         id: i64,
@@ -42095,21 +41936,20 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Restart all containers in a Kubernetes pod
-
-    Restart all containers in a single Kubernetes pod in place using
-    the Kubernetes 1.35 alpha pod-restart subresource. The pod itself
-    is preserved. Requires the cluster to expose the corresponding
-    subresource (and the matching feature gate to be enabled).
-    **Access policy**: Authenticated user.
-
-    Sends a `POST` request to `/kubernetes/{id}/namespaces/{namespace}/pods/{name}/restart`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    - `namespace`: Namespace
-    - `name`: Pod name
-    */
+    ///Restart all containers in a Kubernetes pod
+    ///
+    ///Restart all containers in a single Kubernetes pod in place using
+    ///the Kubernetes 1.35 alpha pod-restart subresource. The pod itself
+    ///is preserved. Requires the cluster to expose the corresponding
+    ///subresource (and the matching feature gate to be enabled).
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `POST` request to `/kubernetes/{id}/namespaces/{namespace}/pods/{name}/restart`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
+    ///- `namespace`: Namespace
+    ///- `name`: Pod name
     pub async fn restart_kubernetes_pod<'a>(
         &'a self,
         id: i64,
@@ -42168,18 +42008,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a Secret
-
-    Get a Secret by name for a given namespace.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/secrets/{secret}`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: The namespace name where the secret is located
-    - `secret`: The secret name to get details for
-    */
+    ///Get a Secret
+    ///
+    ///Get a Secret by name for a given namespace.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/secrets/{secret}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: The namespace name where the secret is located
+    ///- `secret`: The secret name to get details for
     pub async fn get_kubernetes_secret<'a>(
         &'a self,
         id: i64,
@@ -42235,18 +42074,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a kubernetes service account
-
-    Get a kubernetes service account in the given namespace.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/service_accounts/{name}`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: Namespace
-    - `name`: Service account name
-    */
+    ///Get a kubernetes service account
+    ///
+    ///Get a kubernetes service account in the given namespace.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/service_accounts/{name}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: Namespace
+    ///- `name`: Service account name
     pub async fn get_kubernetes_service_account<'a>(
         &'a self,
         id: i64,
@@ -42305,19 +42143,18 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update image pull secrets for a service account
-
-    Replace the imagePullSecrets list on a service account with the provided list.
-    **Access policy**: Authenticated user.
-
-    Sends a `PUT` request to `/kubernetes/{id}/namespaces/{namespace}/service_accounts/{name}/image_pull_secrets`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: Namespace
-    - `name`: Service account name
-    - `body`: New imagePullSecrets list
-    */
+    ///Update image pull secrets for a service account
+    ///
+    ///Replace the imagePullSecrets list on a service account with the provided list.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `PUT` request to `/kubernetes/{id}/namespaces/{namespace}/service_accounts/{name}/image_pull_secrets`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: Namespace
+    ///- `name`: Service account name
+    ///- `body`: New imagePullSecrets list
     pub async fn update_kubernetes_service_account_image_pull_secrets<'a>(
         &'a self,
         id: i64,
@@ -42375,17 +42212,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a list of services for a given namespace
-
-    Get a list of services for a given namespace.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/services`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: Namespace name
-    */
+    ///Get a list of services for a given namespace
+    ///
+    ///Get a list of services for a given namespace.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/services`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: Namespace name
     pub async fn get_kubernetes_services_by_namespace<'a>(
         &'a self,
         id: i64,
@@ -42442,18 +42278,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update a service
-
-    Update a service within a given namespace.
-    **Access policy**: Authenticated user.
-
-    Sends a `PUT` request to `/kubernetes/{id}/namespaces/{namespace}/services`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: Namespace name
-    - `body`: Service definition
-    */
+    ///Update a service
+    ///
+    ///Update a service within a given namespace.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `PUT` request to `/kubernetes/{id}/namespaces/{namespace}/services`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: Namespace name
+    ///- `body`: Service definition
     pub async fn update_kubernetes_service<'a>(
         &'a self,
         id: i64,
@@ -42509,18 +42344,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create a service
-
-    Create a service within a given namespace
-    **Access policy**: Authenticated user.
-
-    Sends a `POST` request to `/kubernetes/{id}/namespaces/{namespace}/services`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: Namespace name
-    - `body`: Service definition
-    */
+    ///Create a service
+    ///
+    ///Create a service within a given namespace
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `POST` request to `/kubernetes/{id}/namespaces/{namespace}/services`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: Namespace name
+    ///- `body`: Service definition
     pub async fn create_kubernetes_service<'a>(
         &'a self,
         id: i64,
@@ -42576,18 +42410,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Toggle the system state for a namespace
-
-    Toggle the system state for a namespace
-    **Access policy**: Administrator or environment administrator.
-
-    Sends a `PUT` request to `/kubernetes/{id}/namespaces/{namespace}/system`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: Namespace name
-    - `body`: Update details
-    */
+    ///Toggle the system state for a namespace
+    ///
+    ///Toggle the system state for a namespace
+    ///**Access policy**: Administrator or environment administrator.
+    ///
+    ///Sends a `PUT` request to `/kubernetes/{id}/namespaces/{namespace}/system`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: Namespace name
+    ///- `body`: Update details
     pub async fn kubernetes_namespaces_toggle_system<'a>(
         &'a self,
         id: i64,
@@ -42643,18 +42476,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get Kubernetes volumes within a namespace in the given Portainer environment
-
-    Get a list of kubernetes volumes within the specified namespace in the given environment (Endpoint). The Endpoint ID must be a valid Portainer environment identifier.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/volumes`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: Namespace identifier
-    - `with_applications`: When set to True, include the applications that are using the volumes. It is set to false by default
-    */
+    ///Get Kubernetes volumes within a namespace in the given Portainer environment
+    ///
+    ///Get a list of kubernetes volumes within the specified namespace in the given environment (Endpoint). The Endpoint ID must be a valid Portainer environment identifier.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/namespaces/{namespace}/volumes`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: Namespace identifier
+    ///- `with_applications`: When set to True, include the applications that are using the volumes. It is set to false by default
     pub async fn get_kubernetes_volumes_in_namespace<'a>(
         &'a self,
         id: i64,
@@ -42712,16 +42544,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get the total number of kubernetes namespaces within the given Portainer environment
-
-    Get the total number of kubernetes namespaces within the given environment, including the system namespaces. The total count depends on the user's role and permissions.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/namespaces/count`
-
-    Arguments:
-    - `id`: Environment identifier
-    */
+    ///Get the total number of kubernetes namespaces within the given Portainer environment
+    ///
+    ///Get the total number of kubernetes namespaces within the given environment, including the system namespaces. The total count depends on the user's role and permissions.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/namespaces/count`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
     pub async fn get_kubernetes_namespaces_count<'a>(
         &'a self,
         id: i64,
@@ -42773,16 +42604,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get Kubernetes cluster nodes
-
-    Returns the list of Kubernetes nodes for the selected environment.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/nodes`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    */
+    ///Get Kubernetes cluster nodes
+    ///
+    ///Returns the list of Kubernetes nodes for the selected environment.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/nodes`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
     pub async fn get_kubernetes_nodes<'a>(
         &'a self,
         id: i64,
@@ -42835,17 +42665,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Drain a Kubernetes node
-
-    Drain a Kubernetes node by safely evicting all pods from the node, preparing it for maintenance or removal
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/kubernetes/{id}/nodes/{name}/drain`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    - `name`: Name of the node to drain
-    */
+    ///Drain a Kubernetes node
+    ///
+    ///Drain a Kubernetes node by safely evicting all pods from the node, preparing it for maintenance or removal
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/kubernetes/{id}/nodes/{name}/drain`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
+    ///- `name`: Name of the node to drain
     pub async fn drain_node<'a>(
         &'a self,
         id: i64,
@@ -42899,16 +42728,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get CPU and memory limits of all nodes within k8s cluster
-
-    Get CPU and memory limits of all nodes within k8s cluster.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/nodes_limits`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    */
+    ///Get CPU and memory limits of all nodes within k8s cluster
+    ///
+    ///Get CPU and memory limits of all nodes within k8s cluster.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/nodes_limits`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
     pub async fn get_kubernetes_nodes_limits<'a>(
         &'a self,
         id: i64,
@@ -42961,16 +42789,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get all PersistentVolumeClaims
-
-    Get a list of all PersistentVolumeClaims within the given environment. Scoped by namespace for non-admin users.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/persistent_volume_claims`
-
-    Arguments:
-    - `id`: Environment identifier
-    */
+    ///Get all PersistentVolumeClaims
+    ///
+    ///Get a list of all PersistentVolumeClaims within the given environment. Scoped by namespace for non-admin users.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/persistent_volume_claims`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
     pub async fn get_all_kubernetes_persistent_volume_claims<'a>(
         &'a self,
         id: i64,
@@ -43019,17 +42846,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete PersistentVolumeClaims
-
-    Delete the provided list of PersistentVolumeClaims.
-    **Access policy**: Authenticated user.
-
-    Sends a `POST` request to `/kubernetes/{id}/persistent_volume_claims/delete`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `body`: List of PVCs to delete (namespace + name)
-    */
+    ///Delete PersistentVolumeClaims
+    ///
+    ///Delete the provided list of PersistentVolumeClaims.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `POST` request to `/kubernetes/{id}/persistent_volume_claims/delete`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `body`: List of PVCs to delete (namespace + name)
     pub async fn delete_kubernetes_persistent_volume_claims<'a>(
         &'a self,
         id: i64,
@@ -43077,17 +42903,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Resize a PersistentVolumeClaim
-
-    Resize a PVC to a new size. The StorageClass must support volume expansion.
-    **Access policy**: Authenticated user.
-
-    Sends a `PUT` request to `/kubernetes/{id}/persistent_volume_claims/resize`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `body`: PVC resize request
-    */
+    ///Resize a PersistentVolumeClaim
+    ///
+    ///Resize a PVC to a new size. The StorageClass must support volume expansion.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `PUT` request to `/kubernetes/{id}/persistent_volume_claims/resize`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `body`: PVC resize request
     pub async fn resize_kubernetes_persistent_volume_claim<'a>(
         &'a self,
         id: i64,
@@ -43135,16 +42960,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get all PersistentVolumes in the cluster
-
-    Get a list of all PersistentVolumes in the given environment.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/persistent_volumes`
-
-    Arguments:
-    - `id`: Environment identifier
-    */
+    ///Get all PersistentVolumes in the cluster
+    ///
+    ///Get a list of all PersistentVolumes in the given environment.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/persistent_volumes`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
     pub async fn get_all_kubernetes_persistent_volumes<'a>(
         &'a self,
         id: i64,
@@ -43193,17 +43017,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a specific PersistentVolume
-
-    Get a PersistentVolume by name in the given environment.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/persistent_volumes/{name}`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `name`: PersistentVolume name
-    */
+    ///Get a specific PersistentVolume
+    ///
+    ///Get a PersistentVolume by name in the given environment.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/persistent_volumes/{name}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `name`: PersistentVolume name
     pub async fn get_kubernetes_persistent_volume<'a>(
         &'a self,
         id: i64,
@@ -43255,17 +43078,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete PersistentVolumes
-
-    Delete the provided list of PersistentVolumes.
-    **Access policy**: Authenticated user.
-
-    Sends a `POST` request to `/kubernetes/{id}/persistent_volumes/delete`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `body`: List of PV names to delete
-    */
+    ///Delete PersistentVolumes
+    ///
+    ///Delete the provided list of PersistentVolumes.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `POST` request to `/kubernetes/{id}/persistent_volumes/delete`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `body`: List of PV names to delete
     pub async fn delete_kubernetes_persistent_volumes<'a>(
         &'a self,
         id: i64,
@@ -43313,17 +43135,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update reclaim policy of a PersistentVolume
-
-    Update the reclaim policy of a PersistentVolume.
-    **Access policy**: Authenticated user.
-
-    Sends a `PUT` request to `/kubernetes/{id}/persistent_volumes/reclaim_policy`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `body`: Reclaim policy update request
-    */
+    ///Update reclaim policy of a PersistentVolume
+    ///
+    ///Update the reclaim policy of a PersistentVolume.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `PUT` request to `/kubernetes/{id}/persistent_volumes/reclaim_policy`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `body`: Reclaim policy update request
     pub async fn update_kubernetes_persistent_volume_reclaim_policy<'a>(
         &'a self,
         id: i64,
@@ -43371,16 +43192,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Check if RBAC is enabled
-
-    Check if RBAC is enabled in the specified Kubernetes cluster.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/rbac_enabled`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    */
+    ///Check if RBAC is enabled
+    ///
+    ///Check if RBAC is enabled in the specified Kubernetes cluster.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/rbac_enabled`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
     pub async fn get_kubernetes_rbac_status<'a>(
         &'a self,
         id: i64,
@@ -43429,17 +43249,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete role bindings
-
-    Delete the provided list of role bindings.
-    **Access policy**: Authenticated user.
-
-    Sends a `POST` request to `/kubernetes/{id}/role_bindings/delete`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `body`: A map where the key is the namespace and the value is an array of role bindings to delete
-    */
+    ///Delete role bindings
+    ///
+    ///Delete the provided list of role bindings.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `POST` request to `/kubernetes/{id}/role_bindings/delete`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `body`: A map where the key is the namespace and the value is an array of role bindings to delete
     pub async fn delete_role_bindings<'a>(
         &'a self,
         id: i64,
@@ -43493,16 +43312,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a list of kubernetes role bindings
-
-    Get a list of kubernetes role bindings that the user has access to.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/rolebindings`
-
-    Arguments:
-    - `id`: Environment identifier
-    */
+    ///Get a list of kubernetes role bindings
+    ///
+    ///Get a list of kubernetes role bindings that the user has access to.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/rolebindings`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
     pub async fn get_kubernetes_role_bindings<'a>(
         &'a self,
         id: i64,
@@ -43557,16 +43375,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a list of kubernetes roles
-
-    Get a list of kubernetes roles that the user has access to.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/roles`
-
-    Arguments:
-    - `id`: Environment identifier
-    */
+    ///Get a list of kubernetes roles
+    ///
+    ///Get a list of kubernetes roles that the user has access to.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/roles`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
     pub async fn get_kubernetes_roles<'a>(
         &'a self,
         id: i64,
@@ -43621,17 +43438,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete roles
-
-    Delete the provided list of roles.
-    **Access policy**: Authenticated user.
-
-    Sends a `POST` request to `/kubernetes/{id}/roles/delete`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `body`: A map where the key is the namespace and the value is an array of roles to delete
-    */
+    ///Delete roles
+    ///
+    ///Delete the provided list of roles.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `POST` request to `/kubernetes/{id}/roles/delete`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `body`: A map where the key is the namespace and the value is an array of roles to delete
     pub async fn delete_roles<'a>(
         &'a self,
         id: i64,
@@ -43685,17 +43501,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a list of Secrets
-
-    Get a list of Secrets for a given namespace. If isUsed is set to true, information about the applications that use the secrets is also returned.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/secrets`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `is_used`: When set to true, associate the Secrets with the applications that use them
-    */
+    ///Get a list of Secrets
+    ///
+    ///Get a list of Secrets for a given namespace. If isUsed is set to true, information about the applications that use the secrets is also returned.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/secrets`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `is_used`: When set to true, associate the Secrets with the applications that use them
     pub async fn get_kubernetes_secrets<'a>(
         &'a self,
         id: i64,
@@ -43752,16 +43567,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get Secrets count
-
-    Get the count of Secrets across all namespaces that the user has access to.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/secrets/count`
-
-    Arguments:
-    - `id`: Environment identifier
-    */
+    ///Get Secrets count
+    ///
+    ///Get the count of Secrets across all namespaces that the user has access to.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/secrets/count`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
     pub async fn get_kubernetes_secrets_count<'a>(
         &'a self,
         id: i64,
@@ -43813,17 +43627,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete service accounts
-
-    Delete the provided list of service accounts.
-    **Access policy**: Authenticated user.
-
-    Sends a `POST` request to `/kubernetes/{id}/service_accounts/delete`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `body`: A map where the key is the namespace and the value is an array of service accounts to delete
-    */
+    ///Delete service accounts
+    ///
+    ///Delete the provided list of service accounts.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `POST` request to `/kubernetes/{id}/service_accounts/delete`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `body`: A map where the key is the namespace and the value is an array of service accounts to delete
     pub async fn delete_service_accounts<'a>(
         &'a self,
         id: i64,
@@ -43877,16 +43690,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a list of kubernetes service accounts
-
-    Get a list of kubernetes service accounts that the user has access to.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/serviceaccounts`
-
-    Arguments:
-    - `id`: Environment identifier
-    */
+    ///Get a list of kubernetes service accounts
+    ///
+    ///Get a list of kubernetes service accounts that the user has access to.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/serviceaccounts`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
     pub async fn get_kubernetes_service_accounts<'a>(
         &'a self,
         id: i64,
@@ -43941,17 +43753,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a list of services
-
-    Get a list of services that the user has access to.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/services`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `with_applications`: Lookup applications associated with each service
-    */
+    ///Get a list of services
+    ///
+    ///Get a list of services that the user has access to.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/services`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `with_applications`: Lookup applications associated with each service
     pub async fn get_kubernetes_services<'a>(
         &'a self,
         id: i64,
@@ -44011,16 +43822,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get services count
-
-    Get the count of services that the user has access to.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/services/count`
-
-    Arguments:
-    - `id`: Environment identifier
-    */
+    ///Get services count
+    ///
+    ///Get the count of services that the user has access to.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/services/count`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
     pub async fn get_all_kubernetes_services_count<'a>(
         &'a self,
         id: i64,
@@ -44072,17 +43882,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete services
-
-    Delete the provided list of services.
-    **Access policy**: Authenticated user.
-
-    Sends a `POST` request to `/kubernetes/{id}/services/delete`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `body`: A map where the key is the namespace and the value is an array of services to delete
-    */
+    ///Delete services
+    ///
+    ///Delete the provided list of services.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `POST` request to `/kubernetes/{id}/services/delete`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `body`: A map where the key is the namespace and the value is an array of services to delete
     pub async fn delete_kubernetes_services<'a>(
         &'a self,
         id: i64,
@@ -44136,16 +43945,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get all StorageClasses
-
-    Get a list of all StorageClasses in the given environment.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/storage_classes`
-
-    Arguments:
-    - `id`: Environment identifier
-    */
+    ///Get all StorageClasses
+    ///
+    ///Get a list of all StorageClasses in the given environment.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/storage_classes`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
     pub async fn get_all_kubernetes_storage_classes<'a>(
         &'a self,
         id: i64,
@@ -44194,17 +44002,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a specific StorageClass
-
-    Get a StorageClass by name in the given environment.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/storage_classes/{name}`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `name`: StorageClass name
-    */
+    ///Get a specific StorageClass
+    ///
+    ///Get a StorageClass by name in the given environment.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/storage_classes/{name}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `name`: StorageClass name
     pub async fn get_kubernetes_storage_class<'a>(
         &'a self,
         id: i64,
@@ -44256,17 +44063,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Set a StorageClass as default
-
-    Set the specified StorageClass as the cluster default, removing default from any other.
-    **Access policy**: Authenticated user.
-
-    Sends a `PUT` request to `/kubernetes/{id}/storage_classes/{name}/default`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `name`: StorageClass name
-    */
+    ///Set a StorageClass as default
+    ///
+    ///Set the specified StorageClass as the cluster default, removing default from any other.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `PUT` request to `/kubernetes/{id}/storage_classes/{name}/default`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `name`: StorageClass name
     pub async fn set_default_kubernetes_storage_class<'a>(
         &'a self,
         id: i64,
@@ -44314,17 +44120,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete StorageClasses
-
-    Delete the provided list of StorageClasses.
-    **Access policy**: Authenticated user.
-
-    Sends a `POST` request to `/kubernetes/{id}/storage_classes/delete`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `body`: List of StorageClass names to delete
-    */
+    ///Delete StorageClasses
+    ///
+    ///Delete the provided list of StorageClasses.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `POST` request to `/kubernetes/{id}/storage_classes/delete`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `body`: List of StorageClass names to delete
     pub async fn delete_kubernetes_storage_classes<'a>(
         &'a self,
         id: i64,
@@ -44372,18 +44177,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get the Kubernetes cluster version and Portainer-relevant capabilities
-
-    Get the Kubernetes cluster version (major, minor, gitVersion, ...)
-    as reported by the cluster's discovery API, augmented with capability
-    flags Portainer uses to gate UI features (e.g. supportsPodRestart).
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/version`
-
-    Arguments:
-    - `id`: Environment(Endpoint) identifier
-    */
+    ///Get the Kubernetes cluster version and Portainer-relevant capabilities
+    ///
+    ///Get the Kubernetes cluster version (major, minor, gitVersion, ...)
+    ///as reported by the cluster's discovery API, augmented with capability
+    ///flags Portainer uses to gate UI features (e.g. supportsPodRestart).
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/version`
+    ///
+    ///Arguments:
+    ///- `id`: Environment(Endpoint) identifier
     pub async fn get_kubernetes_version<'a>(
         &'a self,
         id: i64,
@@ -44437,17 +44241,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get Kubernetes volumes within the given Portainer environment
-
-    Get a list of all kubernetes volumes within the given environment (Endpoint). The Endpoint ID must be a valid Portainer environment identifier.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/volumes`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `with_applications`: When set to True, include the applications that are using the volumes. It is set to false by default
-    */
+    ///Get Kubernetes volumes within the given Portainer environment
+    ///
+    ///Get a list of all kubernetes volumes within the given environment (Endpoint). The Endpoint ID must be a valid Portainer environment identifier.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/volumes`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `with_applications`: When set to True, include the applications that are using the volumes. It is set to false by default
     pub async fn get_all_kubernetes_volumes<'a>(
         &'a self,
         id: i64,
@@ -44503,18 +44306,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a Kubernetes volume within the given Portainer environment
-
-    Get a Kubernetes volume within the given environment (Endpoint). The Endpoint ID must be a valid Portainer environment identifier.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/volumes/{namespace}/{volume}`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `namespace`: Namespace identifier
-    - `volume`: Volume name
-    */
+    ///Get a Kubernetes volume within the given Portainer environment
+    ///
+    ///Get a Kubernetes volume within the given environment (Endpoint). The Endpoint ID must be a valid Portainer environment identifier.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/volumes/{namespace}/{volume}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `namespace`: Namespace identifier
+    ///- `volume`: Volume name
     pub async fn get_kubernetes_volume<'a>(
         &'a self,
         id: i64,
@@ -44562,16 +44364,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get the total number of kubernetes volumes within the given Portainer environment
-
-    Get the total number of kubernetes volumes within the given environment (Endpoint). The total count depends on the user's role and permissions. The Endpoint ID must be a valid Portainer environment identifier.
-    **Access policy**: Authenticated user.
-
-    Sends a `GET` request to `/kubernetes/{id}/volumes/count`
-
-    Arguments:
-    - `id`: Environment identifier
-    */
+    ///Get the total number of kubernetes volumes within the given Portainer environment
+    ///
+    ///Get the total number of kubernetes volumes within the given environment (Endpoint). The total count depends on the user's role and permissions. The Endpoint ID must be a valid Portainer environment identifier.
+    ///**Access policy**: Authenticated user.
+    ///
+    ///Sends a `GET` request to `/kubernetes/{id}/volumes/count`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
     pub async fn get_all_kubernetes_volumes_count<'a>(
         &'a self,
         id: i64,
@@ -44617,16 +44418,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetch LDAP admin groups
-
-    Fetch LDAP admin groups from LDAP server based on AdminGroupSearchSettings
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/ldap/admin-groups`
-
-    Arguments:
-    - `body`: LDAPSettings
-    */
+    ///Fetch LDAP admin groups
+    ///
+    ///Fetch LDAP admin groups from LDAP server based on AdminGroupSearchSettings
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/ldap/admin-groups`
+    ///
+    ///Arguments:
+    ///- `body`: LDAPSettings
     pub async fn ldap_admin_groups<'a>(
         &'a self,
         body: &'a types::LdapAdminGroupsPayload,
@@ -44669,16 +44469,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Test LDAP connectivity
-
-    Test LDAP connectivity using LDAP details
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/ldap/check`
-
-    Arguments:
-    - `body`: details
-    */
+    ///Test LDAP connectivity
+    ///
+    ///Test LDAP connectivity using LDAP details
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/ldap/check`
+    ///
+    ///Arguments:
+    ///- `body`: details
     pub async fn ldap_check<'a>(
         &'a self,
         body: &'a types::LdapCheckPayload,
@@ -44718,15 +44517,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Search LDAP Groups
-
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/ldap/groups`
-
-    Arguments:
-    - `body`: details
-    */
+    ///Search LDAP Groups
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/ldap/groups`
+    ///
+    ///Arguments:
+    ///- `body`: details
     pub async fn ldap_groups<'a>(
         &'a self,
         body: &'a types::LdapGroupsPayload,
@@ -44769,15 +44567,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Test Login to ldap server
-
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/ldap/test`
-
-    Arguments:
-    - `body`: details
-    */
+    ///Test Login to ldap server
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/ldap/test`
+    ///
+    ///Arguments:
+    ///- `body`: details
     pub async fn ldap_test_login<'a>(
         &'a self,
         body: &'a types::LdapTestLoginPayload,
@@ -44818,15 +44615,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Search LDAP Users
-
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/ldap/users`
-
-    Arguments:
-    - `body`: details
-    */
+    ///Search LDAP Users
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/ldap/users`
+    ///
+    ///Arguments:
+    ///- `body`: details
     pub async fn ldap_users<'a>(
         &'a self,
         body: &'a types::LdapUsersPayload,
@@ -44869,13 +44665,12 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**fetches the list of licenses on Portainer
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/licenses`
-
-    */
+    ///fetches the list of licenses on Portainer
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/licenses`
+    ///
     pub async fn licenses_list<'a>(
         &'a self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::LiblicensePortainerLicense>>, Error<()>> {
@@ -44907,16 +44702,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**attaches a list of licenses to Portainer
-
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/licenses/add`
-
-    Arguments:
-    - `force`: remove conflicting licenses
-    - `body`: list of licenses keys to attach
-    */
+    ///attaches a list of licenses to Portainer
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/licenses/add`
+    ///
+    ///Arguments:
+    ///- `force`: remove conflicting licenses
+    ///- `body`: list of licenses keys to attach
     pub async fn licenses_attach<'a>(
         &'a self,
         force: Option<bool>,
@@ -44952,13 +44746,12 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**summarizes licenses on Portainer
-
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/licenses/info`
-
-    */
+    ///summarizes licenses on Portainer
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/licenses/info`
+    ///
     pub async fn licenses_info<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::LicensesLicenseInfo>, Error<()>> {
@@ -44990,15 +44783,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**delete license from portainer instance
-
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/licenses/remove`
-
-    Arguments:
-    - `body`: list of license keys to remove
-    */
+    ///delete license from portainer instance
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/licenses/remove`
+    ///
+    ///Arguments:
+    ///- `body`: list of license keys to remove
     pub async fn licenses_delete<'a>(
         &'a self,
         body: &'a types::LicensesDeletePayload,
@@ -45028,13 +44820,12 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**fetches the message of the day
-
-    **Access policy**: restricted
-
-    Sends a `GET` request to `/motd`
-
-    */
+    ///fetches the message of the day
+    ///
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `GET` request to `/motd`
+    ///
     pub async fn motd<'a>(&'a self) -> Result<ResponseValue<types::MotdMotd>, Error<()>> {
         let url = format!("{}/motd", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -45064,16 +44855,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get active or silenced alerts
-
-    Get a list of active or silenced alerts from the AlertManager.
-    **Access policy**: Administrator.
-
-    Sends a `GET` request to `/observability/alerting/alerts`
-
-    Arguments:
-    - `status`: Status of alerts to retrieve. Possible values: 'active' or 'silenced'.
-    */
+    ///Get active or silenced alerts
+    ///
+    ///Get a list of active or silenced alerts from the AlertManager.
+    ///**Access policy**: Administrator.
+    ///
+    ///Sends a `GET` request to `/observability/alerting/alerts`
+    ///
+    ///Arguments:
+    ///- `status`: Status of alerts to retrieve. Possible values: 'active' or 'silenced'.
     pub async fn get_alerts<'a>(
         &'a self,
         status: &'a str,
@@ -45121,16 +44911,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Test AlertManager connectivity
-
-    Test connectivity to an AlertManager instance by retrieving its status.
-    **Access policy**: Administrator.
-
-    Sends a `GET` request to `/observability/alerting/connectivity`
-
-    Arguments:
-    - `url`: AlertManager URL
-    */
+    ///Test AlertManager connectivity
+    ///
+    ///Test connectivity to an AlertManager instance by retrieving its status.
+    ///**Access policy**: Administrator.
+    ///
+    ///Sends a `GET` request to `/observability/alerting/connectivity`
+    ///
+    ///Arguments:
+    ///- `url`: AlertManager URL
     pub async fn test_alert_manager_connectivity<'a>(
         &'a self,
         url: &'a str,
@@ -45179,14 +44968,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get all alert rules
-
-    Get a list of all alert rules from the AlertManager.
-    **Access policy**: Administrator.
-
-    Sends a `GET` request to `/observability/alerting/rules`
-
-    */
+    ///Get all alert rules
+    ///
+    ///Get a list of all alert rules from the AlertManager.
+    ///**Access policy**: Administrator.
+    ///
+    ///Sends a `GET` request to `/observability/alerting/rules`
+    ///
     pub async fn get_all_alert_rules<'a>(
         &'a self,
     ) -> Result<
@@ -45232,16 +45020,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create an alert rule
-
-    Create a new alert rule.
-    **Access policy**: Administrator.
-
-    Sends a `POST` request to `/observability/alerting/rules`
-
-    Arguments:
-    - `body`: Alert rule details
-    */
+    ///Create an alert rule
+    ///
+    ///Create a new alert rule.
+    ///**Access policy**: Administrator.
+    ///
+    ///Sends a `POST` request to `/observability/alerting/rules`
+    ///
+    ///Arguments:
+    ///- `body`: Alert rule details
     pub async fn create_alert_rule<'a>(
         &'a self,
         body: &'a types::ObservabilityAlertRuleCreatePayload,
@@ -45293,16 +45080,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get an alert rule by ID
-
-    Get a specific alert rule by its identifier.
-    **Access policy**: Administrator.
-
-    Sends a `GET` request to `/observability/alerting/rules/{id}`
-
-    Arguments:
-    - `id`: Alert rule identifier
-    */
+    ///Get an alert rule by ID
+    ///
+    ///Get a specific alert rule by its identifier.
+    ///**Access policy**: Administrator.
+    ///
+    ///Sends a `GET` request to `/observability/alerting/rules/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Alert rule identifier
     pub async fn get_alert_rule<'a>(
         &'a self,
         id: i64,
@@ -45354,17 +45140,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update an alert rule
-
-    Update a specific alert rule by its identifier.
-    **Access policy**: Administrator.
-
-    Sends a `PUT` request to `/observability/alerting/rules/{id}`
-
-    Arguments:
-    - `id`: Alert rule identifier
-    - `body`: Alert rule details
-    */
+    ///Update an alert rule
+    ///
+    ///Update a specific alert rule by its identifier.
+    ///**Access policy**: Administrator.
+    ///
+    ///Sends a `PUT` request to `/observability/alerting/rules/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Alert rule identifier
+    ///- `body`: Alert rule details
     pub async fn update_alert_rule<'a>(
         &'a self,
         id: i64,
@@ -45421,16 +45206,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete an alert rule
-
-    Delete a specific alert rule by its identifier.
-    **Access policy**: Administrator.
-
-    Sends a `DELETE` request to `/observability/alerting/rules/{id}`
-
-    Arguments:
-    - `id`: Alert rule identifier
-    */
+    ///Delete an alert rule
+    ///
+    ///Delete a specific alert rule by its identifier.
+    ///**Access policy**: Administrator.
+    ///
+    ///Sends a `DELETE` request to `/observability/alerting/rules/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Alert rule identifier
     pub async fn delete_alert_rule<'a>(
         &'a self,
         id: i64,
@@ -45482,16 +45266,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get alert rule environments
-
-    Get alert rule delivery status grouped by environment(endpoint) group.
-    **Access policy**: Administrator.
-
-    Sends a `GET` request to `/observability/alerting/rules/{id}/environments`
-
-    Arguments:
-    - `id`: Alert rule identifier
-    */
+    ///Get alert rule environments
+    ///
+    ///Get alert rule delivery status grouped by environment(endpoint) group.
+    ///**Access policy**: Administrator.
+    ///
+    ///Sends a `GET` request to `/observability/alerting/rules/{id}/environments`
+    ///
+    ///Arguments:
+    ///- `id`: Alert rule identifier
     pub async fn get_alert_rule_environments<'a>(
         &'a self,
         id: i64,
@@ -45546,17 +45329,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update alert rule endpoint groups
-
-    Replace the endpoint group attachments for an alert rule.
-    **Access policy**: Administrator.
-
-    Sends a `PUT` request to `/observability/alerting/rules/{id}/groups`
-
-    Arguments:
-    - `id`: Alert rule identifier
-    - `body`: Alert rule group attachments
-    */
+    ///Update alert rule endpoint groups
+    ///
+    ///Replace the endpoint group attachments for an alert rule.
+    ///**Access policy**: Administrator.
+    ///
+    ///Sends a `PUT` request to `/observability/alerting/rules/{id}/groups`
+    ///
+    ///Arguments:
+    ///- `id`: Alert rule identifier
+    ///- `body`: Alert rule group attachments
     pub async fn update_alert_rule_groups<'a>(
         &'a self,
         id: i64,
@@ -45611,17 +45393,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update alert rule tiers
-
-    Update multi-severity tier configuration for an editable internal alert rule.
-    **Access policy**: Administrator.
-
-    Sends a `PUT` request to `/observability/alerting/rules/{id}/tiers`
-
-    Arguments:
-    - `id`: Alert rule identifier
-    - `body`: Alert rule tier configuration
-    */
+    ///Update alert rule tiers
+    ///
+    ///Update multi-severity tier configuration for an editable internal alert rule.
+    ///**Access policy**: Administrator.
+    ///
+    ///Sends a `PUT` request to `/observability/alerting/rules/{id}/tiers`
+    ///
+    ///Arguments:
+    ///- `id`: Alert rule identifier
+    ///- `body`: Alert rule tier configuration
     pub async fn update_alert_rule_tiers<'a>(
         &'a self,
         id: i64,
@@ -45676,14 +45457,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get all alerting settings
-
-    Get a list of all alerting settings with their connection status.
-    **Access policy**: Administrator.
-
-    Sends a `GET` request to `/observability/alerting/settings`
-
-    */
+    ///Get all alerting settings
+    ///
+    ///Get a list of all alerting settings with their connection status.
+    ///**Access policy**: Administrator.
+    ///
+    ///Sends a `GET` request to `/observability/alerting/settings`
+    ///
     pub async fn get_all_alerting_settings<'a>(
         &'a self,
     ) -> Result<
@@ -45732,16 +45512,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update alerting settings
-
-    Update alerting settings and manage internal AlertManager lifecycle.
-    **Access policy**: Administrator.
-
-    Sends a `PUT` request to `/observability/alerting/settings`
-
-    Arguments:
-    - `body`: Alerting settings details
-    */
+    ///Update alerting settings
+    ///
+    ///Update alerting settings and manage internal AlertManager lifecycle.
+    ///**Access policy**: Administrator.
+    ///
+    ///Sends a `PUT` request to `/observability/alerting/settings`
+    ///
+    ///Arguments:
+    ///- `body`: Alerting settings details
     pub async fn update_alerting_settings<'a>(
         &'a self,
         body: &'a types::ObservabilityAlertingUpdatePayload,
@@ -45790,16 +45569,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get alerting settings by ID
-
-    Get specific alerting settings by its identifier, including connection status.
-    **Access policy**: Administrator.
-
-    Sends a `GET` request to `/observability/alerting/settings/{id}`
-
-    Arguments:
-    - `id`: Alerting settings identifier
-    */
+    ///Get alerting settings by ID
+    ///
+    ///Get specific alerting settings by its identifier, including connection status.
+    ///**Access policy**: Administrator.
+    ///
+    ///Sends a `GET` request to `/observability/alerting/settings/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Alerting settings identifier
     pub async fn get_alerting_settings<'a>(
         &'a self,
         id: i64,
@@ -45851,16 +45629,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create an alert silence
-
-    Create a new silence for alerts in the specified AlertManager.
-    **Access policy**: Administrator.
-
-    Sends a `POST` request to `/observability/alerting/silence`
-
-    Arguments:
-    - `body`: Silence details
-    */
+    ///Create an alert silence
+    ///
+    ///Create a new silence for alerts in the specified AlertManager.
+    ///**Access policy**: Administrator.
+    ///
+    ///Sends a `POST` request to `/observability/alerting/silence`
+    ///
+    ///Arguments:
+    ///- `body`: Silence details
     pub async fn create_silence<'a>(
         &'a self,
         body: &'a types::ObservabilityCreateSilencePayload,
@@ -45909,17 +45686,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete an alert silence
-
-    Delete a specific alert silence by its identifier from the specified AlertManager.
-    **Access policy**: Administrator.
-
-    Sends a `DELETE` request to `/observability/alerting/silence/{id}`
-
-    Arguments:
-    - `id`: Silence identifier
-    - `alert_manager_url`: AlertManager URL
-    */
+    ///Delete an alert silence
+    ///
+    ///Delete a specific alert silence by its identifier from the specified AlertManager.
+    ///**Access policy**: Administrator.
+    ///
+    ///Sends a `DELETE` request to `/observability/alerting/silence/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Silence identifier
+    ///- `alert_manager_url`: AlertManager URL
     pub async fn delete_silence<'a>(
         &'a self,
         id: &'a str,
@@ -45979,16 +45755,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Discover the observability provider for an environment
-
-    Report whether observability is enabled for the environment, which provider serves it, and the non-secret connection details.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/observability/environments/{id}`
-
-    Arguments:
-    - `id`: Environment identifier
-    */
+    ///Discover the observability provider for an environment
+    ///
+    ///Report whether observability is enabled for the environment, which provider serves it, and the non-secret connection details.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/observability/environments/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
     pub async fn environment_observability_discovery<'a>(
         &'a self,
         id: i64,
@@ -46040,28 +45815,27 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Query resource-scoped logs for an environment
-
-    Returns a normalized log stream from the environment's observability
-    provider (OneUptime), scoped to an optional namespace and optionally a workload
-    or pod, over a time range. When namespace is omitted, cluster-wide logs are
-    returned; this requires admin, edge-admin, or cluster-wide namespace access.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/observability/environments/{id}/logs`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `from`: Range start (Unix seconds or RFC3339)
-    - `kind`: Workload kind (Deployment, StatefulSet, DaemonSet, Pod)
-    - `limit`: Maximum number of entries to return
-    - `name`: Workload or pod name
-    - `namespace`: Namespace to scope logs to; omit for cluster-wide logs
-    - `search`: Free-text search over the log message
-    - `severity`: Severity filter (repeatable); trace, debug, info, warn, error, or fatal. Multiple values must form a contiguous range
-    - `skip`: Number of entries to skip (paging)
-    - `to`: Range end (Unix seconds or RFC3339). The range from-to must not exceed 31 days
-    */
+    ///Query resource-scoped logs for an environment
+    ///
+    ///Returns a normalized log stream from the environment's observability
+    ///provider (OneUptime), scoped to an optional namespace and optionally a workload
+    ///or pod, over a time range. When namespace is omitted, cluster-wide logs are
+    ///returned; this requires admin, edge-admin, or cluster-wide namespace access.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/observability/environments/{id}/logs`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `from`: Range start (Unix seconds or RFC3339)
+    ///- `kind`: Workload kind (Deployment, StatefulSet, DaemonSet, Pod)
+    ///- `limit`: Maximum number of entries to return
+    ///- `name`: Workload or pod name
+    ///- `namespace`: Namespace to scope logs to; omit for cluster-wide logs
+    ///- `search`: Free-text search over the log message
+    ///- `severity`: Severity filter (repeatable); trace, debug, info, warn, error, or fatal. Multiple values must form a contiguous range
+    ///- `skip`: Number of entries to skip (paging)
+    ///- `to`: Range end (Unix seconds or RFC3339). The range from-to must not exceed 31 days
     pub async fn observability_environment_logs<'a>(
         &'a self,
         id: i64,
@@ -46132,26 +45906,25 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Query resource-scoped metrics for an environment
-
-    Returns aggregated metrics from the environment's observability
-    provider (OneUptime), scoped to a namespace and optionally a workload
-    or pod, over a time range.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/observability/environments/{id}/metrics`
-
-    Arguments:
-    - `id`: Environment identifier
-    - `aggregation`: Aggregation type: Avg | Max | Min | Sum | Count | P50 | P90 | P95 | P99
-    - `from`: Range start (Unix seconds or RFC3339)
-    - `group_by`: Group by: namespace (returns one series per namespace, mutually exclusive with namespace)
-    - `kind`: Workload kind (Deployment, StatefulSet, DaemonSet, Pod)
-    - `metric`: Metric name: cpu | memory | filesystem | network_rx | network_tx | heartbeat
-    - `name`: Workload or pod name
-    - `namespace`: Namespace. Omit to aggregate across every namespace; mutually exclusive with groupBy
-    - `to`: Range end (Unix seconds or RFC3339). The range from-to must not exceed 31 days
-    */
+    ///Query resource-scoped metrics for an environment
+    ///
+    ///Returns aggregated metrics from the environment's observability
+    ///provider (OneUptime), scoped to a namespace and optionally a workload
+    ///or pod, over a time range.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/observability/environments/{id}/metrics`
+    ///
+    ///Arguments:
+    ///- `id`: Environment identifier
+    ///- `aggregation`: Aggregation type: Avg | Max | Min | Sum | Count | P50 | P90 | P95 | P99
+    ///- `from`: Range start (Unix seconds or RFC3339)
+    ///- `group_by`: Group by: namespace (returns one series per namespace, mutually exclusive with namespace)
+    ///- `kind`: Workload kind (Deployment, StatefulSet, DaemonSet, Pod)
+    ///- `metric`: Metric name: cpu | memory | filesystem | network_rx | network_tx | heartbeat
+    ///- `name`: Workload or pod name
+    ///- `namespace`: Namespace. Omit to aggregate across every namespace; mutually exclusive with groupBy
+    ///- `to`: Range end (Unix seconds or RFC3339). The range from-to must not exceed 31 days
     pub async fn observability_environment_metrics<'a>(
         &'a self,
         id: i64,
@@ -46225,17 +45998,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get an Omni cluster
-
-    Retrieve details of an Omni cluster by name.
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/omni/{credentialID}/cluster/{name}`
-
-    Arguments:
-    - `credential_id`: Cloud credential identifier
-    - `name`: Cluster name
-    */
+    ///Get an Omni cluster
+    ///
+    ///Retrieve details of an Omni cluster by name.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/omni/{credentialID}/cluster/{name}`
+    ///
+    ///Arguments:
+    ///- `credential_id`: Cloud credential identifier
+    ///- `name`: Cluster name
     pub async fn omni_get_cluster<'a>(
         &'a self,
         credential_id: i64,
@@ -46280,17 +46052,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get Kubernetes upgrade status for an Omni cluster
-
-    Retrieve the Kubernetes version upgrade status for the specified Omni cluster.
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/omni/{credentialID}/cluster/{name}/upgrade/status/k8s`
-
-    Arguments:
-    - `credential_id`: Cloud credential identifier
-    - `name`: Cluster name
-    */
+    ///Get Kubernetes upgrade status for an Omni cluster
+    ///
+    ///Retrieve the Kubernetes version upgrade status for the specified Omni cluster.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/omni/{credentialID}/cluster/{name}/upgrade/status/k8s`
+    ///
+    ///Arguments:
+    ///- `credential_id`: Cloud credential identifier
+    ///- `name`: Cluster name
     pub async fn omni_get_k8s_version_upgrade_status<'a>(
         &'a self,
         credential_id: i64,
@@ -46336,17 +46107,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get Talos upgrade status for an Omni cluster
-
-    Retrieve the Talos version upgrade status for the specified Omni cluster.
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/omni/{credentialID}/cluster/{name}/upgrade/status/talos`
-
-    Arguments:
-    - `credential_id`: Cloud credential identifier
-    - `name`: Cluster name
-    */
+    ///Get Talos upgrade status for an Omni cluster
+    ///
+    ///Retrieve the Talos version upgrade status for the specified Omni cluster.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/omni/{credentialID}/cluster/{name}/upgrade/status/talos`
+    ///
+    ///Arguments:
+    ///- `credential_id`: Cloud credential identifier
+    ///- `name`: Cluster name
     pub async fn omni_get_talos_version_upgrade_status<'a>(
         &'a self,
         credential_id: i64,
@@ -46392,17 +46162,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create an Omni cluster
-
-    Create a new Talos cluster via Omni using the provided cloud credential.
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/omni/{credentialID}/cluster/create`
-
-    Arguments:
-    - `credential_id`: Cloud credential identifier
-    - `body`: Cluster creation request
-    */
+    ///Create an Omni cluster
+    ///
+    ///Create a new Talos cluster via Omni using the provided cloud credential.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/omni/{credentialID}/cluster/create`
+    ///
+    ///Arguments:
+    ///- `credential_id`: Cloud credential identifier
+    ///- `body`: Cluster creation request
     pub async fn omni_create_cluster<'a>(
         &'a self,
         credential_id: i64,
@@ -46448,17 +46217,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete an Omni cluster
-
-    Delete an Omni cluster by name.
-    **Access policy**: administrator
-
-    Sends a `DELETE` request to `/omni/{credentialID}/cluster/delete`
-
-    Arguments:
-    - `credential_id`: Cloud credential identifier
-    - `name`: Cluster name
-    */
+    ///Delete an Omni cluster
+    ///
+    ///Delete an Omni cluster by name.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `DELETE` request to `/omni/{credentialID}/cluster/delete`
+    ///
+    ///Arguments:
+    ///- `credential_id`: Cloud credential identifier
+    ///- `name`: Cluster name
     pub async fn omni_delete_cluster<'a>(
         &'a self,
         credential_id: i64,
@@ -46503,17 +46271,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update an Omni cluster
-
-    Update a cluster's Kubernetes version, Talos version, or node membership.
-    **Access policy**: administrator
-
-    Sends a `PUT` request to `/omni/{credentialID}/cluster/update`
-
-    Arguments:
-    - `credential_id`: Cloud credential identifier
-    - `body`: Cluster update request
-    */
+    ///Update an Omni cluster
+    ///
+    ///Update a cluster's Kubernetes version, Talos version, or node membership.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `PUT` request to `/omni/{credentialID}/cluster/update`
+    ///
+    ///Arguments:
+    ///- `credential_id`: Cloud credential identifier
+    ///- `body`: Cluster update request
     pub async fn omni_update_cluster<'a>(
         &'a self,
         credential_id: i64,
@@ -46558,19 +46325,18 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Validate an Omni cluster configuration
-
-    Run an Omni dry-run sync of the provided cluster configuration without creating any
-    resources in Omni or Portainer. Used by the cluster creation wizard to surface
-    configuration errors before provisioning.
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/omni/{credentialID}/cluster/validate`
-
-    Arguments:
-    - `credential_id`: Cloud credential identifier
-    - `body`: Cluster validation request
-    */
+    ///Validate an Omni cluster configuration
+    ///
+    ///Run an Omni dry-run sync of the provided cluster configuration without creating any
+    ///resources in Omni or Portainer. Used by the cluster creation wizard to surface
+    ///configuration errors before provisioning.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/omni/{credentialID}/cluster/validate`
+    ///
+    ///Arguments:
+    ///- `credential_id`: Cloud credential identifier
+    ///- `body`: Cluster validation request
     pub async fn omni_validate_cluster<'a>(
         &'a self,
         credential_id: i64,
@@ -46615,16 +46381,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get supported Talos versions
-
-    Retrieve all supported Talos versions and their compatible Kubernetes versions.
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/omni/{credentialID}/cluster/version/talos`
-
-    Arguments:
-    - `credential_id`: Cloud credential identifier
-    */
+    ///Get supported Talos versions
+    ///
+    ///Retrieve all supported Talos versions and their compatible Kubernetes versions.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/omni/{credentialID}/cluster/version/talos`
+    ///
+    ///Arguments:
+    ///- `credential_id`: Cloud credential identifier
     pub async fn omni_get_supported_talos_versions<'a>(
         &'a self,
         credential_id: i64,
@@ -46668,17 +46433,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get an Omni machine
-
-    Retrieve details of an Omni machine by name.
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/omni/{credentialID}/machine/{name}`
-
-    Arguments:
-    - `credential_id`: Cloud credential identifier
-    - `name`: Machine name
-    */
+    ///Get an Omni machine
+    ///
+    ///Retrieve details of an Omni machine by name.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/omni/{credentialID}/machine/{name}`
+    ///
+    ///Arguments:
+    ///- `credential_id`: Cloud credential identifier
+    ///- `name`: Machine name
     pub async fn omni_get_machine<'a>(
         &'a self,
         credential_id: i64,
@@ -46723,17 +46487,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get logs for an Omni machine
-
-    Retrieve logs from an Omni machine by name.
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/omni/{credentialID}/machine/{name}/logs`
-
-    Arguments:
-    - `credential_id`: Cloud credential identifier
-    - `name`: Machine name
-    */
+    ///Get logs for an Omni machine
+    ///
+    ///Retrieve logs from an Omni machine by name.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/omni/{credentialID}/machine/{name}/logs`
+    ///
+    ///Arguments:
+    ///- `credential_id`: Cloud credential identifier
+    ///- `name`: Machine name
     pub async fn omni_get_machine_logs<'a>(
         &'a self,
         credential_id: i64,
@@ -46778,18 +46541,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List Omni machines
-
-    List machines registered in Omni, optionally filtered by cluster or availability.
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/omni/{credentialID}/machines`
-
-    Arguments:
-    - `credential_id`: Cloud credential identifier
-    - `cluster_name`: Filter machines by cluster name
-    - `is_available`: Filter to show only available machines
-    */
+    ///List Omni machines
+    ///
+    ///List machines registered in Omni, optionally filtered by cluster or availability.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/omni/{credentialID}/machines`
+    ///
+    ///Arguments:
+    ///- `credential_id`: Cloud credential identifier
+    ///- `cluster_name`: Filter machines by cluster name
+    ///- `is_available`: Filter to show only available machines
     pub async fn omni_list_machines<'a>(
         &'a self,
         credential_id: i64,
@@ -46845,18 +46607,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Reboot an Omni node
-
-    Reboot a node in an Omni-managed Talos cluster.
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/omni/{credentialID}/node/{name}`
-
-    Arguments:
-    - `credential_id`: Cloud credential identifier
-    - `name`: Node name
-    - `cluster`: Cluster name
-    */
+    ///Reboot an Omni node
+    ///
+    ///Reboot a node in an Omni-managed Talos cluster.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/omni/{credentialID}/node/{name}`
+    ///
+    ///Arguments:
+    ///- `credential_id`: Cloud credential identifier
+    ///- `name`: Node name
+    ///- `cluster`: Cluster name
     pub async fn omni_reboot_node<'a>(
         &'a self,
         credential_id: i64,
@@ -46903,17 +46664,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Validate an Omni service account
-
-    Validate Omni service account credentials by testing connectivity to the Omni endpoint.
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/omni/serviceaccount/validate`
-
-    Arguments:
-    - `endpoint`: Omni endpoint URL (OMNI_ENDPOINT)
-    - `service_account_key`: Omni service account key (OMNI_SERVICE_ACCOUNT_KEY)
-    */
+    ///Validate an Omni service account
+    ///
+    ///Validate Omni service account credentials by testing connectivity to the Omni endpoint.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/omni/serviceaccount/validate`
+    ///
+    ///Arguments:
+    ///- `endpoint`: Omni endpoint URL (OMNI_ENDPOINT)
+    ///- `service_account_key`: Omni service account key (OMNI_SERVICE_ACCOUNT_KEY)
     pub async fn omni_validate_service_account<'a>(
         &'a self,
         endpoint: Option<&'a str>,
@@ -46958,14 +46718,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List policies
-
-    List all policies in the bucket.
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/policies`
-
-    */
+    ///List policies
+    ///
+    ///List all policies in the bucket.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/policies`
+    ///
     pub async fn policy_list<'a>(
         &'a self,
     ) -> Result<
@@ -47003,16 +46762,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create a new policy
-
-    Create a new policy.
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/policies`
-
-    Arguments:
-    - `body`: Policy details
-    */
+    ///Create a new policy
+    ///
+    ///Create a new policy.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/policies`
+    ///
+    ///Arguments:
+    ///- `body`: Policy details
     pub async fn policy_create<'a>(
         &'a self,
         body: &'a types::PoliciesPolicyCreatePayload,
@@ -47055,16 +46813,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Inspect a policy
-
-    Retrieve details about a policy.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/policies/{id}`
-
-    Arguments:
-    - `id`: Policy identifier
-    */
+    ///Inspect a policy
+    ///
+    ///Retrieve details about a policy.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/policies/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Policy identifier
     pub async fn policy_inspect<'a>(
         &'a self,
         id: i64,
@@ -47106,17 +46863,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update a policy
-
-    Update an existing policy.
-    **Access policy**: administrator
-
-    Sends a `PUT` request to `/policies/{id}`
-
-    Arguments:
-    - `id`: Policy identifier
-    - `body`: Policy details
-    */
+    ///Update a policy
+    ///
+    ///Update an existing policy.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `PUT` request to `/policies/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Policy identifier
+    ///- `body`: Policy details
     pub async fn policy_update<'a>(
         &'a self,
         id: i64,
@@ -47160,16 +46916,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete a policy
-
-    Delete a policy.
-    **Access policy**: administrator
-
-    Sends a `DELETE` request to `/policies/{id}`
-
-    Arguments:
-    - `id`: Policy identifier
-    */
+    ///Delete a policy
+    ///
+    ///Delete a policy.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `DELETE` request to `/policies/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Policy identifier
     pub async fn policy_delete<'a>(
         &'a self,
         id: i64,
@@ -47211,16 +46966,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get policy conflicts preview
-
-    Returns detailed information about what will be affected when creating or updating a policy with specific environment groups.
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/policies/conflicts`
-
-    Arguments:
-    - `body`: Conflict check details
-    */
+    ///Get policy conflicts preview
+    ///
+    ///Returns detailed information about what will be affected when creating or updating a policy with specific environment groups.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/policies/conflicts`
+    ///
+    ///Arguments:
+    ///- `body`: Conflict check details
     pub async fn policy_conflicts<'a>(
         &'a self,
         body: &'a types::PoliciesPolicyConflictsPayload,
@@ -47263,14 +47017,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get policy metadata
-
-    Retrieve policy metadata including minimum agent versions for each policy type.
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/policies/metadata`
-
-    */
+    ///Get policy metadata
+    ///
+    ///Retrieve policy metadata including minimum agent versions for each policy type.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/policies/metadata`
+    ///
     pub async fn policy_metadata<'a>(
         &'a self,
     ) -> Result<
@@ -47308,16 +47061,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Test OneUptime connection
-
-    Validates that the supplied OneUptime URL, API key and project ID are accepted by the OneUptime API.
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/policies/observability-k8s/test`
-
-    Arguments:
-    - `body`: Connection details
-    */
+    ///Test OneUptime connection
+    ///
+    ///Validates that the supplied OneUptime URL, API key and project ID are accepted by the OneUptime API.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/policies/observability-k8s/test`
+    ///
+    ///Arguments:
+    ///- `body`: Connection details
     pub async fn policy_test_observability_connection<'a>(
         &'a self,
         body: &'a types::PoliciesTestObservabilityConnectionPayload,
@@ -47363,17 +47115,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List policy templates
-
-    List all built-in policy templates. Templates can be filtered by category or type.
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/policies/templates`
-
-    Arguments:
-    - `category`: Filter by category (rbac, security, setup, registry)
-    - `type_`: Filter by policy type (e.g., security-k8s, security-docker)
-    */
+    ///List policy templates
+    ///
+    ///List all built-in policy templates. Templates can be filtered by category or type.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/policies/templates`
+    ///
+    ///Arguments:
+    ///- `category`: Filter by category (rbac, security, setup, registry)
+    ///- `type_`: Filter by policy type (e.g., security-k8s, security-docker)
     pub async fn policy_template_list<'a>(
         &'a self,
         category: Option<&'a str>,
@@ -47409,16 +47160,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Inspect a policy template
-
-    Retrieve a specific policy template by ID.
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/policies/templates/{id}`
-
-    Arguments:
-    - `id`: Template ID
-    */
+    ///Inspect a policy template
+    ///
+    ///Retrieve a specific policy template by ID.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/policies/templates/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Template ID
     pub async fn policy_template_inspect<'a>(
         &'a self,
         id: &'a str,
@@ -47459,16 +47209,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List recommendations
-
-    Computes and returns all active recommendations. Returns an error if any provider fails. Admin-only.
-
-    Sends a `GET` request to `/recommendations`
-
-    Arguments:
-    - `category`: Filter by category
-    - `severity`: Filter by severity
-    */
+    ///List recommendations
+    ///
+    ///Computes and returns all active recommendations. Returns an error if any provider fails. Admin-only.
+    ///
+    ///Sends a `GET` request to `/recommendations`
+    ///
+    ///Arguments:
+    ///- `category`: Filter by category
+    ///- `severity`: Filter by severity
     pub async fn recommendation_list<'a>(
         &'a self,
         category: Option<&'a str>,
@@ -47510,13 +47259,12 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get recommendation summary
-
-    Returns counts by severity and category for sidebar badge. Admin-only.
-
-    Sends a `GET` request to `/recommendations/summary`
-
-    */
+    ///Get recommendation summary
+    ///
+    ///Returns counts by severity and category for sidebar badge. Admin-only.
+    ///
+    ///Sends a `GET` request to `/recommendations/summary`
+    ///
     pub async fn recommendation_summary<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::RecommendationsSummaryResponse>, Error<()>> {
@@ -47548,16 +47296,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List Registries
-
-    List all registries.
-    Administrators and edge-admins receive the full registry record (minus passwords).
-    All other authenticated users receive a scrubbed record containing only ID, Name, and Type.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/registries`
-
-    */
+    ///List Registries
+    ///
+    ///List all registries.
+    ///Administrators and edge-admins receive the full registry record (minus passwords).
+    ///All other authenticated users receive a scrubbed record containing only ID, Name, and Type.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/registries`
+    ///
     pub async fn registry_list<'a>(
         &'a self,
     ) -> Result<
@@ -47595,16 +47342,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create a new registry
-
-    Create a new registry.
-    **Access policy**: restricted
-
-    Sends a `POST` request to `/registries`
-
-    Arguments:
-    - `body`: Registry details
-    */
+    ///Create a new registry
+    ///
+    ///Create a new registry.
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `POST` request to `/registries`
+    ///
+    ///Arguments:
+    ///- `body`: Registry details
     pub async fn registry_create<'a>(
         &'a self,
         body: &'a types::RegistriesRegistryCreatePayload,
@@ -47648,17 +47394,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Inspect a registry
-
-    Retrieve details about a registry. If endpointId is provided, applies policy overrides for that environment.
-    **Access policy**: restricted
-
-    Sends a `GET` request to `/registries/{id}`
-
-    Arguments:
-    - `id`: Registry identifier
-    - `endpoint_id`: Environment identifier (applies policy overrides if provided)
-    */
+    ///Inspect a registry
+    ///
+    ///Retrieve details about a registry. If endpointId is provided, applies policy overrides for that environment.
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `GET` request to `/registries/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Registry identifier
+    ///- `endpoint_id`: Environment identifier (applies policy overrides if provided)
     pub async fn registry_inspect<'a>(
         &'a self,
         id: i64,
@@ -47713,17 +47458,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update a registry
-
-    Update a registry
-    **Access policy**: restricted
-
-    Sends a `PUT` request to `/registries/{id}`
-
-    Arguments:
-    - `id`: Registry identifier
-    - `body`: Registry details
-    */
+    ///Update a registry
+    ///
+    ///Update a registry
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `PUT` request to `/registries/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Registry identifier
+    ///- `body`: Registry details
     pub async fn registry_update<'a>(
         &'a self,
         id: i64,
@@ -47775,16 +47519,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Remove a registry
-
-    Remove a registry
-    **Access policy**: restricted
-
-    Sends a `DELETE` request to `/registries/{id}`
-
-    Arguments:
-    - `id`: Registry identifier
-    */
+    ///Remove a registry
+    ///
+    ///Remove a registry
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `DELETE` request to `/registries/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Registry identifier
     pub async fn registry_delete<'a>(
         &'a self,
         id: i64,
@@ -47830,17 +47573,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Configures a registry
-
-    Configures a registry.
-    **Access policy**: restricted
-
-    Sends a `POST` request to `/registries/{id}/configure`
-
-    Arguments:
-    - `id`: Registry identifier
-    - `body`: Registry configuration
-    */
+    ///Configures a registry
+    ///
+    ///Configures a registry.
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `POST` request to `/registries/{id}/configure`
+    ///
+    ///Arguments:
+    ///- `id`: Registry identifier
+    ///- `body`: Registry configuration
     pub async fn registry_configure<'a>(
         &'a self,
         id: i64,
@@ -47891,17 +47633,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete ECR repository
-
-    Delete ECR repository.
-    **Access policy**: restricted
-
-    Sends a `DELETE` request to `/registries/{id}/ecr/repositories/{repositoryName}`
-
-    Arguments:
-    - `id`: Registry identifier
-    - `repository_name`: Repository name
-    */
+    ///Delete ECR repository
+    ///
+    ///Delete ECR repository.
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `DELETE` request to `/registries/{id}/ecr/repositories/{repositoryName}`
+    ///
+    ///Arguments:
+    ///- `id`: Registry identifier
+    ///- `repository_name`: Repository name
     pub async fn ecr_delete_repository<'a>(
         &'a self,
         id: i64,
@@ -47952,18 +47693,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete tags
-
-    Delete tags for a given ECR repository
-    **Access policy**: restricted
-
-    Sends a `DELETE` request to `/registries/{id}/ecr/repositories/{repositoryName}/tags`
-
-    Arguments:
-    - `id`: Registry identifier
-    - `repository_name`: Repository name
-    - `body`: Tag Array
-    */
+    ///Delete tags
+    ///
+    ///Delete tags for a given ECR repository
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `DELETE` request to `/registries/{id}/ecr/repositories/{repositoryName}/tags`
+    ///
+    ///Arguments:
+    ///- `id`: Registry identifier
+    ///- `repository_name`: Repository name
+    ///- `body`: Tag Array
     pub async fn ecr_delete_tags<'a>(
         &'a self,
         id: i64,
@@ -48016,18 +47756,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete repository tags
-
-    Delete tags for a given repository
-    **Access policy**: restricted
-
-    Sends a `DELETE` request to `/registries/{id}/repositories/{repositoryName}/tags`
-
-    Arguments:
-    - `id`: Registry identifier
-    - `repository_name`: Repository name
-    - `body`: Tags to delete
-    */
+    ///Delete repository tags
+    ///
+    ///Delete tags for a given repository
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `DELETE` request to `/registries/{id}/repositories/{repositoryName}/tags`
+    ///
+    ///Arguments:
+    ///- `id`: Registry identifier
+    ///- `repository_name`: Repository name
+    ///- `body`: Tags to delete
     pub async fn repository_tags_delete<'a>(
         &'a self,
         id: i64,
@@ -48080,16 +47819,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Test registry connection
-
-    Test connection to a registry with provided credentials
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/registries/ping`
-
-    Arguments:
-    - `body`: Registry credentials to test
-    */
+    ///Test registry connection
+    ///
+    ///Test connection to a registry with provided credentials
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/registries/ping`
+    ///
+    ///Arguments:
+    ///- `body`: Registry credentials to test
     pub async fn registry_ping<'a>(
         &'a self,
         body: &'a types::RegistriesRegistryPingPayload,
@@ -48132,16 +47870,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create a new resource control
-
-    Create a new resource control to restrict access to a Docker resource.
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/resource_controls`
-
-    Arguments:
-    - `body`: Resource control details
-    */
+    ///Create a new resource control
+    ///
+    ///Create a new resource control to restrict access to a Docker resource.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/resource_controls`
+    ///
+    ///Arguments:
+    ///- `body`: Resource control details
     pub async fn resource_control_create<'a>(
         &'a self,
         body: &'a types::ResourcecontrolsResourceControlCreatePayload,
@@ -48185,17 +47922,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update a resource control
-
-    Update a resource control
-    **Access policy**: authenticated
-
-    Sends a `PUT` request to `/resource_controls/{id}`
-
-    Arguments:
-    - `id`: Resource control identifier
-    - `body`: Resource control details
-    */
+    ///Update a resource control
+    ///
+    ///Update a resource control
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `PUT` request to `/resource_controls/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Resource control identifier
+    ///- `body`: Resource control details
     pub async fn resource_control_update<'a>(
         &'a self,
         id: i64,
@@ -48247,16 +47983,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Remove a resource control
-
-    Remove a resource control.
-    **Access policy**: administrator
-
-    Sends a `DELETE` request to `/resource_controls/{id}`
-
-    Arguments:
-    - `id`: Resource control identifier
-    */
+    ///Remove a resource control
+    ///
+    ///Remove a resource control.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `DELETE` request to `/resource_controls/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Resource control identifier
     pub async fn resource_control_delete<'a>(
         &'a self,
         id: i64,
@@ -48302,17 +48037,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Triggers a system restore using provided backup file
-
-    Triggers a system restore using provided backup file
-    **Access policy**: public (requires the X-Setup-Token header on an uninitialized instance unless --no-setup-token is set)
-
-    Sends a `POST` request to `/restore`
-
-    Arguments:
-    - `x_setup_token`: Setup token (required when instance is uninitialized and --no-setup-token is not set)
-    - `body`: Restore request payload
-    */
+    ///Triggers a system restore using provided backup file
+    ///
+    ///Triggers a system restore using provided backup file
+    ///**Access policy**: public (requires the X-Setup-Token header on an uninitialized instance unless --no-setup-token is set)
+    ///
+    ///Sends a `POST` request to `/restore`
+    ///
+    ///Arguments:
+    ///- `x_setup_token`: Setup token (required when instance is uninitialized and --no-setup-token is not set)
+    ///- `body`: Restore request payload
     pub async fn restore<'a>(
         &'a self,
         x_setup_token: Option<&'a str>,
@@ -48359,14 +48093,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List roles
-
-    List all roles available for use
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/roles`
-
-    */
+    ///List roles
+    ///
+    ///List all roles available for use
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/roles`
+    ///
     pub async fn role_list<'a>(
         &'a self,
     ) -> Result<
@@ -48404,14 +48137,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Retrieve Portainer settings
-
-    Retrieve Portainer settings.
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/settings`
-
-    */
+    ///Retrieve Portainer settings
+    ///
+    ///Retrieve Portainer settings.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/settings`
+    ///
     pub async fn settings_inspect<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::PortainereeSettings>, Error<types::PortainerErrorResponse>>
@@ -48447,16 +48179,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update Portainer settings
-
-    Update Portainer settings.
-    **Access policy**: administrator
-
-    Sends a `PUT` request to `/settings`
-
-    Arguments:
-    - `body`: New settings
-    */
+    ///Update Portainer settings
+    ///
+    ///Update Portainer settings.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `PUT` request to `/settings`
+    ///
+    ///Arguments:
+    ///- `body`: New settings
     pub async fn settings_update<'a>(
         &'a self,
         body: &'a types::SettingsSettingsUpdatePayload,
@@ -48500,14 +48231,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Retrieve Portainer additional functionality settings
-
-    Retrieve Portainer additional functionality settings.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/settings/additional_functionality`
-
-    */
+    ///Retrieve Portainer additional functionality settings
+    ///
+    ///Retrieve Portainer additional functionality settings.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/settings/additional_functionality`
+    ///
     pub async fn settings_additional_functionality_inspect<'a>(
         &'a self,
     ) -> Result<
@@ -48545,16 +48275,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update Portainer additional functionality settings
-
-    Update Portainer additional functionality settings.
-    **Access policy**: administrator
-
-    Sends a `PUT` request to `/settings/additional_functionality`
-
-    Arguments:
-    - `body`: New settings
-    */
+    ///Update Portainer additional functionality settings
+    ///
+    ///Update Portainer additional functionality settings.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `PUT` request to `/settings/additional_functionality`
+    ///
+    ///Arguments:
+    ///- `body`: New settings
     pub async fn settings_additional_functionality_update<'a>(
         &'a self,
         body: &'a types::SettingsSettingsAdditionalFunctionalityUpdatePayload,
@@ -48594,16 +48323,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update Portainer default registry settings
-
-    Update Portainer default registry settings.
-    **Access policy**: administrator
-
-    Sends a `PUT` request to `/settings/default_registry`
-
-    Arguments:
-    - `body`: Update default registry
-    */
+    ///Update Portainer default registry settings
+    ///
+    ///Update Portainer default registry settings.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `PUT` request to `/settings/default_registry`
+    ///
+    ///Arguments:
+    ///- `body`: Update default registry
     pub async fn default_registry_update<'a>(
         &'a self,
         body: &'a types::SettingsDefaultRegistryUpdatePayload,
@@ -48644,14 +48372,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Retrieve Portainer Edge MTLS CA Certificates
-
-    Retrieve Portainer Edge MTLS CA Certificates.
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/settings/edge/mtls_ca_certificate`
-
-    */
+    ///Retrieve Portainer Edge MTLS CA Certificates
+    ///
+    ///Retrieve Portainer Edge MTLS CA Certificates.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/settings/edge/mtls_ca_certificate`
+    ///
     pub async fn settings_edge_mtlsca_certificates<'a>(
         &'a self,
     ) -> Result<
@@ -48689,14 +48416,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Retrieve Portainer Edge MTLS Certificates
-
-    Retrieve Portainer Edge MTLS Certificates.
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/settings/edge/mtls_certificate`
-
-    */
+    ///Retrieve Portainer Edge MTLS Certificates
+    ///
+    ///Retrieve Portainer Edge MTLS Certificates.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/settings/edge/mtls_certificate`
+    ///
     pub async fn settings_edge_mtls_certificates<'a>(
         &'a self,
     ) -> Result<
@@ -48734,14 +48460,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Retrieve Portainer experimental settings
-
-    Retrieve Portainer experimental settings.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/settings/experimental`
-
-    */
+    ///Retrieve Portainer experimental settings
+    ///
+    ///Retrieve Portainer experimental settings.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/settings/experimental`
+    ///
     pub async fn settings_experimental_inspect<'a>(
         &'a self,
     ) -> Result<
@@ -48779,16 +48504,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update Portainer experimental settings
-
-    Update Portainer experimental settings.
-    **Access policy**: administrator
-
-    Sends a `PUT` request to `/settings/experimental`
-
-    Arguments:
-    - `body`: New settings
-    */
+    ///Update Portainer experimental settings
+    ///
+    ///Update Portainer experimental settings.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `PUT` request to `/settings/experimental`
+    ///
+    ///Arguments:
+    ///- `body`: New settings
     pub async fn settings_experimental_update<'a>(
         &'a self,
         body: &'a types::SettingsSettingsExperimentalUpdatePayload,
@@ -48828,14 +48552,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Retrieve Portainer public settings
-
-    Retrieve public settings. Returns a small set of settings that are not reserved to administrators only.
-    **Access policy**: public
-
-    Sends a `GET` request to `/settings/public`
-
-    */
+    ///Retrieve Portainer public settings
+    ///
+    ///Retrieve public settings. Returns a small set of settings that are not reserved to administrators only.
+    ///**Access policy**: public
+    ///
+    ///Sends a `GET` request to `/settings/public`
+    ///
     pub async fn settings_public<'a>(
         &'a self,
     ) -> Result<
@@ -48873,14 +48596,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Generate ssh keypair
-
-    Generate an ssh public / private keypair
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/sshkeygen`
-
-    */
+    ///Generate ssh keypair
+    ///
+    ///Generate an ssh public / private keypair
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/sshkeygen`
+    ///
     pub async fn generate<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::ModelsSshKeyPair>, Error<types::PortainerErrorResponse>> {
@@ -48915,14 +48637,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Inspect the ssl settings
-
-    Retrieve the ssl settings.
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/ssl`
-
-    */
+    ///Inspect the ssl settings
+    ///
+    ///Retrieve the ssl settings.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/ssl`
+    ///
     pub async fn ssl_inspect<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::PortainereeSslSettings>, Error<types::PortainerErrorResponse>>
@@ -48964,16 +48685,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update the ssl settings
-
-    Update the ssl settings.
-    **Access policy**: administrator
-
-    Sends a `PUT` request to `/ssl`
-
-    Arguments:
-    - `body`: SSL Settings
-    */
+    ///Update the ssl settings
+    ///
+    ///Update the ssl settings.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `PUT` request to `/ssl`
+    ///
+    ///Arguments:
+    ///- `body`: SSL Settings
     pub async fn ssl_update<'a>(
         &'a self,
         body: &'a types::SslSslUpdatePayload,
@@ -49016,19 +48736,18 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List stacks
-
-    List all stacks based on the current user authorizations.
-    Will return all stacks if using an administrator account otherwise it
-    will only return the list of stacks the user have access to.
-    Limited stacks will not be returned by this endpoint.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/stacks`
-
-    Arguments:
-    - `filters`: Filters to process on the stack list. Encoded as JSON (a map[string]string). For example, {'SwarmID': 'jpofkc0i9uo9wtx1zesuk649w'} will only return stacks that are part of the specified Swarm cluster. Available filters: EndpointID, SwarmID.
-    */
+    ///List stacks
+    ///
+    ///List all stacks based on the current user authorizations.
+    ///Will return all stacks if using an administrator account otherwise it
+    ///will only return the list of stacks the user have access to.
+    ///Limited stacks will not be returned by this endpoint.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/stacks`
+    ///
+    ///Arguments:
+    ///- `filters`: Filters to process on the stack list. Encoded as JSON (a map[string]string). For example, {'SwarmID': 'jpofkc0i9uo9wtx1zesuk649w'} will only return stacks that are part of the specified Swarm cluster. Available filters: EndpointID, SwarmID.
     pub async fn stack_list<'a>(
         &'a self,
         filters: Option<&'a str>,
@@ -49071,16 +48790,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Inspect a stack
-
-    Retrieve details about a stack.
-    **Access policy**: restricted
-
-    Sends a `GET` request to `/stacks/{id}`
-
-    Arguments:
-    - `id`: Stack identifier
-    */
+    ///Inspect a stack
+    ///
+    ///Retrieve details about a stack.
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `GET` request to `/stacks/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Stack identifier
     pub async fn stack_inspect<'a>(
         &'a self,
         id: i64,
@@ -49125,18 +48843,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update a stack
-
-    Update a stack, only for file based stacks.
-    **Access policy**: authenticated
-
-    Sends a `PUT` request to `/stacks/{id}`
-
-    Arguments:
-    - `id`: Stack identifier
-    - `endpoint_id`: Environment identifier
-    - `body`: Stack details
-    */
+    ///Update a stack
+    ///
+    ///Update a stack, only for file based stacks.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `PUT` request to `/stacks/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Stack identifier
+    ///- `endpoint_id`: Environment identifier
+    ///- `body`: Stack details
     pub async fn stack_update<'a>(
         &'a self,
         id: i64,
@@ -49191,19 +48908,18 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Remove a stack
-
-    Remove a stack.
-    **Access policy**: restricted
-
-    Sends a `DELETE` request to `/stacks/{id}`
-
-    Arguments:
-    - `id`: Stack identifier
-    - `endpoint_id`: Environment identifier
-    - `external`: Set to true to delete an external stack. Only external Swarm stacks are supported
-    - `remove_volumes`: Set to true to delete named volumes declared in the stack file and anonymous volumes attached to containers. Only affects Docker Standalone stacks.
-    */
+    ///Remove a stack
+    ///
+    ///Remove a stack.
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `DELETE` request to `/stacks/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Stack identifier
+    ///- `endpoint_id`: Environment identifier
+    ///- `external`: Set to true to delete an external stack. Only external Swarm stacks are supported
+    ///- `remove_volumes`: Set to true to delete named volumes declared in the stack file and anonymous volumes attached to containers. Only affects Docker Standalone stacks.
     pub async fn stack_delete<'a>(
         &'a self,
         id: i64,
@@ -49260,18 +48976,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Associate an orphaned stack to a new environment(endpoint)
-
-    **Access policy**: administrator
-
-    Sends a `PUT` request to `/stacks/{id}/associate`
-
-    Arguments:
-    - `id`: Stack identifier
-    - `endpoint_id`: Environment identifier
-    - `orphaned_running`: Indicates whether the stack is orphaned
-    - `swarm_id`: Swarm identifier
-    */
+    ///Associate an orphaned stack to a new environment(endpoint)
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `PUT` request to `/stacks/{id}/associate`
+    ///
+    ///Arguments:
+    ///- `id`: Stack identifier
+    ///- `endpoint_id`: Environment identifier
+    ///- `orphaned_running`: Indicates whether the stack is orphaned
+    ///- `swarm_id`: Swarm identifier
     pub async fn stack_associate<'a>(
         &'a self,
         id: i64,
@@ -49332,17 +49047,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Convert a Docker Compose stack to Kubernetes manifests or Helm chart
-
-    Convert a Docker Compose or Docker Swarm stack to Kubernetes manifests or Helm chart and return the results for preview.
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/stacks/{id}/convert`
-
-    Arguments:
-    - `id`: Stack identifier
-    - `body`: Stack conversion details
-    */
+    ///Convert a Docker Compose stack to Kubernetes manifests or Helm chart
+    ///
+    ///Convert a Docker Compose or Docker Swarm stack to Kubernetes manifests or Helm chart and return the results for preview.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/stacks/{id}/convert`
+    ///
+    ///Arguments:
+    ///- `id`: Stack identifier
+    ///- `body`: Stack conversion details
     pub async fn stack_convert<'a>(
         &'a self,
         id: i64,
@@ -49396,18 +49110,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Retrieve the content of the Stack file for the specified stack
-
-    Get Stack file content.
-    **Access policy**: restricted
-
-    Sends a `GET` request to `/stacks/{id}/file`
-
-    Arguments:
-    - `id`: Stack identifier
-    - `commit_hash`: Git repository commit hash. If both version and commitHash are provided, the commitHash will be used
-    - `version`: Stack file version maintained by Portainer. If both version and commitHash are provided, the commitHash will be used
-    */
+    ///Retrieve the content of the Stack file for the specified stack
+    ///
+    ///Get Stack file content.
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `GET` request to `/stacks/{id}/file`
+    ///
+    ///Arguments:
+    ///- `id`: Stack identifier
+    ///- `commit_hash`: Git repository commit hash. If both version and commitHash are provided, the commitHash will be used
+    ///- `version`: Stack file version maintained by Portainer. If both version and commitHash are provided, the commitHash will be used
     pub async fn stack_file_inspect<'a>(
         &'a self,
         id: i64,
@@ -49467,18 +49180,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update a stack's Git configs
-
-    Update the Git settings in a stack, e.g., RepositoryReferenceName and AutoUpdate. When SourceID is set, URL/auth/TLS are taken from the referenced Source.
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/stacks/{id}/git`
-
-    Arguments:
-    - `id`: Stack identifier
-    - `endpoint_id`: Stacks created before version 1.18.0 might not have an associated environment(endpoint) identifier. Use this optional parameter to set the environment(endpoint) identifier used by the stack.
-    - `body`: Git configs for pull and redeploy a stack
-    */
+    ///Update a stack's Git configs
+    ///
+    ///Update the Git settings in a stack, e.g., RepositoryReferenceName and AutoUpdate. When SourceID is set, URL/auth/TLS are taken from the referenced Source.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/stacks/{id}/git`
+    ///
+    ///Arguments:
+    ///- `id`: Stack identifier
+    ///- `endpoint_id`: Stacks created before version 1.18.0 might not have an associated environment(endpoint) identifier. Use this optional parameter to set the environment(endpoint) identifier used by the stack.
+    ///- `body`: Git configs for pull and redeploy a stack
     pub async fn stack_update_git<'a>(
         &'a self,
         id: i64,
@@ -49535,18 +49247,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Redeploy a stack
-
-    Pull and redeploy a stack via Git
-    **Access policy**: authenticated
-
-    Sends a `PUT` request to `/stacks/{id}/git/redeploy`
-
-    Arguments:
-    - `id`: Stack identifier
-    - `endpoint_id`: Stacks created before version 1.18.0 might not have an associated environment(endpoint) identifier. Use this optional parameter to set the environment(endpoint) identifier used by the stack.
-    - `body`: Git configs for pull and redeploy of a stack. **StackName** may only be populated for Kuberenetes stacks, and if specified with a blank string, it will be set to blank
-    */
+    ///Redeploy a stack
+    ///
+    ///Pull and redeploy a stack via Git
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `PUT` request to `/stacks/{id}/git/redeploy`
+    ///
+    ///Arguments:
+    ///- `id`: Stack identifier
+    ///- `endpoint_id`: Stacks created before version 1.18.0 might not have an associated environment(endpoint) identifier. Use this optional parameter to set the environment(endpoint) identifier used by the stack.
+    ///- `body`: Git configs for pull and redeploy of a stack. **StackName** may only be populated for Kuberenetes stacks, and if specified with a blank string, it will be set to blank
     pub async fn stack_git_redeploy<'a>(
         &'a self,
         id: i64,
@@ -49605,16 +49316,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Fetch image status for stack
-
-    **Access policy**:
-
-    Sends a `GET` request to `/stacks/{id}/images_status`
-
-    Arguments:
-    - `id`: Stack identifier
-    - `refresh`: Refresh will force a refresh of the image status cache
-    */
+    ///Fetch image status for stack
+    ///
+    ///**Access policy**:
+    ///
+    ///Sends a `GET` request to `/stacks/{id}/images_status`
+    ///
+    ///Arguments:
+    ///- `id`: Stack identifier
+    ///- `refresh`: Refresh will force a refresh of the image status cache
     pub async fn stack_images_status<'a>(
         &'a self,
         id: i64,
@@ -49660,18 +49370,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Migrate a stack to another environment(endpoint)
-
-    Migrate a stack from an environment(endpoint) to another environment(endpoint). It will re-create the stack inside the target environment(endpoint) before removing the original stack.
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/stacks/{id}/migrate`
-
-    Arguments:
-    - `id`: Stack identifier
-    - `endpoint_id`: Stacks created before version 1.18.0 might not have an associated environment(endpoint) identifier. Use this optional parameter to set the environment(endpoint) identifier used by the stack.
-    - `body`: Stack migration details
-    */
+    ///Migrate a stack to another environment(endpoint)
+    ///
+    ///Migrate a stack from an environment(endpoint) to another environment(endpoint). It will re-create the stack inside the target environment(endpoint) before removing the original stack.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/stacks/{id}/migrate`
+    ///
+    ///Arguments:
+    ///- `id`: Stack identifier
+    ///- `endpoint_id`: Stacks created before version 1.18.0 might not have an associated environment(endpoint) identifier. Use this optional parameter to set the environment(endpoint) identifier used by the stack.
+    ///- `body`: Stack migration details
     pub async fn stack_migrate<'a>(
         &'a self,
         id: i64,
@@ -49730,17 +49439,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Starts a stopped Stack
-
-    Starts a stopped Stack.
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/stacks/{id}/start`
-
-    Arguments:
-    - `id`: Stack identifier
-    - `endpoint_id`: Environment identifier
-    */
+    ///Starts a stopped Stack
+    ///
+    ///Starts a stopped Stack.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/stacks/{id}/start`
+    ///
+    ///Arguments:
+    ///- `id`: Stack identifier
+    ///- `endpoint_id`: Environment identifier
     pub async fn stack_start<'a>(
         &'a self,
         id: i64,
@@ -49797,17 +49505,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Stop a running Stack
-
-    Stop a running Stack.
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/stacks/{id}/stop`
-
-    Arguments:
-    - `id`: Stack identifier
-    - `endpoint_id`: Environment identifier
-    */
+    ///Stop a running Stack
+    ///
+    ///Stop a running Stack.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/stacks/{id}/stop`
+    ///
+    ///Arguments:
+    ///- `id`: Stack identifier
+    ///- `endpoint_id`: Environment identifier
     pub async fn stack_stop<'a>(
         &'a self,
         id: i64,
@@ -49864,17 +49571,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Deploy a new kubernetes stack from a git repository
-
-    Deploy a new stack into a Docker environment specified via the environment identifier.
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/stacks/create/kubernetes/repository`
-
-    Arguments:
-    - `endpoint_id`: Identifier of the environment that will be used to deploy the stack
-    - `body`: stack config
-    */
+    ///Deploy a new kubernetes stack from a git repository
+    ///
+    ///Deploy a new stack into a Docker environment specified via the environment identifier.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/stacks/create/kubernetes/repository`
+    ///
+    ///Arguments:
+    ///- `endpoint_id`: Identifier of the environment that will be used to deploy the stack
+    ///- `body`: stack config
     pub async fn stack_create_kubernetes_git<'a>(
         &'a self,
         endpoint_id: i64,
@@ -49925,17 +49631,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Deploy a new kubernetes stack from a file
-
-    Deploy a new stack into a Docker environment specified via the environment identifier.
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/stacks/create/kubernetes/string`
-
-    Arguments:
-    - `endpoint_id`: Identifier of the environment that will be used to deploy the stack
-    - `body`: stack config
-    */
+    ///Deploy a new kubernetes stack from a file
+    ///
+    ///Deploy a new stack into a Docker environment specified via the environment identifier.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/stacks/create/kubernetes/string`
+    ///
+    ///Arguments:
+    ///- `endpoint_id`: Identifier of the environment that will be used to deploy the stack
+    ///- `body`: stack config
     pub async fn stack_create_kubernetes_file<'a>(
         &'a self,
         endpoint_id: i64,
@@ -49983,17 +49688,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Deploy a new kubernetes stack from a url
-
-    Deploy a new stack into a Docker environment specified via the environment identifier.
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/stacks/create/kubernetes/url`
-
-    Arguments:
-    - `endpoint_id`: Identifier of the environment that will be used to deploy the stack
-    - `body`: stack config
-    */
+    ///Deploy a new kubernetes stack from a url
+    ///
+    ///Deploy a new stack into a Docker environment specified via the environment identifier.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/stacks/create/kubernetes/url`
+    ///
+    ///Arguments:
+    ///- `endpoint_id`: Identifier of the environment that will be used to deploy the stack
+    ///- `body`: stack config
     pub async fn stack_create_kubernetes_url<'a>(
         &'a self,
         endpoint_id: i64,
@@ -50041,17 +49745,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Inspect the current user
-
-    Retrieve details about the current user.
-    User passwords are filtered out, and should never be accessible.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/users/me`
-
-    Arguments:
-    - `no_endpoint_authorizations`: Set to true to avoid including the environment authorizations in the response
-    */
+    ///Inspect the current user
+    ///
+    ///Retrieve details about the current user.
+    ///User passwords are filtered out, and should never be accessible.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/users/me`
+    ///
+    ///Arguments:
+    ///- `no_endpoint_authorizations`: Set to true to avoid including the environment authorizations in the response
     pub async fn current_user_inspect<'a>(
         &'a self,
         no_endpoint_authorizations: bool,
@@ -50103,17 +49806,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Deploy a new compose stack from repository
-
-    Deploy a new stack into a Docker environment specified via the environment identifier.
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/stacks/create/standalone/repository`
-
-    Arguments:
-    - `endpoint_id`: Identifier of the environment that will be used to deploy the stack
-    - `body`: stack config
-    */
+    ///Deploy a new compose stack from repository
+    ///
+    ///Deploy a new stack into a Docker environment specified via the environment identifier.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/stacks/create/standalone/repository`
+    ///
+    ///Arguments:
+    ///- `endpoint_id`: Identifier of the environment that will be used to deploy the stack
+    ///- `body`: stack config
     pub async fn stack_create_docker_standalone_repository<'a>(
         &'a self,
         endpoint_id: i64,
@@ -50158,17 +49860,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Deploy a new compose stack from a text
-
-    Deploy a new stack into a Docker environment specified via the environment identifier.
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/stacks/create/standalone/string`
-
-    Arguments:
-    - `endpoint_id`: Identifier of the environment that will be used to deploy the stack
-    - `body`: stack config
-    */
+    ///Deploy a new compose stack from a text
+    ///
+    ///Deploy a new stack into a Docker environment specified via the environment identifier.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/stacks/create/standalone/string`
+    ///
+    ///Arguments:
+    ///- `endpoint_id`: Identifier of the environment that will be used to deploy the stack
+    ///- `body`: stack config
     pub async fn stack_create_docker_standalone_string<'a>(
         &'a self,
         endpoint_id: i64,
@@ -50213,17 +49914,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Initialize administrator account
-
-    Initialize the 'admin' user account.
-    **Access policy**: public (requires the X-Setup-Token header on an uninitialized instance unless --no-setup-token is set)
-
-    Sends a `POST` request to `/users/admin/init`
-
-    Arguments:
-    - `x_setup_token`: Setup token (required when instance is uninitialized and --no-setup-token is not set)
-    - `body`: User details
-    */
+    ///Initialize administrator account
+    ///
+    ///Initialize the 'admin' user account.
+    ///**Access policy**: public (requires the X-Setup-Token header on an uninitialized instance unless --no-setup-token is set)
+    ///
+    ///Sends a `POST` request to `/users/admin/init`
+    ///
+    ///Arguments:
+    ///- `x_setup_token`: Setup token (required when instance is uninitialized and --no-setup-token is not set)
+    ///- `body`: User details
     pub async fn user_admin_init<'a>(
         &'a self,
         x_setup_token: Option<&'a str>,
@@ -50273,17 +49973,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Deploy a new swarm stack from a git repository
-
-    Deploy a new stack into a Docker environment specified via the environment identifier.
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/stacks/create/swarm/repository`
-
-    Arguments:
-    - `endpoint_id`: Identifier of the environment that will be used to deploy the stack
-    - `body`: stack config
-    */
+    ///Deploy a new swarm stack from a git repository
+    ///
+    ///Deploy a new stack into a Docker environment specified via the environment identifier.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/stacks/create/swarm/repository`
+    ///
+    ///Arguments:
+    ///- `endpoint_id`: Identifier of the environment that will be used to deploy the stack
+    ///- `body`: stack config
     pub async fn stack_create_docker_swarm_repository<'a>(
         &'a self,
         endpoint_id: i64,
@@ -50331,17 +50030,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Deploy a new swarm stack from a text
-
-    Deploy a new stack into a Docker environment specified via the environment identifier.
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/stacks/create/swarm/string`
-
-    Arguments:
-    - `endpoint_id`: Identifier of the environment that will be used to deploy the stack
-    - `body`: stack config
-    */
+    ///Deploy a new swarm stack from a text
+    ///
+    ///Deploy a new stack into a Docker environment specified via the environment identifier.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/stacks/create/swarm/string`
+    ///
+    ///Arguments:
+    ///- `endpoint_id`: Identifier of the environment that will be used to deploy the stack
+    ///- `body`: stack config
     pub async fn stack_create_docker_swarm_string<'a>(
         &'a self,
         endpoint_id: i64,
@@ -50389,17 +50087,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Clear stack image status cache
-
-    Clear the image status cache for all stacks in the environment
-    **Access policy**:
-
-    Sends a `POST` request to `/stacks/image_status/clear`
-
-    Arguments:
-    - `environment_id`: Identifier of the environment(endpoint) that will be used to filter the stacks to clear the image status cache for
-    - `swarm_id`: Identifier of the swarm cluster that will be used to filter the stacks to clear the image status cache for
-    */
+    ///Clear stack image status cache
+    ///
+    ///Clear the image status cache for all stacks in the environment
+    ///**Access policy**:
+    ///
+    ///Sends a `POST` request to `/stacks/image_status/clear`
+    ///
+    ///Arguments:
+    ///- `environment_id`: Identifier of the environment(endpoint) that will be used to filter the stacks to clear the image status cache for
+    ///- `swarm_id`: Identifier of the swarm cluster that will be used to filter the stacks to clear the image status cache for
     pub async fn stacks_image_status_clear<'a>(
         &'a self,
         environment_id: Option<i64>,
@@ -50444,18 +50141,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Remove Kubernetes stacks by name
-
-    Remove a stack.
-    **Access policy**: restricted
-
-    Sends a `DELETE` request to `/stacks/name/{name}`
-
-    Arguments:
-    - `name`: Stack name
-    - `endpoint_id`: Environment identifier
-    - `external`: Set to true to delete an external stack. Only external Swarm stacks are supported
-    */
+    ///Remove Kubernetes stacks by name
+    ///
+    ///Remove a stack.
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `DELETE` request to `/stacks/name/{name}`
+    ///
+    ///Arguments:
+    ///- `name`: Stack name
+    ///- `endpoint_id`: Environment identifier
+    ///- `external`: Set to true to delete an external stack. Only external Swarm stacks are supported
     pub async fn stack_delete_kubernetes_by_name<'a>(
         &'a self,
         name: &'a str,
@@ -50511,15 +50207,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Webhook for triggering stack updates from git
-
-    **Access policy**: public
-
-    Sends a `POST` request to `/stacks/webhooks/{webhookID}`
-
-    Arguments:
-    - `webhook_id`: Stack identifier
-    */
+    ///Webhook for triggering stack updates from git
+    ///
+    ///**Access policy**: public
+    ///
+    ///Sends a `POST` request to `/stacks/webhooks/{webhookID}`
+    ///
+    ///Arguments:
+    ///- `webhook_id`: Stack identifier
     pub async fn stacks_webhook_invoke<'a>(
         &'a self,
         webhook_id: &'a str,
@@ -50565,15 +50260,14 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Check Portainer status
-
-    Deprecated: use the `/system/status` endpoint instead.
-    Retrieve Portainer status
-    **Access policy**: public
-
-    Sends a `GET` request to `/status`
-
-    */
+    ///Check Portainer status
+    ///
+    ///Deprecated: use the `/system/status` endpoint instead.
+    ///Retrieve Portainer status
+    ///**Access policy**: public
+    ///
+    ///Sends a `GET` request to `/status`
+    ///
     pub async fn status_inspect<'a>(
         &'a self,
     ) -> Result<
@@ -50608,14 +50302,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get status of the global debug log
-
-    Checks if the global log level is enabled
-    **Access policy**: administrator
-
-    Sends a `GET` request to `/support/debug_log`
-
-    */
+    ///Get status of the global debug log
+    ///
+    ///Checks if the global log level is enabled
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `GET` request to `/support/debug_log`
+    ///
     pub async fn get_debug_log_status<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::SupportDebugLogPayload>, Error<types::PortainerErrorResponse>>
@@ -50651,16 +50344,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Enables or disables the global debug log
-
-    Enables the debug log by setting the global log level to debug or info if disabled
-    **Access policy**: administrator
-
-    Sends a `PUT` request to `/support/debug_log`
-
-    Arguments:
-    - `body`: Debug log should be set to enabled or disabled
-    */
+    ///Enables or disables the global debug log
+    ///
+    ///Enables the debug log by setting the global log level to debug or info if disabled
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `PUT` request to `/support/debug_log`
+    ///
+    ///Arguments:
+    ///- `body`: Debug log should be set to enabled or disabled
     pub async fn set_debug_log_status<'a>(
         &'a self,
         body: &'a types::SupportDebugLogPayload,
@@ -50701,13 +50393,12 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Download a bundle of files to help support diagnose issues
-
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/support/download`
-
-    */
+    ///Download a bundle of files to help support diagnose issues
+    ///
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/support/download`
+    ///
     pub async fn support_bundle_download<'a>(
         &'a self,
     ) -> Result<ResponseValue<()>, Error<types::PortainerErrorResponse>> {
@@ -50751,13 +50442,12 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Retrieve system info
-
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/system/info`
-
-    */
+    ///Retrieve system info
+    ///
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/system/info`
+    ///
     pub async fn system_info<'a>(
         &'a self,
     ) -> Result<
@@ -50795,13 +50485,12 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Retrieve the count of nodes
-
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/system/nodes`
-
-    */
+    ///Retrieve the count of nodes
+    ///
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/system/nodes`
+    ///
     pub async fn system_nodes_count<'a>(
         &'a self,
     ) -> Result<
@@ -50839,14 +50528,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Check Portainer status
-
-    Retrieve Portainer status
-    **Access policy**: public
-
-    Sends a `GET` request to `/system/status`
-
-    */
+    ///Check Portainer status
+    ///
+    ///Retrieve Portainer status
+    ///**Access policy**: public
+    ///
+    ///Sends a `GET` request to `/system/status`
+    ///
     pub async fn system_status<'a>(
         &'a self,
     ) -> Result<
@@ -50881,14 +50569,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update Portainer to latest version
-
-    Update Portainer to latest version
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/system/update`
-
-    */
+    ///Update Portainer to latest version
+    ///
+    ///Update Portainer to latest version
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/system/update`
+    ///
     pub async fn system_update<'a>(
         &'a self,
     ) -> Result<
@@ -50929,14 +50616,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Check for portainer updates
-
-    Check if portainer has an update available
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/system/version`
-
-    */
+    ///Check for portainer updates
+    ///
+    ///Check if portainer has an update available
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/system/version`
+    ///
     pub async fn system_version<'a>(
         &'a self,
     ) -> Result<
@@ -50971,14 +50657,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List tags
-
-    List tags.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/tags`
-
-    */
+    ///List tags
+    ///
+    ///List tags.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/tags`
+    ///
     pub async fn tag_list<'a>(
         &'a self,
     ) -> Result<
@@ -51016,16 +50701,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create a new tag
-
-    Create a new tag.
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/tags`
-
-    Arguments:
-    - `body`: Tag details
-    */
+    ///Create a new tag
+    ///
+    ///Create a new tag.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/tags`
+    ///
+    ///Arguments:
+    ///- `body`: Tag details
     pub async fn tag_create<'a>(
         &'a self,
         body: &'a types::TagsTagCreatePayload,
@@ -51065,16 +50749,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Remove a tag
-
-    Remove a tag.
-    **Access policy**: administrator
-
-    Sends a `DELETE` request to `/tags/{id}`
-
-    Arguments:
-    - `id`: Tag identifier
-    */
+    ///Remove a tag
+    ///
+    ///Remove a tag.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `DELETE` request to `/tags/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Tag identifier
     pub async fn tag_delete<'a>(
         &'a self,
         id: i64,
@@ -51119,14 +50802,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List team memberships
-
-    List team memberships. Access is only available to administrators and team leaders. Team leaders only see memberships of teams they lead.
-    **Access policy**: administrator or team leader
-
-    Sends a `GET` request to `/team_memberships`
-
-    */
+    ///List team memberships
+    ///
+    ///List team memberships. Access is only available to administrators and team leaders. Team leaders only see memberships of teams they lead.
+    ///**Access policy**: administrator or team leader
+    ///
+    ///Sends a `GET` request to `/team_memberships`
+    ///
     pub async fn team_membership_list<'a>(
         &'a self,
     ) -> Result<
@@ -51170,16 +50852,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create a new team membership
-
-    Create a new team memberships. Access is only available to administrators or leaders of the associated team.
-    **Access policy**: administrator or leaders of the associated team
-
-    Sends a `POST` request to `/team_memberships`
-
-    Arguments:
-    - `body`: Team membership details
-    */
+    ///Create a new team membership
+    ///
+    ///Create a new team memberships. Access is only available to administrators or leaders of the associated team.
+    ///**Access policy**: administrator or leaders of the associated team
+    ///
+    ///Sends a `POST` request to `/team_memberships`
+    ///
+    ///Arguments:
+    ///- `body`: Team membership details
     pub async fn team_membership_create<'a>(
         &'a self,
         body: &'a types::TeammembershipsTeamMembershipCreatePayload,
@@ -51226,17 +50907,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update a team membership
-
-    Update a team membership. Access is only available to administrators or leaders of the associated team.
-    **Access policy**: administrator or leaders of the associated team
-
-    Sends a `PUT` request to `/team_memberships/{id}`
-
-    Arguments:
-    - `id`: Team membership identifier
-    - `body`: Team membership details
-    */
+    ///Update a team membership
+    ///
+    ///Update a team membership. Access is only available to administrators or leaders of the associated team.
+    ///**Access policy**: administrator or leaders of the associated team
+    ///
+    ///Sends a `PUT` request to `/team_memberships/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Team membership identifier
+    ///- `body`: Team membership details
     pub async fn team_membership_update<'a>(
         &'a self,
         id: i64,
@@ -51288,16 +50968,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Remove a team membership
-
-    Remove a team membership. Access is only available to administrators or leaders of the associated team.
-    **Access policy**: administrator or leaders of the associated team
-
-    Sends a `DELETE` request to `/team_memberships/{id}`
-
-    Arguments:
-    - `id`: TeamMembership identifier
-    */
+    ///Remove a team membership
+    ///
+    ///Remove a team membership. Access is only available to administrators or leaders of the associated team.
+    ///**Access policy**: administrator or leaders of the associated team
+    ///
+    ///Sends a `DELETE` request to `/team_memberships/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: TeamMembership identifier
     pub async fn team_membership_delete<'a>(
         &'a self,
         id: i64,
@@ -51346,17 +51025,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List teams
-
-    List teams. All authenticated users can list all teams (teams only expose ID and Name).
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/teams`
-
-    Arguments:
-    - `environment_id`: Identifier of the environment(endpoint) that will be used to filter the authorized teams
-    - `only_led_teams`: Only list teams that the user is leader of
-    */
+    ///List teams
+    ///
+    ///List teams. All authenticated users can list all teams (teams only expose ID and Name).
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/teams`
+    ///
+    ///Arguments:
+    ///- `environment_id`: Identifier of the environment(endpoint) that will be used to filter the authorized teams
+    ///- `only_led_teams`: Only list teams that the user is leader of
     pub async fn team_list<'a>(
         &'a self,
         environment_id: Option<i64>,
@@ -51404,16 +51082,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create a new team
-
-    Create a new team.
-    **Access policy**: administrator
-
-    Sends a `POST` request to `/teams`
-
-    Arguments:
-    - `body`: details
-    */
+    ///Create a new team
+    ///
+    ///Create a new team.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `POST` request to `/teams`
+    ///
+    ///Arguments:
+    ///- `body`: details
     pub async fn team_create<'a>(
         &'a self,
         body: &'a types::TeamsTeamCreatePayload,
@@ -51456,16 +51133,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Inspect a team
-
-    Retrieve details about a team. Access is only available for administrator and leaders of that team.
-    **Access policy**: administrator or team leader
-
-    Sends a `GET` request to `/teams/{id}`
-
-    Arguments:
-    - `id`: Team identifier
-    */
+    ///Inspect a team
+    ///
+    ///Retrieve details about a team. Access is only available for administrator and leaders of that team.
+    ///**Access policy**: administrator or team leader
+    ///
+    ///Sends a `GET` request to `/teams/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Team identifier
     pub async fn team_inspect<'a>(
         &'a self,
         id: i64,
@@ -51510,17 +51186,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update a team
-
-    Update a team.
-    **Access policy**: administrator
-
-    Sends a `PUT` request to `/teams/{id}`
-
-    Arguments:
-    - `id`: Team identifier
-    - `body`: Team details
-    */
+    ///Update a team
+    ///
+    ///Update a team.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `PUT` request to `/teams/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Team identifier
+    ///- `body`: Team details
     pub async fn team_update<'a>(
         &'a self,
         id: i64,
@@ -51567,16 +51242,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Remove a team
-
-    Remove a team.
-    **Access policy**: administrator
-
-    Sends a `DELETE` request to `/teams/{id}`
-
-    Arguments:
-    - `id`: Team Id
-    */
+    ///Remove a team
+    ///
+    ///Remove a team.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `DELETE` request to `/teams/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: Team Id
     pub async fn team_delete<'a>(
         &'a self,
         id: i64,
@@ -51621,16 +51295,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List team memberships
-
-    List team memberships. Access is only available to administrators and team leaders.
-    **Access policy**: restricted
-
-    Sends a `GET` request to `/teams/{id}/memberships`
-
-    Arguments:
-    - `id`: Team Id
-    */
+    ///List team memberships
+    ///
+    ///List team memberships. Access is only available to administrators and team leaders.
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `GET` request to `/teams/{id}/memberships`
+    ///
+    ///Arguments:
+    ///- `id`: Team Id
     pub async fn team_memberships<'a>(
         &'a self,
         id: i64,
@@ -51679,14 +51352,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List available templates
-
-    List available templates.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/templates`
-
-    */
+    ///List available templates
+    ///
+    ///List available templates.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/templates`
+    ///
     pub async fn template_list<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::TemplatesListResponse>, Error<types::PortainerErrorResponse>>
@@ -51722,16 +51394,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get a template's file
-
-    Get a template's file
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/templates/{id}/file`
-
-    Arguments:
-    - `id`: Template identifier
-    */
+    ///Get a template's file
+    ///
+    ///Get a template's file
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/templates/{id}/file`
+    ///
+    ///Arguments:
+    ///- `id`: Template identifier
     pub async fn template_file<'a>(
         &'a self,
         id: i64,
@@ -51775,18 +51446,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Search Helm Charts
-
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/templates/helm`
-
-    Arguments:
-    - `chart`: Helm chart name
-    - `registry_id`: Helm registry ID (required if repo not provided)
-    - `repo`: Helm repository URL (required if registryId not provided)
-    - `use_cache`: If true will use cache to search
-    */
+    ///Search Helm Charts
+    ///
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/templates/helm`
+    ///
+    ///Arguments:
+    ///- `chart`: Helm chart name
+    ///- `registry_id`: Helm registry ID (required if repo not provided)
+    ///- `repo`: Helm repository URL (required if registryId not provided)
+    ///- `use_cache`: If true will use cache to search
     pub async fn helm_repo_search<'a>(
         &'a self,
         chart: Option<&'a str>,
@@ -51841,22 +51511,21 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Show Helm Chart Information
-
-    **Access policy**: authenticated
-    Either `repo` or `registryId` parameter is required (but not both),
-    unless `chart` is a self-contained "oci://host/path" reference.
-
-    Sends a `GET` request to `/templates/helm/{command}`
-
-    Arguments:
-    - `command`: chart/values/readme
-    - `chart`: Chart name
-    - `environment_id`: Environment ID (required if registryId is provided and user is not an admin)
-    - `registry_id`: Helm registry ID (required if repo not provided)
-    - `repo`: Helm repository URL (required if registryId not provided)
-    - `version`: Chart version
-    */
+    ///Show Helm Chart Information
+    ///
+    ///**Access policy**: authenticated
+    ///Either `repo` or `registryId` parameter is required (but not both),
+    ///unless `chart` is a self-contained "oci://host/path" reference.
+    ///
+    ///Sends a `GET` request to `/templates/helm/{command}`
+    ///
+    ///Arguments:
+    ///- `command`: chart/values/readme
+    ///- `chart`: Chart name
+    ///- `environment_id`: Environment ID (required if registryId is provided and user is not an admin)
+    ///- `registry_id`: Helm registry ID (required if repo not provided)
+    ///- `repo`: Helm repository URL (required if registryId not provided)
+    ///- `version`: Chart version
     pub async fn helm_show<'a>(
         &'a self,
         command: &'a str,
@@ -51914,14 +51583,13 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Check administrator account existence
-
-    Check if an administrator account exists in the database.
-    **Access policy**: public
-
-    Sends a `GET` request to `/users/admin/check`
-
-    */
+    ///Check administrator account existence
+    ///
+    ///Check if an administrator account exists in the database.
+    ///**Access policy**: public
+    ///
+    ///Sends a `GET` request to `/users/admin/check`
+    ///
     pub async fn user_admin_check<'a>(
         &'a self,
     ) -> Result<ResponseValue<()>, Error<types::PortainerErrorResponse>> {
@@ -51956,22 +51624,21 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List auth activity logs
-
-    List logs by provided query
-    **Access policy**: admin
-
-    Sends a `GET` request to `/useractivity/authlogs`
-
-    Arguments:
-    - `after`: Results after timestamp (unix)
-    - `before`: Results before timestamp (unix)
-    - `keyword`: Query logs by this keyword
-    - `limit`: Limit results
-    - `offset`: Pagination offset
-    - `sort_by`: Sort by this column
-    - `sort_desc`: Sort order, if true will return results by descending order
-    */
+    ///List auth activity logs
+    ///
+    ///List logs by provided query
+    ///**Access policy**: admin
+    ///
+    ///Sends a `GET` request to `/useractivity/authlogs`
+    ///
+    ///Arguments:
+    ///- `after`: Results after timestamp (unix)
+    ///- `before`: Results before timestamp (unix)
+    ///- `keyword`: Query logs by this keyword
+    ///- `limit`: Limit results
+    ///- `offset`: Pagination offset
+    ///- `sort_by`: Sort by this column
+    ///- `sort_desc`: Sort order, if true will return results by descending order
     pub async fn auth_logs_list<'a>(
         &'a self,
         after: Option<i64>,
@@ -52023,21 +51690,20 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Download auth logs as CSV
-
-    Download auth logs as CSV by provided query
-    **Access policy**: admin
-
-    Sends a `GET` request to `/useractivity/authlogs.csv`
-
-    Arguments:
-    - `after`: Results after timestamp (unix)
-    - `before`: Results before timestamp (unix)
-    - `keyword`: Query logs by this keyword
-    - `limit`: Limit results
-    - `sort_by`: Sort by this column
-    - `sort_desc`: Sort order, if true will return results by descending order
-    */
+    ///Download auth logs as CSV
+    ///
+    ///Download auth logs as CSV by provided query
+    ///**Access policy**: admin
+    ///
+    ///Sends a `GET` request to `/useractivity/authlogs.csv`
+    ///
+    ///Arguments:
+    ///- `after`: Results after timestamp (unix)
+    ///- `before`: Results before timestamp (unix)
+    ///- `keyword`: Query logs by this keyword
+    ///- `limit`: Limit results
+    ///- `sort_by`: Sort by this column
+    ///- `sort_desc`: Sort order, if true will return results by descending order
     pub async fn auth_logs_csv<'a>(
         &'a self,
         after: Option<i64>,
@@ -52084,24 +51750,23 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List user activity logs
-
-    List logs by provided query
-    **Access policy**: admin
-
-    Sends a `GET` request to `/useractivity/logs`
-
-    Arguments:
-    - `after`: Results after timestamp (unix)
-    - `before`: Results before timestamp (unix)
-    - `context`: Filter by context
-    - `keyword`: Query logs by this keyword
-    - `limit`: Limit results
-    - `offset`: Pagination offset
-    - `sort_by`: Sort by this column
-    - `sort_desc`: Sort order, if true will return results by descending order
-    - `username`: Filter by usernames
-    */
+    ///List user activity logs
+    ///
+    ///List logs by provided query
+    ///**Access policy**: admin
+    ///
+    ///Sends a `GET` request to `/useractivity/logs`
+    ///
+    ///Arguments:
+    ///- `after`: Results after timestamp (unix)
+    ///- `before`: Results before timestamp (unix)
+    ///- `context`: Filter by context
+    ///- `keyword`: Query logs by this keyword
+    ///- `limit`: Limit results
+    ///- `offset`: Pagination offset
+    ///- `sort_by`: Sort by this column
+    ///- `sort_desc`: Sort order, if true will return results by descending order
+    ///- `username`: Filter by usernames
     pub async fn logs_list<'a>(
         &'a self,
         after: Option<i64>,
@@ -52157,21 +51822,20 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Download user activity logs as CSV
-
-    Download user activity logs as CSV by provided query
-    **Access policy**: admin
-
-    Sends a `GET` request to `/useractivity/logs.csv`
-
-    Arguments:
-    - `after`: Results after timestamp (unix)
-    - `before`: Results before timestamp (unix)
-    - `keyword`: Query logs by this keyword
-    - `limit`: Limit results (defaults to 1000000 if not provided, zero, negative, or exceeds maximum)
-    - `sort_by`: Sort by this column
-    - `sort_desc`: Sort order, if true will return results by descending order
-    */
+    ///Download user activity logs as CSV
+    ///
+    ///Download user activity logs as CSV by provided query
+    ///**Access policy**: admin
+    ///
+    ///Sends a `GET` request to `/useractivity/logs.csv`
+    ///
+    ///Arguments:
+    ///- `after`: Results after timestamp (unix)
+    ///- `before`: Results before timestamp (unix)
+    ///- `keyword`: Query logs by this keyword
+    ///- `limit`: Limit results (defaults to 1000000 if not provided, zero, negative, or exceeds maximum)
+    ///- `sort_by`: Sort by this column
+    ///- `sort_desc`: Sort order, if true will return results by descending order
     pub async fn logs_csv<'a>(
         &'a self,
         after: Option<i64>,
@@ -52218,18 +51882,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List users
-
-    List Portainer users.
-    Non-administrator users only receive non-administrator accounts.
-    Passwords are never included in any response.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/users`
-
-    Arguments:
-    - `environment_id`: Identifier of the environment(endpoint) that will be used to filter the authorized users
-    */
+    ///List users
+    ///
+    ///List Portainer users.
+    ///Non-administrator users only receive non-administrator accounts.
+    ///Passwords are never included in any response.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/users`
+    ///
+    ///Arguments:
+    ///- `environment_id`: Identifier of the environment(endpoint) that will be used to filter the authorized users
     pub async fn user_list<'a>(
         &'a self,
         environment_id: Option<i64>,
@@ -52275,17 +51938,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create a new user
-
-    Create a new Portainer user.
-    Only administrators can create users.
-    **Access policy**: restricted
-
-    Sends a `POST` request to `/users`
-
-    Arguments:
-    - `body`: User details
-    */
+    ///Create a new user
+    ///
+    ///Create a new Portainer user.
+    ///Only administrators can create users.
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `POST` request to `/users`
+    ///
+    ///Arguments:
+    ///- `body`: User details
     pub async fn user_create<'a>(
         &'a self,
         body: &'a types::UsersUserCreatePayload,
@@ -52331,17 +51993,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Inspect a user
-
-    Retrieve details about a user.
-    User passwords are filtered out, and should never be accessible.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/users/{id}`
-
-    Arguments:
-    - `id`: User identifier
-    */
+    ///Inspect a user
+    ///
+    ///Retrieve details about a user.
+    ///User passwords are filtered out, and should never be accessible.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/users/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: User identifier
     pub async fn user_inspect<'a>(
         &'a self,
         id: i64,
@@ -52386,18 +52047,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update a user
-
-    Update user details. A regular user account can only update his details.
-    A regular user account cannot change their username or role.
-    **Access policy**: authenticated
-
-    Sends a `PUT` request to `/users/{id}`
-
-    Arguments:
-    - `id`: User identifier
-    - `body`: User details
-    */
+    ///Update a user
+    ///
+    ///Update user details. A regular user account can only update his details.
+    ///A regular user account cannot change their username or role.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `PUT` request to `/users/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: User identifier
+    ///- `body`: User details
     pub async fn user_update<'a>(
         &'a self,
         id: i64,
@@ -52447,16 +52107,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Remove a user
-
-    Remove a user.
-    **Access policy**: administrator
-
-    Sends a `DELETE` request to `/users/{id}`
-
-    Arguments:
-    - `id`: User identifier
-    */
+    ///Remove a user
+    ///
+    ///Remove a user.
+    ///**Access policy**: administrator
+    ///
+    ///Sends a `DELETE` request to `/users/{id}`
+    ///
+    ///Arguments:
+    ///- `id`: User identifier
     pub async fn user_delete<'a>(
         &'a self,
         id: i64,
@@ -52501,20 +52160,19 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Inspect a user's effective access on every environment
-
-    Returns the resolved role for each environment the user can access,
-    following the policy precedence used by the access viewer
-    (edge-admin override, RBAC policy, user-endpoint, user-group,
-    team-endpoint, team-group). Environments where the user has no
-    role are omitted.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/users/{id}/effective-access`
-
-    Arguments:
-    - `id`: User identifier
-    */
+    ///Inspect a user's effective access on every environment
+    ///
+    ///Returns the resolved role for each environment the user can access,
+    ///following the policy precedence used by the access viewer
+    ///(edge-admin override, RBAC policy, user-endpoint, user-group,
+    ///team-endpoint, team-group). Environments where the user has no
+    ///role are omitted.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/users/{id}/effective-access`
+    ///
+    ///Arguments:
+    ///- `id`: User identifier
     pub async fn user_effective_access_inspect<'a>(
         &'a self,
         id: i64,
@@ -52566,16 +52224,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**List a users helm repositories
-
-    Inspect a user helm repositories.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/users/{id}/helm/repositories`
-
-    Arguments:
-    - `id`: User identifier
-    */
+    ///List a users helm repositories
+    ///
+    ///Inspect a user helm repositories.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/users/{id}/helm/repositories`
+    ///
+    ///Arguments:
+    ///- `id`: User identifier
     pub async fn helm_user_repositories_list<'a>(
         &'a self,
         id: i64,
@@ -52624,17 +52281,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create a user helm repository
-
-    Create a user helm repository.
-    **Access policy**: authenticated
-
-    Sends a `POST` request to `/users/{id}/helm/repositories`
-
-    Arguments:
-    - `id`: User identifier
-    - `body`: Helm Repository
-    */
+    ///Create a user helm repository
+    ///
+    ///Create a user helm repository.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `POST` request to `/users/{id}/helm/repositories`
+    ///
+    ///Arguments:
+    ///- `id`: User identifier
+    ///- `body`: Helm Repository
     pub async fn helm_user_repository_create<'a>(
         &'a self,
         id: i64,
@@ -52685,16 +52341,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Delete a users helm repository
-
-    **Access policy**: authenticated
-
-    Sends a `DELETE` request to `/users/{id}/helm/repositories/{repositoryID}`
-
-    Arguments:
-    - `id`: User identifier
-    - `repository_id`: Repository identifier
-    */
+    ///Delete a users helm repository
+    ///
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `DELETE` request to `/users/{id}/helm/repositories/{repositoryID}`
+    ///
+    ///Arguments:
+    ///- `id`: User identifier
+    ///- `repository_id`: Repository identifier
     pub async fn helm_user_repository_delete<'a>(
         &'a self,
         id: i64,
@@ -52742,16 +52397,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Inspect a user memberships
-
-    Inspect a user memberships.
-    **Access policy**: restricted
-
-    Sends a `GET` request to `/users/{id}/memberships`
-
-    Arguments:
-    - `id`: User identifier
-    */
+    ///Inspect a user memberships
+    ///
+    ///Inspect a user memberships.
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `GET` request to `/users/{id}/memberships`
+    ///
+    ///Arguments:
+    ///- `id`: User identifier
     pub async fn user_memberships_inspect<'a>(
         &'a self,
         id: i64,
@@ -52798,19 +52452,18 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Synchronise a user's team memberships from the configured authentication provider
-
-    Refresh the target user's team memberships by querying the configured LDAP/AD or
-    OAuth (Microsoft Entra ID) provider. Requires the instance to be configured with
-    an external authentication provider. Administrators may sync any user; standard
-    users may only sync their own memberships.
-    **Access policy**: restricted (admin or self)
-
-    Sends a `POST` request to `/users/{id}/memberships/sync`
-
-    Arguments:
-    - `id`: User identifier
-    */
+    ///Synchronise a user's team memberships from the configured authentication provider
+    ///
+    ///Refresh the target user's team memberships by querying the configured LDAP/AD or
+    ///OAuth (Microsoft Entra ID) provider. Requires the instance to be configured with
+    ///an external authentication provider. Administrators may sync any user; standard
+    ///users may only sync their own memberships.
+    ///**Access policy**: restricted (admin or self)
+    ///
+    ///Sends a `POST` request to `/users/{id}/memberships/sync`
+    ///
+    ///Arguments:
+    ///- `id`: User identifier
     pub async fn user_memberships_sync<'a>(
         &'a self,
         id: i64,
@@ -52862,16 +52515,15 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Retrieves all k8s namespaces for an user
-
-    Retrieves user's role authorizations of all namespaces in all k8s environments(endpoints)
-    **Access policy**: restricted
-
-    Sends a `GET` request to `/users/{id}/namespaces`
-
-    Arguments:
-    - `id`: User identifier
-    */
+    ///Retrieves all k8s namespaces for an user
+    ///
+    ///Retrieves user's role authorizations of all namespaces in all k8s environments(endpoints)
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `GET` request to `/users/{id}/namespaces`
+    ///
+    ///Arguments:
+    ///- `id`: User identifier
     pub async fn user_namespaces<'a>(
         &'a self,
         id: i64,
@@ -52921,17 +52573,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update password for a user
-
-    Update password for the specified user.
-    **Access policy**: authenticated
-
-    Sends a `PUT` request to `/users/{id}/passwd`
-
-    Arguments:
-    - `id`: identifier
-    - `body`: details
-    */
+    ///Update password for a user
+    ///
+    ///Update password for the specified user.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `PUT` request to `/users/{id}/passwd`
+    ///
+    ///Arguments:
+    ///- `id`: identifier
+    ///- `body`: details
     pub async fn user_update_password<'a>(
         &'a self,
         id: i64,
@@ -52982,17 +52633,16 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Get all API keys for a user
-
-    Gets all API keys for a user.
-    Only the calling user or admin can retrieve api-keys.
-    **Access policy**: authenticated
-
-    Sends a `GET` request to `/users/{id}/tokens`
-
-    Arguments:
-    - `id`: User identifier
-    */
+    ///Get all API keys for a user
+    ///
+    ///Gets all API keys for a user.
+    ///Only the calling user or admin can retrieve api-keys.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `GET` request to `/users/{id}/tokens`
+    ///
+    ///Arguments:
+    ///- `id`: User identifier
     pub async fn user_get_api_keys<'a>(
         &'a self,
         id: i64,
@@ -53044,19 +52694,18 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Generate an API key for a user
-
-    Generates an API key for a user.
-    Only the calling user can generate a token for themselves.
-    Password is required only for internal authentication.
-    **Access policy**: restricted
-
-    Sends a `POST` request to `/users/{id}/tokens`
-
-    Arguments:
-    - `id`: User identifier
-    - `body`: details
-    */
+    ///Generate an API key for a user
+    ///
+    ///Generates an API key for a user.
+    ///Only the calling user can generate a token for themselves.
+    ///Password is required only for internal authentication.
+    ///**Access policy**: restricted
+    ///
+    ///Sends a `POST` request to `/users/{id}/tokens`
+    ///
+    ///Arguments:
+    ///- `id`: User identifier
+    ///- `body`: details
     pub async fn user_generate_api_key<'a>(
         &'a self,
         id: i64,
@@ -53111,18 +52760,17 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Remove an api-key associated to a user
-
-    Remove an api-key associated to a user..
-    Only the calling user or admin can remove api-key.
-    **Access policy**: authenticated
-
-    Sends a `DELETE` request to `/users/{id}/tokens/{keyID}`
-
-    Arguments:
-    - `id`: User identifier
-    - `key_id`: Api Key identifier
-    */
+    ///Remove an api-key associated to a user
+    ///
+    ///Remove an api-key associated to a user..
+    ///Only the calling user or admin can remove api-key.
+    ///**Access policy**: authenticated
+    ///
+    ///Sends a `DELETE` request to `/users/{id}/tokens/{keyID}`
+    ///
+    ///Arguments:
+    ///- `id`: User identifier
+    ///- `key_id`: Api Key identifier
     pub async fn user_remove_api_key<'a>(
         &'a self,
         id: i64,
@@ -53241,13 +52889,13 @@ pub mod multipart {
         pub description: String,
         ///A note that will be displayed in the UI. Supports HTML content (form field `Note`)
         pub note: String,
-        /**Platform associated to the template (1 - 'linux', 2 - 'windows')
-
-        Known values: `1`, `2`. (form field `Platform`)*/
+        ///Platform associated to the template (1 - 'linux', 2 - 'windows')
+        ///
+        ///Known values: `1`, `2`. (form field `Platform`)
         pub platform: i64,
-        /**Type of created stack (1 - swarm, 2 - compose, 3 - kubernetes)
-
-        Known values: `1`, `2`, `3`. (form field `Type`)*/
+        ///Type of created stack (1 - swarm, 2 - compose, 3 - kubernetes)
+        ///
+        ///Known values: `1`, `2`, `3`. (form field `Type`)
         pub type_: i64,
         ///File (form field `File`)
         pub file: FilePart,
@@ -53341,9 +52989,9 @@ pub mod multipart {
     pub struct EndpointCreateForm {
         ///Name that will be used to identify this environment(endpoint) (example: my-environment) (form field `Name`)
         pub name: String,
-        /**Environment(Endpoint) type. Value must be one of: 1 (Local Docker environment), 2 (Agent environment), 3 (Azure environment), 4 (Edge agent environment) or 5 (Local Kubernetes Environment)
-
-        Known values: `0`, `1`, `2`, `3`, `4`, `5`, `6`. (form field `EndpointCreationType`)*/
+        ///Environment(Endpoint) type. Value must be one of: 1 (Local Docker environment), 2 (Agent environment), 3 (Azure environment), 4 (Edge agent environment) or 5 (Local Kubernetes Environment)
+        ///
+        ///Known values: `0`, `1`, `2`, `3`, `4`, `5`, `6`. (form field `EndpointCreationType`)
         pub endpoint_creation_type: i64,
         ///Container engine used by the environment(endpoint). Value must be one of: 'docker' or 'podman' (form field `ContainerEngine`)
         pub container_engine: ::std::option::Option<String>,
@@ -53436,9 +53084,9 @@ pub mod multipart {
     }
 }
 impl Client {
-    /**Create a cloud credential
-
-    Sends `POST /cloud/credentials` as `multipart/form-data` (operation `Create`).*/
+    ///Create a cloud credential
+    ///
+    ///Sends `POST /cloud/credentials` as `multipart/form-data` (operation `Create`).
     pub async fn create(
         &self,
         body: multipart::CreateForm,
@@ -53487,9 +53135,9 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update a cloud credential
-
-    Sends `PUT /cloud/credentials/{id}` as `multipart/form-data` (operation `cloudCredsUpdate`).*/
+    ///Update a cloud credential
+    ///
+    ///Sends `PUT /cloud/credentials/{id}` as `multipart/form-data` (operation `cloudCredsUpdate`).
     pub async fn cloud_creds_update(
         &self,
         id: String,
@@ -53543,9 +53191,9 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create a custom template
-
-    Sends `POST /custom_templates/create/file` as `multipart/form-data` (operation `CustomTemplateCreateFile`).*/
+    ///Create a custom template
+    ///
+    ///Sends `POST /custom_templates/create/file` as `multipart/form-data` (operation `CustomTemplateCreateFile`).
     pub async fn custom_template_create_file(
         &self,
         body: multipart::CustomTemplateCreateFileForm,
@@ -53618,9 +53266,9 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create an Edge Configuration
-
-    Sends `POST /edge_configurations` as `multipart/form-data` (operation `EdgeConfigCreate`).*/
+    ///Create an Edge Configuration
+    ///
+    ///Sends `POST /edge_configurations` as `multipart/form-data` (operation `EdgeConfigCreate`).
     pub async fn edge_config_create(
         &self,
         body: multipart::EdgeConfigCreateForm,
@@ -53677,9 +53325,9 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Update an Edge Configuration
-
-    Sends `PUT /edge_configurations/{id}` as `multipart/form-data` (operation `EdgeConfigUpdate`).*/
+    ///Update an Edge Configuration
+    ///
+    ///Sends `PUT /edge_configurations/{id}` as `multipart/form-data` (operation `EdgeConfigUpdate`).
     pub async fn edge_config_update(
         &self,
         id: i64,
@@ -53732,9 +53380,9 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create an EdgeJob from a file
-
-    Sends `POST /edge_jobs/create/file` as `multipart/form-data` (operation `EdgeJobCreateFile`).*/
+    ///Create an EdgeJob from a file
+    ///
+    ///Sends `POST /edge_jobs/create/file` as `multipart/form-data` (operation `EdgeJobCreateFile`).
     pub async fn edge_job_create_file(
         &self,
         body: multipart::EdgeJobCreateFileForm,
@@ -53794,9 +53442,9 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create an EdgeStack from file
-
-    Sends `POST /edge_stacks/create/file` as `multipart/form-data` (operation `EdgeStackCreateFile`).*/
+    ///Create an EdgeStack from file
+    ///
+    ///Sends `POST /edge_stacks/create/file` as `multipart/form-data` (operation `EdgeStackCreateFile`).
     pub async fn edge_stack_create_file(
         &self,
         dryrun: ::std::option::Option<String>,
@@ -53878,9 +53526,9 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Parse registries from a stack file
-
-    Sends `POST /edge_stacks/parse_registries` as `multipart/form-data` (operation `EdgeStackParseRegistries`).*/
+    ///Parse registries from a stack file
+    ///
+    ///Sends `POST /edge_stacks/parse_registries` as `multipart/form-data` (operation `EdgeStackParseRegistries`).
     pub async fn edge_stack_parse_registries(
         &self,
         body: multipart::EdgeStackParseRegistriesForm,
@@ -53920,9 +53568,9 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Create a new environment(endpoint)
-
-    Sends `POST /endpoints` as `multipart/form-data` (operation `EndpointCreate`).*/
+    ///Create a new environment(endpoint)
+    ///
+    ///Sends `POST /endpoints` as `multipart/form-data` (operation `EndpointCreate`).
     pub async fn endpoint_create(
         &self,
         body: multipart::EndpointCreateForm,
@@ -54042,9 +53690,9 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Upload a file under a specific path on the file system of an environment (endpoint)
-
-    Sends `POST /endpoints/{id}/docker/v2/browse/put` as `multipart/form-data` (operation `EndpointDockerBrowsePut`).*/
+    ///Upload a file under a specific path on the file system of an environment (endpoint)
+    ///
+    ///Sends `POST /endpoints/{id}/docker/v2/browse/put` as `multipart/form-data` (operation `EndpointDockerBrowsePut`).
     pub async fn endpoint_docker_browse_put(
         &self,
         id: i64,
@@ -54097,9 +53745,9 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Deploy a new compose stack from a file
-
-    Sends `POST /stacks/create/standalone/file` as `multipart/form-data` (operation `StackCreateDockerStandaloneFile`).*/
+    ///Deploy a new compose stack from a file
+    ///
+    ///Sends `POST /stacks/create/standalone/file` as `multipart/form-data` (operation `StackCreateDockerStandaloneFile`).
     pub async fn stack_create_docker_standalone_file(
         &self,
         endpoint_id: i64,
@@ -54147,9 +53795,9 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Deploy a new swarm stack from a file
-
-    Sends `POST /stacks/create/swarm/file` as `multipart/form-data` (operation `StackCreateDockerSwarmFile`).*/
+    ///Deploy a new swarm stack from a file
+    ///
+    ///Sends `POST /stacks/create/swarm/file` as `multipart/form-data` (operation `StackCreateDockerSwarmFile`).
     pub async fn stack_create_docker_swarm_file(
         &self,
         endpoint_id: i64,
@@ -54199,9 +53847,9 @@ impl Client {
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
-    /**Upload TLS files
-
-    Sends `POST /upload/tls/{certificate}` as `multipart/form-data` (operation `UploadTLS`).*/
+    ///Upload TLS files
+    ///
+    ///Sends `POST /upload/tls/{certificate}` as `multipart/form-data` (operation `UploadTLS`).
     pub async fn upload_tls(
         &self,
         certificate: String,

@@ -18,4 +18,3 @@ pub fn workspace_root() -> PathBuf {
         .expect("xtask sits inside the workspace")
         .to_path_buf()
 }
-

@@ -1,6 +1,5 @@
 //! `cargo xtask`: the workspace's own automation. See the README for each command.
 
-
 use std::process::ExitCode;
 
 use anyhow::Result;
@@ -47,8 +46,12 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Spec { command: SpecCommand::List } => spec_list(),
-        Command::Spec { command: SpecCommand::Fetch { version } } => spec_fetch(version.as_deref()),
+        Command::Spec {
+            command: SpecCommand::List,
+        } => spec_list(),
+        Command::Spec {
+            command: SpecCommand::Fetch { version },
+        } => spec_fetch(version.as_deref()),
         Command::Generate(args) => generate::run(args),
         Command::Diff(args) => diff::run(args),
     }
@@ -57,7 +60,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
 fn spec_list() -> Result<ExitCode> {
     let pins = pins::Pins::load()?;
     for pin in &pins.pins {
-        let default = if pin.version == pins.default { " (default)" } else { "" };
+        let default = if pin.version == pins.default {
+            " (default)"
+        } else {
+            ""
+        };
         let location = match pin.locate()? {
             pins::Location::Verified(p) => format!("found, verified: {}", p.display()),
             pins::Location::Mismatch { path, .. } => {
@@ -79,14 +86,23 @@ fn spec_fetch(version: Option<&str>) -> Result<ExitCode> {
         Some(v) => vec![pins.find(v).ok_or_else(|| {
             anyhow::anyhow!(
                 "no pin for {v:?}; pinned versions: {}",
-                pins.pins.iter().map(|p| p.version.as_str()).collect::<Vec<_>>().join(", ")
+                pins.pins
+                    .iter()
+                    .map(|p| p.version.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         })?],
         None => pins.pins.iter().collect(),
     };
     for pin in selected {
         let path = pin.fetch()?;
-        println!("{}: {} (sha256 {} verified)", pin.label(), path.display(), pin.sha256);
+        println!(
+            "{}: {} (sha256 {} verified)",
+            pin.label(),
+            path.display(),
+            pin.sha256
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -94,7 +94,10 @@ fn check(path: &Path, pin: &Pin) -> Result<Location> {
     Ok(if actual == pin.sha256 {
         Location::Verified(path.to_owned())
     } else {
-        Location::Mismatch { path: path.to_owned(), actual }
+        Location::Mismatch {
+            path: path.to_owned(),
+            actual,
+        }
     })
 }
 
@@ -163,5 +166,9 @@ impl Pin {
 
 fn download(url: &str) -> Result<Vec<u8>> {
     let mut response = ureq::get(url).call()?;
-    Ok(response.body_mut().with_config().limit(64 << 20).read_to_vec()?)
+    Ok(response
+        .body_mut()
+        .with_config()
+        .limit(64 << 20)
+        .read_to_vec()?)
 }

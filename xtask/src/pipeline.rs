@@ -19,7 +19,7 @@ pub fn openapi3(source: &SpecSource) -> Result<Value> {
 /// The document as OpenAPI 3.0 with every normalization rule applied.
 pub fn normalized(source: &SpecSource) -> Result<(Value, Report)> {
     let mut doc = openapi3(source)?;
-    let report = normalize::normalize(&mut doc)
-        .with_context(|| format!("normalizing {}", source.label))?;
+    let report =
+        normalize::normalize(&mut doc).with_context(|| format!("normalizing {}", source.label))?;
     Ok((doc, report))
 }

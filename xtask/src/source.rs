@@ -24,10 +24,17 @@ impl SpecSource {
         }
         let pins = Pins::load()?;
         match pins.find(arg) {
-            Some(pin) => Ok(SpecSource { path: pin.fetch()?, label: pin.label() }),
+            Some(pin) => Ok(SpecSource {
+                path: pin.fetch()?,
+                label: pin.label(),
+            }),
             None => bail!(
                 "{arg:?} is neither a file nor a pinned version (pinned: {})",
-                pins.pins.iter().map(|p| p.version.as_str()).collect::<Vec<_>>().join(", ")
+                pins.pins
+                    .iter()
+                    .map(|p| p.version.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         }
     }
@@ -35,7 +42,10 @@ impl SpecSource {
     pub fn default_pin() -> Result<SpecSource> {
         let pins = Pins::load()?;
         let pin = pins.default_pin();
-        Ok(SpecSource { path: pin.fetch()?, label: pin.label() })
+        Ok(SpecSource {
+            path: pin.fetch()?,
+            label: pin.label(),
+        })
     }
 
     pub fn from_path(path: &Path) -> SpecSource {
@@ -43,7 +53,10 @@ impl SpecSource {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| path.display().to_string());
-        SpecSource { path: path.to_owned(), label }
+        SpecSource {
+            path: path.to_owned(),
+            label,
+        }
     }
 
     pub fn read(&self) -> Result<Value> {
@@ -72,7 +85,9 @@ fn yaml_to_json(v: serde_yaml_ng::Value) -> Result<Value> {
                 Value::from(u)
             } else {
                 let f = n.as_f64().unwrap_or(f64::NAN);
-                serde_json::Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null)
+                serde_json::Number::from_f64(f)
+                    .map(Value::Number)
+                    .unwrap_or(Value::Null)
             }
         }
         Y::String(s) => Value::String(s),
@@ -108,7 +123,9 @@ pub fn dialect(doc: &Value) -> Result<Dialect> {
     }
     match doc.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0") => Ok(Dialect::OpenApi30),
-        Some(v) => bail!("OpenAPI {v} is not supported: give a Swagger 2.0 or OpenAPI 3.0.x document"),
+        Some(v) => {
+            bail!("OpenAPI {v} is not supported: give a Swagger 2.0 or OpenAPI 3.0.x document")
+        }
         None => bail!("no `swagger: \"2.0\"` or `openapi: 3.0.x` field: not an API specification"),
     }
 }

@@ -49,7 +49,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
             println!("generate --check: {} is up to date", dir.display());
             return Ok(ExitCode::SUCCESS);
         }
-        eprintln!("generate --check: {} differs from what the spec generates:", dir.display());
+        eprintln!(
+            "generate --check: {} differs from what the spec generates:",
+            dir.display()
+        );
         for d in &differences {
             eprintln!("  {d}");
         }
@@ -126,7 +129,7 @@ pub fn generate(source: &SpecSource) -> Result<Generated> {
         "fields that also decode with the other case of their first letter",
         postprocess::case_insensitive_fields(&mut file),
     );
-    let mut client = prettyplease::unparse(&file);
+    let mut client = postprocess::block_docs_to_line_docs(&prettyplease::unparse(&file));
     client.push_str(&operations::render(&table));
 
     Ok(Generated {

@@ -69,8 +69,9 @@ pub fn extract(doc: &mut Value) -> Result<Vec<MultipartOp>> {
         }
         for item in paths.values_mut() {
             for m in METHODS {
-                if let Some(content) =
-                    item.pointer_mut(&format!("/{m}/requestBody/content")).and_then(Value::as_object_mut)
+                if let Some(content) = item
+                    .pointer_mut(&format!("/{m}/requestBody/content"))
+                    .and_then(Value::as_object_mut)
                 {
                     content.remove("multipart/form-data");
                 }
@@ -104,10 +105,22 @@ fn read_op(path: &str, method: &str, op: &Value, components: &Value) -> Result<M
         .context("no operationId")?
         .to_owned();
     let mut params = Vec::new();
-    for p in op.get("parameters").and_then(Value::as_array).into_iter().flatten() {
+    for p in op
+        .get("parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let p = resolve(p, components);
-        let name = p.get("name").and_then(Value::as_str).context("parameter without name")?;
-        let location = p.get("in").and_then(Value::as_str).unwrap_or("query").to_owned();
+        let name = p
+            .get("name")
+            .and_then(Value::as_str)
+            .context("parameter without name")?;
+        let location = p
+            .get("in")
+            .and_then(Value::as_str)
+            .unwrap_or("query")
+            .to_owned();
         if location == "cookie" {
             bail!("cookie parameter {name} is not supported");
         }
@@ -130,24 +143,44 @@ fn read_op(path: &str, method: &str, op: &Value, components: &Value) -> Result<M
         .filter_map(Value::as_str)
         .collect();
     let mut fields = Vec::new();
-    for (name, prop) in schema.get("properties").and_then(Value::as_object).into_iter().flatten() {
+    for (name, prop) in schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
         let prop = resolve(prop, components);
         let kind = field_kind(prop).with_context(|| format!("form field {name}"))?;
         fields.push(Field {
             name: name.clone(),
             required: required.contains(name.as_str()),
             kind,
-            description: prop.get("description").and_then(Value::as_str).unwrap_or("").to_owned(),
+            description: prop
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned(),
         });
     }
     let mut responses = Vec::new();
-    for (code, resp) in op.get("responses").and_then(Value::as_object).into_iter().flatten() {
-        let Ok(code) = code.parse::<u16>() else { continue };
+    for (code, resp) in op
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let Ok(code) = code.parse::<u16>() else {
+            continue;
+        };
         let resp = resolve(resp, components);
         let schema = resp
             .get("content")
             .and_then(Value::as_object)
-            .and_then(|c| c.iter().find(|(k, _)| k.contains("json")).or_else(|| c.iter().next()))
+            .and_then(|c| {
+                c.iter()
+                    .find(|(k, _)| k.contains("json"))
+                    .or_else(|| c.iter().next())
+            })
             .and_then(|(_, media)| media.get("schema").cloned());
         responses.push((code, schema));
     }
@@ -155,7 +188,11 @@ fn read_op(path: &str, method: &str, op: &Value, components: &Value) -> Result<M
         id,
         method: method.to_owned(),
         path: path.to_owned(),
-        summary: op.get("summary").and_then(Value::as_str).unwrap_or("").to_owned(),
+        summary: op
+            .get("summary")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned(),
         params,
         fields,
         responses,
@@ -234,7 +271,13 @@ fn typify_name(name: &str) -> String {
     let cleaned: String = name
         .replace('\'', "")
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let out = cleaned.to_pascal_case();
     match out.chars().next() {
@@ -244,8 +287,11 @@ fn typify_name(name: &str) -> String {
 }
 
 pub fn tokens(ops: &[MultipartOp], generator: &progenitor::Generator) -> Result<TokenStream> {
-    let known: BTreeSet<String> =
-        generator.get_type_space().iter_types().map(|t| t.name()).collect();
+    let known: BTreeSet<String> = generator
+        .get_type_space()
+        .iter_types()
+        .map(|t| t.name())
+        .collect();
     let mut forms = Vec::new();
     let mut methods = Vec::new();
     for op in ops {
@@ -318,7 +364,10 @@ fn op_tokens(op: &MultipartOp, known: &BTreeSet<String>) -> Result<(TokenStream,
             format!("{} (form field `{wire}`)", f.description.trim())
         };
         let (ty, send_one) = match &f.kind {
-            FieldKind::File => (quote!(FilePart), quote!(form = form.part(#wire, v.into_part());)),
+            FieldKind::File => (
+                quote!(FilePart),
+                quote!(form = form.part(#wire, v.into_part());),
+            ),
             FieldKind::Text(t) => {
                 let t = scalar_tokens(t);
                 (quote!(#t), quote!(form = form.text(#wire, v.to_string());))
@@ -348,9 +397,16 @@ fn op_tokens(op: &MultipartOp, known: &BTreeSet<String>) -> Result<(TokenStream,
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         path_fmt.push_str(&rest[..start]);
-        let end = rest[start..].find('}').map(|e| start + e).context("unclosed { in path")?;
+        let end = rest[start..]
+            .find('}')
+            .map(|e| start + e)
+            .context("unclosed { in path")?;
         let name = &rest[start + 1..end];
-        if !op.params.iter().any(|p| p.location == "path" && p.name == name) {
+        if !op
+            .params
+            .iter()
+            .any(|p| p.location == "path" && p.name == name)
+        {
             bail!("path parameter {name} is not declared");
         }
         let ident = rust_ident(name);
@@ -371,7 +427,8 @@ fn op_tokens(op: &MultipartOp, known: &BTreeSet<String>) -> Result<(TokenStream,
             }
             ("query", false) => {
                 args.push(quote!(#ident: ::std::option::Option<#t>));
-                query.push(quote!(if let Some(v) = &#ident { query.push((#wire, v.to_string())); }));
+                query
+                    .push(quote!(if let Some(v) = &#ident { query.push((#wire, v.to_string())); }));
             }
             ("header", true) => {
                 args.push(quote!(#ident: #t));
@@ -404,33 +461,44 @@ fn op_tokens(op: &MultipartOp, known: &BTreeSet<String>) -> Result<(TokenStream,
                     arms.push(quote!(#code => Ok(ResponseValue::empty(response)),));
                 }
             }
-        } else if *code >= 400 {
-            if let Some(s) = schema {
-                let t = type_tokens(s, known)?;
-                if error_type.get_or_insert_with(|| t.to_string()) != &t.to_string() {
-                    bail!("error responses of different types");
-                }
-                error_codes.push(*code);
+        } else if *code >= 400
+            && let Some(s) = schema
+        {
+            let t = type_tokens(s, known)?;
+            if error_type.get_or_insert_with(|| t.to_string()) != &t.to_string() {
+                bail!("error responses of different types");
             }
+            error_codes.push(*code);
         }
     }
     let success = success.unwrap_or_else(|| quote!(::serde_json::Value));
     let error = match &error_type {
-        Some(t) => t.parse::<TokenStream>().map_err(|e| anyhow::anyhow!("{e}"))?,
+        Some(t) => t
+            .parse::<TokenStream>()
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
         None => quote!(()),
     };
     if !error_codes.is_empty() {
         arms.push(quote!(#(#error_codes)|* => Err(Error::ErrorResponse(ResponseValue::from_response(response).await?)),));
     }
     let method = format_ident!("{}", op.method);
-    let summary = if op.summary.is_empty() { op.id.clone() } else { op.summary.clone() };
+    let summary = if op.summary.is_empty() {
+        op.id.clone()
+    } else {
+        op.summary.clone()
+    };
     let doc = format!(
         "{summary}\n\nSends `{} {}` as `multipart/form-data` (operation `{}`).",
         op.method.to_uppercase(),
         op.path,
         op.id
     );
-    let form_doc = format!("The form of `{} {}` (operation `{}`).", op.method.to_uppercase(), op.path, op.id);
+    let form_doc = format!(
+        "The form of `{} {}` (operation `{}`).",
+        op.method.to_uppercase(),
+        op.path,
+        op.id
+    );
 
     let form = quote! {
         #[doc = #form_doc]
@@ -485,7 +553,10 @@ mod tests {
 
     #[test]
     fn names_follow_typify() {
-        assert_eq!(typify_name("portaineree.Stack"), "PortaineereeStack");
-        assert_eq!(typify_name("stacks.stackGitRedeployPayload"), "StacksStackGitRedeployPayload");
+        assert_eq!(typify_name("portaineree.Stack"), "PortainereeStack");
+        assert_eq!(
+            typify_name("stacks.stackGitRedeployPayload"),
+            "StacksStackGitRedeployPayload"
+        );
     }
 }

@@ -3,7 +3,9 @@
 use anyhow::{Result, bail};
 use serde_json::Value;
 
-pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// One row of the emitted `OPERATIONS` table.
 #[derive(Debug, Clone)]
@@ -24,7 +26,9 @@ pub fn each(doc: &Value) -> impl Iterator<Item = (&str, &'static str, &Value)> {
         .into_iter()
         .flat_map(|paths| paths.iter())
         .flat_map(|(path, item)| {
-            METHODS.iter().filter_map(move |m| item.get(*m).map(|op| (path.as_str(), *m, op)))
+            METHODS
+                .iter()
+                .filter_map(move |m| item.get(*m).map(|op| (path.as_str(), *m, op)))
         })
 }
 
@@ -53,11 +57,16 @@ pub fn remove_websockets(doc: &mut Value) -> usize {
 }
 
 pub fn is_multipart_only(op: &Value) -> bool {
-    let Some(content) = op.pointer("/requestBody/content").and_then(Value::as_object) else {
+    let Some(content) = op
+        .pointer("/requestBody/content")
+        .and_then(Value::as_object)
+    else {
         return false;
     };
     content.contains_key("multipart/form-data")
-        && !content.keys().any(|k| k.contains("json") || k == "application/x-www-form-urlencoded")
+        && !content
+            .keys()
+            .any(|k| k.contains("json") || k == "application/x-www-form-urlencoded")
 }
 
 /// The Rust method name progenitor gives an operation.
@@ -66,19 +75,36 @@ pub fn method_name(id: &str) -> String {
     let cleaned: String = id
         .replace('\'', "")
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
         .collect();
     let snake = heck::ToSnakeCase::to_snake_case(cleaned.as_str());
-    if syn::parse_str::<syn::Ident>(&snake).is_ok() { snake } else { format!("{snake}_") }
+    if syn::parse_str::<syn::Ident>(&snake).is_ok() {
+        snake
+    } else {
+        format!("{snake}_")
+    }
 }
 
 pub fn table(doc: &Value) -> Result<Vec<Row>> {
     let mut rows = Vec::new();
     for (path, method, op) in each(doc) {
         let Some(id) = op.get("operationId").and_then(Value::as_str) else {
-            bail!("{} {path}: no operationId after normalization", method.to_uppercase());
+            bail!(
+                "{} {path}: no operationId after normalization",
+                method.to_uppercase()
+            );
         };
-        let tag = op.pointer("/tags/0").and_then(Value::as_str).unwrap_or("").to_owned();
+        let tag = op
+            .pointer("/tags/0")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_owned();
         rows.push(Row {
             id: id.to_owned(),
             name: method_name(id),

@@ -56,17 +56,23 @@ pub fn case_insensitive_fields(file: &mut syn::File) -> usize {
         if m.ident != "types" {
             continue;
         }
-        let Some((_, items)) = &mut m.content else { continue };
+        let Some((_, items)) = &mut m.content else {
+            continue;
+        };
         for item in items {
             let Item::Struct(s) = item else { continue };
-            let Fields::Named(fields) = &mut s.fields else { continue };
+            let Fields::Named(fields) = &mut s.fields else {
+                continue;
+            };
             let names: BTreeSet<String> = fields.named.iter().map(|f| wire_name(f).0).collect();
             for field in fields.named.iter_mut() {
                 let (name, flatten) = wire_name(field);
                 if flatten {
                     continue;
                 }
-                let Some(alias) = other_case(&name) else { continue };
+                let Some(alias) = other_case(&name) else {
+                    continue;
+                };
                 if names.contains(&alias) {
                     continue;
                 }
@@ -101,5 +107,69 @@ mod tests {
         let text = quote::quote!(#file).to_string();
         assert!(text.contains("alias = \"CreatedBy\""), "{text}");
         assert!(!text.contains("alias = \"name\""), "{text}");
+    }
+}
+
+/// prettyplease prints multi-line doc attributes as `/** ... */` blocks, and
+/// rustfmt then indents their lines, which Markdown reads as indented code
+/// blocks: hundreds of doctests that are really prose. Line comments (`///`)
+/// keep each line's text as it is.
+pub fn block_docs_to_line_docs(source: &str) -> String {
+    let mut out = String::with_capacity(source.len() + source.len() / 8);
+    let mut lines = source.lines();
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_start();
+        let indent = &line[..line.len() - trimmed.len()];
+        let (opener, marker) = if trimmed.starts_with("/**") && !trimmed.starts_with("/***") {
+            ("/**", "///")
+        } else if trimmed.starts_with("/*!") {
+            ("/*!", "//!")
+        } else {
+            out.push_str(line);
+            out.push('\n');
+            continue;
+        };
+        let mut text = trimmed[opener.len()..].to_owned();
+        let mut closed = text.contains("*/");
+        while !closed {
+            match lines.next() {
+                Some(next) => {
+                    text.push('\n');
+                    text.push_str(next);
+                    closed = next.contains("*/");
+                }
+                None => break,
+            }
+        }
+        let (body, rest) = match text.rfind("*/") {
+            Some(end) => (&text[..end], text[end + 2..].trim()),
+            None => (text.as_str(), ""),
+        };
+        for doc_line in body.lines() {
+            out.push_str(indent);
+            out.push_str(marker);
+            out.push_str(doc_line);
+            out.push('\n');
+        }
+        if !rest.is_empty() {
+            out.push_str(indent);
+            out.push_str(rest);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod doc_tests {
+    use super::block_docs_to_line_docs;
+
+    #[test]
+    fn block_doc_becomes_line_docs() {
+        let src = "impl C {\n    /**Inspect\n\n**Access policy**: x\n*/\n    pub fn f() {}\n}\n";
+        assert_eq!(
+            block_docs_to_line_docs(src),
+            "impl C {\n    ///Inspect\n    ///\n    ///**Access policy**: x\n    pub fn f() {}\n}\n"
+        );
     }
 }

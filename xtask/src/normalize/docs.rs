@@ -58,11 +58,11 @@ pub fn code_fences(doc: &mut Value) -> usize {
             Value::Object(m) => {
                 for (k, child) in m.iter_mut() {
                     if k == "description" || k == "summary" {
-                        if let Value::String(s) = child {
-                            if let Some(fixed) = fence_as_text(s) {
-                                *s = fixed;
-                                *changed += 1;
-                            }
+                        if let Value::String(s) = child
+                            && let Some(fixed) = fence_as_text(s)
+                        {
+                            *s = fixed;
+                            *changed += 1;
                         }
                     } else {
                         walk(child, changed);

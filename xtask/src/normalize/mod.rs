@@ -81,20 +81,76 @@ pub fn normalize_with(doc: &mut Value, data: &RuleData) -> Result<Report> {
     if !doc.is_object() {
         anyhow::bail!("the document is not a JSON/YAML object");
     }
-    report.add("inline-refs", "request bodies, responses and parameters referenced from components, inlined", operations::inline_refs(doc));
-    report.add("operation-ids", "operations given a missing or duplicate operationId", operations::operation_ids(doc));
-    report.add("path-parameters", "path parameters declared, renamed or dropped to match the path", operations::path_parameters(doc));
-    report.add("single-success", "extra 2xx responses dropped (progenitor takes one kind)", operations::single_success(doc));
-    report.add("wildcard-content", "`*/*` media types with a schema read as JSON", operations::wildcard_content(doc));
-    report.add("error-bodies", "4xx/5xx responses given Portainer's error schema", operations::error_bodies(doc, &data.error_schema));
-    report.add("auth-alternatives", "operations whose API key and JWT were required together", operations::auth_alternatives(doc));
-    report.add("query-arrays", "array query parameters sent as repeated keys", operations::query_arrays(doc));
-    report.add("open-enums", "enums opened to their base type (values kept in docs)", schemas::open_enums(doc));
-    report.add("go-field-names", "camelCase properties renamed to the Go field name the server sends", schemas::go_field_names(doc, data));
-    report.add("nullable-collections", "arrays and maps that Go may send as null", schemas::nullable_collections(doc));
-    report.add("optional-response-fields", "required properties made optional in response schemas", schemas::optional_response_fields(doc));
-    report.add("keep-unknown-fields", "response objects that keep properties the spec lacks", schemas::keep_unknown_fields(doc));
-    report.add("doc-code-fences", "code fences in descriptions marked as text (not doctests)", docs::code_fences(doc));
+    report.add(
+        "inline-refs",
+        "request bodies, responses and parameters referenced from components, inlined",
+        operations::inline_refs(doc),
+    );
+    report.add(
+        "operation-ids",
+        "operations given a missing or duplicate operationId",
+        operations::operation_ids(doc),
+    );
+    report.add(
+        "path-parameters",
+        "path parameters declared, renamed or dropped to match the path",
+        operations::path_parameters(doc),
+    );
+    report.add(
+        "single-success",
+        "extra 2xx responses dropped (progenitor takes one kind)",
+        operations::single_success(doc),
+    );
+    report.add(
+        "wildcard-content",
+        "`*/*` media types with a schema read as JSON",
+        operations::wildcard_content(doc),
+    );
+    report.add(
+        "error-bodies",
+        "4xx/5xx responses given Portainer's error schema",
+        operations::error_bodies(doc, &data.error_schema),
+    );
+    report.add(
+        "auth-alternatives",
+        "operations whose API key and JWT were required together",
+        operations::auth_alternatives(doc),
+    );
+    report.add(
+        "query-arrays",
+        "array query parameters sent as repeated keys",
+        operations::query_arrays(doc),
+    );
+    report.add(
+        "open-enums",
+        "enums opened to their base type (values kept in docs)",
+        schemas::open_enums(doc),
+    );
+    report.add(
+        "go-field-names",
+        "camelCase properties renamed to the Go field name the server sends",
+        schemas::go_field_names(doc, data),
+    );
+    report.add(
+        "nullable-collections",
+        "arrays and maps that Go may send as null",
+        schemas::nullable_collections(doc),
+    );
+    report.add(
+        "optional-response-fields",
+        "required properties made optional in response schemas",
+        schemas::optional_response_fields(doc),
+    );
+    report.add(
+        "keep-unknown-fields",
+        "response objects that keep properties the spec lacks",
+        schemas::keep_unknown_fields(doc),
+    );
+    report.add(
+        "doc-code-fences",
+        "code fences in descriptions marked as text (not doctests)",
+        docs::code_fences(doc),
+    );
     validate::validate(doc)?;
     Ok(report)
 }

@@ -5,9 +5,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use heck::ToPascalCase;
 use serde_json::{Map, Value, json};
 
-use crate::generate::operations::METHODS;
+use crate::generate::operations::{METHODS, method_name};
 
-fn ops_mut(doc: &mut Value) -> impl Iterator<Item = (String, &'static str, &mut Map<String, Value>)> {
+fn ops_mut(
+    doc: &mut Value,
+) -> impl Iterator<Item = (String, &'static str, &mut Map<String, Value>)> {
     doc.get_mut("paths")
         .and_then(Value::as_object_mut)
         .into_iter()
@@ -35,13 +37,18 @@ fn derived_id(method: &str, path: &str) -> String {
 }
 
 pub fn operation_ids(doc: &mut Value) -> usize {
+    // Unique as Rust method names, which is stricter than unique as strings
+    // (`version` and `Version` are both `version`).
     let mut seen = BTreeSet::new();
     let mut changed = 0;
     for (path, method, op) in ops_mut(doc) {
-        let current = op.get("operationId").and_then(Value::as_str).map(str::to_owned);
+        let current = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
         let base = match &current {
-            Some(id) if !id.trim().is_empty() && !seen.contains(id) => {
-                seen.insert(id.clone());
+            Some(id) if !id.trim().is_empty() && !seen.contains(&method_name(id)) => {
+                seen.insert(method_name(id));
                 continue;
             }
             Some(id) if !id.trim().is_empty() => format!("{id}{}", method.to_pascal_case()),
@@ -49,11 +56,11 @@ pub fn operation_ids(doc: &mut Value) -> usize {
         };
         let mut id = base.clone();
         let mut n = 2;
-        while seen.contains(&id) {
+        while seen.contains(&method_name(&id)) {
             id = format!("{base}{n}");
             n += 1;
         }
-        seen.insert(id.clone());
+        seen.insert(method_name(&id));
         op.insert("operationId".into(), Value::String(id));
         changed += 1;
     }
@@ -64,7 +71,9 @@ fn template_vars(path: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         out.push(rest[start + 1..start + len].to_owned());
         rest = &rest[start + len + 1..];
     }
@@ -84,9 +93,13 @@ fn param_name(p: &Value) -> &str {
 /// operation stands alone.
 pub fn path_parameters(doc: &mut Value) -> usize {
     let mut changed = 0;
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return 0 };
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return 0;
+    };
     for (path, item) in paths.iter_mut() {
-        let Some(item) = item.as_object_mut() else { continue };
+        let Some(item) = item.as_object_mut() else {
+            continue;
+        };
         let shared: Vec<Value> = item
             .remove("parameters")
             .and_then(|v| v.as_array().cloned())
@@ -99,11 +112,19 @@ pub fn path_parameters(doc: &mut Value) -> usize {
             if !METHODS.contains(&m.as_str()) {
                 continue;
             }
-            for p in op.get("parameters").and_then(Value::as_array).into_iter().flatten().chain(&shared) {
-                if is_path_param(p) {
-                    if let Some(s) = p.get("schema") {
-                        known.entry(param_name(p).to_owned()).or_insert_with(|| s.clone());
-                    }
+            for p in op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .chain(&shared)
+            {
+                if is_path_param(p)
+                    && let Some(s) = p.get("schema")
+                {
+                    known
+                        .entry(param_name(p).to_owned())
+                        .or_insert_with(|| s.clone());
                 }
             }
         }
@@ -111,21 +132,33 @@ pub fn path_parameters(doc: &mut Value) -> usize {
             if !METHODS.contains(&m.as_str()) {
                 continue;
             }
-            let Some(op) = op.as_object_mut() else { continue };
-            let mut params: Vec<Value> =
-                op.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+            let Some(op) = op.as_object_mut() else {
+                continue;
+            };
+            let mut params: Vec<Value> = op
+                .get("parameters")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
             for s in &shared {
-                let dup = params.iter().any(|p| {
-                    param_name(p) == param_name(s) && p.get("in") == s.get("in")
-                });
+                let dup = params
+                    .iter()
+                    .any(|p| param_name(p) == param_name(s) && p.get("in") == s.get("in"));
                 if !dup {
                     params.push(s.clone());
                 }
             }
-            let declared: Vec<String> =
-                params.iter().filter(|p| is_path_param(p)).map(|p| param_name(p).to_owned()).collect();
+            let declared: Vec<String> = params
+                .iter()
+                .filter(|p| is_path_param(p))
+                .map(|p| param_name(p).to_owned())
+                .collect();
             let mut missing: Vec<&String> = vars.iter().filter(|v| !declared.contains(v)).collect();
-            let mut stray: Vec<String> = declared.iter().filter(|d| !vars.contains(d)).cloned().collect();
+            let mut stray: Vec<String> = declared
+                .iter()
+                .filter(|d| !vars.contains(d))
+                .cloned()
+                .collect();
             // Declared under another name: pair them up in order.
             while let (Some(var), Some(old)) = (missing.first().cloned(), stray.first().cloned()) {
                 for p in params.iter_mut() {
@@ -139,7 +172,10 @@ pub fn path_parameters(doc: &mut Value) -> usize {
                 changed += 1;
             }
             for var in missing {
-                let schema = known.get(var).cloned().unwrap_or_else(|| json!({"type": "string"}));
+                let schema = known
+                    .get(var)
+                    .cloned()
+                    .unwrap_or_else(|| json!({"type": "string"}));
                 params.push(json!({"name": var, "in": "path", "required": true, "schema": schema}));
                 changed += 1;
             }
@@ -162,9 +198,13 @@ pub fn path_parameters(doc: &mut Value) -> usize {
 }
 
 fn response_kind(resp: &Value) -> Option<String> {
-    resp.get("content").and_then(Value::as_object).and_then(|c| {
-        c.values().next().map(|m| m.get("schema").map(|s| s.to_string()).unwrap_or_default())
-    })
+    resp.get("content")
+        .and_then(Value::as_object)
+        .and_then(|c| {
+            c.values()
+                .next()
+                .map(|m| m.get("schema").map(|s| s.to_string()).unwrap_or_default())
+        })
 }
 
 /// progenitor asserts when an operation's 2xx responses decode to different
@@ -172,12 +212,19 @@ fn response_kind(resp: &Value) -> Option<String> {
 pub fn single_success(doc: &mut Value) -> usize {
     let mut dropped = 0;
     for (_, _, op) in ops_mut(doc) {
-        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else { continue };
-        let mut success: Vec<String> =
-            responses.keys().filter(|c| c.starts_with('2')).cloned().collect();
+        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        let mut success: Vec<String> = responses
+            .keys()
+            .filter(|c| c.starts_with('2'))
+            .cloned()
+            .collect();
         success.sort();
-        let kinds: BTreeSet<Option<String>> =
-            success.iter().map(|c| response_kind(&responses[c])).collect();
+        let kinds: BTreeSet<Option<String>> = success
+            .iter()
+            .map(|c| response_kind(&responses[c]))
+            .collect();
         if kinds.len() <= 1 {
             continue;
         }
@@ -214,12 +261,12 @@ pub fn wildcard_content(doc: &mut Value) -> usize {
     let mut changed = 0;
     for (_, _, op) in ops_mut(doc) {
         for content in media_maps(op) {
-            if let Some(media) = content.get("*/*").cloned() {
-                if media.get("schema").is_some() {
-                    content.remove("*/*");
-                    content.entry("application/json").or_insert(media);
-                    changed += 1;
-                }
+            if let Some(media) = content.get("*/*").cloned()
+                && media.get("schema").is_some()
+            {
+                content.remove("*/*");
+                content.entry("application/json").or_insert(media);
+                changed += 1;
             }
         }
     }
@@ -245,15 +292,20 @@ pub fn error_bodies(doc: &mut Value, name: &str) -> usize {
     let want = json!({"application/json": {"schema": {"$ref": reference}}});
     let mut changed = 0;
     for (_, _, op) in ops_mut(doc) {
-        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else { continue };
+        let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) else {
+            continue;
+        };
         for (code, resp) in responses.iter_mut() {
             if !(code.starts_with('4') || code.starts_with('5')) {
                 continue;
             }
-            let Some(resp) = resp.as_object_mut() else { continue };
+            let Some(resp) = resp.as_object_mut() else {
+                continue;
+            };
             if resp.get("content") != Some(&want) {
                 resp.insert("content".into(), want.clone());
-                resp.entry("description").or_insert_with(|| Value::String("Error".into()));
+                resp.entry("description")
+                    .or_insert_with(|| Value::String("Error".into()));
                 changed += 1;
             }
         }
@@ -276,16 +328,22 @@ pub fn error_bodies(doc: &mut Value, name: &str) -> usize {
 pub fn auth_alternatives(doc: &mut Value) -> usize {
     let mut changed = 0;
     for (_, _, op) in ops_mut(doc) {
-        let Some(Value::Array(reqs)) = op.get_mut("security") else { continue };
-        if !reqs.iter().any(|r| r.as_object().is_some_and(|o| o.len() > 1)) {
+        let Some(Value::Array(reqs)) = op.get_mut("security") else {
+            continue;
+        };
+        if !reqs
+            .iter()
+            .any(|r| r.as_object().is_some_and(|o| o.len() > 1))
+        {
             continue;
         }
         let split: Vec<Value> = reqs
             .iter()
             .flat_map(|r| match r.as_object() {
-                Some(o) if o.len() > 1 => {
-                    o.iter().map(|(k, v)| json!({ k.clone(): v.clone() })).collect::<Vec<_>>()
-                }
+                Some(o) if o.len() > 1 => o
+                    .iter()
+                    .map(|(k, v)| json!({ k.clone(): v.clone() }))
+                    .collect::<Vec<_>>(),
                 _ => vec![r.clone()],
             })
             .collect();
@@ -299,7 +357,9 @@ pub fn auth_alternatives(doc: &mut Value) -> usize {
 pub fn query_arrays(doc: &mut Value) -> usize {
     let mut changed = 0;
     for (_, _, op) in ops_mut(doc) {
-        let Some(Value::Array(params)) = op.get_mut("parameters") else { continue };
+        let Some(Value::Array(params)) = op.get_mut("parameters") else {
+            continue;
+        };
         for p in params {
             let is_array_query = p.get("in").and_then(Value::as_str) == Some("query")
                 && p.pointer("/schema/type").and_then(Value::as_str) == Some("array");
@@ -328,11 +388,11 @@ pub fn inline_refs(doc: &mut Value) -> usize {
     };
     let mut changed = 0;
     for (_, _, op) in ops_mut(doc) {
-        if let Some(body) = op.get_mut("requestBody") {
-            if let Some(target) = lookup(body, "requestBodies") {
-                *body = target;
-                changed += 1;
-            }
+        if let Some(body) = op.get_mut("requestBody")
+            && let Some(target) = lookup(body, "requestBodies")
+        {
+            *body = target;
+            changed += 1;
         }
         if let Some(Value::Object(responses)) = op.get_mut("responses") {
             for r in responses.values_mut() {

@@ -16,7 +16,9 @@ pub fn open_enums(doc: &mut Value) -> usize {
     let mut changed = 0;
     all_schema_roots(doc, &mut |root| {
         schemas_mut(root, &mut |s| {
-            let Some(Value::Array(values)) = s.remove("enum") else { return };
+            let Some(Value::Array(values)) = s.remove("enum") else {
+                return;
+            };
             for k in ["x-enum-varnames", "x-enum-comments", "x-enum-descriptions"] {
                 s.remove(k);
             }
@@ -60,19 +62,27 @@ fn is_lower_camel(name: &str) -> bool {
 }
 
 /// Swagger 2.0 files up to 2.31 name Go fields without a json tag in
-/// camelCase, but encoding/json sends the Go field name. In a schema whose
-/// properties are mostly PascalCase, the camelCase ones are such fields.
+/// camelCase, but encoding/json sends the Go field name. Portainer's json tags
+/// are PascalCase, so in a schema with any PascalCase property the camelCase
+/// ones are untagged fields (exceptions are data in spec/normalize.toml).
 /// (Go decodes names case-insensitively, so sending the Go name is safe too;
 /// the generated types also accept either case when decoding.)
 pub fn go_field_names(doc: &mut Value, data: &RuleData) -> usize {
     let mut changed = 0;
-    let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else { return 0 };
+    let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else {
+        return 0;
+    };
     for (schema_name, schema) in schemas.iter_mut() {
         let keep = data.go_field_names_keep.get(schema_name);
-        let Some(Value::Object(props)) = schema.get_mut("properties") else { continue };
-        let upper = props.keys().filter(|k| k.starts_with(|c: char| c.is_ascii_uppercase())).count();
+        let Some(Value::Object(props)) = schema.get_mut("properties") else {
+            continue;
+        };
+        let upper = props
+            .keys()
+            .filter(|k| k.starts_with(|c: char| c.is_ascii_uppercase()))
+            .count();
         let lower = props.keys().filter(|k| is_lower_camel(k)).count();
-        if upper == 0 || lower > upper {
+        if upper == 0 || lower == 0 {
             continue;
         }
         let renames: Vec<(String, String)> = props
@@ -82,7 +92,9 @@ pub fn go_field_names(doc: &mut Value, data: &RuleData) -> usize {
             .map(|k| {
                 let go = data.go_field_names.get(k).cloned().unwrap_or_else(|| {
                     let mut c = k.chars();
-                    c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+                    c.next()
+                        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                        .unwrap_or_default()
                 });
                 (k.clone(), go)
             })
@@ -93,12 +105,19 @@ pub fn go_field_names(doc: &mut Value, data: &RuleData) -> usize {
         }
         let old = std::mem::take(props);
         for (k, v) in old {
-            let name = renames.iter().find(|(from, _)| *from == k).map(|(_, to)| to.clone()).unwrap_or(k);
+            let name = renames
+                .iter()
+                .find(|(from, _)| *from == k)
+                .map(|(_, to)| to.clone())
+                .unwrap_or(k);
             props.insert(name, v);
         }
         if let Some(Value::Array(required)) = schema.get_mut("required") {
             for r in required.iter_mut() {
-                if let Some((_, to)) = renames.iter().find(|(from, _)| Some(from.as_str()) == r.as_str()) {
+                if let Some((_, to)) = renames
+                    .iter()
+                    .find(|(from, _)| Some(from.as_str()) == r.as_str())
+                {
                     *r = Value::String(to.clone());
                 }
             }
@@ -113,16 +132,20 @@ fn is_collection(s: &Map<String, Value>) -> bool {
         Some("array") => true,
         Some("object") => {
             !s.contains_key("properties")
-                && s.get("additionalProperties").is_some_and(|a| a.is_object() || a == &Value::Bool(true))
+                && s.get("additionalProperties")
+                    .is_some_and(|a| a.is_object() || a == &Value::Bool(true))
         }
         _ => false,
     }
 }
 
 fn component_is_collection(doc: &Value, name: &str) -> bool {
-    doc.pointer(&format!("/components/schemas/{}", name.replace('~', "~0").replace('/', "~1")))
-        .and_then(Value::as_object)
-        .is_some_and(is_collection)
+    doc.pointer(&format!(
+        "/components/schemas/{}",
+        name.replace('~', "~0").replace('/', "~1")
+    ))
+    .and_then(Value::as_object)
+    .is_some_and(is_collection)
 }
 
 /// A nil Go slice or map is encoded as `null`, which a Rust `Vec` or map
@@ -131,12 +154,19 @@ pub fn nullable_collections(doc: &mut Value) -> usize {
     let collection_refs: BTreeSet<String> = doc
         .pointer("/components/schemas")
         .and_then(Value::as_object)
-        .map(|m| m.keys().filter(|k| component_is_collection(doc, k)).cloned().collect())
+        .map(|m| {
+            m.keys()
+                .filter(|k| component_is_collection(doc, k))
+                .cloned()
+                .collect()
+        })
         .unwrap_or_default();
     let mut changed = 0;
     all_schema_roots(doc, &mut |root| {
         schemas_mut(root, &mut |s| {
-            let Some(Value::Object(props)) = s.get_mut("properties") else { return };
+            let Some(Value::Object(props)) = s.get_mut("properties") else {
+                return;
+            };
             for prop in props.values_mut() {
                 let Value::Object(p) = prop else { continue };
                 if let Some(r) = p.get("$ref").and_then(Value::as_str) {
@@ -160,9 +190,19 @@ fn response_schemas(doc: &Value) -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     let mut queue: Vec<String> = Vec::new();
     let collect = |v: &Value, queue: &mut Vec<String>| refs_in(v, queue);
-    for item in doc.get("paths").and_then(Value::as_object).into_iter().flat_map(|p| p.values()) {
+    for item in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
         for op in item.as_object().into_iter().flat_map(|i| i.values()) {
-            for resp in op.get("responses").and_then(Value::as_object).into_iter().flat_map(|r| r.values()) {
+            for resp in op
+                .get("responses")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flat_map(|r| r.values())
+            {
                 if let Some(c) = resp.get("content") {
                     collect(c, &mut queue);
                 }
@@ -173,7 +213,10 @@ fn response_schemas(doc: &Value) -> BTreeSet<String> {
         if !found.insert(name.clone()) {
             continue;
         }
-        if let Some(s) = doc.pointer("/components/schemas").and_then(|s| s.get(&name)) {
+        if let Some(s) = doc
+            .pointer("/components/schemas")
+            .and_then(|s| s.get(&name))
+        {
             collect(s, &mut queue);
         }
     }
@@ -183,7 +226,11 @@ fn response_schemas(doc: &Value) -> BTreeSet<String> {
 fn refs_in(v: &Value, out: &mut Vec<String>) {
     match v {
         Value::Object(m) => {
-            if let Some(name) = m.get("$ref").and_then(Value::as_str).and_then(schema_ref_name) {
+            if let Some(name) = m
+                .get("$ref")
+                .and_then(Value::as_str)
+                .and_then(schema_ref_name)
+            {
                 out.push(name.to_owned());
             }
             m.values().for_each(|c| refs_in(c, out));
@@ -228,7 +275,10 @@ pub fn keep_unknown_fields(doc: &mut Value) -> usize {
                 && s.contains_key("properties")
                 && !s.contains_key("additionalProperties")
                 && !s.contains_key("allOf")
-                && !s.get("properties").and_then(Value::as_object).is_some_and(|p| p.contains_key("extra"))
+                && !s
+                    .get("properties")
+                    .and_then(Value::as_object)
+                    .is_some_and(|p| p.contains_key("extra"))
             {
                 s.insert("additionalProperties".into(), json!({}));
                 changed += 1;

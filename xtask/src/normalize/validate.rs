@@ -22,17 +22,25 @@ pub fn validate(doc: &Value) -> Result<()> {
     for (path, method, op) in each(doc) {
         let name = format!("{} {path}", method.to_uppercase());
         match op.get("operationId").and_then(Value::as_str) {
-            Some(id) if !ids.insert(id.to_owned()) => problems.push(format!("{name}: duplicate operationId {id}")),
+            Some(id) if !ids.insert(id.to_owned()) => {
+                problems.push(format!("{name}: duplicate operationId {id}"))
+            }
             None => problems.push(format!("{name}: no operationId")),
             _ => {}
         }
-        if let Some(content) = op.pointer("/requestBody/content").and_then(Value::as_object) {
+        if let Some(content) = op
+            .pointer("/requestBody/content")
+            .and_then(Value::as_object)
+        {
             for ct in content.keys() {
                 if !REQUEST_TYPES.contains(&ct.as_str()) {
                     problems.push(format!("{name}: request body type {ct} is not supported"));
                 }
             }
-            let non_multipart = content.keys().filter(|k| *k != "multipart/form-data").count();
+            let non_multipart = content
+                .keys()
+                .filter(|k| *k != "multipart/form-data")
+                .count();
             if non_multipart > 1 {
                 problems.push(format!(
                     "{name}: {non_multipart} request body types besides multipart; progenitor takes one"
@@ -57,14 +65,20 @@ pub fn validate(doc: &Value) -> Result<()> {
             for m in METHODS {
                 let Some(op) = item.get(m) else { continue };
                 for var in path.split('{').skip(1).filter_map(|s| s.split('}').next()) {
-                    let declared = op.get("parameters").and_then(Value::as_array).is_some_and(|ps| {
-                        ps.iter().any(|p| {
-                            p.get("in").and_then(Value::as_str) == Some("path")
-                                && p.get("name").and_then(Value::as_str) == Some(var)
-                        })
-                    });
+                    let declared =
+                        op.get("parameters")
+                            .and_then(Value::as_array)
+                            .is_some_and(|ps| {
+                                ps.iter().any(|p| {
+                                    p.get("in").and_then(Value::as_str) == Some("path")
+                                        && p.get("name").and_then(Value::as_str) == Some(var)
+                                })
+                            });
                     if !declared {
-                        problems.push(format!("{} {path}: path parameter {var} not declared", m.to_uppercase()));
+                        problems.push(format!(
+                            "{} {path}: path parameter {var} not declared",
+                            m.to_uppercase()
+                        ));
                     }
                 }
             }
@@ -77,7 +91,11 @@ pub fn validate(doc: &Value) -> Result<()> {
     bail!(
         "{} defect(s) no normalization rule handles:\n  {}{}",
         problems.len(),
-        shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n  "),
+        shown
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n  "),
         if problems.len() > 20 { "\n  ..." } else { "" }
     )
 }
@@ -94,7 +112,12 @@ fn check_refs(doc: &Value, v: &Value, at: &str, problems: &mut Vec<String>) {
                 }
             }
             for (k, c) in m {
-                check_refs(doc, c, &format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")), problems);
+                check_refs(
+                    doc,
+                    c,
+                    &format!("{at}/{}", k.replace('~', "~0").replace('/', "~1")),
+                    problems,
+                );
             }
         }
         Value::Array(a) => {
