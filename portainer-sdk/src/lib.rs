@@ -93,3 +93,8 @@ pub use version::ServerVersion;
 
 /// The generated low-level client crate, re-exported for its types.
 pub use portainer_sdk_gen as generated;
+
+// The README's example is compiled as a doctest, so it stays true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;

@@ -8,6 +8,7 @@ pub mod normalize;
 pub mod pins;
 pub mod pipeline;
 pub mod source;
+pub mod test_suite;
 
 use std::path::{Path, PathBuf};
 

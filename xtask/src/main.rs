@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
-use xtask::{diff, generate, pins};
+use xtask::{diff, generate, pins, test_suite};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "portainer-rs workspace automation")]
@@ -24,6 +24,8 @@ enum Command {
     Generate(generate::Args),
     /// What changed in the API between two releases (pinned versions or files).
     Diff(diff::Args),
+    /// Install what the tests need (npm lockfiles), then `cargo test --workspace`.
+    Test(test_suite::Args),
 }
 
 #[derive(Subcommand)]
@@ -54,6 +56,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => spec_fetch(version.as_deref()),
         Command::Generate(args) => generate::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Test(args) => test_suite::run(args),
     }
 }
 
