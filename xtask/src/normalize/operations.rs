@@ -112,19 +112,31 @@ pub fn path_parameters(doc: &mut Value) -> usize {
             if !METHODS.contains(&m.as_str()) {
                 continue;
             }
-            for p in op
+            let declared: Vec<&Value> = op
                 .get("parameters")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
                 .chain(&shared)
-            {
-                if is_path_param(p)
-                    && let Some(s) = p.get("schema")
-                {
-                    known
-                        .entry(param_name(p).to_owned())
-                        .or_insert_with(|| s.clone());
+                .filter(|p| is_path_param(p))
+                .collect();
+            let missing: Vec<&String> = vars
+                .iter()
+                .filter(|v| !declared.iter().any(|p| param_name(p) == v.as_str()))
+                .collect();
+            let stray: Vec<&Value> = declared
+                .iter()
+                .copied()
+                .filter(|p| !vars.iter().any(|v| v == param_name(p)))
+                .collect();
+            for p in &declared {
+                // A lone variable declared under another name: its schema is that one's.
+                let name = match (missing.as_slice(), stray.as_slice()) {
+                    ([var], [only]) if std::ptr::eq(*only, *p) => var.as_str(),
+                    _ => param_name(p),
+                };
+                if let Some(s) = p.get("schema") {
+                    known.entry(name.to_owned()).or_insert_with(|| s.clone());
                 }
             }
         }
@@ -189,7 +201,9 @@ pub fn path_parameters(doc: &mut Value) -> usize {
                     changed += 1;
                 }
             }
-            if !params.is_empty() {
+            if params.is_empty() {
+                op.remove("parameters");
+            } else {
                 op.insert("parameters".into(), Value::Array(params));
             }
         }
