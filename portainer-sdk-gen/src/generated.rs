@@ -12,28 +12,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "admin"))]
     pub struct AddonHealthStatus(pub ::std::string::String);
+    #[cfg(any(feature = "admin"))]
     impl ::std::ops::Deref for AddonHealthStatus {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "admin"))]
     impl ::std::convert::From<AddonHealthStatus> for ::std::string::String {
         fn from(value: AddonHealthStatus) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "admin"))]
     impl ::std::convert::From<::std::string::String> for AddonHealthStatus {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "admin"))]
     impl ::std::fmt::Display for AddonHealthStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "admin"))]
     impl ::std::str::FromStr for AddonHealthStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -45,28 +51,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "admin"))]
     pub struct AddonLifecycleStatus(pub ::std::string::String);
+    #[cfg(any(feature = "admin"))]
     impl ::std::ops::Deref for AddonLifecycleStatus {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "admin"))]
     impl ::std::convert::From<AddonLifecycleStatus> for ::std::string::String {
         fn from(value: AddonLifecycleStatus) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "admin"))]
     impl ::std::convert::From<::std::string::String> for AddonLifecycleStatus {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "admin"))]
     impl ::std::fmt::Display for AddonLifecycleStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "admin"))]
     impl ::std::str::FromStr for AddonLifecycleStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -75,6 +87,7 @@ pub mod types {
     }
     ///`AddonsAddonAccessResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "admin"))]
     pub struct AddonsAddonAccessResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -99,6 +112,7 @@ pub mod types {
     }
     ///`AddonsAddonAccessUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "admin"))]
     pub struct AddonsAddonAccessUpdatePayload {
         ///Enable or disable the addon; omit to leave the stored value unchanged
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -123,6 +137,7 @@ pub mod types {
     }
     ///`AddonsAddonLifecycleResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "admin"))]
     pub struct AddonsAddonLifecycleResponse {
         #[serde(
             rename = "chartVersion",
@@ -153,6 +168,7 @@ pub mod types {
     }
     ///`AddonsAddonListItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "admin"))]
     pub struct AddonsAddonListItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Description")]
@@ -239,6 +255,7 @@ pub mod types {
     }
     ///`AddonsAddonListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "admin"))]
     pub struct AddonsAddonListResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Addons")]
@@ -248,6 +265,7 @@ pub mod types {
     }
     ///`AddonsAddonRecord`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "admin"))]
     pub struct AddonsAddonRecord {
         ///AvailableVersions lists the stable chart versions published for the addon,
         ///ordered latest-first (the head is the newest). Empty (and omitted) when the
@@ -309,6 +327,7 @@ pub mod types {
     }
     ///`AddonsInstallPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "admin"))]
     pub struct AddonsInstallPayload {
         ///Helm value overrides merged over the server-side per-addon defaults.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -322,6 +341,7 @@ pub mod types {
     }
     ///`AllowlistAllowListUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "admin"))]
     pub struct AllowlistAllowListUpdatePayload {
         #[serde(
             rename = "Entries",
@@ -338,6 +358,7 @@ pub mod types {
     }
     ///`AuthAuthenticatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct AuthAuthenticatePayload {
         ///API Key
         #[serde(rename = "apiKey")]
@@ -352,6 +373,7 @@ pub mod types {
     }
     ///`AuthAuthenticateResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct AuthAuthenticateResponse {
         ///JWT token used to authenticate against the API
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -362,6 +384,7 @@ pub mod types {
     }
     ///`AuthOauthPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct AuthOauthPayload {
         ///OAuth code returned from OAuth Provided
         #[serde(
@@ -373,6 +396,7 @@ pub mod types {
     }
     ///`AutoupdatesAutoUpdateResponseItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct AutoupdatesAutoUpdateResponseItem {
         #[serde(
             rename = "doneAtUnix",
@@ -397,6 +421,7 @@ pub mod types {
     }
     ///`AutoupdatesListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct AutoupdatesListResponse {
         #[serde(
             rename = "autoUpdates",
@@ -409,6 +434,7 @@ pub mod types {
     }
     ///`BackupAzureBackupStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "backup"))]
     pub struct BackupAzureBackupStatus {
         #[serde(
             rename = "Failed",
@@ -427,6 +453,7 @@ pub mod types {
     }
     ///`BackupBackupPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "backup"))]
     pub struct BackupBackupPayload {
         #[serde(
             rename = "Password",
@@ -437,6 +464,7 @@ pub mod types {
     }
     ///`BackupBackupStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "backup"))]
     pub struct BackupBackupStatus {
         #[serde(
             rename = "Failed",
@@ -455,6 +483,7 @@ pub mod types {
     }
     ///`BackupLocalBackupStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "backup"))]
     pub struct BackupLocalBackupStatus {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Failed")]
@@ -473,6 +502,7 @@ pub mod types {
     }
     ///`BackupRestoreAzureSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "backup"))]
     pub struct BackupRestoreAzureSettings {
         #[serde(
             rename = "AuthMethod",
@@ -555,6 +585,7 @@ pub mod types {
     }
     ///`BackupRestorePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "backup"))]
     pub struct BackupRestorePayload {
         ///Content of the backup
         #[serde(
@@ -577,6 +608,7 @@ pub mod types {
     }
     ///`BackupRestoreS3Settings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "backup"))]
     pub struct BackupRestoreS3Settings {
         ///AWS access key id
         #[serde(
@@ -629,6 +661,7 @@ pub mod types {
     }
     ///`BackupS3BackupPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "backup"))]
     pub struct BackupS3BackupPayload {
         ///AWS access key id
         #[serde(
@@ -676,6 +709,7 @@ pub mod types {
     }
     ///`BuildBuildInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "system"))]
     pub struct BuildBuildInfo {
         #[serde(
             rename = "BuildNumber",
@@ -724,6 +758,7 @@ pub mod types {
     }
     ///`BuildDependenciesInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "system"))]
     pub struct BuildDependenciesInfo {
         #[serde(
             rename = "ComposeVersion",
@@ -754,6 +789,7 @@ pub mod types {
     }
     ///`BuildRuntimeInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "system"))]
     pub struct BuildRuntimeInfo {
         #[serde(rename = "Env", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "env")]
@@ -766,28 +802,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "environments"))]
     pub struct ContainerContainerState(pub ::std::string::String);
+    #[cfg(any(feature = "environments"))]
     impl ::std::ops::Deref for ContainerContainerState {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "environments"))]
     impl ::std::convert::From<ContainerContainerState> for ::std::string::String {
         fn from(value: ContainerContainerState) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "environments"))]
     impl ::std::convert::From<::std::string::String> for ContainerContainerState {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "environments"))]
     impl ::std::fmt::Display for ContainerContainerState {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "environments"))]
     impl ::std::str::FromStr for ContainerContainerState {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -796,6 +838,7 @@ pub mod types {
     }
     ///`ContainerMountPoint`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct ContainerMountPoint {
         ///Destination is the path relative to the container root (`/`) where the
         ///Source is mounted inside the container.
@@ -871,6 +914,7 @@ pub mod types {
     }
     ///`ContainerNetworkSettingsSummary`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct ContainerNetworkSettingsSummary {
         #[serde(
             rename = "Networks",
@@ -885,6 +929,7 @@ pub mod types {
     }
     ///`ContainerPort`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct ContainerPort {
         ///Host IP address that the container's port is mapped to
         #[serde(rename = "IP", skip_serializing_if = "::std::option::Option::is_none")]
@@ -918,6 +963,7 @@ pub mod types {
     }
     ///`ContainersContainerGpusResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct ContainersContainerGpusResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Gpus")]
@@ -927,6 +973,7 @@ pub mod types {
     }
     ///`DockerDashboardData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct DockerDashboardData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Containers")]
@@ -951,6 +998,7 @@ pub mod types {
     }
     ///`DockerImagesCounters`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct DockerImagesCounters {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Size")]
@@ -963,6 +1011,7 @@ pub mod types {
     }
     ///`EdgeDeployerOptionsPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct EdgeDeployerOptionsPayload {
         ///ForceRecreate is a flag indicating if the agent must force the redeployment of the stack.
         ///This field is only used when the Force Redeployment is triggered.
@@ -998,6 +1047,7 @@ pub mod types {
     }
     ///`EdgeRegistryCredentials`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct EdgeRegistryCredentials {
         #[serde(
             rename = "Secret",
@@ -1020,6 +1070,7 @@ pub mod types {
     }
     ///`EdgeStackPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct EdgeStackPayload {
         ///AlwaysCloneGitRepoForRelativePath is a flag indicating if the agent must always clone the git repository for relative path.
         ///This field is only valid when SupportRelativePath is true.
@@ -1209,6 +1260,7 @@ pub mod types {
     }
     ///`EdgeconfigsEdgeConfigCreatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgeconfigsEdgeConfigCreatePayload {
         #[serde(
             rename = "BaseDir",
@@ -1243,6 +1295,7 @@ pub mod types {
     }
     ///`EdgegroupsDecoratedEdgeGroup`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgegroupsDecoratedEdgeGroup {
         #[serde(
             rename = "Dynamic",
@@ -1339,6 +1392,7 @@ pub mod types {
     }
     ///`EdgegroupsEdgeGroupCreatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgegroupsEdgeGroupCreatePayload {
         #[serde(
             rename = "Dynamic",
@@ -1373,6 +1427,7 @@ pub mod types {
     }
     ///`EdgegroupsEdgeGroupUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgegroupsEdgeGroupUpdatePayload {
         #[serde(
             rename = "Dynamic",
@@ -1407,6 +1462,7 @@ pub mod types {
     }
     ///`EdgejobsEdgeJobCreateFromFileContentPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgejobsEdgeJobCreateFromFileContentPayload {
         #[serde(
             rename = "CronExpression",
@@ -1447,6 +1503,7 @@ pub mod types {
     }
     ///`EdgejobsEdgeJobFileResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgejobsEdgeJobFileResponse {
         #[serde(
             rename = "FileContent",
@@ -1459,6 +1516,7 @@ pub mod types {
     }
     ///`EdgejobsEdgeJobUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgejobsEdgeJobUpdatePayload {
         #[serde(
             rename = "CronExpression",
@@ -1499,6 +1557,7 @@ pub mod types {
     }
     ///`EdgejobsFileResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgejobsFileResponse {
         #[serde(
             rename = "FileContent",
@@ -1511,6 +1570,7 @@ pub mod types {
     }
     ///`EdgejobsTaskContainer`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgejobsTaskContainer {
         #[serde(
             rename = "EndpointId",
@@ -1538,6 +1598,7 @@ pub mod types {
     }
     ///`EdgestacksDeployerOptionsPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgestacksDeployerOptionsPayload {
         #[serde(
             rename = "Prune",
@@ -1554,6 +1615,7 @@ pub mod types {
     }
     ///`EdgestacksEdgeStackFromHelmRepositoryPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgestacksEdgeStackFromHelmRepositoryPayload {
         ///List of identifiers of EdgeGroups
         #[serde(
@@ -1587,6 +1649,7 @@ pub mod types {
     }
     ///`EdgestacksEdgeStackStaggerStatusResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgestacksEdgeStackStaggerStatusResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Status")]
@@ -1596,6 +1659,7 @@ pub mod types {
     }
     ///`EdgestacksGitHelmConfig`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgestacksGitHelmConfig {
         ///Atomic enables automatic rollback on deployment failure (equivalent to helm --atomic).
         #[serde(
@@ -1635,6 +1699,7 @@ pub mod types {
     }
     ///`EdgestacksHelmRepositoryConfig`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgestacksHelmRepositoryConfig {
         ///Atomic enables automatic rollback on deployment failure (equivalent to helm --atomic).
         #[serde(
@@ -1688,6 +1753,7 @@ pub mod types {
     }
     ///`EdgestacksStackGitUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgestacksStackGitUpdatePayload {
         ///Deprecated. to update auth, update the related Source instead
         #[serde(
@@ -1804,28 +1870,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgestacksSummarizedStatus(pub ::std::string::String);
+    #[cfg(any(feature = "edge"))]
     impl ::std::ops::Deref for EdgestacksSummarizedStatus {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::From<EdgestacksSummarizedStatus> for ::std::string::String {
         fn from(value: EdgestacksSummarizedStatus) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::From<::std::string::String> for EdgestacksSummarizedStatus {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::fmt::Display for EdgestacksSummarizedStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::str::FromStr for EdgestacksSummarizedStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -1834,6 +1906,7 @@ pub mod types {
     }
     ///`EdgestacksUpdateEdgeStackHelmRepositoryPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgestacksUpdateEdgeStackHelmRepositoryPayload {
         ///List of identifiers of EdgeGroups
         #[serde(
@@ -1859,6 +1932,7 @@ pub mod types {
     }
     ///`EdgeupdateschedulesActiveSchedulePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgeupdateschedulesActiveSchedulePayload {
         #[serde(
             rename = "EnvironmentIDs",
@@ -1869,6 +1943,7 @@ pub mod types {
     }
     ///`EdgeupdateschedulesCreatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgeupdateschedulesCreatePayload {
         ///default to "" == portainer/agent:<current_server_version>
         #[serde(
@@ -1918,6 +1993,7 @@ pub mod types {
     }
     ///`EdgeupdateschedulesDecoratedUpdateSchedule`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgeupdateschedulesDecoratedUpdateSchedule {
         ///Name of the agent image, does not include the registry
         #[serde(
@@ -2017,6 +2093,7 @@ pub mod types {
     }
     ///`EdgeupdateschedulesInfoResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgeupdateschedulesInfoResponse {
         #[serde(
             rename = "HasLocalTimeZone",
@@ -2053,6 +2130,7 @@ pub mod types {
     }
     ///`EdgeupdateschedulesInspectResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgeupdateschedulesInspectResponse {
         ///Name of the agent image, does not include the registry
         #[serde(
@@ -2160,6 +2238,7 @@ pub mod types {
     }
     ///`EdgeupdateschedulesUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgeupdateschedulesUpdatePayload {
         ///default to "" == portainer/agent:<current_server_version>
         #[serde(
@@ -2209,6 +2288,7 @@ pub mod types {
     }
     ///`EndpointedgeEdgeAsyncResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct EndpointedgeEdgeAsyncResponse {
         #[serde(
             rename = "commandInterval",
@@ -2246,6 +2326,7 @@ pub mod types {
     }
     ///`EndpointedgeEdgeJobResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct EndpointedgeEdgeJobResponse {
         ///Whether to collect logs
         #[serde(
@@ -2282,6 +2363,7 @@ pub mod types {
     }
     ///`EndpointedgeEndpointEdgeStatusInspectResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct EndpointedgeEndpointEdgeStatusInspectResponse {
         ///Alert rules applicable to this agent, for local evaluation
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2338,6 +2420,7 @@ pub mod types {
     }
     ///`EndpointedgeEndpointGetChartsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct EndpointedgeEndpointGetChartsResponse {
         #[serde(
             rename = "policyChartBundles",
@@ -2355,6 +2438,7 @@ pub mod types {
     }
     ///`EndpointedgeEndpointTrustUpdateRelation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointedgeEndpointTrustUpdateRelation {
         #[serde(
             rename = "EdgeGroups",
@@ -2377,6 +2461,7 @@ pub mod types {
     }
     ///`EndpointedgeEndpointsTrustPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointedgeEndpointsTrustPayload {
         #[serde(
             rename = "EndpointIDs",
@@ -2398,6 +2483,7 @@ pub mod types {
     }
     ///`EndpointedgeGenerateKeyResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct EndpointedgeGenerateKeyResponse {
         #[serde(
             rename = "edgeKey",
@@ -2408,6 +2494,7 @@ pub mod types {
     }
     ///`EndpointedgePolicyStatusesPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointedgePolicyStatusesPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Statuses")]
@@ -2415,6 +2502,7 @@ pub mod types {
     }
     ///`EndpointedgeStackStatusResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct EndpointedgeStackStatusResponse {
         ///ForceRedeploy indicates whether the stack is force redeployed
         #[serde(
@@ -2453,6 +2541,7 @@ pub mod types {
     }
     ///`EndpointgroupsEndpointGroupResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointgroupsEndpointGroupResponse {
         ///Description associated to the environment(endpoint) group
         #[serde(
@@ -2514,6 +2603,7 @@ pub mod types {
     }
     ///`EndpointgroupsEndpointGroupTypeInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointgroupsEndpointGroupTypeInfo {
         #[serde(
             rename = "Docker",
@@ -2544,6 +2634,7 @@ pub mod types {
     }
     ///`EndpointsAgentResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointsAgentResponse {
         #[serde(
             rename = "IsOutdated",
@@ -2568,6 +2659,7 @@ pub mod types {
     }
     ///`EndpointsDockerhubStatusResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointsDockerhubStatusResponse {
         ///Daily limit
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2582,6 +2674,7 @@ pub mod types {
     }
     ///`EndpointsEndpointCreateGlobalKeyResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointsEndpointCreateGlobalKeyResponse {
         #[serde(
             rename = "endpointID",
@@ -2594,6 +2687,7 @@ pub mod types {
     }
     ///`EndpointsEndpointDeleteBatchPartialResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointsEndpointDeleteBatchPartialResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Deleted")]
@@ -2606,6 +2700,7 @@ pub mod types {
     }
     ///`EndpointsEndpointDeleteBatchPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointsEndpointDeleteBatchPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Endpoints")]
@@ -2613,6 +2708,7 @@ pub mod types {
     }
     ///`EndpointsEndpointDeleteRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointsEndpointDeleteRequest {
         #[serde(
             rename = "deleteCluster",
@@ -2626,6 +2722,7 @@ pub mod types {
     }
     ///`EndpointsEndpointMtlsCertResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointsEndpointMtlsCertResponse {
         ///MTLSCertificate is the X.509 Certificate of the MTLS Certificate
         #[serde(
@@ -2639,6 +2736,7 @@ pub mod types {
     }
     ///`EndpointsEndpointResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointsEndpointResponse {
         #[serde(
             rename = "Agent",
@@ -2879,6 +2977,7 @@ pub mod types {
     }
     ///`EndpointsEndpointSettingsUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointsEndpointSettingsUpdatePayload {
         ///Whether GitOps update time restrictions are enabled
         #[serde(
@@ -2919,6 +3018,7 @@ pub mod types {
     }
     ///Security settings updates
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointsEndpointSettingsUpdatePayloadSecuritySettings {
         ///Whether non-administrator should be able to use bind mounts when creating containers
         #[serde(
@@ -2993,6 +3093,7 @@ pub mod types {
     }
     ///`EndpointsEndpointUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointsEndpointUpdatePayload {
         ///Azure application ID
         #[serde(
@@ -3141,6 +3242,7 @@ pub mod types {
     }
     ///`EndpointsEndpointUpdatePayloadEdge`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointsEndpointUpdatePayloadEdge {
         ///The command list interval for edge agent - used in edge async mode (in seconds)
         #[serde(
@@ -3166,6 +3268,7 @@ pub mod types {
     }
     ///`EndpointsEndpointUpdatePayloadStatusMessage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointsEndpointUpdatePayloadStatusMessage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Detail")]
@@ -3187,6 +3290,7 @@ pub mod types {
     }
     ///`EndpointsEndpointUpdateRelation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointsEndpointUpdateRelation {
         #[serde(
             rename = "EdgeGroups",
@@ -3209,6 +3313,7 @@ pub mod types {
     }
     ///`EndpointsEndpointUpdateRelationsPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointsEndpointUpdateRelationsPayload {
         #[serde(
             rename = "Relations",
@@ -3221,6 +3326,7 @@ pub mod types {
     }
     ///`EndpointsEnvironmentSummaryCountsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointsEnvironmentSummaryCountsResponse {
         #[serde(
             rename = "byGroup",
@@ -3260,6 +3366,7 @@ pub mod types {
     }
     ///`EndpointsForceUpdateServicePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointsForceUpdateServicePayload {
         ///PullImage if true will pull the image
         #[serde(
@@ -3278,6 +3385,7 @@ pub mod types {
     }
     ///`EndpointsGroupCount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointsGroupCount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Count")]
@@ -3299,6 +3407,7 @@ pub mod types {
     }
     ///`EndpointsHealthCounts`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointsHealthCounts {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Down")]
@@ -3317,6 +3426,7 @@ pub mod types {
     }
     ///`EndpointsPlatformCounts`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointsPlatformCounts {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Azure")]
@@ -3335,6 +3445,7 @@ pub mod types {
     }
     ///`EndpointsRegistryAccessPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointsRegistryAccessPayload {
         #[serde(
             rename = "Namespaces",
@@ -3357,6 +3468,7 @@ pub mod types {
     }
     ///`EndpointsResourcePoolUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointsResourcePoolUpdatePayload {
         #[serde(
             rename = "TeamsToAdd",
@@ -3385,6 +3497,7 @@ pub mod types {
     }
     ///`FilesystemDirEntry`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct FilesystemDirEntry {
         #[serde(
             rename = "Content",
@@ -3413,6 +3526,7 @@ pub mod types {
     }
     ///`GitShadowedGitCredential`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct GitShadowedGitCredential {
         ///Shadow to include the AuthType even if it's empty
         #[serde(
@@ -3449,6 +3563,12 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerApiGitTypesGitAuthentication`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     pub struct GithubComPortainerPortainerApiGitTypesGitAuthentication {
         #[serde(
             rename = "AuthorizationType",
@@ -3485,6 +3605,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerApiGitTypesGitSource`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct GithubComPortainerPortainerApiGitTypesGitSource {
         #[serde(
             rename = "Authentication",
@@ -3507,6 +3628,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerApiGitTypesRepoConfig`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct GithubComPortainerPortainerApiGitTypesRepoConfig {
         ///Git credentials
         #[serde(
@@ -3557,13 +3679,16 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "gitops"))]
     pub struct GithubComPortainerPortainerApiGitopsWorkflowsStatus(pub ::std::string::String);
+    #[cfg(any(feature = "gitops"))]
     impl ::std::ops::Deref for GithubComPortainerPortainerApiGitopsWorkflowsStatus {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::From<GithubComPortainerPortainerApiGitopsWorkflowsStatus>
         for ::std::string::String
     {
@@ -3571,6 +3696,7 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::From<::std::string::String>
         for GithubComPortainerPortainerApiGitopsWorkflowsStatus
     {
@@ -3578,11 +3704,13 @@ pub mod types {
             Self(value)
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::fmt::Display for GithubComPortainerPortainerApiGitopsWorkflowsStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::str::FromStr for GithubComPortainerPortainerApiGitopsWorkflowsStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -3591,6 +3719,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerApiHttpHandlerGitopsSourcesGitAuthenticationPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct GithubComPortainerPortainerApiHttpHandlerGitopsSourcesGitAuthenticationPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Password")]
@@ -3601,6 +3730,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerApiHttpHandlerGitopsSourcesGitAuthenticationUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct GithubComPortainerPortainerApiHttpHandlerGitopsSourcesGitAuthenticationUpdatePayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Password")]
@@ -3614,13 +3744,16 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "environments", feature = "stacks"))]
     pub struct GithubComPortainerPortainerEeApiDockerImagesStatus(pub ::std::string::String);
+    #[cfg(any(feature = "environments", feature = "stacks"))]
     impl ::std::ops::Deref for GithubComPortainerPortainerEeApiDockerImagesStatus {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "environments", feature = "stacks"))]
     impl ::std::convert::From<GithubComPortainerPortainerEeApiDockerImagesStatus>
         for ::std::string::String
     {
@@ -3628,6 +3761,7 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "environments", feature = "stacks"))]
     impl ::std::convert::From<::std::string::String>
         for GithubComPortainerPortainerEeApiDockerImagesStatus
     {
@@ -3635,11 +3769,13 @@ pub mod types {
             Self(value)
         }
     }
+    #[cfg(any(feature = "environments", feature = "stacks"))]
     impl ::std::fmt::Display for GithubComPortainerPortainerEeApiDockerImagesStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "environments", feature = "stacks"))]
     impl ::std::str::FromStr for GithubComPortainerPortainerEeApiDockerImagesStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -3648,6 +3784,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiGitTypesGitAuthentication`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct GithubComPortainerPortainerEeApiGitTypesGitAuthentication {
         #[serde(
             rename = "AuthorizationType",
@@ -3683,34 +3820,83 @@ pub mod types {
     ///Known values: `0`, `1`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     pub struct GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType(pub i64);
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     impl ::std::ops::Deref for GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     impl ::std::convert::From<GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType> for i64 {
         fn from(value: GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType) -> Self {
             value.0
         }
     }
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     impl ::std::convert::From<i64> for GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     impl ::std::fmt::Display for GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     impl ::std::str::FromStr for GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     impl ::std::convert::TryFrom<&str>
         for GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType
     {
@@ -3719,6 +3905,13 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     impl ::std::convert::TryFrom<String>
         for GithubComPortainerPortainerEeApiGitTypesGitCredentialAuthType
     {
@@ -3730,40 +3923,96 @@ pub mod types {
     ///Known values: `0`, `1`, `2`, `3`, `4`, `5`, `6`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     pub struct GithubComPortainerPortainerEeApiGitTypesGitProvider(pub i64);
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     impl ::std::ops::Deref for GithubComPortainerPortainerEeApiGitTypesGitProvider {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     impl ::std::convert::From<GithubComPortainerPortainerEeApiGitTypesGitProvider> for i64 {
         fn from(value: GithubComPortainerPortainerEeApiGitTypesGitProvider) -> Self {
             value.0
         }
     }
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     impl ::std::convert::From<i64> for GithubComPortainerPortainerEeApiGitTypesGitProvider {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     impl ::std::fmt::Display for GithubComPortainerPortainerEeApiGitTypesGitProvider {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     impl ::std::str::FromStr for GithubComPortainerPortainerEeApiGitTypesGitProvider {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     impl ::std::convert::TryFrom<&str> for GithubComPortainerPortainerEeApiGitTypesGitProvider {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     impl ::std::convert::TryFrom<String> for GithubComPortainerPortainerEeApiGitTypesGitProvider {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -3772,6 +4021,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiGitTypesRepoConfig`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge", feature = "stacks", feature = "templates"))]
     pub struct GithubComPortainerPortainerEeApiGitTypesRepoConfig {
         ///Git credentials
         #[serde(
@@ -3819,6 +4069,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateFromFileContentPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "templates"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateFromFileContentPayload
     {
         ///Description of the template
@@ -3891,6 +4142,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateFromGitRepositoryPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "templates"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateFromGitRepositoryPayload
     {
         ///Path to the Stack file inside the Git repository
@@ -4036,6 +4288,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "templates"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateUpdatePayload {
         ///Path to the Stack file inside the Git repository
         #[serde(
@@ -4184,6 +4437,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesFileResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "templates"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesFileResponse {
         #[serde(
             rename = "FileContent",
@@ -4197,9 +4451,11 @@ pub mod types {
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksAggregatedStatusesMap`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "edge"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksAggregatedStatusesMap(
         pub ::std::collections::HashMap<::std::string::String, i64>,
     );
+    #[cfg(any(feature = "edge"))]
     impl ::std::ops::Deref
         for GithubComPortainerPortainerEeApiHttpHandlerEdgestacksAggregatedStatusesMap
     {
@@ -4208,6 +4464,7 @@ pub mod types {
             &self.0
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl
         ::std::convert::From<
             GithubComPortainerPortainerEeApiHttpHandlerEdgestacksAggregatedStatusesMap,
@@ -4219,6 +4476,7 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::From<::std::collections::HashMap<::std::string::String, i64>>
         for GithubComPortainerPortainerEeApiHttpHandlerEdgestacksAggregatedStatusesMap
     {
@@ -4228,6 +4486,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackFromGitRepositoryPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackFromGitRepositoryPayload {
         ///Whether the edge stack always clones the git repository for relative path
         #[serde(
@@ -4457,6 +4716,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackFromStringPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackFromStringPayload {
         ///Deployment type to deploy this stack
         ///Valid values are: 0 - 'compose', 1 - 'kubernetes'
@@ -4548,6 +4808,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackListResponseItem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackListResponseItem {
         ///Whether the edge stack always clones the git repository for relative path
         #[serde(
@@ -4838,6 +5099,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackStatusSummary`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackStatusSummary {
         #[serde(
             rename = "AggregatedStatus",
@@ -4864,6 +5126,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksStackFileResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksStackFileResponse {
         #[serde(
             rename = "StackFileContent",
@@ -4876,6 +5139,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksUpdateEdgeStackPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksUpdateEdgeStackPayload {
         ///Options to control the deployer behaviour
         #[serde(
@@ -4985,6 +5249,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksUpdateStatusPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksUpdateStatusPayload {
         #[serde(
             rename = "EndpointID",
@@ -5026,6 +5291,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupCreatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupCreatePayload {
         ///List of environment(endpoint) identifiers that will be part of this group
         #[serde(
@@ -5055,6 +5321,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupUpdatePayload {
         ///List of environment(endpoint) identifiers that will be part of this group
         #[serde(
@@ -5099,6 +5366,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerKubernetesDescribeResourceResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerKubernetesDescribeResourceResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Describe")]
@@ -5108,6 +5376,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerKubernetesKubernetesCreateNamespaceResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerKubernetesKubernetesCreateNamespaceResponse {
         ///APIVersion defines the versioned schema of this representation of an object.
         ///Servers should convert recognized schemas to the latest internal value, and
@@ -5152,6 +5421,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerKubernetesKubernetesNodeResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerKubernetesKubernetesNodeResponse {
         ///APIVersion defines the versioned schema of this representation of an object.
         ///Servers should convert recognized schemas to the latest internal value, and
@@ -5198,6 +5468,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerKubernetesKubernetesVersionResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerKubernetesKubernetesVersionResponse {
         #[serde(
             rename = "buildDate",
@@ -5287,6 +5558,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerKubernetesNamespacesToggleSystemPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerKubernetesNamespacesToggleSystemPayload {
         ///Toggle the system state of this namespace to true or false
         #[serde(
@@ -5298,6 +5570,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerSystemNodesCountResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "system"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerSystemNodesCountResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Nodes")]
@@ -5307,6 +5580,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerSystemStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "system"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerSystemStatus {
         ///Server Instance ID
         #[serde(
@@ -5327,6 +5601,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerSystemSystemInfoResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "system"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerSystemSystemInfoResponse {
         ///AddonsAvailable reports whether the addon lifecycle can be used on this
         ///deployment. Addons require Portainer itself to be running on Kubernetes and
@@ -5362,6 +5637,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerSystemVersionResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "system"))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerSystemVersionResponse {
         #[serde(
             rename = "Build",
@@ -5424,6 +5700,7 @@ pub mod types {
     }
     ///`GithubComPortainerPortainerPkgLibhelmReleaseHook`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct GithubComPortainerPortainerPkgLibhelmReleaseHook {
         ///DeletePolicies are the policies that indicate when to delete the hook
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5461,6 +5738,7 @@ pub mod types {
     }
     ///`GitopsFileResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct GitopsFileResponse {
         #[serde(
             rename = "FileContent",
@@ -5473,6 +5751,7 @@ pub mod types {
     }
     ///`GitopsHelmValuesPreviewPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct GitopsHelmValuesPreviewPayload {
         ///Deprecated: use SourceID instead
         #[serde(
@@ -5561,6 +5840,7 @@ pub mod types {
     }
     ///`GitopsHelmValuesPreviewResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct GitopsHelmValuesPreviewResponse {
         #[serde(
             rename = "commitHash",
@@ -5585,6 +5865,7 @@ pub mod types {
     }
     ///`GitopsRepositoryFilePreviewPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct GitopsRepositoryFilePreviewPayload {
         ///Deprecated: use SourceID instead
         #[serde(
@@ -5673,6 +5954,7 @@ pub mod types {
     }
     ///`GitopsRepositoryFileSearchPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct GitopsRepositoryFileSearchPayload {
         ///Deprecated: use SourceID instead
         #[serde(
@@ -5776,6 +6058,7 @@ pub mod types {
     }
     ///`GitopsRepositoryReferenceListPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct GitopsRepositoryReferenceListPayload {
         ///Deprecated: use SourceID instead
         #[serde(
@@ -5852,40 +6135,88 @@ pub mod types {
     ///Known values: `0`, `1`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     pub struct Gittypes(pub i64);
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     impl ::std::ops::Deref for Gittypes {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     impl ::std::convert::From<Gittypes> for i64 {
         fn from(value: Gittypes) -> Self {
             value.0
         }
     }
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     impl ::std::convert::From<i64> for Gittypes {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     impl ::std::fmt::Display for Gittypes {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     impl ::std::str::FromStr for Gittypes {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     impl ::std::convert::TryFrom<&str> for Gittypes {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(
+        feature = "edge",
+        feature = "gitops",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     impl ::std::convert::TryFrom<String> for Gittypes {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -5894,6 +6225,7 @@ pub mod types {
     }
     ///`HelmGitHelmDryRunPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct HelmGitHelmDryRunPayload {
         #[serde(
             rename = "helmChartPath",
@@ -5974,6 +6306,7 @@ pub mod types {
     }
     ///`HelmInstallChartPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct HelmInstallChartPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Atomic")]
@@ -6005,6 +6338,7 @@ pub mod types {
     }
     ///`ImagesImageResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct ImagesImageResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Created")]
@@ -6034,6 +6368,7 @@ pub mod types {
     }
     ///`ImagesStatusResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "stacks"))]
     pub struct ImagesStatusResponse {
         #[serde(
             rename = "Message",
@@ -6052,6 +6387,7 @@ pub mod types {
     }
     ///`IntstrIntOrString`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct IntstrIntOrString {
         #[serde(
             rename = "IntVal",
@@ -6077,40 +6413,48 @@ pub mod types {
     ///Known values: `0`, `1`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct IntstrType(pub i64);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for IntstrType {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<IntstrType> for i64 {
         fn from(value: IntstrType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<i64> for IntstrType {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for IntstrType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for IntstrType {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::TryFrom<&str> for IntstrType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::TryFrom<String> for IntstrType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -6122,28 +6466,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct K8sIoApiCoreV1ConditionStatus(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for K8sIoApiCoreV1ConditionStatus {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<K8sIoApiCoreV1ConditionStatus> for ::std::string::String {
         fn from(value: K8sIoApiCoreV1ConditionStatus) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for K8sIoApiCoreV1ConditionStatus {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for K8sIoApiCoreV1ConditionStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for K8sIoApiCoreV1ConditionStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -6152,6 +6502,7 @@ pub mod types {
     }
     ///`K8sIoApiCoreV1HttpHeader`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct K8sIoApiCoreV1HttpHeader {
         ///The header field name.
         ///This will be canonicalized upon output, so case-variant names will be understood as the same header.
@@ -6167,6 +6518,7 @@ pub mod types {
     }
     ///`K8sIoApiCoreV1LocalObjectReference`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct K8sIoApiCoreV1LocalObjectReference {
         ///Name of the referent.
         ///This field is effectively required, but due to backwards compatibility is
@@ -6185,6 +6537,7 @@ pub mod types {
     }
     ///`K8sIoApiCoreV1ObjectReference`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct K8sIoApiCoreV1ObjectReference {
         ///API version of the referent.
         ///+optional
@@ -6247,6 +6600,7 @@ pub mod types {
     }
     ///`K8sIoApiCoreV1ResourceClaim`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct K8sIoApiCoreV1ResourceClaim {
         ///Name must match the name of one entry in pod.spec.resourceClaims of
         ///the Pod where this field is used. It makes that resource available
@@ -6267,6 +6621,7 @@ pub mod types {
     }
     ///`K8sIoApiRbacV1Subject`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct K8sIoApiRbacV1Subject {
         ///APIGroup holds the API group of the referenced subject.
         ///Defaults to "" for ServiceAccount subjects.
@@ -6300,6 +6655,7 @@ pub mod types {
     }
     ///`KubernetesConfiguration`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesConfiguration {
         #[serde(
             rename = "ConfigurationOwner",
@@ -6325,6 +6681,7 @@ pub mod types {
     }
     ///`KubernetesCustomResourceMetadata`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesCustomResourceMetadata {
         #[serde(
             rename = "apiVersion",
@@ -6349,6 +6706,7 @@ pub mod types {
     }
     ///`KubernetesIngressRule`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesIngressRule {
         #[serde(
             rename = "Host",
@@ -6373,6 +6731,7 @@ pub mod types {
     }
     ///`KubernetesK8sApplication`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesK8sApplication {
         #[serde(
             rename = "Annotations",
@@ -6565,6 +6924,7 @@ pub mod types {
     }
     ///`KubernetesK8sApplicationResource`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesK8sApplicationResource {
         #[serde(
             rename = "CpuLimit",
@@ -6595,6 +6955,7 @@ pub mod types {
     }
     ///`KubernetesK8sClusterRole`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesK8sClusterRole {
         #[serde(
             rename = "creationDate",
@@ -6619,6 +6980,7 @@ pub mod types {
     }
     ///`KubernetesK8sClusterRoleBinding`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesK8sClusterRoleBinding {
         #[serde(
             rename = "creationDate",
@@ -6655,6 +7017,7 @@ pub mod types {
     }
     ///`KubernetesK8sCronJob`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesK8sCronJob {
         #[serde(
             rename = "Command",
@@ -6713,12 +7076,14 @@ pub mod types {
     ///`KubernetesK8sCronJobDeleteRequests`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesK8sCronJobDeleteRequests(
         pub  ::std::collections::HashMap<
             ::std::string::String,
             ::std::vec::Vec<::std::string::String>,
         >,
     );
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for KubernetesK8sCronJobDeleteRequests {
         type Target = ::std::collections::HashMap<
             ::std::string::String,
@@ -6733,6 +7098,7 @@ pub mod types {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<KubernetesK8sCronJobDeleteRequests>
         for ::std::collections::HashMap<
             ::std::string::String,
@@ -6743,6 +7109,7 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl
         ::std::convert::From<
             ::std::collections::HashMap<
@@ -6762,6 +7129,7 @@ pub mod types {
     }
     ///`KubernetesK8sEvent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesK8sEvent {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Count")]
@@ -6819,6 +7187,7 @@ pub mod types {
     }
     ///`KubernetesK8sEventInvolvedObject`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesK8sEventInvolvedObject {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
@@ -6837,6 +7206,7 @@ pub mod types {
     }
     ///`KubernetesK8sJob`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesK8sJob {
         #[serde(
             rename = "BackoffLimit",
@@ -6925,12 +7295,14 @@ pub mod types {
     ///`KubernetesK8sJobDeleteRequests`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesK8sJobDeleteRequests(
         pub  ::std::collections::HashMap<
             ::std::string::String,
             ::std::vec::Vec<::std::string::String>,
         >,
     );
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for KubernetesK8sJobDeleteRequests {
         type Target = ::std::collections::HashMap<
             ::std::string::String,
@@ -6945,6 +7317,7 @@ pub mod types {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<KubernetesK8sJobDeleteRequests>
         for ::std::collections::HashMap<
             ::std::string::String,
@@ -6955,6 +7328,7 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl
         ::std::convert::From<
             ::std::collections::HashMap<
@@ -6974,6 +7348,7 @@ pub mod types {
     }
     ///`KubernetesK8sPersistentVolume`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesK8sPersistentVolume {
         #[serde(
             rename = "accessModes",
@@ -7046,6 +7421,7 @@ pub mod types {
     }
     ///`KubernetesK8sPersistentVolumeClaim`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesK8sPersistentVolumeClaim {
         #[serde(
             rename = "accessModes",
@@ -7133,6 +7509,7 @@ pub mod types {
     }
     ///`KubernetesK8sServiceAccount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesK8sServiceAccount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Annotations")]
@@ -7184,12 +7561,14 @@ pub mod types {
     ///`KubernetesK8sServiceAccountDeleteRequests`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesK8sServiceAccountDeleteRequests(
         pub  ::std::collections::HashMap<
             ::std::string::String,
             ::std::vec::Vec<::std::string::String>,
         >,
     );
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for KubernetesK8sServiceAccountDeleteRequests {
         type Target = ::std::collections::HashMap<
             ::std::string::String,
@@ -7204,6 +7583,7 @@ pub mod types {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<KubernetesK8sServiceAccountDeleteRequests>
         for ::std::collections::HashMap<
             ::std::string::String,
@@ -7214,6 +7594,7 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl
         ::std::convert::From<
             ::std::collections::HashMap<
@@ -7233,6 +7614,7 @@ pub mod types {
     }
     ///`KubernetesK8sServiceAccountImagePullSecretsUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesK8sServiceAccountImagePullSecretsUpdatePayload {
         #[serde(
             rename = "secretNames",
@@ -7243,6 +7625,7 @@ pub mod types {
     }
     ///`KubernetesK8sStorageClass`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesK8sStorageClass {
         #[serde(
             rename = "allowVolumeExpansion",
@@ -7300,6 +7683,7 @@ pub mod types {
     }
     ///`KubernetesK8sVolumeInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesK8sVolumeInfo {
         #[serde(
             rename = "persistentVolume",
@@ -7324,6 +7708,7 @@ pub mod types {
     }
     ///`KubernetesMetadata`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesMetadata {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Annotations")]
@@ -7340,6 +7725,7 @@ pub mod types {
     }
     ///`KubernetesPod`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesPod {
         #[serde(
             rename = "ContainerName",
@@ -7403,6 +7789,7 @@ pub mod types {
     }
     ///`KubernetesPublishedPort`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesPublishedPort {
         #[serde(
             rename = "IngressRules",
@@ -7421,6 +7808,7 @@ pub mod types {
     }
     ///`KubernetesTlsInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct KubernetesTlsInfo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hosts")]
@@ -7430,6 +7818,7 @@ pub mod types {
     }
     ///`LdapAdminGroupsPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct LdapAdminGroupsPayload {
         #[serde(
             rename = "LDAPSettings",
@@ -7440,6 +7829,7 @@ pub mod types {
     }
     ///`LdapCheckPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct LdapCheckPayload {
         #[serde(
             rename = "LDAPSettings",
@@ -7450,6 +7840,7 @@ pub mod types {
     }
     ///`LdapGroupsPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct LdapGroupsPayload {
         #[serde(
             rename = "LDAPSettings",
@@ -7460,6 +7851,7 @@ pub mod types {
     }
     ///`LdapTestLoginPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct LdapTestLoginPayload {
         #[serde(
             rename = "LDAPSettings",
@@ -7482,6 +7874,7 @@ pub mod types {
     }
     ///`LdapTestLoginResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct LdapTestLoginResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Valid")]
@@ -7491,6 +7884,7 @@ pub mod types {
     }
     ///`LdapUsersPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct LdapUsersPayload {
         #[serde(
             rename = "LDAPSettings",
@@ -7501,6 +7895,7 @@ pub mod types {
     }
     ///`LiblicensePortainerLicense`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "system"))]
     pub struct LiblicensePortainerLicense {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Company")]
@@ -7617,40 +8012,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`, `3`, `4`, `5`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "system"))]
     pub struct LiblicensePortainerLicenseType(pub i64);
+    #[cfg(any(feature = "system"))]
     impl ::std::ops::Deref for LiblicensePortainerLicenseType {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "system"))]
     impl ::std::convert::From<LiblicensePortainerLicenseType> for i64 {
         fn from(value: LiblicensePortainerLicenseType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "system"))]
     impl ::std::convert::From<i64> for LiblicensePortainerLicenseType {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "system"))]
     impl ::std::fmt::Display for LiblicensePortainerLicenseType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "system"))]
     impl ::std::str::FromStr for LiblicensePortainerLicenseType {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "system"))]
     impl ::std::convert::TryFrom<&str> for LiblicensePortainerLicenseType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "system"))]
     impl ::std::convert::TryFrom<String> for LiblicensePortainerLicenseType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -7660,40 +8063,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`, `3`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "system"))]
     pub struct LiblicenseProductEdition(pub i64);
+    #[cfg(any(feature = "system"))]
     impl ::std::ops::Deref for LiblicenseProductEdition {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "system"))]
     impl ::std::convert::From<LiblicenseProductEdition> for i64 {
         fn from(value: LiblicenseProductEdition) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "system"))]
     impl ::std::convert::From<i64> for LiblicenseProductEdition {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "system"))]
     impl ::std::fmt::Display for LiblicenseProductEdition {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "system"))]
     impl ::std::str::FromStr for LiblicenseProductEdition {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "system"))]
     impl ::std::convert::TryFrom<&str> for LiblicenseProductEdition {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "system"))]
     impl ::std::convert::TryFrom<String> for LiblicenseProductEdition {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -7702,6 +8113,7 @@ pub mod types {
     }
     ///`LicensesAttachData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "system"))]
     pub struct LicensesAttachData {
         #[serde(
             rename = "conflictingKeys",
@@ -7714,6 +8126,7 @@ pub mod types {
     }
     ///`LicensesAttachPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "system"))]
     pub struct LicensesAttachPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Key")]
@@ -7721,6 +8134,7 @@ pub mod types {
     }
     ///`LicensesDeletePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "system"))]
     pub struct LicensesDeletePayload {
         ///List of license keys to remove
         #[serde(
@@ -7732,6 +8146,7 @@ pub mod types {
     }
     ///`LicensesLicenseInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "system"))]
     pub struct LicensesLicenseInfo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Company")]
@@ -7775,28 +8190,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "full"))]
     pub struct MetricsAlertRuleStateType(pub ::std::string::String);
+    #[cfg(any(feature = "full"))]
     impl ::std::ops::Deref for MetricsAlertRuleStateType {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "full"))]
     impl ::std::convert::From<MetricsAlertRuleStateType> for ::std::string::String {
         fn from(value: MetricsAlertRuleStateType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "full"))]
     impl ::std::convert::From<::std::string::String> for MetricsAlertRuleStateType {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "full"))]
     impl ::std::fmt::Display for MetricsAlertRuleStateType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "full"))]
     impl ::std::str::FromStr for MetricsAlertRuleStateType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -7805,6 +8226,7 @@ pub mod types {
     }
     ///`MetricsEdgeAlertRule`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct MetricsEdgeAlertRule {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Annotations")]
@@ -7837,6 +8259,7 @@ pub mod types {
     }
     ///`MetricsEdgeAlertRuleState`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct MetricsEdgeAlertRuleState {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Last_error")]
@@ -7854,6 +8277,7 @@ pub mod types {
     }
     ///`MetricsEdgeAlertState`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct MetricsEdgeAlertState {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Config_reload_error")]
@@ -7864,6 +8288,7 @@ pub mod types {
     }
     ///`ModelsCloudCredential`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsCloudCredential {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Created")]
@@ -7886,9 +8311,11 @@ pub mod types {
     ///`ModelsCloudCredentialMap`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsCloudCredentialMap(
         pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     );
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for ModelsCloudCredentialMap {
         type Target = ::std::collections::HashMap<::std::string::String, ::std::string::String>;
         fn deref(
@@ -7897,6 +8324,7 @@ pub mod types {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<ModelsCloudCredentialMap>
         for ::std::collections::HashMap<::std::string::String, ::std::string::String>
     {
@@ -7904,6 +8332,7 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl
         ::std::convert::From<
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -7917,6 +8346,7 @@ pub mod types {
     }
     ///`ModelsConfiguration`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsConfiguration {
         #[serde(
             rename = "ConfigurationOwner",
@@ -7942,6 +8372,7 @@ pub mod types {
     }
     ///`ModelsIngressRule`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsIngressRule {
         #[serde(
             rename = "Host",
@@ -7966,6 +8397,7 @@ pub mod types {
     }
     ///`ModelsK8sApplication`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sApplication {
         #[serde(
             rename = "Annotations",
@@ -8146,6 +8578,7 @@ pub mod types {
     }
     ///`ModelsK8sApplicationResource`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sApplicationResource {
         #[serde(
             rename = "CpuLimit",
@@ -8176,6 +8609,7 @@ pub mod types {
     }
     ///`ModelsK8sConfigMap`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sConfigMap {
         #[serde(
             rename = "Annotations",
@@ -8252,6 +8686,7 @@ pub mod types {
     }
     ///`ModelsK8sConfigurationOwnerResource`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sConfigurationOwnerResource {
         #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "id")]
@@ -8273,6 +8708,7 @@ pub mod types {
     }
     ///`ModelsK8sCustomResource`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sCustomResource {
         #[serde(
             rename = "creationDate",
@@ -8300,6 +8736,7 @@ pub mod types {
     }
     ///`ModelsK8sCustomResourceDefinition`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sCustomResourceDefinition {
         #[serde(
             rename = "creationDate",
@@ -8339,6 +8776,7 @@ pub mod types {
     }
     ///`ModelsK8sDashboard`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sDashboard {
         #[serde(
             rename = "applicationsCount",
@@ -8387,6 +8825,7 @@ pub mod types {
     }
     ///`ModelsK8sGpuInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sGpuInfo {
         #[serde(
             rename = "Nodes",
@@ -8411,6 +8850,7 @@ pub mod types {
     }
     ///`ModelsK8sGpuNode`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sGpuNode {
         #[serde(
             rename = "Allocatable",
@@ -8459,28 +8899,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sGpuNodeStatus(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for ModelsK8sGpuNodeStatus {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<ModelsK8sGpuNodeStatus> for ::std::string::String {
         fn from(value: ModelsK8sGpuNodeStatus) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for ModelsK8sGpuNodeStatus {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for ModelsK8sGpuNodeStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for ModelsK8sGpuNodeStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -8489,6 +8935,7 @@ pub mod types {
     }
     ///`ModelsK8sGpuSummary`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sGpuSummary {
         #[serde(
             rename = "DegradedCount",
@@ -8540,6 +8987,7 @@ pub mod types {
     }
     ///`ModelsK8sGpuWorkload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sGpuWorkload {
         #[serde(
             rename = "GPURequests",
@@ -8595,6 +9043,7 @@ pub mod types {
     }
     ///`ModelsK8sIngressController`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sIngressController {
         #[serde(
             rename = "Availability",
@@ -8635,12 +9084,14 @@ pub mod types {
     ///`ModelsK8sIngressDeleteRequests`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sIngressDeleteRequests(
         pub  ::std::collections::HashMap<
             ::std::string::String,
             ::std::vec::Vec<::std::string::String>,
         >,
     );
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for ModelsK8sIngressDeleteRequests {
         type Target = ::std::collections::HashMap<
             ::std::string::String,
@@ -8655,6 +9106,7 @@ pub mod types {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<ModelsK8sIngressDeleteRequests>
         for ::std::collections::HashMap<
             ::std::string::String,
@@ -8665,6 +9117,7 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl
         ::std::convert::From<
             ::std::collections::HashMap<
@@ -8684,6 +9137,7 @@ pub mod types {
     }
     ///`ModelsK8sIngressInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sIngressInfo {
         #[serde(
             rename = "Annotations",
@@ -8754,6 +9208,7 @@ pub mod types {
     }
     ///`ModelsK8sIngressPath`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sIngressPath {
         #[serde(
             rename = "HasService",
@@ -8802,6 +9257,7 @@ pub mod types {
     }
     ///`ModelsK8sIngressTls`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sIngressTls {
         #[serde(
             rename = "Hosts",
@@ -8820,6 +9276,7 @@ pub mod types {
     }
     ///`ModelsK8sLoadBalancerQuota`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sLoadBalancerQuota {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -8830,6 +9287,7 @@ pub mod types {
     }
     ///`ModelsK8sNamespaceDetails`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sNamespaceDetails {
         #[serde(
             rename = "Annotations",
@@ -8874,6 +9332,7 @@ pub mod types {
     }
     ///`ModelsK8sPersistentVolume`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sPersistentVolume {
         #[serde(
             rename = "accessModes",
@@ -8946,6 +9405,7 @@ pub mod types {
     }
     ///`ModelsK8sPersistentVolumeClaim`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sPersistentVolumeClaim {
         #[serde(
             rename = "accessModes",
@@ -9027,6 +9487,7 @@ pub mod types {
     }
     ///`ModelsK8sPvReclaimPolicyRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sPvReclaimPolicyRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
@@ -9040,6 +9501,7 @@ pub mod types {
     }
     ///`ModelsK8sPvcResizeRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sPvcResizeRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
@@ -9056,6 +9518,7 @@ pub mod types {
     }
     ///`ModelsK8sResourceQuota`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sResourceQuota {
         #[serde(
             rename = "cpuLimit",
@@ -9087,6 +9550,7 @@ pub mod types {
     }
     ///`ModelsK8sRole`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sRole {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Annotations")]
@@ -9137,6 +9601,7 @@ pub mod types {
     }
     ///`ModelsK8sRoleBinding`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sRoleBinding {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Annotations")]
@@ -9191,12 +9656,14 @@ pub mod types {
     ///`ModelsK8sRoleBindingDeleteRequests`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sRoleBindingDeleteRequests(
         pub  ::std::collections::HashMap<
             ::std::string::String,
             ::std::vec::Vec<::std::string::String>,
         >,
     );
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for ModelsK8sRoleBindingDeleteRequests {
         type Target = ::std::collections::HashMap<
             ::std::string::String,
@@ -9211,6 +9678,7 @@ pub mod types {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<ModelsK8sRoleBindingDeleteRequests>
         for ::std::collections::HashMap<
             ::std::string::String,
@@ -9221,6 +9689,7 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl
         ::std::convert::From<
             ::std::collections::HashMap<
@@ -9241,12 +9710,14 @@ pub mod types {
     ///`ModelsK8sRoleDeleteRequests`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sRoleDeleteRequests(
         pub  ::std::collections::HashMap<
             ::std::string::String,
             ::std::vec::Vec<::std::string::String>,
         >,
     );
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for ModelsK8sRoleDeleteRequests {
         type Target = ::std::collections::HashMap<
             ::std::string::String,
@@ -9261,6 +9732,7 @@ pub mod types {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<ModelsK8sRoleDeleteRequests>
         for ::std::collections::HashMap<
             ::std::string::String,
@@ -9271,6 +9743,7 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl
         ::std::convert::From<
             ::std::collections::HashMap<
@@ -9290,6 +9763,7 @@ pub mod types {
     }
     ///`ModelsK8sSecret`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sSecret {
         #[serde(
             rename = "Annotations",
@@ -9373,12 +9847,14 @@ pub mod types {
     ///`ModelsK8sServiceDeleteRequests`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sServiceDeleteRequests(
         pub  ::std::collections::HashMap<
             ::std::string::String,
             ::std::vec::Vec<::std::string::String>,
         >,
     );
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for ModelsK8sServiceDeleteRequests {
         type Target = ::std::collections::HashMap<
             ::std::string::String,
@@ -9393,6 +9869,7 @@ pub mod types {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<ModelsK8sServiceDeleteRequests>
         for ::std::collections::HashMap<
             ::std::string::String,
@@ -9403,6 +9880,7 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl
         ::std::convert::From<
             ::std::collections::HashMap<
@@ -9422,6 +9900,7 @@ pub mod types {
     }
     ///`ModelsK8sServiceInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sServiceInfo {
         #[serde(
             rename = "AllocateLoadBalancerNodePorts",
@@ -9522,6 +10001,7 @@ pub mod types {
     }
     ///`ModelsK8sServiceIngress`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sServiceIngress {
         #[serde(
             rename = "Host",
@@ -9537,6 +10017,7 @@ pub mod types {
     }
     ///`ModelsK8sServicePort`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sServicePort {
         #[serde(
             rename = "Name",
@@ -9573,6 +10054,7 @@ pub mod types {
     }
     ///`ModelsK8sStorageClass`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sStorageClass {
         #[serde(
             rename = "allowVolumeExpansion",
@@ -9630,6 +10112,7 @@ pub mod types {
     }
     ///`ModelsK8sStorageQuota`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sStorageQuota {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -9640,6 +10123,7 @@ pub mod types {
     }
     ///`ModelsK8sVolumeDeleteRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsK8sVolumeDeleteRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
@@ -9651,9 +10135,11 @@ pub mod types {
     ///`ModelsLabelSet`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "full"))]
     pub struct ModelsLabelSet(
         pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     );
+    #[cfg(any(feature = "full"))]
     impl ::std::ops::Deref for ModelsLabelSet {
         type Target = ::std::collections::HashMap<::std::string::String, ::std::string::String>;
         fn deref(
@@ -9662,6 +10148,7 @@ pub mod types {
             &self.0
         }
     }
+    #[cfg(any(feature = "full"))]
     impl ::std::convert::From<ModelsLabelSet>
         for ::std::collections::HashMap<::std::string::String, ::std::string::String>
     {
@@ -9669,6 +10156,7 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "full"))]
     impl
         ::std::convert::From<
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
@@ -9682,6 +10170,7 @@ pub mod types {
     }
     ///`ModelsMatcher`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "observability"))]
     pub struct ModelsMatcher {
         ///is equal
         #[serde(
@@ -9711,6 +10200,7 @@ pub mod types {
     }
     ///`ModelsMetadata`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsMetadata {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Annotations")]
@@ -9727,6 +10217,7 @@ pub mod types {
     }
     ///`ModelsPod`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsPod {
         #[serde(
             rename = "ContainerName",
@@ -9784,6 +10275,7 @@ pub mod types {
     }
     ///`ModelsPostableAlert`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct ModelsPostableAlert {
         ///annotations
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -9821,6 +10313,7 @@ pub mod types {
     }
     ///`ModelsPostableSilence`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "observability"))]
     pub struct ModelsPostableSilence {
         ///comment
         ///Required: true
@@ -9865,6 +10358,7 @@ pub mod types {
     }
     ///`ModelsPublishedPort`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsPublishedPort {
         #[serde(
             rename = "IngressRules",
@@ -9883,6 +10377,7 @@ pub mod types {
     }
     ///`ModelsSshKeyPair`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsSshKeyPair {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Private")]
@@ -9895,6 +10390,7 @@ pub mod types {
     }
     ///`ModelsTlsInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ModelsTlsInfo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hosts")]
@@ -9904,6 +10400,7 @@ pub mod types {
     }
     ///`MotdMotd`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "system"))]
     pub struct MotdMotd {
         #[serde(
             rename = "ContentLayout",
@@ -9945,28 +10442,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "environments"))]
     pub struct MountPropagation(pub ::std::string::String);
+    #[cfg(any(feature = "environments"))]
     impl ::std::ops::Deref for MountPropagation {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "environments"))]
     impl ::std::convert::From<MountPropagation> for ::std::string::String {
         fn from(value: MountPropagation) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "environments"))]
     impl ::std::convert::From<::std::string::String> for MountPropagation {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "environments"))]
     impl ::std::fmt::Display for MountPropagation {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "environments"))]
     impl ::std::str::FromStr for MountPropagation {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -9978,28 +10481,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "environments"))]
     pub struct MountType(pub ::std::string::String);
+    #[cfg(any(feature = "environments"))]
     impl ::std::ops::Deref for MountType {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "environments"))]
     impl ::std::convert::From<MountType> for ::std::string::String {
         fn from(value: MountType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "environments"))]
     impl ::std::convert::From<::std::string::String> for MountType {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "environments"))]
     impl ::std::fmt::Display for MountType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "environments"))]
     impl ::std::str::FromStr for MountType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -10008,6 +10517,7 @@ pub mod types {
     }
     ///`NetworkEndpointIpamConfig`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct NetworkEndpointIpamConfig {
         #[serde(
             rename = "IPv4Address",
@@ -10032,6 +10542,7 @@ pub mod types {
     }
     ///`NetworkEndpointSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct NetworkEndpointSettings {
         ///Aliases holds the list of extra, user-specified DNS names for this endpoint.
         #[serde(
@@ -10143,40 +10654,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "settings"))]
     pub struct Oauth2AuthStyle(pub i64);
+    #[cfg(any(feature = "settings"))]
     impl ::std::ops::Deref for Oauth2AuthStyle {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "settings"))]
     impl ::std::convert::From<Oauth2AuthStyle> for i64 {
         fn from(value: Oauth2AuthStyle) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "settings"))]
     impl ::std::convert::From<i64> for Oauth2AuthStyle {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "settings"))]
     impl ::std::fmt::Display for Oauth2AuthStyle {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "settings"))]
     impl ::std::str::FromStr for Oauth2AuthStyle {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "settings"))]
     impl ::std::convert::TryFrom<&str> for Oauth2AuthStyle {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "settings"))]
     impl ::std::convert::TryFrom<String> for Oauth2AuthStyle {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -10185,6 +10704,7 @@ pub mod types {
     }
     ///`ObservabilityAlertRuleCreatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "observability"))]
     pub struct ObservabilityAlertRuleCreatePayload {
         #[serde(
             rename = "AlertingRule",
@@ -10195,6 +10715,7 @@ pub mod types {
     }
     ///`ObservabilityAlertRuleEnvironmentGroupResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "observability"))]
     pub struct ObservabilityAlertRuleEnvironmentGroupResponse {
         #[serde(
             rename = "endpointGroupId",
@@ -10220,6 +10741,7 @@ pub mod types {
     }
     ///`ObservabilityAlertRuleEnvironmentResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "observability"))]
     pub struct ObservabilityAlertRuleEnvironmentResponse {
         #[serde(
             rename = "endpointId",
@@ -10253,6 +10775,7 @@ pub mod types {
     }
     ///`ObservabilityAlertRuleEnvironmentsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "observability"))]
     pub struct ObservabilityAlertRuleEnvironmentsResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Active")]
@@ -10284,6 +10807,7 @@ pub mod types {
     }
     ///`ObservabilityAlertRuleGroupsUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "observability"))]
     pub struct ObservabilityAlertRuleGroupsUpdatePayload {
         #[serde(
             rename = "endpointGroupIds",
@@ -10294,6 +10818,7 @@ pub mod types {
     }
     ///`ObservabilityAlertRuleTiersUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "observability"))]
     pub struct ObservabilityAlertRuleTiersUpdatePayload {
         #[serde(
             rename = "conditionOperator",
@@ -10316,6 +10841,7 @@ pub mod types {
     }
     ///`ObservabilityAlertRuleUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "observability"))]
     pub struct ObservabilityAlertRuleUpdatePayload {
         #[serde(
             rename = "AlertingRule",
@@ -10326,6 +10852,7 @@ pub mod types {
     }
     ///`ObservabilityAlertingUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "observability"))]
     pub struct ObservabilityAlertingUpdatePayload {
         #[serde(
             rename = "AlertingSettings",
@@ -10336,6 +10863,7 @@ pub mod types {
     }
     ///`ObservabilityCreateSilencePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "observability"))]
     pub struct ObservabilityCreateSilencePayload {
         #[serde(rename = "alertManagerURL")]
         #[serde(alias = "AlertManagerURL")]
@@ -10345,6 +10873,7 @@ pub mod types {
     }
     ///`ObservabilityEnvironmentObservabilityResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "observability"))]
     pub struct ObservabilityEnvironmentObservabilityResponse {
         ///ClusterID is OneUptime's internal cluster identifier, used by the
         ///frontend to build deep links into the OneUptime dashboard. Omitted
@@ -10381,6 +10910,7 @@ pub mod types {
     }
     ///`ObservabilityLogEntry`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "observability"))]
     pub struct ObservabilityLogEntry {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Labels")]
@@ -10404,6 +10934,7 @@ pub mod types {
     }
     ///`ObservabilityLogsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "observability"))]
     pub struct ObservabilityLogsResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Logs")]
@@ -10413,6 +10944,7 @@ pub mod types {
     }
     ///`OmniClusterData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct OmniClusterData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Metadata")]
@@ -10425,6 +10957,7 @@ pub mod types {
     }
     ///`OmniClusterSpec`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct OmniClusterSpec {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Backup_configuration")]
@@ -10443,6 +10976,7 @@ pub mod types {
     }
     ///`OmniClusterSpecBackupConfiguration`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct OmniClusterSpecBackupConfiguration {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -10455,6 +10989,7 @@ pub mod types {
     }
     ///`OmniClusterSpecFeatures`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct OmniClusterSpecFeatures {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Disk_encryption")]
@@ -10470,6 +11005,7 @@ pub mod types {
     }
     ///`OmniClusterStatusMachines`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct OmniClusterStatusMachines {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Connected")]
@@ -10488,6 +11024,7 @@ pub mod types {
     }
     ///`OmniClusterStatusSpec`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct OmniClusterStatusSpec {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Available")]
@@ -10524,6 +11061,7 @@ pub mod types {
     }
     ///`OmniCreateClusterPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct OmniCreateClusterPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Cluster")]
@@ -10558,6 +11096,7 @@ pub mod types {
     }
     ///`OmniMachineData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct OmniMachineData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Labels")]
@@ -10578,6 +11117,7 @@ pub mod types {
     }
     ///`OmniMachineHardwareBlockDevice`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct OmniMachineHardwareBlockDevice {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Linux_name")]
@@ -10602,6 +11142,7 @@ pub mod types {
     }
     ///`OmniMachineHardwareMemory`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct OmniMachineHardwareMemory {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Description")]
@@ -10614,6 +11155,7 @@ pub mod types {
     }
     ///`OmniMachineHardwareProcessor`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct OmniMachineHardwareProcessor {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Core_count")]
@@ -10635,6 +11177,7 @@ pub mod types {
     }
     ///`OmniMachineHardwareStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct OmniMachineHardwareStatus {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Arch")]
@@ -10653,6 +11196,7 @@ pub mod types {
     }
     ///`OmniMachineNetworkLink`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct OmniMachineNetworkLink {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hardware_address")]
@@ -10671,6 +11215,7 @@ pub mod types {
     }
     ///`OmniMachineNetworkStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct OmniMachineNetworkStatus {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Addresses")]
@@ -10692,6 +11237,7 @@ pub mod types {
     }
     ///`OmniMachinePlatformMetadata`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct OmniMachinePlatformMetadata {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hostname")]
@@ -10716,6 +11262,7 @@ pub mod types {
     }
     ///`OmniMachineStatusSpec`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct OmniMachineStatusSpec {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Cluster")]
@@ -10755,6 +11302,7 @@ pub mod types {
     }
     ///`OmniUpdateClusterPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct OmniUpdateClusterPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Cluster")]
@@ -10786,6 +11334,7 @@ pub mod types {
     }
     ///`OmniUpgradeStatusResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct OmniUpgradeStatusResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Current_upgrade_version")]
@@ -10813,6 +11362,7 @@ pub mod types {
     }
     ///`OmniValidateClusterPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct OmniValidateClusterPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Cluster")]
@@ -10835,6 +11385,7 @@ pub mod types {
     }
     ///`OneuptimeMetricsAggregateResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "observability"))]
     pub struct OneuptimeMetricsAggregateResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Data")]
@@ -10849,28 +11400,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "system"))]
     pub struct PlatformContainerPlatform(pub ::std::string::String);
+    #[cfg(any(feature = "system"))]
     impl ::std::ops::Deref for PlatformContainerPlatform {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "system"))]
     impl ::std::convert::From<PlatformContainerPlatform> for ::std::string::String {
         fn from(value: PlatformContainerPlatform) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "system"))]
     impl ::std::convert::From<::std::string::String> for PlatformContainerPlatform {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "system"))]
     impl ::std::fmt::Display for PlatformContainerPlatform {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "system"))]
     impl ::std::str::FromStr for PlatformContainerPlatform {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -10882,28 +11439,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityFsGroupStrategyType(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for PodsecurityFsGroupStrategyType {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<PodsecurityFsGroupStrategyType> for ::std::string::String {
         fn from(value: PodsecurityFsGroupStrategyType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for PodsecurityFsGroupStrategyType {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for PodsecurityFsGroupStrategyType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for PodsecurityFsGroupStrategyType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -10915,28 +11478,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityFsType(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for PodsecurityFsType {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<PodsecurityFsType> for ::std::string::String {
         fn from(value: PodsecurityFsType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for PodsecurityFsType {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for PodsecurityFsType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for PodsecurityFsType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -10945,6 +11514,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecurityAllowFlexVolumes`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecurityAllowFlexVolumes {
         #[serde(
             rename = "allowedVolumes",
@@ -10960,6 +11530,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecurityAllowPrivilegeEscalation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecurityAllowPrivilegeEscalation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -10969,6 +11540,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecurityAllowProcMount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecurityAllowProcMount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -10984,6 +11556,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecurityAllowedCapabilities`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecurityAllowedCapabilities {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Level")]
@@ -11005,6 +11578,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecurityAllowedPaths`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecurityAllowedPaths {
         #[serde(
             rename = "pathPrefix",
@@ -11020,6 +11594,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecurityAppArmour`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecurityAppArmour {
         #[serde(
             rename = "AppArmorType",
@@ -11038,6 +11613,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecurityCapabilities`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecurityCapabilities {
         #[serde(
             rename = "allowedCapabilities",
@@ -11060,6 +11636,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecurityForbiddenSysctlsList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecurityForbiddenSysctlsList {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11076,6 +11653,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecurityFsGroups`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecurityFsGroups {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Idrange")]
@@ -11091,6 +11669,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecurityHostFilesystem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecurityHostFilesystem {
         #[serde(
             rename = "allowedPaths",
@@ -11107,6 +11686,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecurityHostNamespaces`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecurityHostNamespaces {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11116,6 +11696,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecurityHostNetworkingPorts`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecurityHostNetworkingPorts {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11137,6 +11718,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecurityIdrange`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecurityIdrange {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Max")]
@@ -11149,6 +11731,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecurityPrivilegedContainers`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecurityPrivilegedContainers {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11158,6 +11741,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecurityReadOnlyRootFileSystem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecurityReadOnlyRootFileSystem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11167,6 +11751,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecurityRule`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecurityRule {
         #[serde(
             rename = "allowFlexVolumes",
@@ -11282,6 +11867,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecurityRunAsGroup`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecurityRunAsGroup {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Idrange")]
@@ -11297,6 +11883,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecurityRunAsUser`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecurityRunAsUser {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Idrange")]
@@ -11312,6 +11899,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecuritySecComp`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecuritySecComp {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11327,6 +11915,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecuritySelinux`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecuritySelinux {
         #[serde(
             rename = "allowedCapabilities",
@@ -11343,6 +11932,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecuritySupplementalGroups`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecuritySupplementalGroups {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Idrange")]
@@ -11358,6 +11948,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecurityUsers`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecurityUsers {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11391,6 +11982,7 @@ pub mod types {
     }
     ///`PodsecurityPodSecurityVolumeTypes`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityPodSecurityVolumeTypes {
         #[serde(
             rename = "allowedTypes",
@@ -11409,28 +12001,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityRunAsGroupStrategy(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for PodsecurityRunAsGroupStrategy {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<PodsecurityRunAsGroupStrategy> for ::std::string::String {
         fn from(value: PodsecurityRunAsGroupStrategy) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for PodsecurityRunAsGroupStrategy {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for PodsecurityRunAsGroupStrategy {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for PodsecurityRunAsGroupStrategy {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -11442,28 +12040,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecurityRunAsUserStrategy(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for PodsecurityRunAsUserStrategy {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<PodsecurityRunAsUserStrategy> for ::std::string::String {
         fn from(value: PodsecurityRunAsUserStrategy) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for PodsecurityRunAsUserStrategy {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for PodsecurityRunAsUserStrategy {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for PodsecurityRunAsUserStrategy {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -11475,28 +12079,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PodsecuritySupplementalGroupsStrategyType(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for PodsecuritySupplementalGroupsStrategyType {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<PodsecuritySupplementalGroupsStrategyType> for ::std::string::String {
         fn from(value: PodsecuritySupplementalGroupsStrategyType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for PodsecuritySupplementalGroupsStrategyType {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for PodsecuritySupplementalGroupsStrategyType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for PodsecuritySupplementalGroupsStrategyType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -11505,6 +12115,7 @@ pub mod types {
     }
     ///`PoliciesConflictInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "policies"))]
     pub struct PoliciesConflictInfo {
         #[serde(
             rename = "environmentCount",
@@ -11553,6 +12164,7 @@ pub mod types {
     }
     ///`PoliciesGenericPolicy`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "policies"))]
     pub struct PoliciesGenericPolicy {
         #[serde(
             rename = "CreatedAt",
@@ -11614,6 +12226,7 @@ pub mod types {
     }
     ///`PoliciesNewGroupInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "policies"))]
     pub struct PoliciesNewGroupInfo {
         #[serde(
             rename = "environmentCount",
@@ -11650,6 +12263,7 @@ pub mod types {
     }
     ///`PoliciesPolicy`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "policies"))]
     pub struct PoliciesPolicy {
         #[serde(
             rename = "CreatedAt",
@@ -11707,28 +12321,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "policies"))]
     pub struct PoliciesPolicyCategory(pub ::std::string::String);
+    #[cfg(any(feature = "policies"))]
     impl ::std::ops::Deref for PoliciesPolicyCategory {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "policies"))]
     impl ::std::convert::From<PoliciesPolicyCategory> for ::std::string::String {
         fn from(value: PoliciesPolicyCategory) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "policies"))]
     impl ::std::convert::From<::std::string::String> for PoliciesPolicyCategory {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "policies"))]
     impl ::std::fmt::Display for PoliciesPolicyCategory {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "policies"))]
     impl ::std::str::FromStr for PoliciesPolicyCategory {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -11738,15 +12358,18 @@ pub mod types {
     ///`PoliciesPolicyConflictsPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "policies"))]
     pub struct PoliciesPolicyConflictsPayload(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
+    #[cfg(any(feature = "policies"))]
     impl ::std::ops::Deref for PoliciesPolicyConflictsPayload {
         type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
         fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
             &self.0
         }
     }
+    #[cfg(any(feature = "policies"))]
     impl ::std::convert::From<PoliciesPolicyConflictsPayload>
         for ::serde_json::Map<::std::string::String, ::serde_json::Value>
     {
@@ -11754,6 +12377,7 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "policies"))]
     impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
         for PoliciesPolicyConflictsPayload
     {
@@ -11763,6 +12387,7 @@ pub mod types {
     }
     ///`PoliciesPolicyConflictsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "policies"))]
     pub struct PoliciesPolicyConflictsResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Conflicts")]
@@ -11797,15 +12422,18 @@ pub mod types {
     ///`PoliciesPolicyCreatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "policies"))]
     pub struct PoliciesPolicyCreatePayload(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
+    #[cfg(any(feature = "policies"))]
     impl ::std::ops::Deref for PoliciesPolicyCreatePayload {
         type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
         fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
             &self.0
         }
     }
+    #[cfg(any(feature = "policies"))]
     impl ::std::convert::From<PoliciesPolicyCreatePayload>
         for ::serde_json::Map<::std::string::String, ::serde_json::Value>
     {
@@ -11813,6 +12441,7 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "policies"))]
     impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
         for PoliciesPolicyCreatePayload
     {
@@ -11822,6 +12451,7 @@ pub mod types {
     }
     ///`PoliciesPolicyListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "policies"))]
     pub struct PoliciesPolicyListResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Policies")]
@@ -11831,6 +12461,7 @@ pub mod types {
     }
     ///`PoliciesPolicyMetadataResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "policies"))]
     pub struct PoliciesPolicyMetadataResponse {
         #[serde(
             rename = "minimumAgentVersions",
@@ -11845,6 +12476,7 @@ pub mod types {
     }
     ///`PoliciesPolicyStatusBreakdown`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "policies"))]
     pub struct PoliciesPolicyStatusBreakdown {
         #[serde(
             rename = "Applied",
@@ -11881,6 +12513,7 @@ pub mod types {
     }
     ///`PoliciesPolicyTemplate`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "policies"))]
     pub struct PoliciesPolicyTemplate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Category")]
@@ -11912,28 +12545,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "environments", feature = "policies"))]
     pub struct PoliciesPolicyType(pub ::std::string::String);
+    #[cfg(any(feature = "environments", feature = "policies"))]
     impl ::std::ops::Deref for PoliciesPolicyType {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "environments", feature = "policies"))]
     impl ::std::convert::From<PoliciesPolicyType> for ::std::string::String {
         fn from(value: PoliciesPolicyType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "environments", feature = "policies"))]
     impl ::std::convert::From<::std::string::String> for PoliciesPolicyType {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "environments", feature = "policies"))]
     impl ::std::fmt::Display for PoliciesPolicyType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "environments", feature = "policies"))]
     impl ::std::str::FromStr for PoliciesPolicyType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -11942,6 +12581,7 @@ pub mod types {
     }
     ///`PoliciesPolicyUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "policies"))]
     pub struct PoliciesPolicyUpdatePayload {
         #[serde(
             rename = "AllowOverride",
@@ -11978,6 +12618,7 @@ pub mod types {
     }
     ///`PoliciesTemplateListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "policies"))]
     pub struct PoliciesTemplateListResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Templates")]
@@ -11987,6 +12628,7 @@ pub mod types {
     }
     ///`PoliciesTestObservabilityConnectionPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "policies"))]
     pub struct PoliciesTestObservabilityConnectionPayload {
         #[serde(
             rename = "apiKey",
@@ -12037,6 +12679,7 @@ pub mod types {
     }
     ///`PoliciesTestObservabilityConnectionResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "policies"))]
     pub struct PoliciesTestObservabilityConnectionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Message")]
@@ -12049,6 +12692,13 @@ pub mod types {
     }
     ///`PortainerAccessPolicy`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(
+        feature = "admin",
+        feature = "environments",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "registries"
+    ))]
     pub struct PortainerAccessPolicy {
         ///Namespaces is a list of namespaces that this access policy applies to. Only used for namespaced level roles
         #[serde(
@@ -12069,6 +12719,7 @@ pub mod types {
     }
     ///`PortainerAllowList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "admin"))]
     pub struct PortainerAllowList {
         #[serde(
             rename = "Entries",
@@ -12091,40 +12742,48 @@ pub mod types {
     ///Known values: `0`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "admin"))]
     pub struct PortainerAllowListKey(pub i64);
+    #[cfg(any(feature = "admin"))]
     impl ::std::ops::Deref for PortainerAllowListKey {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "admin"))]
     impl ::std::convert::From<PortainerAllowListKey> for i64 {
         fn from(value: PortainerAllowListKey) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "admin"))]
     impl ::std::convert::From<i64> for PortainerAllowListKey {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "admin"))]
     impl ::std::fmt::Display for PortainerAllowListKey {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "admin"))]
     impl ::std::str::FromStr for PortainerAllowListKey {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "admin"))]
     impl ::std::convert::TryFrom<&str> for PortainerAllowListKey {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "admin"))]
     impl ::std::convert::TryFrom<String> for PortainerAllowListKey {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -12133,6 +12792,7 @@ pub mod types {
     }
     ///`PortainerApiKey`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct PortainerApiKey {
         ///Unix timestamp (UTC) when the API key was created
         #[serde(
@@ -12173,6 +12833,7 @@ pub mod types {
     }
     ///`PortainerArtifact`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops", feature = "templates"))]
     pub struct PortainerArtifact {
         #[serde(
             rename = "edgeGroups",
@@ -12212,6 +12873,7 @@ pub mod types {
     }
     ///`PortainerArtifactFile`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops", feature = "templates"))]
     pub struct PortainerArtifactFile {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hash")]
@@ -12258,40 +12920,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`, `3`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "observability", feature = "settings"))]
     pub struct PortainerAuthenticationMethod(pub i64);
+    #[cfg(any(feature = "observability", feature = "settings"))]
     impl ::std::ops::Deref for PortainerAuthenticationMethod {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "observability", feature = "settings"))]
     impl ::std::convert::From<PortainerAuthenticationMethod> for i64 {
         fn from(value: PortainerAuthenticationMethod) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "observability", feature = "settings"))]
     impl ::std::convert::From<i64> for PortainerAuthenticationMethod {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "observability", feature = "settings"))]
     impl ::std::fmt::Display for PortainerAuthenticationMethod {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "observability", feature = "settings"))]
     impl ::std::str::FromStr for PortainerAuthenticationMethod {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "observability", feature = "settings"))]
     impl ::std::convert::TryFrom<&str> for PortainerAuthenticationMethod {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "observability", feature = "settings"))]
     impl ::std::convert::TryFrom<String> for PortainerAuthenticationMethod {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -12301,15 +12971,18 @@ pub mod types {
     ///`PortainerAuthorizations`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct PortainerAuthorizations(
         pub ::std::collections::HashMap<::std::string::String, bool>,
     );
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::ops::Deref for PortainerAuthorizations {
         type Target = ::std::collections::HashMap<::std::string::String, bool>;
         fn deref(&self) -> &::std::collections::HashMap<::std::string::String, bool> {
             &self.0
         }
     }
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::convert::From<PortainerAuthorizations>
         for ::std::collections::HashMap<::std::string::String, bool>
     {
@@ -12317,6 +12990,7 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::convert::From<::std::collections::HashMap<::std::string::String, bool>>
         for PortainerAuthorizations
     {
@@ -12326,6 +13000,7 @@ pub mod types {
     }
     ///`PortainerAutoUpdateSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge", feature = "gitops", feature = "stacks"))]
     pub struct PortainerAutoUpdateSettings {
         ///Pull latest image
         #[serde(
@@ -12369,6 +13044,7 @@ pub mod types {
     }
     ///`PortainerAzureCredentials`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainerAzureCredentials {
         ///Azure application ID
         #[serde(
@@ -12397,40 +13073,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "templates"))]
     pub struct PortainerCustomTemplatePlatform(pub i64);
+    #[cfg(any(feature = "templates"))]
     impl ::std::ops::Deref for PortainerCustomTemplatePlatform {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "templates"))]
     impl ::std::convert::From<PortainerCustomTemplatePlatform> for i64 {
         fn from(value: PortainerCustomTemplatePlatform) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "templates"))]
     impl ::std::convert::From<i64> for PortainerCustomTemplatePlatform {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "templates"))]
     impl ::std::fmt::Display for PortainerCustomTemplatePlatform {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "templates"))]
     impl ::std::str::FromStr for PortainerCustomTemplatePlatform {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "templates"))]
     impl ::std::convert::TryFrom<&str> for PortainerCustomTemplatePlatform {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "templates"))]
     impl ::std::convert::TryFrom<String> for PortainerCustomTemplatePlatform {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -12439,6 +13123,7 @@ pub mod types {
     }
     ///`PortainerCustomTemplateVariableDefinition`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "templates"))]
     pub struct PortainerCustomTemplateVariableDefinition {
         #[serde(
             rename = "defaultValue",
@@ -12460,6 +13145,7 @@ pub mod types {
     }
     ///`PortainerDiagnosticsData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainerDiagnosticsData {
         #[serde(rename = "DNS", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "dNS")]
@@ -12490,6 +13176,7 @@ pub mod types {
     }
     ///`PortainerDockerContainerSnapshot`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct PortainerDockerContainerSnapshot {
         #[serde(
             rename = "Command",
@@ -12595,6 +13282,7 @@ pub mod types {
     }
     ///`PortainerDockerContainerSnapshotHostConfig`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct PortainerDockerContainerSnapshotHostConfig {
         #[serde(
             rename = "Annotations",
@@ -12613,6 +13301,7 @@ pub mod types {
     }
     ///`PortainerDockerSnapshot`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainerDockerSnapshot {
         #[serde(
             rename = "ContainerCount",
@@ -12746,15 +13435,18 @@ pub mod types {
     ///`PortainerDockerSnapshotRaw`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainerDockerSnapshotRaw(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     impl ::std::ops::Deref for PortainerDockerSnapshotRaw {
         type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
         fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
             &self.0
         }
     }
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     impl ::std::convert::From<PortainerDockerSnapshotRaw>
         for ::serde_json::Map<::std::string::String, ::serde_json::Value>
     {
@@ -12762,6 +13454,7 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
         for PortainerDockerSnapshotRaw
     {
@@ -12771,6 +13464,7 @@ pub mod types {
     }
     ///`PortainerEcrData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "gitops", feature = "registries"))]
     pub struct PortainerEcrData {
         #[serde(
             rename = "Region",
@@ -12783,6 +13477,7 @@ pub mod types {
     }
     ///`PortainerEdge`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct PortainerEdge {
         ///Deprecated 2.18
         #[serde(
@@ -12815,6 +13510,7 @@ pub mod types {
     }
     ///`PortainerEdgeJob`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct PortainerEdgeJob {
         #[serde(
             rename = "Created",
@@ -12884,6 +13580,7 @@ pub mod types {
     }
     ///`PortainerEdgeJobEndpointMeta`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct PortainerEdgeJobEndpointMeta {
         #[serde(
             rename = "CollectLogs",
@@ -12903,40 +13600,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`, `3`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "edge"))]
     pub struct PortainerEdgeJobLogsStatus(pub i64);
+    #[cfg(any(feature = "edge"))]
     impl ::std::ops::Deref for PortainerEdgeJobLogsStatus {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::From<PortainerEdgeJobLogsStatus> for i64 {
         fn from(value: PortainerEdgeJobLogsStatus) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::From<i64> for PortainerEdgeJobLogsStatus {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::fmt::Display for PortainerEdgeJobLogsStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::str::FromStr for PortainerEdgeJobLogsStatus {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::TryFrom<&str> for PortainerEdgeJobLogsStatus {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::TryFrom<String> for PortainerEdgeJobLogsStatus {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -12945,6 +13650,7 @@ pub mod types {
     }
     ///`PortainerEdgeStackDeploymentStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct PortainerEdgeStackDeploymentStatus {
         #[serde(
             rename = "Error",
@@ -12983,40 +13689,48 @@ pub mod types {
     ///Known values: `0`, `1`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "edge"))]
     pub struct PortainerEdgeStackDeploymentType(pub i64);
+    #[cfg(any(feature = "edge"))]
     impl ::std::ops::Deref for PortainerEdgeStackDeploymentType {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::From<PortainerEdgeStackDeploymentType> for i64 {
         fn from(value: PortainerEdgeStackDeploymentType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::From<i64> for PortainerEdgeStackDeploymentType {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::fmt::Display for PortainerEdgeStackDeploymentType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::str::FromStr for PortainerEdgeStackDeploymentType {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::TryFrom<&str> for PortainerEdgeStackDeploymentType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::TryFrom<String> for PortainerEdgeStackDeploymentType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -13025,6 +13739,7 @@ pub mod types {
     }
     ///`PortainerEdgeStackStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct PortainerEdgeStackStatus {
         ///EE only feature
         #[serde(
@@ -13078,6 +13793,7 @@ pub mod types {
     }
     ///`PortainerEdgeStackStatusDetails`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct PortainerEdgeStackStatusDetails {
         #[serde(
             rename = "Acknowledged",
@@ -13124,40 +13840,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`, `10`, `11`, `12`, `13`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "edge"))]
     pub struct PortainerEdgeStackStatusType(pub i64);
+    #[cfg(any(feature = "edge"))]
     impl ::std::ops::Deref for PortainerEdgeStackStatusType {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::From<PortainerEdgeStackStatusType> for i64 {
         fn from(value: PortainerEdgeStackStatusType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::From<i64> for PortainerEdgeStackStatusType {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::fmt::Display for PortainerEdgeStackStatusType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::str::FromStr for PortainerEdgeStackStatusType {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::TryFrom<&str> for PortainerEdgeStackStatusType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::TryFrom<String> for PortainerEdgeStackStatusType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -13166,6 +13890,7 @@ pub mod types {
     }
     ///`PortainerEndpointGroup`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct PortainerEndpointGroup {
         ///Description associated to the environment(endpoint) group
         #[serde(
@@ -13209,6 +13934,7 @@ pub mod types {
     }
     ///`PortainerEndpointSecuritySettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainerEndpointSecuritySettings {
         ///Whether non-administrator should be able to use bind mounts when creating containers
         #[serde(
@@ -13286,40 +14012,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainerEndpointStatus(pub i64);
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     impl ::std::ops::Deref for PortainerEndpointStatus {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     impl ::std::convert::From<PortainerEndpointStatus> for i64 {
         fn from(value: PortainerEndpointStatus) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     impl ::std::convert::From<i64> for PortainerEndpointStatus {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     impl ::std::fmt::Display for PortainerEndpointStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     impl ::std::str::FromStr for PortainerEndpointStatus {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     impl ::std::convert::TryFrom<&str> for PortainerEndpointStatus {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     impl ::std::convert::TryFrom<String> for PortainerEndpointStatus {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -13329,40 +14063,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`, `3`, `4`, `5`, `6`, `7`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "edge", feature = "environments", feature = "kubernetes"))]
     pub struct PortainerEndpointType(pub i64);
+    #[cfg(any(feature = "edge", feature = "environments", feature = "kubernetes"))]
     impl ::std::ops::Deref for PortainerEndpointType {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "edge", feature = "environments", feature = "kubernetes"))]
     impl ::std::convert::From<PortainerEndpointType> for i64 {
         fn from(value: PortainerEndpointType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "edge", feature = "environments", feature = "kubernetes"))]
     impl ::std::convert::From<i64> for PortainerEndpointType {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "edge", feature = "environments", feature = "kubernetes"))]
     impl ::std::fmt::Display for PortainerEndpointType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "edge", feature = "environments", feature = "kubernetes"))]
     impl ::std::str::FromStr for PortainerEndpointType {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "edge", feature = "environments", feature = "kubernetes"))]
     impl ::std::convert::TryFrom<&str> for PortainerEndpointType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "edge", feature = "environments", feature = "kubernetes"))]
     impl ::std::convert::TryFrom<String> for PortainerEndpointType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -13371,6 +14113,7 @@ pub mod types {
     }
     ///`PortainerEnvironmentAgentData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct PortainerEnvironmentAgentData {
         #[serde(
             rename = "Version",
@@ -13381,6 +14124,7 @@ pub mod types {
     }
     ///`PortainerEnvironmentEdgeSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainerEnvironmentEdgeSettings {
         ///Whether the device has been started in edge async mode
         #[serde(
@@ -13415,6 +14159,22 @@ pub mod types {
     }
     ///The body of a Portainer error response. Current servers send `message` and usually `details`; 1.x servers sent `err` instead of `message`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(
+        feature = "admin",
+        feature = "backup",
+        feature = "edge",
+        feature = "environments",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "observability",
+        feature = "policies",
+        feature = "registries",
+        feature = "settings",
+        feature = "stacks",
+        feature = "system",
+        feature = "templates",
+        feature = "users-teams"
+    ))]
     pub struct PortainerErrorResponse {
         ///The underlying cause, when the server gives one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -13433,6 +14193,7 @@ pub mod types {
     }
     ///`PortainerGithubRegistryData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "gitops", feature = "registries"))]
     pub struct PortainerGithubRegistryData {
         #[serde(
             rename = "OrganisationName",
@@ -13451,6 +14212,7 @@ pub mod types {
     }
     ///`PortainerGitlabRegistryData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "gitops", feature = "registries"))]
     pub struct PortainerGitlabRegistryData {
         #[serde(
             rename = "InstanceURL",
@@ -13475,6 +14237,7 @@ pub mod types {
     }
     ///`PortainerGlobalDeploymentOptions`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct PortainerGlobalDeploymentOptions {
         #[serde(
             rename = "hideStacksFunctionality",
@@ -13485,6 +14248,7 @@ pub mod types {
     }
     ///`PortainerHelmConfig`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge", feature = "gitops"))]
     pub struct PortainerHelmConfig {
         ///Atomic enables automatic rollback on deployment failure (equivalent to helm --atomic).
         ///Used by both git repo and Helm repository deployments.
@@ -13563,6 +14327,7 @@ pub mod types {
     }
     ///`PortainerHelmUserRepository`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainerHelmUserRepository {
         ///Membership Identifier
         #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
@@ -13584,6 +14349,7 @@ pub mod types {
     }
     ///`PortainerInternalAuthSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct PortainerInternalAuthSettings {
         #[serde(
             rename = "RequiredPasswordLength",
@@ -13596,6 +14362,7 @@ pub mod types {
     }
     ///`PortainerK8sNamespaceInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainerK8sNamespaceInfo {
         #[serde(
             rename = "Annotations",
@@ -13661,6 +14428,7 @@ pub mod types {
     }
     ///`PortainerK8sNodeLimits`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainerK8sNodeLimits {
         #[serde(rename = "CPU", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "cPU")]
@@ -13677,9 +14445,11 @@ pub mod types {
     ///`PortainerK8sNodesLimits`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainerK8sNodesLimits(
         pub ::std::collections::HashMap<::std::string::String, PortainerK8sNodeLimits>,
     );
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for PortainerK8sNodesLimits {
         type Target = ::std::collections::HashMap<::std::string::String, PortainerK8sNodeLimits>;
         fn deref(
@@ -13688,6 +14458,8 @@ pub mod types {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<PortainerK8sNodesLimits>
         for ::std::collections::HashMap<::std::string::String, PortainerK8sNodeLimits>
     {
@@ -13695,6 +14467,8 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
+    #[cfg(any(feature = "kubernetes"))]
     impl
         ::std::convert::From<
             ::std::collections::HashMap<::std::string::String, PortainerK8sNodeLimits>,
@@ -13708,6 +14482,7 @@ pub mod types {
     }
     ///`PortainerKubernetesConfiguration`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct PortainerKubernetesConfiguration {
         #[serde(rename = "AllowNoneIngressClass")]
         #[serde(alias = "allowNoneIngressClass")]
@@ -13762,6 +14537,7 @@ pub mod types {
     }
     ///`PortainerKubernetesData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct PortainerKubernetesData {
         #[serde(rename = "Configuration")]
         #[serde(alias = "configuration")]
@@ -13778,6 +14554,7 @@ pub mod types {
     }
     ///`PortainerKubernetesFlags`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainerKubernetesFlags {
         #[serde(
             rename = "GPUOperator",
@@ -13808,6 +14585,7 @@ pub mod types {
     }
     ///`PortainerKubernetesIngressClassConfig`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainerKubernetesIngressClassConfig {
         #[serde(
             rename = "Blocked",
@@ -13838,6 +14616,7 @@ pub mod types {
     }
     ///`PortainerKubernetesSnapshot`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainerKubernetesSnapshot {
         #[serde(
             rename = "ClusterType",
@@ -13905,6 +14684,7 @@ pub mod types {
     }
     ///`PortainerKubernetesStorageClassConfig`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainerKubernetesStorageClassConfig {
         #[serde(
             rename = "AccessModes",
@@ -13935,6 +14715,7 @@ pub mod types {
     }
     ///`PortainerLdapGroupSearchSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings", feature = "users-teams"))]
     pub struct PortainerLdapGroupSearchSettings {
         ///LDAP attribute which denotes the group membership
         #[serde(
@@ -13962,6 +14743,7 @@ pub mod types {
     }
     ///`PortainerLdapSearchSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings", feature = "users-teams"))]
     pub struct PortainerLdapSearchSettings {
         ///The distinguished name of the element from which the LDAP server will search for users
         #[serde(
@@ -13989,6 +14771,7 @@ pub mod types {
     }
     ///`PortainerLdapSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct PortainerLdapSettings {
         ///Enable this option if the server is configured for Anonymous access. When enabled, ReaderDN and Password will not be used
         #[serde(
@@ -14051,6 +14834,7 @@ pub mod types {
     }
     ///`PortainerLdapUser`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct PortainerLdapUser {
         #[serde(
             rename = "Groups",
@@ -14070,40 +14854,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct PortainerMembershipRole(pub i64);
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::ops::Deref for PortainerMembershipRole {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::convert::From<PortainerMembershipRole> for i64 {
         fn from(value: PortainerMembershipRole) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::convert::From<i64> for PortainerMembershipRole {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::fmt::Display for PortainerMembershipRole {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::str::FromStr for PortainerMembershipRole {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::convert::TryFrom<&str> for PortainerMembershipRole {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::convert::TryFrom<String> for PortainerMembershipRole {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -14112,6 +14904,7 @@ pub mod types {
     }
     ///`PortainerOAuthSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct PortainerOAuthSettings {
         #[serde(
             rename = "AccessTokenURI",
@@ -14197,6 +14990,15 @@ pub mod types {
     }
     ///`PortainerPair`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(
+        feature = "edge",
+        feature = "environments",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "settings",
+        feature = "stacks",
+        feature = "templates"
+    ))]
     pub struct PortainerPair {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
@@ -14212,28 +15014,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "edge", feature = "gitops", feature = "templates"))]
     pub struct PortainerPerDevConfigsFilterType(pub ::std::string::String);
+    #[cfg(any(feature = "edge", feature = "gitops", feature = "templates"))]
     impl ::std::ops::Deref for PortainerPerDevConfigsFilterType {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "edge", feature = "gitops", feature = "templates"))]
     impl ::std::convert::From<PortainerPerDevConfigsFilterType> for ::std::string::String {
         fn from(value: PortainerPerDevConfigsFilterType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "edge", feature = "gitops", feature = "templates"))]
     impl ::std::convert::From<::std::string::String> for PortainerPerDevConfigsFilterType {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "edge", feature = "gitops", feature = "templates"))]
     impl ::std::fmt::Display for PortainerPerDevConfigsFilterType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "edge", feature = "gitops", feature = "templates"))]
     impl ::std::str::FromStr for PortainerPerDevConfigsFilterType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -14242,6 +15050,7 @@ pub mod types {
     }
     ///`PortainerPerformanceMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainerPerformanceMetrics {
         #[serde(
             rename = "CPUUsage",
@@ -14272,6 +15081,7 @@ pub mod types {
     }
     ///`PortainerPolicyActualState`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct PortainerPolicyActualState {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Fingerprint")]
@@ -14298,6 +15108,7 @@ pub mod types {
     }
     ///`PortainerPolicyChartBundle`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct PortainerPolicyChartBundle {
         #[serde(
             rename = "ChartName",
@@ -14381,6 +15192,7 @@ pub mod types {
     }
     ///`PortainerPolicyChartSummary`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct PortainerPolicyChartSummary {
         #[serde(
             rename = "ChartName",
@@ -14404,6 +15216,7 @@ pub mod types {
     }
     ///`PortainerPolicyDesiredState`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct PortainerPolicyDesiredState {
         ///handler-specific config blob (e.g. HelmPolicyConfig JSON)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14429,6 +15242,7 @@ pub mod types {
     }
     ///`PortainerQuayRegistryData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "gitops", feature = "registries"))]
     pub struct PortainerQuayRegistryData {
         #[serde(
             rename = "OrganisationName",
@@ -14447,6 +15261,7 @@ pub mod types {
     }
     ///`PortainerRegistry`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct PortainerRegistry {
         ///Stores temporary access token
         #[serde(
@@ -14581,6 +15396,7 @@ pub mod types {
     }
     ///`PortainerRegistryAccessPolicies`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "gitops", feature = "registries"))]
     pub struct PortainerRegistryAccessPolicies {
         ///Kubernetes specific fields (with kubernetes, namespaces have access to a registry, if users/teams have access to the same namespace, they have access to the registry)
         #[serde(
@@ -14608,9 +15424,11 @@ pub mod types {
     ///`PortainerRegistryAccesses`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "environments", feature = "gitops", feature = "registries"))]
     pub struct PortainerRegistryAccesses(
         pub ::std::collections::HashMap<::std::string::String, PortainerRegistryAccessPolicies>,
     );
+    #[cfg(any(feature = "environments", feature = "gitops", feature = "registries"))]
     impl ::std::ops::Deref for PortainerRegistryAccesses {
         type Target =
             ::std::collections::HashMap<::std::string::String, PortainerRegistryAccessPolicies>;
@@ -14621,6 +15439,8 @@ pub mod types {
             &self.0
         }
     }
+    #[cfg(any(feature = "environments", feature = "gitops", feature = "registries"))]
+    #[cfg(any(feature = "environments", feature = "gitops", feature = "registries"))]
     impl ::std::convert::From<PortainerRegistryAccesses>
         for ::std::collections::HashMap<::std::string::String, PortainerRegistryAccessPolicies>
     {
@@ -14628,6 +15448,8 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "environments", feature = "gitops", feature = "registries"))]
+    #[cfg(any(feature = "environments", feature = "gitops", feature = "registries"))]
     impl
         ::std::convert::From<
             ::std::collections::HashMap<::std::string::String, PortainerRegistryAccessPolicies>,
@@ -14644,6 +15466,7 @@ pub mod types {
     }
     ///`PortainerRegistryManagementConfiguration`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "gitops", feature = "registries"))]
     pub struct PortainerRegistryManagementConfiguration {
         #[serde(
             rename = "AccessToken",
@@ -14696,40 +15519,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "environments", feature = "gitops", feature = "registries"))]
     pub struct PortainerRegistryType(pub i64);
+    #[cfg(any(feature = "environments", feature = "gitops", feature = "registries"))]
     impl ::std::ops::Deref for PortainerRegistryType {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "environments", feature = "gitops", feature = "registries"))]
     impl ::std::convert::From<PortainerRegistryType> for i64 {
         fn from(value: PortainerRegistryType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "environments", feature = "gitops", feature = "registries"))]
     impl ::std::convert::From<i64> for PortainerRegistryType {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "environments", feature = "gitops", feature = "registries"))]
     impl ::std::fmt::Display for PortainerRegistryType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "environments", feature = "gitops", feature = "registries"))]
     impl ::std::str::FromStr for PortainerRegistryType {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "environments", feature = "gitops", feature = "registries"))]
     impl ::std::convert::TryFrom<&str> for PortainerRegistryType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "environments", feature = "gitops", feature = "registries"))]
     impl ::std::convert::TryFrom<String> for PortainerRegistryType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -14739,40 +15570,48 @@ pub mod types {
     ///Known values: `0`, `1`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
     pub struct PortainerResourceAccessLevel(pub i64);
+    #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
     impl ::std::ops::Deref for PortainerResourceAccessLevel {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
     impl ::std::convert::From<PortainerResourceAccessLevel> for i64 {
         fn from(value: PortainerResourceAccessLevel) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
     impl ::std::convert::From<i64> for PortainerResourceAccessLevel {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
     impl ::std::fmt::Display for PortainerResourceAccessLevel {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
     impl ::std::str::FromStr for PortainerResourceAccessLevel {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
     impl ::std::convert::TryFrom<&str> for PortainerResourceAccessLevel {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
     impl ::std::convert::TryFrom<String> for PortainerResourceAccessLevel {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -14781,6 +15620,7 @@ pub mod types {
     }
     ///`PortainerResourceAdoption`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct PortainerResourceAdoption {
         #[serde(
             rename = "apiVersion",
@@ -14800,6 +15640,7 @@ pub mod types {
     }
     ///`PortainerResourceControl`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
     pub struct PortainerResourceControl {
         #[serde(
             rename = "AccessLevel",
@@ -14880,40 +15721,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`, `3`, `4`, `5`, `6`, `7`, `8`, `9`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
     pub struct PortainerResourceControlType(pub i64);
+    #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
     impl ::std::ops::Deref for PortainerResourceControlType {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
     impl ::std::convert::From<PortainerResourceControlType> for i64 {
         fn from(value: PortainerResourceControlType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
     impl ::std::convert::From<i64> for PortainerResourceControlType {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
     impl ::std::fmt::Display for PortainerResourceControlType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
     impl ::std::str::FromStr for PortainerResourceControlType {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
     impl ::std::convert::TryFrom<&str> for PortainerResourceControlType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
     impl ::std::convert::TryFrom<String> for PortainerResourceControlType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -14922,6 +15771,7 @@ pub mod types {
     }
     ///`PortainerResourceDeletion`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct PortainerResourceDeletion {
         #[serde(
             rename = "apiVersion",
@@ -14941,6 +15791,7 @@ pub mod types {
     }
     ///`PortainerRestoreSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct PortainerRestoreSettings {
         ///Base64-encoded Kubernetes YAML manifest
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14950,9 +15801,11 @@ pub mod types {
     ///`PortainerRestoreSettingsBundle`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "full"))]
     pub struct PortainerRestoreSettingsBundle(
         pub ::std::collections::HashMap<::std::string::String, PortainerRestoreSettings>,
     );
+    #[cfg(any(feature = "full"))]
     impl ::std::ops::Deref for PortainerRestoreSettingsBundle {
         type Target = ::std::collections::HashMap<::std::string::String, PortainerRestoreSettings>;
         fn deref(
@@ -14961,6 +15814,8 @@ pub mod types {
             &self.0
         }
     }
+    #[cfg(any(feature = "full"))]
+    #[cfg(any(feature = "full"))]
     impl ::std::convert::From<PortainerRestoreSettingsBundle>
         for ::std::collections::HashMap<::std::string::String, PortainerRestoreSettings>
     {
@@ -14968,6 +15823,8 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "full"))]
+    #[cfg(any(feature = "full"))]
     impl
         ::std::convert::From<
             ::std::collections::HashMap<::std::string::String, PortainerRestoreSettings>,
@@ -14981,6 +15838,7 @@ pub mod types {
     }
     ///`PortainerSource`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct PortainerSource {
         #[serde(
             rename = "administratorsOnly",
@@ -15054,40 +15912,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "gitops", feature = "templates"))]
     pub struct PortainerSourceStatus(pub i64);
+    #[cfg(any(feature = "gitops", feature = "templates"))]
     impl ::std::ops::Deref for PortainerSourceStatus {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "gitops", feature = "templates"))]
     impl ::std::convert::From<PortainerSourceStatus> for i64 {
         fn from(value: PortainerSourceStatus) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "gitops", feature = "templates"))]
     impl ::std::convert::From<i64> for PortainerSourceStatus {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "gitops", feature = "templates"))]
     impl ::std::fmt::Display for PortainerSourceStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "gitops", feature = "templates"))]
     impl ::std::str::FromStr for PortainerSourceStatus {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "gitops", feature = "templates"))]
     impl ::std::convert::TryFrom<&str> for PortainerSourceStatus {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "gitops", feature = "templates"))]
     impl ::std::convert::TryFrom<String> for PortainerSourceStatus {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -15097,40 +15963,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`, `3`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "gitops"))]
     pub struct PortainerSourceType(pub i64);
+    #[cfg(any(feature = "gitops"))]
     impl ::std::ops::Deref for PortainerSourceType {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::From<PortainerSourceType> for i64 {
         fn from(value: PortainerSourceType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::From<i64> for PortainerSourceType {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::fmt::Display for PortainerSourceType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::str::FromStr for PortainerSourceType {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::TryFrom<&str> for PortainerSourceType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::TryFrom<String> for PortainerSourceType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -15140,40 +16014,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "admin"))]
     pub struct PortainerSsrfMode(pub i64);
+    #[cfg(any(feature = "admin"))]
     impl ::std::ops::Deref for PortainerSsrfMode {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "admin"))]
     impl ::std::convert::From<PortainerSsrfMode> for i64 {
         fn from(value: PortainerSsrfMode) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "admin"))]
     impl ::std::convert::From<i64> for PortainerSsrfMode {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "admin"))]
     impl ::std::fmt::Display for PortainerSsrfMode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "admin"))]
     impl ::std::str::FromStr for PortainerSsrfMode {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "admin"))]
     impl ::std::convert::TryFrom<&str> for PortainerSsrfMode {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "admin"))]
     impl ::std::convert::TryFrom<String> for PortainerSsrfMode {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -15182,6 +16064,7 @@ pub mod types {
     }
     ///`PortainerStackDeploymentInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge", feature = "stacks"))]
     pub struct PortainerStackDeploymentInfo {
         ///AdditionalFiles are the additional files used for deploying the stack
         #[serde(
@@ -15244,6 +16127,7 @@ pub mod types {
     }
     ///`PortainerStackDeploymentStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "stacks"))]
     pub struct PortainerStackDeploymentStatus {
         ///populated on Error entries
         #[serde(
@@ -15269,6 +16153,7 @@ pub mod types {
     }
     ///`PortainerStackOption`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "stacks"))]
     pub struct PortainerStackOption {
         ///Enable atomic rollback on failure (Helm --atomic flag for Kubernetes Helm stacks)
         #[serde(
@@ -15290,40 +16175,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`, `3`, `4`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "stacks"))]
     pub struct PortainerStackStatus(pub i64);
+    #[cfg(any(feature = "stacks"))]
     impl ::std::ops::Deref for PortainerStackStatus {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "stacks"))]
     impl ::std::convert::From<PortainerStackStatus> for i64 {
         fn from(value: PortainerStackStatus) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "stacks"))]
     impl ::std::convert::From<i64> for PortainerStackStatus {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "stacks"))]
     impl ::std::fmt::Display for PortainerStackStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "stacks"))]
     impl ::std::str::FromStr for PortainerStackStatus {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "stacks"))]
     impl ::std::convert::TryFrom<&str> for PortainerStackStatus {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "stacks"))]
     impl ::std::convert::TryFrom<String> for PortainerStackStatus {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -15333,40 +16226,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`, `3`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "stacks", feature = "templates"))]
     pub struct PortainerStackType(pub i64);
+    #[cfg(any(feature = "stacks", feature = "templates"))]
     impl ::std::ops::Deref for PortainerStackType {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "stacks", feature = "templates"))]
     impl ::std::convert::From<PortainerStackType> for i64 {
         fn from(value: PortainerStackType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "stacks", feature = "templates"))]
     impl ::std::convert::From<i64> for PortainerStackType {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "stacks", feature = "templates"))]
     impl ::std::fmt::Display for PortainerStackType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "stacks", feature = "templates"))]
     impl ::std::str::FromStr for PortainerStackType {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "stacks", feature = "templates"))]
     impl ::std::convert::TryFrom<&str> for PortainerStackType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "stacks", feature = "templates"))]
     impl ::std::convert::TryFrom<String> for PortainerStackType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -15375,6 +16276,7 @@ pub mod types {
     }
     ///`PortainerTag`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct PortainerTag {
         ///A set of environment(endpoint) group ids that have this tag
         #[serde(
@@ -15408,6 +16310,7 @@ pub mod types {
     }
     ///`PortainerTeam`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct PortainerTeam {
         ///Whether members of this team are denied access to Portainer itself (EE only)
         #[serde(
@@ -15433,9 +16336,23 @@ pub mod types {
     ///`PortainerTeamAccessPolicies`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(
+        feature = "admin",
+        feature = "environments",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "registries"
+    ))]
     pub struct PortainerTeamAccessPolicies(
         pub ::std::collections::HashMap<::std::string::String, PortainerAccessPolicy>,
     );
+    #[cfg(any(
+        feature = "admin",
+        feature = "environments",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "registries"
+    ))]
     impl ::std::ops::Deref for PortainerTeamAccessPolicies {
         type Target = ::std::collections::HashMap<::std::string::String, PortainerAccessPolicy>;
         fn deref(
@@ -15444,6 +16361,20 @@ pub mod types {
             &self.0
         }
     }
+    #[cfg(any(
+        feature = "admin",
+        feature = "environments",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "registries"
+    ))]
+    #[cfg(any(
+        feature = "admin",
+        feature = "environments",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "registries"
+    ))]
     impl ::std::convert::From<PortainerTeamAccessPolicies>
         for ::std::collections::HashMap<::std::string::String, PortainerAccessPolicy>
     {
@@ -15451,6 +16382,20 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(
+        feature = "admin",
+        feature = "environments",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "registries"
+    ))]
+    #[cfg(any(
+        feature = "admin",
+        feature = "environments",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "registries"
+    ))]
     impl
         ::std::convert::From<
             ::std::collections::HashMap<::std::string::String, PortainerAccessPolicy>,
@@ -15464,6 +16409,7 @@ pub mod types {
     }
     ///`PortainerTeamMembership`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct PortainerTeamMembership {
         ///Membership Identifier
         #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
@@ -15495,6 +16441,7 @@ pub mod types {
     }
     ///`PortainerTeamResourceAccess`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
     pub struct PortainerTeamResourceAccess {
         #[serde(
             rename = "AccessLevel",
@@ -15513,6 +16460,7 @@ pub mod types {
     }
     ///`PortainerTemplate`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "templates"))]
     pub struct PortainerTemplate {
         ///Whether the template should be available to administrators only
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15628,6 +16576,7 @@ pub mod types {
     }
     ///`PortainerTemplateEnv`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "templates"))]
     pub struct PortainerTemplateEnv {
         ///Default value that will be set for the variable
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15658,6 +16607,7 @@ pub mod types {
     }
     ///`PortainerTemplateEnvSelect`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "templates"))]
     pub struct PortainerTemplateEnvSelect {
         ///Will set this choice as the default choice
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15676,6 +16626,7 @@ pub mod types {
     }
     ///`PortainerTemplateRepository`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "templates"))]
     pub struct PortainerTemplateRepository {
         ///Path to the stack file inside the git repository
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15691,40 +16642,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`, `3`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "templates"))]
     pub struct PortainerTemplateType(pub i64);
+    #[cfg(any(feature = "templates"))]
     impl ::std::ops::Deref for PortainerTemplateType {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "templates"))]
     impl ::std::convert::From<PortainerTemplateType> for i64 {
         fn from(value: PortainerTemplateType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "templates"))]
     impl ::std::convert::From<i64> for PortainerTemplateType {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "templates"))]
     impl ::std::fmt::Display for PortainerTemplateType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "templates"))]
     impl ::std::str::FromStr for PortainerTemplateType {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "templates"))]
     impl ::std::convert::TryFrom<&str> for PortainerTemplateType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "templates"))]
     impl ::std::convert::TryFrom<String> for PortainerTemplateType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -15733,6 +16692,7 @@ pub mod types {
     }
     ///`PortainerTemplateVolume`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "templates"))]
     pub struct PortainerTemplateVolume {
         ///Path on the host
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -15751,6 +16711,14 @@ pub mod types {
     }
     ///`PortainerTlsConfiguration`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(
+        feature = "environments",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "registries",
+        feature = "settings",
+        feature = "users-teams"
+    ))]
     pub struct PortainerTlsConfiguration {
         ///Use TLS
         #[serde(rename = "TLS", skip_serializing_if = "::std::option::Option::is_none")]
@@ -15790,9 +16758,23 @@ pub mod types {
     ///`PortainerUserAccessPolicies`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(
+        feature = "admin",
+        feature = "environments",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "registries"
+    ))]
     pub struct PortainerUserAccessPolicies(
         pub ::std::collections::HashMap<::std::string::String, PortainerAccessPolicy>,
     );
+    #[cfg(any(
+        feature = "admin",
+        feature = "environments",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "registries"
+    ))]
     impl ::std::ops::Deref for PortainerUserAccessPolicies {
         type Target = ::std::collections::HashMap<::std::string::String, PortainerAccessPolicy>;
         fn deref(
@@ -15801,6 +16783,20 @@ pub mod types {
             &self.0
         }
     }
+    #[cfg(any(
+        feature = "admin",
+        feature = "environments",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "registries"
+    ))]
+    #[cfg(any(
+        feature = "admin",
+        feature = "environments",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "registries"
+    ))]
     impl ::std::convert::From<PortainerUserAccessPolicies>
         for ::std::collections::HashMap<::std::string::String, PortainerAccessPolicy>
     {
@@ -15808,6 +16804,20 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(
+        feature = "admin",
+        feature = "environments",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "registries"
+    ))]
+    #[cfg(any(
+        feature = "admin",
+        feature = "environments",
+        feature = "gitops",
+        feature = "kubernetes",
+        feature = "registries"
+    ))]
     impl
         ::std::convert::From<
             ::std::collections::HashMap<::std::string::String, PortainerAccessPolicy>,
@@ -15821,6 +16831,7 @@ pub mod types {
     }
     ///`PortainerUserResourceAccess`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
     pub struct PortainerUserResourceAccess {
         #[serde(
             rename = "AccessLevel",
@@ -15840,40 +16851,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct PortainerUserRole(pub i64);
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::ops::Deref for PortainerUserRole {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::convert::From<PortainerUserRole> for i64 {
         fn from(value: PortainerUserRole) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::convert::From<i64> for PortainerUserRole {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::fmt::Display for PortainerUserRole {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::str::FromStr for PortainerUserRole {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::convert::TryFrom<&str> for PortainerUserRole {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::convert::TryFrom<String> for PortainerUserRole {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -15882,6 +16901,7 @@ pub mod types {
     }
     ///`PortainerWebhook`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct PortainerWebhook {
         #[serde(
             rename = "EndpointId",
@@ -15924,40 +16944,48 @@ pub mod types {
     ///Known values: `0`, `1`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "gitops"))]
     pub struct PortainerWebhookType(pub i64);
+    #[cfg(any(feature = "gitops"))]
     impl ::std::ops::Deref for PortainerWebhookType {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::From<PortainerWebhookType> for i64 {
         fn from(value: PortainerWebhookType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::From<i64> for PortainerWebhookType {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::fmt::Display for PortainerWebhookType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::str::FromStr for PortainerWebhookType {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::TryFrom<&str> for PortainerWebhookType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::TryFrom<String> for PortainerWebhookType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -15966,6 +16994,7 @@ pub mod types {
     }
     ///`PortainerWorkflow`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct PortainerWorkflow {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Artifacts")]
@@ -15982,15 +17011,18 @@ pub mod types {
     ///`PortainereeAdditionalFunctionality`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "settings"))]
     pub struct PortainereeAdditionalFunctionality(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
+    #[cfg(any(feature = "settings"))]
     impl ::std::ops::Deref for PortainereeAdditionalFunctionality {
         type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
         fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
             &self.0
         }
     }
+    #[cfg(any(feature = "settings"))]
     impl ::std::convert::From<PortainereeAdditionalFunctionality>
         for ::serde_json::Map<::std::string::String, ::serde_json::Value>
     {
@@ -15998,6 +17030,7 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "settings"))]
     impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
         for PortainereeAdditionalFunctionality
     {
@@ -16010,28 +17043,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "observability"))]
     pub struct PortainereeAlertRuleCategory(pub ::std::string::String);
+    #[cfg(any(feature = "observability"))]
     impl ::std::ops::Deref for PortainereeAlertRuleCategory {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "observability"))]
     impl ::std::convert::From<PortainereeAlertRuleCategory> for ::std::string::String {
         fn from(value: PortainereeAlertRuleCategory) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "observability"))]
     impl ::std::convert::From<::std::string::String> for PortainereeAlertRuleCategory {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "observability"))]
     impl ::std::fmt::Display for PortainereeAlertRuleCategory {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "observability"))]
     impl ::std::str::FromStr for PortainereeAlertRuleCategory {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -16043,28 +17082,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "observability"))]
     pub struct PortainereeAlertRuleEnvReason(pub ::std::string::String);
+    #[cfg(any(feature = "observability"))]
     impl ::std::ops::Deref for PortainereeAlertRuleEnvReason {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "observability"))]
     impl ::std::convert::From<PortainereeAlertRuleEnvReason> for ::std::string::String {
         fn from(value: PortainereeAlertRuleEnvReason) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "observability"))]
     impl ::std::convert::From<::std::string::String> for PortainereeAlertRuleEnvReason {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "observability"))]
     impl ::std::fmt::Display for PortainereeAlertRuleEnvReason {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "observability"))]
     impl ::std::str::FromStr for PortainereeAlertRuleEnvReason {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -16076,28 +17121,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "observability"))]
     pub struct PortainereeAlertRuleEnvStatus(pub ::std::string::String);
+    #[cfg(any(feature = "observability"))]
     impl ::std::ops::Deref for PortainereeAlertRuleEnvStatus {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "observability"))]
     impl ::std::convert::From<PortainereeAlertRuleEnvStatus> for ::std::string::String {
         fn from(value: PortainereeAlertRuleEnvStatus) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "observability"))]
     impl ::std::convert::From<::std::string::String> for PortainereeAlertRuleEnvStatus {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "observability"))]
     impl ::std::fmt::Display for PortainereeAlertRuleEnvStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "observability"))]
     impl ::std::str::FromStr for PortainereeAlertRuleEnvStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -16106,6 +17157,7 @@ pub mod types {
     }
     ///`PortainereeAlertingNotificationChannel`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "observability"))]
     pub struct PortainereeAlertingNotificationChannel {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Config")]
@@ -16130,6 +17182,7 @@ pub mod types {
     }
     ///`PortainereeAlertingRule`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "observability"))]
     pub struct PortainereeAlertingRule {
         #[serde(
             rename = "alertManagerID",
@@ -16295,6 +17348,7 @@ pub mod types {
     }
     ///`PortainereeAlertingRuleTier`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "observability"))]
     pub struct PortainereeAlertingRuleTier {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -16311,6 +17365,7 @@ pub mod types {
     }
     ///`PortainereeAlertingSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "observability"))]
     pub struct PortainereeAlertingSettings {
         #[serde(
             rename = "createdAt",
@@ -16365,6 +17420,7 @@ pub mod types {
     }
     ///`PortainereeAppliedPolicy`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainereeAppliedPolicy {
         #[serde(
             rename = "policyID",
@@ -16389,6 +17445,7 @@ pub mod types {
     }
     ///`PortainereeAuthActivityLog`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "observability"))]
     pub struct PortainereeAuthActivityLog {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Context")]
@@ -16417,40 +17474,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`, `3`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "observability"))]
     pub struct PortainereeAuthenticationActivityType(pub i64);
+    #[cfg(any(feature = "observability"))]
     impl ::std::ops::Deref for PortainereeAuthenticationActivityType {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "observability"))]
     impl ::std::convert::From<PortainereeAuthenticationActivityType> for i64 {
         fn from(value: PortainereeAuthenticationActivityType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "observability"))]
     impl ::std::convert::From<i64> for PortainereeAuthenticationActivityType {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "observability"))]
     impl ::std::fmt::Display for PortainereeAuthenticationActivityType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "observability"))]
     impl ::std::str::FromStr for PortainereeAuthenticationActivityType {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "observability"))]
     impl ::std::convert::TryFrom<&str> for PortainereeAuthenticationActivityType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "observability"))]
     impl ::std::convert::TryFrom<String> for PortainereeAuthenticationActivityType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -16459,6 +17524,7 @@ pub mod types {
     }
     ///`PortainereeAutoPatchSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct PortainereeAutoPatchSettings {
         #[serde(
             rename = "Enabled",
@@ -16498,28 +17564,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "gitops"))]
     pub struct PortainereeAutoUpdateStatus(pub ::std::string::String);
+    #[cfg(any(feature = "gitops"))]
     impl ::std::ops::Deref for PortainereeAutoUpdateStatus {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::From<PortainereeAutoUpdateStatus> for ::std::string::String {
         fn from(value: PortainereeAutoUpdateStatus) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::From<::std::string::String> for PortainereeAutoUpdateStatus {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::fmt::Display for PortainereeAutoUpdateStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::str::FromStr for PortainereeAutoUpdateStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -16531,28 +17603,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "backup"))]
     pub struct PortainereeAzureAuthMethod(pub ::std::string::String);
+    #[cfg(any(feature = "backup"))]
     impl ::std::ops::Deref for PortainereeAzureAuthMethod {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "backup"))]
     impl ::std::convert::From<PortainereeAzureAuthMethod> for ::std::string::String {
         fn from(value: PortainereeAzureAuthMethod) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "backup"))]
     impl ::std::convert::From<::std::string::String> for PortainereeAzureAuthMethod {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "backup"))]
     impl ::std::fmt::Display for PortainereeAzureAuthMethod {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "backup"))]
     impl ::std::str::FromStr for PortainereeAzureAuthMethod {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -16561,6 +17639,7 @@ pub mod types {
     }
     ///`PortainereeAzureBlobBackupSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "backup"))]
     pub struct PortainereeAzureBlobBackupSettings {
         #[serde(
             rename = "authMethod",
@@ -16648,6 +17727,7 @@ pub mod types {
     }
     ///`PortainereeCloudApiKeys`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct PortainereeCloudApiKeys {
         #[serde(
             rename = "CivoApiKey",
@@ -16678,6 +17758,7 @@ pub mod types {
     }
     ///`PortainereeCloudProvider`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainereeCloudProvider {
         ///Amazon specific fields
         #[serde(
@@ -16794,28 +17875,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "observability"))]
     pub struct PortainereeConditionOperator(pub ::std::string::String);
+    #[cfg(any(feature = "observability"))]
     impl ::std::ops::Deref for PortainereeConditionOperator {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "observability"))]
     impl ::std::convert::From<PortainereeConditionOperator> for ::std::string::String {
         fn from(value: PortainereeConditionOperator) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "observability"))]
     impl ::std::convert::From<::std::string::String> for PortainereeConditionOperator {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "observability"))]
     impl ::std::fmt::Display for PortainereeConditionOperator {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "observability"))]
     impl ::std::str::FromStr for PortainereeConditionOperator {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -16824,6 +17911,7 @@ pub mod types {
     }
     ///`PortainereeCustomTemplate`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "templates"))]
     pub struct PortainereeCustomTemplate {
         #[serde(
             rename = "Artifact",
@@ -16950,6 +18038,7 @@ pub mod types {
     }
     ///`PortainereeCustomTemplateEdgeSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "templates"))]
     pub struct PortainereeCustomTemplateEdgeSettings {
         ///Pre Pull Image
         #[serde(
@@ -16996,6 +18085,7 @@ pub mod types {
     }
     ///`PortainereeCustomTemplateRelativePathSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "templates"))]
     pub struct PortainereeCustomTemplateRelativePathSettings {
         ///Local filesystem path
         #[serde(
@@ -17049,6 +18139,7 @@ pub mod types {
     }
     ///`PortainereeDeploymentOptions`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainereeDeploymentOptions {
         ///Hide manual deploy forms in portainer
         #[serde(
@@ -17082,6 +18173,7 @@ pub mod types {
     }
     ///`PortainereeEdge`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct PortainereeEdge {
         ///Deprecated 2.18
         #[serde(
@@ -17129,6 +18221,7 @@ pub mod types {
     }
     ///`PortainereeEdgeAsyncCommand`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "full"))]
     pub struct PortainereeEdgeAsyncCommand {
         #[serde(
             rename = "endpointID",
@@ -17172,28 +18265,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "full"))]
     pub struct PortainereeEdgeAsyncCommandOperation(pub ::std::string::String);
+    #[cfg(any(feature = "full"))]
     impl ::std::ops::Deref for PortainereeEdgeAsyncCommandOperation {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "full"))]
     impl ::std::convert::From<PortainereeEdgeAsyncCommandOperation> for ::std::string::String {
         fn from(value: PortainereeEdgeAsyncCommandOperation) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "full"))]
     impl ::std::convert::From<::std::string::String> for PortainereeEdgeAsyncCommandOperation {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "full"))]
     impl ::std::fmt::Display for PortainereeEdgeAsyncCommandOperation {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "full"))]
     impl ::std::str::FromStr for PortainereeEdgeAsyncCommandOperation {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -17205,28 +18304,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "full"))]
     pub struct PortainereeEdgeAsyncCommandType(pub ::std::string::String);
+    #[cfg(any(feature = "full"))]
     impl ::std::ops::Deref for PortainereeEdgeAsyncCommandType {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "full"))]
     impl ::std::convert::From<PortainereeEdgeAsyncCommandType> for ::std::string::String {
         fn from(value: PortainereeEdgeAsyncCommandType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "full"))]
     impl ::std::convert::From<::std::string::String> for PortainereeEdgeAsyncCommandType {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "full"))]
     impl ::std::fmt::Display for PortainereeEdgeAsyncCommandType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "full"))]
     impl ::std::str::FromStr for PortainereeEdgeAsyncCommandType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -17235,6 +18340,7 @@ pub mod types {
     }
     ///`PortainereeEdgeConfig`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct PortainereeEdgeConfig {
         #[serde(
             rename = "baseDir",
@@ -17298,28 +18404,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "edge"))]
     pub struct PortainereeEdgeConfigCategory(pub ::std::string::String);
+    #[cfg(any(feature = "edge"))]
     impl ::std::ops::Deref for PortainereeEdgeConfigCategory {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::From<PortainereeEdgeConfigCategory> for ::std::string::String {
         fn from(value: PortainereeEdgeConfigCategory) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::From<::std::string::String> for PortainereeEdgeConfigCategory {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::fmt::Display for PortainereeEdgeConfigCategory {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::str::FromStr for PortainereeEdgeConfigCategory {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -17328,6 +18440,7 @@ pub mod types {
     }
     ///`PortainereeEdgeConfigProgress`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct PortainereeEdgeConfigProgress {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Success")]
@@ -17341,40 +18454,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`, `3`, `4`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "edge"))]
     pub struct PortainereeEdgeConfigStateType(pub i64);
+    #[cfg(any(feature = "edge"))]
     impl ::std::ops::Deref for PortainereeEdgeConfigStateType {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::From<PortainereeEdgeConfigStateType> for i64 {
         fn from(value: PortainereeEdgeConfigStateType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::From<i64> for PortainereeEdgeConfigStateType {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::fmt::Display for PortainereeEdgeConfigStateType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::str::FromStr for PortainereeEdgeConfigStateType {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::TryFrom<&str> for PortainereeEdgeConfigStateType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::TryFrom<String> for PortainereeEdgeConfigStateType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -17383,6 +18504,7 @@ pub mod types {
     }
     ///`PortainereeEdgeGroup`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct PortainereeEdgeGroup {
         #[serde(
             rename = "Dynamic",
@@ -17436,6 +18558,7 @@ pub mod types {
     }
     ///`PortainereeEdgeStack`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct PortainereeEdgeStack {
         ///Whether the edge stack always clones the git repository for relative path
         #[serde(
@@ -17712,6 +18835,7 @@ pub mod types {
     }
     ///`PortainereeEdgeStackDeployerOptions`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct PortainereeEdgeStackDeployerOptions {
         ///Drives `compose up --remove-orphans` and `stack up --prune` options
         #[serde(
@@ -17732,6 +18856,7 @@ pub mod types {
     }
     ///`PortainereeEdgeStaggerConfig`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge", feature = "templates"))]
     pub struct PortainereeEdgeStaggerConfig {
         #[serde(
             rename = "DeviceNumber",
@@ -17789,40 +18914,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "edge", feature = "templates"))]
     pub struct PortainereeEdgeStaggerOption(pub i64);
+    #[cfg(any(feature = "edge", feature = "templates"))]
     impl ::std::ops::Deref for PortainereeEdgeStaggerOption {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "edge", feature = "templates"))]
     impl ::std::convert::From<PortainereeEdgeStaggerOption> for i64 {
         fn from(value: PortainereeEdgeStaggerOption) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "edge", feature = "templates"))]
     impl ::std::convert::From<i64> for PortainereeEdgeStaggerOption {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "edge", feature = "templates"))]
     impl ::std::fmt::Display for PortainereeEdgeStaggerOption {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "edge", feature = "templates"))]
     impl ::std::str::FromStr for PortainereeEdgeStaggerOption {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "edge", feature = "templates"))]
     impl ::std::convert::TryFrom<&str> for PortainereeEdgeStaggerOption {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "edge", feature = "templates"))]
     impl ::std::convert::TryFrom<String> for PortainereeEdgeStaggerOption {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -17832,40 +18965,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "edge", feature = "templates"))]
     pub struct PortainereeEdgeStaggerParallelOption(pub i64);
+    #[cfg(any(feature = "edge", feature = "templates"))]
     impl ::std::ops::Deref for PortainereeEdgeStaggerParallelOption {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "edge", feature = "templates"))]
     impl ::std::convert::From<PortainereeEdgeStaggerParallelOption> for i64 {
         fn from(value: PortainereeEdgeStaggerParallelOption) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "edge", feature = "templates"))]
     impl ::std::convert::From<i64> for PortainereeEdgeStaggerParallelOption {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "edge", feature = "templates"))]
     impl ::std::fmt::Display for PortainereeEdgeStaggerParallelOption {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "edge", feature = "templates"))]
     impl ::std::str::FromStr for PortainereeEdgeStaggerParallelOption {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "edge", feature = "templates"))]
     impl ::std::convert::TryFrom<&str> for PortainereeEdgeStaggerParallelOption {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "edge", feature = "templates"))]
     impl ::std::convert::TryFrom<String> for PortainereeEdgeStaggerParallelOption {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -17875,40 +19016,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`, `3`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "edge", feature = "templates"))]
     pub struct PortainereeEdgeUpdateFailureAction(pub i64);
+    #[cfg(any(feature = "edge", feature = "templates"))]
     impl ::std::ops::Deref for PortainereeEdgeUpdateFailureAction {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "edge", feature = "templates"))]
     impl ::std::convert::From<PortainereeEdgeUpdateFailureAction> for i64 {
         fn from(value: PortainereeEdgeUpdateFailureAction) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "edge", feature = "templates"))]
     impl ::std::convert::From<i64> for PortainereeEdgeUpdateFailureAction {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "edge", feature = "templates"))]
     impl ::std::fmt::Display for PortainereeEdgeUpdateFailureAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "edge", feature = "templates"))]
     impl ::std::str::FromStr for PortainereeEdgeUpdateFailureAction {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "edge", feature = "templates"))]
     impl ::std::convert::TryFrom<&str> for PortainereeEdgeUpdateFailureAction {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "edge", feature = "templates"))]
     impl ::std::convert::TryFrom<String> for PortainereeEdgeUpdateFailureAction {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -17917,6 +19066,7 @@ pub mod types {
     }
     ///`PortainereeEndpoint`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainereeEndpoint {
         #[serde(
             rename = "Agent",
@@ -18157,6 +19307,7 @@ pub mod types {
     }
     ///`PortainereeEndpointChangeWindow`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainereeEndpointChangeWindow {
         #[serde(
             rename = "Enabled",
@@ -18184,28 +19335,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainereeEndpointOperationStatus(pub ::std::string::String);
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     impl ::std::ops::Deref for PortainereeEndpointOperationStatus {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     impl ::std::convert::From<PortainereeEndpointOperationStatus> for ::std::string::String {
         fn from(value: PortainereeEndpointOperationStatus) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for PortainereeEndpointOperationStatus {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     impl ::std::fmt::Display for PortainereeEndpointOperationStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     impl ::std::str::FromStr for PortainereeEndpointOperationStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -18214,6 +19371,7 @@ pub mod types {
     }
     ///`PortainereeEndpointPolicies`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainereeEndpointPolicies {
         #[serde(
             rename = "changeConfirmationPolicy",
@@ -18298,6 +19456,7 @@ pub mod types {
     }
     ///`PortainereeEndpointStatusMessage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainereeEndpointStatusMessage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Detail")]
@@ -18326,6 +19485,7 @@ pub mod types {
     }
     ///`PortainereeEnvironmentAgentData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainereeEnvironmentAgentData {
         #[serde(
             rename = "PreviousVersion",
@@ -18345,15 +19505,18 @@ pub mod types {
     ///`PortainereeExperimentalFeatures`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "settings"))]
     pub struct PortainereeExperimentalFeatures(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
+    #[cfg(any(feature = "settings"))]
     impl ::std::ops::Deref for PortainereeExperimentalFeatures {
         type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
         fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
             &self.0
         }
     }
+    #[cfg(any(feature = "settings"))]
     impl ::std::convert::From<PortainereeExperimentalFeatures>
         for ::serde_json::Map<::std::string::String, ::serde_json::Value>
     {
@@ -18361,6 +19524,7 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "settings"))]
     impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
         for PortainereeExperimentalFeatures
     {
@@ -18370,6 +19534,7 @@ pub mod types {
     }
     ///`PortainereeGlobalDeploymentOptions`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct PortainereeGlobalDeploymentOptions {
         ///Hide manual deploy forms in portainer
         #[serde(
@@ -18423,6 +19588,7 @@ pub mod types {
     }
     ///`PortainereeKubernetesConfiguration`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainereeKubernetesConfiguration {
         #[serde(
             rename = "AllowNoneIngressClass",
@@ -18503,6 +19669,7 @@ pub mod types {
     }
     ///`PortainereeKubernetesData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainereeKubernetesData {
         #[serde(
             rename = "Configuration",
@@ -18527,6 +19694,7 @@ pub mod types {
     }
     ///`PortainereeLdapKerberosSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings", feature = "users-teams"))]
     pub struct PortainereeLdapKerberosSettings {
         #[serde(
             rename = "Configuration",
@@ -18564,40 +19732,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "settings", feature = "users-teams"))]
     pub struct PortainereeLdapServerType(pub i64);
+    #[cfg(any(feature = "settings", feature = "users-teams"))]
     impl ::std::ops::Deref for PortainereeLdapServerType {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "settings", feature = "users-teams"))]
     impl ::std::convert::From<PortainereeLdapServerType> for i64 {
         fn from(value: PortainereeLdapServerType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "settings", feature = "users-teams"))]
     impl ::std::convert::From<i64> for PortainereeLdapServerType {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "settings", feature = "users-teams"))]
     impl ::std::fmt::Display for PortainereeLdapServerType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "settings", feature = "users-teams"))]
     impl ::std::str::FromStr for PortainereeLdapServerType {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "settings", feature = "users-teams"))]
     impl ::std::convert::TryFrom<&str> for PortainereeLdapServerType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "settings", feature = "users-teams"))]
     impl ::std::convert::TryFrom<String> for PortainereeLdapServerType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -18606,6 +19782,7 @@ pub mod types {
     }
     ///`PortainereeLdapSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings", feature = "users-teams"))]
     pub struct PortainereeLdapSettings {
         ///Whether auto admin population is switched on or not
         #[serde(
@@ -18711,6 +19888,7 @@ pub mod types {
     }
     ///`PortainereeLocalBackupSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "backup"))]
     pub struct PortainereeLocalBackupSettings {
         ///Crontab rule to make periodical backups
         #[serde(
@@ -18731,6 +19909,7 @@ pub mod types {
     }
     ///`PortainereeMtlsSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct PortainereeMtlsSettings {
         ///CaCertFile is the path to the mTLS CA certificate file
         #[serde(
@@ -18764,6 +19943,7 @@ pub mod types {
     }
     ///`PortainereeMtlsStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainereeMtlsStatus {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -18776,6 +19956,7 @@ pub mod types {
     }
     ///`PortainereeOAuthClaimMappings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct PortainereeOAuthClaimMappings {
         #[serde(
             rename = "ClaimValRegex",
@@ -18794,6 +19975,7 @@ pub mod types {
     }
     ///`PortainereeOAuthSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct PortainereeOAuthSettings {
         #[serde(
             rename = "AccessTokenURI",
@@ -18905,6 +20087,7 @@ pub mod types {
     }
     ///`PortainereeOmniCluster`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainereeOmniCluster {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
@@ -18929,6 +20112,7 @@ pub mod types {
     }
     ///`PortainereeOmniClusterKubernetes`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainereeOmniClusterKubernetes {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Version")]
@@ -18936,6 +20120,7 @@ pub mod types {
     }
     ///`PortainereeOmniClusterPatch`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainereeOmniClusterPatch {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Annotations")]
@@ -18953,6 +20138,7 @@ pub mod types {
     }
     ///`PortainereeOmniClusterPatchAnnotations`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainereeOmniClusterPatchAnnotations {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
@@ -18960,6 +20146,7 @@ pub mod types {
     }
     ///`PortainereeOmniClusterTalos`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainereeOmniClusterTalos {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Version")]
@@ -18967,6 +20154,7 @@ pub mod types {
     }
     ///`PortainereeOmniControlPlane`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainereeOmniControlPlane {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
@@ -18977,6 +20165,7 @@ pub mod types {
     }
     ///`PortainereeOmniInterface`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainereeOmniInterface {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Addresses")]
@@ -18993,6 +20182,7 @@ pub mod types {
     }
     ///`PortainereeOmniInterfaceRoute`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainereeOmniInterfaceRoute {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Gateway")]
@@ -19003,6 +20193,7 @@ pub mod types {
     }
     ///`PortainereeOmniMachine`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainereeOmniMachine {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hostname")]
@@ -19042,6 +20233,7 @@ pub mod types {
     }
     ///`PortainereeOmniMachineInstall`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainereeOmniMachineInstall {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Disk")]
@@ -19049,6 +20241,7 @@ pub mod types {
     }
     ///`PortainereeOmniMachinePatch`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainereeOmniMachinePatch {
         #[serde(
             rename = "idOverride",
@@ -19062,6 +20255,7 @@ pub mod types {
     }
     ///`PortainereeOmniMachinePatchInline`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainereeOmniMachinePatchInline {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Machine")]
@@ -19069,6 +20263,7 @@ pub mod types {
     }
     ///`PortainereeOmniMachinePatchInterface`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainereeOmniMachinePatchInterface {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Addresses")]
@@ -19085,6 +20280,7 @@ pub mod types {
     }
     ///`PortainereeOmniMachinePatchMachine`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainereeOmniMachinePatchMachine {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Network")]
@@ -19092,6 +20288,7 @@ pub mod types {
     }
     ///`PortainereeOmniMachinePatchNetwork`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainereeOmniMachinePatchNetwork {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hostname")]
@@ -19106,6 +20303,7 @@ pub mod types {
     }
     ///`PortainereeOmniMachinePatchRoute`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainereeOmniMachinePatchRoute {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Gateway")]
@@ -19116,6 +20314,7 @@ pub mod types {
     }
     ///`PortainereeOmniUserDisk`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainereeOmniUserDisk {
         ///in GiB; 0 means use all remaining space (grow: true)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -19130,6 +20329,7 @@ pub mod types {
     }
     ///`PortainereeOmniWorker`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainereeOmniWorker {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
@@ -19143,6 +20343,7 @@ pub mod types {
     }
     ///`PortainereePolicyStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainereePolicyStatus {
         ///Unix timestamp
         #[serde(
@@ -19171,28 +20372,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     pub struct PortainereePolicyStatusType(pub ::std::string::String);
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     impl ::std::ops::Deref for PortainereePolicyStatusType {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     impl ::std::convert::From<PortainereePolicyStatusType> for ::std::string::String {
         fn from(value: PortainereePolicyStatusType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for PortainereePolicyStatusType {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     impl ::std::fmt::Display for PortainereePolicyStatusType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "environments", feature = "kubernetes"))]
     impl ::std::str::FromStr for PortainereePolicyStatusType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -19204,28 +20411,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "policies"))]
     pub struct PortainereeRecommendationCategory(pub ::std::string::String);
+    #[cfg(any(feature = "policies"))]
     impl ::std::ops::Deref for PortainereeRecommendationCategory {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "policies"))]
     impl ::std::convert::From<PortainereeRecommendationCategory> for ::std::string::String {
         fn from(value: PortainereeRecommendationCategory) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "policies"))]
     impl ::std::convert::From<::std::string::String> for PortainereeRecommendationCategory {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "policies"))]
     impl ::std::fmt::Display for PortainereeRecommendationCategory {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "policies"))]
     impl ::std::str::FromStr for PortainereeRecommendationCategory {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -19237,28 +20450,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "policies"))]
     pub struct PortainereeRecommendationSeverity(pub ::std::string::String);
+    #[cfg(any(feature = "policies"))]
     impl ::std::ops::Deref for PortainereeRecommendationSeverity {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "policies"))]
     impl ::std::convert::From<PortainereeRecommendationSeverity> for ::std::string::String {
         fn from(value: PortainereeRecommendationSeverity) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "policies"))]
     impl ::std::convert::From<::std::string::String> for PortainereeRecommendationSeverity {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "policies"))]
     impl ::std::fmt::Display for PortainereeRecommendationSeverity {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "policies"))]
     impl ::std::str::FromStr for PortainereeRecommendationSeverity {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -19267,6 +20486,7 @@ pub mod types {
     }
     ///`PortainereeRegistry`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "registries"))]
     pub struct PortainereeRegistry {
         ///Stores temporary access token
         #[serde(
@@ -19401,6 +20621,7 @@ pub mod types {
     }
     ///`PortainereeRole`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct PortainereeRole {
         ///Authorizations associated to a role
         #[serde(
@@ -19449,6 +20670,7 @@ pub mod types {
     }
     ///`PortainereeS3BackupSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "backup"))]
     pub struct PortainereeS3BackupSettings {
         ///AWS access key id
         #[serde(
@@ -19498,6 +20720,7 @@ pub mod types {
     }
     ///`PortainereeSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct PortainereeSettings {
         ///Additional Functionality
         #[serde(
@@ -19784,6 +21007,7 @@ pub mod types {
     }
     ///The default builtin registry now is anonymous docker hub registry
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct PortainereeSettingsDefaultRegistry {
         #[serde(
             rename = "Hide",
@@ -19794,6 +21018,7 @@ pub mod types {
     }
     ///`PortainereeSslSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct PortainereeSslSettings {
         #[serde(
             rename = "caCertPath",
@@ -19830,6 +21055,7 @@ pub mod types {
     }
     ///`PortainereeStack`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "stacks"))]
     pub struct PortainereeStack {
         ///Only applies when deploying stack with multiple files
         #[serde(
@@ -20077,12 +21303,14 @@ pub mod types {
     ///`PortainereeTalosVersions`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct PortainereeTalosVersions(
         pub  ::std::collections::HashMap<
             ::std::string::String,
             ::std::vec::Vec<::std::string::String>,
         >,
     );
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for PortainereeTalosVersions {
         type Target = ::std::collections::HashMap<
             ::std::string::String,
@@ -20097,6 +21325,7 @@ pub mod types {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<PortainereeTalosVersions>
         for ::std::collections::HashMap<
             ::std::string::String,
@@ -20107,6 +21336,7 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl
         ::std::convert::From<
             ::std::collections::HashMap<
@@ -20126,6 +21356,7 @@ pub mod types {
     }
     ///`PortainereeTeamMemberships`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct PortainereeTeamMemberships {
         #[serde(
             rename = "AdminAutoPopulate",
@@ -20158,6 +21389,7 @@ pub mod types {
     }
     ///`PortainereeUser`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct PortainereeUser {
         ///User Identifier
         #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
@@ -20205,6 +21437,7 @@ pub mod types {
     }
     ///`PortainereeUserActivityLog`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "observability"))]
     pub struct PortainereeUserActivityLog {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Action")]
@@ -20229,6 +21462,7 @@ pub mod types {
     }
     ///`PortainereeUserThemeSettings`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct PortainereeUserThemeSettings {
         ///Color represents the color theme of the UI
         ///
@@ -20248,6 +21482,7 @@ pub mod types {
     }
     ///`RecommendationsRecommendationResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "policies"))]
     pub struct RecommendationsRecommendationResponse {
         #[serde(
             rename = "actionLabel",
@@ -20284,6 +21519,7 @@ pub mod types {
     }
     ///`RecommendationsSummaryResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "policies"))]
     pub struct RecommendationsSummaryResponse {
         #[serde(
             rename = "categoryCounts",
@@ -20313,6 +21549,7 @@ pub mod types {
     }
     ///`RegistriesDeleteTagsPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "registries"))]
     pub struct RegistriesDeleteTagsPayload {
         #[serde(
             rename = "Tags",
@@ -20323,6 +21560,7 @@ pub mod types {
     }
     ///`RegistriesRegistryConfigurePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "registries"))]
     pub struct RegistriesRegistryConfigurePayload {
         ///Is authentication against this registry enabled
         #[serde(rename = "Authentication")]
@@ -20384,6 +21622,7 @@ pub mod types {
     }
     ///`RegistriesRegistryCreatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "registries"))]
     pub struct RegistriesRegistryCreatePayload {
         ///Is authentication against this registry enabled
         #[serde(rename = "Authentication")]
@@ -20464,6 +21703,7 @@ pub mod types {
     }
     ///`RegistriesRegistryPingPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "registries"))]
     pub struct RegistriesRegistryPingPayload {
         ///Password used to authenticate against this registry
         #[serde(
@@ -20504,6 +21744,7 @@ pub mod types {
     }
     ///`RegistriesRegistryPingResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "registries"))]
     pub struct RegistriesRegistryPingResponse {
         ///Message provides details about the connection test result
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20518,6 +21759,7 @@ pub mod types {
     }
     ///`RegistriesRegistryUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "registries"))]
     pub struct RegistriesRegistryUpdatePayload {
         #[serde(rename = "Authentication")]
         #[serde(alias = "authentication")]
@@ -20570,6 +21812,7 @@ pub mod types {
     }
     ///`RegistriesRepositoryTagsDeletePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "registries"))]
     pub struct RegistriesRepositoryTagsDeletePayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Tags")]
@@ -20577,6 +21820,7 @@ pub mod types {
     }
     ///`ReleaseChart`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ReleaseChart {
         ///Files are miscellaneous files in a chart archive,
         ///e.g. README, LICENSE, etc.
@@ -20609,6 +21853,7 @@ pub mod types {
     }
     ///`ReleaseChartReference`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ReleaseChartReference {
         #[serde(
             rename = "chartPath",
@@ -20633,6 +21878,7 @@ pub mod types {
     }
     ///`ReleaseDependency`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ReleaseDependency {
         ///Alias usable alias to be used for the chart
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20683,6 +21929,7 @@ pub mod types {
     }
     ///`ReleaseFile`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ReleaseFile {
         ///Data is the template as byte data.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20697,6 +21944,7 @@ pub mod types {
     }
     ///`ReleaseHookExecution`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ReleaseHookExecution {
         ///CompletedAt indicates the date/time this hook was completed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20715,6 +21963,7 @@ pub mod types {
     }
     ///`ReleaseInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ReleaseInfo {
         ///Deleted tracks when this object was deleted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20749,6 +21998,7 @@ pub mod types {
     }
     ///`ReleaseLock`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ReleaseLock {
         ///Dependencies is the list of dependencies that this lock file has locked.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20767,6 +22017,7 @@ pub mod types {
     }
     ///`ReleaseMaintainer`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ReleaseMaintainer {
         ///Email is an optional email address to contact the named maintainer
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20785,6 +22036,7 @@ pub mod types {
     }
     ///`ReleaseMetadata`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ReleaseMetadata {
         ///Annotations are additional mappings uninterpreted by Helm,
         ///made available for inspection by other applications.
@@ -20874,6 +22126,7 @@ pub mod types {
     }
     ///`ReleaseRelease`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ReleaseRelease {
         ///AppVersion is the app version of the release.
         #[serde(
@@ -20941,6 +22194,7 @@ pub mod types {
     }
     ///`ReleaseReleaseElement`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ReleaseReleaseElement {
         #[serde(
             rename = "appVersion",
@@ -20971,6 +22225,7 @@ pub mod types {
     }
     ///`ReleaseValues`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ReleaseValues {
         #[serde(
             rename = "computedValues",
@@ -20989,6 +22244,7 @@ pub mod types {
     }
     ///`ResourceQuantity`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct ResourceQuantity {
         ///Known values: `DecimalExponent`, `BinarySI`, `DecimalSI`.
         #[serde(
@@ -21002,6 +22258,7 @@ pub mod types {
     }
     ///`ResourcecontrolsResourceControlCreatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct ResourcecontrolsResourceControlCreatePayload {
         ///Permit access to resource only to admins
         #[serde(
@@ -21051,6 +22308,7 @@ pub mod types {
     }
     ///`ResourcecontrolsResourceControlUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct ResourcecontrolsResourceControlUpdatePayload {
         ///Permit access to resource only to admins
         #[serde(
@@ -21084,15 +22342,18 @@ pub mod types {
     ///`RoarRoarPortainerEndpointId`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "edge"))]
     pub struct RoarRoarPortainerEndpointId(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
+    #[cfg(any(feature = "edge"))]
     impl ::std::ops::Deref for RoarRoarPortainerEndpointId {
         type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
         fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
             &self.0
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::From<RoarRoarPortainerEndpointId>
         for ::serde_json::Map<::std::string::String, ::serde_json::Value>
     {
@@ -21100,6 +22361,7 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
         for RoarRoarPortainerEndpointId
     {
@@ -21109,6 +22371,7 @@ pub mod types {
     }
     ///`SettingsAutoPatchResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct SettingsAutoPatchResponse {
         #[serde(
             rename = "Enabled",
@@ -21127,6 +22390,7 @@ pub mod types {
     }
     ///`SettingsAutoPatchSettingsPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct SettingsAutoPatchSettingsPayload {
         #[serde(
             rename = "Enabled",
@@ -21161,6 +22425,7 @@ pub mod types {
     }
     ///`SettingsDefaultRegistryUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct SettingsDefaultRegistryUpdatePayload {
         #[serde(
             rename = "Hide",
@@ -21171,6 +22436,7 @@ pub mod types {
     }
     ///`SettingsMTlsPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct SettingsMTlsPayload {
         #[serde(
             rename = "CaCert",
@@ -21196,6 +22462,7 @@ pub mod types {
     }
     ///`SettingsPublicSettingsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct SettingsPublicSettingsResponse {
         ///Active authentication method for the Portainer instance. Valid values are: 1 for internal, 2 for LDAP, or 3 for oauth
         #[serde(
@@ -21340,6 +22607,7 @@ pub mod types {
     }
     ///`SettingsPublicSettingsResponseDefaultRegistry`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct SettingsPublicSettingsResponseDefaultRegistry {
         #[serde(
             rename = "Hide",
@@ -21350,6 +22618,7 @@ pub mod types {
     }
     ///`SettingsPublicSettingsResponseEdge`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct SettingsPublicSettingsResponseEdge {
         ///The check in interval for edge agent (in seconds) - used in non async mode [seconds]
         #[serde(
@@ -21388,6 +22657,7 @@ pub mod types {
     }
     ///`SettingsSettingsAdditionalFunctionalityInspectResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct SettingsSettingsAdditionalFunctionalityInspectResponse {
         #[serde(
             rename = "additionalFunctionality",
@@ -21400,6 +22670,7 @@ pub mod types {
     }
     ///`SettingsSettingsAdditionalFunctionalityUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct SettingsSettingsAdditionalFunctionalityUpdatePayload {
         #[serde(rename = "Policies")]
         #[serde(alias = "policies")]
@@ -21407,6 +22678,7 @@ pub mod types {
     }
     ///`SettingsSettingsCaCertResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct SettingsSettingsCaCertResponse {
         ///MTLSCACertificate is the X.509 Certificate of the MTLS CA Certificate
         #[serde(
@@ -21420,6 +22692,7 @@ pub mod types {
     }
     ///`SettingsSettingsCertResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct SettingsSettingsCertResponse {
         ///MTLSCertificate is the X.509 Certificate of the MTLS Certificate
         #[serde(
@@ -21433,6 +22706,7 @@ pub mod types {
     }
     ///`SettingsSettingsExperimentalInspectResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct SettingsSettingsExperimentalInspectResponse {
         #[serde(
             rename = "experimentalFeatures",
@@ -21445,6 +22719,7 @@ pub mod types {
     }
     ///`SettingsSettingsExperimentalUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct SettingsSettingsExperimentalUpdatePayload {
         #[serde(
             rename = "fleetManagement",
@@ -21455,6 +22730,7 @@ pub mod types {
     }
     ///`SettingsSettingsUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct SettingsSettingsUpdatePayload {
         ///Active authentication method for the Portainer instance. Valid values are: 1 for internal, 2 for LDAP, or 3 for oauth
         #[serde(
@@ -21628,6 +22904,7 @@ pub mod types {
         #[serde(alias = "userSessionTimeout")]
         pub user_session_timeout: ::std::option::Option<::std::string::String>,
     }
+    #[cfg(any(feature = "settings"))]
     impl ::std::default::Default for SettingsSettingsUpdatePayload {
         fn default() -> Self {
             Self {
@@ -21661,6 +22938,7 @@ pub mod types {
     }
     ///`SettingsSettingsUpdatePayloadEdge`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct SettingsSettingsUpdatePayloadEdge {
         ///AsyncMode enables edge agent to run in async mode by default
         #[serde(
@@ -21709,28 +22987,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "gitops"))]
     pub struct SourcesAuthType(pub ::std::string::String);
+    #[cfg(any(feature = "gitops"))]
     impl ::std::ops::Deref for SourcesAuthType {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::From<SourcesAuthType> for ::std::string::String {
         fn from(value: SourcesAuthType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::From<::std::string::String> for SourcesAuthType {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::fmt::Display for SourcesAuthType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::str::FromStr for SourcesAuthType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -21739,6 +23023,7 @@ pub mod types {
     }
     ///`SourcesConnectionInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct SourcesConnectionInfo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Authentication")]
@@ -21754,6 +23039,7 @@ pub mod types {
     }
     ///`SourcesConnectionTestResult`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct SourcesConnectionTestResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Error")]
@@ -21766,6 +23052,7 @@ pub mod types {
     }
     ///`SourcesGitAuthInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct SourcesGitAuthInfo {
         #[serde(
             rename = "sharedCredentialId",
@@ -21787,6 +23074,7 @@ pub mod types {
     }
     ///`SourcesGitAuthenticationPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct SourcesGitAuthenticationPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Password")]
@@ -21812,6 +23100,7 @@ pub mod types {
     }
     ///`SourcesGitAuthenticationUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct SourcesGitAuthenticationUpdatePayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Password")]
@@ -21837,6 +23126,7 @@ pub mod types {
     }
     ///`SourcesGitSourceCreatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct SourcesGitSourceCreatePayload {
         #[serde(
             rename = "administratorsOnly",
@@ -21879,6 +23169,7 @@ pub mod types {
     }
     ///`SourcesGitSourceUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct SourcesGitSourceUpdatePayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Authentication")]
@@ -21904,28 +23195,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "gitops"))]
     pub struct SourcesProvider(pub ::std::string::String);
+    #[cfg(any(feature = "gitops"))]
     impl ::std::ops::Deref for SourcesProvider {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::From<SourcesProvider> for ::std::string::String {
         fn from(value: SourcesProvider) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::From<::std::string::String> for SourcesProvider {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::fmt::Display for SourcesProvider {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::str::FromStr for SourcesProvider {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -21934,6 +23231,7 @@ pub mod types {
     }
     ///`SourcesSource`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct SourcesSource {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Environments")]
@@ -21982,6 +23280,7 @@ pub mod types {
     }
     ///`SourcesSourceAccess`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct SourcesSourceAccess {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Public")]
@@ -21997,6 +23296,7 @@ pub mod types {
     }
     ///`SourcesSourceAccessUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct SourcesSourceAccessUpdatePayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Public")]
@@ -22010,6 +23310,7 @@ pub mod types {
     }
     ///`SourcesSourceDetail`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct SourcesSourceDetail {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Access")]
@@ -22058,28 +23359,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "gitops"))]
     pub struct SourcesSourceType(pub ::std::string::String);
+    #[cfg(any(feature = "gitops"))]
     impl ::std::ops::Deref for SourcesSourceType {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::From<SourcesSourceType> for ::std::string::String {
         fn from(value: SourcesSourceType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::From<::std::string::String> for SourcesSourceType {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::fmt::Display for SourcesSourceType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::str::FromStr for SourcesSourceType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -22091,28 +23398,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "gitops"))]
     pub struct SourcesStatus(pub ::std::string::String);
+    #[cfg(any(feature = "gitops"))]
     impl ::std::ops::Deref for SourcesStatus {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::From<SourcesStatus> for ::std::string::String {
         fn from(value: SourcesStatus) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::From<::std::string::String> for SourcesStatus {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::fmt::Display for SourcesStatus {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::str::FromStr for SourcesStatus {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -22121,6 +23434,7 @@ pub mod types {
     }
     ///`SourcesWorkflow`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct SourcesWorkflow {
         #[serde(
             rename = "creationDate",
@@ -22172,6 +23486,7 @@ pub mod types {
     }
     ///`SslCertificate`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "settings"))]
     pub struct SslCertificate {
         #[serde(
             rename = "AuthorityKeyId",
@@ -22312,6 +23627,7 @@ pub mod types {
     }
     ///`SslName`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "settings"))]
     pub struct SslName {
         #[serde(
             rename = "CommonName",
@@ -22372,6 +23688,7 @@ pub mod types {
     }
     ///`SslPublicKey`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments", feature = "settings"))]
     pub struct SslPublicKey {
         #[serde(
             rename = "Algorithm",
@@ -22408,6 +23725,7 @@ pub mod types {
     }
     ///`SslSslUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "settings"))]
     pub struct SslSslUpdatePayload {
         ///SSL Certificates
         #[serde(
@@ -22435,6 +23753,7 @@ pub mod types {
     }
     ///`StacksComposeStackFromFileContentPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "stacks"))]
     pub struct StacksComposeStackFromFileContentPayload {
         ///A list of environment variables used during stack deployment
         #[serde(rename = "Env", skip_serializing_if = "::std::option::Option::is_none")]
@@ -22472,6 +23791,7 @@ pub mod types {
     }
     ///`StacksComposeStackFromGitRepositoryPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "stacks"))]
     pub struct StacksComposeStackFromGitRepositoryPayload {
         ///Applicable when deploying with multiple stack files
         #[serde(
@@ -22601,6 +23921,7 @@ pub mod types {
     }
     ///`StacksCreateKubernetesStackResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "stacks"))]
     pub struct StacksCreateKubernetesStackResponse {
         #[serde(
             rename = "Output",
@@ -22613,6 +23934,7 @@ pub mod types {
     }
     ///`StacksKubernetesGitDeploymentPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "stacks"))]
     pub struct StacksKubernetesGitDeploymentPayload {
         #[serde(
             rename = "AdditionalFiles",
@@ -22733,6 +24055,7 @@ pub mod types {
     }
     ///`StacksKubernetesManifestUrlDeploymentPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "stacks"))]
     pub struct StacksKubernetesManifestUrlDeploymentPayload {
         #[serde(
             rename = "ComposeFormat",
@@ -22761,6 +24084,7 @@ pub mod types {
     }
     ///`StacksKubernetesStringDeploymentPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "stacks"))]
     pub struct StacksKubernetesStringDeploymentPayload {
         #[serde(
             rename = "ComposeFormat",
@@ -22796,6 +24120,7 @@ pub mod types {
     }
     ///`StacksStackConvertPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "stacks"))]
     pub struct StacksStackConvertPayload {
         ///Namespace for the Kubernetes stack
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -22808,6 +24133,7 @@ pub mod types {
     }
     ///`StacksStackConvertResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "stacks"))]
     pub struct StacksStackConvertResponse {
         ///Converted files for preview
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -22820,6 +24146,7 @@ pub mod types {
     }
     ///`StacksStackFileResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "stacks"))]
     pub struct StacksStackFileResponse {
         ///Content of the Stack file
         #[serde(
@@ -22833,6 +24160,7 @@ pub mod types {
     }
     ///`StacksStackGitRedeployPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "stacks"))]
     pub struct StacksStackGitRedeployPayload {
         #[serde(rename = "Env", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "env")]
@@ -22907,6 +24235,7 @@ pub mod types {
     }
     ///`StacksStackGitUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "stacks"))]
     pub struct StacksStackGitUpdatePayload {
         #[serde(
             rename = "AdditionalFiles",
@@ -23029,6 +24358,7 @@ pub mod types {
     }
     ///`StacksStackMigratePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "stacks"))]
     pub struct StacksStackMigratePayload {
         #[serde(rename = "EndpointID")]
         #[serde(alias = "endpointID")]
@@ -23060,6 +24390,7 @@ pub mod types {
     }
     ///`StacksStackResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "stacks"))]
     pub struct StacksStackResponse {
         ///Only applies when deploying stack with multiple files
         #[serde(
@@ -23312,6 +24643,7 @@ pub mod types {
     }
     ///`StacksSwarmStackFromFileContentPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "stacks"))]
     pub struct StacksSwarmStackFromFileContentPayload {
         ///A list of environment variables used during stack deployment
         #[serde(rename = "Env", skip_serializing_if = "::std::option::Option::is_none")]
@@ -23353,6 +24685,7 @@ pub mod types {
     }
     ///`StacksSwarmStackFromGitRepositoryPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "stacks"))]
     pub struct StacksSwarmStackFromGitRepositoryPayload {
         ///Applicable when deploying with multiple stack files
         #[serde(
@@ -23486,6 +24819,7 @@ pub mod types {
     }
     ///`StacksUpdateStackPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "stacks"))]
     pub struct StacksUpdateStackPayload {
         ///A list of environment(endpoint) variables used during stack deployment
         #[serde(rename = "Env", skip_serializing_if = "::std::option::Option::is_none")]
@@ -23544,6 +24878,7 @@ pub mod types {
     }
     ///`StatsContainerStats`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct StatsContainerStats {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Healthy")]
@@ -23565,6 +24900,7 @@ pub mod types {
     }
     ///`SupportDebugLogPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "system"))]
     pub struct SupportDebugLogPayload {
         #[serde(
             rename = "debugLogEnabled",
@@ -23577,6 +24913,7 @@ pub mod types {
     }
     ///`SwarmServiceUpdateResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct SwarmServiceUpdateResponse {
         ///Optional warning messages
         #[serde(
@@ -23590,6 +24927,7 @@ pub mod types {
     }
     ///`TagsTagCreatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct TagsTagCreatePayload {
         #[serde(rename = "Name")]
         #[serde(alias = "name")]
@@ -23597,6 +24935,7 @@ pub mod types {
     }
     ///`TeammembershipsTeamMembershipCreatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct TeammembershipsTeamMembershipCreatePayload {
         ///Role for the user inside the team (1 for leader and 2 for regular member)
         ///
@@ -23615,6 +24954,7 @@ pub mod types {
     }
     ///`TeammembershipsTeamMembershipUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct TeammembershipsTeamMembershipUpdatePayload {
         ///Role for the user inside the team (1 for leader and 2 for regular member)
         ///
@@ -23633,6 +24973,7 @@ pub mod types {
     }
     ///`TeamsTeamCreatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct TeamsTeamCreatePayload {
         ///DenyPortainerAccess denies members of this team access to Portainer itself
         #[serde(
@@ -23655,6 +24996,7 @@ pub mod types {
     }
     ///`TeamsTeamUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct TeamsTeamUpdatePayload {
         ///DenyPortainerAccess denies members of this team access to Portainer itself
         #[serde(
@@ -23673,6 +25015,7 @@ pub mod types {
     }
     ///`TemplatesFileResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "templates"))]
     pub struct TemplatesFileResponse {
         ///The requested file content
         #[serde(
@@ -23686,6 +25029,7 @@ pub mod types {
     }
     ///`TemplatesListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "templates"))]
     pub struct TemplatesListResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Templates")]
@@ -23698,6 +25042,7 @@ pub mod types {
     }
     ///`TypesEndpointUpdateScheduleRelation`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct TypesEndpointUpdateScheduleRelation {
         #[serde(
             rename = "edgeStackId",
@@ -23728,6 +25073,7 @@ pub mod types {
     }
     ///`TypesUpdateSchedule`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "edge"))]
     pub struct TypesUpdateSchedule {
         ///Name of the agent image, does not include the registry
         #[serde(
@@ -23818,40 +25164,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`, `3`, `4`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "edge"))]
     pub struct TypesUpdateScheduleStatusType(pub i64);
+    #[cfg(any(feature = "edge"))]
     impl ::std::ops::Deref for TypesUpdateScheduleStatusType {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::From<TypesUpdateScheduleStatusType> for i64 {
         fn from(value: TypesUpdateScheduleStatusType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::From<i64> for TypesUpdateScheduleStatusType {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::fmt::Display for TypesUpdateScheduleStatusType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::str::FromStr for TypesUpdateScheduleStatusType {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::TryFrom<&str> for TypesUpdateScheduleStatusType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::TryFrom<String> for TypesUpdateScheduleStatusType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -23861,40 +25215,48 @@ pub mod types {
     ///Known values: `0`, `1`, `2`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "edge"))]
     pub struct TypesUpdateScheduleType(pub i64);
+    #[cfg(any(feature = "edge"))]
     impl ::std::ops::Deref for TypesUpdateScheduleType {
         type Target = i64;
         fn deref(&self) -> &i64 {
             &self.0
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::From<TypesUpdateScheduleType> for i64 {
         fn from(value: TypesUpdateScheduleType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::From<i64> for TypesUpdateScheduleType {
         fn from(value: i64) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::fmt::Display for TypesUpdateScheduleType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::str::FromStr for TypesUpdateScheduleType {
         type Err = <i64 as ::std::str::FromStr>::Err;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
             Ok(Self(value.parse()?))
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::TryFrom<&str> for TypesUpdateScheduleType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
             value.parse()
         }
     }
+    #[cfg(any(feature = "edge"))]
     impl ::std::convert::TryFrom<String> for TypesUpdateScheduleType {
         type Error = <i64 as ::std::str::FromStr>::Err;
         fn try_from(value: String) -> ::std::result::Result<Self, Self::Error> {
@@ -23903,6 +25265,7 @@ pub mod types {
     }
     ///`UnstructuredUnstructured`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct UnstructuredUnstructured {
         ///Object is a JSON compatible map with string, float, int, bool, []interface{}, or
         ///map[string]interface{}
@@ -23919,6 +25282,7 @@ pub mod types {
     }
     ///`UseractivityLogsListResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "observability"))]
     pub struct UseractivityLogsListResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Logs")]
@@ -23937,28 +25301,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct UsersAccessLocation(pub ::std::string::String);
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::ops::Deref for UsersAccessLocation {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::convert::From<UsersAccessLocation> for ::std::string::String {
         fn from(value: UsersAccessLocation) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::convert::From<::std::string::String> for UsersAccessLocation {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::fmt::Display for UsersAccessLocation {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::str::FromStr for UsersAccessLocation {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -23967,6 +25337,7 @@ pub mod types {
     }
     ///`UsersAccessTokenResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct UsersAccessTokenResponse {
         #[serde(
             rename = "apiKey",
@@ -23985,6 +25356,7 @@ pub mod types {
     }
     ///`UsersAddHelmRepoUrlPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct UsersAddHelmRepoUrlPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Url")]
@@ -23992,6 +25364,7 @@ pub mod types {
     }
     ///`UsersAdminInitPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct UsersAdminInitPayload {
         ///Password for the admin user
         #[serde(rename = "Password")]
@@ -24004,6 +25377,7 @@ pub mod types {
     }
     ///`UsersCurrentUserEndpointAuthResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct UsersCurrentUserEndpointAuthResponse {
         #[serde(
             rename = "Authorizations",
@@ -24016,6 +25390,7 @@ pub mod types {
     }
     ///`UsersCurrentUserEndpointNamespaceAuthResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct UsersCurrentUserEndpointNamespaceAuthResponse {
         #[serde(
             rename = "namespaceAuthorizations",
@@ -24030,6 +25405,7 @@ pub mod types {
     }
     ///`UsersCurrentUserInspectResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct UsersCurrentUserInspectResponse {
         #[serde(
             rename = "ForceChangePassword",
@@ -24091,6 +25467,7 @@ pub mod types {
     }
     ///`UsersEffectiveAccessEntry`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct UsersEffectiveAccessEntry {
         #[serde(
             rename = "accessLocation",
@@ -24169,6 +25546,7 @@ pub mod types {
     }
     ///`UsersHelmUserRepositoryResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct UsersHelmUserRepositoryResponse {
         #[serde(
             rename = "GlobalRepository",
@@ -24188,12 +25566,14 @@ pub mod types {
     ///`UsersNamespaceMapping`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct UsersNamespaceMapping(
         pub  ::std::collections::HashMap<
             ::std::string::String,
             ::std::collections::HashMap<::std::string::String, PortainerAuthorizations>,
         >,
     );
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::ops::Deref for UsersNamespaceMapping {
         type Target = ::std::collections::HashMap<
             ::std::string::String,
@@ -24208,6 +25588,8 @@ pub mod types {
             &self.0
         }
     }
+    #[cfg(any(feature = "users-teams"))]
+    #[cfg(any(feature = "users-teams"))]
     impl ::std::convert::From<UsersNamespaceMapping>
         for ::std::collections::HashMap<
             ::std::string::String,
@@ -24218,6 +25600,8 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "users-teams"))]
+    #[cfg(any(feature = "users-teams"))]
     impl
         ::std::convert::From<
             ::std::collections::HashMap<
@@ -24237,6 +25621,7 @@ pub mod types {
     }
     ///`UsersThemePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct UsersThemePayload {
         ///Color represents the color theme of the UI
         ///
@@ -24254,6 +25639,7 @@ pub mod types {
     }
     ///`UsersUser`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct UsersUser {
         #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "id")]
@@ -24276,6 +25662,7 @@ pub mod types {
     }
     ///`UsersUserAccessTokenCreatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct UsersUserAccessTokenCreatePayload {
         #[serde(alias = "Description")]
         pub description: ::std::string::String,
@@ -24284,6 +25671,7 @@ pub mod types {
     }
     ///`UsersUserCreatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct UsersUserCreatePayload {
         #[serde(rename = "Password")]
         #[serde(alias = "password")]
@@ -24302,6 +25690,7 @@ pub mod types {
     }
     ///`UsersUserUpdatePasswordPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct UsersUserUpdatePasswordPayload {
         ///New Password
         #[serde(rename = "NewPassword")]
@@ -24314,6 +25703,7 @@ pub mod types {
     }
     ///`UsersUserUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "users-teams"))]
     pub struct UsersUserUpdatePayload {
         #[serde(rename = "NewPassword")]
         #[serde(alias = "newPassword")]
@@ -24345,6 +25735,7 @@ pub mod types {
     }
     ///`V1AppArmorProfile`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1AppArmorProfile {
         ///localhostProfile indicates a profile loaded on the node that should be used.
         ///The profile must be preconfigured on the node to work.
@@ -24377,28 +25768,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1AppArmorProfileType(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1AppArmorProfileType {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1AppArmorProfileType> for ::std::string::String {
         fn from(value: V1AppArmorProfileType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1AppArmorProfileType {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1AppArmorProfileType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1AppArmorProfileType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -24407,6 +25804,7 @@ pub mod types {
     }
     ///`V1AttachedVolume`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1AttachedVolume {
         ///DevicePath represents the device path where the volume should be available
         #[serde(
@@ -24424,6 +25822,7 @@ pub mod types {
     }
     ///`V1Capabilities`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1Capabilities {
         ///Added capabilities
         ///+optional
@@ -24442,6 +25841,7 @@ pub mod types {
     }
     ///`V1ConfigMapEnvSource`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ConfigMapEnvSource {
         ///Name of the referent.
         ///This field is effectively required, but due to backwards compatibility is
@@ -24465,6 +25865,7 @@ pub mod types {
     }
     ///`V1ConfigMapKeySelector`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ConfigMapKeySelector {
         ///The key to select.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24492,6 +25893,7 @@ pub mod types {
     }
     ///`V1ConfigMapNodeConfigSource`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ConfigMapNodeConfigSource {
         ///KubeletConfigKey declares which key of the referenced ConfigMap corresponds to the KubeletConfiguration structure
         ///This field is required in all cases.
@@ -24531,6 +25933,7 @@ pub mod types {
     }
     ///`V1Container`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1Container {
         ///Arguments to the entrypoint.
         ///The container image's CMD is used if this is not provided.
@@ -24832,6 +26235,7 @@ pub mod types {
     }
     ///`V1ContainerImage`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ContainerImage {
         ///Names by which this image is known.
         ///e.g. ["kubernetes.example/hyperkube:v1.0.7", "cloud-vendor.registry.example/cloud-vendor/hyperkube:v1.0.7"]
@@ -24853,6 +26257,7 @@ pub mod types {
     }
     ///`V1ContainerPort`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ContainerPort {
         ///Number of port to expose on the pod's IP address.
         ///This must be a valid port number, 0 < x < 65536.
@@ -24900,6 +26305,7 @@ pub mod types {
     }
     ///`V1ContainerResizePolicy`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ContainerResizePolicy {
         ///Name of the resource to which this resource resize policy applies.
         ///Supported values: cpu, memory.
@@ -24925,28 +26331,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ContainerRestartPolicy(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1ContainerRestartPolicy {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1ContainerRestartPolicy> for ::std::string::String {
         fn from(value: V1ContainerRestartPolicy) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1ContainerRestartPolicy {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1ContainerRestartPolicy {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1ContainerRestartPolicy {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -24955,6 +26367,7 @@ pub mod types {
     }
     ///`V1ContainerRestartRule`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ContainerRestartRule {
         ///Specifies the action taken on a container exit if the requirements
         ///are satisfied. The only possible value is "Restart" to restart the
@@ -24980,28 +26393,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ContainerRestartRuleAction(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1ContainerRestartRuleAction {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1ContainerRestartRuleAction> for ::std::string::String {
         fn from(value: V1ContainerRestartRuleAction) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1ContainerRestartRuleAction {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1ContainerRestartRuleAction {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1ContainerRestartRuleAction {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -25010,6 +26429,7 @@ pub mod types {
     }
     ///`V1ContainerRestartRuleOnExitCodes`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ContainerRestartRuleOnExitCodes {
         ///Represents the relationship between the container exit code(s) and the
         ///specified values. Possible values are:
@@ -25036,28 +26456,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ContainerRestartRuleOnExitCodesOperator(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1ContainerRestartRuleOnExitCodesOperator {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1ContainerRestartRuleOnExitCodesOperator> for ::std::string::String {
         fn from(value: V1ContainerRestartRuleOnExitCodesOperator) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1ContainerRestartRuleOnExitCodesOperator {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1ContainerRestartRuleOnExitCodesOperator {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1ContainerRestartRuleOnExitCodesOperator {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -25066,6 +26492,7 @@ pub mod types {
     }
     ///`V1CsiPersistentVolumeSource`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1CsiPersistentVolumeSource {
         ///controllerExpandSecretRef is a reference to the secret object containing
         ///sensitive information to pass to the CSI driver to complete the CSI
@@ -25174,6 +26601,7 @@ pub mod types {
     }
     ///`V1DaemonEndpoint`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1DaemonEndpoint {
         ///Port number of the given endpoint.
         #[serde(
@@ -25187,6 +26615,7 @@ pub mod types {
     }
     ///`V1Descriptor`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct V1Descriptor {
         ///Annotations contains arbitrary metadata relating to the targeted content.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25237,6 +26666,7 @@ pub mod types {
     }
     ///`V1EnvFromSource`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1EnvFromSource {
         ///The ConfigMap to select from
         ///+optional
@@ -25265,6 +26695,7 @@ pub mod types {
     }
     ///`V1EnvVar`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1EnvVar {
         ///Name of the environment variable.
         ///May consist of any printable ASCII characters except '='.
@@ -25297,6 +26728,7 @@ pub mod types {
     }
     ///`V1EnvVarSource`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1EnvVarSource {
         ///Selects a key of a ConfigMap.
         ///+optional
@@ -25348,6 +26780,7 @@ pub mod types {
     }
     ///`V1ExecAction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ExecAction {
         ///Command is the command line to execute inside the container, the working directory for the
         ///command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
@@ -25365,13 +26798,16 @@ pub mod types {
     ///`V1FieldsV1`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1FieldsV1(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1FieldsV1 {
         type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
         fn deref(&self) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1FieldsV1>
         for ::serde_json::Map<::std::string::String, ::serde_json::Value>
     {
@@ -25379,6 +26815,7 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::serde_json::Map<::std::string::String, ::serde_json::Value>>
         for V1FieldsV1
     {
@@ -25388,6 +26825,7 @@ pub mod types {
     }
     ///`V1FileKeySelector`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1FileKeySelector {
         ///The key within the env file. An invalid key will prevent the pod from starting.
         ///The keys defined within a source may consist of any printable ASCII characters except '='.
@@ -25430,28 +26868,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1FinalizerName(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1FinalizerName {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1FinalizerName> for ::std::string::String {
         fn from(value: V1FinalizerName) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1FinalizerName {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1FinalizerName {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1FinalizerName {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -25460,6 +26904,7 @@ pub mod types {
     }
     ///`V1GrpcAction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1GrpcAction {
         ///Port number of the gRPC service. Number must be in the range 1 to 65535.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25479,6 +26924,7 @@ pub mod types {
     }
     ///`V1HttpGetAction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1HttpGetAction {
         ///Host name to connect to, defaults to the pod IP. You probably want to set
         ///"Host" in httpHeaders instead.
@@ -25517,6 +26963,7 @@ pub mod types {
     }
     ///`V1Lifecycle`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1Lifecycle {
         ///PostStart is called immediately after a container is created. If the handler fails,
         ///the container is terminated and restarted according to its restart policy.
@@ -25560,6 +27007,7 @@ pub mod types {
     }
     ///`V1LifecycleHandler`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1LifecycleHandler {
         ///Exec specifies a command to execute in the container.
         ///+optional
@@ -25594,6 +27042,7 @@ pub mod types {
     }
     ///`V1ListMeta`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ListMeta {
         ///continue may be set if the user set a limit on the number of items returned, and indicates that
         ///the server has more data available. The value is opaque and may be used to issue another request
@@ -25650,6 +27099,7 @@ pub mod types {
     }
     ///`V1ManagedFieldsEntry`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ManagedFieldsEntry {
         ///APIVersion defines the version of this resource that this field set
         ///applies to. The format is "group/version" just like the top-level
@@ -25713,28 +27163,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ManagedFieldsOperationType(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1ManagedFieldsOperationType {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1ManagedFieldsOperationType> for ::std::string::String {
         fn from(value: V1ManagedFieldsOperationType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1ManagedFieldsOperationType {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1ManagedFieldsOperationType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1ManagedFieldsOperationType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -25746,28 +27202,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1MountPropagationMode(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1MountPropagationMode {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1MountPropagationMode> for ::std::string::String {
         fn from(value: V1MountPropagationMode) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1MountPropagationMode {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1MountPropagationMode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1MountPropagationMode {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -25776,6 +27238,7 @@ pub mod types {
     }
     ///`V1NamespaceCondition`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1NamespaceCondition {
         ///Last time the condition transitioned from one status to another.
         ///+optional
@@ -25814,28 +27277,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1NamespaceConditionType(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1NamespaceConditionType {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1NamespaceConditionType> for ::std::string::String {
         fn from(value: V1NamespaceConditionType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1NamespaceConditionType {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1NamespaceConditionType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1NamespaceConditionType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -25847,28 +27316,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1NamespacePhase(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1NamespacePhase {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1NamespacePhase> for ::std::string::String {
         fn from(value: V1NamespacePhase) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1NamespacePhase {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1NamespacePhase {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1NamespacePhase {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -25877,6 +27352,7 @@ pub mod types {
     }
     ///`V1NamespaceSpec`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1NamespaceSpec {
         ///Finalizers is an opaque list of values that must be empty to permanently remove object from storage.
         ///More info: https://kubernetes.io/docs/tasks/administer-cluster/namespaces/
@@ -25890,6 +27366,7 @@ pub mod types {
     }
     ///`V1NamespaceStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1NamespaceStatus {
         ///Represents the latest available observations of a namespace's current state.
         ///+optional
@@ -25911,6 +27388,7 @@ pub mod types {
     }
     ///`V1NodeAddress`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1NodeAddress {
         ///The node address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25931,28 +27409,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1NodeAddressType(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1NodeAddressType {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1NodeAddressType> for ::std::string::String {
         fn from(value: V1NodeAddressType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1NodeAddressType {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1NodeAddressType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1NodeAddressType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -25961,6 +27445,7 @@ pub mod types {
     }
     ///`V1NodeCondition`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1NodeCondition {
         ///Last time we got an update on a given condition.
         ///+optional
@@ -26007,28 +27492,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1NodeConditionType(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1NodeConditionType {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1NodeConditionType> for ::std::string::String {
         fn from(value: V1NodeConditionType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1NodeConditionType {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1NodeConditionType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1NodeConditionType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -26037,6 +27528,7 @@ pub mod types {
     }
     ///`V1NodeConfigSource`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1NodeConfigSource {
         ///ConfigMap is a reference to a Node's ConfigMap
         #[serde(
@@ -26050,6 +27542,7 @@ pub mod types {
     }
     ///`V1NodeConfigStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1NodeConfigStatus {
         ///Active reports the checkpointed config the node is actively using.
         ///Active will represent either the current version of the Assigned config,
@@ -26110,6 +27603,7 @@ pub mod types {
     }
     ///`V1NodeDaemonEndpoints`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1NodeDaemonEndpoints {
         ///Endpoint on which Kubelet is listening.
         ///+optional
@@ -26124,6 +27618,7 @@ pub mod types {
     }
     ///`V1NodeFeatures`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1NodeFeatures {
         ///SupplementalGroupsPolicy is set to true if the runtime supports SupplementalGroupsPolicy and ContainerUser.
         ///+optional
@@ -26141,28 +27636,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1NodePhase(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1NodePhase {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1NodePhase> for ::std::string::String {
         fn from(value: V1NodePhase) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1NodePhase {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1NodePhase {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1NodePhase {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -26171,6 +27672,7 @@ pub mod types {
     }
     ///`V1NodeRuntimeHandler`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1NodeRuntimeHandler {
         ///Supported features.
         ///+optional
@@ -26188,6 +27690,7 @@ pub mod types {
     }
     ///`V1NodeRuntimeHandlerFeatures`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1NodeRuntimeHandlerFeatures {
         ///RecursiveReadOnlyMounts is set to true if the runtime handler supports RecursiveReadOnlyMounts.
         ///+optional
@@ -26211,6 +27714,7 @@ pub mod types {
     }
     ///`V1NodeSpec`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1NodeSpec {
         ///Deprecated: Previously used to specify the source of the node's configuration for the DynamicKubeletConfig feature. This feature is removed.
         ///+optional
@@ -26274,6 +27778,7 @@ pub mod types {
     }
     ///`V1NodeStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1NodeStatus {
         ///List of addresses reachable to the node.
         ///Queried from cloud provider, if available.
@@ -26399,6 +27904,7 @@ pub mod types {
     }
     ///`V1NodeSwapStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1NodeSwapStatus {
         ///Total amount of swap memory in bytes.
         ///+optional
@@ -26410,6 +27916,7 @@ pub mod types {
     }
     ///`V1NodeSystemInfo`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1NodeSystemInfo {
         ///The Architecture reported by the node
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -26491,6 +27998,7 @@ pub mod types {
     }
     ///`V1ObjectFieldSelector`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ObjectFieldSelector {
         ///Version of the schema the FieldPath is written in terms of, defaults to "v1".
         ///+optional
@@ -26512,6 +28020,7 @@ pub mod types {
     }
     ///`V1ObjectMeta`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ObjectMeta {
         ///Annotations is an unstructured key value map stored with a resource that may be
         ///set by external tools to store and retrieve arbitrary metadata. They are not
@@ -26722,6 +28231,7 @@ pub mod types {
     }
     ///`V1OwnerReference`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1OwnerReference {
         ///API version of the referent.
         #[serde(
@@ -26773,28 +28283,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1PersistentVolumeAccessMode(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1PersistentVolumeAccessMode {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1PersistentVolumeAccessMode> for ::std::string::String {
         fn from(value: V1PersistentVolumeAccessMode) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1PersistentVolumeAccessMode {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1PersistentVolumeAccessMode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1PersistentVolumeAccessMode {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -26806,28 +28322,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1PersistentVolumeClaimPhase(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1PersistentVolumeClaimPhase {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1PersistentVolumeClaimPhase> for ::std::string::String {
         fn from(value: V1PersistentVolumeClaimPhase) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1PersistentVolumeClaimPhase {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1PersistentVolumeClaimPhase {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1PersistentVolumeClaimPhase {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -26839,28 +28361,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1PersistentVolumeMode(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1PersistentVolumeMode {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1PersistentVolumeMode> for ::std::string::String {
         fn from(value: V1PersistentVolumeMode) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1PersistentVolumeMode {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1PersistentVolumeMode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1PersistentVolumeMode {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -26872,28 +28400,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1PersistentVolumePhase(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1PersistentVolumePhase {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1PersistentVolumePhase> for ::std::string::String {
         fn from(value: V1PersistentVolumePhase) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1PersistentVolumePhase {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1PersistentVolumePhase {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1PersistentVolumePhase {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -26905,28 +28439,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1PersistentVolumeReclaimPolicy(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1PersistentVolumeReclaimPolicy {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1PersistentVolumeReclaimPolicy> for ::std::string::String {
         fn from(value: V1PersistentVolumeReclaimPolicy) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1PersistentVolumeReclaimPolicy {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1PersistentVolumeReclaimPolicy {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1PersistentVolumeReclaimPolicy {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -26935,6 +28475,7 @@ pub mod types {
     }
     ///`V1Platform`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "environments"))]
     pub struct V1Platform {
         ///Architecture field specifies the CPU architecture, for example
         ///`amd64` or `ppc64le`.
@@ -26971,6 +28512,7 @@ pub mod types {
     }
     ///`V1PolicyRule`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1PolicyRule {
         ///APIGroups is the name of the APIGroup that contains the resources.  If multiple API groups are specified, any action requested against one of
         ///the enumerated resources in any API group will be allowed. "" represents the core API group and "*" represents all API groups.
@@ -27018,6 +28560,7 @@ pub mod types {
     }
     ///`V1Probe`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1Probe {
         ///Exec specifies a command to execute in the container.
         ///+optional
@@ -27116,28 +28659,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ProcMountType(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1ProcMountType {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1ProcMountType> for ::std::string::String {
         fn from(value: V1ProcMountType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1ProcMountType {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1ProcMountType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1ProcMountType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -27149,28 +28698,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1Protocol(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1Protocol {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1Protocol> for ::std::string::String {
         fn from(value: V1Protocol) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1Protocol {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1Protocol {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1Protocol {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -27182,28 +28737,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1PullPolicy(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1PullPolicy {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1PullPolicy> for ::std::string::String {
         fn from(value: V1PullPolicy) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1PullPolicy {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1PullPolicy {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1PullPolicy {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -27215,28 +28776,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1RecursiveReadOnlyMode(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1RecursiveReadOnlyMode {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1RecursiveReadOnlyMode> for ::std::string::String {
         fn from(value: V1RecursiveReadOnlyMode) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1RecursiveReadOnlyMode {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1RecursiveReadOnlyMode {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1RecursiveReadOnlyMode {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -27245,6 +28812,7 @@ pub mod types {
     }
     ///`V1ResourceFieldSelector`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ResourceFieldSelector {
         ///Container name: required for volumes, optional for env vars
         ///+optional
@@ -27269,15 +28837,19 @@ pub mod types {
     ///`V1ResourceList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ResourceList(
         pub ::std::collections::HashMap<::std::string::String, ResourceQuantity>,
     );
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1ResourceList {
         type Target = ::std::collections::HashMap<::std::string::String, ResourceQuantity>;
         fn deref(&self) -> &::std::collections::HashMap<::std::string::String, ResourceQuantity> {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1ResourceList>
         for ::std::collections::HashMap<::std::string::String, ResourceQuantity>
     {
@@ -27285,6 +28857,8 @@ pub mod types {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::collections::HashMap<::std::string::String, ResourceQuantity>>
         for V1ResourceList
     {
@@ -27299,28 +28873,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ResourceName(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1ResourceName {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1ResourceName> for ::std::string::String {
         fn from(value: V1ResourceName) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1ResourceName {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1ResourceName {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1ResourceName {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -27329,6 +28909,7 @@ pub mod types {
     }
     ///`V1ResourceQuota`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ResourceQuota {
         ///APIVersion defines the versioned schema of this representation of an object.
         ///Servers should convert recognized schemas to the latest internal value, and
@@ -27376,28 +28957,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ResourceQuotaScope(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1ResourceQuotaScope {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1ResourceQuotaScope> for ::std::string::String {
         fn from(value: V1ResourceQuotaScope) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1ResourceQuotaScope {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1ResourceQuotaScope {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1ResourceQuotaScope {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -27406,6 +28993,7 @@ pub mod types {
     }
     ///`V1ResourceQuotaSpec`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ResourceQuotaSpec {
         ///hard is the set of desired hard limits for each named resource.
         ///More info: https://kubernetes.io/docs/concepts/policy/resource-quotas/
@@ -27435,6 +29023,7 @@ pub mod types {
     }
     ///`V1ResourceQuotaStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ResourceQuotaStatus {
         ///Hard is the set of enforced hard limits for each named resource.
         ///More info: https://kubernetes.io/docs/concepts/policy/resource-quotas/
@@ -27452,6 +29041,7 @@ pub mod types {
     }
     ///`V1ResourceRequirements`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ResourceRequirements {
         ///Claims lists the names of resources, defined in spec.resourceClaims,
         ///that are used by this container.
@@ -27490,28 +29080,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ResourceResizeRestartPolicy(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1ResourceResizeRestartPolicy {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1ResourceResizeRestartPolicy> for ::std::string::String {
         fn from(value: V1ResourceResizeRestartPolicy) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1ResourceResizeRestartPolicy {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1ResourceResizeRestartPolicy {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1ResourceResizeRestartPolicy {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -27520,6 +29116,7 @@ pub mod types {
     }
     ///`V1RoleRef`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1RoleRef {
         ///APIGroup is the group for the resource being referenced
         #[serde(
@@ -27543,6 +29140,7 @@ pub mod types {
     }
     ///`V1ScopeSelector`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ScopeSelector {
         ///A list of scope selector requirements by scope of the resources.
         ///+optional
@@ -27562,28 +29160,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ScopeSelectorOperator(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1ScopeSelectorOperator {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1ScopeSelectorOperator> for ::std::string::String {
         fn from(value: V1ScopeSelectorOperator) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1ScopeSelectorOperator {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1ScopeSelectorOperator {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1ScopeSelectorOperator {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -27592,6 +29196,7 @@ pub mod types {
     }
     ///`V1ScopedResourceSelectorRequirement`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1ScopedResourceSelectorRequirement {
         ///Represents a scope's relationship to a set of values.
         ///Valid operators are In, NotIn, Exists, DoesNotExist.
@@ -27619,6 +29224,7 @@ pub mod types {
     }
     ///`V1SeLinuxOptions`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1SeLinuxOptions {
         ///Level is SELinux level label that applies to the container.
         ///+optional
@@ -27648,6 +29254,7 @@ pub mod types {
     }
     ///`V1SeccompProfile`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1SeccompProfile {
         ///localhostProfile indicates a profile defined in a file on the node should be used.
         ///The profile must be preconfigured on the node to work.
@@ -27681,28 +29288,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1SeccompProfileType(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1SeccompProfileType {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1SeccompProfileType> for ::std::string::String {
         fn from(value: V1SeccompProfileType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1SeccompProfileType {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1SeccompProfileType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1SeccompProfileType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -27711,6 +29324,7 @@ pub mod types {
     }
     ///`V1SecretEnvSource`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1SecretEnvSource {
         ///Name of the referent.
         ///This field is effectively required, but due to backwards compatibility is
@@ -27734,6 +29348,7 @@ pub mod types {
     }
     ///`V1SecretKeySelector`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1SecretKeySelector {
         ///The key of the secret to select from.  Must be a valid secret key.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27761,6 +29376,7 @@ pub mod types {
     }
     ///`V1SecretReference`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1SecretReference {
         ///name is unique within a namespace to reference a secret resource.
         ///+optional
@@ -27777,6 +29393,7 @@ pub mod types {
     }
     ///`V1SecurityContext`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1SecurityContext {
         ///AllowPrivilegeEscalation controls whether a process can gain more
         ///privileges than its parent process. This bool directly controls if
@@ -27918,28 +29535,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1Signal(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1Signal {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1Signal> for ::std::string::String {
         fn from(value: V1Signal) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1Signal {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1Signal {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1Signal {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -27948,6 +29571,7 @@ pub mod types {
     }
     ///`V1SleepAction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1SleepAction {
         ///Seconds is the number of seconds to sleep.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27958,6 +29582,7 @@ pub mod types {
     }
     ///`V1Taint`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1Taint {
         ///Required. The effect of the taint on pods
         ///that do not tolerate the taint.
@@ -27990,28 +29615,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1TaintEffect(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1TaintEffect {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1TaintEffect> for ::std::string::String {
         fn from(value: V1TaintEffect) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1TaintEffect {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1TaintEffect {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1TaintEffect {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -28020,6 +29651,7 @@ pub mod types {
     }
     ///`V1TcpSocketAction`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1TcpSocketAction {
         ///Optional: Host name to connect to, defaults to the pod IP.
         ///+optional
@@ -28040,28 +29672,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1TerminationMessagePolicy(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1TerminationMessagePolicy {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1TerminationMessagePolicy> for ::std::string::String {
         fn from(value: V1TerminationMessagePolicy) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1TerminationMessagePolicy {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1TerminationMessagePolicy {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1TerminationMessagePolicy {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -28073,28 +29711,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1UriScheme(pub ::std::string::String);
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1UriScheme {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<V1UriScheme> for ::std::string::String {
         fn from(value: V1UriScheme) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::convert::From<::std::string::String> for V1UriScheme {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::fmt::Display for V1UriScheme {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "kubernetes"))]
     impl ::std::str::FromStr for V1UriScheme {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -28103,6 +29747,7 @@ pub mod types {
     }
     ///`V1VolumeDevice`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1VolumeDevice {
         ///devicePath is the path inside of the container that the device will be mapped to.
         #[serde(
@@ -28120,6 +29765,7 @@ pub mod types {
     }
     ///`V1VolumeMount`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1VolumeMount {
         ///Path within the container at which the volume should be mounted.  Must
         ///not contain ':'.
@@ -28203,6 +29849,7 @@ pub mod types {
     }
     ///`V1WindowsSecurityContextOptions`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1WindowsSecurityContextOptions {
         ///GMSACredentialSpec is where the GMSA admission webhook
         ///(https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of the
@@ -28249,6 +29896,7 @@ pub mod types {
     }
     ///`V1beta1ContainerMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1beta1ContainerMetrics {
         ///Container name corresponding to the one from pod.spec.containers.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -28263,6 +29911,7 @@ pub mod types {
     }
     ///`V1beta1NodeMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1beta1NodeMetrics {
         ///APIVersion defines the versioned schema of this representation of an object.
         ///Servers should convert recognized schemas to the latest internal value, and
@@ -28307,6 +29956,7 @@ pub mod types {
     }
     ///`V1beta1NodeMetricsList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1beta1NodeMetricsList {
         ///APIVersion defines the versioned schema of this representation of an object.
         ///Servers should convert recognized schemas to the latest internal value, and
@@ -28342,6 +29992,7 @@ pub mod types {
     }
     ///`V1beta1PodMetrics`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1beta1PodMetrics {
         ///APIVersion defines the versioned schema of this representation of an object.
         ///Servers should convert recognized schemas to the latest internal value, and
@@ -28387,6 +30038,7 @@ pub mod types {
     }
     ///`V1beta1PodMetricsList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct V1beta1PodMetricsList {
         ///APIVersion defines the versioned schema of this representation of an object.
         ///Servers should convert recognized schemas to the latest internal value, and
@@ -28422,6 +30074,7 @@ pub mod types {
     }
     ///`WebhooksWebhookCreatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct WebhooksWebhookCreatePayload {
         #[serde(
             rename = "EndpointID",
@@ -28451,6 +30104,7 @@ pub mod types {
     }
     ///`WebhooksWebhookReassignPayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct WebhooksWebhookReassignPayload {
         #[serde(
             rename = "ResourceID",
@@ -28468,6 +30122,7 @@ pub mod types {
     }
     ///`WebhooksWebhookUpdatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct WebhooksWebhookUpdatePayload {
         #[serde(
             rename = "RegistryID",
@@ -28478,6 +30133,7 @@ pub mod types {
     }
     ///`WorkflowsArtifactDetail`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct WorkflowsArtifactDetail {
         #[serde(
             rename = "autoUpdate",
@@ -28526,6 +30182,7 @@ pub mod types {
     }
     ///`WorkflowsArtifactFileDetail`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct WorkflowsArtifactFileDetail {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hash")]
@@ -28571,6 +30228,7 @@ pub mod types {
     }
     ///`WorkflowsCreatePayload`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct WorkflowsCreatePayload {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         #[serde(alias = "Artifacts")]
@@ -28580,6 +30238,7 @@ pub mod types {
     }
     ///`WorkflowsCreatePayloadArtifact`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct WorkflowsCreatePayloadArtifact {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Config")]
@@ -28597,6 +30256,7 @@ pub mod types {
     }
     ///`WorkflowsCreatePayloadArtifactConfig`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct WorkflowsCreatePayloadArtifactConfig {
         #[serde(
             rename = "alwaysCloneGitRepoForRelativePath",
@@ -28667,6 +30327,7 @@ pub mod types {
     }
     ///`WorkflowsCreatePayloadArtifactParallelConfig`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct WorkflowsCreatePayloadArtifactParallelConfig {
         ///When strictly positive, enables parallel deployment
         #[serde(
@@ -28697,6 +30358,7 @@ pub mod types {
     }
     ///`WorkflowsCreatePayloadArtifactTargets`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct WorkflowsCreatePayloadArtifactTargets {
         #[serde(
             rename = "edgeGroups",
@@ -28707,6 +30369,7 @@ pub mod types {
     }
     ///`WorkflowsCreatePayloadFile`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct WorkflowsCreatePayloadFile {
         #[serde(alias = "Path")]
         pub path: ::std::string::String,
@@ -28722,28 +30385,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "gitops"))]
     pub struct WorkflowsDeploymentPlatform(pub ::std::string::String);
+    #[cfg(any(feature = "gitops"))]
     impl ::std::ops::Deref for WorkflowsDeploymentPlatform {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::From<WorkflowsDeploymentPlatform> for ::std::string::String {
         fn from(value: WorkflowsDeploymentPlatform) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::From<::std::string::String> for WorkflowsDeploymentPlatform {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::fmt::Display for WorkflowsDeploymentPlatform {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::str::FromStr for WorkflowsDeploymentPlatform {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -28752,6 +30421,7 @@ pub mod types {
     }
     ///`WorkflowsStatusSummary`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct WorkflowsStatusSummary {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Error")]
@@ -28773,6 +30443,7 @@ pub mod types {
     }
     ///`WorkflowsTarget`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct WorkflowsTarget {
         #[serde(
             rename = "edgeGroupIds",
@@ -28814,28 +30485,34 @@ pub mod types {
         ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
     )]
     #[serde(transparent)]
+    #[cfg(any(feature = "gitops"))]
     pub struct WorkflowsType(pub ::std::string::String);
+    #[cfg(any(feature = "gitops"))]
     impl ::std::ops::Deref for WorkflowsType {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::From<WorkflowsType> for ::std::string::String {
         fn from(value: WorkflowsType) -> Self {
             value.0
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::convert::From<::std::string::String> for WorkflowsType {
         fn from(value: ::std::string::String) -> Self {
             Self(value)
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::fmt::Display for WorkflowsType {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             self.0.fmt(f)
         }
     }
+    #[cfg(any(feature = "gitops"))]
     impl ::std::str::FromStr for WorkflowsType {
         type Err = ::std::convert::Infallible;
         fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
@@ -28844,6 +30521,7 @@ pub mod types {
     }
     ///`WorkflowsWorkflow`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct WorkflowsWorkflow {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Artifacts")]
@@ -28874,6 +30552,7 @@ pub mod types {
     }
     ///`WorkflowsWorkflowPhaseStatus`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct WorkflowsWorkflowPhaseStatus {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Error")]
@@ -28886,6 +30565,7 @@ pub mod types {
     }
     ///`WorkflowsWorkflowStatusObject`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg(any(feature = "gitops"))]
     pub struct WorkflowsWorkflowStatusObject {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Artifact")]
@@ -29100,6 +30780,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `view`: Response view. 'switcher' returns the lightweight app-switcher listing.
+    #[cfg(any(feature = "admin"))]
     pub async fn addon_list<'a>(
         &'a self,
         view: Option<&'a str>,
@@ -29150,6 +30831,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Addon identifier (e.g. portal-template)
+    #[cfg(any(feature = "admin"))]
     pub async fn addon_detail<'a>(
         &'a self,
         id: &'a str,
@@ -29203,6 +30885,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Addon identifier (e.g. portal-template)
     ///- `body`: Install options
+    #[cfg(any(feature = "admin"))]
     pub async fn addon_install<'a>(
         &'a self,
         id: &'a str,
@@ -29273,6 +30956,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Addon identifier (e.g. portal-template)
     ///- `force`: Uninstall even while an operation is in progress (recovery)
+    #[cfg(any(feature = "admin"))]
     pub async fn addon_uninstall<'a>(
         &'a self,
         id: &'a str,
@@ -29335,6 +31019,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Addon identifier (e.g. portal-template)
     ///- `body`: Addon access configuration
+    #[cfg(any(feature = "admin"))]
     pub async fn addon_access_update<'a>(
         &'a self,
         id: &'a str,
@@ -29392,6 +31077,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: AllowList ID
+    #[cfg(any(feature = "admin"))]
     pub async fn allow_list_inspect<'a>(
         &'a self,
         id: i64,
@@ -29448,6 +31134,7 @@ impl Client {
     ///Arguments:
     ///- `id`: AllowList ID
     ///- `body`: URL allow list
+    #[cfg(any(feature = "admin"))]
     pub async fn allow_list_update<'a>(
         &'a self,
         id: i64,
@@ -29505,6 +31192,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Credentials used for authentication
+    #[cfg(any(feature = "users-teams"))]
     pub async fn authenticate_user<'a>(
         &'a self,
         body: &'a types::AuthAuthenticatePayload,
@@ -29554,6 +31242,7 @@ impl Client {
     ///
     ///Sends a `POST` request to `/auth/logout`
     ///
+    #[cfg(any(feature = "users-teams"))]
     pub async fn logout<'a>(
         &'a self,
     ) -> Result<ResponseValue<()>, Error<types::PortainerErrorResponse>> {
@@ -29596,6 +31285,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: OAuth Credentials used for authentication
+    #[cfg(any(feature = "users-teams"))]
     pub async fn validate_o_auth<'a>(
         &'a self,
         body: &'a types::AuthOauthPayload,
@@ -29645,6 +31335,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/auto_updates`
     ///
+    #[cfg(any(feature = "gitops"))]
     pub async fn auto_update_list<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::AutoupdatesListResponse>, Error<types::PortainerErrorResponse>>
@@ -29692,6 +31383,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: An object contains the password to encrypt the backup with
+    #[cfg(any(feature = "backup"))]
     pub async fn backup<'a>(
         &'a self,
         body: &'a types::BackupBackupPayload,
@@ -29740,6 +31432,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Azure Blob backup settings
+    #[cfg(any(feature = "backup"))]
     pub async fn backup_to_azure_blob<'a>(
         &'a self,
         body: &'a types::PortainereeAzureBlobBackupSettings,
@@ -29788,6 +31481,7 @@ impl Client {
     ///Arguments:
     ///- `x_setup_token`: Setup token (required when instance is uninitialized and --no-setup-token is not set)
     ///- `body`: Azure Blob location and credentials
+    #[cfg(any(feature = "backup"))]
     pub async fn restore_from_azure_blob<'a>(
         &'a self,
         x_setup_token: Option<&'a str>,
@@ -29840,6 +31534,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/backup/azure/settings`
     ///
+    #[cfg(any(feature = "backup"))]
     pub async fn azure_blob_backup_settings_fetch<'a>(
         &'a self,
     ) -> Result<
@@ -29888,6 +31583,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Azure Blob backup settings
+    #[cfg(any(feature = "backup"))]
     pub async fn update_azure_blob_settings<'a>(
         &'a self,
         body: &'a types::PortainereeAzureBlobBackupSettings,
@@ -29933,6 +31629,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/backup/azure/status`
     ///
+    #[cfg(any(feature = "backup"))]
     pub async fn azure_blob_backup_status_fetch<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::BackupAzureBackupStatus>, Error<types::PortainerErrorResponse>>
@@ -29977,6 +31674,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Azure Blob connection settings
+    #[cfg(any(feature = "backup"))]
     pub async fn azure_blob_test_connection<'a>(
         &'a self,
         body: &'a types::PortainereeAzureBlobBackupSettings,
@@ -30028,6 +31726,7 @@ impl Client {
     ///
     ///Sends a `POST` request to `/backup/local/run`
     ///
+    #[cfg(any(feature = "backup"))]
     pub async fn run_local_backup_now<'a>(
         &'a self,
     ) -> Result<ResponseValue<()>, Error<types::PortainerErrorResponse>> {
@@ -30071,6 +31770,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/backup/local/settings`
     ///
+    #[cfg(any(feature = "backup"))]
     pub async fn local_backup_settings_fetch<'a>(
         &'a self,
     ) -> Result<
@@ -30119,6 +31819,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Local backup settings
+    #[cfg(any(feature = "backup"))]
     pub async fn update_local_backup_settings<'a>(
         &'a self,
         body: &'a types::PortainereeLocalBackupSettings,
@@ -30164,6 +31865,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/backup/local/status`
     ///
+    #[cfg(any(feature = "backup"))]
     pub async fn local_backup_status_fetch<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::BackupLocalBackupStatus>, Error<types::PortainerErrorResponse>>
@@ -30211,6 +31913,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: S3 backup settings
+    #[cfg(any(feature = "backup"))]
     pub async fn backup_to_s3<'a>(
         &'a self,
         body: &'a types::BackupS3BackupPayload,
@@ -30260,6 +31963,7 @@ impl Client {
     ///Arguments:
     ///- `x_setup_token`: Setup token (required when instance is uninitialized and --no-setup-token is not set)
     ///- `body`: S3 Location Payload
+    #[cfg(any(feature = "backup"))]
     pub async fn restore_from_s3<'a>(
         &'a self,
         x_setup_token: Option<&'a str>,
@@ -30312,6 +32016,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/backup/s3/settings`
     ///
+    #[cfg(any(feature = "backup"))]
     pub async fn backup_settings_fetch<'a>(
         &'a self,
     ) -> Result<
@@ -30361,6 +32066,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: S3 backup settings
+    #[cfg(any(feature = "backup"))]
     pub async fn update_s3_settings<'a>(
         &'a self,
         body: &'a types::PortainereeS3BackupSettings,
@@ -30406,6 +32112,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/backup/s3/status`
     ///
+    #[cfg(any(feature = "backup"))]
     pub async fn backup_status_fetch<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::BackupBackupStatus>, Error<types::PortainerErrorResponse>>
@@ -30448,6 +32155,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/cloud/credentials`
     ///
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_all<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::ModelsCloudCredential>, Error<types::PortainerErrorResponse>>
@@ -30495,6 +32203,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: ID of the cloud credential
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn cloud_creds_get_by_id<'a>(
         &'a self,
         id: &'a str,
@@ -30547,6 +32256,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: ID of the cloud credential
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn cloud_creds_delete<'a>(
         &'a self,
         id: &'a str,
@@ -30602,6 +32312,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `environment_id`: Environment(Endpoint) identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn upgrade<'a>(
         &'a self,
         environment_id: i64,
@@ -30657,6 +32368,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/cloud/gitcredentials`
     ///
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn shared_git_get_all<'a>(
         &'a self,
     ) -> Result<
@@ -30704,6 +32416,7 @@ impl Client {
     ///
     ///Sends a `POST` request to `/cloud/gitcredentials`
     ///
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn shared_git_create<'a>(
         &'a self,
     ) -> Result<ResponseValue<()>, Error<types::PortainerErrorResponse>> {
@@ -30753,6 +32466,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Git credential identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn shared_git_get<'a>(
         &'a self,
         id: i64,
@@ -30810,6 +32524,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Git credential identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn shared_git_update<'a>(
         &'a self,
         id: i64,
@@ -30867,6 +32582,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Git credential identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn shared_git_delete<'a>(
         &'a self,
         id: i64,
@@ -30928,6 +32644,7 @@ impl Client {
     ///Arguments:
     ///- `edge`: Filter by edge templates
     ///- `type_`: Template types
+    #[cfg(any(feature = "templates"))]
     pub async fn custom_template_list<'a>(
         &'a self,
         edge: Option<bool>,
@@ -30979,6 +32696,7 @@ impl Client {
     ///Arguments:
     ///- `method`: method for creating template
     ///- `body`: for body documentation see the relevant /custom_templates/{method} endpoint
+    #[cfg(any(feature = "templates"))]
     pub async fn custom_template_create<'a>(
         &'a self,
         method: &'a str,
@@ -31030,6 +32748,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Template identifier
+    #[cfg(any(feature = "templates"))]
     pub async fn custom_template_inspect<'a>(
         &'a self,
         id: i64,
@@ -31086,6 +32805,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Template identifier
     ///- `body`: Template details
+    #[cfg(any(feature = "templates"))]
     pub async fn custom_template_update<'a>(
         &'a self,
         id: i64,
@@ -31146,6 +32866,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Template identifier
+    #[cfg(any(feature = "templates"))]
     pub async fn custom_template_delete<'a>(
         &'a self,
         id: i64,
@@ -31203,6 +32924,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Template identifier
+    #[cfg(any(feature = "templates"))]
     pub async fn custom_template_file<'a>(
         &'a self,
         id: i64,
@@ -31262,6 +32984,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Template identifier
+    #[cfg(any(feature = "templates"))]
     pub async fn custom_template_git_fetch<'a>(
         &'a self,
         id: i64,
@@ -31321,6 +33044,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Webhook id
     ///- `body`: Webhook data
+    #[cfg(any(feature = "gitops"))]
     pub async fn webhook_reassign<'a>(
         &'a self,
         id: i64,
@@ -31377,6 +33101,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Required when using method=repository
+    #[cfg(any(feature = "templates"))]
     pub async fn custom_template_create_repository<'a>(
         &'a self,
         body: &'a types::GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateFromGitRepositoryPayload,
@@ -31426,6 +33151,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: body
+    #[cfg(any(feature = "templates"))]
     pub async fn custom_template_create_string<'a>(
         &'a self,
         body: &'a types::GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateFromFileContentPayload,
@@ -31475,6 +33201,7 @@ impl Client {
     ///Arguments:
     ///- `environment_id`: Environment identifier
     ///- `container_id`: Container identifier
+    #[cfg(any(feature = "environments"))]
     pub async fn docker_container_gpus_inspect<'a>(
         &'a self,
         environment_id: i64,
@@ -31535,6 +33262,7 @@ impl Client {
     ///- `environment_id`: Environment identifier
     ///- `container_id`: Container identifier
     ///- `refresh`: Refresh will force a refresh of the image status cache
+    #[cfg(any(feature = "environments"))]
     pub async fn container_image_status<'a>(
         &'a self,
         environment_id: i64,
@@ -31591,6 +33319,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `environment_id`: Environment identifier
+    #[cfg(any(feature = "environments"))]
     pub async fn containers_image_status_clear<'a>(
         &'a self,
         environment_id: i64,
@@ -31641,6 +33370,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `environment_id`: Environment identifier
+    #[cfg(any(feature = "environments"))]
     pub async fn docker_dashboard<'a>(
         &'a self,
         environment_id: i64,
@@ -31693,6 +33423,7 @@ impl Client {
     ///Arguments:
     ///- `environment_id`: Environment identifier
     ///- `with_usage`: Include image usage information
+    #[cfg(any(feature = "environments"))]
     pub async fn docker_images_list<'a>(
         &'a self,
         environment_id: i64,
@@ -31753,6 +33484,7 @@ impl Client {
     ///- `environment_id`: Environment identifier
     ///- `service_id`: Service identifier
     ///- `refresh`: Refresh will force a refresh of the image status cache
+    #[cfg(any(feature = "environments"))]
     pub async fn service_image_status<'a>(
         &'a self,
         environment_id: i64,
@@ -31809,6 +33541,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `environment_id`: Environment identifier
+    #[cfg(any(feature = "environments"))]
     pub async fn service_image_status_clear<'a>(
         &'a self,
         environment_id: i64,
@@ -31859,6 +33592,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `environment_id`: Environment identifier
+    #[cfg(any(feature = "environments"))]
     pub async fn snapshot_inspect<'a>(
         &'a self,
         environment_id: i64,
@@ -31910,6 +33644,7 @@ impl Client {
     ///Arguments:
     ///- `environment_id`: Environment identifier
     ///- `edge_stack_id`: Edge stack identifier, will return only containers for this edge stack
+    #[cfg(any(feature = "environments"))]
     pub async fn snapshot_containers_list<'a>(
         &'a self,
         environment_id: i64,
@@ -31966,6 +33701,7 @@ impl Client {
     ///Arguments:
     ///- `environment_id`: Environment identifier
     ///- `container_id`: Container identifier
+    #[cfg(any(feature = "environments"))]
     pub async fn snapshot_container_inspect<'a>(
         &'a self,
         environment_id: i64,
@@ -32018,6 +33754,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: body
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_config_list<'a>(
         &'a self,
         body: &'a types::EdgeconfigsEdgeConfigCreatePayload,
@@ -32066,6 +33803,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Edge configuration identifier
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_config_inspect<'a>(
         &'a self,
         id: i64,
@@ -32121,6 +33859,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Edge configuration identifier
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_config_delete<'a>(
         &'a self,
         id: i64,
@@ -32175,6 +33914,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Edge configuration identifier
     ///- `state`: Edge configuration state
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_config_state<'a>(
         &'a self,
         id: i64,
@@ -32233,6 +33973,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Edge configuration identifier
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_config_files<'a>(
         &'a self,
         id: i64,
@@ -32289,6 +34030,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `summarize`: will summarize the env count
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_group_list<'a>(
         &'a self,
         summarize: Option<bool>,
@@ -32339,6 +34081,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: EdgeGroup data
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_group_create<'a>(
         &'a self,
         body: &'a types::EdgegroupsEdgeGroupCreatePayload,
@@ -32387,6 +34130,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: EdgeGroup Id
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_group_inspect<'a>(
         &'a self,
         id: i64,
@@ -32439,6 +34183,7 @@ impl Client {
     ///Arguments:
     ///- `id`: EdgeGroup Id
     ///- `body`: EdgeGroup data
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_group_update<'a>(
         &'a self,
         id: i64,
@@ -32492,6 +34237,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: EdgeGroup Id
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_group_delete<'a>(
         &'a self,
         id: i64,
@@ -32543,6 +34289,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/edge_jobs`
     ///
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_job_list<'a>(
         &'a self,
     ) -> Result<
@@ -32594,6 +34341,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: EdgeJob Id
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_job_inspect<'a>(
         &'a self,
         id: i64,
@@ -32648,6 +34396,7 @@ impl Client {
     ///Arguments:
     ///- `id`: EdgeJob Id
     ///- `body`: EdgeGroup data
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_job_update<'a>(
         &'a self,
         id: i64,
@@ -32703,6 +34452,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: EdgeJob Id
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_job_delete<'a>(
         &'a self,
         id: i64,
@@ -32756,6 +34506,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: EdgeJob Id
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_job_file<'a>(
         &'a self,
         id: i64,
@@ -32812,6 +34563,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: EdgeJob Id
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_job_tasks_list<'a>(
         &'a self,
         id: i64,
@@ -32869,6 +34621,7 @@ impl Client {
     ///Arguments:
     ///- `id`: EdgeJob Id
     ///- `task_id`: Task Id
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_job_task_logs_inspect<'a>(
         &'a self,
         id: i64,
@@ -32926,6 +34679,7 @@ impl Client {
     ///Arguments:
     ///- `id`: EdgeJob Id
     ///- `task_id`: Task Id
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_job_tasks_collect<'a>(
         &'a self,
         id: i64,
@@ -32982,6 +34736,7 @@ impl Client {
     ///Arguments:
     ///- `id`: EdgeJob Id
     ///- `task_id`: Task Id
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_job_tasks_clear<'a>(
         &'a self,
         id: i64,
@@ -33038,6 +34793,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Webhook id
     ///- `body`: Webhook data
+    #[cfg(any(feature = "gitops"))]
     pub async fn webhook_update<'a>(
         &'a self,
         id: i64,
@@ -33090,6 +34846,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Webhook token
+    #[cfg(any(feature = "gitops"))]
     pub async fn webhook_execute<'a>(
         &'a self,
         id: &'a str,
@@ -33136,6 +34893,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Webhook id
+    #[cfg(any(feature = "gitops"))]
     pub async fn webhook_delete<'a>(
         &'a self,
         id: i64,
@@ -33182,6 +34940,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: EdgeGroup data when method is string
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_job_create_string<'a>(
         &'a self,
         body: &'a types::EdgejobsEdgeJobCreateFromFileContentPayload,
@@ -33230,6 +34989,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `summarize_statuses`: when true summarize the edge stack statuses in the StatusSummary field and void the Status field.
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_stack_list<'a>(
         &'a self,
         summarize_statuses: Option<bool>,
@@ -33290,6 +35050,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: EdgeStack Id
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_stack_inspect<'a>(
         &'a self,
         id: i64,
@@ -33345,6 +35106,7 @@ impl Client {
     ///Arguments:
     ///- `id`: EdgeStack Id
     ///- `body`: EdgeStack data
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_stack_update<'a>(
         &'a self,
         id: i64,
@@ -33401,6 +35163,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: EdgeStack Id
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_stack_delete<'a>(
         &'a self,
         id: i64,
@@ -33456,6 +35219,7 @@ impl Client {
     ///- `id`: EdgeStack Id
     ///- `commit_hash`: Git repository commit hash. If both version and commitHash are provided, the commitHash will be used
     ///- `version`: Stack file version maintained by Portainer. If both version and commitHash are provided, the commitHash will be used
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_stack_file<'a>(
         &'a self,
         id: i64,
@@ -33522,6 +35286,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Stack identifier
     ///- `body`: Git configurations
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_stack_update_from_git<'a>(
         &'a self,
         id: i64,
@@ -33581,6 +35346,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Stack identifier
     ///- `body`: Helm repository update configuration
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_stack_update_helm_repository<'a>(
         &'a self,
         id: i64,
@@ -33635,6 +35401,7 @@ impl Client {
     ///Arguments:
     ///- `id`: EdgeStack Id
     ///- `endpoint_id`: Environment Id
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_stack_logs_status_get<'a>(
         &'a self,
         id: i64,
@@ -33695,6 +35462,7 @@ impl Client {
     ///- `since`: Start time to request for the logs
     ///- `tail`: Number of lines to request for the logs
     ///- `until`: End time to request for the logs
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_stack_logs_collect<'a>(
         &'a self,
         id: i64,
@@ -33765,6 +35533,7 @@ impl Client {
     ///Arguments:
     ///- `id`: EdgeStack Id
     ///- `endpoint_id`: Endpoint Id
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_stack_logs_delete<'a>(
         &'a self,
         id: i64,
@@ -33818,6 +35587,7 @@ impl Client {
     ///Arguments:
     ///- `id`: EdgeStack Id
     ///- `endpoint_id`: Endpoint Id
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_stack_logs_download<'a>(
         &'a self,
         id: i64,
@@ -33876,6 +35646,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: EdgeStack Id
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_stack_stagger_status_inspect<'a>(
         &'a self,
         id: i64,
@@ -33933,6 +35704,7 @@ impl Client {
     ///Arguments:
     ///- `id`: EdgeStack Id
     ///- `body`: EdgeStack status payload
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_stack_status_update<'a>(
         &'a self,
         id: i64,
@@ -33992,6 +35764,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `filters`: Filters (json-string)
+    #[cfg(any(feature = "gitops"))]
     pub async fn webhook_list<'a>(
         &'a self,
         filters: Option<&'a str>,
@@ -34042,6 +35815,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Webhook data
+    #[cfg(any(feature = "gitops"))]
     pub async fn webhook_create<'a>(
         &'a self,
         body: &'a types::WebhooksWebhookCreatePayload,
@@ -34093,6 +35867,7 @@ impl Client {
     ///Arguments:
     ///- `dryrun`: if true, will not create an edge stack, but just will check the settings and return a non-persisted edge stack object
     ///- `body`: stack config
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_stack_create_helm_repository<'a>(
         &'a self,
         dryrun: Option<&'a str>,
@@ -34147,6 +35922,7 @@ impl Client {
     ///Arguments:
     ///- `dryrun`: if true, will not create an edge stack, but just will check the settings and return a non-persisted edge stack object
     ///- `body`: stack config
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_stack_create_repository<'a>(
         &'a self,
         dryrun: Option<&'a str>,
@@ -34204,6 +35980,7 @@ impl Client {
     ///Arguments:
     ///- `dryrun`: if true, will not create an edge stack, but just will check the settings and return a non-persisted edge stack object
     ///- `body`: stack config
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_stack_create_string<'a>(
         &'a self,
         dryrun: Option<&'a str>,
@@ -34261,6 +36038,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `endpoint_id`: Environment identifier
+    #[cfg(any(feature = "users-teams"))]
     pub async fn current_user_endpoint_namespace_authorizations_inspect<'a>(
         &'a self,
         endpoint_id: i64,
@@ -34320,6 +36098,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `webhook_id`: Stack identifier
+    #[cfg(any(feature = "stacks"))]
     pub async fn edge_stack_webhook_invoke<'a>(
         &'a self,
         webhook_id: &'a str,
@@ -34373,6 +36152,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `include_edge_stacks`: Include Edge Stacks in the response
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_update_schedule_list<'a>(
         &'a self,
         include_edge_stacks: Option<bool>,
@@ -34424,6 +36204,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Schedule details
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_update_schedule_create<'a>(
         &'a self,
         body: &'a types::EdgeupdateschedulesCreatePayload,
@@ -34478,6 +36259,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: EdgeUpdate Id
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_update_schedule_inspect<'a>(
         &'a self,
         id: i64,
@@ -34530,6 +36312,7 @@ impl Client {
     ///Arguments:
     ///- `id`: EdgeUpdate Id
     ///- `body`: Schedule details
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_update_schedule_update<'a>(
         &'a self,
         id: i64,
@@ -34592,6 +36375,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: EdgeUpdate Id
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_update_schedule_delete<'a>(
         &'a self,
         id: i64,
@@ -34639,6 +36423,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Active schedule query
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_update_schedule_active_schedules_list<'a>(
         &'a self,
         body: &'a types::EdgeupdateschedulesActiveSchedulePayload,
@@ -34684,6 +36469,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/edge_update_schedules/agent_versions`
     ///
+    #[cfg(any(feature = "edge"))]
     pub async fn remote_updates_agent_versions<'a>(
         &'a self,
     ) -> Result<
@@ -34730,6 +36516,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/edge_update_schedules/info`
     ///
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_update_schedule_info<'a>(
         &'a self,
     ) -> Result<
@@ -34776,6 +36563,7 @@ impl Client {
     ///Arguments:
     ///- `edge_group_ids`: Edge Group IDs
     ///- `environment_ids`: Environment IDs
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_update_previous_versions<'a>(
         &'a self,
         edge_group_ids: Option<&'a ::std::vec::Vec<i64>>,
@@ -34837,6 +36625,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `size`: If true, each environment(endpoint) group will include the number of environments(endpoints) associated to it and breakdown by type
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_group_list<'a>(
         &'a self,
         size: Option<bool>,
@@ -34885,6 +36674,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Environment(Endpoint) Group details
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_group_create<'a>(
         &'a self,
         body: &'a types::GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupCreatePayload,
@@ -34935,6 +36725,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment(Endpoint) group identifier
     ///- `size`: If true, include the number of environments and breakdown by type
+    #[cfg(any(feature = "environments"))]
     pub async fn get_endpoint_groups_id<'a>(
         &'a self,
         id: i64,
@@ -34995,6 +36786,7 @@ impl Client {
     ///Arguments:
     ///- `id`: EndpointGroup identifier
     ///- `body`: EndpointGroup details
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_group_update<'a>(
         &'a self,
         id: i64,
@@ -35052,6 +36844,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: EndpointGroup identifier
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_group_delete<'a>(
         &'a self,
         id: i64,
@@ -35107,6 +36900,7 @@ impl Client {
     ///Arguments:
     ///- `id`: EndpointGroup identifier
     ///- `endpoint_id`: Environment(Endpoint) identifier
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_group_add_endpoint<'a>(
         &'a self,
         id: i64,
@@ -35163,6 +36957,7 @@ impl Client {
     ///Arguments:
     ///- `id`: EndpointGroup identifier
     ///- `endpoint_id`: Environment(Endpoint) identifier
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_group_delete_endpoint<'a>(
         &'a self,
         id: i64,
@@ -35252,6 +37047,7 @@ impl Client {
     ///- `tags_partial_match`: If true, will return environment(endpoint) which has one of tagIds, if false (or missing) will return only environments(endpoints) that has all the tags
     ///- `types`: List environments(endpoints) of this type
     ///- `update_information`: If true, an `X-Update-Available` header will be added to the response to indicate if an update is available
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_list<'a>(
         &'a self,
         agent_versions: Option<&'a ::std::vec::Vec<::std::string::String>>,
@@ -35423,6 +37219,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: List of environments to delete, with optional deleteCluster flag to clean-up associated resources (cloud environments only)
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_delete_batch_deprecated<'a>(
         &'a self,
         body: &'a types::EndpointsEndpointDeleteBatchPayload,
@@ -35478,6 +37275,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment(Endpoint) identifier
     ///- `exclude_snapshot`: if true, the snapshot data won't be retrieved
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_inspect<'a>(
         &'a self,
         id: i64,
@@ -35539,6 +37337,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment(Endpoint) identifier
     ///- `body`: Environment(Endpoint) details
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_update<'a>(
         &'a self,
         id: i64,
@@ -35599,6 +37398,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment(Endpoint) identifier
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_delete<'a>(
         &'a self,
         id: i64,
@@ -35656,6 +37456,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment(Endpoint) identifier
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_association_delete<'a>(
         &'a self,
         id: i64,
@@ -35711,6 +37512,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `endpoint_id`: Environment identifier
+    #[cfg(any(feature = "users-teams"))]
     pub async fn current_user_endpoint_authorizations_inspect<'a>(
         &'a self,
         endpoint_id: i64,
@@ -35772,6 +37574,7 @@ impl Client {
     ///Arguments:
     ///- `id`: endpoint ID
     ///- `registry_id`: registry ID
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_dockerhub_status<'a>(
         &'a self,
         id: i64,
@@ -35835,6 +37638,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment(Endpoint) identifier
     ///- `body`: Per-policy statuses
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_set_policy_statuses<'a>(
         &'a self,
         id: i64,
@@ -35895,6 +37699,7 @@ impl Client {
     ///Arguments:
     ///- `id`: endpoint identifier
     ///- `body`: details
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_force_update_service<'a>(
         &'a self,
         id: i64,
@@ -35959,6 +37764,7 @@ impl Client {
     ///- `filter`: specify an optional filter
     ///- `namespace`: specify an optional namespace
     ///- `selector`: specify an optional selector
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn helm_list<'a>(
         &'a self,
         id: i64,
@@ -36026,6 +37832,7 @@ impl Client {
     ///- `id`: Environment(Endpoint) identifier
     ///- `dry_run`: Dry run
     ///- `body`: Chart details
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn helm_install<'a>(
         &'a self,
         id: i64,
@@ -36094,6 +37901,7 @@ impl Client {
     ///- `namespace`: specify an optional namespace
     ///- `revision`: specify an optional revision
     ///- `show_resources`: show resources of the release
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn helm_get<'a>(
         &'a self,
         id: i64,
@@ -36166,6 +37974,7 @@ impl Client {
     ///- `id`: Environment(Endpoint) identifier
     ///- `release`: The name of the release/application to uninstall
     ///- `namespace`: An optional namespace
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn helm_delete<'a>(
         &'a self,
         id: i64,
@@ -36232,6 +38041,7 @@ impl Client {
     ///- `id`: Environment(Endpoint) identifier
     ///- `release`: Helm release name
     ///- `namespace`: specify an optional namespace
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn helm_get_history<'a>(
         &'a self,
         id: i64,
@@ -36307,6 +38117,7 @@ impl Client {
     ///- `timeout`: time to wait for any individual Kubernetes operation in seconds (default: 300)
     ///- `wait`: wait for resources to be ready (default: false)
     ///- `wait_for_jobs`: wait for jobs to complete before marking the release as successful (default: false)
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn helm_rollback<'a>(
         &'a self,
         id: i64,
@@ -36386,6 +38197,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment(Endpoint) identifier
     ///- `body`: Git Helm dry run details
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn helm_git_dry_run<'a>(
         &'a self,
         id: i64,
@@ -36448,6 +38260,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment(Endpoint) identifier
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_mtls_certificate<'a>(
         &'a self,
         id: i64,
@@ -36505,6 +38318,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment(Endpoint) identifier
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_mtls_agent_certificate_error<'a>(
         &'a self,
         id: i64,
@@ -36564,6 +38378,7 @@ impl Client {
     ///- `id`: Environment identifier
     ///- `rpn`: Namespace identifier
     ///- `body`: Payload containing lists of users and teams to add or remove access for
+    #[cfg(any(feature = "environments"))]
     pub async fn namespaces_access_update<'a>(
         &'a self,
         id: i64,
@@ -36629,6 +38444,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment(Endpoint) identifier
     ///- `namespace`: required if kubernetes environment, will show registries by namespace
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_registries_list<'a>(
         &'a self,
         id: i64,
@@ -36683,6 +38499,7 @@ impl Client {
     ///- `id`: Environment(Endpoint) identifier
     ///- `registry_id`: Registry identifier
     ///- `body`: details
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_registry_access<'a>(
         &'a self,
         id: i64,
@@ -36745,6 +38562,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment(Endpoint) identifier
     ///- `body`: Environment(Endpoint) details
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_settings_update<'a>(
         &'a self,
         id: i64,
@@ -36802,6 +38620,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment(Endpoint) identifier
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_snapshot<'a>(
         &'a self,
         id: i64,
@@ -36854,6 +38673,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/endpoints/agent_versions`
     ///
+    #[cfg(any(feature = "environments"))]
     pub async fn agent_versions<'a>(
         &'a self,
     ) -> Result<
@@ -36900,6 +38720,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: List of environments to delete, with optional deleteCluster flag to clean-up associated resources (cloud environments only)
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_delete_batch<'a>(
         &'a self,
         body: &'a types::EndpointsEndpointDeleteBatchPayload,
@@ -36954,6 +38775,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Generate Key Info
+    #[cfg(any(feature = "edge"))]
     pub async fn endpoint_edge_generate_key<'a>(
         &'a self,
         body: &'a types::EndpointedgeGenerateKeyResponse,
@@ -37002,6 +38824,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Information about the environments to trust
+    #[cfg(any(feature = "environments"))]
     pub async fn trust_edge_endpoints<'a>(
         &'a self,
         body: &'a types::EndpointedgeEndpointsTrustPayload,
@@ -37045,6 +38868,7 @@ impl Client {
     ///
     ///Sends a `POST` request to `/endpoints/global-key`
     ///
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_create_global_key<'a>(
         &'a self,
     ) -> Result<
@@ -37096,6 +38920,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Environment relations data
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_update_relations<'a>(
         &'a self,
         body: &'a types::EndpointsEndpointUpdateRelationsPayload,
@@ -37148,6 +38973,7 @@ impl Client {
     ///
     ///Sends a `POST` request to `/endpoints/snapshot`
     ///
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_snapshots<'a>(
         &'a self,
     ) -> Result<ResponseValue<()>, Error<types::PortainerErrorResponse>> {
@@ -37189,6 +39015,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/endpoints/summary`
     ///
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_summary_counts<'a>(
         &'a self,
     ) -> Result<
@@ -37235,6 +39062,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Template details
+    #[cfg(any(feature = "gitops"))]
     pub async fn git_operation_repo_file_preview<'a>(
         &'a self,
         body: &'a types::GitopsRepositoryFilePreviewPayload,
@@ -37288,6 +39116,7 @@ impl Client {
     ///Arguments:
     ///- `force`: list the results without using cache
     ///- `body`: details
+    #[cfg(any(feature = "gitops"))]
     pub async fn git_operation_repo_files_search<'a>(
         &'a self,
         force: Option<bool>,
@@ -37341,6 +39170,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Helm values preview request
+    #[cfg(any(feature = "gitops"))]
     pub async fn git_operation_repo_helm_values<'a>(
         &'a self,
         body: &'a types::GitopsHelmValuesPreviewPayload,
@@ -37397,6 +39227,7 @@ impl Client {
     ///Arguments:
     ///- `force`: list the results without using cache
     ///- `body`: details
+    #[cfg(any(feature = "gitops"))]
     pub async fn git_operation_repo_refs<'a>(
         &'a self,
         force: Option<bool>,
@@ -37457,6 +39288,7 @@ impl Client {
     ///- `start`: Pagination start index
     ///- `status`: Filter by status: healthy | syncing | error | paused | unknown
     ///- `type_`: Filter by source type: git | oci | helm
+    #[cfg(any(feature = "gitops"))]
     pub async fn git_ops_sources_list<'a>(
         &'a self,
         ids: Option<&'a ::std::vec::Vec<i64>>,
@@ -37525,6 +39357,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Source identifier
+    #[cfg(any(feature = "gitops"))]
     pub async fn git_ops_source_get<'a>(
         &'a self,
         id: i64,
@@ -37584,6 +39417,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Source identifier
     ///- `body`: Git source details
+    #[cfg(any(feature = "gitops"))]
     pub async fn git_ops_sources_update_git<'a>(
         &'a self,
         id: i64,
@@ -37646,6 +39480,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Source identifier
+    #[cfg(any(feature = "gitops"))]
     pub async fn git_ops_sources_delete<'a>(
         &'a self,
         id: i64,
@@ -37707,6 +39542,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Source identifier
     ///- `body`: Source access control
+    #[cfg(any(feature = "gitops"))]
     pub async fn git_ops_sources_update_access<'a>(
         &'a self,
         id: i64,
@@ -37767,6 +39603,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Source identifier
     ///- `body`: Optional connection overrides; omitted fields fall back to stored values
+    #[cfg(any(feature = "gitops"))]
     pub async fn git_ops_sources_test_by_id<'a>(
         &'a self,
         id: i64,
@@ -37829,6 +39666,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Source identifier
+    #[cfg(any(feature = "gitops"))]
     pub async fn git_ops_source_workflows_list<'a>(
         &'a self,
         id: i64,
@@ -37889,6 +39727,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Git source details
+    #[cfg(any(feature = "gitops"))]
     pub async fn git_ops_sources_create_git<'a>(
         &'a self,
         body: &'a types::SourcesGitSourceCreatePayload,
@@ -37941,6 +39780,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/gitops/sources/summary`
     ///
+    #[cfg(any(feature = "gitops"))]
     pub async fn git_ops_sources_summary<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::WorkflowsStatusSummary>, Error<types::PortainerErrorResponse>>
@@ -37988,6 +39828,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Git connection details
+    #[cfg(any(feature = "gitops"))]
     pub async fn git_ops_sources_test<'a>(
         &'a self,
         body: &'a types::SourcesGitSourceCreatePayload,
@@ -38050,6 +39891,7 @@ impl Client {
     ///- `start`: Pagination start index
     ///- `status`: Filter by status
     ///- `type_`: Keep workflows that have at least one artifact of this type
+    #[cfg(any(feature = "gitops"))]
     pub async fn git_ops_workflows_list<'a>(
         &'a self,
         endpoint_ids: Option<&'a ::std::vec::Vec<i64>>,
@@ -38120,6 +39962,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Workflow details
+    #[cfg(any(feature = "gitops"))]
     pub async fn workflow_create<'a>(
         &'a self,
         body: &'a types::WorkflowsCreatePayload,
@@ -38169,6 +40012,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Workflow identifier
+    #[cfg(any(feature = "gitops"))]
     pub async fn git_ops_workflow_get<'a>(
         &'a self,
         id: i64,
@@ -38223,6 +40067,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Workflow identifier
+    #[cfg(any(feature = "gitops"))]
     pub async fn git_ops_workflow_destroy<'a>(
         &'a self,
         id: i64,
@@ -38281,6 +40126,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Workflow identifier
+    #[cfg(any(feature = "gitops"))]
     pub async fn git_ops_workflow_detach<'a>(
         &'a self,
         id: i64,
@@ -38336,6 +40182,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/gitops/workflows/summary`
     ///
+    #[cfg(any(feature = "gitops"))]
     pub async fn git_ops_workflows_summary<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::WorkflowsStatusSummary>, Error<types::PortainerErrorResponse>>
@@ -38380,6 +40227,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `environment_id`: Environment identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_pod_security_rule<'a>(
         &'a self,
         environment_id: i64,
@@ -38437,6 +40285,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `environment_id`: Environment(Endpoint) identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn update_k8s_pod_security_rule<'a>(
         &'a self,
         environment_id: i64,
@@ -38493,6 +40342,7 @@ impl Client {
     ///- `id`: Environment(Endpoint) identifier
     ///- `namespace`: Namespace name
     ///- `node_name`: Node name
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_all_kubernetes_applications<'a>(
         &'a self,
         id: i64,
@@ -38560,6 +40410,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_all_kubernetes_applications_count<'a>(
         &'a self,
         id: i64,
@@ -38615,6 +40466,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `body`: A list of cluster role bindings to delete
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn delete_cluster_role_bindings<'a>(
         &'a self,
         id: i64,
@@ -38678,6 +40530,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `body`: A list of cluster roles to delete
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn delete_cluster_roles<'a>(
         &'a self,
         id: i64,
@@ -38740,6 +40593,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_all_kubernetes_cluster_role_bindings<'a>(
         &'a self,
         id: i64,
@@ -38803,6 +40657,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_all_kubernetes_cluster_roles<'a>(
         &'a self,
         id: i64,
@@ -38867,6 +40722,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `is_used`: Set to true to include information about applications that use the ConfigMaps in the response
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_all_kubernetes_config_maps<'a>(
         &'a self,
         id: i64,
@@ -38932,6 +40788,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_all_kubernetes_config_maps_count<'a>(
         &'a self,
         id: i64,
@@ -38992,6 +40849,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_cron_jobs<'a>(
         &'a self,
         id: i64,
@@ -39056,6 +40914,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `body`: A map where the key is the namespace and the value is an array of Cron Jobs to delete
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn delete_cron_jobs<'a>(
         &'a self,
         id: i64,
@@ -39118,6 +40977,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_custom_resource_definitions<'a>(
         &'a self,
         id: i64,
@@ -39182,6 +41042,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `name`: The name of the Custom Resource Definition to get.
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_custom_resource_definition<'a>(
         &'a self,
         id: i64,
@@ -39248,6 +41109,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `name`: The name of the Custom Resource Definition to delete.
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn delete_kubernetes_custom_resource_definition<'a>(
         &'a self,
         id: i64,
@@ -39311,6 +41173,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `definition`: The CustomResourceDefinition name of the custom resource, e.g. 'clusters.postgresql.cnpg.io'
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_all_custom_resources<'a>(
         &'a self,
         id: i64,
@@ -39382,6 +41245,7 @@ impl Client {
     ///- `name`: The name of the custom resource, e.g. 'pg-cluster'
     ///- `definition`: The CustomResourceDefinition name of the custom resource, e.g. 'clusters.postgresql.cnpg.io'
     ///- `format`: The format of the custom resource, e.g. 'yaml' or 'json'
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_cluster_scoped_custom_resource<'a>(
         &'a self,
         id: i64,
@@ -39454,6 +41318,7 @@ impl Client {
     ///- `id`: Environment identifier
     ///- `name`: The name of the custom resource, e.g. 'pg-cluster'
     ///- `definition`: The CustomResourceDefinition name of the custom resource, e.g. 'clusters.postgresql.cnpg.io'
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn delete_kubernetes_cluster_scoped_custom_resource<'a>(
         &'a self,
         id: i64,
@@ -39525,6 +41390,7 @@ impl Client {
     ///- `name`: The name of the custom resource, e.g. 'pg-cluster'
     ///- `definition`: The CustomResourceDefinition name of the custom resource, e.g. 'clusters.postgresql.cnpg.io'
     ///- `format`: The format of the custom resource, e.g. 'yaml' or 'json'
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_namespaced_custom_resource<'a>(
         &'a self,
         id: i64,
@@ -39602,6 +41468,7 @@ impl Client {
     ///- `namespace`: The namespace name to delete the custom resource from
     ///- `name`: The name of the custom resource, e.g. 'pg-cluster'
     ///- `definition`: The CustomResourceDefinition name of the custom resource, e.g. 'clusters.postgresql.cnpg.io'
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn delete_kubernetes_namespaced_custom_resource<'a>(
         &'a self,
         id: i64,
@@ -39671,6 +41538,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment (Endpoint) identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_dashboard<'a>(
         &'a self,
         id: i64,
@@ -39728,6 +41596,7 @@ impl Client {
     ///- `kind`: Resource kind
     ///- `name`: Resource name
     ///- `namespace`: Namespace
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn describe_resource<'a>(
         &'a self,
         id: i64,
@@ -39800,6 +41669,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `resource_id`: The resource id of the involved kubernetes object
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_all_kubernetes_events<'a>(
         &'a self,
         id: i64,
@@ -39865,6 +41735,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment(Endpoint) identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_gpu_info<'a>(
         &'a self,
         id: i64,
@@ -39926,6 +41797,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `allowed_only`: Only return allowed ingress controllers
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_all_kubernetes_ingress_controllers<'a>(
         &'a self,
         id: i64,
@@ -39995,6 +41867,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `body`: Ingress controllers
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn update_kubernetes_ingress_controllers<'a>(
         &'a self,
         id: i64,
@@ -40058,6 +41931,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `with_services`: Lookup services associated with each ingress
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_all_kubernetes_cluster_ingresses<'a>(
         &'a self,
         id: i64,
@@ -40126,6 +42000,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_all_kubernetes_cluster_ingresses_count<'a>(
         &'a self,
         id: i64,
@@ -40187,6 +42062,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `body`: Ingress details
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn delete_kubernetes_ingresses<'a>(
         &'a self,
         id: i64,
@@ -40250,6 +42126,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `include_cron_job_children`: Whether to include Jobs that have a cronjob owner
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_jobs<'a>(
         &'a self,
         id: i64,
@@ -40319,6 +42196,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `body`: A map where the key is the namespace and the value is an array of Jobs to delete
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn delete_jobs<'a>(
         &'a self,
         id: i64,
@@ -40381,6 +42259,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment(Endpoint) identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_max_resource_limits<'a>(
         &'a self,
         id: i64,
@@ -40443,6 +42322,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment(Endpoint) identifier
     ///- `node`: Node name
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_applications_resources<'a>(
         &'a self,
         id: i64,
@@ -40508,6 +42388,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_metrics_for_all_nodes<'a>(
         &'a self,
         id: i64,
@@ -40561,6 +42442,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `name`: Node identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_metrics_for_node<'a>(
         &'a self,
         id: i64,
@@ -40619,6 +42501,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `namespace`: Namespace
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_metrics_for_all_pods<'a>(
         &'a self,
         id: i64,
@@ -40678,6 +42561,7 @@ impl Client {
     ///- `id`: Environment identifier
     ///- `namespace`: Namespace
     ///- `name`: Pod identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_metrics_for_pod<'a>(
         &'a self,
         id: i64,
@@ -40738,6 +42622,7 @@ impl Client {
     ///- `id`: Environment identifier
     ///- `with_resource_quota`: When set to true, include the resource quota information as part of the Namespace information. Default is false
     ///- `with_unhealthy_events`: When set to true, include the unhealthy events information as part of the Namespace information. Default is false
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_namespaces<'a>(
         &'a self,
         id: i64,
@@ -40812,6 +42697,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `body`: Namespace configuration details
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn create_kubernetes_namespace<'a>(
         &'a self,
         id: i64,
@@ -40880,6 +42766,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `body`: List of namespace names to delete
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn delete_kubernetes_namespace<'a>(
         &'a self,
         id: i64,
@@ -40938,6 +42825,7 @@ impl Client {
     ///- `id`: Environment identifier
     ///- `namespace`: The namespace name to get details for
     ///- `with_resource_quota`: When set to true, include the resource quota information as part of the Namespace information. Default is false
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_namespace<'a>(
         &'a self,
         id: i64,
@@ -41008,6 +42896,7 @@ impl Client {
     ///- `id`: Environment identifier
     ///- `namespace`: Namespace
     ///- `body`: Namespace details
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn update_kubernetes_namespace<'a>(
         &'a self,
         id: i64,
@@ -41076,6 +42965,7 @@ impl Client {
     ///- `namespace`: The namespace
     ///- `kind`: deployment, statefulset or daemonset
     ///- `name`: name of the application
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn restart_kubernetes_application<'a>(
         &'a self,
         id: i64,
@@ -41145,6 +43035,7 @@ impl Client {
     ///- `namespace`: The namespace
     ///- `name`: Application name
     ///- `resource_type`: The resource type to get the application for
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_all_kubernetes_application<'a>(
         &'a self,
         id: i64,
@@ -41217,6 +43108,7 @@ impl Client {
     ///- `id`: Environment identifier
     ///- `namespace`: The namespace name where the configmap is located
     ///- `configmap`: The configmap name to get details for
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_config_map<'a>(
         &'a self,
         id: i64,
@@ -41284,6 +43176,7 @@ impl Client {
     ///- `id`: Environment identifier
     ///- `namespace`: The namespace name the events are associated to
     ///- `resource_id`: The resource id of the involved kubernetes object
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_events_for_namespace<'a>(
         &'a self,
         id: i64,
@@ -41352,6 +43245,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `namespace`: Namespace
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_ingress_controllers_by_namespace<'a>(
         &'a self,
         id: i64,
@@ -41419,6 +43313,7 @@ impl Client {
     ///- `id`: Environment identifier
     ///- `namespace`: Namespace name
     ///- `body`: Ingress controllers
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn update_kubernetes_ingress_controllers_by_namespace<'a>(
         &'a self,
         id: i64,
@@ -41484,6 +43379,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `namespace`: Namespace name
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_all_kubernetes_ingresses<'a>(
         &'a self,
         id: i64,
@@ -41551,6 +43447,7 @@ impl Client {
     ///- `id`: Environment identifier
     ///- `namespace`: Namespace name
     ///- `body`: Ingress details
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn update_kubernetes_ingress<'a>(
         &'a self,
         id: i64,
@@ -41617,6 +43514,7 @@ impl Client {
     ///- `id`: Environment identifier
     ///- `namespace`: Namespace name
     ///- `body`: Ingress details
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn create_kubernetes_ingress<'a>(
         &'a self,
         id: i64,
@@ -41686,6 +43584,7 @@ impl Client {
     ///- `id`: Environment identifier
     ///- `namespace`: Namespace name
     ///- `ingress`: Ingress name
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_ingress<'a>(
         &'a self,
         id: i64,
@@ -41752,6 +43651,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `namespace`: Namespace name
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_persistent_volume_claims_in_namespace<'a>(
         &'a self,
         id: i64,
@@ -41813,6 +43713,7 @@ impl Client {
     ///- `id`: Environment identifier
     ///- `namespace`: Namespace name
     ///- `name`: PVC name
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_persistent_volume_claim<'a>(
         &'a self,
         id: i64,
@@ -41881,6 +43782,7 @@ impl Client {
     ///- `id`: Environment(Endpoint) identifier
     ///- `namespace`: Namespace
     ///- `name`: Pod name
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn delete_kubernetes_pod<'a>(
         &'a self,
         id: i64,
@@ -41950,6 +43852,7 @@ impl Client {
     ///- `id`: Environment(Endpoint) identifier
     ///- `namespace`: Namespace
     ///- `name`: Pod name
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn restart_kubernetes_pod<'a>(
         &'a self,
         id: i64,
@@ -42019,6 +43922,7 @@ impl Client {
     ///- `id`: Environment identifier
     ///- `namespace`: The namespace name where the secret is located
     ///- `secret`: The secret name to get details for
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_secret<'a>(
         &'a self,
         id: i64,
@@ -42085,6 +43989,7 @@ impl Client {
     ///- `id`: Environment identifier
     ///- `namespace`: Namespace
     ///- `name`: Service account name
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_service_account<'a>(
         &'a self,
         id: i64,
@@ -42155,6 +44060,7 @@ impl Client {
     ///- `namespace`: Namespace
     ///- `name`: Service account name
     ///- `body`: New imagePullSecrets list
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn update_kubernetes_service_account_image_pull_secrets<'a>(
         &'a self,
         id: i64,
@@ -42222,6 +44128,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `namespace`: Namespace name
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_services_by_namespace<'a>(
         &'a self,
         id: i64,
@@ -42289,6 +44196,7 @@ impl Client {
     ///- `id`: Environment identifier
     ///- `namespace`: Namespace name
     ///- `body`: Service definition
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn update_kubernetes_service<'a>(
         &'a self,
         id: i64,
@@ -42355,6 +44263,7 @@ impl Client {
     ///- `id`: Environment identifier
     ///- `namespace`: Namespace name
     ///- `body`: Service definition
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn create_kubernetes_service<'a>(
         &'a self,
         id: i64,
@@ -42421,6 +44330,7 @@ impl Client {
     ///- `id`: Environment identifier
     ///- `namespace`: Namespace name
     ///- `body`: Update details
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn kubernetes_namespaces_toggle_system<'a>(
         &'a self,
         id: i64,
@@ -42487,6 +44397,7 @@ impl Client {
     ///- `id`: Environment identifier
     ///- `namespace`: Namespace identifier
     ///- `with_applications`: When set to True, include the applications that are using the volumes. It is set to false by default
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_volumes_in_namespace<'a>(
         &'a self,
         id: i64,
@@ -42553,6 +44464,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_namespaces_count<'a>(
         &'a self,
         id: i64,
@@ -42613,6 +44525,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment(Endpoint) identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_nodes<'a>(
         &'a self,
         id: i64,
@@ -42675,6 +44588,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment(Endpoint) identifier
     ///- `name`: Name of the node to drain
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn drain_node<'a>(
         &'a self,
         id: i64,
@@ -42737,6 +44651,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment(Endpoint) identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_nodes_limits<'a>(
         &'a self,
         id: i64,
@@ -42798,6 +44713,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_all_kubernetes_persistent_volume_claims<'a>(
         &'a self,
         id: i64,
@@ -42856,6 +44772,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `body`: List of PVCs to delete (namespace + name)
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn delete_kubernetes_persistent_volume_claims<'a>(
         &'a self,
         id: i64,
@@ -42913,6 +44830,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `body`: PVC resize request
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn resize_kubernetes_persistent_volume_claim<'a>(
         &'a self,
         id: i64,
@@ -42969,6 +44887,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_all_kubernetes_persistent_volumes<'a>(
         &'a self,
         id: i64,
@@ -43027,6 +44946,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `name`: PersistentVolume name
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_persistent_volume<'a>(
         &'a self,
         id: i64,
@@ -43088,6 +45008,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `body`: List of PV names to delete
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn delete_kubernetes_persistent_volumes<'a>(
         &'a self,
         id: i64,
@@ -43145,6 +45066,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `body`: Reclaim policy update request
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn update_kubernetes_persistent_volume_reclaim_policy<'a>(
         &'a self,
         id: i64,
@@ -43201,6 +45123,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment(Endpoint) identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_rbac_status<'a>(
         &'a self,
         id: i64,
@@ -43259,6 +45182,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `body`: A map where the key is the namespace and the value is an array of role bindings to delete
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn delete_role_bindings<'a>(
         &'a self,
         id: i64,
@@ -43321,6 +45245,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_role_bindings<'a>(
         &'a self,
         id: i64,
@@ -43384,6 +45309,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_roles<'a>(
         &'a self,
         id: i64,
@@ -43448,6 +45374,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `body`: A map where the key is the namespace and the value is an array of roles to delete
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn delete_roles<'a>(
         &'a self,
         id: i64,
@@ -43511,6 +45438,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `is_used`: When set to true, associate the Secrets with the applications that use them
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_secrets<'a>(
         &'a self,
         id: i64,
@@ -43576,6 +45504,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_secrets_count<'a>(
         &'a self,
         id: i64,
@@ -43637,6 +45566,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `body`: A map where the key is the namespace and the value is an array of service accounts to delete
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn delete_service_accounts<'a>(
         &'a self,
         id: i64,
@@ -43699,6 +45629,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_service_accounts<'a>(
         &'a self,
         id: i64,
@@ -43763,6 +45694,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `with_applications`: Lookup applications associated with each service
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_services<'a>(
         &'a self,
         id: i64,
@@ -43831,6 +45763,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_all_kubernetes_services_count<'a>(
         &'a self,
         id: i64,
@@ -43892,6 +45825,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `body`: A map where the key is the namespace and the value is an array of services to delete
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn delete_kubernetes_services<'a>(
         &'a self,
         id: i64,
@@ -43954,6 +45888,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_all_kubernetes_storage_classes<'a>(
         &'a self,
         id: i64,
@@ -44012,6 +45947,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `name`: StorageClass name
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_storage_class<'a>(
         &'a self,
         id: i64,
@@ -44073,6 +46009,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `name`: StorageClass name
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn set_default_kubernetes_storage_class<'a>(
         &'a self,
         id: i64,
@@ -44130,6 +46067,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `body`: List of StorageClass names to delete
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn delete_kubernetes_storage_classes<'a>(
         &'a self,
         id: i64,
@@ -44188,6 +46126,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment(Endpoint) identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_version<'a>(
         &'a self,
         id: i64,
@@ -44251,6 +46190,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Environment identifier
     ///- `with_applications`: When set to True, include the applications that are using the volumes. It is set to false by default
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_all_kubernetes_volumes<'a>(
         &'a self,
         id: i64,
@@ -44317,6 +46257,7 @@ impl Client {
     ///- `id`: Environment identifier
     ///- `namespace`: Namespace identifier
     ///- `volume`: Volume name
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_kubernetes_volume<'a>(
         &'a self,
         id: i64,
@@ -44373,6 +46314,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn get_all_kubernetes_volumes_count<'a>(
         &'a self,
         id: i64,
@@ -44427,6 +46369,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: LDAPSettings
+    #[cfg(any(feature = "users-teams"))]
     pub async fn ldap_admin_groups<'a>(
         &'a self,
         body: &'a types::LdapAdminGroupsPayload,
@@ -44478,6 +46421,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: details
+    #[cfg(any(feature = "users-teams"))]
     pub async fn ldap_check<'a>(
         &'a self,
         body: &'a types::LdapCheckPayload,
@@ -44525,6 +46469,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: details
+    #[cfg(any(feature = "users-teams"))]
     pub async fn ldap_groups<'a>(
         &'a self,
         body: &'a types::LdapGroupsPayload,
@@ -44575,6 +46520,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: details
+    #[cfg(any(feature = "users-teams"))]
     pub async fn ldap_test_login<'a>(
         &'a self,
         body: &'a types::LdapTestLoginPayload,
@@ -44623,6 +46569,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: details
+    #[cfg(any(feature = "users-teams"))]
     pub async fn ldap_users<'a>(
         &'a self,
         body: &'a types::LdapUsersPayload,
@@ -44671,6 +46618,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/licenses`
     ///
+    #[cfg(any(feature = "system"))]
     pub async fn licenses_list<'a>(
         &'a self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::LiblicensePortainerLicense>>, Error<()>> {
@@ -44711,6 +46659,7 @@ impl Client {
     ///Arguments:
     ///- `force`: remove conflicting licenses
     ///- `body`: list of licenses keys to attach
+    #[cfg(any(feature = "system"))]
     pub async fn licenses_attach<'a>(
         &'a self,
         force: Option<bool>,
@@ -44752,6 +46701,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/licenses/info`
     ///
+    #[cfg(any(feature = "system"))]
     pub async fn licenses_info<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::LicensesLicenseInfo>, Error<()>> {
@@ -44791,6 +46741,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: list of license keys to remove
+    #[cfg(any(feature = "system"))]
     pub async fn licenses_delete<'a>(
         &'a self,
         body: &'a types::LicensesDeletePayload,
@@ -44826,6 +46777,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/motd`
     ///
+    #[cfg(any(feature = "system"))]
     pub async fn motd<'a>(&'a self) -> Result<ResponseValue<types::MotdMotd>, Error<()>> {
         let url = format!("{}/motd", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -44864,6 +46816,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `status`: Status of alerts to retrieve. Possible values: 'active' or 'silenced'.
+    #[cfg(any(feature = "observability"))]
     pub async fn get_alerts<'a>(
         &'a self,
         status: &'a str,
@@ -44920,6 +46873,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `url`: AlertManager URL
+    #[cfg(any(feature = "observability"))]
     pub async fn test_alert_manager_connectivity<'a>(
         &'a self,
         url: &'a str,
@@ -44975,6 +46929,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/observability/alerting/rules`
     ///
+    #[cfg(any(feature = "observability"))]
     pub async fn get_all_alert_rules<'a>(
         &'a self,
     ) -> Result<
@@ -45029,6 +46984,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Alert rule details
+    #[cfg(any(feature = "observability"))]
     pub async fn create_alert_rule<'a>(
         &'a self,
         body: &'a types::ObservabilityAlertRuleCreatePayload,
@@ -45089,6 +47045,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Alert rule identifier
+    #[cfg(any(feature = "observability"))]
     pub async fn get_alert_rule<'a>(
         &'a self,
         id: i64,
@@ -45150,6 +47107,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Alert rule identifier
     ///- `body`: Alert rule details
+    #[cfg(any(feature = "observability"))]
     pub async fn update_alert_rule<'a>(
         &'a self,
         id: i64,
@@ -45215,6 +47173,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Alert rule identifier
+    #[cfg(any(feature = "observability"))]
     pub async fn delete_alert_rule<'a>(
         &'a self,
         id: i64,
@@ -45275,6 +47234,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Alert rule identifier
+    #[cfg(any(feature = "observability"))]
     pub async fn get_alert_rule_environments<'a>(
         &'a self,
         id: i64,
@@ -45339,6 +47299,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Alert rule identifier
     ///- `body`: Alert rule group attachments
+    #[cfg(any(feature = "observability"))]
     pub async fn update_alert_rule_groups<'a>(
         &'a self,
         id: i64,
@@ -45403,6 +47364,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Alert rule identifier
     ///- `body`: Alert rule tier configuration
+    #[cfg(any(feature = "observability"))]
     pub async fn update_alert_rule_tiers<'a>(
         &'a self,
         id: i64,
@@ -45464,6 +47426,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/observability/alerting/settings`
     ///
+    #[cfg(any(feature = "observability"))]
     pub async fn get_all_alerting_settings<'a>(
         &'a self,
     ) -> Result<
@@ -45521,6 +47484,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Alerting settings details
+    #[cfg(any(feature = "observability"))]
     pub async fn update_alerting_settings<'a>(
         &'a self,
         body: &'a types::ObservabilityAlertingUpdatePayload,
@@ -45578,6 +47542,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Alerting settings identifier
+    #[cfg(any(feature = "observability"))]
     pub async fn get_alerting_settings<'a>(
         &'a self,
         id: i64,
@@ -45638,6 +47603,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Silence details
+    #[cfg(any(feature = "observability"))]
     pub async fn create_silence<'a>(
         &'a self,
         body: &'a types::ObservabilityCreateSilencePayload,
@@ -45696,6 +47662,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Silence identifier
     ///- `alert_manager_url`: AlertManager URL
+    #[cfg(any(feature = "observability"))]
     pub async fn delete_silence<'a>(
         &'a self,
         id: &'a str,
@@ -45764,6 +47731,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Environment identifier
+    #[cfg(any(feature = "observability"))]
     pub async fn environment_observability_discovery<'a>(
         &'a self,
         id: i64,
@@ -45836,6 +47804,7 @@ impl Client {
     ///- `severity`: Severity filter (repeatable); trace, debug, info, warn, error, or fatal. Multiple values must form a contiguous range
     ///- `skip`: Number of entries to skip (paging)
     ///- `to`: Range end (Unix seconds or RFC3339). The range from-to must not exceed 31 days
+    #[cfg(any(feature = "observability"))]
     pub async fn observability_environment_logs<'a>(
         &'a self,
         id: i64,
@@ -45925,6 +47894,7 @@ impl Client {
     ///- `name`: Workload or pod name
     ///- `namespace`: Namespace. Omit to aggregate across every namespace; mutually exclusive with groupBy
     ///- `to`: Range end (Unix seconds or RFC3339). The range from-to must not exceed 31 days
+    #[cfg(any(feature = "observability"))]
     pub async fn observability_environment_metrics<'a>(
         &'a self,
         id: i64,
@@ -46008,6 +47978,7 @@ impl Client {
     ///Arguments:
     ///- `credential_id`: Cloud credential identifier
     ///- `name`: Cluster name
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn omni_get_cluster<'a>(
         &'a self,
         credential_id: i64,
@@ -46062,6 +48033,7 @@ impl Client {
     ///Arguments:
     ///- `credential_id`: Cloud credential identifier
     ///- `name`: Cluster name
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn omni_get_k8s_version_upgrade_status<'a>(
         &'a self,
         credential_id: i64,
@@ -46117,6 +48089,7 @@ impl Client {
     ///Arguments:
     ///- `credential_id`: Cloud credential identifier
     ///- `name`: Cluster name
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn omni_get_talos_version_upgrade_status<'a>(
         &'a self,
         credential_id: i64,
@@ -46172,6 +48145,7 @@ impl Client {
     ///Arguments:
     ///- `credential_id`: Cloud credential identifier
     ///- `body`: Cluster creation request
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn omni_create_cluster<'a>(
         &'a self,
         credential_id: i64,
@@ -46227,6 +48201,7 @@ impl Client {
     ///Arguments:
     ///- `credential_id`: Cloud credential identifier
     ///- `name`: Cluster name
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn omni_delete_cluster<'a>(
         &'a self,
         credential_id: i64,
@@ -46281,6 +48256,7 @@ impl Client {
     ///Arguments:
     ///- `credential_id`: Cloud credential identifier
     ///- `body`: Cluster update request
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn omni_update_cluster<'a>(
         &'a self,
         credential_id: i64,
@@ -46337,6 +48313,7 @@ impl Client {
     ///Arguments:
     ///- `credential_id`: Cloud credential identifier
     ///- `body`: Cluster validation request
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn omni_validate_cluster<'a>(
         &'a self,
         credential_id: i64,
@@ -46390,6 +48367,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `credential_id`: Cloud credential identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn omni_get_supported_talos_versions<'a>(
         &'a self,
         credential_id: i64,
@@ -46443,6 +48421,7 @@ impl Client {
     ///Arguments:
     ///- `credential_id`: Cloud credential identifier
     ///- `name`: Machine name
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn omni_get_machine<'a>(
         &'a self,
         credential_id: i64,
@@ -46497,6 +48476,7 @@ impl Client {
     ///Arguments:
     ///- `credential_id`: Cloud credential identifier
     ///- `name`: Machine name
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn omni_get_machine_logs<'a>(
         &'a self,
         credential_id: i64,
@@ -46552,6 +48532,7 @@ impl Client {
     ///- `credential_id`: Cloud credential identifier
     ///- `cluster_name`: Filter machines by cluster name
     ///- `is_available`: Filter to show only available machines
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn omni_list_machines<'a>(
         &'a self,
         credential_id: i64,
@@ -46618,6 +48599,7 @@ impl Client {
     ///- `credential_id`: Cloud credential identifier
     ///- `name`: Node name
     ///- `cluster`: Cluster name
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn omni_reboot_node<'a>(
         &'a self,
         credential_id: i64,
@@ -46674,6 +48656,7 @@ impl Client {
     ///Arguments:
     ///- `endpoint`: Omni endpoint URL (OMNI_ENDPOINT)
     ///- `service_account_key`: Omni service account key (OMNI_SERVICE_ACCOUNT_KEY)
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn omni_validate_service_account<'a>(
         &'a self,
         endpoint: Option<&'a str>,
@@ -46725,6 +48708,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/policies`
     ///
+    #[cfg(any(feature = "policies"))]
     pub async fn policy_list<'a>(
         &'a self,
     ) -> Result<
@@ -46771,6 +48755,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Policy details
+    #[cfg(any(feature = "policies"))]
     pub async fn policy_create<'a>(
         &'a self,
         body: &'a types::PoliciesPolicyCreatePayload,
@@ -46822,6 +48807,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Policy identifier
+    #[cfg(any(feature = "policies"))]
     pub async fn policy_inspect<'a>(
         &'a self,
         id: i64,
@@ -46873,6 +48859,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Policy identifier
     ///- `body`: Policy details
+    #[cfg(any(feature = "policies"))]
     pub async fn policy_update<'a>(
         &'a self,
         id: i64,
@@ -46925,6 +48912,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Policy identifier
+    #[cfg(any(feature = "policies"))]
     pub async fn policy_delete<'a>(
         &'a self,
         id: i64,
@@ -46975,6 +48963,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Conflict check details
+    #[cfg(any(feature = "policies"))]
     pub async fn policy_conflicts<'a>(
         &'a self,
         body: &'a types::PoliciesPolicyConflictsPayload,
@@ -47024,6 +49013,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/policies/metadata`
     ///
+    #[cfg(any(feature = "policies"))]
     pub async fn policy_metadata<'a>(
         &'a self,
     ) -> Result<
@@ -47070,6 +49060,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Connection details
+    #[cfg(any(feature = "policies"))]
     pub async fn policy_test_observability_connection<'a>(
         &'a self,
         body: &'a types::PoliciesTestObservabilityConnectionPayload,
@@ -47125,6 +49116,7 @@ impl Client {
     ///Arguments:
     ///- `category`: Filter by category (rbac, security, setup, registry)
     ///- `type_`: Filter by policy type (e.g., security-k8s, security-docker)
+    #[cfg(any(feature = "policies"))]
     pub async fn policy_template_list<'a>(
         &'a self,
         category: Option<&'a str>,
@@ -47169,6 +49161,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Template ID
+    #[cfg(any(feature = "policies"))]
     pub async fn policy_template_inspect<'a>(
         &'a self,
         id: &'a str,
@@ -47218,6 +49211,7 @@ impl Client {
     ///Arguments:
     ///- `category`: Filter by category
     ///- `severity`: Filter by severity
+    #[cfg(any(feature = "policies"))]
     pub async fn recommendation_list<'a>(
         &'a self,
         category: Option<&'a str>,
@@ -47265,6 +49259,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/recommendations/summary`
     ///
+    #[cfg(any(feature = "policies"))]
     pub async fn recommendation_summary<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::RecommendationsSummaryResponse>, Error<()>> {
@@ -47305,6 +49300,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/registries`
     ///
+    #[cfg(any(feature = "registries"))]
     pub async fn registry_list<'a>(
         &'a self,
     ) -> Result<
@@ -47351,6 +49347,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Registry details
+    #[cfg(any(feature = "registries"))]
     pub async fn registry_create<'a>(
         &'a self,
         body: &'a types::RegistriesRegistryCreatePayload,
@@ -47404,6 +49401,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Registry identifier
     ///- `endpoint_id`: Environment identifier (applies policy overrides if provided)
+    #[cfg(any(feature = "registries"))]
     pub async fn registry_inspect<'a>(
         &'a self,
         id: i64,
@@ -47468,6 +49466,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Registry identifier
     ///- `body`: Registry details
+    #[cfg(any(feature = "registries"))]
     pub async fn registry_update<'a>(
         &'a self,
         id: i64,
@@ -47528,6 +49527,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Registry identifier
+    #[cfg(any(feature = "registries"))]
     pub async fn registry_delete<'a>(
         &'a self,
         id: i64,
@@ -47583,6 +49583,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Registry identifier
     ///- `body`: Registry configuration
+    #[cfg(any(feature = "registries"))]
     pub async fn registry_configure<'a>(
         &'a self,
         id: i64,
@@ -47643,6 +49644,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Registry identifier
     ///- `repository_name`: Repository name
+    #[cfg(any(feature = "registries"))]
     pub async fn ecr_delete_repository<'a>(
         &'a self,
         id: i64,
@@ -47704,6 +49706,7 @@ impl Client {
     ///- `id`: Registry identifier
     ///- `repository_name`: Repository name
     ///- `body`: Tag Array
+    #[cfg(any(feature = "registries"))]
     pub async fn ecr_delete_tags<'a>(
         &'a self,
         id: i64,
@@ -47767,6 +49770,7 @@ impl Client {
     ///- `id`: Registry identifier
     ///- `repository_name`: Repository name
     ///- `body`: Tags to delete
+    #[cfg(any(feature = "registries"))]
     pub async fn repository_tags_delete<'a>(
         &'a self,
         id: i64,
@@ -47828,6 +49832,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Registry credentials to test
+    #[cfg(any(feature = "registries"))]
     pub async fn registry_ping<'a>(
         &'a self,
         body: &'a types::RegistriesRegistryPingPayload,
@@ -47879,6 +49884,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Resource control details
+    #[cfg(any(feature = "users-teams"))]
     pub async fn resource_control_create<'a>(
         &'a self,
         body: &'a types::ResourcecontrolsResourceControlCreatePayload,
@@ -47932,6 +49938,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Resource control identifier
     ///- `body`: Resource control details
+    #[cfg(any(feature = "users-teams"))]
     pub async fn resource_control_update<'a>(
         &'a self,
         id: i64,
@@ -47992,6 +49999,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Resource control identifier
+    #[cfg(any(feature = "users-teams"))]
     pub async fn resource_control_delete<'a>(
         &'a self,
         id: i64,
@@ -48047,6 +50055,7 @@ impl Client {
     ///Arguments:
     ///- `x_setup_token`: Setup token (required when instance is uninitialized and --no-setup-token is not set)
     ///- `body`: Restore request payload
+    #[cfg(any(feature = "backup"))]
     pub async fn restore<'a>(
         &'a self,
         x_setup_token: Option<&'a str>,
@@ -48100,6 +50109,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/roles`
     ///
+    #[cfg(any(feature = "users-teams"))]
     pub async fn role_list<'a>(
         &'a self,
     ) -> Result<
@@ -48144,6 +50154,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/settings`
     ///
+    #[cfg(any(feature = "settings"))]
     pub async fn settings_inspect<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::PortainereeSettings>, Error<types::PortainerErrorResponse>>
@@ -48188,6 +50199,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: New settings
+    #[cfg(any(feature = "settings"))]
     pub async fn settings_update<'a>(
         &'a self,
         body: &'a types::SettingsSettingsUpdatePayload,
@@ -48238,6 +50250,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/settings/additional_functionality`
     ///
+    #[cfg(any(feature = "settings"))]
     pub async fn settings_additional_functionality_inspect<'a>(
         &'a self,
     ) -> Result<
@@ -48284,6 +50297,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: New settings
+    #[cfg(any(feature = "settings"))]
     pub async fn settings_additional_functionality_update<'a>(
         &'a self,
         body: &'a types::SettingsSettingsAdditionalFunctionalityUpdatePayload,
@@ -48332,6 +50346,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Update default registry
+    #[cfg(any(feature = "settings"))]
     pub async fn default_registry_update<'a>(
         &'a self,
         body: &'a types::SettingsDefaultRegistryUpdatePayload,
@@ -48379,6 +50394,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/settings/edge/mtls_ca_certificate`
     ///
+    #[cfg(any(feature = "settings"))]
     pub async fn settings_edge_mtlsca_certificates<'a>(
         &'a self,
     ) -> Result<
@@ -48423,6 +50439,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/settings/edge/mtls_certificate`
     ///
+    #[cfg(any(feature = "settings"))]
     pub async fn settings_edge_mtls_certificates<'a>(
         &'a self,
     ) -> Result<
@@ -48467,6 +50484,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/settings/experimental`
     ///
+    #[cfg(any(feature = "settings"))]
     pub async fn settings_experimental_inspect<'a>(
         &'a self,
     ) -> Result<
@@ -48513,6 +50531,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: New settings
+    #[cfg(any(feature = "settings"))]
     pub async fn settings_experimental_update<'a>(
         &'a self,
         body: &'a types::SettingsSettingsExperimentalUpdatePayload,
@@ -48559,6 +50578,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/settings/public`
     ///
+    #[cfg(any(feature = "settings"))]
     pub async fn settings_public<'a>(
         &'a self,
     ) -> Result<
@@ -48603,6 +50623,7 @@ impl Client {
     ///
     ///Sends a `POST` request to `/sshkeygen`
     ///
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn generate<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::ModelsSshKeyPair>, Error<types::PortainerErrorResponse>> {
@@ -48644,6 +50665,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/ssl`
     ///
+    #[cfg(any(feature = "settings"))]
     pub async fn ssl_inspect<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::PortainereeSslSettings>, Error<types::PortainerErrorResponse>>
@@ -48694,6 +50716,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: SSL Settings
+    #[cfg(any(feature = "settings"))]
     pub async fn ssl_update<'a>(
         &'a self,
         body: &'a types::SslSslUpdatePayload,
@@ -48748,6 +50771,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `filters`: Filters to process on the stack list. Encoded as JSON (a map[string]string). For example, {'SwarmID': 'jpofkc0i9uo9wtx1zesuk649w'} will only return stacks that are part of the specified Swarm cluster. Available filters: EndpointID, SwarmID.
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_list<'a>(
         &'a self,
         filters: Option<&'a str>,
@@ -48799,6 +50823,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Stack identifier
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_inspect<'a>(
         &'a self,
         id: i64,
@@ -48854,6 +50879,7 @@ impl Client {
     ///- `id`: Stack identifier
     ///- `endpoint_id`: Environment identifier
     ///- `body`: Stack details
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_update<'a>(
         &'a self,
         id: i64,
@@ -48920,6 +50946,7 @@ impl Client {
     ///- `endpoint_id`: Environment identifier
     ///- `external`: Set to true to delete an external stack. Only external Swarm stacks are supported
     ///- `remove_volumes`: Set to true to delete named volumes declared in the stack file and anonymous volumes attached to containers. Only affects Docker Standalone stacks.
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_delete<'a>(
         &'a self,
         id: i64,
@@ -48987,6 +51014,7 @@ impl Client {
     ///- `endpoint_id`: Environment identifier
     ///- `orphaned_running`: Indicates whether the stack is orphaned
     ///- `swarm_id`: Swarm identifier
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_associate<'a>(
         &'a self,
         id: i64,
@@ -49057,6 +51085,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Stack identifier
     ///- `body`: Stack conversion details
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_convert<'a>(
         &'a self,
         id: i64,
@@ -49121,6 +51150,7 @@ impl Client {
     ///- `id`: Stack identifier
     ///- `commit_hash`: Git repository commit hash. If both version and commitHash are provided, the commitHash will be used
     ///- `version`: Stack file version maintained by Portainer. If both version and commitHash are provided, the commitHash will be used
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_file_inspect<'a>(
         &'a self,
         id: i64,
@@ -49191,6 +51221,7 @@ impl Client {
     ///- `id`: Stack identifier
     ///- `endpoint_id`: Stacks created before version 1.18.0 might not have an associated environment(endpoint) identifier. Use this optional parameter to set the environment(endpoint) identifier used by the stack.
     ///- `body`: Git configs for pull and redeploy a stack
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_update_git<'a>(
         &'a self,
         id: i64,
@@ -49258,6 +51289,7 @@ impl Client {
     ///- `id`: Stack identifier
     ///- `endpoint_id`: Stacks created before version 1.18.0 might not have an associated environment(endpoint) identifier. Use this optional parameter to set the environment(endpoint) identifier used by the stack.
     ///- `body`: Git configs for pull and redeploy of a stack. **StackName** may only be populated for Kuberenetes stacks, and if specified with a blank string, it will be set to blank
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_git_redeploy<'a>(
         &'a self,
         id: i64,
@@ -49325,6 +51357,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Stack identifier
     ///- `refresh`: Refresh will force a refresh of the image status cache
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_images_status<'a>(
         &'a self,
         id: i64,
@@ -49381,6 +51414,7 @@ impl Client {
     ///- `id`: Stack identifier
     ///- `endpoint_id`: Stacks created before version 1.18.0 might not have an associated environment(endpoint) identifier. Use this optional parameter to set the environment(endpoint) identifier used by the stack.
     ///- `body`: Stack migration details
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_migrate<'a>(
         &'a self,
         id: i64,
@@ -49449,6 +51483,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Stack identifier
     ///- `endpoint_id`: Environment identifier
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_start<'a>(
         &'a self,
         id: i64,
@@ -49515,6 +51550,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Stack identifier
     ///- `endpoint_id`: Environment identifier
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_stop<'a>(
         &'a self,
         id: i64,
@@ -49581,6 +51617,7 @@ impl Client {
     ///Arguments:
     ///- `endpoint_id`: Identifier of the environment that will be used to deploy the stack
     ///- `body`: stack config
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_create_kubernetes_git<'a>(
         &'a self,
         endpoint_id: i64,
@@ -49641,6 +51678,7 @@ impl Client {
     ///Arguments:
     ///- `endpoint_id`: Identifier of the environment that will be used to deploy the stack
     ///- `body`: stack config
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_create_kubernetes_file<'a>(
         &'a self,
         endpoint_id: i64,
@@ -49698,6 +51736,7 @@ impl Client {
     ///Arguments:
     ///- `endpoint_id`: Identifier of the environment that will be used to deploy the stack
     ///- `body`: stack config
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_create_kubernetes_url<'a>(
         &'a self,
         endpoint_id: i64,
@@ -49755,6 +51794,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `no_endpoint_authorizations`: Set to true to avoid including the environment authorizations in the response
+    #[cfg(any(feature = "users-teams"))]
     pub async fn current_user_inspect<'a>(
         &'a self,
         no_endpoint_authorizations: bool,
@@ -49816,6 +51856,7 @@ impl Client {
     ///Arguments:
     ///- `endpoint_id`: Identifier of the environment that will be used to deploy the stack
     ///- `body`: stack config
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_create_docker_standalone_repository<'a>(
         &'a self,
         endpoint_id: i64,
@@ -49870,6 +51911,7 @@ impl Client {
     ///Arguments:
     ///- `endpoint_id`: Identifier of the environment that will be used to deploy the stack
     ///- `body`: stack config
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_create_docker_standalone_string<'a>(
         &'a self,
         endpoint_id: i64,
@@ -49924,6 +51966,7 @@ impl Client {
     ///Arguments:
     ///- `x_setup_token`: Setup token (required when instance is uninitialized and --no-setup-token is not set)
     ///- `body`: User details
+    #[cfg(any(feature = "users-teams"))]
     pub async fn user_admin_init<'a>(
         &'a self,
         x_setup_token: Option<&'a str>,
@@ -49983,6 +52026,7 @@ impl Client {
     ///Arguments:
     ///- `endpoint_id`: Identifier of the environment that will be used to deploy the stack
     ///- `body`: stack config
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_create_docker_swarm_repository<'a>(
         &'a self,
         endpoint_id: i64,
@@ -50040,6 +52084,7 @@ impl Client {
     ///Arguments:
     ///- `endpoint_id`: Identifier of the environment that will be used to deploy the stack
     ///- `body`: stack config
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_create_docker_swarm_string<'a>(
         &'a self,
         endpoint_id: i64,
@@ -50097,6 +52142,7 @@ impl Client {
     ///Arguments:
     ///- `environment_id`: Identifier of the environment(endpoint) that will be used to filter the stacks to clear the image status cache for
     ///- `swarm_id`: Identifier of the swarm cluster that will be used to filter the stacks to clear the image status cache for
+    #[cfg(any(feature = "environments"))]
     pub async fn stacks_image_status_clear<'a>(
         &'a self,
         environment_id: Option<i64>,
@@ -50152,6 +52198,7 @@ impl Client {
     ///- `name`: Stack name
     ///- `endpoint_id`: Environment identifier
     ///- `external`: Set to true to delete an external stack. Only external Swarm stacks are supported
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_delete_kubernetes_by_name<'a>(
         &'a self,
         name: &'a str,
@@ -50215,6 +52262,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `webhook_id`: Stack identifier
+    #[cfg(any(feature = "stacks"))]
     pub async fn stacks_webhook_invoke<'a>(
         &'a self,
         webhook_id: &'a str,
@@ -50268,6 +52316,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/status`
     ///
+    #[cfg(any(feature = "system"))]
     pub async fn status_inspect<'a>(
         &'a self,
     ) -> Result<
@@ -50309,6 +52358,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/support/debug_log`
     ///
+    #[cfg(any(feature = "system"))]
     pub async fn get_debug_log_status<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::SupportDebugLogPayload>, Error<types::PortainerErrorResponse>>
@@ -50353,6 +52403,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Debug log should be set to enabled or disabled
+    #[cfg(any(feature = "system"))]
     pub async fn set_debug_log_status<'a>(
         &'a self,
         body: &'a types::SupportDebugLogPayload,
@@ -50399,6 +52450,7 @@ impl Client {
     ///
     ///Sends a `POST` request to `/support/download`
     ///
+    #[cfg(any(feature = "system"))]
     pub async fn support_bundle_download<'a>(
         &'a self,
     ) -> Result<ResponseValue<()>, Error<types::PortainerErrorResponse>> {
@@ -50448,6 +52500,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/system/info`
     ///
+    #[cfg(any(feature = "system"))]
     pub async fn system_info<'a>(
         &'a self,
     ) -> Result<
@@ -50491,6 +52544,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/system/nodes`
     ///
+    #[cfg(any(feature = "system"))]
     pub async fn system_nodes_count<'a>(
         &'a self,
     ) -> Result<
@@ -50535,6 +52589,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/system/status`
     ///
+    #[cfg(any(feature = "system"))]
     pub async fn system_status<'a>(
         &'a self,
     ) -> Result<
@@ -50576,6 +52631,7 @@ impl Client {
     ///
     ///Sends a `POST` request to `/system/update`
     ///
+    #[cfg(any(feature = "system"))]
     pub async fn system_update<'a>(
         &'a self,
     ) -> Result<
@@ -50623,6 +52679,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/system/version`
     ///
+    #[cfg(any(feature = "system"))]
     pub async fn system_version<'a>(
         &'a self,
     ) -> Result<
@@ -50664,6 +52721,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/tags`
     ///
+    #[cfg(any(feature = "environments"))]
     pub async fn tag_list<'a>(
         &'a self,
     ) -> Result<
@@ -50710,6 +52768,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Tag details
+    #[cfg(any(feature = "environments"))]
     pub async fn tag_create<'a>(
         &'a self,
         body: &'a types::TagsTagCreatePayload,
@@ -50758,6 +52817,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Tag identifier
+    #[cfg(any(feature = "environments"))]
     pub async fn tag_delete<'a>(
         &'a self,
         id: i64,
@@ -50809,6 +52869,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/team_memberships`
     ///
+    #[cfg(any(feature = "users-teams"))]
     pub async fn team_membership_list<'a>(
         &'a self,
     ) -> Result<
@@ -50861,6 +52922,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: Team membership details
+    #[cfg(any(feature = "users-teams"))]
     pub async fn team_membership_create<'a>(
         &'a self,
         body: &'a types::TeammembershipsTeamMembershipCreatePayload,
@@ -50917,6 +52979,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Team membership identifier
     ///- `body`: Team membership details
+    #[cfg(any(feature = "users-teams"))]
     pub async fn team_membership_update<'a>(
         &'a self,
         id: i64,
@@ -50977,6 +53040,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: TeamMembership identifier
+    #[cfg(any(feature = "users-teams"))]
     pub async fn team_membership_delete<'a>(
         &'a self,
         id: i64,
@@ -51035,6 +53099,7 @@ impl Client {
     ///Arguments:
     ///- `environment_id`: Identifier of the environment(endpoint) that will be used to filter the authorized teams
     ///- `only_led_teams`: Only list teams that the user is leader of
+    #[cfg(any(feature = "users-teams"))]
     pub async fn team_list<'a>(
         &'a self,
         environment_id: Option<i64>,
@@ -51091,6 +53156,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: details
+    #[cfg(any(feature = "users-teams"))]
     pub async fn team_create<'a>(
         &'a self,
         body: &'a types::TeamsTeamCreatePayload,
@@ -51142,6 +53208,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Team identifier
+    #[cfg(any(feature = "users-teams"))]
     pub async fn team_inspect<'a>(
         &'a self,
         id: i64,
@@ -51196,6 +53263,7 @@ impl Client {
     ///Arguments:
     ///- `id`: Team identifier
     ///- `body`: Team details
+    #[cfg(any(feature = "users-teams"))]
     pub async fn team_update<'a>(
         &'a self,
         id: i64,
@@ -51251,6 +53319,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Team Id
+    #[cfg(any(feature = "users-teams"))]
     pub async fn team_delete<'a>(
         &'a self,
         id: i64,
@@ -51304,6 +53373,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Team Id
+    #[cfg(any(feature = "users-teams"))]
     pub async fn team_memberships<'a>(
         &'a self,
         id: i64,
@@ -51359,6 +53429,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/templates`
     ///
+    #[cfg(any(feature = "templates"))]
     pub async fn template_list<'a>(
         &'a self,
     ) -> Result<ResponseValue<types::TemplatesListResponse>, Error<types::PortainerErrorResponse>>
@@ -51403,6 +53474,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: Template identifier
+    #[cfg(any(feature = "templates"))]
     pub async fn template_file<'a>(
         &'a self,
         id: i64,
@@ -51457,6 +53529,7 @@ impl Client {
     ///- `registry_id`: Helm registry ID (required if repo not provided)
     ///- `repo`: Helm repository URL (required if registryId not provided)
     ///- `use_cache`: If true will use cache to search
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn helm_repo_search<'a>(
         &'a self,
         chart: Option<&'a str>,
@@ -51526,6 +53599,7 @@ impl Client {
     ///- `registry_id`: Helm registry ID (required if repo not provided)
     ///- `repo`: Helm repository URL (required if registryId not provided)
     ///- `version`: Chart version
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn helm_show<'a>(
         &'a self,
         command: &'a str,
@@ -51590,6 +53664,7 @@ impl Client {
     ///
     ///Sends a `GET` request to `/users/admin/check`
     ///
+    #[cfg(any(feature = "users-teams"))]
     pub async fn user_admin_check<'a>(
         &'a self,
     ) -> Result<ResponseValue<()>, Error<types::PortainerErrorResponse>> {
@@ -51639,6 +53714,7 @@ impl Client {
     ///- `offset`: Pagination offset
     ///- `sort_by`: Sort by this column
     ///- `sort_desc`: Sort order, if true will return results by descending order
+    #[cfg(any(feature = "observability"))]
     pub async fn auth_logs_list<'a>(
         &'a self,
         after: Option<i64>,
@@ -51704,6 +53780,7 @@ impl Client {
     ///- `limit`: Limit results
     ///- `sort_by`: Sort by this column
     ///- `sort_desc`: Sort order, if true will return results by descending order
+    #[cfg(any(feature = "observability"))]
     pub async fn auth_logs_csv<'a>(
         &'a self,
         after: Option<i64>,
@@ -51767,6 +53844,7 @@ impl Client {
     ///- `sort_by`: Sort by this column
     ///- `sort_desc`: Sort order, if true will return results by descending order
     ///- `username`: Filter by usernames
+    #[cfg(any(feature = "observability"))]
     pub async fn logs_list<'a>(
         &'a self,
         after: Option<i64>,
@@ -51836,6 +53914,7 @@ impl Client {
     ///- `limit`: Limit results (defaults to 1000000 if not provided, zero, negative, or exceeds maximum)
     ///- `sort_by`: Sort by this column
     ///- `sort_desc`: Sort order, if true will return results by descending order
+    #[cfg(any(feature = "observability"))]
     pub async fn logs_csv<'a>(
         &'a self,
         after: Option<i64>,
@@ -51893,6 +53972,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `environment_id`: Identifier of the environment(endpoint) that will be used to filter the authorized users
+    #[cfg(any(feature = "users-teams"))]
     pub async fn user_list<'a>(
         &'a self,
         environment_id: Option<i64>,
@@ -51948,6 +54028,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `body`: User details
+    #[cfg(any(feature = "users-teams"))]
     pub async fn user_create<'a>(
         &'a self,
         body: &'a types::UsersUserCreatePayload,
@@ -52003,6 +54084,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: User identifier
+    #[cfg(any(feature = "users-teams"))]
     pub async fn user_inspect<'a>(
         &'a self,
         id: i64,
@@ -52058,6 +54140,7 @@ impl Client {
     ///Arguments:
     ///- `id`: User identifier
     ///- `body`: User details
+    #[cfg(any(feature = "users-teams"))]
     pub async fn user_update<'a>(
         &'a self,
         id: i64,
@@ -52116,6 +54199,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: User identifier
+    #[cfg(any(feature = "users-teams"))]
     pub async fn user_delete<'a>(
         &'a self,
         id: i64,
@@ -52173,6 +54257,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: User identifier
+    #[cfg(any(feature = "users-teams"))]
     pub async fn user_effective_access_inspect<'a>(
         &'a self,
         id: i64,
@@ -52233,6 +54318,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: User identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn helm_user_repositories_list<'a>(
         &'a self,
         id: i64,
@@ -52291,6 +54377,7 @@ impl Client {
     ///Arguments:
     ///- `id`: User identifier
     ///- `body`: Helm Repository
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn helm_user_repository_create<'a>(
         &'a self,
         id: i64,
@@ -52350,6 +54437,7 @@ impl Client {
     ///Arguments:
     ///- `id`: User identifier
     ///- `repository_id`: Repository identifier
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn helm_user_repository_delete<'a>(
         &'a self,
         id: i64,
@@ -52406,6 +54494,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: User identifier
+    #[cfg(any(feature = "users-teams"))]
     pub async fn user_memberships_inspect<'a>(
         &'a self,
         id: i64,
@@ -52464,6 +54553,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: User identifier
+    #[cfg(any(feature = "users-teams"))]
     pub async fn user_memberships_sync<'a>(
         &'a self,
         id: i64,
@@ -52524,6 +54614,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: User identifier
+    #[cfg(any(feature = "users-teams"))]
     pub async fn user_namespaces<'a>(
         &'a self,
         id: i64,
@@ -52583,6 +54674,7 @@ impl Client {
     ///Arguments:
     ///- `id`: identifier
     ///- `body`: details
+    #[cfg(any(feature = "users-teams"))]
     pub async fn user_update_password<'a>(
         &'a self,
         id: i64,
@@ -52643,6 +54735,7 @@ impl Client {
     ///
     ///Arguments:
     ///- `id`: User identifier
+    #[cfg(any(feature = "users-teams"))]
     pub async fn user_get_api_keys<'a>(
         &'a self,
         id: i64,
@@ -52706,6 +54799,7 @@ impl Client {
     ///Arguments:
     ///- `id`: User identifier
     ///- `body`: details
+    #[cfg(any(feature = "users-teams"))]
     pub async fn user_generate_api_key<'a>(
         &'a self,
         id: i64,
@@ -52771,6 +54865,7 @@ impl Client {
     ///Arguments:
     ///- `id`: User identifier
     ///- `key_id`: Api Key identifier
+    #[cfg(any(feature = "users-teams"))]
     pub async fn user_remove_api_key<'a>(
         &'a self,
         id: i64,
@@ -52862,6 +54957,7 @@ pub mod multipart {
     }
     ///The form of `POST /cloud/credentials` (operation `Create`).
     #[derive(Clone, Debug, Default)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct CreateForm {
         ///cloud provider such as aws, aks, civo, digitalocean, etc. (form field `provider`)
         pub provider: String,
@@ -52872,6 +54968,7 @@ pub mod multipart {
     }
     ///The form of `PUT /cloud/credentials/{id}` (operation `cloudCredsUpdate`).
     #[derive(Clone, Debug, Default)]
+    #[cfg(any(feature = "kubernetes"))]
     pub struct CloudCredsUpdateForm {
         ///cloud provider such as aws, aks, civo, digitalocean, etc. (form field `provider`)
         pub provider: String,
@@ -52882,6 +54979,7 @@ pub mod multipart {
     }
     ///The form of `POST /custom_templates/create/file` (operation `CustomTemplateCreateFile`).
     #[derive(Clone, Debug, Default)]
+    #[cfg(any(feature = "templates"))]
     pub struct CustomTemplateCreateFileForm {
         ///Title of the template (form field `Title`)
         pub title: String,
@@ -52910,6 +55008,7 @@ pub mod multipart {
     }
     ///The form of `POST /edge_configurations` (operation `EdgeConfigCreate`).
     #[derive(Clone, Debug, Default)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgeConfigCreateForm {
         ///Form field `BaseDir`.
         pub base_dir: ::std::option::Option<String>,
@@ -52926,6 +55025,7 @@ pub mod multipart {
     }
     ///The form of `PUT /edge_configurations/{id}` (operation `EdgeConfigUpdate`).
     #[derive(Clone, Debug, Default)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgeConfigUpdateForm {
         ///Form field `EdgeGroupIDs`.
         pub edge_group_i_ds: ::std::option::Option<::std::vec::Vec<i64>>,
@@ -52936,6 +55036,7 @@ pub mod multipart {
     }
     ///The form of `POST /edge_jobs/create/file` (operation `EdgeJobCreateFile`).
     #[derive(Clone, Debug, Default)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgeJobCreateFileForm {
         ///Content of the Stack file (form field `file`)
         pub file: FilePart,
@@ -52952,6 +55053,7 @@ pub mod multipart {
     }
     ///The form of `POST /edge_stacks/create/file` (operation `EdgeStackCreateFile`).
     #[derive(Clone, Debug, Default)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgeStackCreateFileForm {
         ///Name of the stack. it must only consist of lowercase alphanumeric characters, hyphens, or underscores as well as start with a letter or number (form field `Name`)
         pub name: String,
@@ -52980,12 +55082,14 @@ pub mod multipart {
     }
     ///The form of `POST /edge_stacks/parse_registries` (operation `EdgeStackParseRegistries`).
     #[derive(Clone, Debug, Default)]
+    #[cfg(any(feature = "edge"))]
     pub struct EdgeStackParseRegistriesForm {
         ///stack file (form field `file`)
         pub file: FilePart,
     }
     ///The form of `POST /endpoints` (operation `EndpointCreate`).
     #[derive(Clone, Debug, Default)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointCreateForm {
         ///Name that will be used to identify this environment(endpoint) (example: my-environment) (form field `Name`)
         pub name: String,
@@ -53046,6 +55150,7 @@ pub mod multipart {
     }
     ///The form of `POST /endpoints/{id}/docker/v2/browse/put` (operation `EndpointDockerBrowsePut`).
     #[derive(Clone, Debug, Default)]
+    #[cfg(any(feature = "environments"))]
     pub struct EndpointDockerBrowsePutForm {
         ///The destination path to upload the file to (form field `Path`)
         pub path: String,
@@ -53054,6 +55159,7 @@ pub mod multipart {
     }
     ///The form of `POST /stacks/create/standalone/file` (operation `StackCreateDockerStandaloneFile`).
     #[derive(Clone, Debug, Default)]
+    #[cfg(any(feature = "stacks"))]
     pub struct StackCreateDockerStandaloneFileForm {
         ///Name of the stack (form field `Name`)
         pub name: String,
@@ -53064,6 +55170,7 @@ pub mod multipart {
     }
     ///The form of `POST /stacks/create/swarm/file` (operation `StackCreateDockerSwarmFile`).
     #[derive(Clone, Debug, Default)]
+    #[cfg(any(feature = "stacks"))]
     pub struct StackCreateDockerSwarmFileForm {
         ///Name of the stack (form field `Name`)
         pub name: ::std::option::Option<String>,
@@ -53076,6 +55183,7 @@ pub mod multipart {
     }
     ///The form of `POST /upload/tls/{certificate}` (operation `UploadTLS`).
     #[derive(Clone, Debug, Default)]
+    #[cfg(any(feature = "admin"))]
     pub struct UploadTlsForm {
         ///Folder where the TLS file will be stored. Will be created if not existing (form field `folder`)
         pub folder: String,
@@ -53087,6 +55195,7 @@ impl Client {
     ///Create a cloud credential
     ///
     ///Sends `POST /cloud/credentials` as `multipart/form-data` (operation `Create`).
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn create(
         &self,
         body: multipart::CreateForm,
@@ -53138,6 +55247,7 @@ impl Client {
     ///Update a cloud credential
     ///
     ///Sends `PUT /cloud/credentials/{id}` as `multipart/form-data` (operation `cloudCredsUpdate`).
+    #[cfg(any(feature = "kubernetes"))]
     pub async fn cloud_creds_update(
         &self,
         id: String,
@@ -53194,6 +55304,7 @@ impl Client {
     ///Create a custom template
     ///
     ///Sends `POST /custom_templates/create/file` as `multipart/form-data` (operation `CustomTemplateCreateFile`).
+    #[cfg(any(feature = "templates"))]
     pub async fn custom_template_create_file(
         &self,
         body: multipart::CustomTemplateCreateFileForm,
@@ -53269,6 +55380,7 @@ impl Client {
     ///Create an Edge Configuration
     ///
     ///Sends `POST /edge_configurations` as `multipart/form-data` (operation `EdgeConfigCreate`).
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_config_create(
         &self,
         body: multipart::EdgeConfigCreateForm,
@@ -53328,6 +55440,7 @@ impl Client {
     ///Update an Edge Configuration
     ///
     ///Sends `PUT /edge_configurations/{id}` as `multipart/form-data` (operation `EdgeConfigUpdate`).
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_config_update(
         &self,
         id: i64,
@@ -53383,6 +55496,7 @@ impl Client {
     ///Create an EdgeJob from a file
     ///
     ///Sends `POST /edge_jobs/create/file` as `multipart/form-data` (operation `EdgeJobCreateFile`).
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_job_create_file(
         &self,
         body: multipart::EdgeJobCreateFileForm,
@@ -53445,6 +55559,7 @@ impl Client {
     ///Create an EdgeStack from file
     ///
     ///Sends `POST /edge_stacks/create/file` as `multipart/form-data` (operation `EdgeStackCreateFile`).
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_stack_create_file(
         &self,
         dryrun: ::std::option::Option<String>,
@@ -53529,6 +55644,7 @@ impl Client {
     ///Parse registries from a stack file
     ///
     ///Sends `POST /edge_stacks/parse_registries` as `multipart/form-data` (operation `EdgeStackParseRegistries`).
+    #[cfg(any(feature = "edge"))]
     pub async fn edge_stack_parse_registries(
         &self,
         body: multipart::EdgeStackParseRegistriesForm,
@@ -53571,6 +55687,7 @@ impl Client {
     ///Create a new environment(endpoint)
     ///
     ///Sends `POST /endpoints` as `multipart/form-data` (operation `EndpointCreate`).
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_create(
         &self,
         body: multipart::EndpointCreateForm,
@@ -53693,6 +55810,7 @@ impl Client {
     ///Upload a file under a specific path on the file system of an environment (endpoint)
     ///
     ///Sends `POST /endpoints/{id}/docker/v2/browse/put` as `multipart/form-data` (operation `EndpointDockerBrowsePut`).
+    #[cfg(any(feature = "environments"))]
     pub async fn endpoint_docker_browse_put(
         &self,
         id: i64,
@@ -53748,6 +55866,7 @@ impl Client {
     ///Deploy a new compose stack from a file
     ///
     ///Sends `POST /stacks/create/standalone/file` as `multipart/form-data` (operation `StackCreateDockerStandaloneFile`).
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_create_docker_standalone_file(
         &self,
         endpoint_id: i64,
@@ -53798,6 +55917,7 @@ impl Client {
     ///Deploy a new swarm stack from a file
     ///
     ///Sends `POST /stacks/create/swarm/file` as `multipart/form-data` (operation `StackCreateDockerSwarmFile`).
+    #[cfg(any(feature = "stacks"))]
     pub async fn stack_create_docker_swarm_file(
         &self,
         endpoint_id: i64,
@@ -53850,6 +55970,7 @@ impl Client {
     ///Upload TLS files
     ///
     ///Sends `POST /upload/tls/{certificate}` as `multipart/form-data` (operation `UploadTLS`).
+    #[cfg(any(feature = "admin"))]
     pub async fn upload_tls(
         &self,
         certificate: String,

@@ -1,6 +1,7 @@
 //! `cargo xtask generate`: spec in, formatted low-level client crate out.
 
 mod crate_files;
+pub mod features;
 mod multipart;
 pub mod operations;
 mod postprocess;
@@ -75,6 +76,11 @@ pub struct Generated {
     pub generated: usize,
     pub multipart: usize,
     pub websocket_skipped: usize,
+    /// Cargo features, one per Portainer area.
+    pub features: Vec<String>,
+    pub default_features: Vec<String>,
+    /// Component schemas no operation uses, compiled under `full` only.
+    pub full_only_types: usize,
 }
 
 impl Generated {
@@ -129,6 +135,30 @@ pub fn generate(source: &SpecSource) -> Result<Generated> {
         "fields that also decode with the other case of their first letter",
         postprocess::case_insensitive_fields(&mut file),
     );
+    let feature_data = features::FeatureData::load()?;
+    let gating = features::gate(&mut file, &table, &feature_data)?;
+    report.add(
+        "feature-gates",
+        "types compiled only under the features whose operations use them",
+        gating.gated_types,
+    );
+    if !gating.unmapped_tags.is_empty() {
+        println!(
+            "note: tags not in spec/features.toml, each made a feature of its own: {}",
+            gating
+                .unmapped_tags
+                .iter()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let default_features: Vec<String> = feature_data
+        .default
+        .iter()
+        .filter(|f| gating.features.contains(*f))
+        .cloned()
+        .collect();
     let mut client = postprocess::block_docs_to_line_docs(&prettyplease::unparse(&file));
     client.push_str(&operations::render(&table));
 
@@ -141,6 +171,9 @@ pub fn generate(source: &SpecSource) -> Result<Generated> {
         generated: table.len(),
         multipart: multipart_ops.len(),
         websocket_skipped,
+        features: gating.features.into_iter().collect(),
+        default_features,
+        full_only_types: gating.full_only_types,
     })
 }
 
