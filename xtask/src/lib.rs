@@ -1,6 +1,8 @@
 //! Workspace automation for portainer-rs, as a library so that tests and fuzz
 //! targets reach the converter and the normalizer directly.
 
+pub mod bench;
+pub mod build_cost;
 pub mod convert;
 pub mod diff;
 pub mod generate;

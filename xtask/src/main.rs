@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::{Parser, Subcommand};
+use xtask::{bench, build_cost};
 use xtask::{diff, generate, pins, test_suite};
 
 #[derive(Parser)]
@@ -26,6 +27,10 @@ enum Command {
     Diff(diff::Args),
     /// Install what the tests need (npm lockfiles), then `cargo test --workspace`.
     Test(test_suite::Args),
+    /// Call overhead: SDK stack list against raw reqwest, decoding, pyportainer (PERFORMANCE.md).
+    Bench(bench::Args),
+    /// Build time, peak rustc memory and lines of portainer-sdk-gen per feature set.
+    BuildCost(build_cost::Args),
 }
 
 #[derive(Subcommand)]
@@ -57,6 +62,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Generate(args) => generate::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Test(args) => test_suite::run(args),
+        Command::Bench(args) => bench::run(args),
+        Command::BuildCost(args) => build_cost::run(args),
     }
 }
 
