@@ -3,6 +3,7 @@
 
 pub mod bench;
 pub mod build_cost;
+pub mod contract;
 pub mod convert;
 pub mod diff;
 pub mod generate;

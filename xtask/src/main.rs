@@ -5,7 +5,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 use xtask::{bench, build_cost};
-use xtask::{diff, generate, pins, test_suite};
+use xtask::{contract, diff, generate, pins, test_suite};
 
 #[derive(Parser)]
 #[command(name = "cargo xtask", about = "portainer-rs workspace automation")]
@@ -31,6 +31,8 @@ enum Command {
     Bench(bench::Args),
     /// Build time, peak rustc memory and lines of portainer-sdk-gen per feature set.
     BuildCost(build_cost::Args),
+    /// Every generated request checked by Prism (spec, cases, run).
+    Contract(contract::Args),
 }
 
 #[derive(Subcommand)]
@@ -64,6 +66,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Test(args) => test_suite::run(args),
         Command::Bench(args) => bench::run(args),
         Command::BuildCost(args) => build_cost::run(args),
+        Command::Contract(args) => contract::run(args),
     }
 }
 
