@@ -8,11 +8,10 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_pa
 #[allow(clippy::all)]
 pub mod types {
     ///Known values: `unknown`, `healthy`, `unhealthy`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "admin"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct AddonHealthStatus(pub ::std::string::String);
     #[cfg(any(feature = "admin"))]
     impl ::std::ops::Deref for AddonHealthStatus {
@@ -47,11 +46,10 @@ pub mod types {
         }
     }
     ///Known values: `installing`, `upgrading`, `installed`, `failed`, `unknown`, `uninstalling`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "admin"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct AddonLifecycleStatus(pub ::std::string::String);
     #[cfg(any(feature = "admin"))]
     impl ::std::ops::Deref for AddonLifecycleStatus {
@@ -86,8 +84,9 @@ pub mod types {
         }
     }
     ///`AddonsAddonAccessResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "admin"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct AddonsAddonAccessResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -111,8 +110,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`AddonsAddonAccessUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "admin"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct AddonsAddonAccessUpdatePayload {
         ///Enable or disable the addon; omit to leave the stored value unchanged
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -136,8 +136,9 @@ pub mod types {
         pub user_access_policies: ::std::option::Option<PortainerUserAccessPolicies>,
     }
     ///`AddonsAddonLifecycleResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "admin"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct AddonsAddonLifecycleResponse {
         #[serde(
             rename = "chartVersion",
@@ -167,8 +168,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`AddonsAddonListItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "admin"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct AddonsAddonListItem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Description")]
@@ -254,8 +256,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`AddonsAddonListResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "admin"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct AddonsAddonListResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Addons")]
@@ -264,8 +267,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`AddonsAddonRecord`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "admin"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct AddonsAddonRecord {
         ///AvailableVersions lists the stable chart versions published for the addon,
         ///ordered latest-first (the head is the newest). Empty (and omitted) when the
@@ -326,8 +330,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`AddonsInstallPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "admin"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct AddonsInstallPayload {
         ///Helm value overrides merged over the server-side per-addon defaults.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -340,8 +345,9 @@ pub mod types {
         pub version: ::std::option::Option<::std::string::String>,
     }
     ///`AllowlistAllowListUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "admin"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct AllowlistAllowListUpdatePayload {
         #[serde(
             rename = "Entries",
@@ -357,8 +363,9 @@ pub mod types {
         pub mode: ::std::option::Option<PortainerSsrfMode>,
     }
     ///`AuthAuthenticatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct AuthAuthenticatePayload {
         ///API Key
         #[serde(rename = "apiKey")]
@@ -372,8 +379,9 @@ pub mod types {
         pub username: ::std::string::String,
     }
     ///`AuthAuthenticateResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct AuthAuthenticateResponse {
         ///JWT token used to authenticate against the API
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -383,8 +391,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`AuthOauthPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct AuthOauthPayload {
         ///OAuth code returned from OAuth Provided
         #[serde(
@@ -395,8 +404,9 @@ pub mod types {
         pub code: ::std::option::Option<::std::string::String>,
     }
     ///`AutoupdatesAutoUpdateResponseItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct AutoupdatesAutoUpdateResponseItem {
         #[serde(
             rename = "doneAtUnix",
@@ -420,8 +430,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`AutoupdatesListResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct AutoupdatesListResponse {
         #[serde(
             rename = "autoUpdates",
@@ -433,8 +444,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`BackupAzureBackupStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "backup"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct BackupAzureBackupStatus {
         #[serde(
             rename = "Failed",
@@ -452,8 +464,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`BackupBackupPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "backup"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct BackupBackupPayload {
         #[serde(
             rename = "Password",
@@ -463,8 +476,9 @@ pub mod types {
         pub password: ::std::option::Option<::std::string::String>,
     }
     ///`BackupBackupStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "backup"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct BackupBackupStatus {
         #[serde(
             rename = "Failed",
@@ -482,8 +496,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`BackupLocalBackupStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "backup"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct BackupLocalBackupStatus {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Failed")]
@@ -501,8 +516,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`BackupRestoreAzureSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "backup"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct BackupRestoreAzureSettings {
         #[serde(
             rename = "AuthMethod",
@@ -584,8 +600,9 @@ pub mod types {
         pub tenant_id: ::std::option::Option<::std::string::String>,
     }
     ///`BackupRestorePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "backup"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct BackupRestorePayload {
         ///Content of the backup
         #[serde(
@@ -607,8 +624,9 @@ pub mod types {
         pub password: ::std::option::Option<::std::string::String>,
     }
     ///`BackupRestoreS3Settings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "backup"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct BackupRestoreS3Settings {
         ///AWS access key id
         #[serde(
@@ -660,8 +678,9 @@ pub mod types {
         pub secret_access_key: ::std::option::Option<::std::string::String>,
     }
     ///`BackupS3BackupPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "backup"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct BackupS3BackupPayload {
         ///AWS access key id
         #[serde(
@@ -708,8 +727,9 @@ pub mod types {
         pub secret_access_key: ::std::option::Option<::std::string::String>,
     }
     ///`BuildBuildInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "system"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct BuildBuildInfo {
         #[serde(
             rename = "BuildNumber",
@@ -757,8 +777,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`BuildDependenciesInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "system"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct BuildDependenciesInfo {
         #[serde(
             rename = "ComposeVersion",
@@ -788,8 +809,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`BuildRuntimeInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "system"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct BuildRuntimeInfo {
         #[serde(rename = "Env", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "env")]
@@ -798,11 +820,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `created`, `running`, `paused`, `restarting`, `removing`, `exited`, `dead`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ContainerContainerState(pub ::std::string::String);
     #[cfg(any(feature = "environments"))]
     impl ::std::ops::Deref for ContainerContainerState {
@@ -837,8 +858,9 @@ pub mod types {
         }
     }
     ///`ContainerMountPoint`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ContainerMountPoint {
         ///Destination is the path relative to the container root (`/`) where the
         ///Source is mounted inside the container.
@@ -913,8 +935,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ContainerNetworkSettingsSummary`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ContainerNetworkSettingsSummary {
         #[serde(
             rename = "Networks",
@@ -928,8 +951,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ContainerPort`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ContainerPort {
         ///Host IP address that the container's port is mapped to
         #[serde(rename = "IP", skip_serializing_if = "::std::option::Option::is_none")]
@@ -962,8 +986,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ContainersContainerGpusResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ContainersContainerGpusResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Gpus")]
@@ -972,8 +997,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`DockerDashboardData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct DockerDashboardData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Containers")]
@@ -997,8 +1023,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`DockerImagesCounters`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct DockerImagesCounters {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Size")]
@@ -1259,8 +1286,9 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ///`EdgeconfigsEdgeConfigCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EdgeconfigsEdgeConfigCreatePayload {
         #[serde(
             rename = "BaseDir",
@@ -1294,8 +1322,9 @@ pub mod types {
         pub type_: ::std::option::Option<::std::string::String>,
     }
     ///`EdgegroupsDecoratedEdgeGroup`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct EdgegroupsDecoratedEdgeGroup {
         #[serde(
             rename = "Dynamic",
@@ -1391,8 +1420,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EdgegroupsEdgeGroupCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EdgegroupsEdgeGroupCreatePayload {
         #[serde(
             rename = "Dynamic",
@@ -1426,8 +1456,9 @@ pub mod types {
         pub tag_i_ds: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`EdgegroupsEdgeGroupUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EdgegroupsEdgeGroupUpdatePayload {
         #[serde(
             rename = "Dynamic",
@@ -1461,8 +1492,9 @@ pub mod types {
         pub tag_i_ds: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`EdgejobsEdgeJobCreateFromFileContentPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EdgejobsEdgeJobCreateFromFileContentPayload {
         #[serde(
             rename = "CronExpression",
@@ -1502,8 +1534,9 @@ pub mod types {
         pub recurring: ::std::option::Option<bool>,
     }
     ///`EdgejobsEdgeJobFileResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct EdgejobsEdgeJobFileResponse {
         #[serde(
             rename = "FileContent",
@@ -1515,8 +1548,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EdgejobsEdgeJobUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EdgejobsEdgeJobUpdatePayload {
         #[serde(
             rename = "CronExpression",
@@ -1556,8 +1590,9 @@ pub mod types {
         pub recurring: ::std::option::Option<bool>,
     }
     ///`EdgejobsFileResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct EdgejobsFileResponse {
         #[serde(
             rename = "FileContent",
@@ -1569,8 +1604,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EdgejobsTaskContainer`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct EdgejobsTaskContainer {
         #[serde(
             rename = "EndpointId",
@@ -1597,8 +1633,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EdgestacksDeployerOptionsPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EdgestacksDeployerOptionsPayload {
         #[serde(
             rename = "Prune",
@@ -1614,8 +1651,9 @@ pub mod types {
         pub remove_volumes: ::std::option::Option<bool>,
     }
     ///`EdgestacksEdgeStackFromHelmRepositoryPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EdgestacksEdgeStackFromHelmRepositoryPayload {
         ///List of identifiers of EdgeGroups
         #[serde(
@@ -1648,8 +1686,9 @@ pub mod types {
         pub stagger_config: ::std::option::Option<PortainereeEdgeStaggerConfig>,
     }
     ///`EdgestacksEdgeStackStaggerStatusResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct EdgestacksEdgeStackStaggerStatusResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Status")]
@@ -1658,8 +1697,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EdgestacksGitHelmConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EdgestacksGitHelmConfig {
         ///Atomic enables automatic rollback on deployment failure (equivalent to helm --atomic).
         #[serde(
@@ -1698,8 +1738,9 @@ pub mod types {
         pub values_files: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ///`EdgestacksHelmRepositoryConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EdgestacksHelmRepositoryConfig {
         ///Atomic enables automatic rollback on deployment failure (equivalent to helm --atomic).
         #[serde(
@@ -1752,8 +1793,9 @@ pub mod types {
         pub values_inline: ::std::option::Option<::std::string::String>,
     }
     ///`EdgestacksStackGitUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EdgestacksStackGitUpdatePayload {
         ///Deprecated. to update auth, update the related Source instead
         #[serde(
@@ -1866,11 +1908,10 @@ pub mod types {
         pub update_version: ::std::option::Option<bool>,
     }
     ///Known values: `Unavailable`, `Deploying`, `Failed`, `Paused`, `PartiallyRunning`, `Completed`, `Running`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct EdgestacksSummarizedStatus(pub ::std::string::String);
     #[cfg(any(feature = "edge"))]
     impl ::std::ops::Deref for EdgestacksSummarizedStatus {
@@ -1905,8 +1946,9 @@ pub mod types {
         }
     }
     ///`EdgestacksUpdateEdgeStackHelmRepositoryPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EdgestacksUpdateEdgeStackHelmRepositoryPayload {
         ///List of identifiers of EdgeGroups
         #[serde(
@@ -1931,8 +1973,9 @@ pub mod types {
         pub stagger_config: ::std::option::Option<PortainereeEdgeStaggerConfig>,
     }
     ///`EdgeupdateschedulesActiveSchedulePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EdgeupdateschedulesActiveSchedulePayload {
         #[serde(
             rename = "EnvironmentIDs",
@@ -1942,8 +1985,9 @@ pub mod types {
         pub environment_i_ds: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`EdgeupdateschedulesCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EdgeupdateschedulesCreatePayload {
         ///default to "" == portainer/agent:<current_server_version>
         #[serde(
@@ -1992,8 +2036,9 @@ pub mod types {
         pub updater_image: ::std::option::Option<::std::string::String>,
     }
     ///`EdgeupdateschedulesDecoratedUpdateSchedule`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct EdgeupdateschedulesDecoratedUpdateSchedule {
         ///Name of the agent image, does not include the registry
         #[serde(
@@ -2092,8 +2137,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EdgeupdateschedulesInfoResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct EdgeupdateschedulesInfoResponse {
         #[serde(
             rename = "HasLocalTimeZone",
@@ -2129,8 +2175,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EdgeupdateschedulesInspectResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct EdgeupdateschedulesInspectResponse {
         ///Name of the agent image, does not include the registry
         #[serde(
@@ -2237,8 +2284,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EdgeupdateschedulesUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EdgeupdateschedulesUpdatePayload {
         ///default to "" == portainer/agent:<current_server_version>
         #[serde(
@@ -2437,8 +2485,9 @@ pub mod types {
         pub restore_settings_bundle: ::std::option::Option<PortainerRestoreSettingsBundle>,
     }
     ///`EndpointedgeEndpointTrustUpdateRelation`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EndpointedgeEndpointTrustUpdateRelation {
         #[serde(
             rename = "EdgeGroups",
@@ -2460,8 +2509,9 @@ pub mod types {
         pub tags: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`EndpointedgeEndpointsTrustPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EndpointedgeEndpointsTrustPayload {
         #[serde(
             rename = "EndpointIDs",
@@ -2482,8 +2532,9 @@ pub mod types {
         >,
     }
     ///`EndpointedgeGenerateKeyResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EndpointedgeGenerateKeyResponse {
         #[serde(
             rename = "edgeKey",
@@ -2493,8 +2544,9 @@ pub mod types {
         pub edge_key: ::std::option::Option<::std::string::String>,
     }
     ///`EndpointedgePolicyStatusesPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EndpointedgePolicyStatusesPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Statuses")]
@@ -2540,8 +2592,9 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ///`EndpointgroupsEndpointGroupResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct EndpointgroupsEndpointGroupResponse {
         ///Description associated to the environment(endpoint) group
         #[serde(
@@ -2602,8 +2655,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointgroupsEndpointGroupTypeInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct EndpointgroupsEndpointGroupTypeInfo {
         #[serde(
             rename = "Docker",
@@ -2633,8 +2687,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointsAgentResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct EndpointsAgentResponse {
         #[serde(
             rename = "IsOutdated",
@@ -2658,8 +2713,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointsDockerhubStatusResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct EndpointsDockerhubStatusResponse {
         ///Daily limit
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2673,8 +2729,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointsEndpointCreateGlobalKeyResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct EndpointsEndpointCreateGlobalKeyResponse {
         #[serde(
             rename = "endpointID",
@@ -2686,8 +2743,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointsEndpointDeleteBatchPartialResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct EndpointsEndpointDeleteBatchPartialResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Deleted")]
@@ -2699,16 +2757,18 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointsEndpointDeleteBatchPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EndpointsEndpointDeleteBatchPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Endpoints")]
         pub endpoints: ::std::option::Option<::std::vec::Vec<EndpointsEndpointDeleteRequest>>,
     }
     ///`EndpointsEndpointDeleteRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EndpointsEndpointDeleteRequest {
         #[serde(
             rename = "deleteCluster",
@@ -2721,8 +2781,9 @@ pub mod types {
         pub id: ::std::option::Option<i64>,
     }
     ///`EndpointsEndpointMtlsCertResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct EndpointsEndpointMtlsCertResponse {
         ///MTLSCertificate is the X.509 Certificate of the MTLS Certificate
         #[serde(
@@ -2735,8 +2796,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointsEndpointResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct EndpointsEndpointResponse {
         #[serde(
             rename = "Agent",
@@ -2976,8 +3038,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointsEndpointSettingsUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EndpointsEndpointSettingsUpdatePayload {
         ///Whether GitOps update time restrictions are enabled
         #[serde(
@@ -3017,8 +3080,9 @@ pub mod types {
             ::std::option::Option<EndpointsEndpointSettingsUpdatePayloadSecuritySettings>,
     }
     ///Security settings updates
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EndpointsEndpointSettingsUpdatePayloadSecuritySettings {
         ///Whether non-administrator should be able to use bind mounts when creating containers
         #[serde(
@@ -3092,8 +3156,9 @@ pub mod types {
         pub enable_host_management_features: ::std::option::Option<bool>,
     }
     ///`EndpointsEndpointUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EndpointsEndpointUpdatePayload {
         ///Azure application ID
         #[serde(
@@ -3241,8 +3306,9 @@ pub mod types {
         pub user_access_policies: ::std::option::Option<PortainerUserAccessPolicies>,
     }
     ///`EndpointsEndpointUpdatePayloadEdge`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EndpointsEndpointUpdatePayloadEdge {
         ///The command list interval for edge agent - used in edge async mode (in seconds)
         #[serde(
@@ -3267,8 +3333,9 @@ pub mod types {
         pub snapshot_interval: ::std::option::Option<i64>,
     }
     ///`EndpointsEndpointUpdatePayloadStatusMessage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EndpointsEndpointUpdatePayloadStatusMessage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Detail")]
@@ -3289,8 +3356,9 @@ pub mod types {
         pub summary: ::std::option::Option<::std::string::String>,
     }
     ///`EndpointsEndpointUpdateRelation`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EndpointsEndpointUpdateRelation {
         #[serde(
             rename = "EdgeGroups",
@@ -3312,8 +3380,9 @@ pub mod types {
         pub tags: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`EndpointsEndpointUpdateRelationsPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EndpointsEndpointUpdateRelationsPayload {
         #[serde(
             rename = "Relations",
@@ -3325,8 +3394,9 @@ pub mod types {
         >,
     }
     ///`EndpointsEnvironmentSummaryCountsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct EndpointsEnvironmentSummaryCountsResponse {
         #[serde(
             rename = "byGroup",
@@ -3365,8 +3435,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointsForceUpdateServicePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EndpointsForceUpdateServicePayload {
         ///PullImage if true will pull the image
         #[serde(
@@ -3384,8 +3455,9 @@ pub mod types {
         pub service_id: ::std::option::Option<::std::string::String>,
     }
     ///`EndpointsGroupCount`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct EndpointsGroupCount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Count")]
@@ -3406,8 +3478,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointsHealthCounts`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct EndpointsHealthCounts {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Down")]
@@ -3425,8 +3498,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointsPlatformCounts`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct EndpointsPlatformCounts {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Azure")]
@@ -3444,8 +3518,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`EndpointsRegistryAccessPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EndpointsRegistryAccessPayload {
         #[serde(
             rename = "Namespaces",
@@ -3467,8 +3542,9 @@ pub mod types {
         pub user_access_policies: ::std::option::Option<PortainerUserAccessPolicies>,
     }
     ///`EndpointsResourcePoolUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct EndpointsResourcePoolUpdatePayload {
         #[serde(
             rename = "TeamsToAdd",
@@ -3525,8 +3601,9 @@ pub mod types {
         pub permissions: ::std::option::Option<i64>,
     }
     ///`GitShadowedGitCredential`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GitShadowedGitCredential {
         ///Shadow to include the AuthType even if it's empty
         #[serde(
@@ -3562,13 +3639,14 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerApiGitTypesGitAuthentication`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(
         feature = "edge",
         feature = "gitops",
         feature = "stacks",
         feature = "templates"
     ))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GithubComPortainerPortainerApiGitTypesGitAuthentication {
         #[serde(
             rename = "AuthorizationType",
@@ -3604,8 +3682,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerApiGitTypesGitSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GithubComPortainerPortainerApiGitTypesGitSource {
         #[serde(
             rename = "Authentication",
@@ -3627,8 +3706,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerApiGitTypesRepoConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GithubComPortainerPortainerApiGitTypesRepoConfig {
         ///Git credentials
         #[serde(
@@ -3675,11 +3755,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `healthy`, `syncing`, `error`, `paused`, `unknown`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GithubComPortainerPortainerApiGitopsWorkflowsStatus(pub ::std::string::String);
     #[cfg(any(feature = "gitops"))]
     impl ::std::ops::Deref for GithubComPortainerPortainerApiGitopsWorkflowsStatus {
@@ -3740,11 +3819,10 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///Known values: `processing`, `outdated`, `updated`, `skipped`, `preparing`, `error`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "environments", feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GithubComPortainerPortainerEeApiDockerImagesStatus(pub ::std::string::String);
     #[cfg(any(feature = "environments", feature = "stacks"))]
     impl ::std::ops::Deref for GithubComPortainerPortainerEeApiDockerImagesStatus {
@@ -3783,8 +3861,9 @@ pub mod types {
         }
     }
     ///`GithubComPortainerPortainerEeApiGitTypesGitAuthentication`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct GithubComPortainerPortainerEeApiGitTypesGitAuthentication {
         #[serde(
             rename = "AuthorizationType",
@@ -4020,8 +4099,9 @@ pub mod types {
         }
     }
     ///`GithubComPortainerPortainerEeApiGitTypesRepoConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge", feature = "stacks", feature = "templates"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GithubComPortainerPortainerEeApiGitTypesRepoConfig {
         ///Git credentials
         #[serde(
@@ -4068,8 +4148,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateFromFileContentPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "templates"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateFromFileContentPayload
     {
         ///Description of the template
@@ -4141,8 +4222,9 @@ pub mod types {
             ::std::option::Option<::std::vec::Vec<PortainerCustomTemplateVariableDefinition>>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateFromGitRepositoryPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "templates"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateFromGitRepositoryPayload
     {
         ///Path to the Stack file inside the Git repository
@@ -4287,8 +4369,9 @@ pub mod types {
             ::std::option::Option<::std::vec::Vec<PortainerCustomTemplateVariableDefinition>>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "templates"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateUpdatePayload {
         ///Path to the Stack file inside the Git repository
         #[serde(
@@ -4436,8 +4519,9 @@ pub mod types {
             ::std::option::Option<::std::vec::Vec<PortainerCustomTemplateVariableDefinition>>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesFileResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "templates"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesFileResponse {
         #[serde(
             rename = "FileContent",
@@ -4449,9 +4533,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksAggregatedStatusesMap`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksAggregatedStatusesMap(
         pub ::std::collections::HashMap<::std::string::String, i64>,
     );
@@ -4485,8 +4570,9 @@ pub mod types {
         }
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackFromGitRepositoryPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackFromGitRepositoryPayload {
         ///Whether the edge stack always clones the git repository for relative path
         #[serde(
@@ -4715,8 +4801,9 @@ pub mod types {
         pub use_manifest_namespaces: ::std::option::Option<bool>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackFromStringPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackFromStringPayload {
         ///Deployment type to deploy this stack
         ///Valid values are: 0 - 'compose', 1 - 'kubernetes'
@@ -4807,8 +4894,9 @@ pub mod types {
         pub webhook: ::std::option::Option<::std::string::String>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackListResponseItem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackListResponseItem {
         ///Whether the edge stack always clones the git repository for relative path
         #[serde(
@@ -5098,8 +5186,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackStatusSummary`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackStatusSummary {
         #[serde(
             rename = "AggregatedStatus",
@@ -5125,8 +5214,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksStackFileResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksStackFileResponse {
         #[serde(
             rename = "StackFileContent",
@@ -5138,8 +5228,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksUpdateEdgeStackPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksUpdateEdgeStackPayload {
         ///Options to control the deployer behaviour
         #[serde(
@@ -5248,8 +5339,9 @@ pub mod types {
         pub webhook: ::std::option::Option<::std::string::String>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEdgestacksUpdateStatusPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEdgestacksUpdateStatusPayload {
         #[serde(
             rename = "EndpointID",
@@ -5290,8 +5382,9 @@ pub mod types {
         pub version: ::std::option::Option<i64>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupCreatePayload {
         ///List of environment(endpoint) identifiers that will be part of this group
         #[serde(
@@ -5320,8 +5413,9 @@ pub mod types {
         pub tag_i_ds: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupUpdatePayload {
         ///List of environment(endpoint) identifiers that will be part of this group
         #[serde(
@@ -5365,8 +5459,9 @@ pub mod types {
         pub user_access_policies: ::std::option::Option<PortainerUserAccessPolicies>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerKubernetesDescribeResourceResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerKubernetesDescribeResourceResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Describe")]
@@ -5375,8 +5470,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerKubernetesKubernetesCreateNamespaceResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerKubernetesKubernetesCreateNamespaceResponse {
         ///APIVersion defines the versioned schema of this representation of an object.
         ///Servers should convert recognized schemas to the latest internal value, and
@@ -5420,8 +5516,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerKubernetesKubernetesNodeResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerKubernetesKubernetesNodeResponse {
         ///APIVersion defines the versioned schema of this representation of an object.
         ///Servers should convert recognized schemas to the latest internal value, and
@@ -5467,8 +5564,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerKubernetesKubernetesVersionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerKubernetesKubernetesVersionResponse {
         #[serde(
             rename = "buildDate",
@@ -5557,8 +5655,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerKubernetesNamespacesToggleSystemPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerKubernetesNamespacesToggleSystemPayload {
         ///Toggle the system state of this namespace to true or false
         #[serde(
@@ -5569,8 +5668,9 @@ pub mod types {
         pub system: ::std::option::Option<bool>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerSystemNodesCountResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "system"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerSystemNodesCountResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Nodes")]
@@ -5579,8 +5679,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerSystemStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "system"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerSystemStatus {
         ///Server Instance ID
         #[serde(
@@ -5600,8 +5701,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerSystemSystemInfoResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "system"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerSystemSystemInfoResponse {
         ///AddonsAvailable reports whether the addon lifecycle can be used on this
         ///deployment. Addons require Portainer itself to be running on Kubernetes and
@@ -5636,8 +5738,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerEeApiHttpHandlerSystemVersionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "system"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GithubComPortainerPortainerEeApiHttpHandlerSystemVersionResponse {
         #[serde(
             rename = "Build",
@@ -5699,8 +5802,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GithubComPortainerPortainerPkgLibhelmReleaseHook`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GithubComPortainerPortainerPkgLibhelmReleaseHook {
         ///DeletePolicies are the policies that indicate when to delete the hook
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5737,8 +5841,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GitopsFileResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GitopsFileResponse {
         #[serde(
             rename = "FileContent",
@@ -5750,8 +5855,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GitopsHelmValuesPreviewPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct GitopsHelmValuesPreviewPayload {
         ///Deprecated: use SourceID instead
         #[serde(
@@ -5839,8 +5945,9 @@ pub mod types {
         pub values_files: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ///`GitopsHelmValuesPreviewResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct GitopsHelmValuesPreviewResponse {
         #[serde(
             rename = "commitHash",
@@ -5864,8 +5971,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`GitopsRepositoryFilePreviewPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct GitopsRepositoryFilePreviewPayload {
         ///Deprecated: use SourceID instead
         #[serde(
@@ -5953,8 +6061,9 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///`GitopsRepositoryFileSearchPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct GitopsRepositoryFileSearchPayload {
         ///Deprecated: use SourceID instead
         #[serde(
@@ -6057,8 +6166,9 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///`GitopsRepositoryReferenceListPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct GitopsRepositoryReferenceListPayload {
         ///Deprecated: use SourceID instead
         #[serde(
@@ -6224,8 +6334,9 @@ pub mod types {
         }
     }
     ///`HelmGitHelmDryRunPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct HelmGitHelmDryRunPayload {
         #[serde(
             rename = "helmChartPath",
@@ -6305,8 +6416,9 @@ pub mod types {
         pub tls_skip_verify: ::std::option::Option<bool>,
     }
     ///`HelmInstallChartPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct HelmInstallChartPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Atomic")]
@@ -6337,8 +6449,9 @@ pub mod types {
         pub version: ::std::option::Option<::std::string::String>,
     }
     ///`ImagesImageResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ImagesImageResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Created")]
@@ -6367,8 +6480,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ImagesStatusResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments", feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ImagesStatusResponse {
         #[serde(
             rename = "Message",
@@ -6386,8 +6500,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`IntstrIntOrString`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct IntstrIntOrString {
         #[serde(
             rename = "IntVal",
@@ -6411,9 +6526,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct IntstrType(pub i64);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for IntstrType {
@@ -6462,11 +6578,10 @@ pub mod types {
         }
     }
     ///Known values: `True`, `False`, `Unknown`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct K8sIoApiCoreV1ConditionStatus(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for K8sIoApiCoreV1ConditionStatus {
@@ -6501,8 +6616,9 @@ pub mod types {
         }
     }
     ///`K8sIoApiCoreV1HttpHeader`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct K8sIoApiCoreV1HttpHeader {
         ///The header field name.
         ///This will be canonicalized upon output, so case-variant names will be understood as the same header.
@@ -6517,8 +6633,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`K8sIoApiCoreV1LocalObjectReference`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct K8sIoApiCoreV1LocalObjectReference {
         ///Name of the referent.
         ///This field is effectively required, but due to backwards compatibility is
@@ -6536,8 +6653,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`K8sIoApiCoreV1ObjectReference`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct K8sIoApiCoreV1ObjectReference {
         ///API version of the referent.
         ///+optional
@@ -6599,8 +6717,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`K8sIoApiCoreV1ResourceClaim`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct K8sIoApiCoreV1ResourceClaim {
         ///Name must match the name of one entry in pod.spec.resourceClaims of
         ///the Pod where this field is used. It makes that resource available
@@ -6620,8 +6739,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`K8sIoApiRbacV1Subject`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct K8sIoApiRbacV1Subject {
         ///APIGroup holds the API group of the referenced subject.
         ///Defaults to "" for ServiceAccount subjects.
@@ -6654,8 +6774,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesConfiguration`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct KubernetesConfiguration {
         #[serde(
             rename = "ConfigurationOwner",
@@ -6680,8 +6801,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesCustomResourceMetadata`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct KubernetesCustomResourceMetadata {
         #[serde(
             rename = "apiVersion",
@@ -6705,8 +6827,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesIngressRule`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct KubernetesIngressRule {
         #[serde(
             rename = "Host",
@@ -6730,8 +6853,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sApplication`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct KubernetesK8sApplication {
         #[serde(
             rename = "Annotations",
@@ -6923,8 +7047,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sApplicationResource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct KubernetesK8sApplicationResource {
         #[serde(
             rename = "CpuLimit",
@@ -6954,8 +7079,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sClusterRole`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct KubernetesK8sClusterRole {
         #[serde(
             rename = "creationDate",
@@ -6979,8 +7105,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sClusterRoleBinding`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct KubernetesK8sClusterRoleBinding {
         #[serde(
             rename = "creationDate",
@@ -7016,8 +7143,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sCronJob`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct KubernetesK8sCronJob {
         #[serde(
             rename = "Command",
@@ -7074,9 +7202,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sCronJobDeleteRequests`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct KubernetesK8sCronJobDeleteRequests(
         pub  ::std::collections::HashMap<
             ::std::string::String,
@@ -7128,8 +7257,9 @@ pub mod types {
         }
     }
     ///`KubernetesK8sEvent`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct KubernetesK8sEvent {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Count")]
@@ -7186,8 +7316,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sEventInvolvedObject`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct KubernetesK8sEventInvolvedObject {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
@@ -7205,8 +7336,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sJob`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct KubernetesK8sJob {
         #[serde(
             rename = "BackoffLimit",
@@ -7293,9 +7425,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sJobDeleteRequests`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct KubernetesK8sJobDeleteRequests(
         pub  ::std::collections::HashMap<
             ::std::string::String,
@@ -7347,8 +7480,9 @@ pub mod types {
         }
     }
     ///`KubernetesK8sPersistentVolume`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct KubernetesK8sPersistentVolume {
         #[serde(
             rename = "accessModes",
@@ -7420,8 +7554,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sPersistentVolumeClaim`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct KubernetesK8sPersistentVolumeClaim {
         #[serde(
             rename = "accessModes",
@@ -7508,8 +7643,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sServiceAccount`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct KubernetesK8sServiceAccount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Annotations")]
@@ -7559,9 +7695,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sServiceAccountDeleteRequests`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct KubernetesK8sServiceAccountDeleteRequests(
         pub  ::std::collections::HashMap<
             ::std::string::String,
@@ -7613,8 +7750,9 @@ pub mod types {
         }
     }
     ///`KubernetesK8sServiceAccountImagePullSecretsUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct KubernetesK8sServiceAccountImagePullSecretsUpdatePayload {
         #[serde(
             rename = "secretNames",
@@ -7624,8 +7762,9 @@ pub mod types {
         pub secret_names: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ///`KubernetesK8sStorageClass`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct KubernetesK8sStorageClass {
         #[serde(
             rename = "allowVolumeExpansion",
@@ -7682,8 +7821,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesK8sVolumeInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct KubernetesK8sVolumeInfo {
         #[serde(
             rename = "persistentVolume",
@@ -7707,8 +7847,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesMetadata`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct KubernetesMetadata {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Annotations")]
@@ -7724,8 +7865,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesPod`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct KubernetesPod {
         #[serde(
             rename = "ContainerName",
@@ -7788,8 +7930,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesPublishedPort`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct KubernetesPublishedPort {
         #[serde(
             rename = "IngressRules",
@@ -7807,8 +7950,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`KubernetesTlsInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct KubernetesTlsInfo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hosts")]
@@ -7817,8 +7961,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`LdapAdminGroupsPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct LdapAdminGroupsPayload {
         #[serde(
             rename = "LDAPSettings",
@@ -7828,8 +7973,9 @@ pub mod types {
         pub ldap_settings: ::std::option::Option<PortainereeLdapSettings>,
     }
     ///`LdapCheckPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct LdapCheckPayload {
         #[serde(
             rename = "LDAPSettings",
@@ -7839,8 +7985,9 @@ pub mod types {
         pub ldap_settings: ::std::option::Option<PortainereeLdapSettings>,
     }
     ///`LdapGroupsPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct LdapGroupsPayload {
         #[serde(
             rename = "LDAPSettings",
@@ -7850,8 +7997,9 @@ pub mod types {
         pub ldap_settings: ::std::option::Option<PortainereeLdapSettings>,
     }
     ///`LdapTestLoginPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct LdapTestLoginPayload {
         #[serde(
             rename = "LDAPSettings",
@@ -7873,8 +8021,9 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///`LdapTestLoginResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct LdapTestLoginResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Valid")]
@@ -7883,8 +8032,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`LdapUsersPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct LdapUsersPayload {
         #[serde(
             rename = "LDAPSettings",
@@ -7894,8 +8044,9 @@ pub mod types {
         pub ldap_settings: ::std::option::Option<PortainereeLdapSettings>,
     }
     ///`LiblicensePortainerLicense`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "system"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct LiblicensePortainerLicense {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Company")]
@@ -8010,9 +8161,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`, `3`, `4`, `5`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "system"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct LiblicensePortainerLicenseType(pub i64);
     #[cfg(any(feature = "system"))]
     impl ::std::ops::Deref for LiblicensePortainerLicenseType {
@@ -8061,9 +8213,10 @@ pub mod types {
         }
     }
     ///Known values: `0`, `1`, `2`, `3`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "system"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct LiblicenseProductEdition(pub i64);
     #[cfg(any(feature = "system"))]
     impl ::std::ops::Deref for LiblicenseProductEdition {
@@ -8112,8 +8265,9 @@ pub mod types {
         }
     }
     ///`LicensesAttachData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "system"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct LicensesAttachData {
         #[serde(
             rename = "conflictingKeys",
@@ -8125,16 +8279,18 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`LicensesAttachPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "system"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct LicensesAttachPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Key")]
         pub key: ::std::option::Option<::std::string::String>,
     }
     ///`LicensesDeletePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "system"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct LicensesDeletePayload {
         ///List of license keys to remove
         #[serde(
@@ -8145,8 +8301,9 @@ pub mod types {
         pub license_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ///`LicensesLicenseInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "system"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct LicensesLicenseInfo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Company")]
@@ -8287,8 +8444,9 @@ pub mod types {
         pub rules: ::std::option::Option<::std::vec::Vec<MetricsEdgeAlertRuleState>>,
     }
     ///`ModelsCloudCredential`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ModelsCloudCredential {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Created")]
@@ -8309,9 +8467,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsCloudCredentialMap`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ModelsCloudCredentialMap(
         pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
     );
@@ -8608,8 +8767,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sConfigMap`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ModelsK8sConfigMap {
         #[serde(
             rename = "Annotations",
@@ -8685,8 +8845,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sConfigurationOwnerResource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ModelsK8sConfigurationOwnerResource {
         #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "id")]
@@ -8707,8 +8868,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sCustomResource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ModelsK8sCustomResource {
         #[serde(
             rename = "creationDate",
@@ -8735,8 +8897,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sCustomResourceDefinition`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ModelsK8sCustomResourceDefinition {
         #[serde(
             rename = "creationDate",
@@ -8775,8 +8938,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sDashboard`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ModelsK8sDashboard {
         #[serde(
             rename = "applicationsCount",
@@ -8824,8 +8988,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sGpuInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ModelsK8sGpuInfo {
         #[serde(
             rename = "Nodes",
@@ -8849,8 +9014,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sGpuNode`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ModelsK8sGpuNode {
         #[serde(
             rename = "Allocatable",
@@ -8895,11 +9061,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `Ready`, `Degraded`, `Not Available`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ModelsK8sGpuNodeStatus(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for ModelsK8sGpuNodeStatus {
@@ -8934,8 +9099,9 @@ pub mod types {
         }
     }
     ///`ModelsK8sGpuSummary`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ModelsK8sGpuSummary {
         #[serde(
             rename = "DegradedCount",
@@ -8986,8 +9152,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sGpuWorkload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ModelsK8sGpuWorkload {
         #[serde(
             rename = "GPURequests",
@@ -9082,9 +9249,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sIngressDeleteRequests`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct ModelsK8sIngressDeleteRequests(
         pub  ::std::collections::HashMap<
             ::std::string::String,
@@ -9275,8 +9443,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sLoadBalancerQuota`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct ModelsK8sLoadBalancerQuota {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -9286,8 +9455,9 @@ pub mod types {
         pub limit: ::std::option::Option<i64>,
     }
     ///`ModelsK8sNamespaceDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct ModelsK8sNamespaceDetails {
         #[serde(
             rename = "Annotations",
@@ -9331,8 +9501,9 @@ pub mod types {
         >,
     }
     ///`ModelsK8sPersistentVolume`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ModelsK8sPersistentVolume {
         #[serde(
             rename = "accessModes",
@@ -9404,8 +9575,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sPersistentVolumeClaim`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ModelsK8sPersistentVolumeClaim {
         #[serde(
             rename = "accessModes",
@@ -9486,8 +9658,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sPvReclaimPolicyRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct ModelsK8sPvReclaimPolicyRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
@@ -9500,8 +9673,9 @@ pub mod types {
         pub reclaim_policy: ::std::option::Option<V1PersistentVolumeReclaimPolicy>,
     }
     ///`ModelsK8sPvcResizeRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct ModelsK8sPvcResizeRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
@@ -9517,8 +9691,9 @@ pub mod types {
         pub new_size: ::std::option::Option<::std::string::String>,
     }
     ///`ModelsK8sResourceQuota`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct ModelsK8sResourceQuota {
         #[serde(
             rename = "cpuLimit",
@@ -9549,8 +9724,9 @@ pub mod types {
         pub memory_request: ::std::option::Option<::std::string::String>,
     }
     ///`ModelsK8sRole`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ModelsK8sRole {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Annotations")]
@@ -9600,8 +9776,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sRoleBinding`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ModelsK8sRoleBinding {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Annotations")]
@@ -9654,9 +9831,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sRoleBindingDeleteRequests`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct ModelsK8sRoleBindingDeleteRequests(
         pub  ::std::collections::HashMap<
             ::std::string::String,
@@ -9708,9 +9886,10 @@ pub mod types {
         }
     }
     ///`ModelsK8sRoleDeleteRequests`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct ModelsK8sRoleDeleteRequests(
         pub  ::std::collections::HashMap<
             ::std::string::String,
@@ -9762,8 +9941,9 @@ pub mod types {
         }
     }
     ///`ModelsK8sSecret`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ModelsK8sSecret {
         #[serde(
             rename = "Annotations",
@@ -9845,9 +10025,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sServiceDeleteRequests`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct ModelsK8sServiceDeleteRequests(
         pub  ::std::collections::HashMap<
             ::std::string::String,
@@ -10053,8 +10234,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sStorageClass`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ModelsK8sStorageClass {
         #[serde(
             rename = "allowVolumeExpansion",
@@ -10111,8 +10293,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsK8sStorageQuota`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct ModelsK8sStorageQuota {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -10122,8 +10305,9 @@ pub mod types {
         pub limit: ::std::option::Option<::std::string::String>,
     }
     ///`ModelsK8sVolumeDeleteRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct ModelsK8sVolumeDeleteRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
@@ -10169,8 +10353,9 @@ pub mod types {
         }
     }
     ///`ModelsMatcher`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct ModelsMatcher {
         ///is equal
         #[serde(
@@ -10312,8 +10497,9 @@ pub mod types {
         pub starts_at: ::std::option::Option<::std::string::String>,
     }
     ///`ModelsPostableSilence`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct ModelsPostableSilence {
         ///comment
         ///Required: true
@@ -10376,8 +10562,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ModelsSshKeyPair`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ModelsSshKeyPair {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Private")]
@@ -10399,8 +10586,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`MotdMotd`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "system"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct MotdMotd {
         #[serde(
             rename = "ContentLayout",
@@ -10438,11 +10626,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `rprivate`, `private`, `rshared`, `shared`, `rslave`, `slave`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct MountPropagation(pub ::std::string::String);
     #[cfg(any(feature = "environments"))]
     impl ::std::ops::Deref for MountPropagation {
@@ -10477,11 +10664,10 @@ pub mod types {
         }
     }
     ///Known values: `bind`, `volume`, `tmpfs`, `npipe`, `cluster`, `image`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct MountType(pub ::std::string::String);
     #[cfg(any(feature = "environments"))]
     impl ::std::ops::Deref for MountType {
@@ -10516,8 +10702,9 @@ pub mod types {
         }
     }
     ///`NetworkEndpointIpamConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct NetworkEndpointIpamConfig {
         #[serde(
             rename = "IPv4Address",
@@ -10541,8 +10728,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`NetworkEndpointSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct NetworkEndpointSettings {
         ///Aliases holds the list of extra, user-specified DNS names for this endpoint.
         #[serde(
@@ -10703,8 +10891,9 @@ pub mod types {
         }
     }
     ///`ObservabilityAlertRuleCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct ObservabilityAlertRuleCreatePayload {
         #[serde(
             rename = "AlertingRule",
@@ -10714,8 +10903,9 @@ pub mod types {
         pub alerting_rule: ::std::option::Option<PortainereeAlertingRule>,
     }
     ///`ObservabilityAlertRuleEnvironmentGroupResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ObservabilityAlertRuleEnvironmentGroupResponse {
         #[serde(
             rename = "endpointGroupId",
@@ -10740,8 +10930,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ObservabilityAlertRuleEnvironmentResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ObservabilityAlertRuleEnvironmentResponse {
         #[serde(
             rename = "endpointId",
@@ -10774,8 +10965,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ObservabilityAlertRuleEnvironmentsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ObservabilityAlertRuleEnvironmentsResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Active")]
@@ -10806,8 +10998,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ObservabilityAlertRuleGroupsUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct ObservabilityAlertRuleGroupsUpdatePayload {
         #[serde(
             rename = "endpointGroupIds",
@@ -10817,8 +11010,9 @@ pub mod types {
         pub endpoint_group_ids: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`ObservabilityAlertRuleTiersUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct ObservabilityAlertRuleTiersUpdatePayload {
         #[serde(
             rename = "conditionOperator",
@@ -10840,8 +11034,9 @@ pub mod types {
         pub tiers: ::std::option::Option<::std::vec::Vec<PortainereeAlertingRuleTier>>,
     }
     ///`ObservabilityAlertRuleUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct ObservabilityAlertRuleUpdatePayload {
         #[serde(
             rename = "AlertingRule",
@@ -10851,8 +11046,9 @@ pub mod types {
         pub alerting_rule: ::std::option::Option<PortainereeAlertingRule>,
     }
     ///`ObservabilityAlertingUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct ObservabilityAlertingUpdatePayload {
         #[serde(
             rename = "AlertingSettings",
@@ -10862,8 +11058,9 @@ pub mod types {
         pub alerting_settings: ::std::option::Option<PortainereeAlertingSettings>,
     }
     ///`ObservabilityCreateSilencePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct ObservabilityCreateSilencePayload {
         #[serde(rename = "alertManagerURL")]
         #[serde(alias = "AlertManagerURL")]
@@ -10872,8 +11069,9 @@ pub mod types {
         pub silence: ModelsPostableSilence,
     }
     ///`ObservabilityEnvironmentObservabilityResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ObservabilityEnvironmentObservabilityResponse {
         ///ClusterID is OneUptime's internal cluster identifier, used by the
         ///frontend to build deep links into the OneUptime dashboard. Omitted
@@ -10909,8 +11107,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ObservabilityLogEntry`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ObservabilityLogEntry {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Labels")]
@@ -10933,8 +11132,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ObservabilityLogsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ObservabilityLogsResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Logs")]
@@ -10943,8 +11143,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniClusterData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct OmniClusterData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Metadata")]
@@ -10956,8 +11157,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniClusterSpec`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct OmniClusterSpec {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Backup_configuration")]
@@ -10975,8 +11177,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniClusterSpecBackupConfiguration`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct OmniClusterSpecBackupConfiguration {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -10988,8 +11191,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniClusterSpecFeatures`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct OmniClusterSpecFeatures {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Disk_encryption")]
@@ -11004,8 +11208,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniClusterStatusMachines`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct OmniClusterStatusMachines {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Connected")]
@@ -11023,8 +11228,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniClusterStatusSpec`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct OmniClusterStatusSpec {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Available")]
@@ -11060,8 +11266,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniCreateClusterPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct OmniCreateClusterPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Cluster")]
@@ -11095,8 +11302,9 @@ pub mod types {
         pub worker: ::std::option::Option<PortainereeOmniWorker>,
     }
     ///`OmniMachineData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct OmniMachineData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Labels")]
@@ -11116,8 +11324,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniMachineHardwareBlockDevice`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct OmniMachineHardwareBlockDevice {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Linux_name")]
@@ -11141,8 +11350,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniMachineHardwareMemory`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct OmniMachineHardwareMemory {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Description")]
@@ -11154,8 +11364,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniMachineHardwareProcessor`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct OmniMachineHardwareProcessor {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Core_count")]
@@ -11176,8 +11387,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniMachineHardwareStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct OmniMachineHardwareStatus {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Arch")]
@@ -11195,8 +11407,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniMachineNetworkLink`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct OmniMachineNetworkLink {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hardware_address")]
@@ -11214,8 +11427,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniMachineNetworkStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct OmniMachineNetworkStatus {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Addresses")]
@@ -11236,8 +11450,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniMachinePlatformMetadata`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct OmniMachinePlatformMetadata {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hostname")]
@@ -11261,8 +11476,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniMachineStatusSpec`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct OmniMachineStatusSpec {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Cluster")]
@@ -11301,8 +11517,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniUpdateClusterPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct OmniUpdateClusterPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Cluster")]
@@ -11333,8 +11550,9 @@ pub mod types {
         pub workers_to_remove: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ///`OmniUpgradeStatusResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct OmniUpgradeStatusResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Current_upgrade_version")]
@@ -11361,8 +11579,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`OmniValidateClusterPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct OmniValidateClusterPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Cluster")]
@@ -11384,8 +11603,9 @@ pub mod types {
         pub worker: ::std::option::Option<PortainereeOmniWorker>,
     }
     ///`OneuptimeMetricsAggregateResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct OneuptimeMetricsAggregateResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Data")]
@@ -11396,11 +11616,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `Docker`, `Docker Standalone`, `Docker Swarm`, `Kubernetes`, `Podman`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "system"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PlatformContainerPlatform(pub ::std::string::String);
     #[cfg(any(feature = "system"))]
     impl ::std::ops::Deref for PlatformContainerPlatform {
@@ -11435,11 +11654,10 @@ pub mod types {
         }
     }
     ///Known values: `MayRunAs`, `MustRunAs`, `RunAsAny`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityFsGroupStrategyType(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for PodsecurityFsGroupStrategyType {
@@ -11474,11 +11692,10 @@ pub mod types {
         }
     }
     ///Known values: `azureFile`, `flocker`, `flexVolume`, `hostPath`, `emptyDir`, `gcePersistentDisk`, `awsElasticBlockStore`, `gitRepo`, `secret`, `nfs`, `iscsi`, `glusterfs`, `persistentVolumeClaim`, `rbd`, `cinder`, `cephFS`, `downwardAPI`, `fc`, `configMap`, `vsphereVolume`, `quobyte`, `azureDisk`, `photonPersistentDisk`, `storageos`, `projected`, `portworxVolume`, `scaleIO`, `csi`, `ephemeral`, `*`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityFsType(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for PodsecurityFsType {
@@ -11513,8 +11730,9 @@ pub mod types {
         }
     }
     ///`PodsecurityPodSecurityAllowFlexVolumes`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecurityAllowFlexVolumes {
         #[serde(
             rename = "allowedVolumes",
@@ -11529,8 +11747,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityAllowPrivilegeEscalation`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecurityAllowPrivilegeEscalation {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11539,8 +11758,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityAllowProcMount`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecurityAllowProcMount {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11555,8 +11775,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityAllowedCapabilities`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecurityAllowedCapabilities {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Level")]
@@ -11577,8 +11798,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityAllowedPaths`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecurityAllowedPaths {
         #[serde(
             rename = "pathPrefix",
@@ -11593,8 +11815,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityAppArmour`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecurityAppArmour {
         #[serde(
             rename = "AppArmorType",
@@ -11612,8 +11835,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityCapabilities`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecurityCapabilities {
         #[serde(
             rename = "allowedCapabilities",
@@ -11635,8 +11859,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityForbiddenSysctlsList`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecurityForbiddenSysctlsList {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11652,8 +11877,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityFsGroups`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecurityFsGroups {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Idrange")]
@@ -11668,8 +11894,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityHostFilesystem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecurityHostFilesystem {
         #[serde(
             rename = "allowedPaths",
@@ -11685,8 +11912,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityHostNamespaces`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecurityHostNamespaces {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11695,8 +11923,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityHostNetworkingPorts`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecurityHostNetworkingPorts {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11717,8 +11946,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityIdrange`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecurityIdrange {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Max")]
@@ -11730,8 +11960,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityPrivilegedContainers`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecurityPrivilegedContainers {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11740,8 +11971,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityReadOnlyRootFileSystem`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecurityReadOnlyRootFileSystem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11750,8 +11982,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityRule`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecurityRule {
         #[serde(
             rename = "allowFlexVolumes",
@@ -11866,8 +12099,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityRunAsGroup`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecurityRunAsGroup {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Idrange")]
@@ -11882,8 +12116,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityRunAsUser`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecurityRunAsUser {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Idrange")]
@@ -11898,8 +12133,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecuritySecComp`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecuritySecComp {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11914,8 +12150,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecuritySelinux`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecuritySelinux {
         #[serde(
             rename = "allowedCapabilities",
@@ -11931,8 +12168,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecuritySupplementalGroups`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecuritySupplementalGroups {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Idrange")]
@@ -11947,8 +12185,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityUsers`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecurityUsers {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -11981,8 +12220,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PodsecurityPodSecurityVolumeTypes`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityPodSecurityVolumeTypes {
         #[serde(
             rename = "allowedTypes",
@@ -11997,11 +12237,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `MayRunAs`, `MustRunAs`, `RunAsAny`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityRunAsGroupStrategy(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for PodsecurityRunAsGroupStrategy {
@@ -12036,11 +12275,10 @@ pub mod types {
         }
     }
     ///Known values: `MustRunAs`, `MustRunAsNonRoot`, `RunAsAny`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecurityRunAsUserStrategy(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for PodsecurityRunAsUserStrategy {
@@ -12075,11 +12313,10 @@ pub mod types {
         }
     }
     ///Known values: `MayRunAs`, `MustRunAs`, `RunAsAny`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PodsecuritySupplementalGroupsStrategyType(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for PodsecuritySupplementalGroupsStrategyType {
@@ -12114,8 +12351,9 @@ pub mod types {
         }
     }
     ///`PoliciesConflictInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "policies"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PoliciesConflictInfo {
         #[serde(
             rename = "environmentCount",
@@ -12163,8 +12401,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PoliciesGenericPolicy`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments", feature = "policies"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PoliciesGenericPolicy {
         #[serde(
             rename = "CreatedAt",
@@ -12225,8 +12464,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PoliciesNewGroupInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "policies"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PoliciesNewGroupInfo {
         #[serde(
             rename = "environmentCount",
@@ -12262,8 +12502,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PoliciesPolicy`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "policies"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PoliciesPolicy {
         #[serde(
             rename = "CreatedAt",
@@ -12317,11 +12558,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `rbac`, `security`, `setup`, `registry`, `cleanup`, `observability`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "policies"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PoliciesPolicyCategory(pub ::std::string::String);
     #[cfg(any(feature = "policies"))]
     impl ::std::ops::Deref for PoliciesPolicyCategory {
@@ -12356,9 +12596,10 @@ pub mod types {
         }
     }
     ///`PoliciesPolicyConflictsPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "policies"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PoliciesPolicyConflictsPayload(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -12386,8 +12627,9 @@ pub mod types {
         }
     }
     ///`PoliciesPolicyConflictsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "policies"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PoliciesPolicyConflictsResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Conflicts")]
@@ -12420,9 +12662,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PoliciesPolicyCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "policies"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PoliciesPolicyCreatePayload(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -12450,8 +12693,9 @@ pub mod types {
         }
     }
     ///`PoliciesPolicyListResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "policies"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PoliciesPolicyListResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Policies")]
@@ -12460,8 +12704,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PoliciesPolicyMetadataResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "policies"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PoliciesPolicyMetadataResponse {
         #[serde(
             rename = "minimumAgentVersions",
@@ -12475,8 +12720,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PoliciesPolicyStatusBreakdown`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments", feature = "policies"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PoliciesPolicyStatusBreakdown {
         #[serde(
             rename = "Applied",
@@ -12512,8 +12758,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PoliciesPolicyTemplate`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "policies"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PoliciesPolicyTemplate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Category")]
@@ -12580,8 +12827,9 @@ pub mod types {
         }
     }
     ///`PoliciesPolicyUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "policies"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PoliciesPolicyUpdatePayload {
         #[serde(
             rename = "AllowOverride",
@@ -12617,8 +12865,9 @@ pub mod types {
         pub type_: ::std::option::Option<PoliciesPolicyType>,
     }
     ///`PoliciesTemplateListResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "policies"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PoliciesTemplateListResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Templates")]
@@ -12627,8 +12876,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PoliciesTestObservabilityConnectionPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "policies"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PoliciesTestObservabilityConnectionPayload {
         #[serde(
             rename = "apiKey",
@@ -12678,8 +12928,9 @@ pub mod types {
         pub tls_skip_verify: ::std::option::Option<bool>,
     }
     ///`PoliciesTestObservabilityConnectionResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "policies"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PoliciesTestObservabilityConnectionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Message")]
@@ -12718,8 +12969,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerAllowList`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "admin"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerAllowList {
         #[serde(
             rename = "Entries",
@@ -12740,9 +12992,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "admin"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerAllowListKey(pub i64);
     #[cfg(any(feature = "admin"))]
     impl ::std::ops::Deref for PortainerAllowListKey {
@@ -12791,8 +13044,9 @@ pub mod types {
         }
     }
     ///`PortainerApiKey`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerApiKey {
         ///Unix timestamp (UTC) when the API key was created
         #[serde(
@@ -12832,8 +13086,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerArtifact`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops", feature = "templates"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerArtifact {
         #[serde(
             rename = "edgeGroups",
@@ -12872,8 +13127,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerArtifactFile`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops", feature = "templates"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerArtifactFile {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hash")]
@@ -12918,9 +13174,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`, `3`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "observability", feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerAuthenticationMethod(pub i64);
     #[cfg(any(feature = "observability", feature = "settings"))]
     impl ::std::ops::Deref for PortainerAuthenticationMethod {
@@ -12969,9 +13226,10 @@ pub mod types {
         }
     }
     ///`PortainerAuthorizations`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerAuthorizations(
         pub ::std::collections::HashMap<::std::string::String, bool>,
     );
@@ -13043,8 +13301,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerAzureCredentials`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments", feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerAzureCredentials {
         ///Azure application ID
         #[serde(
@@ -13175,8 +13434,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerDockerContainerSnapshot`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerDockerContainerSnapshot {
         #[serde(
             rename = "Command",
@@ -13281,8 +13541,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerDockerContainerSnapshotHostConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerDockerContainerSnapshotHostConfig {
         #[serde(
             rename = "Annotations",
@@ -13300,8 +13561,9 @@ pub mod types {
         pub network_mode: ::std::option::Option<::std::string::String>,
     }
     ///`PortainerDockerSnapshot`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments", feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerDockerSnapshot {
         #[serde(
             rename = "ContainerCount",
@@ -13433,9 +13695,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerDockerSnapshotRaw`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "environments", feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerDockerSnapshotRaw(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -13509,8 +13772,9 @@ pub mod types {
         pub snapshot_interval: ::std::option::Option<i64>,
     }
     ///`PortainerEdgeJob`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerEdgeJob {
         #[serde(
             rename = "Created",
@@ -13579,8 +13843,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerEdgeJobEndpointMeta`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerEdgeJobEndpointMeta {
         #[serde(
             rename = "CollectLogs",
@@ -13598,9 +13863,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`, `3`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerEdgeJobLogsStatus(pub i64);
     #[cfg(any(feature = "edge"))]
     impl ::std::ops::Deref for PortainerEdgeJobLogsStatus {
@@ -13649,8 +13915,9 @@ pub mod types {
         }
     }
     ///`PortainerEdgeStackDeploymentStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerEdgeStackDeploymentStatus {
         #[serde(
             rename = "Error",
@@ -13738,8 +14005,9 @@ pub mod types {
         }
     }
     ///`PortainerEdgeStackStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerEdgeStackStatus {
         ///EE only feature
         #[serde(
@@ -13792,8 +14060,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerEdgeStackStatusDetails`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerEdgeStackStatusDetails {
         #[serde(
             rename = "Acknowledged",
@@ -13889,8 +14158,9 @@ pub mod types {
         }
     }
     ///`PortainerEndpointGroup`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerEndpointGroup {
         ///Description associated to the environment(endpoint) group
         #[serde(
@@ -13933,8 +14203,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerEndpointSecuritySettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments", feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerEndpointSecuritySettings {
         ///Whether non-administrator should be able to use bind mounts when creating containers
         #[serde(
@@ -14010,9 +14281,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "environments", feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerEndpointStatus(pub i64);
     #[cfg(any(feature = "environments", feature = "kubernetes"))]
     impl ::std::ops::Deref for PortainerEndpointStatus {
@@ -14061,9 +14333,10 @@ pub mod types {
         }
     }
     ///Known values: `0`, `1`, `2`, `3`, `4`, `5`, `6`, `7`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "edge", feature = "environments", feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerEndpointType(pub i64);
     #[cfg(any(feature = "edge", feature = "environments", feature = "kubernetes"))]
     impl ::std::ops::Deref for PortainerEndpointType {
@@ -14123,8 +14396,9 @@ pub mod types {
         pub version: ::std::option::Option<::std::string::String>,
     }
     ///`PortainerEnvironmentEdgeSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments", feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerEnvironmentEdgeSettings {
         ///Whether the device has been started in edge async mode
         #[serde(
@@ -14158,7 +14432,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///The body of a Portainer error response. Current servers send `message` and usually `details`; 1.x servers sent `err` instead of `message`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(
         feature = "admin",
         feature = "backup",
@@ -14175,6 +14449,7 @@ pub mod types {
         feature = "templates",
         feature = "users-teams"
     ))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerErrorResponse {
         ///The underlying cause, when the server gives one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -14326,8 +14601,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerHelmUserRepository`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerHelmUserRepository {
         ///Membership Identifier
         #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
@@ -14361,8 +14637,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerK8sNamespaceInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerK8sNamespaceInfo {
         #[serde(
             rename = "Annotations",
@@ -14427,8 +14704,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerK8sNodeLimits`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerK8sNodeLimits {
         #[serde(rename = "CPU", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "cPU")]
@@ -14443,9 +14721,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerK8sNodesLimits`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerK8sNodesLimits(
         pub ::std::collections::HashMap<::std::string::String, PortainerK8sNodeLimits>,
     );
@@ -14833,8 +15112,9 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
     }
     ///`PortainerLdapUser`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerLdapUser {
         #[serde(
             rename = "Groups",
@@ -14852,9 +15132,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerMembershipRole(pub i64);
     #[cfg(any(feature = "users-teams"))]
     impl ::std::ops::Deref for PortainerMembershipRole {
@@ -15080,8 +15361,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerPolicyActualState`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PortainerPolicyActualState {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Fingerprint")]
@@ -15260,8 +15542,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerRegistry`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerRegistry {
         ///Stores temporary access token
         #[serde(
@@ -15465,8 +15748,9 @@ pub mod types {
         }
     }
     ///`PortainerRegistryManagementConfiguration`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments", feature = "gitops", feature = "registries"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerRegistryManagementConfiguration {
         #[serde(
             rename = "AccessToken",
@@ -15568,9 +15852,10 @@ pub mod types {
         }
     }
     ///Known values: `0`, `1`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerResourceAccessLevel(pub i64);
     #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
     impl ::std::ops::Deref for PortainerResourceAccessLevel {
@@ -15639,8 +15924,9 @@ pub mod types {
         pub namespace: ::std::option::Option<::std::string::String>,
     }
     ///`PortainerResourceControl`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerResourceControl {
         #[serde(
             rename = "AccessLevel",
@@ -15837,8 +16123,9 @@ pub mod types {
         }
     }
     ///`PortainerSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerSource {
         #[serde(
             rename = "administratorsOnly",
@@ -15910,9 +16197,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "gitops", feature = "templates"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerSourceStatus(pub i64);
     #[cfg(any(feature = "gitops", feature = "templates"))]
     impl ::std::ops::Deref for PortainerSourceStatus {
@@ -15961,9 +16249,10 @@ pub mod types {
         }
     }
     ///Known values: `0`, `1`, `2`, `3`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerSourceType(pub i64);
     #[cfg(any(feature = "gitops"))]
     impl ::std::ops::Deref for PortainerSourceType {
@@ -16063,8 +16352,9 @@ pub mod types {
         }
     }
     ///`PortainerStackDeploymentInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge", feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerStackDeploymentInfo {
         ///AdditionalFiles are the additional files used for deploying the stack
         #[serde(
@@ -16126,8 +16416,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerStackDeploymentStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerStackDeploymentStatus {
         ///populated on Error entries
         #[serde(
@@ -16152,8 +16443,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerStackOption`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerStackOption {
         ///Enable atomic rollback on failure (Helm --atomic flag for Kubernetes Helm stacks)
         #[serde(
@@ -16173,9 +16465,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`, `3`, `4`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerStackStatus(pub i64);
     #[cfg(any(feature = "stacks"))]
     impl ::std::ops::Deref for PortainerStackStatus {
@@ -16275,8 +16568,9 @@ pub mod types {
         }
     }
     ///`PortainerTag`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerTag {
         ///A set of environment(endpoint) group ids that have this tag
         #[serde(
@@ -16309,8 +16603,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerTeam`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerTeam {
         ///Whether members of this team are denied access to Portainer itself (EE only)
         #[serde(
@@ -16408,8 +16703,9 @@ pub mod types {
         }
     }
     ///`PortainerTeamMembership`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerTeamMembership {
         ///Membership Identifier
         #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
@@ -16440,8 +16736,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerTeamResourceAccess`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerTeamResourceAccess {
         #[serde(
             rename = "AccessLevel",
@@ -16459,8 +16756,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerTemplate`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "templates"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerTemplate {
         ///Whether the template should be available to administrators only
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16575,8 +16873,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerTemplateEnv`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "templates"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerTemplateEnv {
         ///Default value that will be set for the variable
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16606,8 +16905,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerTemplateEnvSelect`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "templates"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerTemplateEnvSelect {
         ///Will set this choice as the default choice
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16625,8 +16925,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainerTemplateRepository`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "templates"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerTemplateRepository {
         ///Path to the stack file inside the git repository
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16640,9 +16941,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`, `3`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "templates"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerTemplateType(pub i64);
     #[cfg(any(feature = "templates"))]
     impl ::std::ops::Deref for PortainerTemplateType {
@@ -16691,8 +16993,9 @@ pub mod types {
         }
     }
     ///`PortainerTemplateVolume`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "templates"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerTemplateVolume {
         ///Path on the host
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16830,8 +17133,9 @@ pub mod types {
         }
     }
     ///`PortainerUserResourceAccess`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "stacks", feature = "templates", feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerUserResourceAccess {
         #[serde(
             rename = "AccessLevel",
@@ -16900,8 +17204,9 @@ pub mod types {
         }
     }
     ///`PortainerWebhook`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerWebhook {
         #[serde(
             rename = "EndpointId",
@@ -16993,8 +17298,9 @@ pub mod types {
         }
     }
     ///`PortainerWorkflow`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerWorkflow {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Artifacts")]
@@ -17009,9 +17315,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeAdditionalFunctionality`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeAdditionalFunctionality(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -17078,11 +17385,10 @@ pub mod types {
         }
     }
     ///Known values: `included`, `environment_type_mismatch`, `agent_version_mismatch`, `endpoint_group_mismatch`, `tag_mismatch`, `empty_scope`, `retry_requested`, `agent_last_error`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeAlertRuleEnvReason(pub ::std::string::String);
     #[cfg(any(feature = "observability"))]
     impl ::std::ops::Deref for PortainereeAlertRuleEnvReason {
@@ -17117,11 +17423,10 @@ pub mod types {
         }
     }
     ///Known values: `active`, `excluded`, `not_supported`, `error`, `pending`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeAlertRuleEnvStatus(pub ::std::string::String);
     #[cfg(any(feature = "observability"))]
     impl ::std::ops::Deref for PortainereeAlertRuleEnvStatus {
@@ -17156,8 +17461,9 @@ pub mod types {
         }
     }
     ///`PortainereeAlertingNotificationChannel`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PortainereeAlertingNotificationChannel {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Config")]
@@ -17364,8 +17670,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeAlertingSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PortainereeAlertingSettings {
         #[serde(
             rename = "createdAt",
@@ -17419,8 +17726,9 @@ pub mod types {
         pub url: ::std::option::Option<::std::string::String>,
     }
     ///`PortainereeAppliedPolicy`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments", feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeAppliedPolicy {
         #[serde(
             rename = "policyID",
@@ -17444,8 +17752,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeAuthActivityLog`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeAuthActivityLog {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Context")]
@@ -17472,9 +17781,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`, `3`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeAuthenticationActivityType(pub i64);
     #[cfg(any(feature = "observability"))]
     impl ::std::ops::Deref for PortainereeAuthenticationActivityType {
@@ -17523,8 +17833,9 @@ pub mod types {
         }
     }
     ///`PortainereeAutoPatchSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeAutoPatchSettings {
         #[serde(
             rename = "Enabled",
@@ -17560,11 +17871,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `inProgress`, `completed`, `failed`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeAutoUpdateStatus(pub ::std::string::String);
     #[cfg(any(feature = "gitops"))]
     impl ::std::ops::Deref for PortainereeAutoUpdateStatus {
@@ -17726,8 +18036,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeCloudApiKeys`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeCloudApiKeys {
         #[serde(
             rename = "CivoApiKey",
@@ -17757,8 +18068,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeCloudProvider`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments", feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeCloudProvider {
         ///Amazon specific fields
         #[serde(
@@ -17871,11 +18183,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `>`, `<`, `=`, `>=`, `<=`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PortainereeConditionOperator(pub ::std::string::String);
     #[cfg(any(feature = "observability"))]
     impl ::std::ops::Deref for PortainereeConditionOperator {
@@ -17910,8 +18221,9 @@ pub mod types {
         }
     }
     ///`PortainereeCustomTemplate`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "templates"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeCustomTemplate {
         #[serde(
             rename = "Artifact",
@@ -18172,8 +18484,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeEdge`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeEdge {
         ///Deprecated 2.18
         #[serde(
@@ -18339,8 +18652,9 @@ pub mod types {
         }
     }
     ///`PortainereeEdgeConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeEdgeConfig {
         #[serde(
             rename = "baseDir",
@@ -18439,8 +18753,9 @@ pub mod types {
         }
     }
     ///`PortainereeEdgeConfigProgress`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeEdgeConfigProgress {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Success")]
@@ -18503,8 +18818,9 @@ pub mod types {
         }
     }
     ///`PortainereeEdgeGroup`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeEdgeGroup {
         #[serde(
             rename = "Dynamic",
@@ -18557,8 +18873,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeEdgeStack`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeEdgeStack {
         ///Whether the edge stack always clones the git repository for relative path
         #[serde(
@@ -18834,8 +19151,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeEdgeStackDeployerOptions`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeEdgeStackDeployerOptions {
         ///Drives `compose up --remove-orphans` and `stack up --prune` options
         #[serde(
@@ -19065,8 +19383,9 @@ pub mod types {
         }
     }
     ///`PortainereeEndpoint`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments", feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeEndpoint {
         #[serde(
             rename = "Agent",
@@ -19370,8 +19689,9 @@ pub mod types {
         }
     }
     ///`PortainereeEndpointPolicies`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments", feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeEndpointPolicies {
         #[serde(
             rename = "changeConfirmationPolicy",
@@ -19455,8 +19775,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeEndpointStatusMessage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments", feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeEndpointStatusMessage {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Detail")]
@@ -19484,8 +19805,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeEnvironmentAgentData`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments", feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeEnvironmentAgentData {
         #[serde(
             rename = "PreviousVersion",
@@ -19503,9 +19825,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeExperimentalFeatures`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeExperimentalFeatures(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -19908,8 +20231,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeMtlsSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeMtlsSettings {
         ///CaCertFile is the path to the mTLS CA certificate file
         #[serde(
@@ -19942,8 +20266,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeMtlsStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments", feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeMtlsStatus {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Enabled")]
@@ -20086,8 +20411,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeOmniCluster`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PortainereeOmniCluster {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
@@ -20111,16 +20437,18 @@ pub mod types {
         pub talos: ::std::option::Option<PortainereeOmniClusterTalos>,
     }
     ///`PortainereeOmniClusterKubernetes`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PortainereeOmniClusterKubernetes {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Version")]
         pub version: ::std::option::Option<::std::string::String>,
     }
     ///`PortainereeOmniClusterPatch`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PortainereeOmniClusterPatch {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Annotations")]
@@ -20137,24 +20465,27 @@ pub mod types {
             ::std::option::Option<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
     }
     ///`PortainereeOmniClusterPatchAnnotations`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PortainereeOmniClusterPatchAnnotations {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Name")]
         pub name: ::std::option::Option<::std::string::String>,
     }
     ///`PortainereeOmniClusterTalos`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PortainereeOmniClusterTalos {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Version")]
         pub version: ::std::option::Option<::std::string::String>,
     }
     ///`PortainereeOmniControlPlane`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PortainereeOmniControlPlane {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
@@ -20164,8 +20495,9 @@ pub mod types {
         pub machines: ::std::option::Option<::std::vec::Vec<PortainereeOmniMachine>>,
     }
     ///`PortainereeOmniInterface`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PortainereeOmniInterface {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Addresses")]
@@ -20181,8 +20513,9 @@ pub mod types {
         pub routes: ::std::option::Option<::std::vec::Vec<PortainereeOmniInterfaceRoute>>,
     }
     ///`PortainereeOmniInterfaceRoute`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PortainereeOmniInterfaceRoute {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Gateway")]
@@ -20192,8 +20525,9 @@ pub mod types {
         pub network: ::std::option::Option<::std::string::String>,
     }
     ///`PortainereeOmniMachine`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PortainereeOmniMachine {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hostname")]
@@ -20232,16 +20566,18 @@ pub mod types {
         pub user_disk: ::std::option::Option<PortainereeOmniUserDisk>,
     }
     ///`PortainereeOmniMachineInstall`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PortainereeOmniMachineInstall {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Disk")]
         pub disk: ::std::option::Option<::std::string::String>,
     }
     ///`PortainereeOmniMachinePatch`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PortainereeOmniMachinePatch {
         #[serde(
             rename = "idOverride",
@@ -20254,16 +20590,18 @@ pub mod types {
         pub inline: ::std::option::Option<PortainereeOmniMachinePatchInline>,
     }
     ///`PortainereeOmniMachinePatchInline`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PortainereeOmniMachinePatchInline {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Machine")]
         pub machine: ::std::option::Option<PortainereeOmniMachinePatchMachine>,
     }
     ///`PortainereeOmniMachinePatchInterface`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PortainereeOmniMachinePatchInterface {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Addresses")]
@@ -20279,16 +20617,18 @@ pub mod types {
         pub routes: ::std::option::Option<::std::vec::Vec<PortainereeOmniMachinePatchRoute>>,
     }
     ///`PortainereeOmniMachinePatchMachine`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PortainereeOmniMachinePatchMachine {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Network")]
         pub network: ::std::option::Option<PortainereeOmniMachinePatchNetwork>,
     }
     ///`PortainereeOmniMachinePatchNetwork`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PortainereeOmniMachinePatchNetwork {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hostname")]
@@ -20302,8 +20642,9 @@ pub mod types {
         pub nameservers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ///`PortainereeOmniMachinePatchRoute`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PortainereeOmniMachinePatchRoute {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Gateway")]
@@ -20313,8 +20654,9 @@ pub mod types {
         pub network: ::std::option::Option<::std::string::String>,
     }
     ///`PortainereeOmniUserDisk`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PortainereeOmniUserDisk {
         ///in GiB; 0 means use all remaining space (grow: true)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -20328,8 +20670,9 @@ pub mod types {
         pub volume_name: ::std::option::Option<::std::string::String>,
     }
     ///`PortainereeOmniWorker`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct PortainereeOmniWorker {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Kind")]
@@ -20342,8 +20685,9 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
     }
     ///`PortainereePolicyStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments", feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereePolicyStatus {
         ///Unix timestamp
         #[serde(
@@ -20368,11 +20712,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `applied`, `failed`, `in_progress`, `warning`, `not_supported`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "environments", feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereePolicyStatusType(pub ::std::string::String);
     #[cfg(any(feature = "environments", feature = "kubernetes"))]
     impl ::std::ops::Deref for PortainereePolicyStatusType {
@@ -20407,11 +20750,10 @@ pub mod types {
         }
     }
     ///Known values: `governance`, `security`, `operations`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "policies"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeRecommendationCategory(pub ::std::string::String);
     #[cfg(any(feature = "policies"))]
     impl ::std::ops::Deref for PortainereeRecommendationCategory {
@@ -20446,11 +20788,10 @@ pub mod types {
         }
     }
     ///Known values: `error`, `warning`, `info`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "policies"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeRecommendationSeverity(pub ::std::string::String);
     #[cfg(any(feature = "policies"))]
     impl ::std::ops::Deref for PortainereeRecommendationSeverity {
@@ -20485,8 +20826,9 @@ pub mod types {
         }
     }
     ///`PortainereeRegistry`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments", feature = "registries"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeRegistry {
         ///Stores temporary access token
         #[serde(
@@ -20620,8 +20962,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeRole`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeRole {
         ///Authorizations associated to a role
         #[serde(
@@ -20719,8 +21062,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeSettings {
         ///Additional Functionality
         #[serde(
@@ -21006,8 +21350,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///The default builtin registry now is anonymous docker hub registry
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeSettingsDefaultRegistry {
         #[serde(
             rename = "Hide",
@@ -21017,8 +21362,9 @@ pub mod types {
         pub hide: ::std::option::Option<bool>,
     }
     ///`PortainereeSslSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeSslSettings {
         #[serde(
             rename = "caCertPath",
@@ -21054,8 +21400,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeStack`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeStack {
         ///Only applies when deploying stack with multiple files
         #[serde(
@@ -21301,9 +21648,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeTalosVersions`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeTalosVersions(
         pub  ::std::collections::HashMap<
             ::std::string::String,
@@ -21388,8 +21736,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeUser`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeUser {
         ///User Identifier
         #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
@@ -21436,8 +21785,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeUserActivityLog`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeUserActivityLog {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Action")]
@@ -21461,8 +21811,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`PortainereeUserThemeSettings`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainereeUserThemeSettings {
         ///Color represents the color theme of the UI
         ///
@@ -21481,8 +21832,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`RecommendationsRecommendationResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "policies"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct RecommendationsRecommendationResponse {
         #[serde(
             rename = "actionLabel",
@@ -21518,8 +21870,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`RecommendationsSummaryResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "policies"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct RecommendationsSummaryResponse {
         #[serde(
             rename = "categoryCounts",
@@ -21548,8 +21901,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`RegistriesDeleteTagsPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "registries"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct RegistriesDeleteTagsPayload {
         #[serde(
             rename = "Tags",
@@ -21559,8 +21913,9 @@ pub mod types {
         pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ///`RegistriesRegistryConfigurePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "registries"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct RegistriesRegistryConfigurePayload {
         ///Is authentication against this registry enabled
         #[serde(rename = "Authentication")]
@@ -21621,8 +21976,9 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///`RegistriesRegistryCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "registries"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct RegistriesRegistryCreatePayload {
         ///Is authentication against this registry enabled
         #[serde(rename = "Authentication")]
@@ -21702,8 +22058,9 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///`RegistriesRegistryPingPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "registries"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct RegistriesRegistryPingPayload {
         ///Password used to authenticate against this registry
         #[serde(
@@ -21743,8 +22100,9 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///`RegistriesRegistryPingResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "registries"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct RegistriesRegistryPingResponse {
         ///Message provides details about the connection test result
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21758,8 +22116,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`RegistriesRegistryUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "registries"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct RegistriesRegistryUpdatePayload {
         #[serde(rename = "Authentication")]
         #[serde(alias = "authentication")]
@@ -21811,16 +22170,18 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///`RegistriesRepositoryTagsDeletePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "registries"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct RegistriesRepositoryTagsDeletePayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Tags")]
         pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
     ///`ReleaseChart`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ReleaseChart {
         ///Files are miscellaneous files in a chart archive,
         ///e.g. README, LICENSE, etc.
@@ -21852,8 +22213,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ReleaseChartReference`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ReleaseChartReference {
         #[serde(
             rename = "chartPath",
@@ -21877,8 +22239,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ReleaseDependency`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ReleaseDependency {
         ///Alias usable alias to be used for the chart
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21928,8 +22291,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ReleaseFile`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ReleaseFile {
         ///Data is the template as byte data.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21943,8 +22307,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ReleaseHookExecution`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ReleaseHookExecution {
         ///CompletedAt indicates the date/time this hook was completed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21962,8 +22327,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ReleaseInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ReleaseInfo {
         ///Deleted tracks when this object was deleted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -21997,8 +22363,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ReleaseLock`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ReleaseLock {
         ///Dependencies is the list of dependencies that this lock file has locked.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -22016,8 +22383,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ReleaseMaintainer`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ReleaseMaintainer {
         ///Email is an optional email address to contact the named maintainer
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -22035,8 +22403,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ReleaseMetadata`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ReleaseMetadata {
         ///Annotations are additional mappings uninterpreted by Helm,
         ///made available for inspection by other applications.
@@ -22125,8 +22494,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ReleaseRelease`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ReleaseRelease {
         ///AppVersion is the app version of the release.
         #[serde(
@@ -22193,8 +22563,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ReleaseReleaseElement`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ReleaseReleaseElement {
         #[serde(
             rename = "appVersion",
@@ -22224,8 +22595,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ReleaseValues`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ReleaseValues {
         #[serde(
             rename = "computedValues",
@@ -22243,8 +22615,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ResourceQuantity`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct ResourceQuantity {
         ///Known values: `DecimalExponent`, `BinarySI`, `DecimalSI`.
         #[serde(
@@ -22257,8 +22630,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`ResourcecontrolsResourceControlCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct ResourcecontrolsResourceControlCreatePayload {
         ///Permit access to resource only to admins
         #[serde(
@@ -22307,8 +22681,9 @@ pub mod types {
         pub users: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`ResourcecontrolsResourceControlUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct ResourcecontrolsResourceControlUpdatePayload {
         ///Permit access to resource only to admins
         #[serde(
@@ -22340,9 +22715,10 @@ pub mod types {
         pub users: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`RoarRoarPortainerEndpointId`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct RoarRoarPortainerEndpointId(
         pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     );
@@ -22370,8 +22746,9 @@ pub mod types {
         }
     }
     ///`SettingsAutoPatchResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct SettingsAutoPatchResponse {
         #[serde(
             rename = "Enabled",
@@ -22389,8 +22766,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SettingsAutoPatchSettingsPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct SettingsAutoPatchSettingsPayload {
         #[serde(
             rename = "Enabled",
@@ -22424,8 +22802,9 @@ pub mod types {
         pub updater_repository: ::std::option::Option<::std::string::String>,
     }
     ///`SettingsDefaultRegistryUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct SettingsDefaultRegistryUpdatePayload {
         #[serde(
             rename = "Hide",
@@ -22435,8 +22814,9 @@ pub mod types {
         pub hide: ::std::option::Option<bool>,
     }
     ///`SettingsMTlsPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct SettingsMTlsPayload {
         #[serde(
             rename = "CaCert",
@@ -22461,8 +22841,9 @@ pub mod types {
         pub use_separate_cert: ::std::option::Option<bool>,
     }
     ///`SettingsPublicSettingsResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct SettingsPublicSettingsResponse {
         ///Active authentication method for the Portainer instance. Valid values are: 1 for internal, 2 for LDAP, or 3 for oauth
         #[serde(
@@ -22606,8 +22987,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SettingsPublicSettingsResponseDefaultRegistry`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct SettingsPublicSettingsResponseDefaultRegistry {
         #[serde(
             rename = "Hide",
@@ -22617,8 +22999,9 @@ pub mod types {
         pub hide: ::std::option::Option<bool>,
     }
     ///`SettingsPublicSettingsResponseEdge`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct SettingsPublicSettingsResponseEdge {
         ///The check in interval for edge agent (in seconds) - used in non async mode [seconds]
         #[serde(
@@ -22656,8 +23039,9 @@ pub mod types {
         pub snapshot_interval: ::std::option::Option<i64>,
     }
     ///`SettingsSettingsAdditionalFunctionalityInspectResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct SettingsSettingsAdditionalFunctionalityInspectResponse {
         #[serde(
             rename = "additionalFunctionality",
@@ -22669,16 +23053,18 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SettingsSettingsAdditionalFunctionalityUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct SettingsSettingsAdditionalFunctionalityUpdatePayload {
         #[serde(rename = "Policies")]
         #[serde(alias = "policies")]
         pub policies: bool,
     }
     ///`SettingsSettingsCaCertResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct SettingsSettingsCaCertResponse {
         ///MTLSCACertificate is the X.509 Certificate of the MTLS CA Certificate
         #[serde(
@@ -22691,8 +23077,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SettingsSettingsCertResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct SettingsSettingsCertResponse {
         ///MTLSCertificate is the X.509 Certificate of the MTLS Certificate
         #[serde(
@@ -22705,8 +23092,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SettingsSettingsExperimentalInspectResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct SettingsSettingsExperimentalInspectResponse {
         #[serde(
             rename = "experimentalFeatures",
@@ -22718,8 +23106,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SettingsSettingsExperimentalUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct SettingsSettingsExperimentalUpdatePayload {
         #[serde(
             rename = "fleetManagement",
@@ -22729,8 +23118,9 @@ pub mod types {
         pub fleet_management: ::std::option::Option<bool>,
     }
     ///`SettingsSettingsUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct SettingsSettingsUpdatePayload {
         ///Active authentication method for the Portainer instance. Valid values are: 1 for internal, 2 for LDAP, or 3 for oauth
         #[serde(
@@ -22937,8 +23327,9 @@ pub mod types {
         }
     }
     ///`SettingsSettingsUpdatePayloadEdge`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct SettingsSettingsUpdatePayloadEdge {
         ///AsyncMode enables edge agent to run in async mode by default
         #[serde(
@@ -23022,8 +23413,9 @@ pub mod types {
         }
     }
     ///`SourcesConnectionInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct SourcesConnectionInfo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Authentication")]
@@ -23038,8 +23430,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SourcesConnectionTestResult`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct SourcesConnectionTestResult {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Error")]
@@ -23051,8 +23444,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SourcesGitAuthInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct SourcesGitAuthInfo {
         #[serde(
             rename = "sharedCredentialId",
@@ -23073,8 +23467,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SourcesGitAuthenticationPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct SourcesGitAuthenticationPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Password")]
@@ -23099,8 +23494,9 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///`SourcesGitAuthenticationUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct SourcesGitAuthenticationUpdatePayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Password")]
@@ -23125,8 +23521,9 @@ pub mod types {
         pub username: ::std::option::Option<::std::string::String>,
     }
     ///`SourcesGitSourceCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct SourcesGitSourceCreatePayload {
         #[serde(
             rename = "administratorsOnly",
@@ -23168,8 +23565,9 @@ pub mod types {
         pub user_accesses: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`SourcesGitSourceUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct SourcesGitSourceUpdatePayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Authentication")]
@@ -23230,8 +23628,9 @@ pub mod types {
         }
     }
     ///`SourcesSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct SourcesSource {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Environments")]
@@ -23279,8 +23678,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SourcesSourceAccess`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct SourcesSourceAccess {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Public")]
@@ -23295,8 +23695,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SourcesSourceAccessUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct SourcesSourceAccessUpdatePayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Public")]
@@ -23309,8 +23710,9 @@ pub mod types {
         pub users: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`SourcesSourceDetail`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct SourcesSourceDetail {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Access")]
@@ -23355,11 +23757,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `git`, `helm`, `oci`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct SourcesSourceType(pub ::std::string::String);
     #[cfg(any(feature = "gitops"))]
     impl ::std::ops::Deref for SourcesSourceType {
@@ -23394,11 +23795,10 @@ pub mod types {
         }
     }
     ///Known values: `unknown`, `healthy`, `error`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct SourcesStatus(pub ::std::string::String);
     #[cfg(any(feature = "gitops"))]
     impl ::std::ops::Deref for SourcesStatus {
@@ -23433,8 +23833,9 @@ pub mod types {
         }
     }
     ///`SourcesWorkflow`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct SourcesWorkflow {
         #[serde(
             rename = "creationDate",
@@ -23485,8 +23886,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SslCertificate`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments", feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct SslCertificate {
         #[serde(
             rename = "AuthorityKeyId",
@@ -23626,8 +24028,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SslName`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments", feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct SslName {
         #[serde(
             rename = "CommonName",
@@ -23687,8 +24090,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SslPublicKey`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments", feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct SslPublicKey {
         #[serde(
             rename = "Algorithm",
@@ -23724,8 +24128,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SslSslUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "settings"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct SslSslUpdatePayload {
         ///SSL Certificates
         #[serde(
@@ -23752,8 +24157,9 @@ pub mod types {
         pub key: ::std::option::Option<::std::string::String>,
     }
     ///`StacksComposeStackFromFileContentPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct StacksComposeStackFromFileContentPayload {
         ///A list of environment variables used during stack deployment
         #[serde(rename = "Env", skip_serializing_if = "::std::option::Option::is_none")]
@@ -23790,8 +24196,9 @@ pub mod types {
         pub webhook: ::std::option::Option<::std::string::String>,
     }
     ///`StacksComposeStackFromGitRepositoryPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct StacksComposeStackFromGitRepositoryPayload {
         ///Applicable when deploying with multiple stack files
         #[serde(
@@ -23920,8 +24327,9 @@ pub mod types {
         pub tls_skip_verify: ::std::option::Option<bool>,
     }
     ///`StacksCreateKubernetesStackResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct StacksCreateKubernetesStackResponse {
         #[serde(
             rename = "Output",
@@ -23933,8 +24341,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`StacksKubernetesGitDeploymentPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct StacksKubernetesGitDeploymentPayload {
         #[serde(
             rename = "AdditionalFiles",
@@ -24054,8 +24463,9 @@ pub mod types {
         pub tls_skip_verify: ::std::option::Option<bool>,
     }
     ///`StacksKubernetesManifestUrlDeploymentPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct StacksKubernetesManifestUrlDeploymentPayload {
         #[serde(
             rename = "ComposeFormat",
@@ -24083,8 +24493,9 @@ pub mod types {
         pub stack_name: ::std::option::Option<::std::string::String>,
     }
     ///`StacksKubernetesStringDeploymentPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct StacksKubernetesStringDeploymentPayload {
         #[serde(
             rename = "ComposeFormat",
@@ -24119,8 +24530,9 @@ pub mod types {
         pub stack_name: ::std::option::Option<::std::string::String>,
     }
     ///`StacksStackConvertPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct StacksStackConvertPayload {
         ///Namespace for the Kubernetes stack
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24132,8 +24544,9 @@ pub mod types {
         pub target_format: ::std::string::String,
     }
     ///`StacksStackConvertResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct StacksStackConvertResponse {
         ///Converted files for preview
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -24145,8 +24558,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`StacksStackFileResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct StacksStackFileResponse {
         ///Content of the Stack file
         #[serde(
@@ -24159,8 +24573,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`StacksStackGitRedeployPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct StacksStackGitRedeployPayload {
         #[serde(rename = "Env", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "env")]
@@ -24234,8 +24649,9 @@ pub mod types {
         pub stack_name: ::std::option::Option<::std::string::String>,
     }
     ///`StacksStackGitUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct StacksStackGitUpdatePayload {
         #[serde(
             rename = "AdditionalFiles",
@@ -24357,8 +24773,9 @@ pub mod types {
         pub tls_skip_verify: ::std::option::Option<bool>,
     }
     ///`StacksStackMigratePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct StacksStackMigratePayload {
         #[serde(rename = "EndpointID")]
         #[serde(alias = "endpointID")]
@@ -24389,8 +24806,9 @@ pub mod types {
         pub swarm_id: ::std::option::Option<::std::string::String>,
     }
     ///`StacksStackResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct StacksStackResponse {
         ///Only applies when deploying stack with multiple files
         #[serde(
@@ -24642,8 +25060,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`StacksSwarmStackFromFileContentPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct StacksSwarmStackFromFileContentPayload {
         ///A list of environment variables used during stack deployment
         #[serde(rename = "Env", skip_serializing_if = "::std::option::Option::is_none")]
@@ -24684,8 +25103,9 @@ pub mod types {
         pub webhook: ::std::option::Option<::std::string::String>,
     }
     ///`StacksSwarmStackFromGitRepositoryPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct StacksSwarmStackFromGitRepositoryPayload {
         ///Applicable when deploying with multiple stack files
         #[serde(
@@ -24818,8 +25238,9 @@ pub mod types {
         pub tls_skip_verify: ::std::option::Option<bool>,
     }
     ///`StacksUpdateStackPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "stacks"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct StacksUpdateStackPayload {
         ///A list of environment(endpoint) variables used during stack deployment
         #[serde(rename = "Env", skip_serializing_if = "::std::option::Option::is_none")]
@@ -24877,8 +25298,9 @@ pub mod types {
         pub webhook: ::std::option::Option<::std::string::String>,
     }
     ///`StatsContainerStats`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct StatsContainerStats {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Healthy")]
@@ -24912,8 +25334,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`SwarmServiceUpdateResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct SwarmServiceUpdateResponse {
         ///Optional warning messages
         #[serde(
@@ -24926,16 +25349,18 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`TagsTagCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct TagsTagCreatePayload {
         #[serde(rename = "Name")]
         #[serde(alias = "name")]
         pub name: ::std::string::String,
     }
     ///`TeammembershipsTeamMembershipCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct TeammembershipsTeamMembershipCreatePayload {
         ///Role for the user inside the team (1 for leader and 2 for regular member)
         ///
@@ -24953,8 +25378,9 @@ pub mod types {
         pub user_id: i64,
     }
     ///`TeammembershipsTeamMembershipUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct TeammembershipsTeamMembershipUpdatePayload {
         ///Role for the user inside the team (1 for leader and 2 for regular member)
         ///
@@ -24972,8 +25398,9 @@ pub mod types {
         pub user_id: i64,
     }
     ///`TeamsTeamCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct TeamsTeamCreatePayload {
         ///DenyPortainerAccess denies members of this team access to Portainer itself
         #[serde(
@@ -24995,8 +25422,9 @@ pub mod types {
         pub team_leaders: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`TeamsTeamUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct TeamsTeamUpdatePayload {
         ///DenyPortainerAccess denies members of this team access to Portainer itself
         #[serde(
@@ -25014,8 +25442,9 @@ pub mod types {
         pub name: ::std::option::Option<::std::string::String>,
     }
     ///`TemplatesFileResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "templates"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct TemplatesFileResponse {
         ///The requested file content
         #[serde(
@@ -25028,8 +25457,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`TemplatesListResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "templates"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct TemplatesListResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Templates")]
@@ -25041,8 +25471,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`TypesEndpointUpdateScheduleRelation`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct TypesEndpointUpdateScheduleRelation {
         #[serde(
             rename = "edgeStackId",
@@ -25072,8 +25503,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`TypesUpdateSchedule`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct TypesUpdateSchedule {
         ///Name of the agent image, does not include the registry
         #[serde(
@@ -25162,9 +25594,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `0`, `1`, `2`, `3`, `4`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "edge"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct TypesUpdateScheduleStatusType(pub i64);
     #[cfg(any(feature = "edge"))]
     impl ::std::ops::Deref for TypesUpdateScheduleStatusType {
@@ -25264,8 +25697,9 @@ pub mod types {
         }
     }
     ///`UnstructuredUnstructured`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct UnstructuredUnstructured {
         ///Object is a JSON compatible map with string, float, int, bool, []interface{}, or
         ///map[string]interface{}
@@ -25281,8 +25715,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UseractivityLogsListResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "observability"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct UseractivityLogsListResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Logs")]
@@ -25297,11 +25732,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `environment`, `environmentGroup`, `policy`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct UsersAccessLocation(pub ::std::string::String);
     #[cfg(any(feature = "users-teams"))]
     impl ::std::ops::Deref for UsersAccessLocation {
@@ -25336,8 +25770,9 @@ pub mod types {
         }
     }
     ///`UsersAccessTokenResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct UsersAccessTokenResponse {
         #[serde(
             rename = "apiKey",
@@ -25355,16 +25790,18 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UsersAddHelmRepoUrlPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct UsersAddHelmRepoUrlPayload {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Url")]
         pub url: ::std::option::Option<::std::string::String>,
     }
     ///`UsersAdminInitPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct UsersAdminInitPayload {
         ///Password for the admin user
         #[serde(rename = "Password")]
@@ -25376,8 +25813,9 @@ pub mod types {
         pub username: ::std::string::String,
     }
     ///`UsersCurrentUserEndpointAuthResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct UsersCurrentUserEndpointAuthResponse {
         #[serde(
             rename = "Authorizations",
@@ -25389,8 +25827,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UsersCurrentUserEndpointNamespaceAuthResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct UsersCurrentUserEndpointNamespaceAuthResponse {
         #[serde(
             rename = "namespaceAuthorizations",
@@ -25404,8 +25843,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UsersCurrentUserInspectResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct UsersCurrentUserInspectResponse {
         #[serde(
             rename = "ForceChangePassword",
@@ -25466,8 +25906,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UsersEffectiveAccessEntry`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct UsersEffectiveAccessEntry {
         #[serde(
             rename = "accessLocation",
@@ -25545,8 +25986,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UsersHelmUserRepositoryResponse`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct UsersHelmUserRepositoryResponse {
         #[serde(
             rename = "GlobalRepository",
@@ -25564,9 +26006,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UsersNamespaceMapping`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct UsersNamespaceMapping(
         pub  ::std::collections::HashMap<
             ::std::string::String,
@@ -25620,8 +26063,9 @@ pub mod types {
         }
     }
     ///`UsersThemePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct UsersThemePayload {
         ///Color represents the color theme of the UI
         ///
@@ -25638,8 +26082,9 @@ pub mod types {
         pub subtle_upgrade_button: ::std::option::Option<bool>,
     }
     ///`UsersUser`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct UsersUser {
         #[serde(rename = "Id", skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "id")]
@@ -25661,8 +26106,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`UsersUserAccessTokenCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct UsersUserAccessTokenCreatePayload {
         #[serde(alias = "Description")]
         pub description: ::std::string::String,
@@ -25670,8 +26116,9 @@ pub mod types {
         pub password: ::std::string::String,
     }
     ///`UsersUserCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct UsersUserCreatePayload {
         #[serde(rename = "Password")]
         #[serde(alias = "password")]
@@ -25689,8 +26136,9 @@ pub mod types {
         pub username: ::std::string::String,
     }
     ///`UsersUserUpdatePasswordPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct UsersUserUpdatePasswordPayload {
         ///New Password
         #[serde(rename = "NewPassword")]
@@ -25702,8 +26150,9 @@ pub mod types {
         pub password: ::std::string::String,
     }
     ///`UsersUserUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "users-teams"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct UsersUserUpdatePayload {
         #[serde(rename = "NewPassword")]
         #[serde(alias = "newPassword")]
@@ -25734,8 +26183,9 @@ pub mod types {
         pub username: ::std::string::String,
     }
     ///`V1AppArmorProfile`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1AppArmorProfile {
         ///localhostProfile indicates a profile loaded on the node that should be used.
         ///The profile must be preconfigured on the node to work.
@@ -25764,11 +26214,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `Unconfined`, `RuntimeDefault`, `Localhost`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1AppArmorProfileType(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1AppArmorProfileType {
@@ -25803,8 +26252,9 @@ pub mod types {
         }
     }
     ///`V1AttachedVolume`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1AttachedVolume {
         ///DevicePath represents the device path where the volume should be available
         #[serde(
@@ -25821,8 +26271,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1Capabilities`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1Capabilities {
         ///Added capabilities
         ///+optional
@@ -25840,8 +26291,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ConfigMapEnvSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ConfigMapEnvSource {
         ///Name of the referent.
         ///This field is effectively required, but due to backwards compatibility is
@@ -25864,8 +26316,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ConfigMapKeySelector`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ConfigMapKeySelector {
         ///The key to select.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25892,8 +26345,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ConfigMapNodeConfigSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ConfigMapNodeConfigSource {
         ///KubeletConfigKey declares which key of the referenced ConfigMap corresponds to the KubeletConfiguration structure
         ///This field is required in all cases.
@@ -25932,8 +26386,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1Container`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1Container {
         ///Arguments to the entrypoint.
         ///The container image's CMD is used if this is not provided.
@@ -26234,8 +26689,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ContainerImage`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ContainerImage {
         ///Names by which this image is known.
         ///e.g. ["kubernetes.example/hyperkube:v1.0.7", "cloud-vendor.registry.example/cloud-vendor/hyperkube:v1.0.7"]
@@ -26256,8 +26712,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ContainerPort`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ContainerPort {
         ///Number of port to expose on the pod's IP address.
         ///This must be a valid port number, 0 < x < 65536.
@@ -26304,8 +26761,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ContainerResizePolicy`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ContainerResizePolicy {
         ///Name of the resource to which this resource resize policy applies.
         ///Supported values: cpu, memory.
@@ -26327,11 +26785,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `Always`, `Never`, `OnFailure`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ContainerRestartPolicy(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1ContainerRestartPolicy {
@@ -26366,8 +26823,9 @@ pub mod types {
         }
     }
     ///`V1ContainerRestartRule`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ContainerRestartRule {
         ///Specifies the action taken on a container exit if the requirements
         ///are satisfied. The only possible value is "Restart" to restart the
@@ -26389,11 +26847,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `Restart`, `RestartAllContainers`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ContainerRestartRuleAction(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1ContainerRestartRuleAction {
@@ -26428,8 +26885,9 @@ pub mod types {
         }
     }
     ///`V1ContainerRestartRuleOnExitCodes`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ContainerRestartRuleOnExitCodes {
         ///Represents the relationship between the container exit code(s) and the
         ///specified values. Possible values are:
@@ -26452,11 +26910,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `In`, `NotIn`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ContainerRestartRuleOnExitCodesOperator(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1ContainerRestartRuleOnExitCodesOperator {
@@ -26491,8 +26948,9 @@ pub mod types {
         }
     }
     ///`V1CsiPersistentVolumeSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1CsiPersistentVolumeSource {
         ///controllerExpandSecretRef is a reference to the secret object containing
         ///sensitive information to pass to the CSI driver to complete the CSI
@@ -26600,8 +27058,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1DaemonEndpoint`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1DaemonEndpoint {
         ///Port number of the given endpoint.
         #[serde(
@@ -26614,8 +27073,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1Descriptor`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1Descriptor {
         ///Annotations contains arbitrary metadata relating to the targeted content.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -26665,8 +27125,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1EnvFromSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1EnvFromSource {
         ///The ConfigMap to select from
         ///+optional
@@ -26694,8 +27155,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1EnvVar`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1EnvVar {
         ///Name of the environment variable.
         ///May consist of any printable ASCII characters except '='.
@@ -26727,8 +27189,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1EnvVarSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1EnvVarSource {
         ///Selects a key of a ConfigMap.
         ///+optional
@@ -26779,8 +27242,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ExecAction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ExecAction {
         ///Command is the command line to execute inside the container, the working directory for the
         ///command  is root ('/') in the container's filesystem. The command is simply exec'd, it is
@@ -26796,9 +27260,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1FieldsV1`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1FieldsV1(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1FieldsV1 {
@@ -26824,8 +27289,9 @@ pub mod types {
         }
     }
     ///`V1FileKeySelector`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1FileKeySelector {
         ///The key within the env file. An invalid key will prevent the pod from starting.
         ///The keys defined within a source may consist of any printable ASCII characters except '='.
@@ -26864,11 +27330,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `kubernetes`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1FinalizerName(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1FinalizerName {
@@ -26903,8 +27368,9 @@ pub mod types {
         }
     }
     ///`V1GrpcAction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1GrpcAction {
         ///Port number of the gRPC service. Number must be in the range 1 to 65535.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -26923,8 +27389,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1HttpGetAction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1HttpGetAction {
         ///Host name to connect to, defaults to the pod IP. You probably want to set
         ///"Host" in httpHeaders instead.
@@ -26962,8 +27429,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1Lifecycle`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1Lifecycle {
         ///PostStart is called immediately after a container is created. If the handler fails,
         ///the container is terminated and restarted according to its restart policy.
@@ -27006,8 +27474,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1LifecycleHandler`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1LifecycleHandler {
         ///Exec specifies a command to execute in the container.
         ///+optional
@@ -27041,8 +27510,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ListMeta`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ListMeta {
         ///continue may be set if the user set a limit on the number of items returned, and indicates that
         ///the server has more data available. The value is opaque and may be used to issue another request
@@ -27098,8 +27568,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ManagedFieldsEntry`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ManagedFieldsEntry {
         ///APIVersion defines the version of this resource that this field set
         ///applies to. The format is "group/version" just like the top-level
@@ -27159,11 +27630,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `Apply`, `Update`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ManagedFieldsOperationType(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1ManagedFieldsOperationType {
@@ -27198,11 +27668,10 @@ pub mod types {
         }
     }
     ///Known values: `None`, `HostToContainer`, `Bidirectional`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1MountPropagationMode(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1MountPropagationMode {
@@ -27237,8 +27706,9 @@ pub mod types {
         }
     }
     ///`V1NamespaceCondition`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1NamespaceCondition {
         ///Last time the condition transitioned from one status to another.
         ///+optional
@@ -27273,11 +27743,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `NamespaceDeletionDiscoveryFailure`, `NamespaceDeletionContentFailure`, `NamespaceDeletionGroupVersionParsingFailure`, `NamespaceContentRemaining`, `NamespaceFinalizersRemaining`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1NamespaceConditionType(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1NamespaceConditionType {
@@ -27312,11 +27781,10 @@ pub mod types {
         }
     }
     ///Known values: `Active`, `Terminating`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1NamespacePhase(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1NamespacePhase {
@@ -27351,8 +27819,9 @@ pub mod types {
         }
     }
     ///`V1NamespaceSpec`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1NamespaceSpec {
         ///Finalizers is an opaque list of values that must be empty to permanently remove object from storage.
         ///More info: https://kubernetes.io/docs/tasks/administer-cluster/namespaces/
@@ -27365,8 +27834,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1NamespaceStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1NamespaceStatus {
         ///Represents the latest available observations of a namespace's current state.
         ///+optional
@@ -27387,8 +27857,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1NodeAddress`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1NodeAddress {
         ///The node address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27405,11 +27876,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `Hostname`, `InternalIP`, `ExternalIP`, `InternalDNS`, `ExternalDNS`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1NodeAddressType(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1NodeAddressType {
@@ -27444,8 +27914,9 @@ pub mod types {
         }
     }
     ///`V1NodeCondition`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1NodeCondition {
         ///Last time we got an update on a given condition.
         ///+optional
@@ -27488,11 +27959,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `Ready`, `MemoryPressure`, `DiskPressure`, `PIDPressure`, `NetworkUnavailable`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1NodeConditionType(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1NodeConditionType {
@@ -27527,8 +27997,9 @@ pub mod types {
         }
     }
     ///`V1NodeConfigSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1NodeConfigSource {
         ///ConfigMap is a reference to a Node's ConfigMap
         #[serde(
@@ -27541,8 +28012,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1NodeConfigStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1NodeConfigStatus {
         ///Active reports the checkpointed config the node is actively using.
         ///Active will represent either the current version of the Assigned config,
@@ -27602,8 +28074,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1NodeDaemonEndpoints`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1NodeDaemonEndpoints {
         ///Endpoint on which Kubelet is listening.
         ///+optional
@@ -27617,8 +28090,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1NodeFeatures`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1NodeFeatures {
         ///SupplementalGroupsPolicy is set to true if the runtime supports SupplementalGroupsPolicy and ContainerUser.
         ///+optional
@@ -27632,11 +28106,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `Pending`, `Running`, `Terminated`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1NodePhase(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1NodePhase {
@@ -27671,8 +28144,9 @@ pub mod types {
         }
     }
     ///`V1NodeRuntimeHandler`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1NodeRuntimeHandler {
         ///Supported features.
         ///+optional
@@ -27689,8 +28163,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1NodeRuntimeHandlerFeatures`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1NodeRuntimeHandlerFeatures {
         ///RecursiveReadOnlyMounts is set to true if the runtime handler supports RecursiveReadOnlyMounts.
         ///+optional
@@ -27713,8 +28188,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1NodeSpec`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1NodeSpec {
         ///Deprecated: Previously used to specify the source of the node's configuration for the DynamicKubeletConfig feature. This feature is removed.
         ///+optional
@@ -27777,8 +28253,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1NodeStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1NodeStatus {
         ///List of addresses reachable to the node.
         ///Queried from cloud provider, if available.
@@ -27903,8 +28380,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1NodeSwapStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1NodeSwapStatus {
         ///Total amount of swap memory in bytes.
         ///+optional
@@ -27915,8 +28393,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1NodeSystemInfo`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1NodeSystemInfo {
         ///The Architecture reported by the node
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -27997,8 +28476,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ObjectFieldSelector`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ObjectFieldSelector {
         ///Version of the schema the FieldPath is written in terms of, defaults to "v1".
         ///+optional
@@ -28019,8 +28499,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ObjectMeta`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ObjectMeta {
         ///Annotations is an unstructured key value map stored with a resource that may be
         ///set by external tools to store and retrieve arbitrary metadata. They are not
@@ -28230,8 +28711,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1OwnerReference`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1OwnerReference {
         ///API version of the referent.
         #[serde(
@@ -28279,11 +28761,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `ReadWriteOnce`, `ReadOnlyMany`, `ReadWriteMany`, `ReadWriteOncePod`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1PersistentVolumeAccessMode(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1PersistentVolumeAccessMode {
@@ -28318,11 +28799,10 @@ pub mod types {
         }
     }
     ///Known values: `Pending`, `Bound`, `Lost`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1PersistentVolumeClaimPhase(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1PersistentVolumeClaimPhase {
@@ -28357,11 +28837,10 @@ pub mod types {
         }
     }
     ///Known values: `Block`, `Filesystem`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1PersistentVolumeMode(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1PersistentVolumeMode {
@@ -28396,11 +28875,10 @@ pub mod types {
         }
     }
     ///Known values: `Pending`, `Available`, `Bound`, `Released`, `Failed`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1PersistentVolumePhase(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1PersistentVolumePhase {
@@ -28474,8 +28952,9 @@ pub mod types {
         }
     }
     ///`V1Platform`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "environments"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1Platform {
         ///Architecture field specifies the CPU architecture, for example
         ///`amd64` or `ppc64le`.
@@ -28511,8 +28990,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1PolicyRule`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1PolicyRule {
         ///APIGroups is the name of the APIGroup that contains the resources.  If multiple API groups are specified, any action requested against one of
         ///the enumerated resources in any API group will be allowed. "" represents the core API group and "*" represents all API groups.
@@ -28559,8 +29039,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1Probe`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1Probe {
         ///Exec specifies a command to execute in the container.
         ///+optional
@@ -28655,11 +29136,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `Default`, `Unmasked`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ProcMountType(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1ProcMountType {
@@ -28694,11 +29174,10 @@ pub mod types {
         }
     }
     ///Known values: `TCP`, `UDP`, `SCTP`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1Protocol(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1Protocol {
@@ -28733,11 +29212,10 @@ pub mod types {
         }
     }
     ///Known values: `Always`, `Never`, `IfNotPresent`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1PullPolicy(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1PullPolicy {
@@ -28772,11 +29250,10 @@ pub mod types {
         }
     }
     ///Known values: `Disabled`, `IfPossible`, `Enabled`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1RecursiveReadOnlyMode(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1RecursiveReadOnlyMode {
@@ -28811,8 +29288,9 @@ pub mod types {
         }
     }
     ///`V1ResourceFieldSelector`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ResourceFieldSelector {
         ///Container name: required for volumes, optional for env vars
         ///+optional
@@ -28835,9 +29313,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ResourceList`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ResourceList(
         pub ::std::collections::HashMap<::std::string::String, ResourceQuantity>,
     );
@@ -28869,11 +29348,10 @@ pub mod types {
         }
     }
     ///Known values: `cpu`, `memory`, `storage`, `ephemeral-storage`, `pods`, `services`, `replicationcontrollers`, `resourcequotas`, `secrets`, `configmaps`, `persistentvolumeclaims`, `services.nodeports`, `services.loadbalancers`, `requests.cpu`, `requests.memory`, `requests.storage`, `requests.ephemeral-storage`, `limits.cpu`, `limits.memory`, `limits.ephemeral-storage`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ResourceName(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1ResourceName {
@@ -28908,8 +29386,9 @@ pub mod types {
         }
     }
     ///`V1ResourceQuota`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ResourceQuota {
         ///APIVersion defines the versioned schema of this representation of an object.
         ///Servers should convert recognized schemas to the latest internal value, and
@@ -28953,11 +29432,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `Terminating`, `NotTerminating`, `BestEffort`, `NotBestEffort`, `PriorityClass`, `CrossNamespacePodAffinity`, `VolumeAttributesClass`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ResourceQuotaScope(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1ResourceQuotaScope {
@@ -28992,8 +29470,9 @@ pub mod types {
         }
     }
     ///`V1ResourceQuotaSpec`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ResourceQuotaSpec {
         ///hard is the set of desired hard limits for each named resource.
         ///More info: https://kubernetes.io/docs/concepts/policy/resource-quotas/
@@ -29022,8 +29501,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ResourceQuotaStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ResourceQuotaStatus {
         ///Hard is the set of enforced hard limits for each named resource.
         ///More info: https://kubernetes.io/docs/concepts/policy/resource-quotas/
@@ -29040,8 +29520,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ResourceRequirements`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ResourceRequirements {
         ///Claims lists the names of resources, defined in spec.resourceClaims,
         ///that are used by this container.
@@ -29076,11 +29557,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `NotRequired`, `RestartContainer`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ResourceResizeRestartPolicy(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1ResourceResizeRestartPolicy {
@@ -29115,8 +29595,9 @@ pub mod types {
         }
     }
     ///`V1RoleRef`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1RoleRef {
         ///APIGroup is the group for the resource being referenced
         #[serde(
@@ -29139,8 +29620,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1ScopeSelector`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ScopeSelector {
         ///A list of scope selector requirements by scope of the resources.
         ///+optional
@@ -29156,11 +29638,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `In`, `NotIn`, `Exists`, `DoesNotExist`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ScopeSelectorOperator(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1ScopeSelectorOperator {
@@ -29195,8 +29676,9 @@ pub mod types {
         }
     }
     ///`V1ScopedResourceSelectorRequirement`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1ScopedResourceSelectorRequirement {
         ///Represents a scope's relationship to a set of values.
         ///Valid operators are In, NotIn, Exists, DoesNotExist.
@@ -29223,8 +29705,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1SeLinuxOptions`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1SeLinuxOptions {
         ///Level is SELinux level label that applies to the container.
         ///+optional
@@ -29253,8 +29736,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1SeccompProfile`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1SeccompProfile {
         ///localhostProfile indicates a profile defined in a file on the node should be used.
         ///The profile must be preconfigured on the node to work.
@@ -29284,11 +29768,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `Unconfined`, `RuntimeDefault`, `Localhost`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1SeccompProfileType(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1SeccompProfileType {
@@ -29323,8 +29806,9 @@ pub mod types {
         }
     }
     ///`V1SecretEnvSource`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1SecretEnvSource {
         ///Name of the referent.
         ///This field is effectively required, but due to backwards compatibility is
@@ -29347,8 +29831,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1SecretKeySelector`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1SecretKeySelector {
         ///The key of the secret to select from.  Must be a valid secret key.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -29375,8 +29860,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1SecretReference`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1SecretReference {
         ///name is unique within a namespace to reference a secret resource.
         ///+optional
@@ -29392,8 +29878,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1SecurityContext`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1SecurityContext {
         ///AllowPrivilegeEscalation controls whether a process can gain more
         ///privileges than its parent process. This bool directly controls if
@@ -29531,11 +30018,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `SIGABRT`, `SIGALRM`, `SIGBUS`, `SIGCHLD`, `SIGCLD`, `SIGCONT`, `SIGFPE`, `SIGHUP`, `SIGILL`, `SIGINT`, `SIGIO`, `SIGIOT`, `SIGKILL`, `SIGPIPE`, `SIGPOLL`, `SIGPROF`, `SIGPWR`, `SIGQUIT`, `SIGSEGV`, `SIGSTKFLT`, `SIGSTOP`, `SIGSYS`, `SIGTERM`, `SIGTRAP`, `SIGTSTP`, `SIGTTIN`, `SIGTTOU`, `SIGURG`, `SIGUSR1`, `SIGUSR2`, `SIGVTALRM`, `SIGWINCH`, `SIGXCPU`, `SIGXFSZ`, `SIGRTMIN`, `SIGRTMIN+1`, `SIGRTMIN+2`, `SIGRTMIN+3`, `SIGRTMIN+4`, `SIGRTMIN+5`, `SIGRTMIN+6`, `SIGRTMIN+7`, `SIGRTMIN+8`, `SIGRTMIN+9`, `SIGRTMIN+10`, `SIGRTMIN+11`, `SIGRTMIN+12`, `SIGRTMIN+13`, `SIGRTMIN+14`, `SIGRTMIN+15`, `SIGRTMAX-14`, `SIGRTMAX-13`, `SIGRTMAX-12`, `SIGRTMAX-11`, `SIGRTMAX-10`, `SIGRTMAX-9`, `SIGRTMAX-8`, `SIGRTMAX-7`, `SIGRTMAX-6`, `SIGRTMAX-5`, `SIGRTMAX-4`, `SIGRTMAX-3`, `SIGRTMAX-2`, `SIGRTMAX-1`, `SIGRTMAX`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1Signal(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1Signal {
@@ -29570,8 +30056,9 @@ pub mod types {
         }
     }
     ///`V1SleepAction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1SleepAction {
         ///Seconds is the number of seconds to sleep.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -29581,8 +30068,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1Taint`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1Taint {
         ///Required. The effect of the taint on pods
         ///that do not tolerate the taint.
@@ -29611,11 +30099,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `NoSchedule`, `PreferNoSchedule`, `NoExecute`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1TaintEffect(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1TaintEffect {
@@ -29650,8 +30137,9 @@ pub mod types {
         }
     }
     ///`V1TcpSocketAction`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1TcpSocketAction {
         ///Optional: Host name to connect to, defaults to the pod IP.
         ///+optional
@@ -29668,11 +30156,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `File`, `FallbackToLogsOnError`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1TerminationMessagePolicy(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1TerminationMessagePolicy {
@@ -29707,11 +30194,10 @@ pub mod types {
         }
     }
     ///Known values: `HTTP`, `HTTPS`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1UriScheme(pub ::std::string::String);
     #[cfg(any(feature = "kubernetes"))]
     impl ::std::ops::Deref for V1UriScheme {
@@ -29746,8 +30232,9 @@ pub mod types {
         }
     }
     ///`V1VolumeDevice`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1VolumeDevice {
         ///devicePath is the path inside of the container that the device will be mapped to.
         #[serde(
@@ -29764,8 +30251,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1VolumeMount`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1VolumeMount {
         ///Path within the container at which the volume should be mounted.  Must
         ///not contain ':'.
@@ -29848,8 +30336,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1WindowsSecurityContextOptions`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1WindowsSecurityContextOptions {
         ///GMSACredentialSpec is where the GMSA admission webhook
         ///(https://github.com/kubernetes-sigs/windows-gmsa) inlines the contents of the
@@ -29895,8 +30384,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1beta1ContainerMetrics`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1beta1ContainerMetrics {
         ///Container name corresponding to the one from pod.spec.containers.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -29910,8 +30400,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1beta1NodeMetrics`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1beta1NodeMetrics {
         ///APIVersion defines the versioned schema of this representation of an object.
         ///Servers should convert recognized schemas to the latest internal value, and
@@ -29955,8 +30446,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1beta1NodeMetricsList`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1beta1NodeMetricsList {
         ///APIVersion defines the versioned schema of this representation of an object.
         ///Servers should convert recognized schemas to the latest internal value, and
@@ -29991,8 +30483,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1beta1PodMetrics`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1beta1PodMetrics {
         ///APIVersion defines the versioned schema of this representation of an object.
         ///Servers should convert recognized schemas to the latest internal value, and
@@ -30037,8 +30530,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`V1beta1PodMetricsList`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "kubernetes"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct V1beta1PodMetricsList {
         ///APIVersion defines the versioned schema of this representation of an object.
         ///Servers should convert recognized schemas to the latest internal value, and
@@ -30073,8 +30567,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`WebhooksWebhookCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct WebhooksWebhookCreatePayload {
         #[serde(
             rename = "EndpointID",
@@ -30103,8 +30598,9 @@ pub mod types {
         pub webhook_type: ::std::option::Option<PortainerWebhookType>,
     }
     ///`WebhooksWebhookReassignPayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct WebhooksWebhookReassignPayload {
         #[serde(
             rename = "ResourceID",
@@ -30121,8 +30617,9 @@ pub mod types {
         pub webhook_type: ::std::option::Option<PortainerWebhookType>,
     }
     ///`WebhooksWebhookUpdatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct WebhooksWebhookUpdatePayload {
         #[serde(
             rename = "RegistryID",
@@ -30132,8 +30629,9 @@ pub mod types {
         pub registry_id: ::std::option::Option<i64>,
     }
     ///`WorkflowsArtifactDetail`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct WorkflowsArtifactDetail {
         #[serde(
             rename = "autoUpdate",
@@ -30181,8 +30679,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`WorkflowsArtifactFileDetail`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct WorkflowsArtifactFileDetail {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Hash")]
@@ -30227,8 +30726,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`WorkflowsCreatePayload`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct WorkflowsCreatePayload {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         #[serde(alias = "Artifacts")]
@@ -30237,8 +30737,9 @@ pub mod types {
         pub name: ::std::string::String,
     }
     ///`WorkflowsCreatePayloadArtifact`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct WorkflowsCreatePayloadArtifact {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Config")]
@@ -30255,8 +30756,9 @@ pub mod types {
         pub targets: WorkflowsCreatePayloadArtifactTargets,
     }
     ///`WorkflowsCreatePayloadArtifactConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct WorkflowsCreatePayloadArtifactConfig {
         #[serde(
             rename = "alwaysCloneGitRepoForRelativePath",
@@ -30326,8 +30828,9 @@ pub mod types {
         pub use_manifest_namespaces: ::std::option::Option<bool>,
     }
     ///`WorkflowsCreatePayloadArtifactParallelConfig`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, Default, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct WorkflowsCreatePayloadArtifactParallelConfig {
         ///When strictly positive, enables parallel deployment
         #[serde(
@@ -30357,8 +30860,9 @@ pub mod types {
         pub timeout: ::std::option::Option<::std::string::String>,
     }
     ///`WorkflowsCreatePayloadArtifactTargets`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct WorkflowsCreatePayloadArtifactTargets {
         #[serde(
             rename = "edgeGroups",
@@ -30368,8 +30872,9 @@ pub mod types {
         pub edge_groups: ::std::option::Option<::std::vec::Vec<i64>>,
     }
     ///`WorkflowsCreatePayloadFile`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Deserialize))]
     pub struct WorkflowsCreatePayloadFile {
         #[serde(alias = "Path")]
         pub path: ::std::string::String,
@@ -30381,11 +30886,10 @@ pub mod types {
         pub source_id: i64,
     }
     ///Known values: `dockerStandalone`, `dockerSwarm`, `kubernetes`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct WorkflowsDeploymentPlatform(pub ::std::string::String);
     #[cfg(any(feature = "gitops"))]
     impl ::std::ops::Deref for WorkflowsDeploymentPlatform {
@@ -30420,8 +30924,9 @@ pub mod types {
         }
     }
     ///`WorkflowsStatusSummary`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct WorkflowsStatusSummary {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Error")]
@@ -30442,8 +30947,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`WorkflowsTarget`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct WorkflowsTarget {
         #[serde(
             rename = "edgeGroupIds",
@@ -30481,11 +30987,10 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///Known values: `stack`, `edgeStack`.
-    #[derive(
-        ::serde::Deserialize, ::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd,
-    )]
+    #[derive(::serde::Deserialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct WorkflowsType(pub ::std::string::String);
     #[cfg(any(feature = "gitops"))]
     impl ::std::ops::Deref for WorkflowsType {
@@ -30520,8 +31025,9 @@ pub mod types {
         }
     }
     ///`WorkflowsWorkflow`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct WorkflowsWorkflow {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Artifacts")]
@@ -30551,8 +31057,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`WorkflowsWorkflowPhaseStatus`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct WorkflowsWorkflowPhaseStatus {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Error")]
@@ -30564,8 +31071,9 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///`WorkflowsWorkflowStatusObject`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
     #[cfg(any(feature = "gitops"))]
+    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct WorkflowsWorkflowStatusObject {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[serde(alias = "Artifact")]

@@ -66,7 +66,7 @@ fn client_from_swagger_2_builds_standalone_and_decodes_pascal_case() {
     // and the workspace build is not invalidated.
     let target = workspace().join("target/swagger2-client");
     let output = Command::new(env!("CARGO"))
-        .args(["test", "--quiet"])
+        .args(["test", "--quiet", "--features", "serde-both"])
         .current_dir(out.path())
         .env("CARGO_TARGET_DIR", &target)
         .output()

@@ -77,6 +77,9 @@ default = [{defaults}]
 rustls = ["reqwest/rustls"]
 # Every area, and the schemas no operation uses.
 full = [{all}]
+# Serialize on response types and Deserialize on request types too (each type
+# otherwise derives only the direction it travels, which halves its build).
+serde-both = []
 {each}
 [dependencies]
 progenitor-client = "=0.15.1"

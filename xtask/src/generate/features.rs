@@ -244,3 +244,123 @@ fn push_attr(item: &mut Item, attr: syn::Attribute) {
         _ => {}
     }
 }
+
+/// How many types lost a serde derive they never need.
+pub struct Directions {
+    pub response_only: usize,
+    pub request_only: usize,
+}
+
+/// The feature that restores both serde derives on every type.
+pub const SERDE_BOTH: &str = "serde-both";
+
+/// Most of a type's compile time is its serde derives, and most types travel
+/// one way only: response types are only deserialized, request types only
+/// serialized. Each type keeps the derives its direction needs; the other one
+/// comes back with the `serde-both` feature (to store or forward responses).
+pub fn one_way_serde(file: &mut syn::File) -> Directions {
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for item in type_items(file) {
+        if let Some(name) = item_name(item) {
+            let mut refs = BTreeSet::new();
+            idents(item.to_token_stream(), &mut refs);
+            refs.remove(&name);
+            graph.insert(name, refs);
+        }
+    }
+    let names: BTreeSet<String> = graph.keys().cloned().collect();
+    let mut requests = BTreeSet::new();
+    let mut responses = BTreeSet::new();
+    for item in &file.items {
+        let Item::Impl(imp) = item else { continue };
+        if imp.trait_.is_some() {
+            continue;
+        }
+        for it in &imp.items {
+            let ImplItem::Fn(f) = it else { continue };
+            for input in &f.sig.inputs {
+                idents(input.to_token_stream(), &mut requests);
+            }
+            idents(f.sig.output.to_token_stream(), &mut responses);
+        }
+    }
+    let reach = |start: BTreeSet<String>| {
+        let mut seen = BTreeSet::new();
+        let mut queue: VecDeque<String> = start.into_iter().filter(|s| names.contains(s)).collect();
+        while let Some(t) = queue.pop_front() {
+            if seen.insert(t.clone()) {
+                if let Some(next) = graph.get(&t) {
+                    queue.extend(next.iter().filter(|n| names.contains(*n)).cloned());
+                }
+            }
+        }
+        seen
+    };
+    let mut requests = reach(requests);
+    let mut responses = reach(responses);
+    // Schemas no operation uses keep both derives, and so does all they use.
+    let unused: BTreeSet<String> = names
+        .iter()
+        .filter(|n| !requests.contains(*n) && !responses.contains(*n))
+        .cloned()
+        .collect();
+    let unused = reach(unused);
+    requests.extend(unused.iter().cloned());
+    responses.extend(unused);
+    let mut out = Directions { response_only: 0, request_only: 0 };
+    for item in &mut file.items {
+        let Item::Mod(m) = item else { continue };
+        if m.ident != "types" {
+            continue;
+        }
+        for it in m.content.iter_mut().flat_map(|(_, items)| items.iter_mut()) {
+            let Some(name) = item_name(it) else { continue };
+            let (in_req, in_resp) = (requests.contains(&name), responses.contains(&name));
+            let drop = match (in_req, in_resp) {
+                (false, true) => "Serialize",
+                (true, false) => "Deserialize",
+                // Both ways, or no operation's (full-only schemas): keep both.
+                _ => continue,
+            };
+            let attrs = match it {
+                Item::Struct(s) => &mut s.attrs,
+                Item::Enum(e) => &mut e.attrs,
+                _ => continue,
+            };
+            if strip_derive(attrs, drop) {
+                let path: syn::Path = syn::parse_str(&format!("::serde::{drop}")).expect("path");
+                attrs.push(parse_quote!(#[cfg_attr(feature = #SERDE_BOTH, derive(#path))]));
+                if drop == "Serialize" {
+                    out.response_only += 1;
+                } else {
+                    out.request_only += 1;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Removes `::serde::NAME` from the item's `#[derive(...)]`; true if it was there.
+fn strip_derive(attrs: &mut [syn::Attribute], name: &str) -> bool {
+    for attr in attrs.iter_mut() {
+        if !attr.path().is_ident("derive") {
+            continue;
+        }
+        let Ok(paths) = attr.parse_args_with(
+            syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+        ) else {
+            continue;
+        };
+        let before = paths.len();
+        let kept: Vec<&syn::Path> = paths
+            .iter()
+            .filter(|p| p.segments.last().is_none_or(|s| s.ident != name))
+            .collect();
+        if kept.len() != before {
+            *attr = parse_quote!(#[derive(#(#kept),*)]);
+            return true;
+        }
+    }
+    false
+}

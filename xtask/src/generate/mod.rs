@@ -61,7 +61,8 @@ pub fn run(args: Args) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     crate_files::write(&dir, &files)?;
-    println!("wrote {} ({} lines)", dir.display(), generated.lines());
+    let lines: usize = files.iter().map(|(_, content)| content.lines().count()).sum();
+    println!("wrote {} ({lines} lines)", dir.display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -89,10 +90,6 @@ impl Generated {
             "operations: {} in spec, {} generated ({} multipart), {} skipped (websocket)",
             self.operations_in_spec, self.generated, self.multipart, self.websocket_skipped
         )
-    }
-
-    pub fn lines(&self) -> usize {
-        self.client.lines().count()
     }
 }
 
@@ -153,6 +150,12 @@ pub fn generate(source: &SpecSource) -> Result<Generated> {
                 .join(", ")
         );
     }
+    let directions = features::one_way_serde(&mut file);
+    report.add(
+        "one-way-serde",
+        "types deriving only the serde direction they travel (both with `serde-both`)",
+        directions.response_only + directions.request_only,
+    );
     let default_features: Vec<String> = feature_data
         .default
         .iter()
