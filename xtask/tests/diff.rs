@@ -545,7 +545,7 @@ fn shared_2_31_2_to_2_44_0_counts() {
             operations_changed: 41,
             schemas_added: 341,
             schemas_removed: 69,
-            schemas_changed: 176,
+            schemas_changed: 175,
             schemas_renamed: 45,
             breaking: 398,
         }
