@@ -543,6 +543,7 @@ struct Opts {
     python: Option<PathBuf>,
     driver: Option<PathBuf>,
     quick: bool,
+    decode_only: bool,
 }
 
 fn opts() -> Opts {
@@ -550,6 +551,7 @@ fn opts() -> Opts {
         python: None,
         driver: None,
         quick: false,
+        decode_only: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -557,6 +559,8 @@ fn opts() -> Opts {
             "--python" => o.python = args.next().map(PathBuf::from),
             "--driver" => o.driver = args.next().map(PathBuf::from),
             "--quick" => o.quick = true,
+            // Decoding alone, for a profiler: `perf record -g <bench binary> --decode-only`.
+            "--decode-only" => o.decode_only = true,
             // `cargo bench` passes --bench; anything else is a filter we do not use.
             _ => {}
         }
@@ -573,13 +577,20 @@ fn main() {
     let check: Vec<portainer_sdk::Stack> = serde_json::from_slice(&body).expect("body decodes");
     assert_eq!(check.len(), STACKS);
     println!(
-        "body: {STACKS} stacks, {} bytes ({} with Env null, {} with ResourceControl null, {} git)",
+        "body: {STACKS} stacks, {} bytes ({} with Env null or [], {} with ResourceControl null, {} git)",
         body.len(),
         check.iter().filter(|s| s.env.is_empty()).count(),
         check.iter().filter(|s| s.resource_control.is_none()).count(),
         check.iter().filter(|s| s.git_config.is_some()).count(),
     );
     drop(check);
+    if o.decode_only {
+        let (sdk, min) = decode(&body, 400 / scale, Duration::from_secs(30));
+        println!("decode: sdk {:.3} ms, minimal {:.3} ms", ms(sdk), ms(min));
+        breakdown::run(&body, 200 / scale);
+        println!("decode: sdk/minimal = {:.2}", sdk.as_secs_f64() / min.as_secs_f64());
+        return;
+    }
 
     // The server has a runtime (one thread) of its own; the clients another.
     let server_rt = tokio::runtime::Builder::new_multi_thread()
@@ -706,5 +717,136 @@ fn main() {
     match py {
         Some(p) => println!("throughput: sdk/pyportainer = {:.1}", sdk_best / p),
         None => println!("throughput: sdk/pyportainer = n/a"),
+    }
+}
+
+/// Where decoding time goes: the SDK's type against variants of it, each
+/// timed interleaved with the minimal struct (`--decode-only`).
+mod breakdown {
+    use super::*;
+    use serde::de::IgnoredAny;
+    use serde_json::{Map, Value};
+
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    pub struct NoFlatten {
+        #[serde(rename = "Id")]
+        id: i64,
+        #[serde(rename = "Name", default)]
+        name: Option<String>,
+        #[serde(rename = "Type", default)]
+        t: Option<i64>,
+        #[serde(rename = "EndpointId", default)]
+        e: i64,
+        #[serde(rename = "SwarmId", default)]
+        swarm: Option<String>,
+        #[serde(rename = "EntryPoint", default)]
+        entry: Option<String>,
+        #[serde(rename = "Env", default)]
+        env: Option<Vec<portainer_sdk::EnvVar>>,
+        #[serde(rename = "Status", default)]
+        status: Option<i64>,
+        #[serde(rename = "ProjectPath", default)]
+        pp: Option<String>,
+        #[serde(rename = "CreationDate", default)]
+        cd: i64,
+        #[serde(rename = "CreatedBy", default)]
+        cb: Option<String>,
+        #[serde(rename = "UpdateDate", default)]
+        ud: i64,
+        #[serde(rename = "UpdatedBy", default)]
+        ub: Option<String>,
+        #[serde(rename = "AdditionalFiles", default)]
+        af: Option<Vec<String>>,
+        #[serde(rename = "AutoUpdate", default)]
+        au: Option<portainer_sdk::AutoUpdate>,
+        #[serde(rename = "GitConfig", default)]
+        git: Option<Value>,
+        #[serde(rename = "Namespace", default)]
+        ns: Option<String>,
+        #[serde(rename = "IsComposeFormat", default)]
+        icf: bool,
+        #[serde(rename = "FromAppTemplate", default)]
+        fat: bool,
+        #[serde(rename = "ResourceControl", default)]
+        rc: Option<Value>,
+    }
+
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    pub struct NoFlattenNoRc {
+        #[serde(rename = "Id")]
+        id: i64,
+        #[serde(rename = "Name", default)]
+        name: Option<String>,
+        #[serde(rename = "Type", default)]
+        t: Option<i64>,
+        #[serde(rename = "EndpointId", default)]
+        e: i64,
+        #[serde(rename = "SwarmId", default)]
+        swarm: Option<String>,
+        #[serde(rename = "EntryPoint", default)]
+        entry: Option<String>,
+        #[serde(rename = "Env", default)]
+        env: Option<Vec<portainer_sdk::EnvVar>>,
+        #[serde(rename = "Status", default)]
+        status: Option<i64>,
+        #[serde(rename = "ProjectPath", default)]
+        pp: Option<String>,
+        #[serde(rename = "CreationDate", default)]
+        cd: i64,
+        #[serde(rename = "CreatedBy", default)]
+        cb: Option<String>,
+        #[serde(rename = "UpdateDate", default)]
+        ud: i64,
+        #[serde(rename = "UpdatedBy", default)]
+        ub: Option<String>,
+        #[serde(rename = "AdditionalFiles", default)]
+        af: Option<Vec<String>>,
+        #[serde(rename = "AutoUpdate", default)]
+        au: Option<portainer_sdk::AutoUpdate>,
+        #[serde(rename = "GitConfig", default)]
+        git: Option<Value>,
+        #[serde(rename = "Namespace", default)]
+        ns: Option<String>,
+        #[serde(rename = "IsComposeFormat", default)]
+        icf: bool,
+        #[serde(rename = "FromAppTemplate", default)]
+        fat: bool,
+        #[serde(rename = "ResourceControl", default)]
+        rc: IgnoredAny,
+    }
+
+    #[derive(Deserialize)]
+    #[allow(dead_code)]
+    pub struct FlattenOnly {
+        #[serde(rename = "Id")]
+        id: i64,
+        #[serde(flatten)]
+        extra: Map<String, Value>,
+    }
+
+    fn time<T: serde::de::DeserializeOwned>(body: &[u8], n: usize) -> f64 {
+        let mut a = Vec::new();
+        let mut b = Vec::new();
+        for _ in 0..n {
+            let t = Instant::now();
+            black_box(serde_json::from_slice::<Vec<T>>(black_box(body)).unwrap());
+            a.push(t.elapsed());
+            let t = Instant::now();
+            black_box(serde_json::from_slice::<Vec<MinimalStack>>(black_box(body)).unwrap());
+            b.push(t.elapsed());
+        }
+        median(&mut a).as_secs_f64() / median(&mut b).as_secs_f64()
+    }
+
+    pub fn run(body: &[u8], n: usize) {
+        println!("breakdown, each /minimal:");
+        println!("  portainer_sdk::Stack       {:.2}", time::<portainer_sdk::Stack>(body, n));
+        println!("  same fields, no flatten    {:.2}", time::<NoFlatten>(body, n));
+        println!("  no flatten, RC skipped     {:.2}", time::<NoFlattenNoRc>(body, n));
+        println!("  Id + flatten map only      {:.2}", time::<FlattenOnly>(body, n));
+        println!("  serde_json::Value          {:.2}", time::<Value>(body, n));
+        println!("  IgnoredAny                 {:.2}", time::<IgnoredAny>(body, n));
     }
 }
