@@ -138,15 +138,15 @@ pub fn gate(file: &mut syn::File, rows: &[Row], data: &FeatureData) -> Result<Ga
             continue;
         }
         for it in m.content.iter().flat_map(|(_, items)| items) {
-            if let Some(name) = item_name(it) {
-                if let Some(feature) = form_features.get(&name) {
-                    let mut refs = BTreeSet::new();
-                    idents(it.to_token_stream(), &mut refs);
-                    roots
-                        .entry(feature.clone())
-                        .or_default()
-                        .extend(refs.into_iter().filter(|r| names.contains(r)));
-                }
+            if let Some(name) = item_name(it)
+                && let Some(feature) = form_features.get(&name)
+            {
+                let mut refs = BTreeSet::new();
+                idents(it.to_token_stream(), &mut refs);
+                roots
+                    .entry(feature.clone())
+                    .or_default()
+                    .extend(refs.into_iter().filter(|r| names.contains(r)));
             }
         }
     }
@@ -200,10 +200,10 @@ pub fn gate(file: &mut syn::File, rows: &[Row], data: &FeatureData) -> Result<Ga
             }
             Item::Mod(m) if m.ident == "multipart" => {
                 for it in m.content.iter_mut().flat_map(|(_, items)| items.iter_mut()) {
-                    if let Some(name) = item_name(it) {
-                        if let Some(feature) = form_features.get(&name) {
-                            push_attr(it, cfg_any(&[feature.clone()].into()));
-                        }
+                    if let Some(name) = item_name(it)
+                        && let Some(feature) = form_features.get(&name)
+                    {
+                        push_attr(it, cfg_any(&[feature.clone()].into()));
                     }
                 }
             }
@@ -288,10 +288,10 @@ pub fn one_way_serde(file: &mut syn::File) -> Directions {
         let mut seen = BTreeSet::new();
         let mut queue: VecDeque<String> = start.into_iter().filter(|s| names.contains(s)).collect();
         while let Some(t) = queue.pop_front() {
-            if seen.insert(t.clone()) {
-                if let Some(next) = graph.get(&t) {
-                    queue.extend(next.iter().filter(|n| names.contains(*n)).cloned());
-                }
+            if seen.insert(t.clone())
+                && let Some(next) = graph.get(&t)
+            {
+                queue.extend(next.iter().filter(|n| names.contains(*n)).cloned());
             }
         }
         seen
@@ -307,7 +307,10 @@ pub fn one_way_serde(file: &mut syn::File) -> Directions {
     let unused = reach(unused);
     requests.extend(unused.iter().cloned());
     responses.extend(unused);
-    let mut out = Directions { response_only: 0, request_only: 0 };
+    let mut out = Directions {
+        response_only: 0,
+        request_only: 0,
+    };
     for item in &mut file.items {
         let Item::Mod(m) = item else { continue };
         if m.ident != "types" {

@@ -61,7 +61,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     crate_files::write(&dir, &files)?;
-    let lines: usize = files.iter().map(|(_, content)| content.lines().count()).sum();
+    let lines: usize = files
+        .iter()
+        .map(|(_, content)| content.lines().count())
+        .sum();
     println!("wrote {} ({lines} lines)", dir.display());
     Ok(ExitCode::SUCCESS)
 }
