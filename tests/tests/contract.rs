@@ -750,6 +750,20 @@ fn judge(failures: &[(&Case, String)]) -> Verdict {
     }
 }
 
+/// The committed cases are what the spec and the generated client give now.
+#[test]
+fn committed_cases_are_current() {
+    let root = xtask::workspace_root();
+    let doc = contract::prism_spec().expect("the normalized spec");
+    let want = contract::cases::render(&doc, &root).expect("rendering the cases");
+    let have = std::fs::read_to_string(root.join(contract::CASES_FILE)).unwrap_or_default();
+    assert!(
+        have == want,
+        "{} is stale: run `cargo xtask contract cases` and commit it",
+        contract::CASES_FILE
+    );
+}
+
 #[test]
 fn a_case_that_cannot_be_written_fails_with_its_reason() {
     let rt = tokio::runtime::Builder::new_current_thread()
@@ -822,7 +836,7 @@ fn contract() {
     }
     drop(own);
     let _ = std::fs::create_dir_all(&target);
-    let _ = std::fs::write(target_dir().join(contract::SUMMARY_FILE), &report);
+    let _ = std::fs::write(target_dir().join(contract::REPORT_FILE), &report);
     // The summary goes to the real stdout, past the test harness's capture,
     // so that CI logs show it when the test passes too.
     let summary: String = report

@@ -24,8 +24,9 @@ pub const NPM_DIR: &str = "tests/contract";
 /// The environment variable that points the contract test at a running Prism
 /// (`cargo xtask contract run` sets it); without it the test starts its own.
 pub const ENV_PRISM_URL: &str = "PORTAINER_CONTRACT_PRISM_URL";
-/// Where the contract test writes its summary, relative to the target dir.
-pub const SUMMARY_FILE: &str = "contract/summary.txt";
+/// Where the contract test writes its full report (every case, every note),
+/// relative to the target dir.
+pub const REPORT_FILE: &str = "contract/report.txt";
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -129,18 +130,10 @@ fn run_all() -> Result<ExitCode> {
         prism.url(),
         prism.startup().as_secs_f64()
     );
-    let summary = target.join(SUMMARY_FILE);
-    let _ = std::fs::remove_file(&summary);
+    let report = target.join(REPORT_FILE);
+    let _ = std::fs::remove_file(&report);
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "test",
-            "-p",
-            "portainer-tests",
-            "--test",
-            "contract",
-            "--",
-            "--nocapture",
-        ])
+        .args(["test", "-p", "portainer-tests", "--test", "contract"])
         .env(ENV_PRISM_URL, prism.url())
         .current_dir(&root)
         .status()
