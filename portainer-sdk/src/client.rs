@@ -13,7 +13,7 @@ use crate::ops;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::tls::TlsOptions;
-use crate::transport::{Auth, CallOpts, OpInfo, Timeouts, Transport};
+use crate::transport::{Auth, CallOpts, Failure, OpInfo, Timeouts, Transport, read_body};
 use crate::version::ServerVersion;
 use crate::{Error, Settings, Stacks};
 
@@ -24,6 +24,12 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default total time for calls that deploy (stack create, update, git redeploy):
 /// pulling images on a real server takes minutes.
 pub const DEFAULT_DEPLOY_TIMEOUT: Duration = Duration::from_secs(300);
+/// Default maximum size of a response body: far above any stack list or
+/// settings object, far below what would exhaust a small CI runner.
+pub const DEFAULT_MAX_BODY_SIZE: usize = 64 * 1024 * 1024;
+/// Default maximum number of requests one client has on the wire at once
+/// (and so of connections it opens to the server); further calls wait.
+pub const DEFAULT_MAX_CONCURRENT_REQUESTS: usize = 32;
 /// Default number of redirects followed before giving up.
 pub const DEFAULT_MAX_REDIRECTS: usize = 5;
 
@@ -58,6 +64,8 @@ pub struct ClientBuilder {
     deploy_timeout: Duration,
     retry: RetryPolicy,
     max_redirects: usize,
+    max_body_size: usize,
+    max_concurrent: usize,
     user_agent: String,
 }
 
@@ -74,6 +82,8 @@ impl fmt::Debug for ClientBuilder {
             .field("deploy_timeout", &self.deploy_timeout)
             .field("retry", &self.retry)
             .field("max_redirects", &self.max_redirects)
+            .field("max_body_size", &self.max_body_size)
+            .field("max_concurrent_requests", &self.max_concurrent)
             .finish()
     }
 }
@@ -90,6 +100,8 @@ impl ClientBuilder {
             deploy_timeout: DEFAULT_DEPLOY_TIMEOUT,
             retry: RetryPolicy::default(),
             max_redirects: DEFAULT_MAX_REDIRECTS,
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
+            max_concurrent: DEFAULT_MAX_CONCURRENT_REQUESTS,
             user_agent: concat!("portainer-sdk-rust/", env!("CARGO_PKG_VERSION")).to_owned(),
         }
     }
@@ -201,6 +213,27 @@ impl ClientBuilder {
         self
     }
 
+    /// The longest response body the SDK's own methods read (default
+    /// [`DEFAULT_MAX_BODY_SIZE`]); a longer success body fails with
+    /// [`Error::ResponseTooLarge`] after reading at most this much, so a
+    /// misbehaving server or proxy cannot exhaust memory. Error bodies are
+    /// read up to 64 KiB and cut there. [`Client::raw`] reads bodies itself
+    /// and is not limited.
+    pub fn max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = bytes;
+        self
+    }
+
+    /// How many requests of this client (and its clones) may be on the wire
+    /// at once (default [`DEFAULT_MAX_CONCURRENT_REQUESTS`]; 0 for no limit).
+    /// Further calls wait for a turn, so a burst of calls reuses a bounded
+    /// number of connections instead of opening one per call. The wait is not
+    /// part of a call's timeout.
+    pub fn max_concurrent_requests(mut self, n: usize) -> Self {
+        self.max_concurrent = n;
+        self
+    }
+
     /// The `User-Agent` header.
     pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
         self.user_agent = ua.into();
@@ -252,6 +285,11 @@ impl ClientBuilder {
                 deploy: self.deploy_timeout,
             },
             max_redirects: self.max_redirects,
+            permits: (self.max_concurrent > 0).then(|| {
+                tokio::sync::Semaphore::new(
+                    self.max_concurrent.min(tokio::sync::Semaphore::MAX_PERMITS),
+                )
+            }),
         });
         // The generated client wants the base without a trailing slash.
         let raw = crate::raw::generated_client(base.as_str(), &http, &transport, None);
@@ -262,6 +300,7 @@ impl ClientBuilder {
                 transport,
                 raw,
                 version: OnceLock::new(),
+                max_body_size: self.max_body_size,
             }),
         })
     }
@@ -326,6 +365,7 @@ pub(crate) struct Inner {
     pub(crate) transport: Arc<Transport>,
     pub(crate) raw: portainer_sdk_gen::Client,
     pub(crate) version: OnceLock<ServerVersion>,
+    pub(crate) max_body_size: usize,
 }
 
 impl fmt::Debug for Client {
@@ -404,7 +444,11 @@ impl Client {
             anonymous: true,
             ..CallOpts::default()
         };
-        let resp: LoginResponse = self.json(ops::AUTHENTICATE, req, opts).await?;
+        // A server that echoes the request in its error page would echo the password.
+        let resp: LoginResponse = self
+            .json(ops::AUTHENTICATE, req, opts)
+            .await
+            .map_err(|e| error::scrub(e, password))?;
         if reqwest::header::HeaderValue::from_str(&resp.jwt).is_err() || resp.jwt.is_empty() {
             return Err(Error::Api(crate::ApiError {
                 status: 200,
@@ -477,17 +521,22 @@ impl Client {
         let request = req
             .build()
             .map_err(|e| Error::InvalidInput(format!("cannot build the {} request: {e}", op.id)))?;
-        let resp = self
+        let method = request.method().clone();
+        let limit = self.inner.max_body_size;
+        let (status, body) = self
             .inner
             .transport
-            .send(request, op, opts)
+            .send_then(request, op, opts, |resp| read_body(resp, limit))
             .await
-            .map_err(|e| error::build(Some(op.id), Cause::Transport(e)))?;
-        let status = resp.status();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| error::build(Some(op.id), Cause::Transport(e)))?;
+            .map_err(|failure| match failure {
+                Failure::Http(e) => {
+                    error::mark_outcome(error::build(Some(op.id), Cause::Transport(e)), &method)
+                }
+                Failure::TooLarge { status, limit } => {
+                    error::build(Some(op.id), Cause::TooLarge { status, limit })
+                }
+            })?;
+        let scrub = |e: Error| self.scrub(e);
         if status.is_redirection() {
             return Err(error::build(
                 Some(op.id),
@@ -497,15 +546,15 @@ impl Client {
             ));
         }
         if !status.is_success() {
-            return Err(error::build(
+            return Err(scrub(error::build(
                 Some(op.id),
                 Cause::Status {
                     status: status.as_u16(),
                     body: &body,
                 },
-            ));
+            )));
         }
-        Ok((status, body.to_vec()))
+        Ok((status, body))
     }
 
     /// Sends and decodes a JSON success body.
@@ -516,7 +565,24 @@ impl Client {
         opts: CallOpts,
     ) -> Result<T, Error> {
         let (status, body) = self.send(op, req, opts).await?;
-        decode(op, status, &body)
+        self.decode(op, status, &body)
+    }
+
+    /// [`decode`], with the credential scrubbed from the error's body snippet.
+    pub(crate) fn decode<T: DeserializeOwned>(
+        &self,
+        op: OpInfo,
+        status: StatusCode,
+        body: &[u8],
+    ) -> Result<T, Error> {
+        decode(op, status, body).map_err(|e| self.scrub(e))
+    }
+
+    fn scrub(&self, e: Error) -> Error {
+        match self.inner.transport.credential() {
+            Some(secret) => error::scrub(e, secret.expose()),
+            None => e,
+        }
     }
 }
 

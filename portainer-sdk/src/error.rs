@@ -42,15 +42,37 @@ pub enum Error {
     #[error("{0}")]
     Api(ApiError),
     /// The request did not get a complete response: connect, TLS, timeout or I/O failure.
-    #[error("{kind} error{}: {}{}", op_suffix(*.operation), chain(&**.source), hint(*.kind))]
+    ///
+    /// When [`outcome_unknown`](Error::outcome_unknown) is true the request
+    /// was not a `GET` and may have reached the server: a stack create may
+    /// have created the stack. Look before sending it again (or use
+    /// [`Stacks::deploy`](crate::Stacks::deploy), which does).
+    #[error("{kind} error{}: {}{}{}", op_suffix(*.operation), chain(&**.source), hint(*.kind), unknown(*.outcome_unknown))]
+    #[non_exhaustive]
     Transport {
         /// What failed.
         kind: TransportKind,
         /// The operation being sent, when known.
         operation: Option<&'static str>,
+        /// The request may have been carried out by the server; it was not retried.
+        outcome_unknown: bool,
         /// The underlying error (a `reqwest::Error` except for redirect problems).
         #[source]
         source: Box<dyn StdError + Send + Sync + 'static>,
+    },
+    /// A success response whose body is longer than the client's maximum
+    /// ([`ClientBuilder::max_body_size`](crate::ClientBuilder::max_body_size)).
+    /// Reading stopped at the limit.
+    #[error(
+        "the {operation} response (HTTP {status}) is larger than the maximum body size of {limit} bytes"
+    )]
+    ResponseTooLarge {
+        /// The operation whose response this was.
+        operation: &'static str,
+        /// The HTTP status of the response.
+        status: u16,
+        /// The maximum body size in force.
+        limit: usize,
     },
     /// A successful response whose body is not what the operation returns.
     #[error(
@@ -107,6 +129,14 @@ fn hint(kind: TransportKind) -> &'static str {
             " (if Portainer uses its self-signed certificate, trust it with add_root_certificate or PORTAINER_CA_FILE, or opt out with danger_accept_invalid_certs)"
         }
         _ => "",
+    }
+}
+
+fn unknown(outcome_unknown: bool) -> &'static str {
+    if outcome_unknown {
+        "; the request may have reached the server, so its outcome is unknown (it was not retried): check before sending it again"
+    } else {
+        ""
     }
 }
 
@@ -192,6 +222,7 @@ impl Error {
             | Error::Conflict(e)
             | Error::Api(e) => Some(e.status),
             Error::Decode { status, .. } => Some(*status).filter(|s| *s != 0),
+            Error::ResponseTooLarge { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -226,6 +257,19 @@ impl Error {
         }
     }
 
+    /// Whether a request that may change something (not a `GET`) may have
+    /// reached the server although no response came back: its effect is
+    /// unknown, and it was not retried.
+    pub fn outcome_unknown(&self) -> bool {
+        matches!(
+            self,
+            Error::Transport {
+                outcome_unknown: true,
+                ..
+            }
+        )
+    }
+
     /// Whether this is a timeout (connect or total).
     pub fn is_timeout(&self) -> bool {
         matches!(
@@ -246,6 +290,8 @@ pub(crate) enum Cause<'a> {
     Transport(reqwest::Error),
     /// The redirect chain was too long or broken.
     Redirect(String),
+    /// A success body over the maximum body size.
+    TooLarge { status: u16, limit: usize },
     /// A success response whose body did not decode.
     Decode {
         status: u16,
@@ -271,12 +317,19 @@ pub(crate) fn build(operation: Option<&'static str>, cause: Cause<'_>) -> Error 
         Cause::Transport(source) => Error::Transport {
             kind: transport_kind(&source),
             operation,
+            outcome_unknown: false,
             source: Box::new(source.without_url_query()),
         },
         Cause::Redirect(message) => Error::Transport {
             kind: TransportKind::Redirect,
             operation,
+            outcome_unknown: false,
             source: message.into(),
+        },
+        Cause::TooLarge { status, limit } => Error::ResponseTooLarge {
+            operation: operation.unwrap_or("unknown operation"),
+            status,
+            limit,
         },
         Cause::Decode {
             status,
@@ -288,6 +341,86 @@ pub(crate) fn build(operation: Option<&'static str>, cause: Cause<'_>) -> Error 
             snippet: snippet(body),
             source,
         },
+    }
+}
+
+/// Marks a transport failure of a request that may change something: unless
+/// the connection never opened, the server may have acted on it.
+pub(crate) fn mark_outcome(mut err: Error, method: &reqwest::Method) -> Error {
+    let safe = matches!(*method, reqwest::Method::GET | reqwest::Method::HEAD);
+    if let Error::Transport {
+        kind,
+        outcome_unknown,
+        ..
+    } = &mut err
+        && !safe
+        && !matches!(kind, TransportKind::Connect | TransportKind::Tls)
+    {
+        *outcome_unknown = true;
+    }
+    err
+}
+
+/// Secrets shorter than this are not scrubbed: replacing every `abc` in a
+/// message would garble it, and real API keys and JWTs are far longer.
+const SCRUB_MIN_LEN: usize = 8;
+
+/// Replaces `secret` in the text an error carries from the server (message,
+/// details, body snippet). Some proxies and debug handlers echo the request's
+/// headers or body in their error pages, which would put the API key, the JWT
+/// or a password into logs. A secret cut by the snippet's length limit is
+/// scrubbed too.
+pub(crate) fn scrub(mut err: Error, secret: &str) -> Error {
+    if secret.len() < SCRUB_MIN_LEN {
+        return err;
+    }
+    let fix = |text: &mut String| scrub_text(text, secret);
+    match &mut err {
+        Error::Unauthorized(e)
+        | Error::Forbidden(e)
+        | Error::NotFound(e)
+        | Error::Conflict(e)
+        | Error::Api(e) => {
+            e.message.as_mut().map(fix);
+            e.details.as_mut().map(fix);
+            e.body_snippet.as_mut().map(fix);
+        }
+        Error::Decode { snippet, .. } => fix(snippet),
+        _ => {}
+    }
+    err
+}
+
+/// Replaces `secret` in a body, for the generated client's error responses.
+pub(crate) fn scrub_bytes(body: Vec<u8>, secret: &str) -> Vec<u8> {
+    let needle = secret.as_bytes();
+    if needle.len() < SCRUB_MIN_LEN || !body.windows(needle.len()).any(|w| w == needle) {
+        return body;
+    }
+    let mut out = Vec::with_capacity(body.len());
+    let mut rest = &body[..];
+    while let Some(i) = rest.windows(needle.len()).position(|w| w == needle) {
+        out.extend_from_slice(&rest[..i]);
+        out.extend_from_slice(b"***");
+        rest = &rest[i + needle.len()..];
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
+fn scrub_text(text: &mut String, secret: &str) {
+    if text.contains(secret) {
+        *text = text.replace(secret, "***");
+    }
+    // A snippet may end inside the secret (before the ellipsis of a cut).
+    let body_end = text.strip_suffix('…').map_or(text.len(), str::len);
+    let body = &text[..body_end];
+    let longest = (SCRUB_MIN_LEN / 2..secret.len())
+        .rev()
+        .filter(|k| secret.is_char_boundary(*k))
+        .find(|k| body.ends_with(&secret[..*k]));
+    if let Some(k) = longest {
+        text.replace_range(body_end - k..body_end, "***");
     }
 }
 
@@ -402,6 +535,52 @@ mod tests {
         assert_eq!(e.message(), Some("boom"));
         assert_eq!(e.details(), None);
         assert!(matches!(e, Error::Api(_)));
+    }
+
+    #[test]
+    fn echoed_secrets_are_scrubbed_even_when_cut() {
+        let key = "ptr_0123456789abcdef";
+        let body = format!(r#"{{"message":"bad key {key}","details":"x-api-key: {key}"}}"#);
+        let e = scrub(
+            build(
+                None,
+                Cause::Status {
+                    status: 401,
+                    body: body.as_bytes(),
+                },
+            ),
+            key,
+        );
+        assert_eq!(e.message(), Some("bad key ***"));
+        assert_eq!(e.details(), Some("x-api-key: ***"));
+        // An HTML page cut by the snippet limit in the middle of the key.
+        let mut page = "x".repeat(SNIPPET_LIMIT - 8);
+        page.push_str(key);
+        let e = scrub(
+            build(
+                None,
+                Cause::Status {
+                    status: 502,
+                    body: page.as_bytes(),
+                },
+            ),
+            key,
+        );
+        let s = e.api_error().unwrap().body_snippet.clone().unwrap();
+        assert!(s.ends_with("***…"), "{s}");
+        assert!(!s.contains("ptr_0123"), "{s}");
+        // Short secrets are left alone rather than garbling messages.
+        let e = scrub(
+            build(
+                None,
+                Cause::Status {
+                    status: 500,
+                    body: br#"{"message":"abc"}"#,
+                },
+            ),
+            "abc",
+        );
+        assert_eq!(e.message(), Some("abc"));
     }
 
     #[test]

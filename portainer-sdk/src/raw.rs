@@ -4,7 +4,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::error::{self, Cause};
-use crate::transport::{CallOpts, OpInfo, Transport};
+use crate::transport::{CallOpts, ERROR_BODY_LIMIT, OpInfo, Transport, read_prefix};
 use crate::{Client, Error};
 
 /// Sends the generated client's requests through the SDK's transport, so a
@@ -31,8 +31,38 @@ impl portainer_sdk_gen::Executor for RawExecutor {
             timeout: self.timeout,
             anonymous: false,
         };
-        Box::pin(self.transport.send(request, op, opts))
+        Box::pin(async move {
+            let resp = self.transport.send(request, op, opts).await?;
+            let status = resp.status();
+            if !(status.is_client_error() || status.is_server_error()) {
+                return Ok(resp);
+            }
+            match self.transport.credential() {
+                Some(secret) => scrubbed(resp, secret.expose()).await,
+                None => Ok(resp),
+            }
+        })
     }
+}
+
+/// An error response with the credential scrubbed from its body (some
+/// proxies echo request headers in their error pages) and the body cut at
+/// [`ERROR_BODY_LIMIT`], as the SDK's own methods do. The generated client
+/// decodes Portainer's error JSON from it as usual.
+async fn scrubbed(mut resp: reqwest::Response, secret: &str) -> reqwest::Result<reqwest::Response> {
+    let status = resp.status();
+    let version = resp.version();
+    let headers = resp.headers().clone();
+    let body = read_prefix(&mut resp, ERROR_BODY_LIMIT).await?;
+    let body = error::scrub_bytes(body, secret);
+    let mut out = http::Response::new(body);
+    *out.status_mut() = status;
+    *out.version_mut() = version;
+    *out.headers_mut() = headers;
+    // The length changed with the scrubbing.
+    out.headers_mut().remove(reqwest::header::CONTENT_LENGTH);
+    out.headers_mut().remove(reqwest::header::TRANSFER_ENCODING);
+    Ok(reqwest::Response::from(out))
 }
 
 pub(crate) fn generated_client(

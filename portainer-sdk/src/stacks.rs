@@ -6,7 +6,6 @@ use std::time::Duration;
 use reqwest::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 
-use crate::client::decode;
 use crate::ops;
 use crate::secret::Secret;
 use crate::stack::{AutoUpdate, EnvVar, Stack, StackType};
@@ -193,7 +192,7 @@ impl ListStacks<'_> {
         if status == StatusCode::NO_CONTENT || body.iter().all(u8::is_ascii_whitespace) {
             return Ok(Vec::new());
         }
-        let stacks: Option<Vec<Stack>> = decode(ops::STACK_LIST, status, &body)?;
+        let stacks: Option<Vec<Stack>> = self.client.decode(ops::STACK_LIST, status, &body)?;
         let mut stacks = stacks.unwrap_or_default();
         // Old servers ignore filters they do not know; filter here too so that
         // `deploy` never matches a stack of another environment.
@@ -387,12 +386,12 @@ impl<'c> CreateStack<'c> {
         let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
             Value::Null
         } else {
-            decode(op, status, &body)?
+            client.decode(op, status, &body)?
         };
         // Docker creates answer with the stack; Kubernetes ones with `{"Output"}`
         // only, so the new stack is looked up by name.
         if value.get("Id").is_some() {
-            return decode(op, status, &body);
+            return client.decode(op, status, &body);
         }
         let found = client
             .stacks()

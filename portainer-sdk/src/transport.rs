@@ -2,6 +2,7 @@
 //! retries and tracing. The SDK's own methods and the generated client (through
 //! its `Executor` hook) both send here, so they behave identically.
 
+use std::future::Future;
 use std::sync::RwLock;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -91,6 +92,8 @@ pub(crate) struct Transport {
     pub(crate) retry: RetryPolicy,
     pub(crate) timeouts: Timeouts,
     pub(crate) max_redirects: usize,
+    /// Bounds the exchanges in flight, and so the connections open at once.
+    pub(crate) permits: Option<tokio::sync::Semaphore>,
 }
 
 impl std::fmt::Debug for Transport {
@@ -100,6 +103,10 @@ impl std::fmt::Debug for Transport {
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
             .field("max_redirects", &self.max_redirects)
+            .field(
+                "available_permits",
+                &self.permits.as_ref().map(|p| p.available_permits()),
+            )
             .finish()
     }
 }
@@ -118,6 +125,14 @@ impl Transport {
         self.auth.read().unwrap_or_else(|e| e.into_inner()).kind()
     }
 
+    /// The credential in use, for scrubbing it out of what servers send back.
+    pub(crate) fn credential(&self) -> Option<Secret> {
+        match &*self.auth.read().unwrap_or_else(|e| e.into_inner()) {
+            Auth::None => None,
+            Auth::ApiKey(s) | Auth::Jwt(s) => Some(s.clone()),
+        }
+    }
+
     pub(crate) fn set_auth(&self, auth: Auth) {
         *self.auth.write().unwrap_or_else(|e| e.into_inner()) = auth;
     }
@@ -126,10 +141,29 @@ impl Transport {
     /// tracing span that names the operation but never the credential.
     pub(crate) async fn send(
         &self,
-        mut request: Request,
+        request: Request,
         op: OpInfo,
         opts: CallOpts,
     ) -> reqwest::Result<Response> {
+        self.send_then(request, op, opts, |resp| std::future::ready(Ok(resp)))
+            .await
+    }
+
+    /// Like [`send`](Self::send), then `finish` reads the response. A failure
+    /// of `finish` on a request that may be resent (a `GET` whose body was
+    /// cut short or reset) is retried like a failure to get the response.
+    pub(crate) async fn send_then<T, E, F, Fut>(
+        &self,
+        mut request: Request,
+        op: OpInfo,
+        opts: CallOpts,
+        finish: F,
+    ) -> Result<T, E>
+    where
+        E: FinishError,
+        F: Fn(Response) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
         let span = tracing::info_span!(
             "portainer.request",
             operation = op.id,
@@ -155,8 +189,8 @@ impl Transport {
                 request.headers_mut().entry(name).or_insert(value);
             }
         }
-        let (result, attempts) = self
-            .send_with_retries(request)
+        let (result, attempts, status) = self
+            .send_with_retries(request, finish)
             .instrument(span.clone())
             .await;
         span.record("attempts", attempts);
@@ -164,22 +198,36 @@ impl Transport {
             "duration_ms",
             u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         );
+        if let Some(status) = status {
+            span.record("status", status);
+        }
         match &result {
-            Ok(resp) => {
-                span.record("status", resp.status().as_u16());
-                span.in_scope(|| tracing::debug!(status = resp.status().as_u16(), "response"));
+            Ok(_) => {
+                span.in_scope(|| tracing::debug!(status, "response"));
             }
             Err(e) => {
-                span.in_scope(|| tracing::debug!(error = %e.without_url_ref(), "request failed"));
+                span.in_scope(|| tracing::debug!(error = %e.describe(), "request failed"));
             }
         }
         result
     }
 
-    async fn send_with_retries(&self, mut request: Request) -> (reqwest::Result<Response>, u32) {
+    /// The exchange with retries: the result, the number of attempts, and the
+    /// status of the last response received.
+    async fn send_with_retries<T, E, F, Fut>(
+        &self,
+        mut request: Request,
+        finish: F,
+    ) -> (Result<T, E>, u32, Option<u16>)
+    where
+        E: FinishError,
+        F: Fn(Response) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+    {
         let method = request.method().clone();
         let resend_ok = self.retry.may_resend(&method);
         let mut retries = 0u32;
+        let mut last_status = None;
         loop {
             // A body that is a stream cannot be cloned; such requests get one attempt.
             let spare = if retries < self.retry.max_retries {
@@ -187,9 +235,21 @@ impl Transport {
             } else {
                 None
             };
+            // Held while this attempt is on the wire and its body is read, not while waiting to retry.
+            let permit = match &self.permits {
+                Some(p) => p.acquire().await.ok(),
+                None => None,
+            };
             let result = self.follow_redirects(request).await;
+            if let Ok(resp) = &result {
+                last_status = Some(resp.status().as_u16());
+            }
             let Some(next) = spare else {
-                return (result, retries + 1);
+                let done = match result {
+                    Ok(resp) => finish(resp).await,
+                    Err(e) => Err(e.into()),
+                };
+                return (done, retries + 1, last_status);
             };
             let delay = match &result {
                 Ok(resp) if resend_ok && retry::retryable_status(resp.status().as_u16()) => {
@@ -202,19 +262,26 @@ impl Transport {
                 Err(e) if retryable_error(e, resend_ok) => Some(self.retry.backoff(retries)),
                 _ => None,
             };
-            let Some(delay) = delay else {
-                return (result, retries + 1);
+            let reason = match (delay, result) {
+                (Some(_), Ok(r)) => r.status().to_string(),
+                (Some(_), Err(e)) => e.without_url_ref(),
+                (None, Err(e)) => return (Err(e.into()), retries + 1, last_status),
+                (None, Ok(resp)) => {
+                    let done = finish(resp).await;
+                    match &done {
+                        Err(e) if resend_ok && e.http().is_some_and(broken_body) => e.describe(),
+                        _ => return (done, retries + 1, last_status),
+                    }
+                }
             };
+            drop(permit);
+            let delay = delay.unwrap_or_else(|| self.retry.backoff(retries));
             tracing::debug!(
                 retry = retries + 1,
                 delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
-                reason = %match &result {
-                    Ok(r) => r.status().to_string(),
-                    Err(e) => e.without_url_ref().to_string(),
-                },
+                reason = %reason,
                 "retrying"
             );
-            drop(result);
             tokio::time::sleep(delay).await;
             retries += 1;
             request = next;
@@ -302,6 +369,111 @@ fn retryable_error(e: &reqwest::Error, resend_ok: bool) -> bool {
         return true;
     }
     resend_ok && !e.is_timeout() && (e.is_request() || e.is_body())
+}
+
+/// A response body that broke off (reset, cut short) rather than one that
+/// took too long: worth another attempt when the request may be resent.
+fn broken_body(e: &reqwest::Error) -> bool {
+    (e.is_decode() || e.is_body()) && !e.is_timeout()
+}
+
+/// What a `finish` step of [`Transport::send_then`] fails with.
+pub(crate) trait FinishError: From<reqwest::Error> {
+    /// The reqwest error behind this one, when there is one.
+    fn http(&self) -> Option<&reqwest::Error>;
+    /// A description for logs, without the URL's query.
+    fn describe(&self) -> String;
+}
+
+impl FinishError for reqwest::Error {
+    fn http(&self) -> Option<&reqwest::Error> {
+        Some(self)
+    }
+    fn describe(&self) -> String {
+        self.without_url_ref()
+    }
+}
+
+/// Why reading a response failed.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    /// Sending, or receiving the head or the body.
+    Http(reqwest::Error),
+    /// A success body longer than the client's maximum body size.
+    TooLarge { status: u16, limit: usize },
+}
+
+impl From<reqwest::Error> for Failure {
+    fn from(e: reqwest::Error) -> Self {
+        Failure::Http(e)
+    }
+}
+
+impl FinishError for Failure {
+    fn http(&self) -> Option<&reqwest::Error> {
+        match self {
+            Failure::Http(e) => Some(e),
+            Failure::TooLarge { .. } => None,
+        }
+    }
+    fn describe(&self) -> String {
+        match self {
+            Failure::Http(e) => e.without_url_ref(),
+            Failure::TooLarge { status, limit } => {
+                format!("HTTP {status} response body larger than {limit} bytes")
+            }
+        }
+    }
+}
+
+/// How much of an error body is read: enough for Portainer's
+/// `{"message","details"}` and the start of a proxy's page.
+pub(crate) const ERROR_BODY_LIMIT: usize = 64 * 1024;
+
+/// Reads a response body of at most `limit` bytes, chunk by chunk so that
+/// memory stays bounded whatever the server sends. A success body over the
+/// limit fails with [`Failure::TooLarge`] (before reading when the server
+/// announces its length); an error or redirect body is cut at
+/// [`ERROR_BODY_LIMIT`], as only its start is kept.
+pub(crate) async fn read_body(
+    mut resp: Response,
+    limit: usize,
+) -> Result<(StatusCode, Vec<u8>), Failure> {
+    let status = resp.status();
+    if !status.is_success() {
+        let body = read_prefix(&mut resp, limit.min(ERROR_BODY_LIMIT)).await?;
+        return Ok((status, body));
+    }
+    let too_large = Failure::TooLarge {
+        status: status.as_u16(),
+        limit,
+    };
+    let announced = resp.content_length();
+    if announced.is_some_and(|n| n > limit as u64) {
+        return Err(too_large);
+    }
+    let start = announced.map_or(8 * 1024, |n| usize::try_from(n).unwrap_or(limit));
+    let mut body = Vec::with_capacity(start.min(limit).min(1024 * 1024));
+    while let Some(chunk) = resp.chunk().await? {
+        if chunk.len() > limit - body.len() {
+            return Err(too_large);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((status, body))
+}
+
+/// The first `cap` bytes of a body; the rest is not read.
+pub(crate) async fn read_prefix(resp: &mut Response, cap: usize) -> reqwest::Result<Vec<u8>> {
+    let mut body = Vec::new();
+    while body.len() < cap {
+        let Some(chunk) = resp.chunk().await? else {
+            break;
+        };
+        let n = chunk.len().min(cap - body.len());
+        body.extend_from_slice(&chunk[..n]);
+    }
+    Ok(body)
 }
 
 trait WithoutUrlRef {
