@@ -85,7 +85,10 @@ pub fn feature_sets(features: &toml::Table) -> Vec<FeatureSet> {
 
 /// The features turned on by `roots`, following features that name features
 /// (`dep:x` and `x/feature` entries are dependencies', not ours).
-fn expand<'a>(features: &toml::Table, roots: impl IntoIterator<Item = &'a str>) -> BTreeSet<String> {
+fn expand<'a>(
+    features: &toml::Table,
+    roots: impl IntoIterator<Item = &'a str>,
+) -> BTreeSet<String> {
     let mut on = BTreeSet::new();
     let mut todo: Vec<String> = roots.into_iter().map(str::to_owned).collect();
     while let Some(f) = todo.pop() {
@@ -126,7 +129,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
         if !unknown.is_empty() {
             bail!(
                 "no feature set {unknown:?}; there are: {}",
-                sets.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
+                sets.iter()
+                    .map(|s| s.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
         }
         sets.retain(|s| args.only.contains(&s.name));
@@ -150,16 +156,13 @@ pub fn run(args: Args) -> Result<ExitCode> {
             continue;
         }
         let m = measure(&cargo, &root, &target, set, args.jobs, args.release)?;
-        let line = format!(
+        println!(
             "build-cost: {}: {:.1} s, {} MB, {lines} lines",
             set.name,
             m.seconds,
             m.peak_kb.div_ceil(1024)
         );
-        eprintln!("{line}");
-        lines_out.push(line);
     }
-    // The summary last, together, so it reads as a table.
     for l in lines_out {
         println!("{l}");
     }
@@ -211,7 +214,8 @@ fn measure(
         let stop = Arc::new(AtomicBool::new(false));
         let sampler = {
             let (peak, stop) = (peak.clone(), stop.clone());
-            std::thread::spawn(move || sample_rustc_peak(&peak, &stop))
+            let target = target.to_path_buf();
+            std::thread::spawn(move || sample_rustc_peak(&target, &peak, &stop))
         };
         let started = Instant::now();
         let out = cmd.output().context("cargo build")?;
@@ -219,7 +223,11 @@ fn measure(
         stop.store(true, Ordering::Relaxed);
         let _ = sampler.join();
         if !out.status.success() {
-            bail!("cargo build -p {CRATE} {} failed: {}", set.flags.join(" "), out.status);
+            bail!(
+                "cargo build -p {CRATE} {} failed: {}",
+                set.flags.join(" "),
+                out.status
+            );
         }
         let rebuilt_deps = rebuilt_dependencies(&String::from_utf8_lossy(&out.stdout));
         if rebuilt_deps.is_empty() {
@@ -232,7 +240,12 @@ fn measure(
             "build-cost: {}: {} dependencies were not built yet ({}...); measuring again",
             set.name,
             rebuilt_deps.len(),
-            rebuilt_deps.iter().take(3).cloned().collect::<Vec<_>>().join(", ")
+            rebuilt_deps
+                .iter()
+                .take(3)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         if attempt == 1 {
             bail!("dependencies rebuilt on every build of {}", set.name);
@@ -252,24 +265,28 @@ fn rebuilt_dependencies(json_lines: &str) -> Vec<String> {
         .collect()
 }
 
-/// Until `stop`, polls /proc for `rustc` processes compiling our crate and
+/// Until `stop`, polls /proc for `rustc` processes compiling our crate into
+/// `target` (other builds of the crate on the machine are not ours) and
 /// keeps the highest VmHWM (peak resident set, kB) seen.
-fn sample_rustc_peak(peak: &AtomicU64, stop: &AtomicBool) {
+fn sample_rustc_peak(target: &Path, peak: &AtomicU64, stop: &AtomicBool) {
     let needle = format!("--crate-name\0{CRATE_NAME}\0");
+    let out_dir = target.as_os_str().as_encoded_bytes().to_vec();
     // Bounded: builds are far shorter than this.
     let deadline = Instant::now() + Duration::from_secs(3600);
     while !stop.load(Ordering::Relaxed) && Instant::now() < deadline {
         if let Ok(dir) = fs::read_dir("/proc") {
             for entry in dir.flatten() {
                 let name = entry.file_name();
-                let Some(pid) = name.to_str().filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
+                let Some(pid) = name
+                    .to_str()
+                    .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
                 else {
                     continue;
                 };
                 let Ok(cmdline) = fs::read(format!("/proc/{pid}/cmdline")) else {
                     continue;
                 };
-                if !contains(&cmdline, needle.as_bytes()) {
+                if !contains(&cmdline, needle.as_bytes()) || !contains(&cmdline, &out_dir) {
                     continue;
                 }
                 if let Some(kb) = fs::read_to_string(format!("/proc/{pid}/status"))
@@ -318,7 +335,11 @@ fn load(path: &Path, dir: &Path, enabled: &BTreeSet<String>) -> Result<syn::File
     Ok(file)
 }
 
-fn filter_items(items: Vec<syn::Item>, dir: &Path, enabled: &BTreeSet<String>) -> Result<Vec<syn::Item>> {
+fn filter_items(
+    items: Vec<syn::Item>,
+    dir: &Path,
+    enabled: &BTreeSet<String>,
+) -> Result<Vec<syn::Item>> {
     let mut kept = Vec::with_capacity(items.len());
     for mut item in items {
         if !cfg_on(item_attrs(&item), enabled) {
@@ -335,10 +356,9 @@ fn filter_items(items: Vec<syn::Item>, dir: &Path, enabled: &BTreeSet<String>) -
                         let explicit = m.attrs.iter().find_map(path_attr);
                         let candidates = match explicit {
                             Some(p) => vec![dir.join(p)],
-                            None => vec![
-                                dir.join(format!("{}.rs", m.ident)),
-                                sub_dir.join("mod.rs"),
-                            ],
+                            None => {
+                                vec![dir.join(format!("{}.rs", m.ident)), sub_dir.join("mod.rs")]
+                            }
                         };
                         let Some(file) = candidates.into_iter().find(|p| p.is_file()) else {
                             bail!("module {} not found under {}", m.ident, dir.display());
@@ -540,7 +560,10 @@ mod tests {
         assert_eq!(sets[0].enabled, on(&["default", "rustls", "stacks"]));
         assert_eq!(sets[1].flags, ["--features", "full"]);
         assert_eq!(sets[4].enabled, on(&["stacks", "users"]));
-        assert_eq!(sets[4].flags, ["--no-default-features", "--features", "users"]);
+        assert_eq!(
+            sets[4].flags,
+            ["--no-default-features", "--features", "users"]
+        );
     }
 
     #[test]
@@ -554,6 +577,9 @@ mod tests {
 
     #[test]
     fn hwm() {
-        assert_eq!(vm_hwm_kb("Name:\trustc\nVmHWM:\t  123456 kB\nVmRSS: 1 kB\n"), Some(123456));
+        assert_eq!(
+            vm_hwm_kb("Name:\trustc\nVmHWM:\t  123456 kB\nVmRSS: 1 kB\n"),
+            Some(123456)
+        );
     }
 }
