@@ -106,13 +106,37 @@ fn q(s: &str) -> String {
 /// One stack in Portainer's field order (Go struct order), compact like Go's encoder.
 fn stack_json(rng: &mut Rng, id: u64, out: &mut String) {
     const APPS: &[&str] = &[
-        "web", "api", "db", "proxy", "traefik", "grafana", "prometheus", "nextcloud", "gitea",
-        "redis", "ddns-cloud", "backup", "minio", "keycloak", "wordpress", "mootse-stack-test",
+        "web",
+        "api",
+        "db",
+        "proxy",
+        "traefik",
+        "grafana",
+        "prometheus",
+        "nextcloud",
+        "gitea",
+        "redis",
+        "ddns-cloud",
+        "backup",
+        "minio",
+        "keycloak",
+        "wordpress",
+        "mootse-stack-test",
     ];
     const USERS: &[&str] = &["admin", "lucas", "ci-bot", "deploy", "maria.k"];
     const VARS: &[&str] = &[
-        "TAG", "API_KEY", "API_ZONE", "API_SUBDOMAIN", "DB_PASSWORD", "DB_HOST", "TZ", "PUID",
-        "PGID", "DOMAIN", "LOG_LEVEL", "REPLICAS",
+        "TAG",
+        "API_KEY",
+        "API_ZONE",
+        "API_SUBDOMAIN",
+        "DB_PASSWORD",
+        "DB_HOST",
+        "TZ",
+        "PUID",
+        "PGID",
+        "DOMAIN",
+        "LOG_LEVEL",
+        "REPLICAS",
     ];
     let kind = match rng.below(100) {
         0..55 => 2,
@@ -156,20 +180,10 @@ fn stack_json(rng: &mut Rng, id: u64, out: &mut String) {
         "null".to_owned()
     } else {
         let users: Vec<String> = (0..rng.below(3))
-            .map(|_| {
-                format!(
-                    "{{\"UserId\":{},\"AccessLevel\":1}}",
-                    1 + rng.below(40)
-                )
-            })
+            .map(|_| format!("{{\"UserId\":{},\"AccessLevel\":1}}", 1 + rng.below(40)))
             .collect();
         let teams: Vec<String> = (0..rng.below(3))
-            .map(|_| {
-                format!(
-                    "{{\"TeamId\":{},\"AccessLevel\":1}}",
-                    1 + rng.below(8)
-                )
-            })
+            .map(|_| format!("{{\"TeamId\":{},\"AccessLevel\":1}}", 1 + rng.below(8)))
             .collect();
         let public = rng.chance(10);
         let admins = !public && users.is_empty() && teams.is_empty();
@@ -199,7 +213,11 @@ fn stack_json(rng: &mut Rng, id: u64, out: &mut String) {
         format!(
             "{{\"Interval\":{},\"Webhook\":{},\"ForceUpdate\":{},\"ForcePullImage\":false,\"JobID\":{}}}",
             q(rng.pick(&["5m", "1h", ""])),
-            q(&if rng.chance(50) { rng.uuid() } else { String::new() }),
+            q(&if rng.chance(50) {
+                rng.uuid()
+            } else {
+                String::new()
+            }),
             rng.chance(20),
             q(&rng.below(500).to_string())
         )
@@ -235,7 +253,11 @@ fn stack_json(rng: &mut Rng, id: u64, out: &mut String) {
     } else {
         String::new()
     };
-    let webhook = if rng.chance(10) { rng.uuid() } else { String::new() };
+    let webhook = if rng.chance(10) {
+        rng.uuid()
+    } else {
+        String::new()
+    };
     out.push_str(&format!(
         "{{\"Id\":{id},\"Name\":{},\"Type\":{kind},\"EndpointId\":{endpoint},\"SwarmId\":{},\"EntryPoint\":{},\"Env\":{env},\"ResourceControl\":{resource_control},\"Status\":{status},\"ProjectPath\":{},\"CreationDate\":{created},\"CreatedBy\":{},\"UpdateDate\":{updated},\"UpdatedBy\":{},\"AdditionalFiles\":{additional},\"AutoUpdate\":{auto_update},\"Option\":{option},\"GitConfig\":{git_config},\"FromAppTemplate\":{},\"Namespace\":{},\"IsComposeFormat\":{},\"Webhook\":{},\"SupportRelativePath\":false,\"FilesystemPath\":\"\"}}",
         q(&name),
@@ -295,8 +317,8 @@ async fn serve(listener: TcpListener, ok: Arc<Vec<u8>>) {
                     }
                 };
                 let head = &buf[..end];
-                let found = head.starts_with(b"GET /api/stacks ")
-                    || head.starts_with(b"GET /api/stacks?");
+                let found =
+                    head.starts_with(b"GET /api/stacks ") || head.starts_with(b"GET /api/stacks?");
                 let resp: &[u8] = if found { &ok } else { NOT_FOUND };
                 if sock.write_all(resp).await.is_err() {
                     return;
@@ -433,7 +455,11 @@ async fn concurrent(
     let mut busy = [Duration::ZERO; 2];
     let start = Instant::now();
     for r in 0..rounds * 2 {
-        let kind = if (r / 2 + r) % 2 == 0 { Kind::Sdk } else { Kind::Raw };
+        let kind = if (r / 2 + r) % 2 == 0 {
+            Kind::Sdk
+        } else {
+            Kind::Raw
+        };
         let slot = kind as usize;
         let t = Instant::now();
         let handles: Vec<_> = (0..tasks)
@@ -580,7 +606,10 @@ fn main() {
         "body: {STACKS} stacks, {} bytes ({} with Env null or [], {} with ResourceControl null, {} git)",
         body.len(),
         check.iter().filter(|s| s.env.is_empty()).count(),
-        check.iter().filter(|s| s.resource_control.is_none()).count(),
+        check
+            .iter()
+            .filter(|s| s.resource_control.is_none())
+            .count(),
         check.iter().filter(|s| s.git_config.is_some()).count(),
     );
     drop(check);
@@ -588,7 +617,10 @@ fn main() {
         let (sdk, min) = decode(&body, 400 / scale, Duration::from_secs(30));
         println!("decode: sdk {:.3} ms, minimal {:.3} ms", ms(sdk), ms(min));
         breakdown::run(&body, 200 / scale);
-        println!("decode: sdk/minimal = {:.2}", sdk.as_secs_f64() / min.as_secs_f64());
+        println!(
+            "decode: sdk/minimal = {:.2}",
+            sdk.as_secs_f64() / min.as_secs_f64()
+        );
         return;
     }
 
@@ -627,11 +659,7 @@ fn main() {
         }
     });
 
-    let (s1, r1) = client_rt.block_on(sequential(
-        &clients,
-        400 / scale,
-        Duration::from_secs(20),
-    ));
+    let (s1, r1) = client_rt.block_on(sequential(&clients, 400 / scale, Duration::from_secs(20)));
     println!(
         "concurrency 1: sdk median {:.3} ms, {:.0} calls/s ({} calls); raw median {:.3} ms, {:.0} calls/s ({} calls)",
         ms(s1.median),
@@ -708,7 +736,10 @@ fn main() {
         verdict(overhead <= 1.02),
         verdict(dec <= 1.2),
         match py {
-            Some(p) => format!("{} (>= 20; sdk best {sdk_best:.0}/s, pyportainer best {p:.1}/s)", verdict(sdk_best / p >= 20.0)),
+            Some(p) => format!(
+                "{} (>= 20; sdk best {sdk_best:.0}/s, pyportainer best {p:.1}/s)",
+                verdict(sdk_best / p >= 20.0)
+            ),
             None => "not measured".to_owned(),
         }
     );
@@ -842,11 +873,26 @@ mod breakdown {
 
     pub fn run(body: &[u8], n: usize) {
         println!("breakdown, each /minimal:");
-        println!("  portainer_sdk::Stack       {:.2}", time::<portainer_sdk::Stack>(body, n));
-        println!("  same fields, no flatten    {:.2}", time::<NoFlatten>(body, n));
-        println!("  no flatten, RC skipped     {:.2}", time::<NoFlattenNoRc>(body, n));
-        println!("  Id + flatten map only      {:.2}", time::<FlattenOnly>(body, n));
+        println!(
+            "  portainer_sdk::Stack       {:.2}",
+            time::<portainer_sdk::Stack>(body, n)
+        );
+        println!(
+            "  same fields, no flatten    {:.2}",
+            time::<NoFlatten>(body, n)
+        );
+        println!(
+            "  no flatten, RC skipped     {:.2}",
+            time::<NoFlattenNoRc>(body, n)
+        );
+        println!(
+            "  Id + flatten map only      {:.2}",
+            time::<FlattenOnly>(body, n)
+        );
         println!("  serde_json::Value          {:.2}", time::<Value>(body, n));
-        println!("  IgnoredAny                 {:.2}", time::<IgnoredAny>(body, n));
+        println!(
+            "  IgnoredAny                 {:.2}",
+            time::<IgnoredAny>(body, n)
+        );
     }
 }

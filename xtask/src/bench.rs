@@ -40,8 +40,15 @@ pub fn run(args: Args) -> Result<ExitCode> {
     };
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
-    cmd.current_dir(&root)
-        .args(["bench", "--quiet", "-p", "portainer-sdk", "--bench", "stacks", "--"]);
+    cmd.current_dir(&root).args([
+        "bench",
+        "--quiet",
+        "-p",
+        "portainer-sdk",
+        "--bench",
+        "stacks",
+        "--",
+    ]);
     if let Some(python) = &python {
         cmd.arg("--python").arg(python).arg("--driver").arg(&driver);
     }
