@@ -150,7 +150,7 @@ fn stack_json(rng: &mut Rng, id: u64, out: &mut String) {
     };
     let endpoint = 1 + rng.below(12);
     let swarm_id = if kind == 1 {
-        format!("{}", Rng(endpoint * 7919).alnum(25).to_lowercase())
+        Rng(endpoint * 7919).alnum(25).to_lowercase()
     } else {
         String::new()
     };
