@@ -36825,8 +36825,7 @@ impl Client {
         &'a self,
         id: i64,
         body: &'a types::EdgeupdateschedulesUpdatePayload,
-    ) -> Result<ResponseValue<types::TypesUpdateSchedule>, Error<types::PortainerErrorResponse>>
-    {
+    ) -> Result<ResponseValue<()>, Error<types::PortainerErrorResponse>> {
         let url = format!(
             "{}/edge_update_schedules/{}",
             self.baseurl,
@@ -36856,7 +36855,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            204u16 => ResponseValue::from_response(response).await,
+            204u16 => Ok(ResponseValue::empty(response)),
             400u16 => Err(Error::ErrorResponse(
                 ResponseValue::from_response(response).await?,
             )),
@@ -53142,10 +53141,7 @@ impl Client {
     #[cfg(any(feature = "system"))]
     pub async fn system_update<'a>(
         &'a self,
-    ) -> Result<
-        ResponseValue<types::GithubComPortainerPortainerEeApiHttpHandlerSystemStatus>,
-        Error<types::PortainerErrorResponse>,
-    > {
+    ) -> Result<ResponseValue<()>, Error<types::PortainerErrorResponse>> {
         let url = format!("{}/system/update", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
         header_map.append(
@@ -53170,7 +53166,7 @@ impl Client {
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            204u16 => ResponseValue::from_response(response).await,
+            204u16 => Ok(ResponseValue::empty(response)),
             409u16 => Err(Error::ErrorResponse(
                 ResponseValue::from_response(response).await?,
             )),
@@ -55451,8 +55447,10 @@ pub mod multipart {
                 content: content.into(),
             }
         }
-        pub(crate) fn into_part(self) -> reqwest::multipart::Part {
-            reqwest::multipart::Part::bytes(self.content).file_name(self.file_name)
+        pub(crate) fn into_part(self) -> reqwest::Result<reqwest::multipart::Part> {
+            reqwest::multipart::Part::bytes(self.content)
+                .file_name(self.file_name)
+                .mime_str("application/octet-stream")
         }
     }
     impl ::std::fmt::Debug for FilePart {
@@ -55845,7 +55843,7 @@ impl Client {
         }
         {
             let v = body.file;
-            form = form.part("File", v.into_part());
+            form = form.part("File", v.into_part()?);
         }
         if let Some(v) = body.logo {
             form = form.text("Logo", v.to_string());
@@ -55917,7 +55915,7 @@ impl Client {
         }
         {
             let v = body.file;
-            form = form.part("File", v.into_part());
+            form = form.part("File", v.into_part()?);
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -55973,7 +55971,7 @@ impl Client {
         }
         {
             let v = body.file;
-            form = form.part("File", v.into_part());
+            form = form.part("File", v.into_part()?);
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -56017,7 +56015,7 @@ impl Client {
         let mut form = reqwest::multipart::Form::new();
         {
             let v = body.file;
-            form = form.part("file", v.into_part());
+            form = form.part("file", v.into_part()?);
         }
         {
             let v = body.name;
@@ -56088,7 +56086,7 @@ impl Client {
         }
         {
             let v = body.file;
-            form = form.part("file", v.into_part());
+            form = form.part("file", v.into_part()?);
         }
         {
             let v = body.edge_groups;
@@ -56164,7 +56162,7 @@ impl Client {
         let mut form = reqwest::multipart::Form::new();
         {
             let v = body.file;
-            form = form.part("file", v.into_part());
+            form = form.part("file", v.into_part()?);
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -56236,13 +56234,13 @@ impl Client {
             form = form.text("TLSSkipClientVerify", v.to_string());
         }
         if let Some(v) = body.tlsca_cert_file {
-            form = form.part("TLSCACertFile", v.into_part());
+            form = form.part("TLSCACertFile", v.into_part()?);
         }
         if let Some(v) = body.tls_cert_file {
-            form = form.part("TLSCertFile", v.into_part());
+            form = form.part("TLSCertFile", v.into_part()?);
         }
         if let Some(v) = body.tls_key_file {
-            form = form.part("TLSKeyFile", v.into_part());
+            form = form.part("TLSKeyFile", v.into_part()?);
         }
         if let Some(v) = body.azure_application_id {
             form = form.text("AzureApplicationID", v.to_string());
@@ -56343,7 +56341,7 @@ impl Client {
         }
         {
             let v = body.file;
-            form = form.part("file", v.into_part());
+            form = form.part("file", v.into_part()?);
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -56394,7 +56392,7 @@ impl Client {
             form = form.text("Env", v.to_string());
         }
         if let Some(v) = body.file {
-            form = form.part("file", v.into_part());
+            form = form.part("file", v.into_part()?);
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -56447,7 +56445,7 @@ impl Client {
             form = form.text("Env", v.to_string());
         }
         if let Some(v) = body.file {
-            form = form.part("file", v.into_part());
+            form = form.part("file", v.into_part()?);
         }
         #[allow(unused_mut)]
         let mut request = self
@@ -56499,7 +56497,7 @@ impl Client {
         }
         {
             let v = body.file;
-            form = form.part("file", v.into_part());
+            form = form.part("file", v.into_part()?);
         }
         #[allow(unused_mut)]
         let mut request = self

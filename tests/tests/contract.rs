@@ -666,46 +666,10 @@ struct Known {
 
 const KNOWN: &[Known] = &[
     Known {
-        defect: "generator: multipart file parts carry no Content-Type (FilePart::into_part sets no mime type); \
-                 legal, but Prism 5.14.2 crashes on it, and OpenAPI 3.0 gives binary fields application/octet-stream",
-        failure: "sent without a Content-Type",
-        operations: &[
-            "CustomTemplateCreateFile",
-            "EdgeJobCreateFile",
-            "EdgeStackCreateFile",
-            "EdgeStackParseRegistries",
-            "EndpointDockerBrowsePut",
-            "StackCreateDockerStandaloneFile",
-            "StackCreateDockerSwarmFile",
-            "UploadTLS",
-        ],
-    },
-    Known {
         defect: "spec/Prism: EdgeGroupIDs is an array field of a multipart form; Prism 5.14.2 accepts no \
                  encoding of it (repeated parts, as sent, or one JSON part)",
         failure: "EdgeGroupIDs must be array",
         operations: &["EdgeConfigCreate", "EdgeConfigUpdate"],
-    },
-    Known {
-        defect: "spec: a 204 (No Content) response declared with a JSON body; servers send none, so the \
-                 generated client fails to decode every success (normalizer: drop content from 204)",
-        failure: "HTTP 204 response does not decode",
-        operations: &["EdgeUpdateScheduleUpdate", "systemUpdate"],
-    },
-    Known {
-        defect: "spec: portaineree.EndpointChangeWindow.StartTime (a string, \"22:00\") has the example 1320, \
-                 a YAML 1.1 sexagesimal reading of 22:00; Prism serves it (normalizer: drop examples that \
-                 contradict their type)",
-        failure: "ChangeWindow.StartTime must be string",
-        operations: &[
-            "EndpointAssociationDelete",
-            "EndpointCreate",
-            "EndpointInspect",
-            "EndpointList",
-            "EndpointSettingsUpdate",
-            "EndpointUpdate",
-            "OmniCreateCluster",
-        ],
     },
 ];
 

@@ -1022,9 +1022,7 @@ pub(crate) const CASES: &[Case] = &[
         method: "PUT",
         path: "/endpoints/{id}/settings",
         run: endpoint_settings_update,
-        notes: &[
-            "body.changeWindow.StartTime: the spec's example 1320 is not a valid string; sent a string instead",
-        ],
+        notes: &[],
     },
     Case {
         id: "EndpointSnapshot",
@@ -1052,9 +1050,7 @@ pub(crate) const CASES: &[Case] = &[
         method: "PUT",
         path: "/endpoints/{id}",
         run: endpoint_update,
-        notes: &[
-            "body.ChangeWindow.StartTime: the spec's example 1320 is not a valid string; sent a string instead",
-        ],
+        notes: &[],
     },
     Case {
         id: "EndpointUpdateRelations",

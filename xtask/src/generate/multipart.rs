@@ -324,8 +324,11 @@ pub fn tokens(ops: &[MultipartOp], generator: &progenitor::Generator) -> Result<
                     Self { file_name: file_name.into(), content: content.into() }
                 }
 
-                pub(crate) fn into_part(self) -> reqwest::multipart::Part {
-                    reqwest::multipart::Part::bytes(self.content).file_name(self.file_name)
+                // Without a content type some servers and mocks reject the part.
+                pub(crate) fn into_part(self) -> reqwest::Result<reqwest::multipart::Part> {
+                    reqwest::multipart::Part::bytes(self.content)
+                        .file_name(self.file_name)
+                        .mime_str("application/octet-stream")
                 }
             }
 
@@ -366,7 +369,7 @@ fn op_tokens(op: &MultipartOp, known: &BTreeSet<String>) -> Result<(TokenStream,
         let (ty, send_one) = match &f.kind {
             FieldKind::File => (
                 quote!(FilePart),
-                quote!(form = form.part(#wire, v.into_part());),
+                quote!(form = form.part(#wire, v.into_part()?);),
             ),
             FieldKind::Text(t) => {
                 let t = scalar_tokens(t);

@@ -102,6 +102,11 @@ pub fn normalize_with(doc: &mut Value, data: &RuleData) -> Result<Report> {
         operations::single_success(doc),
     );
     report.add(
+        "no-content-bodies",
+        "bodies declared on 204 No Content responses, dropped",
+        operations::no_content_bodies(doc),
+    );
+    report.add(
         "wildcard-content",
         "`*/*` media types with a schema read as JSON",
         operations::wildcard_content(doc),
@@ -145,6 +150,11 @@ pub fn normalize_with(doc: &mut Value, data: &RuleData) -> Result<Report> {
         "keep-unknown-fields",
         "response objects that keep properties the spec lacks",
         schemas::keep_unknown_fields(doc),
+    );
+    report.add(
+        "typed-examples",
+        "examples of another type than their schema, dropped",
+        schemas::examples_of_their_type(doc),
     );
     report.add(
         "doc-code-fences",

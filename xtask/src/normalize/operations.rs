@@ -440,3 +440,20 @@ pub fn inline_refs(doc: &mut Value) -> usize {
     }
     changed
 }
+
+/// 204 means no body; a schema there makes the client fail to decode every
+/// real success.
+pub fn no_content_bodies(doc: &mut Value) -> usize {
+    let mut changed = 0;
+    for (_, _, op) in ops_mut(doc) {
+        let Some(Value::Object(responses)) = op.get_mut("responses") else {
+            continue;
+        };
+        if let Some(Value::Object(r)) = responses.get_mut("204")
+            && r.remove("content").is_some()
+        {
+            changed += 1;
+        }
+    }
+    changed
+}

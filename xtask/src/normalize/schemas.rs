@@ -287,3 +287,33 @@ pub fn keep_unknown_fields(doc: &mut Value) -> usize {
     }
     changed
 }
+
+fn fits(example: &Value, ty: &str) -> bool {
+    match ty {
+        "string" => example.is_string(),
+        "integer" => example.is_i64() || example.is_u64(),
+        "number" => example.is_number(),
+        "boolean" => example.is_boolean(),
+        "array" => example.is_array(),
+        "object" => example.is_object(),
+        _ => true,
+    }
+}
+
+/// Examples of another type than their schema (`StartTime: 1320`, a YAML 1.1
+/// reading of `22:00`) are what mock servers answer with; drop them.
+pub fn examples_of_their_type(doc: &mut Value) -> usize {
+    let mut changed = 0;
+    all_schema_roots(doc, &mut |root| {
+        schemas_mut(root, &mut |s| {
+            let Some(ty) = s.get("type").and_then(Value::as_str).map(str::to_owned) else {
+                return;
+            };
+            if s.get("example").is_some_and(|e| !fits(e, &ty)) {
+                s.remove("example");
+                changed += 1;
+            }
+        });
+    });
+    changed
+}
