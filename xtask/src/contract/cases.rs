@@ -407,34 +407,7 @@ pub fn render(doc: &Value, root: &Path) -> Result<String> {
             .map(|v| format!("the spec (API version {v})"))
             .unwrap_or_else(|| "the spec".into()),
     );
-    rustfmt(&source)
-}
-
-/// The committed file must pass `cargo fmt --check` with the rest of the workspace.
-fn rustfmt(source: &str) -> Result<String> {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new("rustfmt")
-        .args(["--edition", "2024", "--emit", "stdout", "--quiet"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .context("running rustfmt (install it with `rustup component add rustfmt`)")?;
-    let mut stdin = child.stdin.take().context("rustfmt stdin")?;
-    let input = source.to_owned();
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child.wait_with_output()?;
-    writer
-        .join()
-        .map_err(|_| anyhow::anyhow!("rustfmt writer panicked"))??;
-    if !output.status.success() {
-        bail!(
-            "rustfmt failed on the generated cases: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    Ok(String::from_utf8(output.stdout)?)
+    crate::generate::rustfmt(&source).context("formatting the generated cases")
 }
 
 #[cfg(test)]

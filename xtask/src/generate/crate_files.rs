@@ -24,7 +24,7 @@ pub fn files(g: &Generated, standalone: bool) -> Result<Vec<(&'static str, Strin
 
 /// The committed crate must pass `cargo fmt --check` with the rest of the
 /// workspace, and prettyplease's layout is not rustfmt's.
-fn rustfmt(source: &str) -> Result<String> {
+pub fn rustfmt(source: &str) -> Result<String> {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let mut child = Command::new("rustfmt")

@@ -1,6 +1,7 @@
 //! `cargo xtask generate`: spec in, formatted low-level client crate out.
 
 mod crate_files;
+pub use crate_files::rustfmt;
 pub mod features;
 mod multipart;
 pub mod operations;
