@@ -17,7 +17,15 @@ pub fn files(g: &Generated, standalone: bool) -> Result<Vec<(&'static str, Strin
         ("src/lib.rs", rustfmt(&lib_rs(g))?),
         (
             "src/generated.rs",
-            rustfmt(&format!("{HEADER}\n{}\n{HOOKS}", g.client))?,
+            rustfmt(&format!(
+                "{HEADER}\n{}\n{}",
+                g.client,
+                // The template's doctests name the committed crate.
+                HOOKS.replace(
+                    "portainer_sdk_gen::",
+                    &format!("{}::", crate_name(standalone).replace('-', "_"))
+                )
+            ))?,
         ),
     ])
 }
@@ -50,12 +58,16 @@ pub fn rustfmt(source: &str) -> Result<String> {
     Ok(String::from_utf8(output.stdout)?)
 }
 
-fn cargo_toml(g: &Generated, standalone: bool) -> String {
-    let name = if standalone {
+fn crate_name(standalone: bool) -> &'static str {
+    if standalone {
         "portainer-client"
     } else {
         "portainer-sdk-gen"
-    };
+    }
+}
+
+fn cargo_toml(g: &Generated, standalone: bool) -> String {
+    let name = crate_name(standalone);
     let workspace = if standalone {
         "\n# Built on its own, outside any workspace.\n[workspace]\n"
     } else {
