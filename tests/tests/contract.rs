@@ -664,14 +664,12 @@ struct Known {
     operations: &'static [&'static str],
 }
 
-const KNOWN: &[Known] = &[
-    Known {
-        defect: "spec/Prism: EdgeGroupIDs is an array field of a multipart form; Prism 5.14.2 accepts no \
+const KNOWN: &[Known] = &[Known {
+    defect: "spec/Prism: EdgeGroupIDs is an array field of a multipart form; Prism 5.14.2 accepts no \
                  encoding of it (repeated parts, as sent, or one JSON part)",
-        failure: "EdgeGroupIDs must be array",
-        operations: &["EdgeConfigCreate", "EdgeConfigUpdate"],
-    },
-];
+    failure: "EdgeGroupIDs must be array",
+    operations: &["EdgeConfigCreate", "EdgeConfigUpdate"],
+}];
 
 fn known_defect(id: &str) -> Option<(usize, &'static Known)> {
     KNOWN
