@@ -6,6 +6,7 @@ pub mod build_cost;
 pub mod contract;
 pub mod convert;
 pub mod diff;
+pub mod fuzz;
 pub mod generate;
 pub mod normalize;
 pub mod pins;

@@ -27,6 +27,8 @@ enum Command {
     Diff(diff::Args),
     /// Install what the tests need (npm lockfiles), then `cargo test --workspace`.
     Test(test_suite::Args),
+    /// Run every fuzz target for --seconds S (installs cargo-fuzz if missing).
+    Fuzz(xtask::fuzz::Args),
     /// Call overhead: SDK stack list against raw reqwest, decoding, pyportainer (PERFORMANCE.md).
     Bench(bench::Args),
     /// Build time, peak rustc memory and lines of portainer-sdk-gen per feature set.
@@ -64,6 +66,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Generate(args) => generate::run(args),
         Command::Diff(args) => diff::run(args),
         Command::Test(args) => test_suite::run(args),
+        Command::Fuzz(args) => xtask::fuzz::run(args),
         Command::Bench(args) => bench::run(args),
         Command::BuildCost(args) => build_cost::run(args),
         Command::Contract(args) => contract::run(args),
