@@ -14432,7 +14432,7 @@ pub mod types {
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///The body of a Portainer error response. Current servers send `message` and usually `details`; 1.x servers sent `err` instead of `message`.
-    #[derive(::serde::Deserialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg(any(
         feature = "admin",
         feature = "backup",
@@ -14449,7 +14449,6 @@ pub mod types {
         feature = "templates",
         feature = "users-teams"
     ))]
-    #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
     pub struct PortainerErrorResponse {
         ///The underlying cause, when the server gives one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

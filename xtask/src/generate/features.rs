@@ -258,7 +258,7 @@ pub const SERDE_BOTH: &str = "serde-both";
 /// one way only: response types are only deserialized, request types only
 /// serialized. Each type keeps the derives its direction needs; the other one
 /// comes back with the `serde-both` feature (to store or forward responses).
-pub fn one_way_serde(file: &mut syn::File) -> Directions {
+pub fn one_way_serde(file: &mut syn::File, keep_both: &str) -> Directions {
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for item in type_items(file) {
         if let Some(name) = item_name(item) {
@@ -318,6 +318,11 @@ pub fn one_way_serde(file: &mut syn::File) -> Directions {
         }
         for it in m.content.iter_mut().flat_map(|(_, items)| items.iter_mut()) {
             let Some(name) = item_name(it) else { continue };
+            // The error body type keeps both: callers re-serialize it (error
+            // conversions, logs) with any feature set.
+            if name == keep_both {
+                continue;
+            }
             let (in_req, in_resp) = (requests.contains(&name), responses.contains(&name));
             let drop = match (in_req, in_resp) {
                 (false, true) => "Serialize",

@@ -154,7 +154,8 @@ pub fn generate(source: &SpecSource) -> Result<Generated> {
                 .join(", ")
         );
     }
-    let directions = features::one_way_serde(&mut file);
+    let error_type = multipart::typify_name(&crate::normalize::RuleData::load()?.error_schema);
+    let directions = features::one_way_serde(&mut file, &error_type);
     report.add(
         "one-way-serde",
         "types deriving only the serde direction they travel (both with `serde-both`)",

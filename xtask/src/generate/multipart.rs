@@ -267,7 +267,7 @@ fn type_tokens(schema: &Value, known: &BTreeSet<String>) -> Result<TokenStream> 
 
 /// typify's naming of a component schema: non-identifier characters become
 /// word breaks, then PascalCase.
-fn typify_name(name: &str) -> String {
+pub(crate) fn typify_name(name: &str) -> String {
     let cleaned: String = name
         .replace('\'', "")
         .chars()
