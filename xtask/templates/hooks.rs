@@ -42,8 +42,11 @@ pub type ExecFuture<'a> = ::std::pin::Pin<
 /// to the `reqwest::Client` given to [`Client::new_with_client`].
 pub trait Executor: Send + Sync + ::std::fmt::Debug {
     /// Sends `request`, built for `operation`, and returns the response.
-    fn execute<'a>(&'a self, request: reqwest::Request, operation: &'static Operation)
-    -> ExecFuture<'a>;
+    fn execute<'a>(
+        &'a self,
+        request: reqwest::Request,
+        operation: &'static Operation,
+    ) -> ExecFuture<'a>;
 }
 
 /// The state a [`Client`] carries beside its `reqwest::Client`: the optional [`Executor`].
@@ -55,7 +58,9 @@ pub struct Hooks {
 impl Hooks {
     /// Hooks that send every request through `executor`.
     pub fn new(executor: ::std::sync::Arc<dyn Executor>) -> Self {
-        Self { executor: Some(executor) }
+        Self {
+            executor: Some(executor),
+        }
     }
 
     /// Hooks that send requests with the plain `reqwest::Client`.
