@@ -62,6 +62,7 @@
 #![deny(missing_docs)]
 
 mod client;
+mod decode;
 mod error;
 mod ops;
 mod raw;
@@ -85,7 +86,10 @@ pub use secret::Secret;
 pub use settings::{
     AuthenticationMethod, PortainerSettings, PublicSettings, Settings, SettingsPatch,
 };
-pub use stack::{AutoUpdate, EnvVar, GitAuthentication, GitConfig, Stack, StackStatus, StackType};
+pub use stack::{
+    AutoUpdate, EnvVar, GitAuthentication, GitConfig, ResourceControl, ResourceControlType, Stack,
+    StackOption, StackStatus, StackType, TeamAccess, UserAccess,
+};
 pub use stacks::{
     CreateStack, DeleteStack, DeployStack, Deployed, GitSource, ListStacks, RedeployGit, Stacks,
     UpdateGitSettings, UpdateStack,

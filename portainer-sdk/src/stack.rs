@@ -2,7 +2,9 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
+
+use crate::decode::deserialize_keeping_unknown;
 
 /// Declares an integer enum with an `Unknown` fallback, so a value added by a
 /// newer server decodes instead of failing the whole response.
@@ -24,6 +26,13 @@ macro_rules! open_int_enum {
                     $($name::$variant => $value,)*
                     $name::Unknown(v) => v,
                 }
+            }
+        }
+
+        impl Default for $name {
+            /// `Unknown(0)`: the zero value Go sends for an unset field.
+            fn default() -> Self {
+                $name::Unknown(0)
             }
         }
 
@@ -110,44 +119,61 @@ impl EnvVar {
 }
 
 /// The git source of a stack deployed from a repository.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct GitConfig {
     /// Repository URL.
-    #[serde(rename = "URL", default)]
+    #[serde(rename = "URL")]
     pub url: String,
     /// The reference deployed, e.g. `refs/heads/main`.
-    #[serde(rename = "ReferenceName", default)]
+    #[serde(rename = "ReferenceName")]
     pub reference_name: String,
     /// The compose file or manifest path inside the repository.
-    #[serde(rename = "ConfigFilePath", default)]
+    #[serde(rename = "ConfigFilePath")]
     pub config_file_path: String,
     /// The commit last deployed.
-    #[serde(rename = "ConfigHash", default)]
+    #[serde(rename = "ConfigHash")]
     pub config_hash: String,
     /// Credentials, when the repository needs them.
-    #[serde(rename = "Authentication", default)]
+    #[serde(rename = "Authentication")]
     pub authentication: Option<GitAuthentication>,
     /// Skip TLS verification of the git server.
-    #[serde(rename = "TLSSkipVerify", default)]
+    #[serde(rename = "TLSSkipVerify")]
     pub tls_skip_verify: bool,
     /// Fields this SDK does not model, kept so the value serializes back whole.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
+deserialize_keeping_unknown!(GitConfig, "a stack's git configuration",
+    required {}
+    optional {
+        url: "URL",
+        reference_name: "ReferenceName",
+        config_file_path: "ConfigFilePath",
+        config_hash: "ConfigHash",
+        authentication: "Authentication",
+        tls_skip_verify: "TLSSkipVerify",
+    }
+);
+
 /// Git credentials stored with a stack. Portainer blanks the password in responses.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
 pub struct GitAuthentication {
     /// User name.
-    #[serde(rename = "Username", default)]
+    #[serde(rename = "Username")]
     pub username: String,
     /// Password or token (usually empty in responses).
-    #[serde(rename = "Password", default)]
+    #[serde(rename = "Password")]
     pub password: String,
-    /// Fields this SDK does not model.
+    /// Fields this SDK does not model (e.g. `GitCredentialID`).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
+deserialize_keeping_unknown!(GitAuthentication, "git credentials",
+    required {}
+    optional { username: "Username", password: "Password" }
+);
 
 impl fmt::Debug for GitAuthentication {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -162,21 +188,38 @@ impl fmt::Debug for GitAuthentication {
 }
 
 /// Automatic updates of a git stack: polling interval and/or webhook.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AutoUpdate {
     /// Polling interval such as `5m`; empty for webhook-only.
-    #[serde(rename = "Interval", default, skip_serializing_if = "String::is_empty")]
+    #[serde(rename = "Interval", skip_serializing_if = "String::is_empty")]
     pub interval: String,
     /// Webhook id (a UUID) that triggers an update.
-    #[serde(rename = "Webhook", default, skip_serializing_if = "String::is_empty")]
+    #[serde(rename = "Webhook", skip_serializing_if = "String::is_empty")]
     pub webhook: String,
     /// Redeploy even when the repository did not change.
-    #[serde(rename = "ForceUpdate", default)]
+    #[serde(rename = "ForceUpdate")]
     pub force_update: bool,
     /// Pull images on every update.
-    #[serde(rename = "ForcePullImage", default)]
+    #[serde(rename = "ForcePullImage")]
     pub force_pull_image: bool,
+    /// The server's polling job; assigned by Portainer, never needed in requests.
+    #[serde(rename = "JobID", skip_serializing_if = "String::is_empty")]
+    pub job_id: String,
+    /// Fields this SDK does not model.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
+deserialize_keeping_unknown!(AutoUpdate, "a stack's auto-update settings",
+    required {}
+    optional {
+        interval: "Interval",
+        webhook: "Webhook",
+        force_update: "ForceUpdate",
+        force_pull_image: "ForcePullImage",
+        job_id: "JobID",
+    }
+);
 
 impl AutoUpdate {
     /// Poll the repository every `interval` (e.g. `"5m"`).
@@ -188,100 +231,270 @@ impl AutoUpdate {
     }
 }
 
-fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+/// Deployment options of a swarm stack (`Option` on the wire).
+///
+/// ```
+/// let o: portainer_sdk::StackOption = serde_json::from_str(r#"{"Prune":true}"#).unwrap();
+/// assert!(o.prune);
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct StackOption {
+    /// Remove services no longer in the stack file on update.
+    #[serde(rename = "Prune")]
+    pub prune: bool,
+    /// Fields this SDK does not model.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
+deserialize_keeping_unknown!(StackOption, "a stack's options",
+    required {}
+    optional { prune: "Prune" }
+);
+
+open_int_enum! {
+    /// What kind of resource an access control applies to.
+    ResourceControlType {
+        /// A container.
+        Container = 1,
+        /// A swarm service.
+        Service = 2,
+        /// A volume.
+        Volume = 3,
+        /// A network.
+        Network = 4,
+        /// A secret.
+        Secret = 5,
+        /// A stack.
+        Stack = 6,
+        /// A swarm config.
+        Config = 7,
+        /// A custom template.
+        CustomTemplate = 8,
+        /// An Azure container group.
+        ContainerGroup = 9,
+    }
+}
+
+/// Who may use a resource: Portainer's access control attached to a stack.
+///
+/// ```
+/// let json = r#"{"Id":6,"ResourceId":"2_proxy","SubResourceIds":null,"Type":6,
+///     "UserAccesses":[{"UserId":3,"AccessLevel":1}],"TeamAccesses":[],
+///     "Public":false,"AdministratorsOnly":false,"System":false}"#;
+/// let rc: portainer_sdk::ResourceControl = serde_json::from_str(json).unwrap();
+/// assert_eq!(rc.resource_type, portainer_sdk::ResourceControlType::Stack);
+/// assert_eq!(rc.user_accesses[0].user_id, 3);
+/// assert!(rc.sub_resource_ids.is_empty());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ResourceControl {
+    /// Identifier of the access control.
+    #[serde(rename = "Id")]
+    pub id: i64,
+    /// The resource it protects (for a stack, `<endpoint>_<name>`).
+    #[serde(rename = "ResourceId")]
+    pub resource_id: String,
+    /// Resources covered with it (a stack's services, for example).
+    #[serde(rename = "SubResourceIds")]
+    pub sub_resource_ids: Vec<String>,
+    /// The kind of resource.
+    #[serde(rename = "Type")]
+    pub resource_type: ResourceControlType,
+    /// Users given access.
+    #[serde(rename = "UserAccesses")]
+    pub user_accesses: Vec<UserAccess>,
+    /// Teams given access.
+    #[serde(rename = "TeamAccesses")]
+    pub team_accesses: Vec<TeamAccess>,
+    /// Open to every user.
+    #[serde(rename = "Public")]
+    pub public: bool,
+    /// Restricted to administrators.
+    #[serde(rename = "AdministratorsOnly")]
+    pub administrators_only: bool,
+    /// Created by Portainer itself.
+    #[serde(rename = "System")]
+    pub system: bool,
+    /// Fields this SDK does not model (older servers' `Users`/`Teams` lists).
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+deserialize_keeping_unknown!(ResourceControl, "a resource control",
+    required {}
+    optional {
+        id: "Id",
+        resource_id: "ResourceId",
+        sub_resource_ids: "SubResourceIds",
+        resource_type: "Type",
+        user_accesses: "UserAccesses",
+        team_accesses: "TeamAccesses",
+        public: "Public",
+        administrators_only: "AdministratorsOnly",
+        system: "System",
+    }
+);
+
+/// A user's access to a resource.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct UserAccess {
+    /// The user.
+    #[serde(rename = "UserId")]
+    pub user_id: i64,
+    /// The level granted (1: read-write, the only level CE has).
+    #[serde(rename = "AccessLevel")]
+    pub access_level: i64,
+    /// Fields this SDK does not model.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+deserialize_keeping_unknown!(UserAccess, "a user access",
+    required {}
+    optional { user_id: "UserId", access_level: "AccessLevel" }
+);
+
+/// A team's access to a resource.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct TeamAccess {
+    /// The team.
+    #[serde(rename = "TeamId")]
+    pub team_id: i64,
+    /// The level granted (1: read-write, the only level CE has).
+    #[serde(rename = "AccessLevel")]
+    pub access_level: i64,
+    /// Fields this SDK does not model.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+deserialize_keeping_unknown!(TeamAccess, "a team access",
+    required {}
+    optional { team_id: "TeamId", access_level: "AccessLevel" }
+);
 
 /// A stack, as `GET /api/stacks/{id}` returns it.
 ///
 /// Serializes back to Portainer's field names; fields this SDK does not model
 /// (they vary between CE, EE and versions) are kept in [`extra`](Self::extra).
+/// `null` reads as the empty value for strings, lists and numbers.
 ///
 /// ```
-/// let json = r#"{"Id":1,"Name":"web","Type":2,"EndpointId":3,"Env":null,"Webhook":""}"#;
+/// let json = r#"{"Id":1,"Name":"web","Type":2,"EndpointId":3,"Env":null,"Webhook":"","Edition":"x"}"#;
 /// let stack: portainer_sdk::Stack = serde_json::from_str(json).unwrap();
 /// assert_eq!(stack.stack_type, portainer_sdk::StackType::Compose);
 /// assert!(stack.env.is_empty());
-/// assert_eq!(serde_json::to_value(&stack).unwrap()["Webhook"], "");
+/// assert_eq!(stack.extra["Edition"], "x");
+/// assert_eq!(serde_json::to_value(&stack).unwrap()["Edition"], "x");
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Stack {
     /// Identifier.
     #[serde(rename = "Id")]
     pub id: i64,
     /// Name (empty for some Kubernetes stacks).
-    #[serde(rename = "Name", default, deserialize_with = "null_as_default")]
+    #[serde(rename = "Name")]
     pub name: String,
     /// Swarm, compose or Kubernetes.
-    #[serde(rename = "Type", default = "unknown_type")]
+    #[serde(rename = "Type")]
     pub stack_type: StackType,
     /// The environment (endpoint) the stack runs on.
-    #[serde(rename = "EndpointId", default)]
+    #[serde(rename = "EndpointId")]
     pub endpoint_id: i64,
     /// The swarm cluster id, for swarm stacks.
-    #[serde(rename = "SwarmId", default, deserialize_with = "null_as_default")]
+    #[serde(rename = "SwarmId")]
     pub swarm_id: String,
     /// The entry compose file or manifest.
-    #[serde(rename = "EntryPoint", default, deserialize_with = "null_as_default")]
+    #[serde(rename = "EntryPoint")]
     pub entry_point: String,
     /// Environment variables (`null` on the wire reads as empty).
-    #[serde(rename = "Env", default, deserialize_with = "null_as_default")]
+    #[serde(rename = "Env")]
     pub env: Vec<EnvVar>,
+    /// Who may use the stack; `None` when the server sent none.
+    #[serde(rename = "ResourceControl")]
+    pub resource_control: Option<ResourceControl>,
     /// Running or stopped.
-    #[serde(rename = "Status", default = "unknown_status")]
+    #[serde(rename = "Status")]
     pub status: StackStatus,
     /// Where Portainer keeps the stack's files on its volume.
-    #[serde(rename = "ProjectPath", default, deserialize_with = "null_as_default")]
+    #[serde(rename = "ProjectPath")]
     pub project_path: String,
     /// Unix time of creation.
-    #[serde(rename = "CreationDate", default)]
+    #[serde(rename = "CreationDate")]
     pub creation_date: i64,
     /// Who created it.
-    #[serde(rename = "CreatedBy", default, deserialize_with = "null_as_default")]
+    #[serde(rename = "CreatedBy")]
     pub created_by: String,
     /// Unix time of the last update (0 when never updated).
-    #[serde(rename = "UpdateDate", default)]
+    #[serde(rename = "UpdateDate")]
     pub update_date: i64,
     /// Who updated it last.
-    #[serde(rename = "UpdatedBy", default, deserialize_with = "null_as_default")]
+    #[serde(rename = "UpdatedBy")]
     pub updated_by: String,
     /// Extra compose files.
-    #[serde(rename = "AdditionalFiles", default)]
+    #[serde(rename = "AdditionalFiles")]
     pub additional_files: Option<Vec<String>>,
     /// Automatic update settings of a git stack.
-    #[serde(rename = "AutoUpdate", default)]
+    #[serde(rename = "AutoUpdate")]
     pub auto_update: Option<AutoUpdate>,
+    /// Swarm deployment options.
+    #[serde(rename = "Option")]
+    pub option: Option<StackOption>,
     /// The git source, for stacks deployed from a repository.
-    #[serde(rename = "GitConfig", default)]
+    #[serde(rename = "GitConfig")]
     pub git_config: Option<GitConfig>,
+    /// Whether it was created from an app template.
+    #[serde(rename = "FromAppTemplate")]
+    pub from_app_template: bool,
     /// Kubernetes namespace.
-    #[serde(rename = "Namespace", default, deserialize_with = "null_as_default")]
+    #[serde(rename = "Namespace")]
     pub namespace: String,
     /// Whether a Kubernetes stack was written in compose format.
-    #[serde(rename = "IsComposeFormat", default)]
+    #[serde(rename = "IsComposeFormat")]
     pub is_compose_format: bool,
-    /// Whether it was created from an app template.
-    #[serde(rename = "FromAppTemplate", default)]
-    pub from_app_template: bool,
-    /// Access control; kept as JSON because its shape differs across versions.
-    #[serde(rename = "ResourceControl", default)]
-    pub resource_control: Option<serde_json::Value>,
+    /// The webhook id that redeploys the stack (empty when none).
+    #[serde(rename = "Webhook")]
+    pub webhook: String,
+    /// Whether relative paths in the stack file resolve against `filesystem_path`.
+    #[serde(rename = "SupportRelativePath")]
+    pub support_relative_path: bool,
+    /// The host path relative paths resolve against.
+    #[serde(rename = "FilesystemPath")]
+    pub filesystem_path: String,
     /// Every other field the server sent, kept for serialization.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-fn unknown_type() -> StackType {
-    StackType::Unknown(0)
-}
-
-fn unknown_status() -> StackStatus {
-    StackStatus::Unknown(0)
-}
+deserialize_keeping_unknown!(Stack, "a stack",
+    required { id: "Id" }
+    optional {
+        name: "Name",
+        stack_type: "Type",
+        endpoint_id: "EndpointId",
+        swarm_id: "SwarmId",
+        entry_point: "EntryPoint",
+        env: "Env",
+        resource_control: "ResourceControl",
+        status: "Status",
+        project_path: "ProjectPath",
+        creation_date: "CreationDate",
+        created_by: "CreatedBy",
+        update_date: "UpdateDate",
+        updated_by: "UpdatedBy",
+        additional_files: "AdditionalFiles",
+        auto_update: "AutoUpdate",
+        option: "Option",
+        git_config: "GitConfig",
+        from_app_template: "FromAppTemplate",
+        namespace: "Namespace",
+        is_compose_format: "IsComposeFormat",
+        webhook: "Webhook",
+        support_relative_path: "SupportRelativePath",
+        filesystem_path: "FilesystemPath",
+    }
+);
 
 impl Stack {
     /// The value of an environment variable of the stack.
@@ -290,5 +503,117 @@ impl Stack {
             .iter()
             .find(|e| e.name == name)
             .map(|e| e.value.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn unknown_fields_are_kept_at_every_level_and_sent_back() {
+        let wire = json!({
+            "Id": 7, "Name": "web", "Edition": "EE",
+            "ResourceControl": {"Id": 1, "Users": [3], "UserAccesses": [{"UserId": 3, "AccessLevel": 1, "Scope": "x"}]},
+            "GitConfig": {"URL": "https://git.example/r", "Depth": 1,
+                "Authentication": {"Username": "u", "Password": "", "GitCredentialID": 4}},
+            "AutoUpdate": {"Interval": "5m", "JobID": "12", "Jitter": true},
+            "Option": {"Prune": true, "Force": false}
+        });
+        let s: Stack = serde_json::from_value(wire.clone()).unwrap();
+        assert_eq!(s.extra["Edition"], "EE");
+        let rc = s.resource_control.as_ref().unwrap();
+        assert_eq!(rc.extra["Users"], json!([3]));
+        assert_eq!(rc.user_accesses[0].extra["Scope"], "x");
+        let git = s.git_config.as_ref().unwrap();
+        assert_eq!(git.extra["Depth"], 1);
+        assert_eq!(
+            git.authentication.as_ref().unwrap().extra["GitCredentialID"],
+            4
+        );
+        assert_eq!(s.auto_update.as_ref().unwrap().job_id, "12");
+        assert_eq!(s.auto_update.as_ref().unwrap().extra["Jitter"], true);
+        assert!(s.option.as_ref().unwrap().prune);
+        let back = serde_json::to_value(&s).unwrap();
+        for pointer in [
+            "/Edition",
+            "/ResourceControl/Users",
+            "/ResourceControl/UserAccesses/0/Scope",
+            "/GitConfig/Depth",
+            "/GitConfig/Authentication/GitCredentialID",
+            "/AutoUpdate/JobID",
+            "/AutoUpdate/Jitter",
+            "/Option/Force",
+        ] {
+            assert_eq!(back.pointer(pointer), wire.pointer(pointer), "{pointer}");
+        }
+        assert_eq!(serde_json::from_value::<Stack>(back).unwrap(), s);
+    }
+
+    #[test]
+    fn null_reads_as_the_zero_value_for_every_optional_field() {
+        let mut wire = serde_json::Map::new();
+        wire.insert("Id".into(), json!(1));
+        for name in [
+            "Name",
+            "Type",
+            "EndpointId",
+            "SwarmId",
+            "EntryPoint",
+            "Env",
+            "ResourceControl",
+            "Status",
+            "ProjectPath",
+            "CreationDate",
+            "CreatedBy",
+            "UpdateDate",
+            "UpdatedBy",
+            "AdditionalFiles",
+            "AutoUpdate",
+            "Option",
+            "GitConfig",
+            "FromAppTemplate",
+            "Namespace",
+            "IsComposeFormat",
+            "Webhook",
+            "SupportRelativePath",
+            "FilesystemPath",
+        ] {
+            wire.insert(name.into(), serde_json::Value::Null);
+        }
+        let s: Stack = serde_json::from_value(wire.into()).unwrap();
+        assert_eq!(
+            s,
+            Stack {
+                id: 1,
+                ..Stack::default()
+            }
+        );
+        let rc: ResourceControl = serde_json::from_str(
+            r#"{"SubResourceIds":null,"UserAccesses":null,"TeamAccesses":null,"Type":null}"#,
+        )
+        .unwrap();
+        assert_eq!(rc, ResourceControl::default());
+    }
+
+    #[test]
+    fn a_stack_without_an_id_or_of_the_wrong_shape_is_an_error_naming_it() {
+        let e = serde_json::from_str::<Stack>(r#"{"Name":"web"}"#).unwrap_err();
+        assert!(e.to_string().contains("missing field `Id`"), "{e}");
+        let e = serde_json::from_str::<Stack>(r#"{"Id":null}"#).unwrap_err();
+        assert!(e.to_string().contains("invalid type: null"), "{e}");
+        let e = serde_json::from_str::<Stack>(r#"{"Id":1,"Env":"x"}"#).unwrap_err();
+        assert!(e.to_string().contains("invalid type: string"), "{e}");
+        let e = serde_json::from_str::<Stack>("[1]").unwrap_err();
+        assert!(e.to_string().contains("expected a stack"), "{e}");
+    }
+
+    #[test]
+    fn escaped_and_repeated_keys_decode_like_serde_json_value() {
+        let s: Stack =
+            serde_json::from_str(r#"{"Id":1,"N\u0061me":"a","Name":"b","X\"":1}"#).unwrap();
+        assert_eq!(s.name, "b");
+        assert_eq!(s.extra["X\""], 1);
     }
 }

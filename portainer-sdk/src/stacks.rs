@@ -56,7 +56,8 @@ impl EnvEdits {
 enum Source {
     Content(String),
     File(PathBuf),
-    Git(GitSource),
+    // Boxed: a git source is several times the size of the other variants.
+    Git(Box<GitSource>),
     Url(String),
 }
 
@@ -238,7 +239,7 @@ impl<'c> CreateStack<'c> {
 
     /// Deploy from a git repository.
     pub fn git(mut self, source: GitSource) -> Self {
-        self.source = Some(Source::Git(source));
+        self.source = Some(Source::Git(Box::new(source)));
         self
     }
 
@@ -845,12 +846,7 @@ impl UpdateGitSettings<'_> {
             None => current.auto_update.clone(),
         };
         body.insert("AutoUpdate".into(), json!(auto_update));
-        let current_prune = current
-            .extra
-            .get("Option")
-            .and_then(|o| o.get("Prune"))
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
+        let current_prune = current.option.as_ref().is_some_and(|o| o.prune);
         body.insert("Prune".into(), json!(self.prune.unwrap_or(current_prune)));
         let current_skip = current
             .git_config

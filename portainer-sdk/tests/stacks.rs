@@ -28,11 +28,13 @@ async fn list_decodes_genuine_bodies() {
     assert_eq!(stacks[1].update_date, 1659484011);
     assert_eq!(stacks[1].stack_type, StackType::Compose);
     assert_eq!(stacks[1].status, StackStatus::Active);
-    // Fields the SDK does not model survive.
-    assert_eq!(
-        stacks[3].extra.get("SupportRelativePath"),
-        Some(&json!(false))
-    );
+    // Every field these servers send is modelled: nothing is left over.
+    assert!(!stacks[3].support_relative_path);
+    assert!(stacks.iter().all(|s| s.extra.is_empty()), "{stacks:#?}");
+    let rc = stacks[0].resource_control.as_ref().unwrap();
+    assert_eq!((rc.id, rc.resource_id.as_str()), (6, "2_proxy"));
+    assert_eq!(rc.resource_type, portainer_sdk::ResourceControlType::Stack);
+    assert!(rc.administrators_only && !rc.public);
 }
 
 #[tokio::test]
