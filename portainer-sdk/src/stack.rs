@@ -497,6 +497,34 @@ deserialize_keeping_unknown!(Stack, "a stack",
 );
 
 impl Stack {
+    /// Decodes a body of `GET /api/stacks` as [`ListStacks::send`](crate::ListStacks::send)
+    /// does: `null` or an empty body is an empty list.
+    ///
+    /// ```
+    /// use portainer_sdk::Stack;
+    /// let stacks = Stack::list_from_json(br#"[{"Id":1,"Name":"web","Env":null}]"#).unwrap();
+    /// assert_eq!(stacks[0].name, "web");
+    /// assert!(Stack::list_from_json(b"null").unwrap().is_empty());
+    /// let err = Stack::list_from_json(b"{").unwrap_err();
+    /// assert!(matches!(err, portainer_sdk::Error::Decode { .. }), "{err}");
+    /// ```
+    pub fn list_from_json(body: &[u8]) -> Result<Vec<Stack>, crate::Error> {
+        Self::list_from_response(reqwest::StatusCode::OK, body)
+    }
+
+    /// The same, with the status the body came with for errors.
+    pub(crate) fn list_from_response(
+        status: reqwest::StatusCode,
+        body: &[u8],
+    ) -> Result<Vec<Stack>, crate::Error> {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(Vec::new());
+        }
+        let stacks: Option<Vec<Stack>> =
+            crate::client::decode(crate::ops::STACK_LIST, status, body)?;
+        Ok(stacks.unwrap_or_default())
+    }
+
     /// The value of an environment variable of the stack.
     pub fn env_var(&self, name: &str) -> Option<&str> {
         self.env

@@ -190,11 +190,11 @@ impl ListStacks<'_> {
             req = req.query(&[("filters", Value::Object(filters).to_string())]);
         }
         let (status, body) = self.client.send(ops::STACK_LIST, req, opts(None)).await?;
-        if status == StatusCode::NO_CONTENT || body.iter().all(u8::is_ascii_whitespace) {
+        if status == StatusCode::NO_CONTENT {
             return Ok(Vec::new());
         }
-        let stacks: Option<Vec<Stack>> = self.client.decode(ops::STACK_LIST, status, &body)?;
-        let mut stacks = stacks.unwrap_or_default();
+        let mut stacks =
+            Stack::list_from_response(status, &body).map_err(|e| self.client.scrub(e))?;
         // Old servers ignore filters they do not know; filter here too so that
         // `deploy` never matches a stack of another environment.
         if let Some(e) = self.endpoint {
