@@ -861,12 +861,13 @@ mod breakdown {
         extra: Map<String, Value>,
     }
 
-    fn time<T: serde::de::DeserializeOwned>(body: &[u8], n: usize) -> f64 {
+    /// `decode`'s time over the minimal struct's, interleaved, medians.
+    fn ratio<R>(body: &[u8], n: usize, decode: impl Fn(&[u8]) -> R) -> f64 {
         let mut a = Vec::new();
         let mut b = Vec::new();
         for _ in 0..n {
             let t = Instant::now();
-            black_box(serde_json::from_slice::<Vec<T>>(black_box(body)).unwrap());
+            black_box(decode(black_box(body)));
             a.push(t.elapsed());
             let t = Instant::now();
             black_box(serde_json::from_slice::<Vec<MinimalStack>>(black_box(body)).unwrap());
@@ -875,23 +876,17 @@ mod breakdown {
         median(&mut a).as_secs_f64() / median(&mut b).as_secs_f64()
     }
 
-    fn time_str(body: &[u8], n: usize) -> f64 {
-        let mut a = Vec::new();
-        let mut b = Vec::new();
-        for _ in 0..n {
-            let t = Instant::now();
-            black_box(portainer_sdk::Stack::list_from_json(black_box(body)).unwrap());
-            a.push(t.elapsed());
-            let t = Instant::now();
-            black_box(serde_json::from_slice::<Vec<MinimalStack>>(black_box(body)).unwrap());
-            b.push(t.elapsed());
-        }
-        median(&mut a).as_secs_f64() / median(&mut b).as_secs_f64()
+    fn time<T: serde::de::DeserializeOwned>(body: &[u8], n: usize) -> f64 {
+        ratio(body, n, |b| serde_json::from_slice::<Vec<T>>(b).unwrap())
     }
 
     pub fn run(body: &[u8], n: usize) {
         println!("breakdown, each /minimal:");
-        println!("  Stack::list_from_json       {:.2}", time_str(body, n));
+        println!(
+            "  Stack::list_from_json       {:.2}",
+            ratio(body, n, |b| portainer_sdk::Stack::list_from_json(b)
+                .unwrap())
+        );
         println!(
             "  Stack via from_slice       {:.2}",
             time::<portainer_sdk::Stack>(body, n)
