@@ -1,7 +1,10 @@
 //! Genuine Portainer bodies decode through the generated types, nulls,
 //! unknown enum values and error bodies included.
 
-use portainer_sdk_gen::types::{PortainerErrorResponse, PortainereeStack};
+use portainer_sdk_gen::types::{
+    BackupRestorePayload, PortainerErrorResponse, PortainereeStack,
+    StacksComposeStackFromFileContentPayload, StacksComposeStackFromGitRepositoryPayload,
+};
 use portainer_tests::response;
 use serde_json::json;
 
@@ -115,4 +118,84 @@ fn stack_serializes_back_to_portainer_names() {
     ] {
         assert!(back.get(key).is_some(), "{key} missing from {back}");
     }
+}
+
+// The generated types decode through a written-out `visit_map`
+// (xtask/src/generate/deserialize.rs), not serde's derive; these pin what
+// that decoder does beyond the genuine bodies above.
+
+#[test]
+fn a_key_given_twice_keeps_the_last_value_as_go_does() {
+    let stack: PortainereeStack =
+        serde_json::from_str(r#"{"Id": 1, "Name": "a", "name": "b", "Id": 2}"#).unwrap();
+    assert_eq!(stack.id, Some(2));
+    assert_eq!(
+        stack.name.as_deref(),
+        Some("b"),
+        "an alias counts as the same key"
+    );
+}
+
+#[test]
+fn escaped_keys_match_fields_and_unknown_ones_are_kept_unescaped() {
+    // Escaped keys cannot be borrowed from the input: the owned-key path.
+    let stack: PortainereeStack =
+        serde_json::from_str(r#"{"\u0049d": 5, "N\u0061me": "web", "Odd\"Key": [1]}"#).unwrap();
+    assert_eq!(stack.id, Some(5));
+    assert_eq!(stack.name.as_deref(), Some("web"));
+    assert_eq!(stack.extra.get("Odd\"Key"), Some(&json!([1])));
+    // Read from a reader, no key can be borrowed at all.
+    let stack: PortainereeStack =
+        serde_json::from_reader(&br#"{"Id": 6, "Extra": null}"#[..]).unwrap();
+    assert_eq!(stack.id, Some(6));
+    assert_eq!(stack.extra.get("Extra"), Some(&json!(null)));
+}
+
+#[test]
+fn a_missing_required_field_is_named_by_its_wire_name() {
+    let err =
+        serde_json::from_value::<StacksComposeStackFromFileContentPayload>(json!({"name": "web"}))
+            .unwrap_err()
+            .to_string();
+    assert_eq!(err, "missing field `StackFileContent`");
+    let ok: StacksComposeStackFromFileContentPayload =
+        serde_json::from_value(json!({"Name": "web", "stackFileContent": "services: {}"})).unwrap();
+    assert_eq!(ok.stack_file_content, "services: {}");
+}
+
+#[test]
+fn required_nullable_fields_take_null_but_not_absence() {
+    let with_null: BackupRestorePayload =
+        serde_json::from_value(json!({"FileContent": null, "FileName": "b.tar.gz"})).unwrap();
+    assert_eq!(with_null.file_content, None);
+    let err = serde_json::from_value::<BackupRestorePayload>(json!({"FileName": "b.tar.gz"}))
+        .unwrap_err()
+        .to_string();
+    assert_eq!(err, "missing field `FileContent`");
+}
+
+#[test]
+fn spec_defaults_fill_absent_fields() {
+    let p: StacksComposeStackFromGitRepositoryPayload =
+        serde_json::from_value(json!({"Name": "web", "RepositoryURL": "https://git.example"}))
+            .unwrap();
+    assert_eq!(p.compose_file, "docker-compose.yml");
+}
+
+#[test]
+fn wrong_shapes_are_errors_that_name_the_type() {
+    for body in ["[1, 2]", "null", "\"stack\"", "7"] {
+        let err = serde_json::from_str::<PortainereeStack>(body)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("struct PortainereeStack"), "{body}: {err}");
+    }
+    let err = serde_json::from_str::<PortainereeStack>(r#"{"Id": "seven"}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("invalid type: string \"seven\""), "{err}");
+    let err = serde_json::from_str::<Vec<PortainereeStack>>(r#"[{"Id": 1}, {"Id": 2"#)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("EOF"), "{err}");
 }

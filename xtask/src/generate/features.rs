@@ -350,7 +350,7 @@ pub fn one_way_serde(file: &mut syn::File, keep_both: &str) -> Directions {
 }
 
 /// Removes `::serde::NAME` from the item's `#[derive(...)]`; true if it was there.
-fn strip_derive(attrs: &mut [syn::Attribute], name: &str) -> bool {
+pub(super) fn strip_derive(attrs: &mut [syn::Attribute], name: &str) -> bool {
     for attr in attrs.iter_mut() {
         if !attr.path().is_ident("derive") {
             continue;

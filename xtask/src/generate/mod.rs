@@ -1,6 +1,7 @@
 //! `cargo xtask generate`: spec in, formatted low-level client crate out.
 
 mod crate_files;
+mod deserialize;
 pub use crate_files::rustfmt;
 pub mod features;
 mod multipart;
@@ -160,6 +161,11 @@ pub fn generate(source: &SpecSource) -> Result<Generated> {
         "one-way-serde",
         "types deriving only the serde direction they travel (both with `serde-both`)",
         directions.response_only + directions.request_only,
+    );
+    report.add(
+        "hand-rolled-deserialize",
+        "types decoding through one written-out visit_map instead of serde's derive",
+        deserialize::hand_rolled(&mut file)?,
     );
     let default_features: Vec<String> = feature_data
         .default
