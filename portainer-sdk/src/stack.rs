@@ -580,6 +580,22 @@ mod tests {
     }
 
     #[test]
+    fn auto_update_leaves_empty_strings_out_of_requests() {
+        // What a caller builds: no JobID (the server assigns it), no webhook.
+        let built = serde_json::to_value(AutoUpdate::interval("5m")).unwrap();
+        assert_eq!(
+            built,
+            json!({"Interval": "5m", "ForceUpdate": false, "ForcePullImage": false})
+        );
+        // A JobID read from the server goes back as it came.
+        let read: AutoUpdate =
+            serde_json::from_value(json!({"JobID": "9", "Webhook": "w"})).unwrap();
+        let back = serde_json::to_value(&read).unwrap();
+        assert_eq!(back["JobID"], "9");
+        assert_eq!(back.get("Interval"), None);
+    }
+
+    #[test]
     fn null_reads_as_the_zero_value_for_every_optional_field() {
         let mut wire = serde_json::Map::new();
         wire.insert("Id".into(), json!(1));
