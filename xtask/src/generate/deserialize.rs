@@ -259,11 +259,7 @@ fn field_de(owner: &syn::Ident, field: &syn::Field) -> Result<FieldDe> {
     let mut default = None;
     for attr in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
         attr.parse_nested_meta(|meta| {
-            let key = meta
-                .path
-                .get_ident()
-                .map(ToString::to_string)
-                .unwrap_or_default();
+            let key = meta_key(&meta);
             match key.as_str() {
                 "rename" => wire = meta.value()?.parse::<LitStr>()?.value(),
                 "alias" => aliases.push(meta.value()?.parse::<LitStr>()?.value()),
@@ -313,11 +309,7 @@ fn field_de(owner: &syn::Ident, field: &syn::Field) -> Result<FieldDe> {
 fn serialize_meta(attr: &Attribute) -> Result<Option<TokenStream>> {
     let mut kept = Vec::new();
     attr.parse_nested_meta(|meta| {
-        let key = meta
-            .path
-            .get_ident()
-            .map(ToString::to_string)
-            .unwrap_or_default();
+        let key = meta_key(&meta);
         match key.as_str() {
             "rename" | "skip_serializing_if" => {
                 let lit: LitStr = meta.value()?.parse()?;
@@ -353,6 +345,14 @@ fn take_derive(attrs: &mut Vec<Attribute>) -> Option<Derived> {
     let before = attrs.len();
     attrs.retain(|a| a != &both);
     (attrs.len() != before).then_some(Derived::WithSerdeBoth)
+}
+
+/// The name of a `#[serde(..)]` argument (`rename` in `rename = "x"`).
+fn meta_key(meta: &syn::meta::ParseNestedMeta) -> String {
+    meta.path
+        .get_ident()
+        .map(ToString::to_string)
+        .unwrap_or_default()
 }
 
 fn has_derive(attrs: &[Attribute], name: &str) -> bool {
