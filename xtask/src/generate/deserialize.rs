@@ -74,14 +74,7 @@ struct FieldDe {
 /// structs changed.
 pub fn hand_rolled(file: &mut syn::File) -> Result<usize> {
     let mut changed = 0;
-    for item in &mut file.items {
-        let Item::Mod(m) = item else { continue };
-        if m.ident != "types" {
-            continue;
-        }
-        let Some((_, items)) = &mut m.content else {
-            continue;
-        };
+    if let Some(items) = super::postprocess::types_module_mut(file) {
         let mut out = Vec::with_capacity(items.len() * 2);
         for mut item in std::mem::take(items) {
             let extra = match &mut item {

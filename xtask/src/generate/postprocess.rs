@@ -45,20 +45,21 @@ fn wire_name(field: &syn::Field) -> (String, bool) {
     (name, flatten)
 }
 
+/// The items of the generated `types` module, if there is one.
+pub fn types_module_mut(file: &mut syn::File) -> Option<&mut Vec<Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
 /// Which property names a server sends depends on the Go struct's json tags,
 /// which older specs misreport by the case of the first letter (`createdBy`
 /// for `CreatedBy`). Each field also accepts the other case when decoding, so a
 /// client from any spec decodes what the server sends. Returns the fields changed.
 pub fn case_insensitive_fields(file: &mut syn::File) -> usize {
     let mut changed = 0;
-    for item in &mut file.items {
-        let Item::Mod(m) = item else { continue };
-        if m.ident != "types" {
-            continue;
-        }
-        let Some((_, items)) = &mut m.content else {
-            continue;
-        };
+    if let Some(items) = types_module_mut(file) {
         for item in items {
             let Item::Struct(s) = item else { continue };
             let Fields::Named(fields) = &mut s.fields else {
