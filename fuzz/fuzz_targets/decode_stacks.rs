@@ -1,6 +1,8 @@
 //! Stack list and stack bodies (`GET /api/stacks`, `GET /api/stacks/{id}`)
 //! through the generated types and the SDK's `Stack`: decoding never panics,
-//! and a decoded `Stack` serializes back to JSON that decodes to the same stack.
+//! a decoded `Stack` serializes back to JSON that decodes to the same stack,
+//! and `Stack::list_from_json` (the SDK's direct reader, serde where it gives
+//! up) decodes a list exactly as serde does.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -21,8 +23,17 @@ fuzz_target!(|data: &[u8]| {
     let _ = serde_json::from_slice::<Vec<PortainereeStack>>(data);
     let _ = serde_json::from_slice::<PortainereeStack>(data);
     // The SDK decodes the list as `Option<Vec<_>>` (a `null` body is no stacks).
-    if let Ok(Some(stacks)) = serde_json::from_slice::<Option<Vec<Stack>>>(data) {
+    let serde = serde_json::from_slice::<Option<Vec<Stack>>>(data).map(Option::unwrap_or_default);
+    if let Ok(stacks) = &serde {
         stacks.iter().for_each(round_trip);
+    }
+    // A blank body is no stacks to the SDK and an error to serde.
+    if !data.iter().all(u8::is_ascii_whitespace) {
+        match (Stack::list_from_json(data), &serde) {
+            (Ok(direct), Ok(serde)) => assert_eq!(&direct, serde, "the decoders disagree"),
+            (Err(_), Err(_)) => {}
+            (direct, serde) => panic!("the decoders disagree: {direct:?} against {serde:?}"),
+        }
     }
     if let Ok(stack) = serde_json::from_slice::<Stack>(data) {
         round_trip(&stack);

@@ -102,6 +102,27 @@ macro_rules! deserialize_keeping_unknown {
                 d.deserialize_map(ValueVisitor)
             }
         }
+
+        // The same fields, for the direct reader (see `go_json`).
+        impl $crate::go_json::GoJson for $ty {
+            fn read(r: &mut $crate::go_json::Reader<'_>) -> $crate::go_json::Read<Self> {
+                let mut out = <$ty as ::std::default::Default>::default();
+                $(let mut $rfield = None;)*
+                r.object(|r, key| {
+                    match key {
+                        $($rwire => $rfield = Some($crate::go_json::GoJson::read(r)?),)*
+                        $($wire => out.$field = r.field()?,)*
+                        other => {
+                            let value = r.serde()?;
+                            out.extra.insert(other.to_owned(), value);
+                        }
+                    }
+                    Ok(())
+                })?;
+                $(out.$rfield = $rfield.ok_or($crate::go_json::GiveUp)?;)*
+                Ok(out)
+            }
+        }
     };
 }
 pub(crate) use deserialize_keeping_unknown;

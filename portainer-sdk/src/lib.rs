@@ -64,6 +64,7 @@
 mod client;
 mod decode;
 mod error;
+mod go_json;
 mod ops;
 mod raw;
 mod retry;

@@ -843,7 +843,7 @@ impl UpdateGitSettings<'_> {
         )?;
         let auto_update = match &self.auto_update {
             Some(a) => a.clone(),
-            None => current.auto_update.clone(),
+            None => current.auto_update.as_deref().cloned(),
         };
         body.insert("AutoUpdate".into(), json!(auto_update));
         let current_prune = current.option.as_ref().is_some_and(|o| o.prune);
