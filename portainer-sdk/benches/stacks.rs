@@ -906,6 +906,13 @@ mod breakdown {
                 .unwrap())
         );
         println!(
+            "  serde, as before go_json   {:.2}",
+            ratio(body, n, |b| serde_json::from_str::<
+                Option<Vec<portainer_sdk::Stack>>,
+            >(std::str::from_utf8(b).unwrap())
+            .unwrap())
+        );
+        println!(
             "  Stack via from_slice       {:.2}",
             time::<portainer_sdk::Stack>(body, n)
         );

@@ -66,7 +66,11 @@ impl<'a> Reader<'a> {
     }
 
     fn literal(&mut self, word: &[u8]) -> Read<()> {
-        if self.bytes()[self.at..].starts_with(word) {
+        if self
+            .bytes()
+            .get(self.at..)
+            .is_some_and(|rest| rest.starts_with(word))
+        {
             self.at += word.len();
             Ok(())
         } else {
@@ -165,8 +169,9 @@ impl<'a> Reader<'a> {
         match bytes.get(special) {
             Some(b'"') => {
                 self.at = special + 1;
-                // Both ends are next to an ASCII quote, so on char boundaries.
-                Ok(Some(&self.text[start..special]))
+                // Both ends are next to an ASCII quote, so on char
+                // boundaries; `get` only spares a panic path.
+                self.text.get(start..special).map(Some).ok_or(GiveUp)
             }
             Some(b'\\') => Ok(None),
             // Control characters must be escaped in JSON.
@@ -208,7 +213,7 @@ impl<'a> Reader<'a> {
             i += 1;
         }
         let digits = i - first;
-        let leading_zero = digits > 1 && bytes[first] == b'0';
+        let leading_zero = digits > 1 && bytes.get(first) == Some(&b'0');
         let fraction = matches!(bytes.get(i), Some(b'.' | b'e' | b'E'));
         if digits == 0 || leading_zero || fraction {
             return Err(GiveUp);
@@ -234,7 +239,8 @@ impl<'a> Reader<'a> {
     pub(crate) fn serde<T: Deserialize<'a>>(&mut self) -> Read<T> {
         self.peek()?;
         // `at` is next to an ASCII byte or at the start, so on a char boundary.
-        let mut values = serde_json::Deserializer::from_str(&self.text[self.at..]).into_iter::<T>();
+        let rest = self.text.get(self.at..).ok_or(GiveUp)?;
+        let mut values = serde_json::Deserializer::from_str(rest).into_iter::<T>();
         match values.next() {
             Some(Ok(value)) => {
                 self.at += values.byte_offset();
