@@ -2,7 +2,8 @@
 //! through the generated types and the SDK's `Stack`: decoding never panics,
 //! a decoded `Stack` serializes back to JSON that decodes to the same stack,
 //! and `Stack::list_from_json` (the SDK's direct reader, serde where it gives
-//! up) decodes a list exactly as serde does.
+//! up) decodes a list exactly as serde does, also when the body is read in
+//! pieces as it arrives.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -33,6 +34,20 @@ fuzz_target!(|data: &[u8]| {
             (Ok(direct), Ok(serde)) => assert_eq!(&direct, serde, "the decoders disagree"),
             (Err(_), Err(_)) => {}
             (direct, serde) => panic!("the decoders disagree: {direct:?} against {serde:?}"),
+        }
+        // Read as it arrives, cut at a third and two thirds (mid-token, mid
+        // character): the same list as read whole, or the same refusal.
+        let whole = portainer_sdk::fuzz_stack_list_in_pieces(data, &[]);
+        let cuts = [data.len() / 3, data.len() * 2 / 3];
+        assert_eq!(
+            portainer_sdk::fuzz_stack_list_in_pieces(data, &cuts),
+            whole,
+            "reading in pieces changed the list"
+        );
+        match (&whole, &serde) {
+            (Some(read), Ok(serde)) => assert_eq!(read, serde, "the reader and serde disagree"),
+            (Some(_), Err(e)) => panic!("the reader took what serde refuses: {e}"),
+            (None, _) => {}
         }
     }
     if let Ok(stack) = serde_json::from_slice::<Stack>(data) {

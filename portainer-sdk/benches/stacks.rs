@@ -420,6 +420,18 @@ struct Measured {
     median: Duration,
     calls: usize,
     busy: Duration,
+    /// Minor page faults per call (concurrency 1 only), when Linux tells.
+    faults: f64,
+}
+
+/// The process's minor page faults so far (Linux's /proc), to tell memory
+/// freshly mapped from the kernel apart from memory the allocator reuses.
+fn minor_faults() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which may hold spaces): state is the
+    // 3rd field of the line, minflt the 10th.
+    let rest = stat.get(stat.rfind(')')? + 2..)?;
+    rest.split(' ').nth(7)?.parse().ok()
 }
 
 impl Measured {
@@ -433,22 +445,33 @@ impl Measured {
 async fn sequential(c: &Clients, calls: usize, budget: Duration) -> [Measured; 3] {
     let kinds = [Kind::Sdk, Kind::Raw, Kind::RawSdkDecode];
     let mut lat: [Vec<Duration>; 3] = Default::default();
+    let mut faults = [0u64; 3];
     let start = Instant::now();
     for i in 0..calls {
         for k in 0..kinds.len() {
             let slot = (i + k) % kinds.len();
+            let f = minor_faults();
             let t = Instant::now();
             c.call(kinds[slot]).await;
             lat[slot].push(t.elapsed());
+            faults[slot] += minor_faults()
+                .zip(f)
+                .map_or(0, |(b, a)| b.saturating_sub(a));
         }
         if start.elapsed() > budget {
             break;
         }
     }
-    lat.map(|mut v| Measured {
-        calls: v.len(),
-        busy: v.iter().sum(),
-        median: median(&mut v),
+    let mut slot = 0;
+    lat.map(|mut v| {
+        let m = Measured {
+            calls: v.len(),
+            busy: v.iter().sum(),
+            median: median(&mut v),
+            faults: faults[slot] as f64 / v.len().max(1) as f64,
+        };
+        slot += 1;
+        m
     })
 }
 
@@ -500,11 +523,13 @@ async fn concurrent(
             calls: sdk.len(),
             median: median(&mut sdk),
             busy: busy[0],
+            faults: f64::NAN,
         },
         Measured {
             calls: raw.len(),
             median: median(&mut raw),
             busy: busy[1],
+            faults: f64::NAN,
         },
     )
 }
@@ -686,6 +711,10 @@ fn main() {
         ms(rd1.median),
         rd1.median.as_secs_f64() / r1.median.as_secs_f64(),
         s1.median.as_secs_f64() / rd1.median.as_secs_f64(),
+    );
+    println!(
+        "concurrency 1, minor page faults per call: sdk {:.1}, raw {:.1}, raw transport with the sdk's decoding {:.1}",
+        s1.faults, r1.faults, rd1.faults
     );
 
     let (s64, r64) = client_rt.block_on(concurrent(

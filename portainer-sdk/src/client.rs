@@ -13,7 +13,7 @@ use crate::ops;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::tls::TlsOptions;
-use crate::transport::{Auth, CallOpts, Failure, OpInfo, Timeouts, Transport, read_body};
+use crate::transport::{Auth, CallOpts, Failure, OpInfo, Progress, Timeouts, Transport, read_body};
 use crate::version::ServerVersion;
 use crate::{Error, Settings, Stacks};
 
@@ -518,15 +518,28 @@ impl Client {
         req: reqwest::RequestBuilder,
         opts: CallOpts,
     ) -> Result<(StatusCode, Vec<u8>), Error> {
+        let (status, body, ()) = self.send_with(op, req, opts, || ()).await?;
+        Ok((status, body))
+    }
+
+    /// [`send`](Self::send), showing a success body to a fresh `progress()`
+    /// (one per attempt) as it arrives.
+    pub(crate) async fn send_with<P: Progress>(
+        &self,
+        op: OpInfo,
+        req: reqwest::RequestBuilder,
+        opts: CallOpts,
+        progress: impl Fn() -> P,
+    ) -> Result<(StatusCode, Vec<u8>, P), Error> {
         let request = req
             .build()
             .map_err(|e| Error::InvalidInput(format!("cannot build the {} request: {e}", op.id)))?;
         let method = request.method().clone();
         let limit = self.inner.max_body_size;
-        let (status, body) = self
+        let (status, body, progress) = self
             .inner
             .transport
-            .send_then(request, op, opts, |resp| read_body(resp, limit))
+            .send_then(request, op, opts, |resp| read_body(resp, limit, progress()))
             .await
             .map_err(|failure| match failure {
                 Failure::Http(e) => {
@@ -554,7 +567,7 @@ impl Client {
                 },
             )));
         }
-        Ok((status, body))
+        Ok((status, body, progress))
     }
 
     /// Sends and decodes a JSON success body.

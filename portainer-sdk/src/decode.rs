@@ -106,13 +106,23 @@ macro_rules! deserialize_keeping_unknown {
         // The same fields, for the direct reader (see `go_json`).
         impl $crate::go_json::GoJson for $ty {
             fn read(r: &mut $crate::go_json::Reader<'_>) -> $crate::go_json::Read<Self> {
+                #[allow(non_camel_case_types)]
+                #[derive(Clone, Copy)]
+                enum Field {
+                    $($rfield,)*
+                    $($field,)*
+                }
+                const FIELDS: &[Field] = &[$(Field::$rfield,)* $(Field::$field,)*];
+                const KEYS: &[&str] = &[$($rwire,)* $($wire,)*];
                 let mut out = <$ty as ::std::default::Default>::default();
                 $(let mut $rfield = None;)*
-                r.object(|r, key| {
+                r.object_with_keys(KEYS, |r, key| {
                     match key {
-                        $($rwire => $rfield = Some($crate::go_json::GoJson::read(r)?),)*
-                        $($wire => out.$field = r.field()?,)*
-                        other => {
+                        $crate::go_json::Key::Known(i) => match FIELDS.get(i).ok_or($crate::go_json::GiveUp)? {
+                            $(Field::$rfield => $rfield = Some($crate::go_json::GoJson::read(r)?),)*
+                            $(Field::$field => out.$field = r.field()?,)*
+                        },
+                        $crate::go_json::Key::Other(other) => {
                             let value = r.serde()?;
                             out.extra.insert(other.to_owned(), value);
                         }

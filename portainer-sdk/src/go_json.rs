@@ -24,6 +24,13 @@ pub(crate) struct GiveUp;
 /// What every read returns.
 pub(crate) type Read<T> = Result<T, GiveUp>;
 
+/// An object key: the index of one the caller expects, or another.
+#[derive(Clone, Copy)]
+pub(crate) enum Key<'a> {
+    Known(usize),
+    Other(&'a str),
+}
+
 /// A position in a JSON text.
 pub(crate) struct Reader<'a> {
     text: &'a str,
@@ -39,6 +46,11 @@ impl<'a> Reader<'a> {
         self.text.as_bytes()
     }
 
+    /// How many bytes have been read.
+    pub(crate) fn position(&self) -> usize {
+        self.at
+    }
+
     /// The next byte that is not whitespace, left unread.
     pub(crate) fn peek(&mut self) -> Read<u8> {
         let bytes = self.bytes();
@@ -52,11 +64,13 @@ impl<'a> Reader<'a> {
     }
 
     /// Whether only whitespace is left.
+    #[cfg(test)]
     pub(crate) fn at_end(&mut self) -> bool {
         self.peek().is_err()
     }
 
-    fn eat(&mut self, expected: u8) -> Read<()> {
+    /// Reads `expected` if it is the next byte that is not whitespace.
+    pub(crate) fn eat(&mut self, expected: u8) -> Read<()> {
         if self.peek()? == expected {
             self.at += 1;
             Ok(())
@@ -93,17 +107,45 @@ impl<'a> Reader<'a> {
         &mut self,
         mut field: impl FnMut(&mut Self, &'a str) -> Read<()>,
     ) -> Read<()> {
+        self.object_with_keys(&[], |r, key| match key {
+            Key::Known(_) => Err(GiveUp),
+            Key::Other(key) => field(r, key),
+        })
+    }
+
+    /// Reads an object whose keys are usually `keys`, in that order: Go
+    /// writes a struct's fields in declaration order. The key expected next
+    /// is compared in place, so a key in order costs one comparison instead
+    /// of a scan for its end and a search among the others.
+    pub(crate) fn object_with_keys(
+        &mut self,
+        keys: &[&str],
+        mut field: impl FnMut(&mut Self, Key<'a>) -> Read<()>,
+    ) -> Read<()> {
         self.eat(b'{')?;
         if self.peek()? == b'}' {
             self.at += 1;
             return Ok(());
         }
+        let mut next = 0;
         loop {
             if self.peek()? != b'"' {
                 return Err(GiveUp);
             }
-            // An escaped key would need unescaping before it is matched.
-            let key = self.plain_string()?.ok_or(GiveUp)?;
+            let key = match keys.get(next) {
+                Some(expected) if self.key_is(expected) => Key::Known(next),
+                // An escaped key would need unescaping before it is matched.
+                _ => {
+                    let key = self.plain_string()?.ok_or(GiveUp)?;
+                    match keys.iter().position(|k| *k == key) {
+                        Some(i) => Key::Known(i),
+                        None => Key::Other(key),
+                    }
+                }
+            };
+            if let Key::Known(i) = key {
+                next = i + 1;
+            }
             self.eat(b':')?;
             field(self, key)?;
             match self.peek()? {
@@ -115,6 +157,18 @@ impl<'a> Reader<'a> {
                 _ => return Err(GiveUp),
             }
         }
+    }
+
+    /// Reads the key `expected` if it comes next, its quotes included.
+    fn key_is(&mut self, expected: &str) -> bool {
+        let start = self.at + 1;
+        let end = start + expected.len();
+        let matches = self.bytes().get(start..end) == Some(expected.as_bytes())
+            && self.bytes().get(end) == Some(&b'"');
+        if matches {
+            self.at = end + 1;
+        }
+        matches
     }
 
     /// Reads an array, calling `item` for each element.

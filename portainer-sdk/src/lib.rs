@@ -71,6 +71,7 @@ mod retry;
 mod secret;
 mod settings;
 mod stack;
+mod stack_list;
 mod stacks;
 mod tls;
 mod transport;
@@ -99,6 +100,20 @@ pub use version::ServerVersion;
 
 /// The generated low-level client crate, re-exported for its types.
 pub use portainer_sdk_gen as generated;
+
+/// For the fuzz targets only (`cargo fuzz` builds with `--cfg fuzzing`): the
+/// stack list in `body` read as if it had arrived cut at each of `cuts`, or
+/// `None` where the SDK would leave it to serde.
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub fn fuzz_stack_list_in_pieces(body: &[u8], cuts: &[usize]) -> Option<Vec<Stack>> {
+    use transport::Progress;
+    let mut reader = stack_list::StackListReader::default();
+    for &cut in cuts {
+        reader.received(body.get(..cut)?);
+    }
+    reader.take(body)
+}
 
 // The README's example is compiled as a doctest, so it stays true.
 #[cfg(doctest)]

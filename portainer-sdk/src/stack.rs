@@ -529,13 +529,6 @@ deserialize_keeping_unknown!(Stack, "a stack",
     }
 );
 
-/// The fewest bytes a stack takes in a list from a real server, which writes
-/// every field, nulls included (550-760 bytes in the genuine bodies).
-const MIN_STACK_BYTES: usize = 512;
-
-/// No more than this many stacks are reserved before they are read.
-const MAX_RESERVED_STACKS: usize = 16_384;
-
 impl Stack {
     /// Decodes a body of `GET /api/stacks` as [`ListStacks::send`](crate::ListStacks::send)
     /// does: `null` or an empty body is an empty list.
@@ -557,36 +550,21 @@ impl Stack {
         status: reqwest::StatusCode,
         body: &[u8],
     ) -> Result<Vec<Stack>, crate::Error> {
+        crate::stack_list::StackListReader::default().finish(status, body)
+    }
+
+    /// A stack list decoded by serde, for what the direct reader gives up on:
+    /// `null` or a blank body is no stacks.
+    pub(crate) fn list_from_serde(
+        status: reqwest::StatusCode,
+        body: &[u8],
+    ) -> Result<Vec<Stack>, crate::Error> {
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(Vec::new());
-        }
-        if let Some(stacks) = std::str::from_utf8(body).ok().and_then(Self::read_list) {
-            return Ok(stacks);
         }
         let stacks: Option<Vec<Stack>> =
             crate::client::decode(crate::ops::STACK_LIST, status, body)?;
         Ok(stacks.unwrap_or_default())
-    }
-
-    /// Reads a stack list directly (see `go_json`); `None` where serde must.
-    fn read_list(text: &str) -> Option<Vec<Stack>> {
-        use crate::go_json::GoJson;
-        let mut r = crate::go_json::Reader::new(text);
-        if r.null().ok()? {
-            return r.at_end().then(Vec::new);
-        }
-        // Reserved from the body's length (serde_json cannot know an array's
-        // length): growing a vector of large stacks by doubling copies them.
-        let mut stacks =
-            Vec::with_capacity((text.len() / MIN_STACK_BYTES).min(MAX_RESERVED_STACKS));
-        r.array(|r| {
-            stacks.push(Stack::read(r)?);
-            Ok(())
-        })
-        .ok()?;
-        // Gives back what the estimate reserved too much, in place.
-        stacks.shrink_to_fit();
-        r.at_end().then_some(stacks)
     }
 
     /// The value of an environment variable of the stack.
@@ -721,7 +699,7 @@ mod tests {
     /// Whenever it does, serde must decode the same stacks.
     fn both_ways(text: &str) -> bool {
         let serde = serde_json::from_str::<Option<Vec<Stack>>>(text).map(Option::unwrap_or_default);
-        match Stack::read_list(text) {
+        match crate::stack_list::StackListReader::default().take(text.as_bytes()) {
             Some(direct) => {
                 let serde = serde
                     .unwrap_or_else(|e| panic!("serde refused what the reader took ({e}): {text}"));
@@ -755,7 +733,6 @@ mod tests {
     #[test]
     fn the_direct_reader_takes_what_servers_send() {
         let taken = [
-            "null",
             " [ ] ",
             "[]\n",
             r#"[{"Id":1}]"#,
@@ -804,6 +781,7 @@ mod tests {
             r#"[{"Id":18446744073709551616}]"#,
             "[{\"Id\":1,\"Name\":\"a\u{1}\"}]",
             // These serde takes, the reader leaves to it.
+            "null",
             r#"[{"I\u0064":1}]"#,
             r#"[{"Id":1e0}]"#,
         ];

@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 use crate::ops;
 use crate::secret::Secret;
 use crate::stack::{AutoUpdate, EnvVar, Stack, StackType};
+use crate::stack_list::StackListReader;
 use crate::transport::{CallOpts, OpInfo};
 use crate::{Client, Error};
 
@@ -189,12 +190,17 @@ impl ListStacks<'_> {
         if !filters.is_empty() {
             req = req.query(&[("filters", Value::Object(filters).to_string())]);
         }
-        let (status, body) = self.client.send(ops::STACK_LIST, req, opts(None)).await?;
+        // Stacks are decoded while the body arrives (see `stack_list`).
+        let (status, body, list) = self
+            .client
+            .send_with(ops::STACK_LIST, req, opts(None), StackListReader::default)
+            .await?;
         if status == StatusCode::NO_CONTENT {
             return Ok(Vec::new());
         }
-        let mut stacks =
-            Stack::list_from_response(status, &body).map_err(|e| self.client.scrub(e))?;
+        let mut stacks = list
+            .finish(status, &body)
+            .map_err(|e| self.client.scrub(e))?;
         // Old servers ignore filters they do not know; filter here too so that
         // `deploy` never matches a stack of another environment.
         if let Some(e) = self.endpoint {

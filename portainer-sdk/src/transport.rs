@@ -430,19 +430,35 @@ impl FinishError for Failure {
 /// `{"message","details"}` and the start of a proxy's page.
 pub(crate) const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
+/// Sees a success body while it arrives, to decode it as it comes.
+pub(crate) trait Progress {
+    /// The length the server announced (`Content-Length`), before any byte.
+    fn announced(&mut self, length: Option<u64>);
+    /// Everything received so far, after each chunk.
+    fn received(&mut self, body: &[u8]);
+}
+
+/// Nothing to do while the body arrives.
+impl Progress for () {
+    fn announced(&mut self, _: Option<u64>) {}
+    fn received(&mut self, _: &[u8]) {}
+}
+
 /// Reads a response body of at most `limit` bytes, chunk by chunk so that
-/// memory stays bounded whatever the server sends. A success body over the
-/// limit fails with [`Failure::TooLarge`] (before reading when the server
-/// announces its length); an error or redirect body is cut at
-/// [`ERROR_BODY_LIMIT`], as only its start is kept.
-pub(crate) async fn read_body(
+/// memory stays bounded whatever the server sends, showing a success body
+/// to `progress` as it arrives. A success body over the limit fails with
+/// [`Failure::TooLarge`] (before reading when the server announces its
+/// length); an error or redirect body is cut at [`ERROR_BODY_LIMIT`], as
+/// only its start is kept.
+pub(crate) async fn read_body<P: Progress>(
     mut resp: Response,
     limit: usize,
-) -> Result<(StatusCode, Vec<u8>), Failure> {
+    mut progress: P,
+) -> Result<(StatusCode, Vec<u8>, P), Failure> {
     let status = resp.status();
     if !status.is_success() {
         let body = read_prefix(&mut resp, limit.min(ERROR_BODY_LIMIT)).await?;
-        return Ok((status, body));
+        return Ok((status, body, progress));
     }
     let too_large = Failure::TooLarge {
         status: status.as_u16(),
@@ -452,6 +468,7 @@ pub(crate) async fn read_body(
     if announced.is_some_and(|n| n > limit as u64) {
         return Err(too_large);
     }
+    progress.announced(announced);
     let start = announced.map_or(8 * 1024, |n| usize::try_from(n).unwrap_or(limit));
     let mut body = Vec::with_capacity(start.min(limit).min(1024 * 1024));
     while let Some(chunk) = resp.chunk().await? {
@@ -459,8 +476,9 @@ pub(crate) async fn read_body(
             return Err(too_large);
         }
         body.extend_from_slice(&chunk);
+        progress.received(&body);
     }
-    Ok((status, body))
+    Ok((status, body, progress))
 }
 
 /// The first `cap` bytes of a body; the rest is not read.

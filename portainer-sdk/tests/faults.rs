@@ -46,6 +46,8 @@ enum Action {
     ThenClose(Vec<u8>),
     /// Write the bytes, then hold the connection open, silent.
     ThenStall(Vec<u8>),
+    /// A 200 JSON body sent with chunked encoding, `piece` bytes per chunk.
+    Chunked { body: Vec<u8>, piece: usize },
     /// A 200 whose body is `total` bytes of JSON-ish filler, streamed.
     Stream {
         status: u16,
@@ -154,6 +156,20 @@ async fn serve(
                 let mut sink = [0u8; 64];
                 let _ = sock.read(&mut sink).await;
                 return;
+            }
+            Action::Chunked { body, piece } => {
+                let mut out =
+                    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n"
+                        .to_vec();
+                for chunk in body.chunks(piece.max(1)) {
+                    out.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+                    out.extend_from_slice(chunk);
+                    out.extend_from_slice(b"\r\n");
+                }
+                out.extend_from_slice(b"0\r\n\r\n");
+                if sock.write_all(&out).await.is_err() {
+                    return;
+                }
             }
             Action::Stream {
                 status,
@@ -384,6 +400,30 @@ async fn reset_after_the_head_is_retried_for_get() {
     let stacks = within(TIMEOUT, c.stacks().list().send()).await.unwrap();
     assert_eq!(stacks.len(), 2);
     assert_eq!(server.count("GET", "/api/stacks"), 2);
+}
+
+#[tokio::test]
+async fn a_stack_list_in_tiny_chunks_decodes_as_it_would_whole() {
+    // The SDK decodes stacks while the body arrives; a body cut into 7-byte
+    // chunks (mid-key, mid-number, mid-character) must give the same list,
+    // also when the reader gives up half-way (an escaped key) and serde
+    // decodes the whole body instead.
+    let mut many: Vec<serde_json::Value> = (1..=40).map(|i| stack(i, "wéb", 2)).collect();
+    let plain = serde_json::to_vec(&many).unwrap();
+    many[30]["N\u{0}x"] = serde_json::json!(1);
+    let escaped = serde_json::to_vec(&many).unwrap();
+    for body in [plain, escaped] {
+        let expected: Vec<portainer_sdk::Stack> = serde_json::from_slice(&body).unwrap();
+        let served = body.clone();
+        let server = FaultServer::start(move |_, _| Action::Chunked {
+            body: served.clone(),
+            piece: 7,
+        })
+        .await;
+        let c = client(&server.url, fast_retries(0));
+        let stacks = within(TIMEOUT, c.stacks().list().send()).await.unwrap();
+        assert_eq!(stacks, expected);
+    }
 }
 
 #[tokio::test]
