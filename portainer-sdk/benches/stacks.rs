@@ -420,7 +420,8 @@ struct Measured {
     median: Duration,
     calls: usize,
     busy: Duration,
-    /// Minor page faults per call (concurrency 1 only), when Linux tells.
+    /// Minor page faults per call, when Linux tells (at concurrency 64,
+    /// the process's faults over a round, divided by its calls).
     faults: f64,
 }
 
@@ -486,6 +487,7 @@ async fn concurrent(
 ) -> (Measured, Measured) {
     let mut lat = [Vec::new(), Vec::new()];
     let mut busy = [Duration::ZERO; 2];
+    let mut faults = [0u64; 2];
     let start = Instant::now();
     for r in 0..rounds * 2 {
         let kind = if (r / 2 + r) % 2 == 0 {
@@ -494,6 +496,7 @@ async fn concurrent(
             Kind::Raw
         };
         let slot = kind as usize;
+        let f = minor_faults();
         let t = Instant::now();
         let handles: Vec<_> = (0..tasks)
             .map(|_| {
@@ -513,6 +516,7 @@ async fn concurrent(
             lat[slot].extend(h.await.expect("task"));
         }
         busy[slot] += t.elapsed();
+        faults[slot] += minor_faults().zip(f).map_or(0, |(b, a)| b.saturating_sub(a));
         if r % 2 == 1 && start.elapsed() > budget {
             break;
         }
@@ -521,15 +525,15 @@ async fn concurrent(
     (
         Measured {
             calls: sdk.len(),
+            faults: faults[0] as f64 / sdk.len().max(1) as f64,
             median: median(&mut sdk),
             busy: busy[0],
-            faults: f64::NAN,
         },
         Measured {
             calls: raw.len(),
+            faults: faults[1] as f64 / raw.len().max(1) as f64,
             median: median(&mut raw),
             busy: busy[1],
-            faults: f64::NAN,
         },
     )
 }
@@ -732,6 +736,10 @@ fn main() {
         ms(r64.median),
         r64.rps(),
         r64.calls
+    );
+    println!(
+        "concurrency 64, minor page faults per call: sdk {:.1}, raw {:.1}",
+        s64.faults, r64.faults
     );
 
     let (dec_sdk, dec_min) = decode(&body, 300 / scale, Duration::from_secs(15));

@@ -163,7 +163,10 @@ impl<'a> Reader<'a> {
     fn key_is(&mut self, expected: &str) -> bool {
         let start = self.at + 1;
         let end = start + expected.len();
-        let matches = self.bytes().get(start..end) == Some(expected.as_bytes())
+        let matches = self
+            .bytes()
+            .get(start..end)
+            .is_some_and(|found| short_eq(found, expected.as_bytes()))
             && self.bytes().get(end) == Some(&b'"');
         if matches {
             self.at = end + 1;
@@ -317,6 +320,25 @@ impl<'a> Reader<'a> {
             T::read(self)
         }
     }
+}
+
+/// Equality of two byte strings of the same length, eight bytes at a time.
+/// Keys are 2-19 bytes: a call to `memcmp` for each cost more than the
+/// comparison (5% of a stack list's decoding under `perf`).
+fn short_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let (mut a, mut b) = (a, b);
+    while let (Some((wa, ra)), Some((wb, rb))) =
+        (a.split_first_chunk::<8>(), b.split_first_chunk::<8>())
+    {
+        if wa != wb {
+            return false;
+        }
+        (a, b) = (ra, rb);
+    }
+    a.iter().zip(b).all(|(x, y)| x == y)
 }
 
 /// The high bit of each of the eight bytes that is a quote, a backslash or a
