@@ -516,7 +516,9 @@ async fn concurrent(
             lat[slot].extend(h.await.expect("task"));
         }
         busy[slot] += t.elapsed();
-        faults[slot] += minor_faults().zip(f).map_or(0, |(b, a)| b.saturating_sub(a));
+        faults[slot] += minor_faults()
+            .zip(f)
+            .map_or(0, |(b, a)| b.saturating_sub(a));
         if r % 2 == 1 && start.elapsed() > budget {
             break;
         }
