@@ -24,6 +24,12 @@ pub(crate) struct GiveUp;
 /// What every read returns.
 pub(crate) type Read<T> = Result<T, GiveUp>;
 
+/// JSON's whitespace (not `u8::is_ascii_whitespace`, which also takes a form
+/// feed that serde refuses).
+pub(crate) fn is_space(b: u8) -> bool {
+    matches!(b, b' ' | b'\n' | b'\r' | b'\t')
+}
+
 /// An object key: the index of one the caller expects, or another.
 #[derive(Clone, Copy)]
 pub(crate) enum Key<'a> {
@@ -55,7 +61,7 @@ impl<'a> Reader<'a> {
     pub(crate) fn peek(&mut self) -> Read<u8> {
         let bytes = self.bytes();
         while let Some(&b) = bytes.get(self.at) {
-            if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+            if !is_space(b) {
                 return Ok(b);
             }
             self.at += 1;

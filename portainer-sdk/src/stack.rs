@@ -577,7 +577,7 @@ impl Stack {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::json;
 
@@ -697,6 +697,24 @@ mod tests {
 
     /// Decodes `text` both ways; returns whether the direct reader took it.
     /// Whenever it does, serde must decode the same stacks.
+    /// The genuine stack lists in the shared responses.
+    pub(crate) const GENUINE_STACK_LISTS: [&str; 2] = [
+        "stacks_list__mgm-mootse.json",
+        "stacks_list_k8s_git__portainer-docs-access.json",
+    ];
+
+    /// A genuine response body, from `PORTAINER_RESPONSES_DIR` or the shared
+    /// directory beside the workspace.
+    pub(crate) fn genuine_response(name: &str) -> String {
+        let dir = match std::env::var_os("PORTAINER_RESPONSES_DIR") {
+            Some(dir) => std::path::PathBuf::from(dir),
+            None => std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../shared/portainer-responses"),
+        };
+        std::fs::read_to_string(dir.join(name))
+            .unwrap_or_else(|e| panic!("{name} (set PORTAINER_RESPONSES_DIR): {e}"))
+    }
+
     fn both_ways(text: &str) -> bool {
         let serde = serde_json::from_str::<Option<Vec<Stack>>>(text).map(Option::unwrap_or_default);
         match crate::stack_list::StackListReader::default().take(text.as_bytes()) {
@@ -712,20 +730,10 @@ mod tests {
 
     #[test]
     fn the_direct_reader_takes_genuine_bodies_and_agrees_with_serde() {
-        let dir = match std::env::var_os("PORTAINER_RESPONSES_DIR") {
-            Some(dir) => std::path::PathBuf::from(dir),
-            None => std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../shared/portainer-responses"),
-        };
-        for name in [
-            "stacks_list__mgm-mootse.json",
-            "stacks_list_k8s_git__portainer-docs-access.json",
-        ] {
-            let text = std::fs::read_to_string(dir.join(name))
-                .unwrap_or_else(|e| panic!("{name} (set PORTAINER_RESPONSES_DIR): {e}"));
+        for name in GENUINE_STACK_LISTS {
+            let text = genuine_response(name);
             assert!(both_ways(&text), "the reader gave up on {name}");
-            let one =
-                std::fs::read_to_string(dir.join("stack_inspect__mgm-mootse61.json")).unwrap();
+            let one = genuine_response("stack_inspect__mgm-mootse61.json");
             assert!(both_ways(&format!("[{one},{one}]")));
         }
     }

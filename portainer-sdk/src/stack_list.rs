@@ -98,10 +98,7 @@ impl StackListReader {
         }
         self.advance(body, true);
         let rest = body.get(self.done..)?;
-        // JSON's whitespace, not `is_ascii_whitespace`, which also takes a
-        // form feed that serde refuses (found by the decode_stacks fuzzer).
-        let json_space = |b: &u8| matches!(b, b' ' | b'\n' | b'\r' | b'\t');
-        if self.expect != Expect::End || !rest.iter().all(json_space) {
+        if self.expect != Expect::End || !rest.iter().all(|&b| crate::go_json::is_space(b)) {
             return None;
         }
         let mut stacks = std::mem::take(&mut self.stacks);
@@ -275,17 +272,8 @@ mod tests {
 
     #[test]
     fn genuine_bodies_read_in_pieces_agree_with_serde() {
-        let dir = match std::env::var_os("PORTAINER_RESPONSES_DIR") {
-            Some(dir) => std::path::PathBuf::from(dir),
-            None => std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("../../shared/portainer-responses"),
-        };
-        for name in [
-            "stacks_list__mgm-mootse.json",
-            "stacks_list_k8s_git__portainer-docs-access.json",
-        ] {
-            let text = std::fs::read_to_string(dir.join(name))
-                .unwrap_or_else(|e| panic!("{name} (set PORTAINER_RESPONSES_DIR): {e}"));
+        for name in crate::stack::tests::GENUINE_STACK_LISTS {
+            let text = crate::stack::tests::genuine_response(name);
             let read = same_however_cut(&text, 3).expect("the reader takes genuine bodies");
             let serde: Vec<Stack> = serde_json::from_str(&text).unwrap();
             assert_eq!(read, serde, "{name}");
