@@ -6,7 +6,7 @@
 //! one server, in one process, it compares:
 //! - the SDK's `client.stacks().list().send()` with a hand-written
 //!   `reqwest` + `serde_json` call decoding into a minimal struct, at
-//!   concurrency 1 (calls interleaved one by one) and 64 (rounds alternated);
+//!   concurrency 1 (calls interleaved one by one) and 64 (rounds rotated);
 //! - decoding alone, on the same bytes: `Vec<portainer_sdk::Stack>` against
 //!   `Vec<MinimalStack>`;
 //! - pyportainer (`--python`/`--driver`, set up by `cargo xtask bench`), a
@@ -477,67 +477,63 @@ async fn sequential(c: &Clients, calls: usize, budget: Duration) -> [Measured; 3
 }
 
 /// Concurrency `tasks`: rounds of `tasks` tasks doing `per_task` calls each,
-/// SDK and raw rounds alternated, until `rounds` each or `budget` is spent.
+/// one round of each kind per group, the order rotated every group, until
+/// `rounds` groups or `budget` is spent.
 async fn concurrent(
     c: &Clients,
     tasks: usize,
     per_task: usize,
     rounds: usize,
     budget: Duration,
-) -> (Measured, Measured) {
-    let mut lat = [Vec::new(), Vec::new()];
-    let mut busy = [Duration::ZERO; 2];
-    let mut faults = [0u64; 2];
+) -> [Measured; 3] {
+    let kinds = [Kind::Sdk, Kind::Raw, Kind::RawSdkDecode];
+    let mut lat: [Vec<Duration>; 3] = Default::default();
+    let mut busy = [Duration::ZERO; 3];
+    let mut faults = [0u64; 3];
     let start = Instant::now();
-    for r in 0..rounds * 2 {
-        let kind = if (r / 2 + r) % 2 == 0 {
-            Kind::Sdk
-        } else {
-            Kind::Raw
-        };
-        let slot = kind as usize;
-        let f = minor_faults();
-        let t = Instant::now();
-        let handles: Vec<_> = (0..tasks)
-            .map(|_| {
-                let c = c.clone();
-                tokio::spawn(async move {
-                    let mut v = Vec::with_capacity(per_task);
-                    for _ in 0..per_task {
-                        let t = Instant::now();
-                        c.call(kind).await;
-                        v.push(t.elapsed());
-                    }
-                    v
+    for group in 0..rounds {
+        for k in 0..kinds.len() {
+            let slot = (group + k) % kinds.len();
+            let kind = kinds[slot];
+            let f = minor_faults();
+            let t = Instant::now();
+            let handles: Vec<_> = (0..tasks)
+                .map(|_| {
+                    let c = c.clone();
+                    tokio::spawn(async move {
+                        let mut v = Vec::with_capacity(per_task);
+                        for _ in 0..per_task {
+                            let t = Instant::now();
+                            c.call(kind).await;
+                            v.push(t.elapsed());
+                        }
+                        v
+                    })
                 })
-            })
-            .collect();
-        for h in handles {
-            lat[slot].extend(h.await.expect("task"));
+                .collect();
+            for h in handles {
+                lat[slot].extend(h.await.expect("task"));
+            }
+            busy[slot] += t.elapsed();
+            faults[slot] += minor_faults()
+                .zip(f)
+                .map_or(0, |(b, a)| b.saturating_sub(a));
         }
-        busy[slot] += t.elapsed();
-        faults[slot] += minor_faults()
-            .zip(f)
-            .map_or(0, |(b, a)| b.saturating_sub(a));
-        if r % 2 == 1 && start.elapsed() > budget {
+        if start.elapsed() > budget {
             break;
         }
     }
-    let [mut sdk, mut raw] = lat;
-    (
-        Measured {
-            calls: sdk.len(),
-            faults: faults[0] as f64 / sdk.len().max(1) as f64,
-            median: median(&mut sdk),
-            busy: busy[0],
-        },
-        Measured {
-            calls: raw.len(),
-            faults: faults[1] as f64 / raw.len().max(1) as f64,
-            median: median(&mut raw),
-            busy: busy[1],
-        },
-    )
+    let mut slot = 0;
+    lat.map(|mut v| {
+        let m = Measured {
+            calls: v.len(),
+            faults: faults[slot] as f64 / v.len().max(1) as f64,
+            median: median(&mut v),
+            busy: busy[slot],
+        };
+        slot += 1;
+        m
+    })
 }
 
 /// Decoding alone, interleaved on the same bytes: (SDK type, minimal struct) medians.
@@ -723,12 +719,12 @@ fn main() {
         s1.faults, r1.faults, rd1.faults
     );
 
-    let (s64, r64) = client_rt.block_on(concurrent(
+    let [s64, r64, rd64] = client_rt.block_on(concurrent(
         &clients,
         64,
         4,
-        6 / scale.min(3),
-        Duration::from_secs(30),
+        (6 / scale).max(1),
+        Duration::from_secs(45),
     ));
     println!(
         "concurrency 64: sdk median {:.2} ms, {:.0} calls/s ({} calls); raw median {:.2} ms, {:.0} calls/s ({} calls)",
@@ -740,8 +736,15 @@ fn main() {
         r64.calls
     );
     println!(
-        "concurrency 64, minor page faults per call: sdk {:.1}, raw {:.1}",
-        s64.faults, r64.faults
+        "concurrency 64, raw transport with the sdk's decoding: median {:.2} ms, {:.0} calls/s ({:.2} of raw's calls/s; sdk/this = {:.2})",
+        ms(rd64.median),
+        rd64.rps(),
+        rd64.rps() / r64.rps(),
+        s64.rps() / rd64.rps(),
+    );
+    println!(
+        "concurrency 64, minor page faults per call: sdk {:.1}, raw {:.1}, raw transport with the sdk's decoding {:.1}",
+        s64.faults, r64.faults, rd64.faults
     );
 
     let (dec_sdk, dec_min) = decode(&body, 300 / scale, Duration::from_secs(15));
