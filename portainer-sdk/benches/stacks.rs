@@ -463,17 +463,8 @@ async fn sequential(c: &Clients, calls: usize, budget: Duration) -> [Measured; 3
             break;
         }
     }
-    let mut slot = 0;
-    lat.map(|mut v| {
-        let m = Measured {
-            calls: v.len(),
-            busy: v.iter().sum(),
-            median: median(&mut v),
-            faults: faults[slot] as f64 / v.len().max(1) as f64,
-        };
-        slot += 1;
-        m
-    })
+    let busy = lat.each_ref().map(|v| v.iter().sum());
+    measured(lat, busy, faults)
 }
 
 /// Concurrency `tasks`: rounds of `tasks` tasks doing `per_task` calls each,
@@ -523,6 +514,11 @@ async fn concurrent(
             break;
         }
     }
+    measured(lat, busy, faults)
+}
+
+/// Each kind's latencies, busy time and page faults, summed up per call.
+fn measured(lat: [Vec<Duration>; 3], busy: [Duration; 3], faults: [u64; 3]) -> [Measured; 3] {
     let mut slot = 0;
     lat.map(|mut v| {
         let m = Measured {
