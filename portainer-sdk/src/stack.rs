@@ -695,8 +695,6 @@ pub(crate) mod tests {
         assert!(e.to_string().contains("expected a stack"), "{e}");
     }
 
-    /// Decodes `text` both ways; returns whether the direct reader took it.
-    /// Whenever it does, serde must decode the same stacks.
     /// The genuine stack lists in the shared responses.
     pub(crate) const GENUINE_STACK_LISTS: [&str; 2] = [
         "stacks_list__mgm-mootse.json",
@@ -715,6 +713,8 @@ pub(crate) mod tests {
             .unwrap_or_else(|e| panic!("{name} (set PORTAINER_RESPONSES_DIR): {e}"))
     }
 
+    /// Decodes `text` both ways; returns whether the direct reader took it.
+    /// Whenever it does, serde must decode the same stacks.
     fn both_ways(text: &str) -> bool {
         let serde = serde_json::from_str::<Option<Vec<Stack>>>(text).map(Option::unwrap_or_default);
         match crate::stack_list::StackListReader::default().take(text.as_bytes()) {
