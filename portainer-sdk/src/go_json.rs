@@ -17,6 +17,8 @@
 
 use serde::de::{Deserialize, IgnoredAny};
 
+use crate::text::Text;
+
 /// This reader does not handle the input; decode it through serde instead.
 #[derive(Debug)]
 pub(crate) struct GiveUp;
@@ -242,13 +244,16 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// Reads a string.
-    pub(crate) fn string(&mut self) -> Read<String> {
+    /// Reads a string, as a `String` or a [`Text`].
+    pub(crate) fn string<T>(&mut self) -> Read<T>
+    where
+        T: for<'s> From<&'s str> + Deserialize<'a>,
+    {
         if self.peek()? != b'"' {
             return Err(GiveUp);
         }
         match self.plain_string()? {
-            Some(s) => Ok(s.to_owned()),
+            Some(s) => Ok(T::from(s)),
             None => self.serde(),
         }
     }
@@ -368,6 +373,12 @@ pub(crate) trait GoJson: Sized {
 }
 
 impl GoJson for String {
+    fn read(r: &mut Reader<'_>) -> Read<Self> {
+        r.string()
+    }
+}
+
+impl GoJson for Text {
     fn read(r: &mut Reader<'_>) -> Read<Self> {
         r.string()
     }

@@ -73,6 +73,7 @@ mod settings;
 mod stack;
 mod stack_list;
 mod stacks;
+mod text;
 mod tls;
 mod transport;
 mod version;
@@ -96,6 +97,7 @@ pub use stacks::{
     CreateStack, DeleteStack, DeployStack, Deployed, GitSource, ListStacks, RedeployGit, Stacks,
     UpdateGitSettings, UpdateStack,
 };
+pub use text::Text;
 pub use version::ServerVersion;
 
 /// The generated low-level client crate, re-exported for its types.

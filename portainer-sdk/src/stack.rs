@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::decode::deserialize_keeping_unknown;
+use crate::text::Text;
 
 /// Declares an integer enum with an `Unknown` fallback, so a value added by a
 /// newer server decodes instead of failing the whole response.
@@ -108,10 +109,10 @@ open_int_enum! {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EnvVar {
     /// The variable's name.
-    pub name: String,
+    pub name: Text,
     /// Its value.
     #[serde(default)]
-    pub value: String,
+    pub value: Text,
 }
 
 impl crate::go_json::GoJson for EnvVar {
@@ -140,7 +141,7 @@ impl crate::go_json::GoJson for EnvVar {
 
 impl EnvVar {
     /// A variable.
-    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn new(name: impl Into<Text>, value: impl Into<Text>) -> Self {
         Self {
             name: name.into(),
             value: value.into(),
@@ -153,16 +154,16 @@ impl EnvVar {
 pub struct GitConfig {
     /// Repository URL.
     #[serde(rename = "URL")]
-    pub url: String,
+    pub url: Text,
     /// The reference deployed, e.g. `refs/heads/main`.
     #[serde(rename = "ReferenceName")]
-    pub reference_name: String,
+    pub reference_name: Text,
     /// The compose file or manifest path inside the repository.
     #[serde(rename = "ConfigFilePath")]
-    pub config_file_path: String,
+    pub config_file_path: Text,
     /// The commit last deployed.
     #[serde(rename = "ConfigHash")]
-    pub config_hash: String,
+    pub config_hash: Text,
     /// Credentials, when the repository needs them.
     #[serde(rename = "Authentication")]
     pub authentication: Option<GitAuthentication>,
@@ -191,10 +192,10 @@ deserialize_keeping_unknown!(GitConfig, "a stack's git configuration",
 pub struct GitAuthentication {
     /// User name.
     #[serde(rename = "Username")]
-    pub username: String,
+    pub username: Text,
     /// Password or token (usually empty in responses).
     #[serde(rename = "Password")]
-    pub password: String,
+    pub password: Text,
     /// Fields this SDK does not model (e.g. `GitCredentialID`).
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -221,11 +222,11 @@ impl fmt::Debug for GitAuthentication {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct AutoUpdate {
     /// Polling interval such as `5m`; empty for webhook-only.
-    #[serde(rename = "Interval", skip_serializing_if = "String::is_empty")]
-    pub interval: String,
+    #[serde(rename = "Interval", skip_serializing_if = "str::is_empty")]
+    pub interval: Text,
     /// Webhook id (a UUID) that triggers an update.
-    #[serde(rename = "Webhook", skip_serializing_if = "String::is_empty")]
-    pub webhook: String,
+    #[serde(rename = "Webhook", skip_serializing_if = "str::is_empty")]
+    pub webhook: Text,
     /// Redeploy even when the repository did not change.
     #[serde(rename = "ForceUpdate")]
     pub force_update: bool,
@@ -233,8 +234,8 @@ pub struct AutoUpdate {
     #[serde(rename = "ForcePullImage")]
     pub force_pull_image: bool,
     /// The server's polling job; assigned by Portainer, never needed in requests.
-    #[serde(rename = "JobID", skip_serializing_if = "String::is_empty")]
-    pub job_id: String,
+    #[serde(rename = "JobID", skip_serializing_if = "str::is_empty")]
+    pub job_id: Text,
     /// Fields this SDK does not model.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
@@ -253,7 +254,7 @@ deserialize_keeping_unknown!(AutoUpdate, "a stack's auto-update settings",
 
 impl AutoUpdate {
     /// Poll the repository every `interval` (e.g. `"5m"`).
-    pub fn interval(interval: impl Into<String>) -> Self {
+    pub fn interval(interval: impl Into<Text>) -> Self {
         Self {
             interval: interval.into(),
             ..Self::default()
@@ -324,10 +325,10 @@ pub struct ResourceControl {
     pub id: i64,
     /// The resource it protects (for a stack, `<endpoint>_<name>`).
     #[serde(rename = "ResourceId")]
-    pub resource_id: String,
+    pub resource_id: Text,
     /// Resources covered with it (a stack's services, for example).
     #[serde(rename = "SubResourceIds")]
-    pub sub_resource_ids: Vec<String>,
+    pub sub_resource_ids: Vec<Text>,
     /// The kind of resource.
     #[serde(rename = "Type")]
     pub resource_type: ResourceControlType,
@@ -425,7 +426,7 @@ pub struct Stack {
     pub id: i64,
     /// Name (empty for some Kubernetes stacks).
     #[serde(rename = "Name")]
-    pub name: String,
+    pub name: Text,
     /// Swarm, compose or Kubernetes.
     #[serde(rename = "Type")]
     pub stack_type: StackType,
@@ -434,10 +435,10 @@ pub struct Stack {
     pub endpoint_id: i64,
     /// The swarm cluster id, for swarm stacks.
     #[serde(rename = "SwarmId")]
-    pub swarm_id: String,
+    pub swarm_id: Text,
     /// The entry compose file or manifest.
     #[serde(rename = "EntryPoint")]
-    pub entry_point: String,
+    pub entry_point: Text,
     /// Environment variables (`null` on the wire reads as empty).
     #[serde(rename = "Env")]
     pub env: Vec<EnvVar>,
@@ -449,22 +450,22 @@ pub struct Stack {
     pub status: StackStatus,
     /// Where Portainer keeps the stack's files on its volume.
     #[serde(rename = "ProjectPath")]
-    pub project_path: String,
+    pub project_path: Text,
     /// Unix time of creation.
     #[serde(rename = "CreationDate")]
     pub creation_date: i64,
     /// Who created it.
     #[serde(rename = "CreatedBy")]
-    pub created_by: String,
+    pub created_by: Text,
     /// Unix time of the last update (0 when never updated).
     #[serde(rename = "UpdateDate")]
     pub update_date: i64,
     /// Who updated it last.
     #[serde(rename = "UpdatedBy")]
-    pub updated_by: String,
+    pub updated_by: Text,
     /// Extra compose files.
     #[serde(rename = "AdditionalFiles")]
-    pub additional_files: Option<Vec<String>>,
+    pub additional_files: Option<Vec<Text>>,
     /// Automatic update settings of a git stack. Boxed, like `git_config`:
     /// most stacks have none, and a list of stacks is a third smaller and
     /// faster to decode when they take a pointer's room.
@@ -482,19 +483,19 @@ pub struct Stack {
     pub from_app_template: bool,
     /// Kubernetes namespace.
     #[serde(rename = "Namespace")]
-    pub namespace: String,
+    pub namespace: Text,
     /// Whether a Kubernetes stack was written in compose format.
     #[serde(rename = "IsComposeFormat")]
     pub is_compose_format: bool,
     /// The webhook id that redeploys the stack (empty when none).
     #[serde(rename = "Webhook")]
-    pub webhook: String,
+    pub webhook: Text,
     /// Whether relative paths in the stack file resolve against `filesystem_path`.
     #[serde(rename = "SupportRelativePath")]
     pub support_relative_path: bool,
     /// The host path relative paths resolve against.
     #[serde(rename = "FilesystemPath")]
-    pub filesystem_path: String,
+    pub filesystem_path: Text,
     /// Every other field the server sent, kept for serialization.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,

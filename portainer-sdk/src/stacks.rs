@@ -41,11 +41,11 @@ impl EnvEdits {
         let mut env = self.replace.clone().unwrap_or_else(|| current.to_vec());
         for (name, value) in &self.edits {
             match value {
-                Some(v) => match env.iter_mut().find(|e| &e.name == name) {
-                    Some(e) => e.value = v.clone(),
-                    None => env.push(EnvVar::new(name.clone(), v.clone())),
+                Some(v) => match env.iter_mut().find(|e| e.name == *name) {
+                    Some(e) => e.value = v.into(),
+                    None => env.push(EnvVar::new(name, v)),
                 },
-                None => env.retain(|e| &e.name != name),
+                None => env.retain(|e| e.name != *name),
             }
         }
         env
@@ -263,7 +263,7 @@ impl<'c> CreateStack<'c> {
 
     /// One environment variable (compose and swarm stacks).
     pub fn env_var(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.env.push(EnvVar::new(name, value));
+        self.env.push(EnvVar::new(name.into(), value.into()));
         self
     }
 
@@ -663,7 +663,7 @@ fn git_common(
     };
     let reference = reference
         .clone()
-        .unwrap_or_else(|| git.reference_name.clone());
+        .unwrap_or_else(|| git.reference_name.to_string());
     body.insert("RepositoryReferenceName".into(), json!(reference));
     match (credentials, &git.authentication) {
         (Some((user, pass)), _) => {
