@@ -13,7 +13,9 @@ use crate::ops;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::tls::TlsOptions;
-use crate::transport::{Auth, CallOpts, Failure, OpInfo, Progress, Timeouts, Transport, read_body};
+use crate::transport::{
+    Auth, CallOpts, Failure, OpInfo, Progress, Timeouts, Transport, WholeBody, read_body,
+};
 use crate::version::ServerVersion;
 use crate::{Error, Settings, Stacks};
 
@@ -518,19 +520,19 @@ impl Client {
         req: reqwest::RequestBuilder,
         opts: CallOpts,
     ) -> Result<(StatusCode, Vec<u8>), Error> {
-        let (status, body, ()) = self.send_with(op, req, opts, || ()).await?;
-        Ok((status, body))
+        let (status, body) = self.send_with(op, req, opts, WholeBody::default).await?;
+        Ok((status, body.0))
     }
 
-    /// [`send`](Self::send), showing a success body to a fresh `progress()`
-    /// (one per attempt) as it arrives.
+    /// [`send`](Self::send), handing a success body to a fresh `progress()`
+    /// (one per attempt) as it arrives; returns that `progress`.
     pub(crate) async fn send_with<P: Progress>(
         &self,
         op: OpInfo,
         req: reqwest::RequestBuilder,
         opts: CallOpts,
         progress: impl Fn() -> P,
-    ) -> Result<(StatusCode, Vec<u8>, P), Error> {
+    ) -> Result<(StatusCode, P), Error> {
         let request = req
             .build()
             .map_err(|e| Error::InvalidInput(format!("cannot build the {} request: {e}", op.id)))?;
@@ -567,7 +569,7 @@ impl Client {
                 },
             )));
         }
-        Ok((status, body, progress))
+        Ok((status, progress))
     }
 
     /// Sends and decodes a JSON success body.

@@ -104,17 +104,21 @@ pub use version::ServerVersion;
 pub use portainer_sdk_gen as generated;
 
 /// For the fuzz targets only (`cargo fuzz` builds with `--cfg fuzzing`): the
-/// stack list in `body` read as if it had arrived cut at each of `cuts`, or
+/// stack list in `body` read as if it had arrived cut at each of `cuts` (in
+/// increasing order), or
 /// `None` where the SDK would leave it to serde.
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub fn fuzz_stack_list_in_pieces(body: &[u8], cuts: &[usize]) -> Option<Vec<Stack>> {
     use transport::Progress;
     let mut reader = stack_list::StackListReader::default();
-    for &cut in cuts {
-        reader.received(body.get(..cut)?);
+    let mut from = 0;
+    for &cut in cuts.iter().chain([&body.len()]) {
+        let chunk = body.get(from..cut)?;
+        reader.received(bytes::Bytes::copy_from_slice(chunk));
+        from = cut;
     }
-    reader.take(body)
+    reader.take_received()
 }
 
 // The README's example is compiled as a doctest, so it stays true.

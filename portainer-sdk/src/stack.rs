@@ -551,7 +551,7 @@ impl Stack {
         status: reqwest::StatusCode,
         body: &[u8],
     ) -> Result<Vec<Stack>, crate::Error> {
-        crate::stack_list::StackListReader::default().finish(status, body)
+        crate::stack_list::StackListReader::decode_whole(status, body)
     }
 
     /// A stack list decoded by serde, for what the direct reader gives up on:

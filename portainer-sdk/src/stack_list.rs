@@ -6,15 +6,23 @@
 //! on a real network over much longer; reading the stacks of each chunk as
 //! it arrives hides that time behind the decoding instead of adding it.
 //!
+//! Stacks are read from the chunks hyper hands over, not from a copy of the
+//! body: only a stack cut in two by a chunk's end is copied, with as much of
+//! the next chunk as it takes to finish it. Copying the whole body cost a
+//! 900 kB block per call, which glibc's allocator often hands back to the
+//! kernel and faults in again (about 100 page faults a call, see
+//! PERFORMANCE.md). The chunks are kept until the list is done, for serde.
+//!
 //! Each stack is read by the same `go_json` code as a whole body is, and is
 //! only kept once its closing brace has arrived. Reading a stack never looks
-//! past that brace, so the list is the same however the body was cut. A
-//! stack cut off by the end of what has arrived is read again from its start
-//! later. Whatever the reader gives up on (`null`, escaped keys, invalid
-//! JSON) is decoded from the complete body by
-//! [`Stack::list_from_serde`], as if nothing had been read before.
+//! past that brace, so the list is the same however the body was cut.
+//! Whatever the reader gives up on (`null`, escaped keys, invalid JSON) is
+//! decoded from the complete body by [`Stack::list_from_serde`], as if
+//! nothing had been read before.
 
-use crate::go_json::{GiveUp, GoJson, Read, Reader};
+use bytes::Bytes;
+
+use crate::go_json::{GiveUp, GoJson, Read, Reader, is_space};
 use crate::stack::Stack;
 use crate::transport::Progress;
 
@@ -23,6 +31,10 @@ const SAMPLE_STACKS: usize = 8;
 
 /// No more than this many stacks are reserved before they are read.
 const MAX_RESERVED_STACKS: usize = 16_384;
+
+/// How much of a chunk is first copied to finish a stack cut at the end of
+/// the one before (doubled while the stack is not finished); a few stacks.
+const FIRST_WINDOW: usize = 8 * 1024;
 
 /// What comes next in the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,10 +53,17 @@ enum Expect {
 #[derive(Debug)]
 pub(crate) struct StackListReader {
     stacks: Vec<Stack>,
+    expect: Expect,
+    /// Every chunk received, for serde if the reader gives up.
+    chunks: Vec<Bytes>,
+    /// The part of what has arrived that is not read yet (a stack cut off
+    /// by the end of the last chunk), copied out of its chunks.
+    pending: Vec<u8>,
+    /// Bytes copied into `pending`, all chunks together.
+    copied: usize,
     /// How many bytes of the body have been read.
     done: usize,
-    expect: Expect,
-    /// No new attempt before the body is this long. A stack cut off at the
+    /// No new attempt before `pending` is this long. A stack cut off at the
     /// end of what arrived is read again from its start, so waiting until
     /// the unread part has doubled keeps a huge stack that arrives in small
     /// chunks from being read over and over (the work stays linear).
@@ -57,8 +76,11 @@ impl Default for StackListReader {
     fn default() -> Self {
         StackListReader {
             stacks: Vec::new(),
-            done: 0,
             expect: Expect::Open,
+            chunks: Vec::new(),
+            pending: Vec::new(),
+            copied: 0,
+            done: 0,
             retry_at: 0,
             announced: None,
         }
@@ -70,35 +92,79 @@ impl Progress for StackListReader {
         self.announced = length.and_then(|n| usize::try_from(n).ok());
     }
 
-    fn received(&mut self, body: &[u8]) {
-        if body.len() >= self.retry_at {
-            self.advance(body, false);
+    fn received(&mut self, chunk: Bytes) {
+        self.chunks.push(chunk.clone());
+        if matches!(self.expect, Expect::End | Expect::GaveUp) {
+            self.read(&chunk, false);
+            return;
+        }
+        let at = if self.pending.is_empty() {
+            0
+        } else {
+            match self.finish_cut_stack(&chunk) {
+                Some(at) => at,
+                None => return,
+            }
+        };
+        let rest = chunk.get(at..).unwrap_or_default();
+        let used = self.read(rest, false);
+        if let Some(tail) = rest.get(used..)
+            && !tail.is_empty()
+        {
+            self.pending.extend_from_slice(tail);
+            self.copied += tail.len();
+            self.retry_at = 2 * tail.len();
         }
     }
 }
 
 impl StackListReader {
-    /// The list in a complete body, decoded through serde where this reader
-    /// gave up.
-    pub(crate) fn finish(
-        mut self,
+    /// A whole body's list, decoded through serde where this reader gives up.
+    pub(crate) fn decode_whole(
         status: reqwest::StatusCode,
         body: &[u8],
     ) -> Result<Vec<Stack>, crate::Error> {
-        match self.take(body) {
+        match StackListReader::default().take(body) {
             Some(stacks) => Ok(stacks),
             None => Stack::list_from_serde(status, body),
         }
     }
 
-    /// The list in a complete body, or `None` where serde must decode it.
+    /// The list in the chunks received, decoded through serde (from the
+    /// chunks joined) where this reader gave up.
+    pub(crate) fn finish(
+        mut self,
+        status: reqwest::StatusCode,
+    ) -> Result<Vec<Stack>, crate::Error> {
+        if let Some(stacks) = self.take_received() {
+            return Ok(stacks);
+        }
+        let body = self.chunks.concat();
+        Stack::list_from_serde(status, &body)
+    }
+
+    /// The list in a whole body given to a fresh reader, or `None` where
+    /// serde must decode it.
     pub(crate) fn take(&mut self, body: &[u8]) -> Option<Vec<Stack>> {
         if self.announced.is_none() {
             self.announced = Some(body.len());
         }
-        self.advance(body, true);
-        let rest = body.get(self.done..)?;
-        if self.expect != Expect::End || !rest.iter().all(|&b| crate::go_json::is_space(b)) {
+        self.read(body, true);
+        self.take_list()
+    }
+
+    /// The list in the chunks received, the body being complete, or `None`
+    /// where serde must decode it.
+    pub(crate) fn take_received(&mut self) -> Option<Vec<Stack>> {
+        if !matches!(self.expect, Expect::End | Expect::GaveUp) {
+            let pending = std::mem::take(&mut self.pending);
+            self.read(&pending, true);
+        }
+        self.take_list()
+    }
+
+    fn take_list(&mut self) -> Option<Vec<Stack>> {
+        if self.expect != Expect::End {
             return None;
         }
         let mut stacks = std::mem::take(&mut self.stacks);
@@ -110,15 +176,66 @@ impl StackListReader {
         Some(stacks)
     }
 
-    /// Reads what can be read of `body` (everything received so far).
-    fn advance(&mut self, body: &[u8], complete: bool) {
-        if matches!(self.expect, Expect::End | Expect::GaveUp) {
-            return;
+    /// Finishes the stack cut at the end of the last chunk in `pending`,
+    /// copying as little of `chunk` as that takes. Returns where reading
+    /// goes on in `chunk`, or `None` when all of it has been dealt with.
+    fn finish_cut_stack(&mut self, chunk: &[u8]) -> Option<usize> {
+        let mut appended = 0;
+        let mut window = (2 * self.pending.len()).max(FIRST_WINDOW);
+        loop {
+            let end = chunk.len().min(appended + window);
+            let more = chunk.get(appended..end).unwrap_or_default();
+            self.pending.extend_from_slice(more);
+            self.copied += more.len();
+            appended = end;
+            let whole = appended == chunk.len();
+            if whole && self.pending.len() < self.retry_at {
+                return None;
+            }
+            let carried = self.pending.len() - appended;
+            let pending = std::mem::take(&mut self.pending);
+            let used = self.read(&pending, false);
+            self.pending = pending;
+            match self.expect {
+                Expect::End => {
+                    self.pending.clear();
+                    self.read(chunk.get(appended..).unwrap_or_default(), false);
+                    return None;
+                }
+                Expect::GaveUp => {
+                    self.pending.clear();
+                    return None;
+                }
+                _ => {}
+            }
+            if used >= carried {
+                self.pending.clear();
+                return Some(used - carried);
+            }
+            self.pending.drain(..used);
+            if whole {
+                self.retry_at = 2 * self.pending.len();
+                return None;
+            }
+            window *= 2;
         }
-        let Some(unread) = body.get(self.done..) else {
-            self.expect = Expect::GaveUp;
-            return;
-        };
+    }
+
+    /// Reads what can be read of `unread`, which starts where reading
+    /// stopped, and returns how many bytes were read. `complete`: nothing
+    /// follows. Once the list is closed, or given up, everything counts as
+    /// read (and anything but whitespace after the list gives it up).
+    fn read(&mut self, unread: &[u8], complete: bool) -> usize {
+        match self.expect {
+            Expect::GaveUp => return unread.len(),
+            Expect::End => {
+                if !unread.iter().all(|&b| is_space(b)) {
+                    self.expect = Expect::GaveUp;
+                }
+                return unread.len();
+            }
+            _ => {}
+        }
         // The last character may be cut in two until the next chunk.
         let text = match std::str::from_utf8(unread) {
             Ok(text) => text,
@@ -127,13 +244,13 @@ impl StackListReader {
                     Some(Ok(text)) => text,
                     _ => {
                         self.expect = Expect::GaveUp;
-                        return;
+                        return unread.len();
                     }
                 }
             }
             Err(_) => {
                 self.expect = Expect::GaveUp;
-                return;
+                return unread.len();
             }
         };
         let mut r = Reader::new(text);
@@ -142,13 +259,14 @@ impl StackListReader {
             kept = r.position();
         }
         self.done += kept;
-        if self.expect != Expect::End {
-            if complete {
-                self.expect = Expect::GaveUp;
-            } else {
-                self.retry_at = body.len() + (body.len() - self.done);
-            }
+        if self.expect == Expect::End {
+            return kept + self.read(unread.get(kept..).unwrap_or_default(), complete);
         }
+        if complete {
+            self.expect = Expect::GaveUp;
+            return unread.len();
+        }
+        kept
     }
 
     /// Reads the next part of the list: a bracket, a comma or a stack.
@@ -209,23 +327,31 @@ impl StackListReader {
 mod tests {
     use super::*;
 
-    /// The list read from `body` whole, and read cut at every place (or
-    /// every `stride`th place), agree.
+    /// `body` handed over in chunks that end at each of `ends`, then the rest.
+    fn in_chunks(body: &[u8], ends: &[usize]) -> StackListReader {
+        let mut r = StackListReader::default();
+        let mut from = 0;
+        for &end in ends.iter().chain([&body.len()]) {
+            r.received(Bytes::copy_from_slice(&body[from..end]));
+            from = end;
+        }
+        r
+    }
+
+    /// The list read from `body` whole, and read in two chunks cut at every
+    /// place (or every `stride`th place), and in three, agree.
     fn same_however_cut(body: &str, stride: usize) -> Option<Vec<Stack>> {
         let bytes = body.as_bytes();
         let whole = StackListReader::default().take(bytes);
         for cut in (0..=bytes.len()).step_by(stride) {
-            let mut r = StackListReader::default();
-            r.received(&bytes[..cut]);
-            assert_eq!(r.take(bytes), whole, "cut at {cut} of {body}");
+            let mut r = in_chunks(bytes, &[cut]);
+            assert_eq!(r.take_received(), whole, "cut at {cut} of {body}");
         }
         // Three pieces, the middle one small.
         for cut in (0..bytes.len().saturating_sub(7)).step_by(stride) {
-            let mut r = StackListReader::default();
-            r.received(&bytes[..cut]);
-            r.received(&bytes[..cut + 7]);
+            let mut r = in_chunks(bytes, &[cut, cut + 7]);
             assert_eq!(
-                r.take(bytes),
+                r.take_received(),
                 whole,
                 "cut at {cut} and {} of {body}",
                 cut + 7
@@ -284,12 +410,14 @@ mod tests {
     fn invalid_utf8_and_a_cut_character_are_told_apart() {
         let body = "[{\"Id\":1,\"Name\":\"é\"}]".as_bytes();
         let cut = body.iter().position(|&b| b >= 0x80).unwrap() + 1;
-        let mut r = StackListReader::default();
-        r.received(&body[..cut]);
-        assert_eq!(r.take(body).unwrap()[0].name, "é");
+        assert_eq!(
+            in_chunks(body, &[cut]).take_received().unwrap()[0].name,
+            "é"
+        );
         let mut bad = body.to_vec();
         bad[cut] = b'x';
         assert_eq!(StackListReader::default().take(&bad), None);
+        assert_eq!(in_chunks(&bad, &[cut]).take_received(), None);
     }
 
     #[test]
@@ -302,13 +430,66 @@ mod tests {
         );
         let mut r = StackListReader::default();
         let mut attempts = 0;
-        for end in (0..big.len()).step_by(64) {
+        for piece in big.as_bytes().chunks(64) {
             let before = r.retry_at;
-            r.received(&big.as_bytes()[..end]);
+            r.received(Bytes::copy_from_slice(piece));
             attempts += usize::from(r.retry_at != before);
         }
         assert!(attempts < 20, "{attempts} attempts for {} bytes", big.len());
-        assert_eq!(r.take(big.as_bytes()).unwrap()[0].env.len(), 4000);
+        assert_eq!(r.take_received().unwrap()[0].env.len(), 4000);
+    }
+
+    #[test]
+    fn only_a_stack_cut_by_a_chunk_end_is_copied() {
+        let one = r#"{"Id":1,"Name":"stack","EntryPoint":"docker-compose.yml","Env":[{"name":"TAG","value":"1.2"}]}"#;
+        let body = format!("[{}]", vec![one; 4000].join(","));
+        let bytes = body.as_bytes();
+        let ends: Vec<usize> = (1..8).map(|i| i * bytes.len() / 8 + 3).collect();
+        let mut r = in_chunks(bytes, &ends);
+        // Each cut copies the cut stack and the next chunk's first window, at most.
+        assert!(
+            r.copied <= ends.len() * (one.len() + 2 * FIRST_WINDOW),
+            "{} bytes copied of {}",
+            r.copied,
+            bytes.len()
+        );
+        assert_eq!(r.take_received().unwrap().len(), 4000);
+    }
+
+    #[test]
+    fn a_stack_longer_than_the_copy_window_is_finished_from_the_next_chunk() {
+        let long = format!(r#"{{"Id":1,"Name":"{}"}}"#, "n".repeat(5 * FIRST_WINDOW));
+        let body = format!("[{long},{long},{{\"Id\":2}}]");
+        let bytes = body.as_bytes();
+        let whole = StackListReader::default().take(bytes).unwrap();
+        for cut in [10, FIRST_WINDOW, long.len() - 1, long.len() + 5] {
+            assert_eq!(
+                in_chunks(bytes, &[cut]).take_received().as_ref(),
+                Some(&whole),
+                "{cut}"
+            );
+        }
+        assert_eq!(whole.len(), 3);
+    }
+
+    #[test]
+    fn anything_but_whitespace_after_the_list_gives_it_up_in_any_chunk() {
+        for body in ["[{\"Id\":1}]  x", "[{\"Id\":1}]\n[]"] {
+            let bytes = body.as_bytes();
+            for cut in 0..=bytes.len() {
+                assert_eq!(
+                    in_chunks(bytes, &[cut]).take_received(),
+                    None,
+                    "{body} cut at {cut}"
+                );
+            }
+        }
+        assert!(
+            in_chunks(b"[] \n", &[2])
+                .take_received()
+                .unwrap()
+                .is_empty()
+        );
     }
 
     #[test]
@@ -318,6 +499,18 @@ mod tests {
         let mut r = StackListReader::default();
         r.announced(Some(body.len() as u64));
         let stacks = r.take(body.as_bytes()).unwrap();
+        assert_eq!(stacks.len(), 100);
+        assert!(
+            (100..=120).contains(&stacks.capacity()),
+            "capacity {}",
+            stacks.capacity()
+        );
+        let (first, second) = body.as_bytes().split_at(body.len() / 2);
+        let mut r = StackListReader::default();
+        r.announced(Some(body.len() as u64));
+        r.received(Bytes::copy_from_slice(first));
+        r.received(Bytes::copy_from_slice(second));
+        let stacks = r.take_received().unwrap();
         assert_eq!(stacks.len(), 100);
         assert!(
             (100..=120).contains(&stacks.capacity()),

@@ -191,16 +191,14 @@ impl ListStacks<'_> {
             req = req.query(&[("filters", Value::Object(filters).to_string())]);
         }
         // Stacks are decoded while the body arrives (see `stack_list`).
-        let (status, body, list) = self
+        let (status, list) = self
             .client
             .send_with(ops::STACK_LIST, req, opts(None), StackListReader::default)
             .await?;
         if status == StatusCode::NO_CONTENT {
             return Ok(Vec::new());
         }
-        let mut stacks = list
-            .finish(status, &body)
-            .map_err(|e| self.client.scrub(e))?;
+        let mut stacks = list.finish(status).map_err(|e| self.client.scrub(e))?;
         // Old servers ignore filters they do not know; filter here too so that
         // `deploy` never matches a stack of another environment.
         if let Some(e) = self.endpoint {

@@ -6,6 +6,7 @@ use std::future::Future;
 use std::sync::RwLock;
 use std::time::{Duration, Instant, SystemTime};
 
+use bytes::Bytes;
 use reqwest::header::{AUTHORIZATION, COOKIE, HeaderName, HeaderValue, LOCATION};
 use reqwest::{Method, Request, Response, StatusCode, Url};
 use tracing::Instrument;
@@ -430,26 +431,37 @@ impl FinishError for Failure {
 /// `{"message","details"}` and the start of a proxy's page.
 pub(crate) const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
-/// Sees a success body while it arrives, to decode it as it comes.
+/// Takes a success body chunk by chunk as it arrives, to decode it as it
+/// comes or to keep it.
 pub(crate) trait Progress {
     /// The length the server announced (`Content-Length`), before any byte.
     fn announced(&mut self, length: Option<u64>);
-    /// Everything received so far, after each chunk.
-    fn received(&mut self, body: &[u8]);
+    /// The next chunk of the body.
+    fn received(&mut self, chunk: Bytes);
 }
 
-/// Nothing to do while the body arrives.
-impl Progress for () {
-    fn announced(&mut self, _: Option<u64>) {}
-    fn received(&mut self, _: &[u8]) {}
+/// A success body kept whole, for the calls that decode it once complete.
+#[derive(Debug, Default)]
+pub(crate) struct WholeBody(pub(crate) Vec<u8>);
+
+impl Progress for WholeBody {
+    fn announced(&mut self, length: Option<u64>) {
+        // Never more than 1 MiB up front on the server's word alone.
+        let n = length.map_or(8 * 1024, |n| usize::try_from(n).unwrap_or(usize::MAX));
+        self.0.reserve(n.min(1024 * 1024));
+    }
+
+    fn received(&mut self, chunk: Bytes) {
+        self.0.extend_from_slice(&chunk);
+    }
 }
 
 /// Reads a response body of at most `limit` bytes, chunk by chunk so that
-/// memory stays bounded whatever the server sends, showing a success body
-/// to `progress` as it arrives. A success body over the limit fails with
-/// [`Failure::TooLarge`] (before reading when the server announces its
-/// length); an error or redirect body is cut at [`ERROR_BODY_LIMIT`], as
-/// only its start is kept.
+/// memory stays bounded whatever the server sends. A success body goes to
+/// `progress` and the returned body is empty; it fails with
+/// [`Failure::TooLarge`] over the limit (before reading when the server
+/// announces its length). An error or redirect body is returned, cut at
+/// [`ERROR_BODY_LIMIT`], as only its start is kept.
 pub(crate) async fn read_body<P: Progress>(
     mut resp: Response,
     limit: usize,
@@ -469,16 +481,15 @@ pub(crate) async fn read_body<P: Progress>(
         return Err(too_large);
     }
     progress.announced(announced);
-    let start = announced.map_or(8 * 1024, |n| usize::try_from(n).unwrap_or(limit));
-    let mut body = Vec::with_capacity(start.min(limit).min(1024 * 1024));
+    let mut received = 0usize;
     while let Some(chunk) = resp.chunk().await? {
-        if chunk.len() > limit - body.len() {
+        if chunk.len() > limit - received {
             return Err(too_large);
         }
-        body.extend_from_slice(&chunk);
-        progress.received(&body);
+        received += chunk.len();
+        progress.received(chunk);
     }
-    Ok((status, body, progress))
+    Ok((status, Vec::new(), progress))
 }
 
 /// The first `cap` bytes of a body; the rest is not read.
