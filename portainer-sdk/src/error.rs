@@ -499,7 +499,7 @@ fn parse_error_body(status: u16, operation: Option<&'static str>, body: &[u8]) -
                 api.body_snippet = Some(snippet(body));
             }
         }
-        _ if body.iter().all(u8::is_ascii_whitespace) => {}
+        _ if body.iter().all(|&b| crate::go_json::is_space(b)) => {}
         _ => api.body_snippet = Some(snippet(body)),
     }
     api
@@ -509,6 +509,11 @@ fn parse_error_body(status: u16, operation: Option<&'static str>, body: &[u8]) -
 pub(crate) fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(SNIPPET_LIMIT)]);
     let mut s = text.trim().to_owned();
+    // A body of whitespace JSON does not take (a form feed, say) would leave
+    // nothing to show; show it escaped instead.
+    if s.is_empty() && !body.is_empty() {
+        s = text.escape_debug().take(SNIPPET_LIMIT).collect();
+    }
     // A multi-byte character cut by the byte limit decodes as U+FFFD; drop it.
     if body.len() > SNIPPET_LIMIT {
         if s.ends_with('\u{FFFD}') {
@@ -581,6 +586,14 @@ mod tests {
             "abc",
         );
         assert_eq!(e.message(), Some("abc"));
+    }
+
+    #[test]
+    fn a_blank_error_body_has_no_snippet_but_a_form_feed_is_kept() {
+        let blank = parse_error_body(502, None, b" \r\n\t");
+        assert_eq!(blank.body_snippet, None);
+        let form_feed = parse_error_body(502, None, b"\x0c");
+        assert_eq!(form_feed.body_snippet.as_deref(), Some("\\u{c}"));
     }
 
     #[test]

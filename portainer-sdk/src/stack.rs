@@ -560,7 +560,7 @@ impl Stack {
         status: reqwest::StatusCode,
         body: &[u8],
     ) -> Result<Vec<Stack>, crate::Error> {
-        if body.iter().all(u8::is_ascii_whitespace) {
+        if body.iter().all(|&b| crate::go_json::is_space(b)) {
             return Ok(Vec::new());
         }
         let stacks: Option<Vec<Stack>> =
@@ -694,6 +694,22 @@ pub(crate) mod tests {
         assert!(e.to_string().contains("invalid type: string"), "{e}");
         let e = serde_json::from_str::<Stack>("[1]").unwrap_err();
         assert!(e.to_string().contains("expected a stack"), "{e}");
+    }
+
+    #[test]
+    fn a_blank_list_body_is_no_stacks_but_a_form_feed_is_not_json() {
+        for blank in ["", " ", "\r\n\t "] {
+            let stacks = Stack::list_from_json(blank.as_bytes()).unwrap();
+            assert!(stacks.is_empty(), "{blank:?}");
+        }
+        // `u8::is_ascii_whitespace` takes a form feed; JSON does not.
+        for not_json in ["\u{c}", " \u{c} ", "[]\u{c}"] {
+            let e = Stack::list_from_json(not_json.as_bytes()).unwrap_err();
+            assert!(
+                matches!(e, crate::Error::Decode { .. }),
+                "{not_json:?}: {e}"
+            );
+        }
     }
 
     /// The genuine stack lists in the shared responses.

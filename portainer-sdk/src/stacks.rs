@@ -388,7 +388,7 @@ impl<'c> CreateStack<'c> {
             other => req.json(&self.json_body(&other)),
         };
         let (status, body) = client.send(op, req, opts(self.timeout)).await?;
-        let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        let value: Value = if body.iter().all(|&b| crate::go_json::is_space(b)) {
             Value::Null
         } else {
             client.decode(op, status, &body)?
