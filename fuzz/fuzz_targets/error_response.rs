@@ -72,7 +72,10 @@ fuzz_target!(|data: &[u8]| {
             }
             _ => {}
         }
-    } else if !body.iter().all(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t')) {
+    } else if !body
+        .iter()
+        .all(|b| matches!(b, b' ' | b'\n' | b'\r' | b'\t'))
+    {
         assert!(
             api.body_snippet.is_some(),
             "a non-JSON body keeps a snippet: {err:?}"
