@@ -499,7 +499,7 @@ fn parse_error_body(status: u16, operation: Option<&'static str>, body: &[u8]) -
                 api.body_snippet = Some(snippet(body));
             }
         }
-        _ if body.iter().all(|&b| crate::go_json::is_space(b)) => {}
+        _ if crate::go_json::is_blank(body) => {}
         _ => api.body_snippet = Some(snippet(body)),
     }
     api

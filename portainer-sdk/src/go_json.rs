@@ -32,6 +32,13 @@ pub(crate) fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\n' | b'\r' | b'\t')
 }
 
+/// Bytes with nothing but JSON's whitespace in them: the body Portainer
+/// sends where it has nothing to say (an empty list, a create without an
+/// answer), or what may follow a list.
+pub(crate) fn is_blank(body: &[u8]) -> bool {
+    body.iter().all(|&b| is_space(b))
+}
+
 /// An object key: the index of one the caller expects, or another.
 #[derive(Clone, Copy)]
 pub(crate) enum Key<'a> {

@@ -560,7 +560,7 @@ impl Stack {
         status: reqwest::StatusCode,
         body: &[u8],
     ) -> Result<Vec<Stack>, crate::Error> {
-        if body.iter().all(|&b| crate::go_json::is_space(b)) {
+        if crate::go_json::is_blank(body) {
             return Ok(Vec::new());
         }
         let stacks: Option<Vec<Stack>> =

@@ -22,7 +22,7 @@
 
 use bytes::Bytes;
 
-use crate::go_json::{GiveUp, GoJson, Read, Reader, is_space};
+use crate::go_json::{GiveUp, GoJson, Read, Reader, is_blank};
 use crate::stack::Stack;
 use crate::transport::Progress;
 
@@ -238,7 +238,7 @@ impl StackListReader {
         match self.expect {
             Expect::GaveUp => return unread.len(),
             Expect::End => {
-                if !unread.iter().all(|&b| is_space(b)) {
+                if !is_blank(unread) {
                     self.expect = Expect::GaveUp;
                 }
                 return unread.len();

@@ -388,7 +388,7 @@ impl<'c> CreateStack<'c> {
             other => req.json(&self.json_body(&other)),
         };
         let (status, body) = client.send(op, req, opts(self.timeout)).await?;
-        let value: Value = if body.iter().all(|&b| crate::go_json::is_space(b)) {
+        let value: Value = if crate::go_json::is_blank(&body) {
             Value::Null
         } else {
             client.decode(op, status, &body)?

@@ -467,6 +467,49 @@ async fn create_kubernetes_from_string_git_and_url() {
     assert_eq!((s1.id, s2.id, s3.id), (80, 81, 82));
 }
 
+/// A create answered with a blank body looks the stack up by name; one
+/// answered with a form feed (whitespace to ASCII, not to JSON) is a decode
+/// error, and nothing is looked up.
+#[tokio::test]
+async fn create_with_a_blank_answer_looks_up_but_a_form_feed_is_an_error() {
+    let mut server = mockito::Server::new_async().await;
+    mock_version(&mut server, "2.44.0").await;
+    let mut blank_and_form_feed = Vec::new();
+    for (name, body) in [("k1", " \r\n\t"), ("k2", "\u{c}")] {
+        let m = server
+            .mock("POST", "/api/stacks/create/kubernetes/string")
+            .match_query(Matcher::Any)
+            .match_body(Matcher::PartialJson(json!({ "StackName": name })))
+            .with_status(200)
+            .with_body(body)
+            .create_async()
+            .await;
+        blank_and_form_feed.push(m);
+    }
+    let lookup = server
+        .mock("GET", "/api/stacks")
+        .match_query(Matcher::Any)
+        .with_status(200)
+        .with_body(json!([{"Id": 80, "Name": "k1", "Type": 3, "EndpointId": 5}]).to_string())
+        .expect(1)
+        .create_async()
+        .await;
+    let c = client(&server);
+    let create_k = |name: &'static str| {
+        c.stacks()
+            .create_kubernetes(5, name)
+            .content("apiVersion: v1\n")
+            .send()
+    };
+    assert_eq!(create_k("k1").await.unwrap().id, 80);
+    let e = create_k("k2").await.unwrap_err();
+    assert!(matches!(e, Error::Decode { .. }), "{e}");
+    for m in &blank_and_form_feed {
+        m.assert_async().await;
+    }
+    lookup.assert_async().await;
+}
+
 #[tokio::test]
 async fn servers_before_2_19_use_the_legacy_create_route() {
     let mut server = mockito::Server::new_async().await;
