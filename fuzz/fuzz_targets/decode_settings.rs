@@ -9,8 +9,8 @@ use portainer_sdk::{PortainerSettings, PublicSettings, ServerVersion, SettingsPa
 use portainer_sdk_gen::types;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = serde_json::from_slice::<types::PortainereeSettings>(data);
-    let _ = serde_json::from_slice::<types::SettingsPublicSettingsResponse>(data);
+    let _ = serde_json::from_slice::<types::Settings>(data);
+    let _ = serde_json::from_slice::<types::PublicSettingsResponse>(data);
     let _ = serde_json::from_slice::<types::GithubComPortainerPortainerEeApiHttpHandlerSystemStatus>(
         data,
     );

@@ -8,7 +8,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use portainer_sdk::Stack;
-use portainer_sdk_gen::types::PortainereeStack;
+use portainer_sdk_gen::types::Stack;
 
 fn round_trip(stack: &Stack) {
     let value = serde_json::to_value(stack).expect("a decoded stack serializes");
@@ -26,8 +26,8 @@ fn is_json_space(b: &u8) -> bool {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let _ = serde_json::from_slice::<Vec<PortainereeStack>>(data);
-    let _ = serde_json::from_slice::<PortainereeStack>(data);
+    let _ = serde_json::from_slice::<Vec<Stack>>(data);
+    let _ = serde_json::from_slice::<Stack>(data);
     // The SDK decodes the list as `Option<Vec<_>>` (a `null` body is no stacks).
     let serde = serde_json::from_slice::<Option<Vec<Stack>>>(data).map(Option::unwrap_or_default);
     if let Ok(stacks) = &serde {

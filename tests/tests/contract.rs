@@ -485,11 +485,10 @@ async fn negatives(cx: &Cx, proxy: &str) -> Vec<(String, Result<(), String>)> {
     // A wrong type is refused before anything is sent: the generated body
     // type does not take it, and the error names what is wrong.
     cx.begin();
-    let refused = cx
-        .arg::<portainer_sdk::generated::types::StacksComposeStackFromFileContentPayload>(
-            "body",
-            r#"{"Name": 5, "StackFileContent": "services: {}"}"#,
-        );
+    let refused = cx.arg::<portainer_sdk::generated::types::ComposeStackFromFileContentPayload>(
+        "body",
+        r#"{"Name": 5, "StackFileContent": "services: {}"}"#,
+    );
     let sent = cx.since_mark().len();
     out.push((
         "a body field of the wrong type is refused before sending".to_owned(),

@@ -2,16 +2,15 @@
 //! unknown enum values and error bodies included.
 
 use portainer_sdk_gen::types::{
-    BackupRestorePayload, PortainerErrorResponse, PortainereeStack,
-    StacksComposeStackFromFileContentPayload, StacksComposeStackFromGitRepositoryPayload,
+    ComposeStackFromFileContentPayload, ComposeStackFromGitRepositoryPayload, ErrorResponse,
+    RestorePayload, Stack,
 };
 use portainer_tests::response;
 use serde_json::json;
 
 #[test]
 fn stack_inspect_with_nulls_decodes() {
-    let stack: PortainereeStack =
-        serde_json::from_str(&response("stack_inspect__mgm-mootse61.json")).unwrap();
+    let stack: Stack = serde_json::from_str(&response("stack_inspect__mgm-mootse61.json")).unwrap();
     assert_eq!(stack.id, Some(61));
     assert_eq!(stack.name.as_deref(), Some("mootse-stack-test-2"));
     assert_eq!(stack.env, None, "Env: null is no env");
@@ -25,7 +24,7 @@ fn stack_inspect_with_nulls_decodes() {
 
 #[test]
 fn stack_list_mixing_null_and_empty_env_decodes() {
-    let stacks: Vec<PortainereeStack> =
+    let stacks: Vec<Stack> =
         serde_json::from_str(&response("stacks_list__mgm-mootse.json")).unwrap();
     assert_eq!(stacks.len(), 4);
     assert_eq!(
@@ -41,7 +40,7 @@ fn stack_list_mixing_null_and_empty_env_decodes() {
 
 #[test]
 fn kubernetes_git_stack_from_the_docs_decodes() {
-    let stacks: Vec<PortainereeStack> =
+    let stacks: Vec<Stack> =
         serde_json::from_str(&response("stacks_list_k8s_git__portainer-docs-access.json")).unwrap();
     let s = &stacks[0];
     assert_eq!(s.type_.as_ref().map(|t| t.0), Some(3));
@@ -59,7 +58,7 @@ fn unknown_enum_value_and_unknown_fields_survive() {
     // A newer server: a stack type this client has never heard of, and a field
     // the spec lacks. Neither may fail the decode, and the field is kept.
     let body = json!({"Id": 9, "Type": 4, "Status": 7, "BrandNewField": {"a": 1}});
-    let stack: PortainereeStack = serde_json::from_value(body).unwrap();
+    let stack: Stack = serde_json::from_value(body).unwrap();
     assert_eq!(stack.type_.as_ref().map(|t| t.0), Some(4));
     assert_eq!(stack.status.as_ref().map(|t| t.0), Some(7));
     assert_eq!(stack.extra.get("BrandNewField"), Some(&json!({"a": 1})));
@@ -76,7 +75,7 @@ fn unknown_enum_value_and_unknown_fields_survive() {
 fn camel_case_names_from_older_specs_also_decode() {
     // Swagger files up to 2.31 list `createdBy` where the server sends
     // `CreatedBy`; generated fields accept both spellings.
-    let stack: PortainereeStack =
+    let stack: Stack =
         serde_json::from_value(json!({"id": 3, "createdBy": "admin", "Name": "web"})).unwrap();
     assert_eq!(stack.id, Some(3));
     assert_eq!(stack.created_by.as_deref(), Some("admin"));
@@ -85,19 +84,19 @@ fn camel_case_names_from_older_specs_also_decode() {
 
 #[test]
 fn error_bodies_of_every_server_generation_decode() {
-    let current: PortainerErrorResponse = serde_json::from_str(&response(
+    let current: ErrorResponse = serde_json::from_str(&response(
         "error_403_access_denied__portainer-docs-access.json",
     ))
     .unwrap();
     assert_eq!(current.message.as_deref(), Some("Access denied"));
     assert_eq!(current.details.as_deref(), Some("Unauthorized"));
 
-    let message_only: PortainerErrorResponse =
+    let message_only: ErrorResponse =
         serde_json::from_value(json!({"message": "Stack not found"})).unwrap();
     assert_eq!(message_only.message.as_deref(), Some("Stack not found"));
     assert_eq!(message_only.details, None);
 
-    let v1: PortainerErrorResponse =
+    let v1: ErrorResponse =
         serde_json::from_value(json!({"err": "Invalid credentials", "details": "x"})).unwrap();
     assert_eq!(v1.err.as_deref(), Some("Invalid credentials"));
     assert_eq!(v1.message, None);
@@ -105,8 +104,7 @@ fn error_bodies_of_every_server_generation_decode() {
 
 #[test]
 fn stack_serializes_back_to_portainer_names() {
-    let stack: PortainereeStack =
-        serde_json::from_str(&response("stack_inspect__mgm-mootse61.json")).unwrap();
+    let stack: Stack = serde_json::from_str(&response("stack_inspect__mgm-mootse61.json")).unwrap();
     let back = serde_json::to_value(&stack).unwrap();
     for key in [
         "Id",
@@ -126,7 +124,7 @@ fn stack_serializes_back_to_portainer_names() {
 
 #[test]
 fn a_key_given_twice_keeps_the_last_value_as_go_does() {
-    let stack: PortainereeStack =
+    let stack: Stack =
         serde_json::from_str(r#"{"Id": 1, "Name": "a", "name": "b", "Id": 2}"#).unwrap();
     assert_eq!(stack.id, Some(2));
     assert_eq!(
@@ -139,36 +137,34 @@ fn a_key_given_twice_keeps_the_last_value_as_go_does() {
 #[test]
 fn escaped_keys_match_fields_and_unknown_ones_are_kept_unescaped() {
     // Escaped keys cannot be borrowed from the input: the owned-key path.
-    let stack: PortainereeStack =
+    let stack: Stack =
         serde_json::from_str(r#"{"\u0049d": 5, "N\u0061me": "web", "Odd\"Key": [1]}"#).unwrap();
     assert_eq!(stack.id, Some(5));
     assert_eq!(stack.name.as_deref(), Some("web"));
     assert_eq!(stack.extra.get("Odd\"Key"), Some(&json!([1])));
     // Read from a reader, no key can be borrowed at all.
-    let stack: PortainereeStack =
-        serde_json::from_reader(&br#"{"Id": 6, "Extra": null}"#[..]).unwrap();
+    let stack: Stack = serde_json::from_reader(&br#"{"Id": 6, "Extra": null}"#[..]).unwrap();
     assert_eq!(stack.id, Some(6));
     assert_eq!(stack.extra.get("Extra"), Some(&json!(null)));
 }
 
 #[test]
 fn a_missing_required_field_is_named_by_its_wire_name() {
-    let err =
-        serde_json::from_value::<StacksComposeStackFromFileContentPayload>(json!({"name": "web"}))
-            .unwrap_err()
-            .to_string();
+    let err = serde_json::from_value::<ComposeStackFromFileContentPayload>(json!({"name": "web"}))
+        .unwrap_err()
+        .to_string();
     assert_eq!(err, "missing field `StackFileContent`");
-    let ok: StacksComposeStackFromFileContentPayload =
+    let ok: ComposeStackFromFileContentPayload =
         serde_json::from_value(json!({"Name": "web", "stackFileContent": "services: {}"})).unwrap();
     assert_eq!(ok.stack_file_content, "services: {}");
 }
 
 #[test]
 fn required_nullable_fields_take_null_but_not_absence() {
-    let with_null: BackupRestorePayload =
+    let with_null: RestorePayload =
         serde_json::from_value(json!({"FileContent": null, "FileName": "b.tar.gz"})).unwrap();
     assert_eq!(with_null.file_content, None);
-    let err = serde_json::from_value::<BackupRestorePayload>(json!({"FileName": "b.tar.gz"}))
+    let err = serde_json::from_value::<RestorePayload>(json!({"FileName": "b.tar.gz"}))
         .unwrap_err()
         .to_string();
     assert_eq!(err, "missing field `FileContent`");
@@ -176,7 +172,7 @@ fn required_nullable_fields_take_null_but_not_absence() {
 
 #[test]
 fn spec_defaults_fill_absent_fields() {
-    let p: StacksComposeStackFromGitRepositoryPayload =
+    let p: ComposeStackFromGitRepositoryPayload =
         serde_json::from_value(json!({"Name": "web", "RepositoryURL": "https://git.example"}))
             .unwrap();
     assert_eq!(p.compose_file, "docker-compose.yml");
@@ -185,16 +181,14 @@ fn spec_defaults_fill_absent_fields() {
 #[test]
 fn wrong_shapes_are_errors_that_name_the_type() {
     for body in ["[1, 2]", "null", "\"stack\"", "7"] {
-        let err = serde_json::from_str::<PortainereeStack>(body)
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("struct PortainereeStack"), "{body}: {err}");
+        let err = serde_json::from_str::<Stack>(body).unwrap_err().to_string();
+        assert!(err.contains("struct Stack"), "{body}: {err}");
     }
-    let err = serde_json::from_str::<PortainereeStack>(r#"{"Id": "seven"}"#)
+    let err = serde_json::from_str::<Stack>(r#"{"Id": "seven"}"#)
         .unwrap_err()
         .to_string();
     assert!(err.contains("invalid type: string \"seven\""), "{err}");
-    let err = serde_json::from_str::<Vec<PortainereeStack>>(r#"[{"Id": 1}, {"Id": 2"#)
+    let err = serde_json::from_str::<Vec<Stack>>(r#"[{"Id": 1}, {"Id": 2"#)
         .unwrap_err()
         .to_string();
     assert!(err.contains("EOF"), "{err}");

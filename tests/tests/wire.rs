@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use mockito::Matcher;
 use portainer_sdk_gen::multipart::{FilePart, StackCreateDockerStandaloneFileForm};
-use portainer_sdk_gen::types::StacksUpdateStackPayload;
+use portainer_sdk_gen::types::UpdateStackPayload;
 use portainer_sdk_gen::{Client, Error, ExecFuture, Executor, Hooks, Operation};
 use serde_json::json;
 
@@ -96,7 +96,7 @@ async fn stack_update_sends_path_query_and_json_body() {
         .create_async()
         .await;
     let (client, _) = client(&server);
-    let body = StacksUpdateStackPayload {
+    let body = UpdateStackPayload {
         stack_file_content: Some("services: {}".into()),
         prune: Some(false),
         ..Default::default()

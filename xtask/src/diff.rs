@@ -105,14 +105,18 @@ pub fn diff(old: &Value, new: &Value) -> DiffReport {
     // rename from showing up as type changes in operations.
     let old_schemas = component_schemas(old);
     let new_schemas = component_schemas(new);
+    // Schema names are Rust type names (the `stable-names` rule); a Go type
+    // found on both sides under two Rust names is a rename for SDK users,
+    // whatever its content.
+    let by_go = rename::same_go_type(old_schemas, new_schemas);
     let removed: Vec<String> = old_schemas
         .keys()
-        .filter(|k| !new_schemas.contains_key(*k))
+        .filter(|k| !new_schemas.contains_key(*k) && !by_go.iter().any(|p| &p.from == *k))
         .cloned()
         .collect();
     let added: Vec<String> = new_schemas
         .keys()
-        .filter(|k| !old_schemas.contains_key(*k))
+        .filter(|k| !old_schemas.contains_key(*k) && !by_go.iter().any(|p| &p.to == *k))
         .cloned()
         .collect();
     let evidence = rename::slot_evidence(
@@ -121,7 +125,8 @@ pub fn diff(old: &Value, new: &Value) -> DiffReport {
         &removed.iter().map(String::as_str).collect(),
         &added.iter().map(String::as_str).collect(),
     );
-    let pairs = rename::detect(old_schemas, new_schemas, &removed, &added, &evidence);
+    let mut pairs = rename::detect(old_schemas, new_schemas, &removed, &added, &evidence);
+    pairs.extend(by_go);
     let renames: schema::Renames = pairs
         .iter()
         .map(|p| (p.from.clone(), p.to.clone()))
@@ -159,10 +164,19 @@ pub fn diff(old: &Value, new: &Value) -> DiffReport {
             &mut changes,
         );
         let evidence = match (p.name >= rename::MIN_NAME, p.shared_slot) {
+            _ if p.go_name.is_some() => "the same Go type",
             (true, true) => "close names, same place of use",
             (true, false) => "close names",
             (false, true) => "same place of use",
             (false, false) => "identical properties",
+        };
+        let go = |schemas: &Map<String, Value>, name: &str| {
+            schemas
+                .get(name)
+                .and_then(|s| s.get(crate::normalize::names::GO_NAME))
+                .and_then(Value::as_str)
+                .map(|g| format!(" ({g})"))
+                .unwrap_or_default()
         };
         report.schemas.renamed.push(SchemaRename {
             from: p.from.clone(),
@@ -170,9 +184,11 @@ pub fn diff(old: &Value, new: &Value) -> DiffReport {
             similarity: (p.content * 100.0).round() / 100.0,
             breaking: true,
             detail: format!(
-                "{} renamed to {} (properties {:.0}% alike ignoring case; {evidence})",
+                "Rust type {}{} renamed to {}{} (properties {:.0}% alike ignoring case; {evidence})",
                 p.from,
+                go(old_schemas, &p.from),
                 p.to,
+                go(new_schemas, &p.to),
                 p.content * 100.0
             ),
             changes,

@@ -485,8 +485,16 @@ fn swagger_2_sides_are_compared_after_conversion() {
         serde_json::json!(["POST /stacks/{id}/migrate"])
     );
     let renamed = &json["schemas"]["renamed"][0];
-    assert_eq!(renamed["from"], "stacks.stackGitRedployPayload");
-    assert_eq!(renamed["to"], "stacks.stackGitRedeployPayload");
+    // Schemas carry their Rust names; the Go names are in the detail.
+    assert_eq!(renamed["from"], "StackGitRedployPayload");
+    assert_eq!(renamed["to"], "StackGitRedeployPayload");
+    assert!(
+        renamed["detail"]
+            .as_str()
+            .unwrap()
+            .contains("(stacks.stackGitRedeployPayload)"),
+        "{renamed}"
+    );
     let changed = &json["operations"]["changed"][0];
     assert_eq!(changed["operation"], "PUT /stacks/{id}/git/redeploy");
     let kinds: Vec<&str> = changed["changes"]
@@ -543,20 +551,33 @@ fn shared_2_31_2_to_2_44_0_counts() {
             operations_added: 128,
             operations_removed: 39,
             operations_changed: 41,
-            schemas_added: 341,
-            schemas_removed: 69,
-            schemas_changed: 175,
-            schemas_renamed: 45,
-            breaking: 398,
+            schemas_added: 340,
+            schemas_removed: 65,
+            schemas_changed: 195,
+            schemas_renamed: 7,
+            breaking: 354,
         }
     );
     let redeploy = r
         .schemas
         .renamed
         .iter()
-        .find(|p| p.from == "stacks.stackGitRedployPayload")
+        .find(|p| p.from == "StackGitRedployPayload")
         .expect("the redeploy payload's typo fix is a rename");
-    assert_eq!(redeploy.to, "stacks.stackGitRedeployPayload");
+    assert_eq!(redeploy.to, "StackGitRedeployPayload");
+    // A Go type whose Rust name changed (2.44 dropped the `kubernetes` twin
+    // that kept `K8sDashboard` in 2.31) is a rename too, found by its Go name.
+    let dashboard = r
+        .schemas
+        .renamed
+        .iter()
+        .find(|p| p.from == "ModelsK8sDashboard")
+        .expect("found by its Go name");
+    assert_eq!(dashboard.to, "K8sDashboard");
+    assert!(dashboard.breaking);
+    // Package moves that keep the Rust name (`portainer.X` to `portaineree.X`)
+    // are no renames at all.
+    assert!(!r.schemas.renamed.iter().any(|p| p.from == p.to));
     // The placeholder rename {name} -> {release} pairs the Helm operation.
     assert!(r.operations.changed.iter().any(|c| {
         c.operation == "GET /endpoints/{id}/kubernetes/helm/{release}"

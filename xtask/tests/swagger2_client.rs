@@ -20,7 +20,7 @@ fn spec_dir() -> PathBuf {
 }
 
 const DECODE_TEST: &str = r##"
-use portainer_client::types::PortainereeStack;
+use portainer_client::types::Stack;
 
 #[test]
 fn pascal_case_fields_decode_and_serialize_back() {
@@ -30,7 +30,7 @@ fn pascal_case_fields_decode_and_serialize_back() {
         "GitConfig":{"Authentication":null,"ConfigFilePath":"docker-compose.yml","ReferenceName":"refs/heads/master","URL":""},
         "Id":5,"IsComposeFormat":true,"Name":"","Namespace":"my-namespace","ProjectPath":"/data/compose/5",
         "ResourceControl":null,"Status":1,"SwarmId":"","Type":3,"UpdateDate":0,"UpdatedBy":""}"#;
-    let stack: PortainereeStack = serde_json::from_str(body).unwrap();
+    let stack: Stack = serde_json::from_str(body).unwrap();
     assert_eq!(stack.created_by.as_deref(), Some("admin"));
     assert_eq!(stack.namespace.as_deref(), Some("my-namespace"));
     assert_eq!(stack.creation_date, Some(1631852794));

@@ -3011,7 +3011,7 @@ pub(crate) const CASES: &[Case] = &[
 fn addon_access_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: String = cx.arg("path parameter id", r#""example""#)?;
-        let body: types::AddonsAddonAccessUpdatePayload = cx.arg(
+        let body: types::AddonAccessUpdatePayload = cx.arg(
             "body",
             r#"{"enabled":true,"teamAccessPolicies":{},"userAccessPolicies":{}}"#,
         )?;
@@ -3036,7 +3036,7 @@ fn addon_detail(cx: &Cx) -> Fut<'_> {
 fn addon_install(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: String = cx.arg("path parameter id", r#""example""#)?;
-        let body: types::AddonsInstallPayload =
+        let body: types::InstallPayload =
             cx.arg("body", r#"{"values":{"key":{}},"version":"1.2.3"}"#)?;
         let result = cx.client(Auth::ApiKey).addon_install(&p_id, &body).await;
         cx.check(result).await
@@ -3086,7 +3086,7 @@ fn allow_list_inspect(cx: &Cx) -> Fut<'_> {
 fn allow_list_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::AllowlistAllowListUpdatePayload =
+        let body: types::AllowListUpdatePayload =
             cx.arg("body", r#"{"Entries":["example"],"Mode":0}"#)?;
         let result = cx.client(Auth::ApiKey).allow_list_update(p_id, &body).await;
         cx.check(result).await
@@ -3146,7 +3146,7 @@ fn auth_logs_list(cx: &Cx) -> Fut<'_> {
 /// `POST /auth` (`AuthenticateUser`)
 fn authenticate_user(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::AuthAuthenticatePayload = cx.arg(
+        let body: types::AuthenticatePayload = cx.arg(
             "body",
             r#"{"apiKey":"1234567890","password":"mypassword","username":"admin"}"#,
         )?;
@@ -3188,7 +3188,7 @@ fn azure_blob_backup_status_fetch(cx: &Cx) -> Fut<'_> {
 /// `POST /backup/azure/test` (`AzureBlobTestConnection`)
 fn azure_blob_test_connection(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::PortainereeAzureBlobBackupSettings = cx.arg("body", r#"{"authMethod":"servicePrincipalSecret","clientCertificate":"example","clientCertificatePassword":"example","clientId":"example","clientSecret":"example","containerName":"example","cronRule":"example","managedIdentityClientId":"example","password":"example","serviceUrl":"example","storageAccountKey":"example","storageAccountName":"example","tenantId":"example"}"#)?;
+        let body: types::AzureBlobBackupSettings = cx.arg("body", r#"{"authMethod":"servicePrincipalSecret","clientCertificate":"example","clientCertificatePassword":"example","clientId":"example","clientSecret":"example","containerName":"example","cronRule":"example","managedIdentityClientId":"example","password":"example","serviceUrl":"example","storageAccountKey":"example","storageAccountName":"example","tenantId":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .azure_blob_test_connection(&body)
@@ -3200,7 +3200,7 @@ fn azure_blob_test_connection(cx: &Cx) -> Fut<'_> {
 /// `POST /backup` (`Backup`)
 fn backup(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::BackupBackupPayload = cx.arg("body", r#"{"Password":"example"}"#)?;
+        let body: types::BackupPayload = cx.arg("body", r#"{"Password":"example"}"#)?;
         let result = cx.client(Auth::ApiKey).backup(&body).await;
         cx.check(result).await
     })
@@ -3225,7 +3225,7 @@ fn backup_status_fetch(cx: &Cx) -> Fut<'_> {
 /// `POST /backup/azure/execute` (`BackupToAzureBlob`)
 fn backup_to_azure_blob(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::PortainereeAzureBlobBackupSettings = cx.arg("body", r#"{"authMethod":"servicePrincipalSecret","clientCertificate":"example","clientCertificatePassword":"example","clientId":"example","clientSecret":"example","containerName":"example","cronRule":"example","managedIdentityClientId":"example","password":"example","serviceUrl":"example","storageAccountKey":"example","storageAccountName":"example","tenantId":"example"}"#)?;
+        let body: types::AzureBlobBackupSettings = cx.arg("body", r#"{"authMethod":"servicePrincipalSecret","clientCertificate":"example","clientCertificatePassword":"example","clientId":"example","clientSecret":"example","containerName":"example","cronRule":"example","managedIdentityClientId":"example","password":"example","serviceUrl":"example","storageAccountKey":"example","storageAccountName":"example","tenantId":"example"}"#)?;
         let result = cx.client(Auth::ApiKey).backup_to_azure_blob(&body).await;
         cx.check(result).await
     })
@@ -3234,7 +3234,7 @@ fn backup_to_azure_blob(cx: &Cx) -> Fut<'_> {
 /// `POST /backup/s3/execute` (`BackupToS3`)
 fn backup_to_s3(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::BackupS3BackupPayload = cx.arg("body", r#"{"accessKeyID":"example","bucketName":"example","cronRule":"example","password":"example","region":"us-east-1","s3CompatibleHost":"example","secretAccessKey":"example"}"#)?;
+        let body: types::S3BackupPayload = cx.arg("body", r#"{"accessKeyID":"example","bucketName":"example","cronRule":"example","password":"example","region":"us-east-1","s3CompatibleHost":"example","secretAccessKey":"example"}"#)?;
         let result = cx.client(Auth::ApiKey).backup_to_s3(&body).await;
         cx.check(result).await
     })
@@ -3314,7 +3314,7 @@ fn create(cx: &Cx) -> Fut<'_> {
 /// `POST /observability/alerting/rules` (`CreateAlertRule`)
 fn create_alert_rule(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::ObservabilityAlertRuleCreatePayload = cx.arg("body", r#"{"AlertingRule":{"alertManagerID":1,"annotationTemplate":"example","category":"portainer","conditionOperator":">","createdAt":"example","createdBy":"example","description":"example","duration":1,"enabled":true,"endpointGroupIds":[1],"forDurationMinutes":1,"id":1,"isEditable":true,"isInternal":true,"labels":{"key":"example"},"metricType":"percentage","name":"example","operatorFixed":true,"promqlExpr":"example","promqlScalarTemplate":"example","promqlTemplate":"example","severity":"critical","summary":"example","supportedAgentVersion":"example","supportedEnvironmentTypes":"docker","tagIds":[1],"threshold":1.5,"tiers":[{"enabled":true,"severity":"critical","threshold":1.5}],"updatedAt":"example","useDurationAsFor":true,"useTiers":true}}"#)?;
+        let body: types::AlertRuleCreatePayload = cx.arg("body", r#"{"AlertingRule":{"alertManagerID":1,"annotationTemplate":"example","category":"portainer","conditionOperator":">","createdAt":"example","createdBy":"example","description":"example","duration":1,"enabled":true,"endpointGroupIds":[1],"forDurationMinutes":1,"id":1,"isEditable":true,"isInternal":true,"labels":{"key":"example"},"metricType":"percentage","name":"example","operatorFixed":true,"promqlExpr":"example","promqlScalarTemplate":"example","promqlTemplate":"example","severity":"critical","summary":"example","supportedAgentVersion":"example","supportedEnvironmentTypes":"docker","tagIds":[1],"threshold":1.5,"tiers":[{"enabled":true,"severity":"critical","threshold":1.5}],"updatedAt":"example","useDurationAsFor":true,"useTiers":true}}"#)?;
         let result = cx.client(Auth::ApiKey).create_alert_rule(&body).await;
         cx.check(result).await
     })
@@ -3325,7 +3325,7 @@ fn create_kubernetes_ingress(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let p_namespace: String = cx.arg("path parameter namespace", r#""example""#)?;
-        let body: types::ModelsK8sIngressInfo = cx.arg("body", r#"{"Annotations":{"key":"example"},"ClassName":"example","CreationDate":"example","Hosts":["example"],"Labels":{"key":"example"},"Name":"example","Namespace":"example","Paths":[{"HasService":true,"Host":"example","IngressName":"example","Path":"example","PathType":"example","Port":1,"ServiceName":"example"}],"TLS":[{"Hosts":["example"],"SecretName":"example"}],"Type":"example","UID":"example"}"#)?;
+        let body: types::K8sIngressInfo = cx.arg("body", r#"{"Annotations":{"key":"example"},"ClassName":"example","CreationDate":"example","Hosts":["example"],"Labels":{"key":"example"},"Name":"example","Namespace":"example","Paths":[{"HasService":true,"Host":"example","IngressName":"example","Path":"example","PathType":"example","Port":1,"ServiceName":"example"}],"TLS":[{"Hosts":["example"],"SecretName":"example"}],"Type":"example","UID":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .create_kubernetes_ingress(p_id, &p_namespace, &body)
@@ -3338,7 +3338,7 @@ fn create_kubernetes_ingress(cx: &Cx) -> Fut<'_> {
 fn create_kubernetes_namespace(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::ModelsK8sNamespaceDetails = cx.arg("body", r#"{"Annotations":{"key":"example"},"LoadBalancerQuota":{"enabled":true,"limit":1},"Name":"example","Owner":"example","ResourceQuota":{"cpuLimit":"example","cpuRequest":"example","enabled":true,"memoryLimit":"example","memoryRequest":"example"},"StorageQuotas":{"key":{"enabled":true,"limit":"example"}}}"#)?;
+        let body: types::K8sNamespaceDetails = cx.arg("body", r#"{"Annotations":{"key":"example"},"LoadBalancerQuota":{"enabled":true,"limit":1},"Name":"example","Owner":"example","ResourceQuota":{"cpuLimit":"example","cpuRequest":"example","enabled":true,"memoryLimit":"example","memoryRequest":"example"},"StorageQuotas":{"key":{"enabled":true,"limit":"example"}}}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .create_kubernetes_namespace(p_id, &body)
@@ -3352,7 +3352,7 @@ fn create_kubernetes_service(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let p_namespace: String = cx.arg("path parameter namespace", r#""example""#)?;
-        let body: types::ModelsK8sServiceInfo = cx.arg("body", r#"{"AllocateLoadBalancerNodePorts":true,"Annotations":{"key":"example"},"Applications":[{"Annotations":{"key":"example"},"ApplicationOwner":"example","ApplicationType":"example","Configurations":[{}],"Containers":[{}],"CreationDate":"example","DeploymentType":"example","Id":"example","Image":"example","Kind":"example","Labels":{"key":"example"},"LoadBalancerIPAddress":"example","MatchLabels":{"key":"example"},"Metadata":{"annotations":{},"labels":{}},"Name":"example","Namespace":"example","Pods":[{}],"PublishedPorts":[{}],"Resource":{"CpuLimit":1.5,"CpuRequest":1.5,"MemoryLimit":1,"MemoryRequest":1},"ResourcePool":"example","RunningPodsCount":1,"ServiceId":"example","ServiceName":"example","ServiceType":"example","StackId":"example","StackName":"example","Status":"example","TotalPodsCount":1,"Uid":"example"}],"ClusterIPs":["example"],"CreationDate":"example","ExternalIPs":["example"],"ExternalName":"example","IngressStatus":[{"Host":"example","IP":"example"}],"Labels":{"key":"example"},"Name":"example","Namespace":"example","Ports":[{"Name":"example","NodePort":1,"Port":1,"Protocol":"example","TargetPort":"example"}],"Selector":{"key":"example"},"Type":"example","UID":"example"}"#)?;
+        let body: types::K8sServiceInfo = cx.arg("body", r#"{"AllocateLoadBalancerNodePorts":true,"Annotations":{"key":"example"},"Applications":[{"Annotations":{"key":"example"},"ApplicationOwner":"example","ApplicationType":"example","Configurations":[{}],"Containers":[{}],"CreationDate":"example","DeploymentType":"example","Id":"example","Image":"example","Kind":"example","Labels":{"key":"example"},"LoadBalancerIPAddress":"example","MatchLabels":{"key":"example"},"Metadata":{"annotations":{},"labels":{}},"Name":"example","Namespace":"example","Pods":[{}],"PublishedPorts":[{}],"Resource":{"CpuLimit":1.5,"CpuRequest":1.5,"MemoryLimit":1,"MemoryRequest":1},"ResourcePool":"example","RunningPodsCount":1,"ServiceId":"example","ServiceName":"example","ServiceType":"example","StackId":"example","StackName":"example","Status":"example","TotalPodsCount":1,"Uid":"example"}],"ClusterIPs":["example"],"CreationDate":"example","ExternalIPs":["example"],"ExternalName":"example","IngressStatus":[{"Host":"example","IP":"example"}],"Labels":{"key":"example"},"Name":"example","Namespace":"example","Ports":[{"Name":"example","NodePort":1,"Port":1,"Protocol":"example","TargetPort":"example"}],"Selector":{"key":"example"},"Type":"example","UID":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .create_kubernetes_service(p_id, &p_namespace, &body)
@@ -3364,7 +3364,7 @@ fn create_kubernetes_service(cx: &Cx) -> Fut<'_> {
 /// `POST /observability/alerting/silence` (`CreateSilence`)
 fn create_silence(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::ObservabilityCreateSilencePayload = cx.arg("body", r#"{"alertManagerURL":"example","silence":{"comment":"example","createdBy":"example","endsAt":"example","id":"example","matchers":[{"isEqual":true,"isRegex":true,"name":"example","value":"example"}],"startsAt":"example"}}"#)?;
+        let body: types::CreateSilencePayload = cx.arg("body", r#"{"alertManagerURL":"example","silence":{"comment":"example","createdBy":"example","endsAt":"example","id":"example","matchers":[{"isEqual":true,"isRegex":true,"name":"example","value":"example"}],"startsAt":"example"}}"#)?;
         let result = cx.client(Auth::ApiKey).create_silence(&body).await;
         cx.check(result).await
     })
@@ -3447,7 +3447,7 @@ fn custom_template_create_file(cx: &Cx) -> Fut<'_> {
 /// `POST /custom_templates/create/repository` (`CustomTemplateCreateRepository`)
 fn custom_template_create_repository(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateFromGitRepositoryPayload = cx.arg("body", r#"{"ComposeFilePathInRepository":"docker-compose.yml","Description":"High performance web server","EdgeSettings":{"PrePullImage":true,"PrivateRegistryId":1,"RelativePathSettings":{"FilesystemPath":"/tmp","PerDeviceConfigsGroupMatchType":"file","PerDeviceConfigsMatchType":"file","PerDeviceConfigsPath":"configs","SupportPerDeviceConfigs":false,"SupportRelativePath":false},"RetryDeploy":false,"RetryPeriod":1,"StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0}},"EdgeTemplate":false,"IsComposeFormat":false,"Logo":"https://portainer.io/img/logo.svg","Note":"This is my <b>custom</b> template","Platform":1,"RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"myGitPassword","RepositoryProvider":0,"RepositoryReferenceName":"refs/heads/master","RepositoryURL":"https://github.com/openfaas/faas","RepositoryUsername":"myGitUsername","SourceID":1,"TLSSkipVerify":false,"Title":"Nginx","Type":1,"Variables":[{"defaultValue":"default value","description":"Description","label":"My Variable","name":"MY_VAR"}]}"#)?;
+        let body: types::CustomTemplateFromGitRepositoryPayload = cx.arg("body", r#"{"ComposeFilePathInRepository":"docker-compose.yml","Description":"High performance web server","EdgeSettings":{"PrePullImage":true,"PrivateRegistryId":1,"RelativePathSettings":{"FilesystemPath":"/tmp","PerDeviceConfigsGroupMatchType":"file","PerDeviceConfigsMatchType":"file","PerDeviceConfigsPath":"configs","SupportPerDeviceConfigs":false,"SupportRelativePath":false},"RetryDeploy":false,"RetryPeriod":1,"StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0}},"EdgeTemplate":false,"IsComposeFormat":false,"Logo":"https://portainer.io/img/logo.svg","Note":"This is my <b>custom</b> template","Platform":1,"RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"myGitPassword","RepositoryProvider":0,"RepositoryReferenceName":"refs/heads/master","RepositoryURL":"https://github.com/openfaas/faas","RepositoryUsername":"myGitUsername","SourceID":1,"TLSSkipVerify":false,"Title":"Nginx","Type":1,"Variables":[{"defaultValue":"default value","description":"Description","label":"My Variable","name":"MY_VAR"}]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .custom_template_create_repository(&body)
@@ -3459,7 +3459,7 @@ fn custom_template_create_repository(cx: &Cx) -> Fut<'_> {
 /// `POST /custom_templates/create/string` (`CustomTemplateCreateString`)
 fn custom_template_create_string(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateFromFileContentPayload = cx.arg("body", r#"{"Description":"High performance web server","EdgeSettings":{"PrePullImage":true,"PrivateRegistryId":1,"RelativePathSettings":{"FilesystemPath":"/tmp","PerDeviceConfigsGroupMatchType":"file","PerDeviceConfigsMatchType":"file","PerDeviceConfigsPath":"configs","SupportPerDeviceConfigs":false,"SupportRelativePath":false},"RetryDeploy":false,"RetryPeriod":1,"StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0}},"EdgeTemplate":false,"FileContent":"example","Logo":"https://portainer.io/img/logo.svg","Note":"This is my <b>custom</b> template","Platform":1,"Title":"Nginx","Type":1,"Variables":[{"defaultValue":"default value","description":"Description","label":"My Variable","name":"MY_VAR"}]}"#)?;
+        let body: types::CustomTemplateFromFileContentPayload = cx.arg("body", r#"{"Description":"High performance web server","EdgeSettings":{"PrePullImage":true,"PrivateRegistryId":1,"RelativePathSettings":{"FilesystemPath":"/tmp","PerDeviceConfigsGroupMatchType":"file","PerDeviceConfigsMatchType":"file","PerDeviceConfigsPath":"configs","SupportPerDeviceConfigs":false,"SupportRelativePath":false},"RetryDeploy":false,"RetryPeriod":1,"StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0}},"EdgeTemplate":false,"FileContent":"example","Logo":"https://portainer.io/img/logo.svg","Note":"This is my <b>custom</b> template","Platform":1,"Title":"Nginx","Type":1,"Variables":[{"defaultValue":"default value","description":"Description","label":"My Variable","name":"MY_VAR"}]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .custom_template_create_string(&body)
@@ -3524,7 +3524,7 @@ fn custom_template_list(cx: &Cx) -> Fut<'_> {
 fn custom_template_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::GithubComPortainerPortainerEeApiHttpHandlerCustomtemplatesCustomTemplateUpdatePayload = cx.arg("body", r#"{"ComposeFilePathInRepository":"docker-compose.yml","Description":"High performance web server","EdgeSettings":{"PrePullImage":true,"PrivateRegistryId":1,"RelativePathSettings":{"FilesystemPath":"/tmp","PerDeviceConfigsGroupMatchType":"file","PerDeviceConfigsMatchType":"file","PerDeviceConfigsPath":"configs","SupportPerDeviceConfigs":false,"SupportRelativePath":false},"RetryDeploy":false,"RetryPeriod":1,"StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0}},"EdgeTemplate":false,"FileContent":"example","IsComposeFormat":false,"Logo":"https://portainer.io/img/logo.svg","Note":"This is my <b>custom</b> template","Platform":1,"RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"myGitPassword","RepositoryProvider":0,"RepositoryReferenceName":"refs/heads/master","RepositoryURL":"https://github.com/openfaas/faas","RepositoryUsername":"myGitUsername","SourceID":1,"TLSSkipVerify":false,"Title":"Nginx","Type":1,"Variables":[{"defaultValue":"default value","description":"Description","label":"My Variable","name":"MY_VAR"}]}"#)?;
+        let body: types::CustomTemplateUpdatePayload = cx.arg("body", r#"{"ComposeFilePathInRepository":"docker-compose.yml","Description":"High performance web server","EdgeSettings":{"PrePullImage":true,"PrivateRegistryId":1,"RelativePathSettings":{"FilesystemPath":"/tmp","PerDeviceConfigsGroupMatchType":"file","PerDeviceConfigsMatchType":"file","PerDeviceConfigsPath":"configs","SupportPerDeviceConfigs":false,"SupportRelativePath":false},"RetryDeploy":false,"RetryPeriod":1,"StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0}},"EdgeTemplate":false,"FileContent":"example","IsComposeFormat":false,"Logo":"https://portainer.io/img/logo.svg","Note":"This is my <b>custom</b> template","Platform":1,"RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"myGitPassword","RepositoryProvider":0,"RepositoryReferenceName":"refs/heads/master","RepositoryURL":"https://github.com/openfaas/faas","RepositoryUsername":"myGitUsername","SourceID":1,"TLSSkipVerify":false,"Title":"Nginx","Type":1,"Variables":[{"defaultValue":"default value","description":"Description","label":"My Variable","name":"MY_VAR"}]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .custom_template_update(p_id, &body)
@@ -3536,8 +3536,7 @@ fn custom_template_update(cx: &Cx) -> Fut<'_> {
 /// `PUT /settings/default_registry` (`DefaultRegistryUpdate`)
 fn default_registry_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::SettingsDefaultRegistryUpdatePayload =
-            cx.arg("body", r#"{"Hide":false}"#)?;
+        let body: types::DefaultRegistryUpdatePayload = cx.arg("body", r#"{"Hide":false}"#)?;
         let result = cx.client(Auth::ApiKey).default_registry_update(&body).await;
         cx.check(result).await
     })
@@ -3582,8 +3581,7 @@ fn delete_cluster_roles(cx: &Cx) -> Fut<'_> {
 fn delete_cron_jobs(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::KubernetesK8sCronJobDeleteRequests =
-            cx.arg("body", r#"{"key":["example"]}"#)?;
+        let body: types::K8sCronJobDeleteRequests = cx.arg("body", r#"{"key":["example"]}"#)?;
         let result = cx.client(Auth::ApiKey).delete_cron_jobs(p_id, &body).await;
         cx.check(result).await
     })
@@ -3593,8 +3591,7 @@ fn delete_cron_jobs(cx: &Cx) -> Fut<'_> {
 fn delete_jobs(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::KubernetesK8sJobDeleteRequests =
-            cx.arg("body", r#"{"key":["example"]}"#)?;
+        let body: types::K8sJobDeleteRequests = cx.arg("body", r#"{"key":["example"]}"#)?;
         let result = cx.client(Auth::ApiKey).delete_jobs(p_id, &body).await;
         cx.check(result).await
     })
@@ -3631,8 +3628,7 @@ fn delete_kubernetes_custom_resource_definition(cx: &Cx) -> Fut<'_> {
 fn delete_kubernetes_ingresses(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::ModelsK8sIngressDeleteRequests =
-            cx.arg("body", r#"{"key":["example"]}"#)?;
+        let body: types::K8sIngressDeleteRequests = cx.arg("body", r#"{"key":["example"]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .delete_kubernetes_ingresses(p_id, &body)
@@ -3678,7 +3674,7 @@ fn delete_kubernetes_namespaced_custom_resource(cx: &Cx) -> Fut<'_> {
 fn delete_kubernetes_persistent_volume_claims(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: ::std::vec::Vec<types::ModelsK8sVolumeDeleteRequest> =
+        let body: ::std::vec::Vec<types::K8sVolumeDeleteRequest> =
             cx.arg("body", r#"[{"name":"example","namespace":"example"}]"#)?;
         let result = cx
             .client(Auth::ApiKey)
@@ -3719,8 +3715,7 @@ fn delete_kubernetes_pod(cx: &Cx) -> Fut<'_> {
 fn delete_kubernetes_services(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::ModelsK8sServiceDeleteRequests =
-            cx.arg("body", r#"{"key":["example"]}"#)?;
+        let body: types::K8sServiceDeleteRequests = cx.arg("body", r#"{"key":["example"]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .delete_kubernetes_services(p_id, &body)
@@ -3746,8 +3741,7 @@ fn delete_kubernetes_storage_classes(cx: &Cx) -> Fut<'_> {
 fn delete_role_bindings(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::ModelsK8sRoleBindingDeleteRequests =
-            cx.arg("body", r#"{"key":["example"]}"#)?;
+        let body: types::K8sRoleBindingDeleteRequests = cx.arg("body", r#"{"key":["example"]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .delete_role_bindings(p_id, &body)
@@ -3760,7 +3754,7 @@ fn delete_role_bindings(cx: &Cx) -> Fut<'_> {
 fn delete_roles(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::ModelsK8sRoleDeleteRequests = cx.arg("body", r#"{"key":["example"]}"#)?;
+        let body: types::K8sRoleDeleteRequests = cx.arg("body", r#"{"key":["example"]}"#)?;
         let result = cx.client(Auth::ApiKey).delete_roles(p_id, &body).await;
         cx.check(result).await
     })
@@ -3770,7 +3764,7 @@ fn delete_roles(cx: &Cx) -> Fut<'_> {
 fn delete_service_accounts(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::KubernetesK8sServiceAccountDeleteRequests =
+        let body: types::K8sServiceAccountDeleteRequests =
             cx.arg("body", r#"{"key":["example"]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
@@ -3875,7 +3869,7 @@ fn ecr_delete_tags(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let p_repository_name: i64 = cx.arg("path parameter repositoryName", r#"1"#)?;
-        let body: types::RegistriesDeleteTagsPayload = cx.arg("body", r#"{"Tags":["example"]}"#)?;
+        let body: types::DeleteTagsPayload = cx.arg("body", r#"{"Tags":["example"]}"#)?;
         let result = cx
             .client(Auth::Jwt)
             .ecr_delete_tags(p_id, p_repository_name, &body)
@@ -3932,7 +3926,7 @@ fn edge_config_inspect(cx: &Cx) -> Fut<'_> {
 /// `GET /edge_configurations` (`EdgeConfigList`)
 fn edge_config_list(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::EdgeconfigsEdgeConfigCreatePayload = cx.arg("body", r#"{"BaseDir":"example","Category":"configuration","EdgeGroupIDs":[1],"Name":"example","Type":"example"}"#)?;
+        let body: types::EdgeConfigCreatePayload = cx.arg("body", r#"{"BaseDir":"example","Category":"configuration","EdgeGroupIDs":[1],"Name":"example","Type":"example"}"#)?;
         let result = cx.client(Auth::ApiKey).edge_config_list(&body).await;
         cx.check(result).await
     })
@@ -3970,7 +3964,7 @@ fn edge_config_update(cx: &Cx) -> Fut<'_> {
 /// `POST /edge_groups` (`EdgeGroupCreate`)
 fn edge_group_create(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::EdgegroupsEdgeGroupCreatePayload = cx.arg(
+        let body: types::EdgeGroupCreatePayload = cx.arg(
             "body",
             r#"{"Dynamic":true,"Endpoints":[1],"Name":"example","PartialMatch":true,"TagIDs":[1]}"#,
         )?;
@@ -4013,7 +4007,7 @@ fn edge_group_list(cx: &Cx) -> Fut<'_> {
 fn edge_group_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::EdgegroupsEdgeGroupUpdatePayload = cx.arg(
+        let body: types::EdgeGroupUpdatePayload = cx.arg(
             "body",
             r#"{"Dynamic":true,"Endpoints":[1],"Name":"example","PartialMatch":true,"TagIDs":[1]}"#,
         )?;
@@ -4041,7 +4035,7 @@ fn edge_job_create_file(cx: &Cx) -> Fut<'_> {
 /// `POST /edge_jobs/create/string` (`EdgeJobCreateString`)
 fn edge_job_create_string(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::EdgejobsEdgeJobCreateFromFileContentPayload = cx.arg("body", r#"{"CronExpression":"example","EdgeGroups":[1],"Endpoints":[1],"FileContent":"example","Name":"example","Recurring":true}"#)?;
+        let body: types::EdgeJobCreateFromFileContentPayload = cx.arg("body", r#"{"CronExpression":"example","EdgeGroups":[1],"Endpoints":[1],"FileContent":"example","Name":"example","Recurring":true}"#)?;
         let result = cx.client(Auth::ApiKey).edge_job_create_string(&body).await;
         cx.check(result).await
     })
@@ -4134,7 +4128,7 @@ fn edge_job_tasks_list(cx: &Cx) -> Fut<'_> {
 fn edge_job_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::EdgejobsEdgeJobUpdatePayload = cx.arg("body", r#"{"CronExpression":"example","EdgeGroups":[1],"Endpoints":[1],"FileContent":"example","Name":"example","Recurring":true}"#)?;
+        let body: types::EdgeJobUpdatePayload = cx.arg("body", r#"{"CronExpression":"example","EdgeGroups":[1],"Endpoints":[1],"FileContent":"example","Name":"example","Recurring":true}"#)?;
         let result = cx.client(Auth::ApiKey).edge_job_update(p_id, &body).await;
         cx.check(result).await
     })
@@ -4172,7 +4166,7 @@ fn edge_stack_create_file(cx: &Cx) -> Fut<'_> {
 fn edge_stack_create_helm_repository(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_dryrun: String = cx.arg("query parameter dryrun", r#""example""#)?;
-        let body: types::EdgestacksEdgeStackFromHelmRepositoryPayload = cx.arg("body", r#"{"EdgeGroups":[1],"HelmConfig":{"Atomic":true,"ChartName":"nginx","ChartURL":"https://charts.bitnami.com/bitnami","ChartVersion":"15.0.0","Namespace":"default","Timeout":"5m0s","ValuesInline":"replicaCount: 2"},"Name":"stack-name","StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0}}"#)?;
+        let body: types::EdgeStackFromHelmRepositoryPayload = cx.arg("body", r#"{"EdgeGroups":[1],"HelmConfig":{"Atomic":true,"ChartName":"nginx","ChartURL":"https://charts.bitnami.com/bitnami","ChartVersion":"15.0.0","Namespace":"default","Timeout":"5m0s","ValuesInline":"replicaCount: 2"},"Name":"stack-name","StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0}}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .edge_stack_create_helm_repository(Some(&p_dryrun), &body)
@@ -4185,7 +4179,7 @@ fn edge_stack_create_helm_repository(cx: &Cx) -> Fut<'_> {
 fn edge_stack_create_repository(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_dryrun: String = cx.arg("query parameter dryrun", r#""example""#)?;
-        let body: types::GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackFromGitRepositoryPayload = cx.arg("body", r#"{"AlwaysCloneGitRepoForRelativePath":false,"AutoUpdate":{"ForcePullImage":false,"ForceUpdate":false,"Interval":"1m30s","JobID":"15","Webhook":"05de31a2-79fa-4644-9c12-faa67e5c49f0"},"CreatedFromCustomTemplateID":1,"DeploymentType":0,"EdgeGroups":[1],"EnvVars":[{"name":"name","value":"value"}],"FilePathInRepository":"docker-compose.yml","FilesystemPath":"/mnt","HelmConfig":{"Atomic":true,"ChartPath":"charts/my-app","Namespace":"default","Timeout":"5m0s","ValuesFiles":["['values/prod.yaml'"," 'values/secrets.yaml']"]},"Name":"stack-name","PerDeviceConfigsGroupMatchType":"file","PerDeviceConfigsMatchType":"file","PerDeviceConfigsPath":"configs","PrePullImage":false,"Registries":[1],"RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"myGitPassword","RepositoryProvider":0,"RepositoryReferenceName":"refs/heads/master","RepositoryURL":"https://github.com/openfaas/faas","RepositoryUsername":"myGitUsername","RetryDeploy":false,"RetryPeriod":1,"SourceID":1,"StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0},"SupportPerDeviceConfigs":false,"SupportRelativePath":false,"TLSSkipVerify":false,"UseManifestNamespaces":true}"#)?;
+        let body: types::EdgeStackFromGitRepositoryPayload = cx.arg("body", r#"{"AlwaysCloneGitRepoForRelativePath":false,"AutoUpdate":{"ForcePullImage":false,"ForceUpdate":false,"Interval":"1m30s","JobID":"15","Webhook":"05de31a2-79fa-4644-9c12-faa67e5c49f0"},"CreatedFromCustomTemplateID":1,"DeploymentType":0,"EdgeGroups":[1],"EnvVars":[{"name":"name","value":"value"}],"FilePathInRepository":"docker-compose.yml","FilesystemPath":"/mnt","HelmConfig":{"Atomic":true,"ChartPath":"charts/my-app","Namespace":"default","Timeout":"5m0s","ValuesFiles":["['values/prod.yaml'"," 'values/secrets.yaml']"]},"Name":"stack-name","PerDeviceConfigsGroupMatchType":"file","PerDeviceConfigsMatchType":"file","PerDeviceConfigsPath":"configs","PrePullImage":false,"Registries":[1],"RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"myGitPassword","RepositoryProvider":0,"RepositoryReferenceName":"refs/heads/master","RepositoryURL":"https://github.com/openfaas/faas","RepositoryUsername":"myGitUsername","RetryDeploy":false,"RetryPeriod":1,"SourceID":1,"StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0},"SupportPerDeviceConfigs":false,"SupportRelativePath":false,"TLSSkipVerify":false,"UseManifestNamespaces":true}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .edge_stack_create_repository(Some(&p_dryrun), &body)
@@ -4198,7 +4192,7 @@ fn edge_stack_create_repository(cx: &Cx) -> Fut<'_> {
 fn edge_stack_create_string(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_dryrun: String = cx.arg("query parameter dryrun", r#""example""#)?;
-        let body: types::GithubComPortainerPortainerEeApiHttpHandlerEdgestacksEdgeStackFromStringPayload = cx.arg("body", r#"{"DeploymentType":0,"EdgeGroups":[1],"EnvVars":[{"name":"name","value":"value"}],"Name":"stack-name","PrePullImage":false,"Registries":[1],"RetryDeploy":false,"RetryPeriod":1,"StackFileContent":"version: 3\n services:\n web:\n image:nginx","StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0},"UseManifestNamespaces":true,"Webhook":"c11fdf23-183e-428a-9bb6-16db01032174"}"#)?;
+        let body: types::EdgeStackFromStringPayload = cx.arg("body", r#"{"DeploymentType":0,"EdgeGroups":[1],"EnvVars":[{"name":"name","value":"value"}],"Name":"stack-name","PrePullImage":false,"Registries":[1],"RetryDeploy":false,"RetryPeriod":1,"StackFileContent":"version: 3\n services:\n web:\n image:nginx","StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0},"UseManifestNamespaces":true,"Webhook":"c11fdf23-183e-428a-9bb6-16db01032174"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .edge_stack_create_string(Some(&p_dryrun), &body)
@@ -4344,7 +4338,10 @@ fn edge_stack_stagger_status_inspect(cx: &Cx) -> Fut<'_> {
 fn edge_stack_status_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::GithubComPortainerPortainerEeApiHttpHandlerEdgestacksUpdateStatusPayload = cx.arg("body", r#"{"EndpointID":1,"Error":"example","RollbackTo":1,"Status":0,"Time":1,"Version":1}"#)?;
+        let body: types::UpdateStatusPayload = cx.arg(
+            "body",
+            r#"{"EndpointID":1,"Error":"example","RollbackTo":1,"Status":0,"Time":1,"Version":1}"#,
+        )?;
         let result = cx
             .client(Auth::Anonymous)
             .edge_stack_status_update(p_id, &body)
@@ -4357,7 +4354,7 @@ fn edge_stack_status_update(cx: &Cx) -> Fut<'_> {
 fn edge_stack_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::GithubComPortainerPortainerEeApiHttpHandlerEdgestacksUpdateEdgeStackPayload = cx.arg("body", r#"{"DeployerOptions":{"Prune":true,"RemoveVolumes":true},"DeploymentType":0,"EdgeGroups":[1],"EnvVars":[{"name":"name","value":"value"}],"PrePullImage":true,"RePullImage":true,"Registries":[1],"RepullImageAndRedeploy":true,"RetryDeploy":true,"RetryPeriod":1,"RollbackTo":1,"StackFileContent":"example","StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0},"UpdateVersion":true,"UseManifestNamespaces":true,"Webhook":"c11fdf23-183e-428a-9bb6-16db01032174"}"#)?;
+        let body: types::UpdateEdgeStackPayload = cx.arg("body", r#"{"DeployerOptions":{"Prune":true,"RemoveVolumes":true},"DeploymentType":0,"EdgeGroups":[1],"EnvVars":[{"name":"name","value":"value"}],"PrePullImage":true,"RePullImage":true,"Registries":[1],"RepullImageAndRedeploy":true,"RetryDeploy":true,"RetryPeriod":1,"RollbackTo":1,"StackFileContent":"example","StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0},"UpdateVersion":true,"UseManifestNamespaces":true,"Webhook":"c11fdf23-183e-428a-9bb6-16db01032174"}"#)?;
         let result = cx.client(Auth::ApiKey).edge_stack_update(p_id, &body).await;
         cx.check(result).await
     })
@@ -4380,7 +4377,7 @@ fn edge_stack_update_from_git(cx: &Cx) -> Fut<'_> {
 fn edge_stack_update_helm_repository(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::EdgestacksUpdateEdgeStackHelmRepositoryPayload = cx.arg("body", r#"{"EdgeGroups":[1],"HelmConfig":{"Atomic":true,"ChartName":"nginx","ChartURL":"https://charts.bitnami.com/bitnami","ChartVersion":"15.0.0","Namespace":"default","Timeout":"5m0s","ValuesInline":"replicaCount: 2"},"StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0}}"#)?;
+        let body: types::UpdateEdgeStackHelmRepositoryPayload = cx.arg("body", r#"{"EdgeGroups":[1],"HelmConfig":{"Atomic":true,"ChartName":"nginx","ChartURL":"https://charts.bitnami.com/bitnami","ChartVersion":"15.0.0","Namespace":"default","Timeout":"5m0s","ValuesInline":"replicaCount: 2"},"StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0}}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .edge_stack_update_helm_repository(p_id, &body)
@@ -4419,8 +4416,7 @@ fn edge_update_previous_versions(cx: &Cx) -> Fut<'_> {
 /// `POST /edge_update_schedules/active` (`EdgeUpdateScheduleActiveSchedulesList`)
 fn edge_update_schedule_active_schedules_list(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::EdgeupdateschedulesActiveSchedulePayload =
-            cx.arg("body", r#"{"EnvironmentIDs":[1]}"#)?;
+        let body: types::ActiveSchedulePayload = cx.arg("body", r#"{"EnvironmentIDs":[1]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .edge_update_schedule_active_schedules_list(&body)
@@ -4432,7 +4428,7 @@ fn edge_update_schedule_active_schedules_list(cx: &Cx) -> Fut<'_> {
 /// `POST /edge_update_schedules` (`EdgeUpdateScheduleCreate`)
 fn edge_update_schedule_create(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::EdgeupdateschedulesCreatePayload = cx.arg("body", r#"{"AgentImage":"example","GroupIDs":[1],"Name":"example","RegistryID":1,"ScheduledTime":"example","Type":0,"UpdaterImage":"example"}"#)?;
+        let body: types::EdgeUpdateScheduleCreatePayload = cx.arg("body", r#"{"AgentImage":"example","GroupIDs":[1],"Name":"example","RegistryID":1,"ScheduledTime":"example","Type":0,"UpdaterImage":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .edge_update_schedule_create(&body)
@@ -4489,7 +4485,7 @@ fn edge_update_schedule_list(cx: &Cx) -> Fut<'_> {
 fn edge_update_schedule_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::EdgeupdateschedulesUpdatePayload = cx.arg("body", r#"{"AgentImage":"example","GroupIDs":[1],"Name":"example","RegistryID":1,"ScheduledTime":"example","Type":0,"UpdaterImage":"example"}"#)?;
+        let body: types::UpdatePayload = cx.arg("body", r#"{"AgentImage":"example","GroupIDs":[1],"Name":"example","RegistryID":1,"ScheduledTime":"example","Type":0,"UpdaterImage":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .edge_update_schedule_update(p_id, &body)
@@ -4580,7 +4576,7 @@ fn endpoint_delete(cx: &Cx) -> Fut<'_> {
 /// `POST /endpoints/delete` (`EndpointDeleteBatch`)
 fn endpoint_delete_batch(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::EndpointsEndpointDeleteBatchPayload =
+        let body: types::EndpointDeleteBatchPayload =
             cx.arg("body", r#"{"endpoints":[{"deleteCluster":true,"id":1}]}"#)?;
         let result = cx.client(Auth::ApiKey).endpoint_delete_batch(&body).await;
         cx.check(result).await
@@ -4590,7 +4586,7 @@ fn endpoint_delete_batch(cx: &Cx) -> Fut<'_> {
 /// `DELETE /endpoints` (`EndpointDeleteBatchDeprecated`)
 fn endpoint_delete_batch_deprecated(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::EndpointsEndpointDeleteBatchPayload =
+        let body: types::EndpointDeleteBatchPayload =
             cx.arg("body", r#"{"endpoints":[{"deleteCluster":true,"id":1}]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
@@ -4633,8 +4629,7 @@ fn endpoint_dockerhub_status(cx: &Cx) -> Fut<'_> {
 /// `POST /endpoints/edge/generate-key` (`EndpointEdgeGenerateKey`)
 fn endpoint_edge_generate_key(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::EndpointedgeGenerateKeyResponse =
-            cx.arg("body", r#"{"edgeKey":"example"}"#)?;
+        let body: types::GenerateKeyResponse = cx.arg("body", r#"{"edgeKey":"example"}"#)?;
         let result = cx
             .client(Auth::Anonymous)
             .endpoint_edge_generate_key(&body)
@@ -4647,7 +4642,7 @@ fn endpoint_edge_generate_key(cx: &Cx) -> Fut<'_> {
 fn endpoint_force_update_service(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::EndpointsForceUpdateServicePayload =
+        let body: types::ForceUpdateServicePayload =
             cx.arg("body", r#"{"PullImage":true,"ServiceID":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
@@ -4673,7 +4668,7 @@ fn endpoint_group_add_endpoint(cx: &Cx) -> Fut<'_> {
 /// `POST /endpoint_groups` (`EndpointGroupCreate`)
 fn endpoint_group_create(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupCreatePayload = cx.arg("body", r#"{"AssociatedEndpoints":[1,3],"Description":"description","Name":"my-Environment-group","TagIDs":[1,2]}"#)?;
+        let body: types::EndpointGroupCreatePayload = cx.arg("body", r#"{"AssociatedEndpoints":[1,3],"Description":"description","Name":"my-Environment-group","TagIDs":[1,2]}"#)?;
         let result = cx.client(Auth::ApiKey).endpoint_group_create(&body).await;
         cx.check(result).await
     })
@@ -4717,7 +4712,7 @@ fn endpoint_group_list(cx: &Cx) -> Fut<'_> {
 fn endpoint_group_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::GithubComPortainerPortainerEeApiHttpHandlerEndpointgroupsEndpointGroupUpdatePayload = cx.arg("body", r#"{"AssociatedEndpoints":[1,3],"Description":"description","Name":"my-environment-group","TagIDs":[3,4],"TeamAccessPolicies":{},"UserAccessPolicies":{}}"#)?;
+        let body: types::EndpointGroupUpdatePayload = cx.arg("body", r#"{"AssociatedEndpoints":[1,3],"Description":"description","Name":"my-environment-group","TagIDs":[3,4],"TeamAccessPolicies":{},"UserAccessPolicies":{}}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .endpoint_group_update(p_id, &body)
@@ -4866,7 +4861,7 @@ fn endpoint_registry_access(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let p_registry_id: i64 = cx.arg("path parameter registryId", r#"1"#)?;
-        let body: types::EndpointsRegistryAccessPayload = cx.arg(
+        let body: types::RegistryAccessPayload = cx.arg(
             "body",
             r#"{"Namespaces":["example"],"TeamAccessPolicies":{},"UserAccessPolicies":{}}"#,
         )?;
@@ -4882,7 +4877,7 @@ fn endpoint_registry_access(cx: &Cx) -> Fut<'_> {
 fn endpoint_set_policy_statuses(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::EndpointedgePolicyStatusesPayload = cx.arg("body", r#"{"statuses":[{"fingerprint":"example","message":"example","policyID":1,"status":"example","type":"example"}]}"#)?;
+        let body: types::PolicyStatusesPayload = cx.arg("body", r#"{"statuses":[{"fingerprint":"example","message":"example","policyID":1,"status":"example","type":"example"}]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .endpoint_set_policy_statuses(p_id, &body)
@@ -4895,7 +4890,7 @@ fn endpoint_set_policy_statuses(cx: &Cx) -> Fut<'_> {
 fn endpoint_settings_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::EndpointsEndpointSettingsUpdatePayload = cx.arg("body", r#"{"changeWindow":{"Enabled":true,"EndTime":"02:00","StartTime":"example"},"deploymentOptions":{"hideAddWithForm":true,"hideFileUpload":false,"hideWebEditor":false,"overrideGlobalOptions":true},"enableGPUManagement":false,"enableImageNotification":true,"gpus":[{"name":"name","value":"value"}],"securitySettings":{"allowBindMountsForRegularUsers":false,"allowContainerCapabilitiesForRegularUsers":true,"allowDeviceMappingForRegularUsers":true,"allowHostNamespaceForRegularUsers":true,"allowPrivilegedModeForRegularUsers":false,"allowSecurityOptForRegularUsers":true,"allowStackManagementForRegularUsers":true,"allowSysctlSettingForRegularUsers":true,"allowVolumeBrowserForRegularUsers":true,"enableHostManagementFeatures":true}}"#)?;
+        let body: types::EndpointSettingsUpdatePayload = cx.arg("body", r#"{"changeWindow":{"Enabled":true,"EndTime":"02:00","StartTime":"example"},"deploymentOptions":{"hideAddWithForm":true,"hideFileUpload":false,"hideWebEditor":false,"overrideGlobalOptions":true},"enableGPUManagement":false,"enableImageNotification":true,"gpus":[{"name":"name","value":"value"}],"securitySettings":{"allowBindMountsForRegularUsers":false,"allowContainerCapabilitiesForRegularUsers":true,"allowDeviceMappingForRegularUsers":true,"allowHostNamespaceForRegularUsers":true,"allowPrivilegedModeForRegularUsers":false,"allowSecurityOptForRegularUsers":true,"allowStackManagementForRegularUsers":true,"allowSysctlSettingForRegularUsers":true,"allowVolumeBrowserForRegularUsers":true,"enableHostManagementFeatures":true}}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .endpoint_settings_update(p_id, &body)
@@ -4933,7 +4928,7 @@ fn endpoint_summary_counts(cx: &Cx) -> Fut<'_> {
 fn endpoint_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::EndpointsEndpointUpdatePayload = cx.arg("body", r#"{"AzureApplicationID":"eag7cdo9-o09l-9i83-9dO9-f0b23oe78db4","AzureAuthenticationKey":"cOrXoK/1D35w8YQ8nH1/8ZGwzz45JIYD5jxHKXEQknk=","AzureTenantID":"34ddc78d-4fel-2358-8cc1-df84c8o839f5","ChangeWindow":{"Enabled":true,"EndTime":"02:00","StartTime":"example"},"DeploymentOptions":{"hideAddWithForm":true,"hideFileUpload":false,"hideWebEditor":false,"overrideGlobalOptions":true},"Edge":{"CommandInterval":5,"PingInterval":5,"SnapshotInterval":5},"EdgeCheckinInterval":5,"Gpus":[{"name":"name","value":"value"}],"GroupID":1,"IsSetStatusMessage":true,"Kubernetes":{"Configuration":{"AllowNoneIngressClass":true,"EnableNodeShell":true,"EnableResourceOverCommit":true,"IngressAvailabilityPerNamespace":true,"IngressClasses":[{}],"ResourceOverCommitPercentage":1,"RestrictDefaultNamespace":true,"RestrictSecrets":true,"RestrictStandardUserIngressW":true,"StorageClasses":[{}],"UseLoadBalancer":true,"UseServerMetrics":true},"Flags":{"GPUOperator":true,"IsServerIngressClassDetected":true,"IsServerMetricsDetected":true,"IsServerStorageDetected":true},"Snapshots":[{"ClusterType":"example","DiagnosticsData":{},"GPUNodeCount":1,"KubernetesVersion":"example","NodeCount":1,"PerformanceMetrics":{},"Time":1,"TotalCPU":1,"TotalGPU":{},"TotalMemory":1}]},"Name":"my-environment","PublicURL":"docker.mydomain.tld:2375","Status":1,"StatusMessage":{"detail":"Error message","operation":"scale","operationStatus":"error","summary":"Error"},"TLS":true,"TLSSkipClientVerify":false,"TLSSkipVerify":false,"TagIDs":[1,2],"TeamAccessPolicies":{},"URL":"docker.mydomain.tld:2375","UserAccessPolicies":{}}"#)?;
+        let body: types::EndpointUpdatePayload = cx.arg("body", r#"{"AzureApplicationID":"eag7cdo9-o09l-9i83-9dO9-f0b23oe78db4","AzureAuthenticationKey":"cOrXoK/1D35w8YQ8nH1/8ZGwzz45JIYD5jxHKXEQknk=","AzureTenantID":"34ddc78d-4fel-2358-8cc1-df84c8o839f5","ChangeWindow":{"Enabled":true,"EndTime":"02:00","StartTime":"example"},"DeploymentOptions":{"hideAddWithForm":true,"hideFileUpload":false,"hideWebEditor":false,"overrideGlobalOptions":true},"Edge":{"CommandInterval":5,"PingInterval":5,"SnapshotInterval":5},"EdgeCheckinInterval":5,"Gpus":[{"name":"name","value":"value"}],"GroupID":1,"IsSetStatusMessage":true,"Kubernetes":{"Configuration":{"AllowNoneIngressClass":true,"EnableNodeShell":true,"EnableResourceOverCommit":true,"IngressAvailabilityPerNamespace":true,"IngressClasses":[{}],"ResourceOverCommitPercentage":1,"RestrictDefaultNamespace":true,"RestrictSecrets":true,"RestrictStandardUserIngressW":true,"StorageClasses":[{}],"UseLoadBalancer":true,"UseServerMetrics":true},"Flags":{"GPUOperator":true,"IsServerIngressClassDetected":true,"IsServerMetricsDetected":true,"IsServerStorageDetected":true},"Snapshots":[{"ClusterType":"example","DiagnosticsData":{},"GPUNodeCount":1,"KubernetesVersion":"example","NodeCount":1,"PerformanceMetrics":{},"Time":1,"TotalCPU":1,"TotalGPU":{},"TotalMemory":1}]},"Name":"my-environment","PublicURL":"docker.mydomain.tld:2375","Status":1,"StatusMessage":{"detail":"Error message","operation":"scale","operationStatus":"error","summary":"Error"},"TLS":true,"TLSSkipClientVerify":false,"TLSSkipVerify":false,"TagIDs":[1,2],"TeamAccessPolicies":{},"URL":"docker.mydomain.tld:2375","UserAccessPolicies":{}}"#)?;
         let result = cx.client(Auth::ApiKey).endpoint_update(p_id, &body).await;
         cx.check(result).await
     })
@@ -4942,7 +4937,7 @@ fn endpoint_update(cx: &Cx) -> Fut<'_> {
 /// `PUT /endpoints/relations` (`EndpointUpdateRelations`)
 fn endpoint_update_relations(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::EndpointsEndpointUpdateRelationsPayload = cx.arg(
+        let body: types::EndpointUpdateRelationsPayload = cx.arg(
             "body",
             r#"{"Relations":{"key":{"EdgeGroups":[1],"Group":1,"Tags":[1]}}}"#,
         )?;
@@ -5830,7 +5825,7 @@ fn get_kubernetes_volumes_in_namespace(cx: &Cx) -> Fut<'_> {
 /// `POST /gitops/repo/file/preview` (`GitOperationRepoFilePreview`)
 fn git_operation_repo_file_preview(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::GitopsRepositoryFilePreviewPayload = cx.arg("body", r#"{"TLSSkipVerify":false,"AuthorizationType":0,"CreatedFromCustomTemplateID":1,"FromEdgeStack":true,"Password":"example","Provider":0,"Reference":"refs/heads/master","Repository":"example","SourceId":1,"StackId":1,"TargetFile":"docker-compose.yml","Username":"example"}"#)?;
+        let body: types::RepositoryFilePreviewPayload = cx.arg("body", r#"{"TLSSkipVerify":false,"AuthorizationType":0,"CreatedFromCustomTemplateID":1,"FromEdgeStack":true,"Password":"example","Provider":0,"Reference":"refs/heads/master","Repository":"example","SourceId":1,"StackId":1,"TargetFile":"docker-compose.yml","Username":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .git_operation_repo_file_preview(&body)
@@ -5843,7 +5838,7 @@ fn git_operation_repo_file_preview(cx: &Cx) -> Fut<'_> {
 fn git_operation_repo_files_search(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_force: bool = cx.arg("query parameter force", r#"true"#)?;
-        let body: types::GitopsRepositoryFileSearchPayload = cx.arg("body", r#"{"TLSSkipVerify":false,"AuthorizationType":0,"CreatedFromCustomTemplateID":1,"DirOnly":false,"FromEdgeStack":true,"Include":"json,yml","Keyword":"docker-compose","Password":"example","Provider":0,"Reference":"refs/heads/develop","Repository":"example","SourceId":1,"StackId":1,"Username":"example"}"#)?;
+        let body: types::RepositoryFileSearchPayload = cx.arg("body", r#"{"TLSSkipVerify":false,"AuthorizationType":0,"CreatedFromCustomTemplateID":1,"DirOnly":false,"FromEdgeStack":true,"Include":"json,yml","Keyword":"docker-compose","Password":"example","Provider":0,"Reference":"refs/heads/develop","Repository":"example","SourceId":1,"StackId":1,"Username":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .git_operation_repo_files_search(Some(p_force), &body)
@@ -5855,7 +5850,7 @@ fn git_operation_repo_files_search(cx: &Cx) -> Fut<'_> {
 /// `POST /gitops/repo/helm/values` (`GitOperationRepoHelmValues`)
 fn git_operation_repo_helm_values(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::GitopsHelmValuesPreviewPayload = cx.arg("body", r#"{"TLSSkipVerify":false,"AuthorizationType":0,"CreatedFromCustomTemplateID":1,"FromEdgeStack":true,"Password":"example","Provider":0,"Reference":"refs/heads/main","Repository":"example","SourceId":1,"StackId":1,"Username":"example","ValuesFiles":["[\"values/base.yaml\"","\"values/prod.yaml\"]"]}"#)?;
+        let body: types::HelmValuesPreviewPayload = cx.arg("body", r#"{"TLSSkipVerify":false,"AuthorizationType":0,"CreatedFromCustomTemplateID":1,"FromEdgeStack":true,"Password":"example","Provider":0,"Reference":"refs/heads/main","Repository":"example","SourceId":1,"StackId":1,"Username":"example","ValuesFiles":["[\"values/base.yaml\"","\"values/prod.yaml\"]"]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .git_operation_repo_helm_values(&body)
@@ -5868,7 +5863,7 @@ fn git_operation_repo_helm_values(cx: &Cx) -> Fut<'_> {
 fn git_operation_repo_refs(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_force: bool = cx.arg("query parameter force", r#"true"#)?;
-        let body: types::GitopsRepositoryReferenceListPayload = cx.arg("body", r#"{"TLSSkipVerify":false,"AuthorizationType":0,"CreatedFromCustomTemplateID":1,"FromEdgeStack":true,"Password":"example","Provider":0,"Repository":"example","SourceId":1,"StackId":1,"Username":"example"}"#)?;
+        let body: types::RepositoryReferenceListPayload = cx.arg("body", r#"{"TLSSkipVerify":false,"AuthorizationType":0,"CreatedFromCustomTemplateID":1,"FromEdgeStack":true,"Password":"example","Provider":0,"Repository":"example","SourceId":1,"StackId":1,"Username":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .git_operation_repo_refs(Some(p_force), &body)
@@ -5901,7 +5896,7 @@ fn git_ops_source_workflows_list(cx: &Cx) -> Fut<'_> {
 /// `POST /gitops/sources/git` (`GitOpsSourcesCreateGit`)
 fn git_ops_sources_create_git(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::SourcesGitSourceCreatePayload = cx.arg("body", r#"{"administratorsOnly":true,"authentication":{"password":"example","provider":"custom","sharedCredentialId":1,"type":"basic","username":"example"},"interval":"example","name":"example","public":true,"teamAccesses":[1],"tlsSkipVerify":true,"url":"example","userAccesses":[1]}"#)?;
+        let body: types::GitSourceCreatePayload = cx.arg("body", r#"{"administratorsOnly":true,"authentication":{"password":"example","provider":"custom","sharedCredentialId":1,"type":"basic","username":"example"},"interval":"example","name":"example","public":true,"teamAccesses":[1],"tlsSkipVerify":true,"url":"example","userAccesses":[1]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .git_ops_sources_create_git(&body)
@@ -5958,7 +5953,7 @@ fn git_ops_sources_summary(cx: &Cx) -> Fut<'_> {
 /// `POST /gitops/sources/test` (`GitOpsSourcesTest`)
 fn git_ops_sources_test(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::SourcesGitSourceCreatePayload = cx.arg("body", r#"{"administratorsOnly":true,"authentication":{"password":"example","provider":"custom","sharedCredentialId":1,"type":"basic","username":"example"},"interval":"example","name":"example","public":true,"teamAccesses":[1],"tlsSkipVerify":true,"url":"example","userAccesses":[1]}"#)?;
+        let body: types::GitSourceCreatePayload = cx.arg("body", r#"{"administratorsOnly":true,"authentication":{"password":"example","provider":"custom","sharedCredentialId":1,"type":"basic","username":"example"},"interval":"example","name":"example","public":true,"teamAccesses":[1],"tlsSkipVerify":true,"url":"example","userAccesses":[1]}"#)?;
         let result = cx.client(Auth::ApiKey).git_ops_sources_test(&body).await;
         cx.check(result).await
     })
@@ -5968,7 +5963,7 @@ fn git_ops_sources_test(cx: &Cx) -> Fut<'_> {
 fn git_ops_sources_test_by_id(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::SourcesGitSourceUpdatePayload = cx.arg("body", r#"{"authentication":{"password":"example","provider":"custom","sharedCredentialId":1,"type":"basic","username":"example"},"interval":"example","name":"example","tlsSkipVerify":true,"url":"example"}"#)?;
+        let body: types::GitSourceUpdatePayload = cx.arg("body", r#"{"authentication":{"password":"example","provider":"custom","sharedCredentialId":1,"type":"basic","username":"example"},"interval":"example","name":"example","tlsSkipVerify":true,"url":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .git_ops_sources_test_by_id(p_id, &body)
@@ -5981,7 +5976,7 @@ fn git_ops_sources_test_by_id(cx: &Cx) -> Fut<'_> {
 fn git_ops_sources_update_access(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::SourcesSourceAccessUpdatePayload =
+        let body: types::SourceAccessUpdatePayload =
             cx.arg("body", r#"{"public":true,"teams":[1],"users":[1]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
@@ -5995,7 +5990,7 @@ fn git_ops_sources_update_access(cx: &Cx) -> Fut<'_> {
 fn git_ops_sources_update_git(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::SourcesGitSourceUpdatePayload = cx.arg("body", r#"{"authentication":{"password":"example","provider":"custom","sharedCredentialId":1,"type":"basic","username":"example"},"interval":"example","name":"example","tlsSkipVerify":true,"url":"example"}"#)?;
+        let body: types::GitSourceUpdatePayload = cx.arg("body", r#"{"authentication":{"password":"example","provider":"custom","sharedCredentialId":1,"type":"basic","username":"example"},"interval":"example","name":"example","tlsSkipVerify":true,"url":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .git_ops_sources_update_git(p_id, &body)
@@ -6124,7 +6119,7 @@ fn helm_get_history(cx: &Cx) -> Fut<'_> {
 fn helm_git_dry_run(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::HelmGitHelmDryRunPayload = cx.arg("body", r#"{"helmChartPath":"example","helmValuesFiles":["example"],"name":"example","namespace":"example","repositoryAuthentication":true,"repositoryAuthorizationType":0,"repositoryPassword":"example","repositoryProvider":0,"repositoryReferenceName":"example","repositoryURL":"example","repositoryUsername":"example","sourceId":1,"tlsSkipVerify":true}"#)?;
+        let body: types::GitHelmDryRunPayload = cx.arg("body", r#"{"helmChartPath":"example","helmValuesFiles":["example"],"name":"example","namespace":"example","repositoryAuthentication":true,"repositoryAuthorizationType":0,"repositoryPassword":"example","repositoryProvider":0,"repositoryReferenceName":"example","repositoryURL":"example","repositoryUsername":"example","sourceId":1,"tlsSkipVerify":true}"#)?;
         let result = cx.client(Auth::ApiKey).helm_git_dry_run(p_id, &body).await;
         cx.check(result).await
     })
@@ -6135,7 +6130,7 @@ fn helm_install(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let p_dry_run: bool = cx.arg("query parameter dryRun", r#"true"#)?;
-        let body: types::HelmInstallChartPayload = cx.arg("body", r#"{"atomic":true,"chart":"example","name":"example","namespace":"example","registryId":1,"repo":"example","values":"example","version":"example"}"#)?;
+        let body: types::InstallChartPayload = cx.arg("body", r#"{"atomic":true,"chart":"example","name":"example","namespace":"example","registryId":1,"repo":"example","values":"example","version":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .helm_install(p_id, Some(p_dry_run), &body)
@@ -6249,7 +6244,7 @@ fn helm_user_repositories_list(cx: &Cx) -> Fut<'_> {
 fn helm_user_repository_create(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::UsersAddHelmRepoUrlPayload = cx.arg("body", r#"{"url":"example"}"#)?;
+        let body: types::AddHelmRepoUrlPayload = cx.arg("body", r#"{"url":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .helm_user_repository_create(p_id, &body)
@@ -6276,7 +6271,7 @@ fn kubernetes_namespaces_toggle_system(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let p_namespace: String = cx.arg("path parameter namespace", r#""example""#)?;
-        let body: types::GithubComPortainerPortainerEeApiHttpHandlerKubernetesNamespacesToggleSystemPayload = cx.arg("body", r#"{"System":true}"#)?;
+        let body: types::NamespacesToggleSystemPayload = cx.arg("body", r#"{"System":true}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .kubernetes_namespaces_toggle_system(p_id, &p_namespace, &body)
@@ -6288,7 +6283,7 @@ fn kubernetes_namespaces_toggle_system(cx: &Cx) -> Fut<'_> {
 /// `POST /ldap/admin-groups` (`LDAPAdminGroups`)
 fn ldap_admin_groups(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::LdapAdminGroupsPayload = cx.arg("body", r#"{"LDAPSettings":{"AdminAutoPopulate":true,"AdminGroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"AdminGroups":["['manager'","'operator']"],"AnonymousMode":true,"AutoCreateUsers":true,"GroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"Kerberos":{"Configuration":"example","Password":"example","Realm":"example","Service":"example","Username":"example"},"Password":"readonly-password","ReaderDN":"cn=readonly-account,dc=ldap,dc=domain,dc=tld","SearchSettings":[{"BaseDN":"dc=ldap,dc=domain,dc=tld","Filter":"(objectClass=account)","UserNameAttribute":"uid"}],"ServerType":1,"StartTLS":true,"TLSConfig":{"TLS":true,"TLSCACert":"/data/tls/ca.pem","TLSCert":"/data/tls/cert.pem","TLSKey":"/data/tls/key.pem","TLSSkipVerify":false},"URL":"example","URLs":["example"]}}"#)?;
+        let body: types::AdminGroupsPayload = cx.arg("body", r#"{"LDAPSettings":{"AdminAutoPopulate":true,"AdminGroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"AdminGroups":["['manager'","'operator']"],"AnonymousMode":true,"AutoCreateUsers":true,"GroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"Kerberos":{"Configuration":"example","Password":"example","Realm":"example","Service":"example","Username":"example"},"Password":"readonly-password","ReaderDN":"cn=readonly-account,dc=ldap,dc=domain,dc=tld","SearchSettings":[{"BaseDN":"dc=ldap,dc=domain,dc=tld","Filter":"(objectClass=account)","UserNameAttribute":"uid"}],"ServerType":1,"StartTLS":true,"TLSConfig":{"TLS":true,"TLSCACert":"/data/tls/ca.pem","TLSCert":"/data/tls/cert.pem","TLSKey":"/data/tls/key.pem","TLSSkipVerify":false},"URL":"example","URLs":["example"]}}"#)?;
         let result = cx.client(Auth::ApiKey).ldap_admin_groups(&body).await;
         cx.check(result).await
     })
@@ -6297,7 +6292,7 @@ fn ldap_admin_groups(cx: &Cx) -> Fut<'_> {
 /// `POST /ldap/check` (`LDAPCheck`)
 fn ldap_check(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::LdapCheckPayload = cx.arg("body", r#"{"LDAPSettings":{"AdminAutoPopulate":true,"AdminGroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"AdminGroups":["['manager'","'operator']"],"AnonymousMode":true,"AutoCreateUsers":true,"GroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"Kerberos":{"Configuration":"example","Password":"example","Realm":"example","Service":"example","Username":"example"},"Password":"readonly-password","ReaderDN":"cn=readonly-account,dc=ldap,dc=domain,dc=tld","SearchSettings":[{"BaseDN":"dc=ldap,dc=domain,dc=tld","Filter":"(objectClass=account)","UserNameAttribute":"uid"}],"ServerType":1,"StartTLS":true,"TLSConfig":{"TLS":true,"TLSCACert":"/data/tls/ca.pem","TLSCert":"/data/tls/cert.pem","TLSKey":"/data/tls/key.pem","TLSSkipVerify":false},"URL":"example","URLs":["example"]}}"#)?;
+        let body: types::CheckPayload = cx.arg("body", r#"{"LDAPSettings":{"AdminAutoPopulate":true,"AdminGroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"AdminGroups":["['manager'","'operator']"],"AnonymousMode":true,"AutoCreateUsers":true,"GroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"Kerberos":{"Configuration":"example","Password":"example","Realm":"example","Service":"example","Username":"example"},"Password":"readonly-password","ReaderDN":"cn=readonly-account,dc=ldap,dc=domain,dc=tld","SearchSettings":[{"BaseDN":"dc=ldap,dc=domain,dc=tld","Filter":"(objectClass=account)","UserNameAttribute":"uid"}],"ServerType":1,"StartTLS":true,"TLSConfig":{"TLS":true,"TLSCACert":"/data/tls/ca.pem","TLSCert":"/data/tls/cert.pem","TLSKey":"/data/tls/key.pem","TLSSkipVerify":false},"URL":"example","URLs":["example"]}}"#)?;
         let result = cx.client(Auth::ApiKey).ldap_check(&body).await;
         cx.check(result).await
     })
@@ -6306,7 +6301,7 @@ fn ldap_check(cx: &Cx) -> Fut<'_> {
 /// `POST /ldap/groups` (`LDAPGroups`)
 fn ldap_groups(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::LdapGroupsPayload = cx.arg("body", r#"{"LDAPSettings":{"AdminAutoPopulate":true,"AdminGroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"AdminGroups":["['manager'","'operator']"],"AnonymousMode":true,"AutoCreateUsers":true,"GroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"Kerberos":{"Configuration":"example","Password":"example","Realm":"example","Service":"example","Username":"example"},"Password":"readonly-password","ReaderDN":"cn=readonly-account,dc=ldap,dc=domain,dc=tld","SearchSettings":[{"BaseDN":"dc=ldap,dc=domain,dc=tld","Filter":"(objectClass=account)","UserNameAttribute":"uid"}],"ServerType":1,"StartTLS":true,"TLSConfig":{"TLS":true,"TLSCACert":"/data/tls/ca.pem","TLSCert":"/data/tls/cert.pem","TLSKey":"/data/tls/key.pem","TLSSkipVerify":false},"URL":"example","URLs":["example"]}}"#)?;
+        let body: types::GroupsPayload = cx.arg("body", r#"{"LDAPSettings":{"AdminAutoPopulate":true,"AdminGroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"AdminGroups":["['manager'","'operator']"],"AnonymousMode":true,"AutoCreateUsers":true,"GroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"Kerberos":{"Configuration":"example","Password":"example","Realm":"example","Service":"example","Username":"example"},"Password":"readonly-password","ReaderDN":"cn=readonly-account,dc=ldap,dc=domain,dc=tld","SearchSettings":[{"BaseDN":"dc=ldap,dc=domain,dc=tld","Filter":"(objectClass=account)","UserNameAttribute":"uid"}],"ServerType":1,"StartTLS":true,"TLSConfig":{"TLS":true,"TLSCACert":"/data/tls/ca.pem","TLSCert":"/data/tls/cert.pem","TLSKey":"/data/tls/key.pem","TLSSkipVerify":false},"URL":"example","URLs":["example"]}}"#)?;
         let result = cx.client(Auth::ApiKey).ldap_groups(&body).await;
         cx.check(result).await
     })
@@ -6315,7 +6310,7 @@ fn ldap_groups(cx: &Cx) -> Fut<'_> {
 /// `POST /ldap/test` (`LDAPTestLogin`)
 fn ldap_test_login(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::LdapTestLoginPayload = cx.arg("body", r#"{"LDAPSettings":{"AdminAutoPopulate":true,"AdminGroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"AdminGroups":["['manager'","'operator']"],"AnonymousMode":true,"AutoCreateUsers":true,"GroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"Kerberos":{"Configuration":"example","Password":"example","Realm":"example","Service":"example","Username":"example"},"Password":"readonly-password","ReaderDN":"cn=readonly-account,dc=ldap,dc=domain,dc=tld","SearchSettings":[{"BaseDN":"dc=ldap,dc=domain,dc=tld","Filter":"(objectClass=account)","UserNameAttribute":"uid"}],"ServerType":1,"StartTLS":true,"TLSConfig":{"TLS":true,"TLSCACert":"/data/tls/ca.pem","TLSCert":"/data/tls/cert.pem","TLSKey":"/data/tls/key.pem","TLSSkipVerify":false},"URL":"example","URLs":["example"]},"Password":"example","Username":"example"}"#)?;
+        let body: types::TestLoginPayload = cx.arg("body", r#"{"LDAPSettings":{"AdminAutoPopulate":true,"AdminGroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"AdminGroups":["['manager'","'operator']"],"AnonymousMode":true,"AutoCreateUsers":true,"GroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"Kerberos":{"Configuration":"example","Password":"example","Realm":"example","Service":"example","Username":"example"},"Password":"readonly-password","ReaderDN":"cn=readonly-account,dc=ldap,dc=domain,dc=tld","SearchSettings":[{"BaseDN":"dc=ldap,dc=domain,dc=tld","Filter":"(objectClass=account)","UserNameAttribute":"uid"}],"ServerType":1,"StartTLS":true,"TLSConfig":{"TLS":true,"TLSCACert":"/data/tls/ca.pem","TLSCert":"/data/tls/cert.pem","TLSKey":"/data/tls/key.pem","TLSSkipVerify":false},"URL":"example","URLs":["example"]},"Password":"example","Username":"example"}"#)?;
         let result = cx.client(Auth::ApiKey).ldap_test_login(&body).await;
         cx.check(result).await
     })
@@ -6324,7 +6319,7 @@ fn ldap_test_login(cx: &Cx) -> Fut<'_> {
 /// `POST /ldap/users` (`LDAPUsers`)
 fn ldap_users(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::LdapUsersPayload = cx.arg("body", r#"{"LDAPSettings":{"AdminAutoPopulate":true,"AdminGroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"AdminGroups":["['manager'","'operator']"],"AnonymousMode":true,"AutoCreateUsers":true,"GroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"Kerberos":{"Configuration":"example","Password":"example","Realm":"example","Service":"example","Username":"example"},"Password":"readonly-password","ReaderDN":"cn=readonly-account,dc=ldap,dc=domain,dc=tld","SearchSettings":[{"BaseDN":"dc=ldap,dc=domain,dc=tld","Filter":"(objectClass=account)","UserNameAttribute":"uid"}],"ServerType":1,"StartTLS":true,"TLSConfig":{"TLS":true,"TLSCACert":"/data/tls/ca.pem","TLSCert":"/data/tls/cert.pem","TLSKey":"/data/tls/key.pem","TLSSkipVerify":false},"URL":"example","URLs":["example"]}}"#)?;
+        let body: types::UsersPayload = cx.arg("body", r#"{"LDAPSettings":{"AdminAutoPopulate":true,"AdminGroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"AdminGroups":["['manager'","'operator']"],"AnonymousMode":true,"AutoCreateUsers":true,"GroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"Kerberos":{"Configuration":"example","Password":"example","Realm":"example","Service":"example","Username":"example"},"Password":"readonly-password","ReaderDN":"cn=readonly-account,dc=ldap,dc=domain,dc=tld","SearchSettings":[{"BaseDN":"dc=ldap,dc=domain,dc=tld","Filter":"(objectClass=account)","UserNameAttribute":"uid"}],"ServerType":1,"StartTLS":true,"TLSConfig":{"TLS":true,"TLSCACert":"/data/tls/ca.pem","TLSCert":"/data/tls/cert.pem","TLSKey":"/data/tls/key.pem","TLSSkipVerify":false},"URL":"example","URLs":["example"]}}"#)?;
         let result = cx.client(Auth::ApiKey).ldap_users(&body).await;
         cx.check(result).await
     })
@@ -6334,7 +6329,7 @@ fn ldap_users(cx: &Cx) -> Fut<'_> {
 fn licenses_attach(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_force: bool = cx.arg("query parameter force", r#"true"#)?;
-        let body: types::LicensesAttachPayload = cx.arg("body", r#"{"key":"example"}"#)?;
+        let body: types::AttachPayload = cx.arg("body", r#"{"key":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .licenses_attach(Some(p_force), &body)
@@ -6346,8 +6341,7 @@ fn licenses_attach(cx: &Cx) -> Fut<'_> {
 /// `POST /licenses/remove` (`licensesDelete`)
 fn licenses_delete(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::LicensesDeletePayload =
-            cx.arg("body", r#"{"LicenseKeys":["example"]}"#)?;
+        let body: types::DeletePayload = cx.arg("body", r#"{"LicenseKeys":["example"]}"#)?;
         let result = cx.client(Auth::ApiKey).licenses_delete(&body).await;
         cx.check(result).await
     })
@@ -6462,7 +6456,7 @@ fn namespaces_access_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let p_rpn: i64 = cx.arg("path parameter rpn", r#"1"#)?;
-        let body: types::EndpointsResourcePoolUpdatePayload = cx.arg(
+        let body: types::ResourcePoolUpdatePayload = cx.arg(
             "body",
             r#"{"TeamsToAdd":[1],"TeamsToRemove":[1],"UsersToAdd":[1],"UsersToRemove":[1]}"#,
         )?;
@@ -6541,7 +6535,7 @@ fn observability_environment_metrics(cx: &Cx) -> Fut<'_> {
 fn omni_create_cluster(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_credential_id: i64 = cx.arg("path parameter credentialID", r#"1"#)?;
-        let body: types::OmniCreateClusterPayload = cx.arg("body", r#"{"cluster":{"kind":"example","kubernetes":{"version":"example"},"labels":{"key":"example"},"name":"example","patches":[{"annotations":{},"idOverride":"example","inline":{}}],"talos":{"version":"example"}},"clusterConfig":"example","controlPlane":{"kind":"example","machines":[{"hostname":"example","install":{},"interfaces":[{}],"kind":"example","name":"example","nameservers":["example"],"patches":[{}],"systemDiskSize":1,"userDisk":{}}]},"portainerUrl":"example","tunnelServerAddr":"example","worker":{"kind":"example","machines":[{"hostname":"example","install":{},"interfaces":[{}],"kind":"example","name":"example","nameservers":["example"],"patches":[{}],"systemDiskSize":1,"userDisk":{}}],"name":"example"}}"#)?;
+        let body: types::CreateClusterPayload = cx.arg("body", r#"{"cluster":{"kind":"example","kubernetes":{"version":"example"},"labels":{"key":"example"},"name":"example","patches":[{"annotations":{},"idOverride":"example","inline":{}}],"talos":{"version":"example"}},"clusterConfig":"example","controlPlane":{"kind":"example","machines":[{"hostname":"example","install":{},"interfaces":[{}],"kind":"example","name":"example","nameservers":["example"],"patches":[{}],"systemDiskSize":1,"userDisk":{}}]},"portainerUrl":"example","tunnelServerAddr":"example","worker":{"kind":"example","machines":[{"hostname":"example","install":{},"interfaces":[{}],"kind":"example","name":"example","nameservers":["example"],"patches":[{}],"systemDiskSize":1,"userDisk":{}}],"name":"example"}}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .omni_create_cluster(p_credential_id, &body)
@@ -6672,7 +6666,7 @@ fn omni_reboot_node(cx: &Cx) -> Fut<'_> {
 fn omni_update_cluster(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_credential_id: i64 = cx.arg("path parameter credentialID", r#"1"#)?;
-        let body: types::OmniUpdateClusterPayload = cx.arg("body", r#"{"cluster":{"kind":"example","kubernetes":{"version":"example"},"labels":{"key":"example"},"name":"example","patches":[{"annotations":{},"idOverride":"example","inline":{}}],"talos":{"version":"example"}},"controlPlanesToAdd":{"kind":"example","machines":[{"hostname":"example","install":{},"interfaces":[{}],"kind":"example","name":"example","nameservers":["example"],"patches":[{}],"systemDiskSize":1,"userDisk":{}}]},"controlPlanesToRemove":["example"],"workersToAdd":{"kind":"example","machines":[{"hostname":"example","install":{},"interfaces":[{}],"kind":"example","name":"example","nameservers":["example"],"patches":[{}],"systemDiskSize":1,"userDisk":{}}],"name":"example"},"workersToRemove":["example"]}"#)?;
+        let body: types::UpdateClusterPayload = cx.arg("body", r#"{"cluster":{"kind":"example","kubernetes":{"version":"example"},"labels":{"key":"example"},"name":"example","patches":[{"annotations":{},"idOverride":"example","inline":{}}],"talos":{"version":"example"}},"controlPlanesToAdd":{"kind":"example","machines":[{"hostname":"example","install":{},"interfaces":[{}],"kind":"example","name":"example","nameservers":["example"],"patches":[{}],"systemDiskSize":1,"userDisk":{}}]},"controlPlanesToRemove":["example"],"workersToAdd":{"kind":"example","machines":[{"hostname":"example","install":{},"interfaces":[{}],"kind":"example","name":"example","nameservers":["example"],"patches":[{}],"systemDiskSize":1,"userDisk":{}}],"name":"example"},"workersToRemove":["example"]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .omni_update_cluster(p_credential_id, &body)
@@ -6685,7 +6679,7 @@ fn omni_update_cluster(cx: &Cx) -> Fut<'_> {
 fn omni_validate_cluster(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_credential_id: i64 = cx.arg("path parameter credentialID", r#"1"#)?;
-        let body: types::OmniValidateClusterPayload = cx.arg("body", r#"{"cluster":{"kind":"example","kubernetes":{"version":"example"},"labels":{"key":"example"},"name":"example","patches":[{"annotations":{},"idOverride":"example","inline":{}}],"talos":{"version":"example"}},"clusterConfig":"example","controlPlane":{"kind":"example","machines":[{"hostname":"example","install":{},"interfaces":[{}],"kind":"example","name":"example","nameservers":["example"],"patches":[{}],"systemDiskSize":1,"userDisk":{}}]},"worker":{"kind":"example","machines":[{"hostname":"example","install":{},"interfaces":[{}],"kind":"example","name":"example","nameservers":["example"],"patches":[{}],"systemDiskSize":1,"userDisk":{}}],"name":"example"}}"#)?;
+        let body: types::ValidateClusterPayload = cx.arg("body", r#"{"cluster":{"kind":"example","kubernetes":{"version":"example"},"labels":{"key":"example"},"name":"example","patches":[{"annotations":{},"idOverride":"example","inline":{}}],"talos":{"version":"example"}},"clusterConfig":"example","controlPlane":{"kind":"example","machines":[{"hostname":"example","install":{},"interfaces":[{}],"kind":"example","name":"example","nameservers":["example"],"patches":[{}],"systemDiskSize":1,"userDisk":{}}]},"worker":{"kind":"example","machines":[{"hostname":"example","install":{},"interfaces":[{}],"kind":"example","name":"example","nameservers":["example"],"patches":[{}],"systemDiskSize":1,"userDisk":{}}],"name":"example"}}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .omni_validate_cluster(p_credential_id, &body)
@@ -6711,7 +6705,7 @@ fn omni_validate_service_account(cx: &Cx) -> Fut<'_> {
 /// `POST /policies/conflicts` (`PolicyConflicts`)
 fn policy_conflicts(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::PoliciesPolicyConflictsPayload = cx.arg("body", r#"{}"#)?;
+        let body: types::PolicyConflictsPayload = cx.arg("body", r#"{}"#)?;
         let result = cx.client(Auth::ApiKey).policy_conflicts(&body).await;
         cx.check(result).await
     })
@@ -6720,7 +6714,7 @@ fn policy_conflicts(cx: &Cx) -> Fut<'_> {
 /// `POST /policies` (`PolicyCreate`)
 fn policy_create(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::PoliciesPolicyCreatePayload = cx.arg("body", r#"{}"#)?;
+        let body: types::PolicyCreatePayload = cx.arg("body", r#"{}"#)?;
         let result = cx.client(Auth::ApiKey).policy_create(&body).await;
         cx.check(result).await
     })
@@ -6785,7 +6779,7 @@ fn policy_template_list(cx: &Cx) -> Fut<'_> {
 /// `POST /policies/observability-k8s/test` (`PolicyTestObservabilityConnection`)
 fn policy_test_observability_connection(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::PoliciesTestObservabilityConnectionPayload = cx.arg("body", r#"{"apiKey":"example","autoProvisionIngestionKey":true,"autoRotateKey":true,"oneUptimeURL":"example","policyId":1,"projectID":"example","tlsSkipVerify":true}"#)?;
+        let body: types::TestObservabilityConnectionPayload = cx.arg("body", r#"{"apiKey":"example","autoProvisionIngestionKey":true,"autoRotateKey":true,"oneUptimeURL":"example","policyId":1,"projectID":"example","tlsSkipVerify":true}"#)?;
         let result = cx
             .client(Auth::Anonymous)
             .policy_test_observability_connection(&body)
@@ -6798,7 +6792,7 @@ fn policy_test_observability_connection(cx: &Cx) -> Fut<'_> {
 fn policy_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::PoliciesPolicyUpdatePayload = cx.arg("body", r#"{"AllowOverride":false,"Data":{"key":{}},"EnvironmentGroups":[1],"Name":"Updated Development Policy","Type":"example"}"#)?;
+        let body: types::PolicyUpdatePayload = cx.arg("body", r#"{"AllowOverride":false,"Data":{"key":{}},"EnvironmentGroups":[1],"Name":"Updated Development Policy","Type":"example"}"#)?;
         let result = cx.client(Auth::ApiKey).policy_update(p_id, &body).await;
         cx.check(result).await
     })
@@ -6829,7 +6823,7 @@ fn recommendation_summary(cx: &Cx) -> Fut<'_> {
 fn registry_configure(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::RegistriesRegistryConfigurePayload = cx.arg("body", r#"{"Authentication":false,"Password":"registry_password","Region":"example","TLS":true,"TLSCACertFile":[1],"TLSCertFile":[1],"TLSKeyFile":[1],"TLSSkipVerify":false,"Username":"registry_user"}"#)?;
+        let body: types::RegistryConfigurePayload = cx.arg("body", r#"{"Authentication":false,"Password":"registry_password","Region":"example","TLS":true,"TLSCACertFile":[1],"TLSCertFile":[1],"TLSKeyFile":[1],"TLSSkipVerify":false,"Username":"registry_user"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .registry_configure(p_id, &body)
@@ -6841,7 +6835,7 @@ fn registry_configure(cx: &Cx) -> Fut<'_> {
 /// `POST /registries` (`RegistryCreate`)
 fn registry_create(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::RegistriesRegistryCreatePayload = cx.arg("body", r#"{"Authentication":false,"BaseURL":"registry.mydomain.tld:2375","Ecr":{"Region":"ap-southeast-2"},"Github":{"OrganisationName":"example","UseOrganisation":true},"Gitlab":{"InstanceURL":"example","ProjectId":1,"ProjectPath":"example"},"Name":"my-registry","Password":"registry_password","Quay":{"OrganisationName":"example","UseOrganisation":true},"TLS":true,"Type":1,"URL":"registry.mydomain.tld:2375/feed","Username":"registry_user"}"#)?;
+        let body: types::RegistryCreatePayload = cx.arg("body", r#"{"Authentication":false,"BaseURL":"registry.mydomain.tld:2375","Ecr":{"Region":"ap-southeast-2"},"Github":{"OrganisationName":"example","UseOrganisation":true},"Gitlab":{"InstanceURL":"example","ProjectId":1,"ProjectPath":"example"},"Name":"my-registry","Password":"registry_password","Quay":{"OrganisationName":"example","UseOrganisation":true},"TLS":true,"Type":1,"URL":"registry.mydomain.tld:2375/feed","Username":"registry_user"}"#)?;
         let result = cx.client(Auth::ApiKey).registry_create(&body).await;
         cx.check(result).await
     })
@@ -6880,7 +6874,7 @@ fn registry_list(cx: &Cx) -> Fut<'_> {
 /// `POST /registries/ping` (`RegistryPing`)
 fn registry_ping(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::RegistriesRegistryPingPayload = cx.arg("body", r#"{"Password":"registry_password","TLS":true,"Type":6,"URL":"registry-1.docker.io","Username":"registry_user"}"#)?;
+        let body: types::RegistryPingPayload = cx.arg("body", r#"{"Password":"registry_password","TLS":true,"Type":6,"URL":"registry-1.docker.io","Username":"registry_user"}"#)?;
         let result = cx.client(Auth::ApiKey).registry_ping(&body).await;
         cx.check(result).await
     })
@@ -6890,7 +6884,7 @@ fn registry_ping(cx: &Cx) -> Fut<'_> {
 fn registry_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::RegistriesRegistryUpdatePayload = cx.arg("body", r#"{"Authentication":false,"BaseURL":"registry.mydomain.tld:2375","Ecr":{"Region":"ap-southeast-2"},"Github":{"OrganisationName":"example","UseOrganisation":true},"Name":"my-registry","Password":"registry_password","Quay":{"OrganisationName":"example","UseOrganisation":true},"RegistryAccesses":{},"URL":"registry.mydomain.tld:2375/feed","Username":"registry_user"}"#)?;
+        let body: types::RegistryUpdatePayload = cx.arg("body", r#"{"Authentication":false,"BaseURL":"registry.mydomain.tld:2375","Ecr":{"Region":"ap-southeast-2"},"Github":{"OrganisationName":"example","UseOrganisation":true},"Name":"my-registry","Password":"registry_password","Quay":{"OrganisationName":"example","UseOrganisation":true},"RegistryAccesses":{},"URL":"registry.mydomain.tld:2375/feed","Username":"registry_user"}"#)?;
         let result = cx.client(Auth::ApiKey).registry_update(p_id, &body).await;
         cx.check(result).await
     })
@@ -6912,8 +6906,7 @@ fn repository_tags_delete(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let p_repository_name: String = cx.arg("path parameter repositoryName", r#""example""#)?;
-        let body: types::RegistriesRepositoryTagsDeletePayload =
-            cx.arg("body", r#"{"tags":["example"]}"#)?;
+        let body: types::RepositoryTagsDeletePayload = cx.arg("body", r#"{"tags":["example"]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .repository_tags_delete(p_id, &p_repository_name, &body)
@@ -6926,7 +6919,7 @@ fn repository_tags_delete(cx: &Cx) -> Fut<'_> {
 fn resize_kubernetes_persistent_volume_claim(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::ModelsK8sPvcResizeRequest = cx.arg(
+        let body: types::K8sPvcResizeRequest = cx.arg(
             "body",
             r#"{"name":"example","namespace":"example","newSize":"example"}"#,
         )?;
@@ -6941,7 +6934,7 @@ fn resize_kubernetes_persistent_volume_claim(cx: &Cx) -> Fut<'_> {
 /// `POST /resource_controls` (`ResourceControlCreate`)
 fn resource_control_create(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::ResourcecontrolsResourceControlCreatePayload = cx.arg("body", r#"{"AdministratorsOnly":true,"Public":true,"ResourceID":"617c5f22bb9b023d6daab7cba43a57576f83492867bc767d1c59416b065e5f08","SubResourceIDs":["617c5f22bb9b023d6daab7cba43a57576f83492867bc767d1c59416b065e5f08"],"Teams":[56,7],"Type":1,"Users":[1,4]}"#)?;
+        let body: types::ResourceControlCreatePayload = cx.arg("body", r#"{"AdministratorsOnly":true,"Public":true,"ResourceID":"617c5f22bb9b023d6daab7cba43a57576f83492867bc767d1c59416b065e5f08","SubResourceIDs":["617c5f22bb9b023d6daab7cba43a57576f83492867bc767d1c59416b065e5f08"],"Teams":[56,7],"Type":1,"Users":[1,4]}"#)?;
         let result = cx.client(Auth::ApiKey).resource_control_create(&body).await;
         cx.check(result).await
     })
@@ -6960,7 +6953,7 @@ fn resource_control_delete(cx: &Cx) -> Fut<'_> {
 fn resource_control_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::ResourcecontrolsResourceControlUpdatePayload = cx.arg(
+        let body: types::ResourceControlUpdatePayload = cx.arg(
             "body",
             r#"{"AdministratorsOnly":true,"Public":true,"Teams":[7],"Users":[4]}"#,
         )?;
@@ -7005,7 +6998,7 @@ fn restart_kubernetes_pod(cx: &Cx) -> Fut<'_> {
 fn restore(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_x_setup_token: String = cx.arg("header parameter X-Setup-Token", r#""example""#)?;
-        let body: types::BackupRestorePayload = cx.arg(
+        let body: types::RestorePayload = cx.arg(
             "body",
             r#"{"FileContent":[1],"FileName":"example","Password":"example"}"#,
         )?;
@@ -7021,7 +7014,7 @@ fn restore(cx: &Cx) -> Fut<'_> {
 fn restore_from_azure_blob(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_x_setup_token: String = cx.arg("header parameter X-Setup-Token", r#""example""#)?;
-        let body: types::BackupRestoreAzureSettings = cx.arg("body", r#"{"AuthMethod":"servicePrincipalSecret","BlobName":"example","ClientCertificate":"example","ClientCertificatePassword":"example","ClientID":"example","ClientSecret":"example","ContainerName":"example","ManagedIdentityClientID":"example","Password":"example","ServiceURL":"example","StorageAccountKey":"example","StorageAccountName":"example","TenantID":"example"}"#)?;
+        let body: types::RestoreAzureSettings = cx.arg("body", r#"{"AuthMethod":"servicePrincipalSecret","BlobName":"example","ClientCertificate":"example","ClientCertificatePassword":"example","ClientID":"example","ClientSecret":"example","ContainerName":"example","ManagedIdentityClientID":"example","Password":"example","ServiceURL":"example","StorageAccountKey":"example","StorageAccountName":"example","TenantID":"example"}"#)?;
         let result = cx
             .client(Auth::Anonymous)
             .restore_from_azure_blob(Some(&p_x_setup_token), &body)
@@ -7034,7 +7027,7 @@ fn restore_from_azure_blob(cx: &Cx) -> Fut<'_> {
 fn restore_from_s3(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_x_setup_token: String = cx.arg("header parameter X-Setup-Token", r#""example""#)?;
-        let body: types::BackupRestoreS3Settings = cx.arg("body", r#"{"AccessKeyID":"example","BucketName":"example","Filename":"example","Password":"example","Region":"us-east-1","S3CompatibleHost":"example","SecretAccessKey":"example"}"#)?;
+        let body: types::RestoreS3Settings = cx.arg("body", r#"{"AccessKeyID":"example","BucketName":"example","Filename":"example","Password":"example","Region":"us-east-1","S3CompatibleHost":"example","SecretAccessKey":"example"}"#)?;
         let result = cx
             .client(Auth::Anonymous)
             .restore_from_s3(Some(&p_x_setup_token), &body)
@@ -7088,7 +7081,7 @@ fn service_image_status_clear(cx: &Cx) -> Fut<'_> {
 /// `PUT /support/debug_log` (`SetDebugLogStatus`)
 fn set_debug_log_status(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::SupportDebugLogPayload = cx.arg("body", r#"{"debugLogEnabled":true}"#)?;
+        let body: types::DebugLogPayload = cx.arg("body", r#"{"debugLogEnabled":true}"#)?;
         let result = cx.client(Auth::ApiKey).set_debug_log_status(&body).await;
         cx.check(result).await
     })
@@ -7121,7 +7114,7 @@ fn settings_additional_functionality_inspect(cx: &Cx) -> Fut<'_> {
 /// `PUT /settings/additional_functionality` (`SettingsAdditionalFunctionalityUpdate`)
 fn settings_additional_functionality_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::SettingsSettingsAdditionalFunctionalityUpdatePayload =
+        let body: types::SettingsAdditionalFunctionalityUpdatePayload =
             cx.arg("body", r#"{"Policies":true}"#)?;
         let result = cx
             .client(Auth::ApiKey)
@@ -7167,7 +7160,7 @@ fn settings_experimental_inspect(cx: &Cx) -> Fut<'_> {
 /// `PUT /settings/experimental` (`SettingsExperimentalUpdate`)
 fn settings_experimental_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::SettingsSettingsExperimentalUpdatePayload =
+        let body: types::SettingsExperimentalUpdatePayload =
             cx.arg("body", r#"{"fleetManagement":false}"#)?;
         let result = cx
             .client(Auth::ApiKey)
@@ -7196,7 +7189,7 @@ fn settings_public(cx: &Cx) -> Fut<'_> {
 /// `PUT /settings` (`SettingsUpdate`)
 fn settings_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::SettingsSettingsUpdatePayload = cx.arg("body", r#"{"AuthenticationMethod":1,"AutoPatchSettings":{"Enabled":false,"PatchCron":"0 0 * * *","PortainerRepository":"portainer/portainer-ee","RegistryID":1,"UpdaterRepository":"portainer/portainer-updater"},"BlackListedLabels":[{"name":"name","value":"value"}],"CustomLoginBanner":"notice or agreement","DisableKubeRolesSync":false,"DisableKubeShell":false,"DisableKubeconfigDownload":false,"Edge":{"AsyncMode":true,"CommandInterval":5,"MTLS":{"CaCert":"example","Cert":"example","Key":"example","UseSeparateCert":true},"PingInterval":5,"SnapshotInterval":5,"TunnelServerAddress":"example"},"EdgeAgentCheckinInterval":5,"EdgePortainerURL":"example","EnableEdgeComputeFeatures":true,"EnforceEdgeID":false,"ForceSecureCookies":false,"GlobalDeploymentOptions":{"hideAddWithForm":false,"hideFileUpload":false,"hideStacksFunctionality":false,"hideWebEditor":false,"minApplicationNoteLength":10,"perEnvOverride":false,"requireNoteOnApplications":false},"HelmRepositoryURL":"https://charts.bitnami.com/bitnami","InternalAuthSettings":{"RequiredPasswordLength":1},"KubeconfigExpiry":"24h","KubectlShellImage":"portainer/kubectl-shell:latest","LDAPSettings":{"AdminAutoPopulate":true,"AdminGroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"AdminGroups":["['manager'","'operator']"],"AnonymousMode":true,"AutoCreateUsers":true,"GroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"Kerberos":{"Configuration":"example","Password":"example","Realm":"example","Service":"example","Username":"example"},"Password":"readonly-password","ReaderDN":"cn=readonly-account,dc=ldap,dc=domain,dc=tld","SearchSettings":[{"BaseDN":"dc=ldap,dc=domain,dc=tld","Filter":"(objectClass=account)","UserNameAttribute":"uid"}],"ServerType":1,"StartTLS":true,"TLSConfig":{"TLS":true,"TLSCACert":"/data/tls/ca.pem","TLSCert":"/data/tls/cert.pem","TLSKey":"/data/tls/key.pem","TLSSkipVerify":false},"URL":"example","URLs":["example"]},"LogoURL":"https://mycompany.mydomain.tld/logo.png","OAuthSettings":{"AccessTokenURI":"example","AuthStyle":0,"AuthorizationURI":"example","ClientID":"example","ClientSecret":"example","DefaultTeamID":1,"HideInternalAuth":true,"KubeSecretKey":[1],"LogoutURI":"example","MicrosoftTenantID":"example","OAuthAutoCreateUsers":true,"OAuthAutoMapTeamMemberships":true,"RedirectURI":"example","ResourceURI":"example","SSO":true,"Scopes":"example","TeamMemberships":{"AdminAutoPopulate":true,"AdminGroupClaimsRegexList":["example"],"OAuthClaimMappings":[{}],"OAuthClaimName":"example"},"UserIdentifier":"example"},"SnapshotInterval":"5m","TemplatesURL":"https://raw.githubusercontent.com/portainer/templates/master/templates.json","TrustOnFirstConnect":false,"UserSessionTimeout":"5m"}"#)?;
+        let body: types::SettingsUpdatePayload = cx.arg("body", r#"{"AuthenticationMethod":1,"AutoPatchSettings":{"Enabled":false,"PatchCron":"0 0 * * *","PortainerRepository":"portainer/portainer-ee","RegistryID":1,"UpdaterRepository":"portainer/portainer-updater"},"BlackListedLabels":[{"name":"name","value":"value"}],"CustomLoginBanner":"notice or agreement","DisableKubeRolesSync":false,"DisableKubeShell":false,"DisableKubeconfigDownload":false,"Edge":{"AsyncMode":true,"CommandInterval":5,"MTLS":{"CaCert":"example","Cert":"example","Key":"example","UseSeparateCert":true},"PingInterval":5,"SnapshotInterval":5,"TunnelServerAddress":"example"},"EdgeAgentCheckinInterval":5,"EdgePortainerURL":"example","EnableEdgeComputeFeatures":true,"EnforceEdgeID":false,"ForceSecureCookies":false,"GlobalDeploymentOptions":{"hideAddWithForm":false,"hideFileUpload":false,"hideStacksFunctionality":false,"hideWebEditor":false,"minApplicationNoteLength":10,"perEnvOverride":false,"requireNoteOnApplications":false},"HelmRepositoryURL":"https://charts.bitnami.com/bitnami","InternalAuthSettings":{"RequiredPasswordLength":1},"KubeconfigExpiry":"24h","KubectlShellImage":"portainer/kubectl-shell:latest","LDAPSettings":{"AdminAutoPopulate":true,"AdminGroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"AdminGroups":["['manager'","'operator']"],"AnonymousMode":true,"AutoCreateUsers":true,"GroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"Kerberos":{"Configuration":"example","Password":"example","Realm":"example","Service":"example","Username":"example"},"Password":"readonly-password","ReaderDN":"cn=readonly-account,dc=ldap,dc=domain,dc=tld","SearchSettings":[{"BaseDN":"dc=ldap,dc=domain,dc=tld","Filter":"(objectClass=account)","UserNameAttribute":"uid"}],"ServerType":1,"StartTLS":true,"TLSConfig":{"TLS":true,"TLSCACert":"/data/tls/ca.pem","TLSCert":"/data/tls/cert.pem","TLSKey":"/data/tls/key.pem","TLSSkipVerify":false},"URL":"example","URLs":["example"]},"LogoURL":"https://mycompany.mydomain.tld/logo.png","OAuthSettings":{"AccessTokenURI":"example","AuthStyle":0,"AuthorizationURI":"example","ClientID":"example","ClientSecret":"example","DefaultTeamID":1,"HideInternalAuth":true,"KubeSecretKey":[1],"LogoutURI":"example","MicrosoftTenantID":"example","OAuthAutoCreateUsers":true,"OAuthAutoMapTeamMemberships":true,"RedirectURI":"example","ResourceURI":"example","SSO":true,"Scopes":"example","TeamMemberships":{"AdminAutoPopulate":true,"AdminGroupClaimsRegexList":["example"],"OAuthClaimMappings":[{}],"OAuthClaimName":"example"},"UserIdentifier":"example"},"SnapshotInterval":"5m","TemplatesURL":"https://raw.githubusercontent.com/portainer/templates/master/templates.json","TrustOnFirstConnect":false,"UserSessionTimeout":"5m"}"#)?;
         let result = cx.client(Auth::ApiKey).settings_update(&body).await;
         cx.check(result).await
     })
@@ -7294,7 +7287,7 @@ fn ssl_inspect(cx: &Cx) -> Fut<'_> {
 /// `PUT /ssl` (`SSLUpdate`)
 fn ssl_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::SslSslUpdatePayload = cx.arg(
+        let body: types::SslUpdatePayload = cx.arg(
             "body",
             r#"{"Cert":"example","HTTPEnabled":true,"Key":"example","ClientCert":"example"}"#,
         )?;
@@ -7322,7 +7315,7 @@ fn stack_associate(cx: &Cx) -> Fut<'_> {
 fn stack_convert(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::StacksStackConvertPayload = cx.arg(
+        let body: types::StackConvertPayload = cx.arg(
             "body",
             r#"{"namespace":"default","targetFormat":"kubernetes"}"#,
         )?;
@@ -7352,7 +7345,7 @@ fn stack_create_docker_standalone_file(cx: &Cx) -> Fut<'_> {
 fn stack_create_docker_standalone_repository(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_endpoint_id: i64 = cx.arg("query parameter endpointId", r#"1"#)?;
-        let body: types::StacksComposeStackFromGitRepositoryPayload = cx.arg("body", r#"{"AdditionalFiles":["[nz.compose.yml"," uat.compose.yml]"],"AutoUpdate":{"ForcePullImage":false,"ForceUpdate":false,"Interval":"1m30s","JobID":"15","Webhook":"05de31a2-79fa-4644-9c12-faa67e5c49f0"},"ComposeFile":"docker-compose.yml","Env":[{"name":"name","value":"value"}],"FilesystemPath":"/tmp","FromAppTemplate":false,"Name":"myStack","Registries":[1],"RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"myGitPassword","RepositoryProvider":0,"RepositoryReferenceName":"refs/heads/master","RepositoryURL":"https://github.com/openfaas/faas","RepositoryUsername":"myGitUsername","SourceID":1,"SupportRelativePath":false,"TLSSkipVerify":false}"#)?;
+        let body: types::ComposeStackFromGitRepositoryPayload = cx.arg("body", r#"{"AdditionalFiles":["[nz.compose.yml"," uat.compose.yml]"],"AutoUpdate":{"ForcePullImage":false,"ForceUpdate":false,"Interval":"1m30s","JobID":"15","Webhook":"05de31a2-79fa-4644-9c12-faa67e5c49f0"},"ComposeFile":"docker-compose.yml","Env":[{"name":"name","value":"value"}],"FilesystemPath":"/tmp","FromAppTemplate":false,"Name":"myStack","Registries":[1],"RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"myGitPassword","RepositoryProvider":0,"RepositoryReferenceName":"refs/heads/master","RepositoryURL":"https://github.com/openfaas/faas","RepositoryUsername":"myGitUsername","SourceID":1,"SupportRelativePath":false,"TLSSkipVerify":false}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .stack_create_docker_standalone_repository(p_endpoint_id, &body)
@@ -7365,7 +7358,7 @@ fn stack_create_docker_standalone_repository(cx: &Cx) -> Fut<'_> {
 fn stack_create_docker_standalone_string(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_endpoint_id: i64 = cx.arg("query parameter endpointId", r#"1"#)?;
-        let body: types::StacksComposeStackFromFileContentPayload = cx.arg("body", r#"{"Env":[{"name":"name","value":"value"}],"FromAppTemplate":false,"Name":"myStack","Registries":[1],"StackFileContent":"version: 3\n services:\n web:\n image:nginx","Webhook":"c11fdf23-183e-428a-9bb6-16db01032174"}"#)?;
+        let body: types::ComposeStackFromFileContentPayload = cx.arg("body", r#"{"Env":[{"name":"name","value":"value"}],"FromAppTemplate":false,"Name":"myStack","Registries":[1],"StackFileContent":"version: 3\n services:\n web:\n image:nginx","Webhook":"c11fdf23-183e-428a-9bb6-16db01032174"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .stack_create_docker_standalone_string(p_endpoint_id, &body)
@@ -7396,7 +7389,7 @@ fn stack_create_docker_swarm_file(cx: &Cx) -> Fut<'_> {
 fn stack_create_docker_swarm_repository(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_endpoint_id: i64 = cx.arg("query parameter endpointId", r#"1"#)?;
-        let body: types::StacksSwarmStackFromGitRepositoryPayload = cx.arg("body", r#"{"AdditionalFiles":["[nz.compose.yml"," uat.compose.yml]"],"AutoUpdate":{"ForcePullImage":false,"ForceUpdate":false,"Interval":"1m30s","JobID":"15","Webhook":"05de31a2-79fa-4644-9c12-faa67e5c49f0"},"ComposeFile":"docker-compose.yml","Env":[{"name":"name","value":"value"}],"FilesystemPath":"/tmp","FromAppTemplate":false,"Name":"myStack","Registries":[1],"RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"myGitPassword","RepositoryProvider":0,"RepositoryReferenceName":"refs/heads/master","RepositoryURL":"https://github.com/openfaas/faas","RepositoryUsername":"myGitUsername","SourceID":1,"SupportRelativePath":false,"SwarmID":"jpofkc0i9uo9wtx1zesuk649w","TLSSkipVerify":false}"#)?;
+        let body: types::SwarmStackFromGitRepositoryPayload = cx.arg("body", r#"{"AdditionalFiles":["[nz.compose.yml"," uat.compose.yml]"],"AutoUpdate":{"ForcePullImage":false,"ForceUpdate":false,"Interval":"1m30s","JobID":"15","Webhook":"05de31a2-79fa-4644-9c12-faa67e5c49f0"},"ComposeFile":"docker-compose.yml","Env":[{"name":"name","value":"value"}],"FilesystemPath":"/tmp","FromAppTemplate":false,"Name":"myStack","Registries":[1],"RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"myGitPassword","RepositoryProvider":0,"RepositoryReferenceName":"refs/heads/master","RepositoryURL":"https://github.com/openfaas/faas","RepositoryUsername":"myGitUsername","SourceID":1,"SupportRelativePath":false,"SwarmID":"jpofkc0i9uo9wtx1zesuk649w","TLSSkipVerify":false}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .stack_create_docker_swarm_repository(p_endpoint_id, &body)
@@ -7409,7 +7402,7 @@ fn stack_create_docker_swarm_repository(cx: &Cx) -> Fut<'_> {
 fn stack_create_docker_swarm_string(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_endpoint_id: i64 = cx.arg("query parameter endpointId", r#"1"#)?;
-        let body: types::StacksSwarmStackFromFileContentPayload = cx.arg("body", r#"{"Env":[{"name":"name","value":"value"}],"FromAppTemplate":false,"Name":"myStack","Registries":[1],"StackFileContent":"version: 3\n services:\n web:\n image:nginx","SwarmID":"jpofkc0i9uo9wtx1zesuk649w","Webhook":"c11fdf23-183e-428a-9bb6-16db01032174"}"#)?;
+        let body: types::SwarmStackFromFileContentPayload = cx.arg("body", r#"{"Env":[{"name":"name","value":"value"}],"FromAppTemplate":false,"Name":"myStack","Registries":[1],"StackFileContent":"version: 3\n services:\n web:\n image:nginx","SwarmID":"jpofkc0i9uo9wtx1zesuk649w","Webhook":"c11fdf23-183e-428a-9bb6-16db01032174"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .stack_create_docker_swarm_string(p_endpoint_id, &body)
@@ -7422,7 +7415,7 @@ fn stack_create_docker_swarm_string(cx: &Cx) -> Fut<'_> {
 fn stack_create_kubernetes_file(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_endpoint_id: i64 = cx.arg("query parameter endpointId", r#"1"#)?;
-        let body: types::StacksKubernetesStringDeploymentPayload = cx.arg("body", r#"{"ComposeFormat":true,"FromAppTemplate":false,"Namespace":"example","StackFileContent":"example","StackName":"example"}"#)?;
+        let body: types::KubernetesStringDeploymentPayload = cx.arg("body", r#"{"ComposeFormat":true,"FromAppTemplate":false,"Namespace":"example","StackFileContent":"example","StackName":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .stack_create_kubernetes_file(p_endpoint_id, &body)
@@ -7435,7 +7428,7 @@ fn stack_create_kubernetes_file(cx: &Cx) -> Fut<'_> {
 fn stack_create_kubernetes_git(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_endpoint_id: i64 = cx.arg("query parameter endpointId", r#"1"#)?;
-        let body: types::StacksKubernetesGitDeploymentPayload = cx.arg("body", r#"{"AdditionalFiles":["example"],"AutoUpdate":{"ForcePullImage":false,"ForceUpdate":false,"Interval":"1m30s","JobID":"15","Webhook":"05de31a2-79fa-4644-9c12-faa67e5c49f0"},"ComposeFormat":true,"HelmChartPath":"example","HelmValuesFiles":["example"],"ManifestFile":"example","Namespace":"example","RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"example","RepositoryProvider":0,"RepositoryReferenceName":"example","RepositoryURL":"example","RepositoryUsername":"example","SourceID":1,"StackName":"example","TLSSkipVerify":false}"#)?;
+        let body: types::KubernetesGitDeploymentPayload = cx.arg("body", r#"{"AdditionalFiles":["example"],"AutoUpdate":{"ForcePullImage":false,"ForceUpdate":false,"Interval":"1m30s","JobID":"15","Webhook":"05de31a2-79fa-4644-9c12-faa67e5c49f0"},"ComposeFormat":true,"HelmChartPath":"example","HelmValuesFiles":["example"],"ManifestFile":"example","Namespace":"example","RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"example","RepositoryProvider":0,"RepositoryReferenceName":"example","RepositoryURL":"example","RepositoryUsername":"example","SourceID":1,"StackName":"example","TLSSkipVerify":false}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .stack_create_kubernetes_git(p_endpoint_id, &body)
@@ -7448,7 +7441,7 @@ fn stack_create_kubernetes_git(cx: &Cx) -> Fut<'_> {
 fn stack_create_kubernetes_url(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_endpoint_id: i64 = cx.arg("query parameter endpointId", r#"1"#)?;
-        let body: types::StacksKubernetesManifestUrlDeploymentPayload = cx.arg("body", r#"{"ComposeFormat":true,"ManifestURL":"example","Namespace":"example","StackName":"example"}"#)?;
+        let body: types::KubernetesManifestUrlDeploymentPayload = cx.arg("body", r#"{"ComposeFormat":true,"ManifestURL":"example","Namespace":"example","StackName":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .stack_create_kubernetes_url(p_endpoint_id, &body)
@@ -7510,7 +7503,7 @@ fn stack_git_redeploy(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let p_endpoint_id: i64 = cx.arg("query parameter endpointId", r#"1"#)?;
-        let body: types::StacksStackGitRedeployPayload = cx.arg("body", r#"{"Env":[{"name":"name","value":"value"}],"Prune":false,"PullImage":false,"RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"example","RepositoryProvider":0,"RepositoryReferenceName":"example","RepositoryUsername":"example","RepullImageAndRedeploy":true,"StackName":"example"}"#)?;
+        let body: types::StackGitRedeployPayload = cx.arg("body", r#"{"Env":[{"name":"name","value":"value"}],"Prune":false,"PullImage":false,"RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"example","RepositoryProvider":0,"RepositoryReferenceName":"example","RepositoryUsername":"example","RepullImageAndRedeploy":true,"StackName":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .stack_git_redeploy(p_id, Some(p_endpoint_id), &body)
@@ -7555,7 +7548,7 @@ fn stack_migrate(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let p_endpoint_id: i64 = cx.arg("query parameter endpointId", r#"1"#)?;
-        let body: types::StacksStackMigratePayload = cx.arg("body", r#"{"EndpointID":2,"IsHelm":false,"Name":"new-stack","Namespace":"default","SwarmID":"jpofkc0i9uo9wtx1zesuk649w"}"#)?;
+        let body: types::StackMigratePayload = cx.arg("body", r#"{"EndpointID":2,"IsHelm":false,"Name":"new-stack","Namespace":"default","SwarmID":"jpofkc0i9uo9wtx1zesuk649w"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .stack_migrate(p_id, Some(p_endpoint_id), &body)
@@ -7595,7 +7588,7 @@ fn stack_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let p_endpoint_id: i64 = cx.arg("query parameter endpointId", r#"1"#)?;
-        let body: types::StacksUpdateStackPayload = cx.arg("body", r#"{"Env":[{"name":"name","value":"value"}],"Prune":true,"PullImage":false,"Registries":[1],"RepullImageAndRedeploy":true,"RollbackTo":1,"StackFileContent":"version: 3\n services:\n web:\n image:nginx","Webhook":"c11fdf23-183e-428a-9bb6-16db01032174"}"#)?;
+        let body: types::UpdateStackPayload = cx.arg("body", r#"{"Env":[{"name":"name","value":"value"}],"Prune":true,"PullImage":false,"Registries":[1],"RepullImageAndRedeploy":true,"RollbackTo":1,"StackFileContent":"version: 3\n services:\n web:\n image:nginx","Webhook":"c11fdf23-183e-428a-9bb6-16db01032174"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .stack_update(p_id, p_endpoint_id, &body)
@@ -7609,7 +7602,7 @@ fn stack_update_git(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let p_endpoint_id: i64 = cx.arg("query parameter endpointId", r#"1"#)?;
-        let body: types::StacksStackGitUpdatePayload = cx.arg("body", r#"{"AdditionalFiles":["example"],"Atomic":true,"AutoUpdate":{"ForcePullImage":false,"ForceUpdate":false,"Interval":"1m30s","JobID":"15","Webhook":"05de31a2-79fa-4644-9c12-faa67e5c49f0"},"ConfigFilePath":"example","Env":[{"name":"name","value":"value"}],"HelmChartPath":"example","HelmValuesFiles":["example"],"Prune":true,"Registries":[1],"RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"example","RepositoryProvider":0,"RepositoryReferenceName":"example","RepositoryURL":"example","RepositoryUsername":"example","SourceID":1,"TLSSkipVerify":true}"#)?;
+        let body: types::StackGitUpdatePayload = cx.arg("body", r#"{"AdditionalFiles":["example"],"Atomic":true,"AutoUpdate":{"ForcePullImage":false,"ForceUpdate":false,"Interval":"1m30s","JobID":"15","Webhook":"05de31a2-79fa-4644-9c12-faa67e5c49f0"},"ConfigFilePath":"example","Env":[{"name":"name","value":"value"}],"HelmChartPath":"example","HelmValuesFiles":["example"],"Prune":true,"Registries":[1],"RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"example","RepositoryProvider":0,"RepositoryReferenceName":"example","RepositoryURL":"example","RepositoryUsername":"example","SourceID":1,"TLSSkipVerify":true}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .stack_update_git(p_id, Some(p_endpoint_id), &body)
@@ -7702,7 +7695,7 @@ fn system_version(cx: &Cx) -> Fut<'_> {
 /// `POST /tags` (`TagCreate`)
 fn tag_create(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::TagsTagCreatePayload = cx.arg("body", r#"{"Name":"org/acme"}"#)?;
+        let body: types::TagCreatePayload = cx.arg("body", r#"{"Name":"org/acme"}"#)?;
         let result = cx.client(Auth::ApiKey).tag_create(&body).await;
         cx.check(result).await
     })
@@ -7728,7 +7721,7 @@ fn tag_list(cx: &Cx) -> Fut<'_> {
 /// `POST /teams` (`TeamCreate`)
 fn team_create(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::TeamsTeamCreatePayload = cx.arg(
+        let body: types::TeamCreatePayload = cx.arg(
             "body",
             r#"{"DenyPortainerAccess":false,"Name":"developers","TeamLeaders":[3,5]}"#,
         )?;
@@ -7771,7 +7764,7 @@ fn team_list(cx: &Cx) -> Fut<'_> {
 /// `POST /team_memberships` (`TeamMembershipCreate`)
 fn team_membership_create(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::TeammembershipsTeamMembershipCreatePayload =
+        let body: types::TeamMembershipCreatePayload =
             cx.arg("body", r#"{"Role":1,"TeamID":1,"UserID":1}"#)?;
         let result = cx.client(Auth::ApiKey).team_membership_create(&body).await;
         cx.check(result).await
@@ -7799,7 +7792,7 @@ fn team_membership_list(cx: &Cx) -> Fut<'_> {
 fn team_membership_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::TeammembershipsTeamMembershipUpdatePayload =
+        let body: types::TeamMembershipUpdatePayload =
             cx.arg("body", r#"{"Role":1,"TeamID":1,"UserID":1}"#)?;
         let result = cx
             .client(Auth::ApiKey)
@@ -7822,7 +7815,7 @@ fn team_memberships(cx: &Cx) -> Fut<'_> {
 fn team_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::TeamsTeamUpdatePayload = cx.arg(
+        let body: types::TeamUpdatePayload = cx.arg(
             "body",
             r#"{"DenyPortainerAccess":false,"Name":"developers"}"#,
         )?;
@@ -7863,7 +7856,7 @@ fn test_alert_manager_connectivity(cx: &Cx) -> Fut<'_> {
 /// `POST /endpoints/edge/trust` (`TrustEdgeEndpoints`)
 fn trust_edge_endpoints(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::EndpointedgeEndpointsTrustPayload = cx.arg(
+        let body: types::EndpointsTrustPayload = cx.arg(
             "body",
             r#"{"EndpointIDs":[1],"Relations":{"key":{"EdgeGroups":[1],"Group":1,"Tags":[1]}}}"#,
         )?;
@@ -7876,7 +7869,7 @@ fn trust_edge_endpoints(cx: &Cx) -> Fut<'_> {
 fn update_alert_rule(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::ObservabilityAlertRuleUpdatePayload = cx.arg("body", r#"{"AlertingRule":{"alertManagerID":1,"annotationTemplate":"example","category":"portainer","conditionOperator":">","createdAt":"example","createdBy":"example","description":"example","duration":1,"enabled":true,"endpointGroupIds":[1],"forDurationMinutes":1,"id":1,"isEditable":true,"isInternal":true,"labels":{"key":"example"},"metricType":"percentage","name":"example","operatorFixed":true,"promqlExpr":"example","promqlScalarTemplate":"example","promqlTemplate":"example","severity":"critical","summary":"example","supportedAgentVersion":"example","supportedEnvironmentTypes":"docker","tagIds":[1],"threshold":1.5,"tiers":[{"enabled":true,"severity":"critical","threshold":1.5}],"updatedAt":"example","useDurationAsFor":true,"useTiers":true}}"#)?;
+        let body: types::AlertRuleUpdatePayload = cx.arg("body", r#"{"AlertingRule":{"alertManagerID":1,"annotationTemplate":"example","category":"portainer","conditionOperator":">","createdAt":"example","createdBy":"example","description":"example","duration":1,"enabled":true,"endpointGroupIds":[1],"forDurationMinutes":1,"id":1,"isEditable":true,"isInternal":true,"labels":{"key":"example"},"metricType":"percentage","name":"example","operatorFixed":true,"promqlExpr":"example","promqlScalarTemplate":"example","promqlTemplate":"example","severity":"critical","summary":"example","supportedAgentVersion":"example","supportedEnvironmentTypes":"docker","tagIds":[1],"threshold":1.5,"tiers":[{"enabled":true,"severity":"critical","threshold":1.5}],"updatedAt":"example","useDurationAsFor":true,"useTiers":true}}"#)?;
         let result = cx.client(Auth::ApiKey).update_alert_rule(p_id, &body).await;
         cx.check(result).await
     })
@@ -7886,7 +7879,7 @@ fn update_alert_rule(cx: &Cx) -> Fut<'_> {
 fn update_alert_rule_groups(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::ObservabilityAlertRuleGroupsUpdatePayload =
+        let body: types::AlertRuleGroupsUpdatePayload =
             cx.arg("body", r#"{"endpointGroupIds":[1]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
@@ -7900,7 +7893,7 @@ fn update_alert_rule_groups(cx: &Cx) -> Fut<'_> {
 fn update_alert_rule_tiers(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::ObservabilityAlertRuleTiersUpdatePayload = cx.arg("body", r#"{"conditionOperator":">","description":"example","duration":1,"enabled":true,"tiers":[{"enabled":true,"severity":"critical","threshold":1.5}]}"#)?;
+        let body: types::AlertRuleTiersUpdatePayload = cx.arg("body", r#"{"conditionOperator":">","description":"example","duration":1,"enabled":true,"tiers":[{"enabled":true,"severity":"critical","threshold":1.5}]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .update_alert_rule_tiers(p_id, &body)
@@ -7912,7 +7905,7 @@ fn update_alert_rule_tiers(cx: &Cx) -> Fut<'_> {
 /// `PUT /observability/alerting/settings` (`UpdateAlertingSettings`)
 fn update_alerting_settings(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::ObservabilityAlertingUpdatePayload = cx.arg("body", r#"{"AlertingSettings":{"createdAt":"example","createdBy":"example","enabled":true,"id":1,"isInternal":true,"name":"example","notificationChannels":[{"config":{},"enabled":true,"id":1,"name":"example","type":"slack"}],"portainerURL":"example","status":"disabled","uptime":"example","url":"example"}}"#)?;
+        let body: types::AlertingUpdatePayload = cx.arg("body", r#"{"AlertingSettings":{"createdAt":"example","createdBy":"example","enabled":true,"id":1,"isInternal":true,"name":"example","notificationChannels":[{"config":{},"enabled":true,"id":1,"name":"example","type":"slack"}],"portainerURL":"example","status":"disabled","uptime":"example","url":"example"}}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .update_alerting_settings(&body)
@@ -7924,7 +7917,7 @@ fn update_alerting_settings(cx: &Cx) -> Fut<'_> {
 /// `POST /backup/azure/settings` (`UpdateAzureBlobSettings`)
 fn update_azure_blob_settings(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::PortainereeAzureBlobBackupSettings = cx.arg("body", r#"{"authMethod":"servicePrincipalSecret","clientCertificate":"example","clientCertificatePassword":"example","clientId":"example","clientSecret":"example","containerName":"example","cronRule":"example","managedIdentityClientId":"example","password":"example","serviceUrl":"example","storageAccountKey":"example","storageAccountName":"example","tenantId":"example"}"#)?;
+        let body: types::AzureBlobBackupSettings = cx.arg("body", r#"{"authMethod":"servicePrincipalSecret","clientCertificate":"example","clientCertificatePassword":"example","clientId":"example","clientSecret":"example","containerName":"example","cronRule":"example","managedIdentityClientId":"example","password":"example","serviceUrl":"example","storageAccountKey":"example","storageAccountName":"example","tenantId":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .update_azure_blob_settings(&body)
@@ -7950,7 +7943,7 @@ fn update_kubernetes_ingress(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let p_namespace: String = cx.arg("path parameter namespace", r#""example""#)?;
-        let body: types::ModelsK8sIngressInfo = cx.arg("body", r#"{"Annotations":{"key":"example"},"ClassName":"example","CreationDate":"example","Hosts":["example"],"Labels":{"key":"example"},"Name":"example","Namespace":"example","Paths":[{"HasService":true,"Host":"example","IngressName":"example","Path":"example","PathType":"example","Port":1,"ServiceName":"example"}],"TLS":[{"Hosts":["example"],"SecretName":"example"}],"Type":"example","UID":"example"}"#)?;
+        let body: types::K8sIngressInfo = cx.arg("body", r#"{"Annotations":{"key":"example"},"ClassName":"example","CreationDate":"example","Hosts":["example"],"Labels":{"key":"example"},"Name":"example","Namespace":"example","Paths":[{"HasService":true,"Host":"example","IngressName":"example","Path":"example","PathType":"example","Port":1,"ServiceName":"example"}],"TLS":[{"Hosts":["example"],"SecretName":"example"}],"Type":"example","UID":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .update_kubernetes_ingress(p_id, &p_namespace, &body)
@@ -7963,7 +7956,7 @@ fn update_kubernetes_ingress(cx: &Cx) -> Fut<'_> {
 fn update_kubernetes_ingress_controllers(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: ::std::vec::Vec<types::ModelsK8sIngressController> = cx.arg("body", r#"[{"Availability":true,"ClassName":"example","Name":"example","New":true,"Type":"example","Used":true}]"#)?;
+        let body: ::std::vec::Vec<types::K8sIngressController> = cx.arg("body", r#"[{"Availability":true,"ClassName":"example","Name":"example","New":true,"Type":"example","Used":true}]"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .update_kubernetes_ingress_controllers(p_id, &body)
@@ -7977,7 +7970,7 @@ fn update_kubernetes_ingress_controllers_by_namespace(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let p_namespace: String = cx.arg("path parameter namespace", r#""example""#)?;
-        let body: ::std::vec::Vec<types::ModelsK8sIngressController> = cx.arg("body", r#"[{"Availability":true,"ClassName":"example","Name":"example","New":true,"Type":"example","Used":true}]"#)?;
+        let body: ::std::vec::Vec<types::K8sIngressController> = cx.arg("body", r#"[{"Availability":true,"ClassName":"example","Name":"example","New":true,"Type":"example","Used":true}]"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .update_kubernetes_ingress_controllers_by_namespace(p_id, &p_namespace, &body)
@@ -7991,7 +7984,7 @@ fn update_kubernetes_namespace(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let p_namespace: String = cx.arg("path parameter namespace", r#""example""#)?;
-        let body: types::ModelsK8sNamespaceDetails = cx.arg("body", r#"{"Annotations":{"key":"example"},"LoadBalancerQuota":{"enabled":true,"limit":1},"Name":"example","Owner":"example","ResourceQuota":{"cpuLimit":"example","cpuRequest":"example","enabled":true,"memoryLimit":"example","memoryRequest":"example"},"StorageQuotas":{"key":{"enabled":true,"limit":"example"}}}"#)?;
+        let body: types::K8sNamespaceDetails = cx.arg("body", r#"{"Annotations":{"key":"example"},"LoadBalancerQuota":{"enabled":true,"limit":1},"Name":"example","Owner":"example","ResourceQuota":{"cpuLimit":"example","cpuRequest":"example","enabled":true,"memoryLimit":"example","memoryRequest":"example"},"StorageQuotas":{"key":{"enabled":true,"limit":"example"}}}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .update_kubernetes_namespace(p_id, &p_namespace, &body)
@@ -8004,7 +7997,7 @@ fn update_kubernetes_namespace(cx: &Cx) -> Fut<'_> {
 fn update_kubernetes_persistent_volume_reclaim_policy(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::ModelsK8sPvReclaimPolicyRequest =
+        let body: types::K8sPvReclaimPolicyRequest =
             cx.arg("body", r#"{"name":"example","reclaimPolicy":"Recycle"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
@@ -8019,7 +8012,7 @@ fn update_kubernetes_service(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let p_namespace: String = cx.arg("path parameter namespace", r#""example""#)?;
-        let body: types::ModelsK8sServiceInfo = cx.arg("body", r#"{"AllocateLoadBalancerNodePorts":true,"Annotations":{"key":"example"},"Applications":[{"Annotations":{"key":"example"},"ApplicationOwner":"example","ApplicationType":"example","Configurations":[{}],"Containers":[{}],"CreationDate":"example","DeploymentType":"example","Id":"example","Image":"example","Kind":"example","Labels":{"key":"example"},"LoadBalancerIPAddress":"example","MatchLabels":{"key":"example"},"Metadata":{"annotations":{},"labels":{}},"Name":"example","Namespace":"example","Pods":[{}],"PublishedPorts":[{}],"Resource":{"CpuLimit":1.5,"CpuRequest":1.5,"MemoryLimit":1,"MemoryRequest":1},"ResourcePool":"example","RunningPodsCount":1,"ServiceId":"example","ServiceName":"example","ServiceType":"example","StackId":"example","StackName":"example","Status":"example","TotalPodsCount":1,"Uid":"example"}],"ClusterIPs":["example"],"CreationDate":"example","ExternalIPs":["example"],"ExternalName":"example","IngressStatus":[{"Host":"example","IP":"example"}],"Labels":{"key":"example"},"Name":"example","Namespace":"example","Ports":[{"Name":"example","NodePort":1,"Port":1,"Protocol":"example","TargetPort":"example"}],"Selector":{"key":"example"},"Type":"example","UID":"example"}"#)?;
+        let body: types::K8sServiceInfo = cx.arg("body", r#"{"AllocateLoadBalancerNodePorts":true,"Annotations":{"key":"example"},"Applications":[{"Annotations":{"key":"example"},"ApplicationOwner":"example","ApplicationType":"example","Configurations":[{}],"Containers":[{}],"CreationDate":"example","DeploymentType":"example","Id":"example","Image":"example","Kind":"example","Labels":{"key":"example"},"LoadBalancerIPAddress":"example","MatchLabels":{"key":"example"},"Metadata":{"annotations":{},"labels":{}},"Name":"example","Namespace":"example","Pods":[{}],"PublishedPorts":[{}],"Resource":{"CpuLimit":1.5,"CpuRequest":1.5,"MemoryLimit":1,"MemoryRequest":1},"ResourcePool":"example","RunningPodsCount":1,"ServiceId":"example","ServiceName":"example","ServiceType":"example","StackId":"example","StackName":"example","Status":"example","TotalPodsCount":1,"Uid":"example"}],"ClusterIPs":["example"],"CreationDate":"example","ExternalIPs":["example"],"ExternalName":"example","IngressStatus":[{"Host":"example","IP":"example"}],"Labels":{"key":"example"},"Name":"example","Namespace":"example","Ports":[{"Name":"example","NodePort":1,"Port":1,"Protocol":"example","TargetPort":"example"}],"Selector":{"key":"example"},"Type":"example","UID":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
             .update_kubernetes_service(p_id, &p_namespace, &body)
@@ -8034,7 +8027,7 @@ fn update_kubernetes_service_account_image_pull_secrets(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let p_namespace: String = cx.arg("path parameter namespace", r#""example""#)?;
         let p_name: String = cx.arg("path parameter name", r#""example""#)?;
-        let body: types::KubernetesK8sServiceAccountImagePullSecretsUpdatePayload =
+        let body: types::K8sServiceAccountImagePullSecretsUpdatePayload =
             cx.arg("body", r#"{"secretNames":["example"]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
@@ -8052,7 +8045,7 @@ fn update_kubernetes_service_account_image_pull_secrets(cx: &Cx) -> Fut<'_> {
 /// `POST /backup/local/settings` (`UpdateLocalBackupSettings`)
 fn update_local_backup_settings(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::PortainereeLocalBackupSettings =
+        let body: types::LocalBackupSettings =
             cx.arg("body", r#"{"cronRule":"example","retentionDays":1}"#)?;
         let result = cx
             .client(Auth::ApiKey)
@@ -8065,7 +8058,7 @@ fn update_local_backup_settings(cx: &Cx) -> Fut<'_> {
 /// `POST /backup/s3/settings` (`UpdateS3Settings`)
 fn update_s3_settings(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::PortainereeS3BackupSettings = cx.arg("body", r#"{"accessKeyID":"example","bucketName":"example","cronRule":"example","password":"example","region":"us-east-1","s3CompatibleHost":"example","secretAccessKey":"example"}"#)?;
+        let body: types::S3BackupSettings = cx.arg("body", r#"{"accessKeyID":"example","bucketName":"example","cronRule":"example","password":"example","region":"us-east-1","s3CompatibleHost":"example","secretAccessKey":"example"}"#)?;
         let result = cx.client(Auth::ApiKey).update_s3_settings(&body).await;
         cx.check(result).await
     })
@@ -8108,7 +8101,7 @@ fn user_admin_check(cx: &Cx) -> Fut<'_> {
 fn user_admin_init(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_x_setup_token: String = cx.arg("header parameter X-Setup-Token", r#""example""#)?;
-        let body: types::UsersAdminInitPayload = cx.arg(
+        let body: types::AdminInitPayload = cx.arg(
             "body",
             r#"{"Password":"admin-password","Username":"admin"}"#,
         )?;
@@ -8123,7 +8116,7 @@ fn user_admin_init(cx: &Cx) -> Fut<'_> {
 /// `POST /users` (`UserCreate`)
 fn user_create(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::UsersUserCreatePayload = cx.arg(
+        let body: types::UserCreatePayload = cx.arg(
             "body",
             r#"{"Password":"cg9Wgky3","Role":1,"Username":"bob"}"#,
         )?;
@@ -8157,7 +8150,7 @@ fn user_effective_access_inspect(cx: &Cx) -> Fut<'_> {
 fn user_generate_api_key(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::UsersUserAccessTokenCreatePayload = cx.arg(
+        let body: types::UserAccessTokenCreatePayload = cx.arg(
             "body",
             r#"{"description":"github-api-key","password":"password"}"#,
         )?;
@@ -8243,7 +8236,7 @@ fn user_remove_api_key(cx: &Cx) -> Fut<'_> {
 fn user_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::UsersUserUpdatePayload = cx.arg("body", r#"{"NewPassword":"asfj2emv","Password":"cg9Wgky3","Role":2,"Theme":{"color":"dark","subtleUpgradeButton":false},"UseCache":true,"Username":"bob"}"#)?;
+        let body: types::UserUpdatePayload = cx.arg("body", r#"{"NewPassword":"asfj2emv","Password":"cg9Wgky3","Role":2,"Theme":{"color":"dark","subtleUpgradeButton":false},"UseCache":true,"Username":"bob"}"#)?;
         let result = cx.client(Auth::ApiKey).user_update(p_id, &body).await;
         cx.check(result).await
     })
@@ -8253,7 +8246,7 @@ fn user_update(cx: &Cx) -> Fut<'_> {
 fn user_update_password(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::UsersUserUpdatePasswordPayload = cx.arg(
+        let body: types::UserUpdatePasswordPayload = cx.arg(
             "body",
             r#"{"NewPassword":"new_passwd","Password":"passwd"}"#,
         )?;
@@ -8268,7 +8261,7 @@ fn user_update_password(cx: &Cx) -> Fut<'_> {
 /// `POST /auth/oauth/validate` (`ValidateOAuth`)
 fn validate_o_auth(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::AuthOauthPayload = cx.arg("body", r#"{"Code":"example"}"#)?;
+        let body: types::OauthPayload = cx.arg("body", r#"{"Code":"example"}"#)?;
         let result = cx.client(Auth::Anonymous).validate_o_auth(&body).await;
         cx.check(result).await
     })
@@ -8277,7 +8270,7 @@ fn validate_o_auth(cx: &Cx) -> Fut<'_> {
 /// `POST /webhooks` (`WebhookCreate`)
 fn webhook_create(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::WebhooksWebhookCreatePayload = cx.arg(
+        let body: types::WebhookCreatePayload = cx.arg(
             "body",
             r#"{"EndpointID":1,"RegistryID":1,"ResourceID":"example","WebhookType":0}"#,
         )?;
@@ -8317,7 +8310,7 @@ fn webhook_list(cx: &Cx) -> Fut<'_> {
 fn webhook_reassign(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::WebhooksWebhookReassignPayload =
+        let body: types::WebhookReassignPayload =
             cx.arg("body", r#"{"ResourceID":"example","WebhookType":0}"#)?;
         let result = cx.client(Auth::ApiKey).webhook_reassign(p_id, &body).await;
         cx.check(result).await
@@ -8328,7 +8321,7 @@ fn webhook_reassign(cx: &Cx) -> Fut<'_> {
 fn webhook_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let body: types::WebhooksWebhookUpdatePayload = cx.arg("body", r#"{"RegistryID":1}"#)?;
+        let body: types::WebhookUpdatePayload = cx.arg("body", r#"{"RegistryID":1}"#)?;
         let result = cx.client(Auth::ApiKey).webhook_update(p_id, &body).await;
         cx.check(result).await
     })
@@ -8337,7 +8330,7 @@ fn webhook_update(cx: &Cx) -> Fut<'_> {
 /// `POST /gitops/workflows` (`WorkflowCreate`)
 fn workflow_create(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let body: types::WorkflowsCreatePayload = cx.arg("body", r#"{"artifacts":[{"config":{"alwaysCloneGitRepoForRelativePath":false,"envVars":[{}],"localFilesystemPath":"example","parallelConfig":{},"perDeviceConfigsGroupMatchType":"file","perDeviceConfigsMatchType":"file","perDeviceConfigsPath":"configs","prePullImage":true,"registries":[1],"retryPeriod":1,"useManifestNamespaces":false},"deploymentType":"example","files":[{"path":"portainer.yaml","ref":"refs/heads/main","sourceId":1}],"name":"example","targets":{"edgeGroups":[1]}}],"name":"my-workflow"}"#)?;
+        let body: types::CreatePayload = cx.arg("body", r#"{"artifacts":[{"config":{"alwaysCloneGitRepoForRelativePath":false,"envVars":[{}],"localFilesystemPath":"example","parallelConfig":{},"perDeviceConfigsGroupMatchType":"file","perDeviceConfigsMatchType":"file","perDeviceConfigsPath":"configs","prePullImage":true,"registries":[1],"retryPeriod":1,"useManifestNamespaces":false},"deploymentType":"example","files":[{"path":"portainer.yaml","ref":"refs/heads/main","sourceId":1}],"name":"example","targets":{"edgeGroups":[1]}}],"name":"my-workflow"}"#)?;
         let result = cx.client(Auth::ApiKey).workflow_create(&body).await;
         cx.check(result).await
     })

@@ -32,6 +32,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde_json::{Map, Value};
 
 use super::schema::{Renames, describe, properties};
+use crate::normalize::names::GO_NAME;
 
 /// Content similarity below this is never a rename, whatever the names say.
 const MIN_CONTENT: f64 = 0.5;
@@ -48,6 +49,39 @@ pub struct Pair {
     pub content: f64,
     pub name: f64,
     pub shared_slot: bool,
+    /// The Go type both names stand for, when the pair was found by it.
+    pub go_name: Option<String>,
+}
+
+/// Schemas whose Go type (recorded by the `stable-names` rule) is on both
+/// sides under different names: the Rust type of that Go type was renamed.
+pub fn same_go_type(
+    old_schemas: &Map<String, Value>,
+    new_schemas: &Map<String, Value>,
+) -> Vec<Pair> {
+    let go_name = |(name, schema): (&String, &Value)| {
+        let go = schema.get(GO_NAME).and_then(Value::as_str)?;
+        Some((go.to_owned(), name.clone()))
+    };
+    let new_by_go: BTreeMap<String, String> = new_schemas.iter().filter_map(go_name).collect();
+    old_schemas
+        .iter()
+        .filter_map(go_name)
+        .filter_map(|(go, from)| {
+            let to = new_by_go.get(&go)?;
+            (to != &from).then(|| {
+                let (content, _) = content_similarity(&old_schemas[&from], &new_schemas[to]);
+                Pair {
+                    name: name_similarity(&from, to),
+                    from,
+                    to: to.clone(),
+                    content,
+                    shared_slot: false,
+                    go_name: Some(go),
+                }
+            })
+        })
+        .collect()
 }
 
 /// The renames among `removed` × `added`, by the rule in the module documentation.
@@ -76,6 +110,7 @@ pub fn detect(
             let identical = content >= 1.0 && parts >= MIN_PARTS_FOR_CONTENT_ONLY;
             if name >= MIN_NAME || shared_slot || identical {
                 candidates.push(Pair {
+                    go_name: None,
                     from: r.clone(),
                     to: a.clone(),
                     content,

@@ -3,6 +3,7 @@
 mod crate_files;
 mod deserialize;
 pub use crate_files::rustfmt;
+pub(crate) use multipart::typify_name;
 pub mod features;
 mod multipart;
 pub mod operations;
@@ -101,6 +102,10 @@ impl Generated {
 /// Runs the whole pipeline on one spec.
 pub fn generate(source: &SpecSource) -> Result<Generated> {
     let (mut doc, report) = crate::pipeline::normalized(source)?;
+    let error_schema = crate::normalize::RuleData::load()?.error_schema;
+    let error_type = crate::normalize::names::renamed(&doc, &error_schema)
+        .map(multipart::typify_name)
+        .ok_or_else(|| anyhow!("the error schema {error_schema} is missing after normalization"))?;
     let api_version = doc
         .pointer("/info/version")
         .and_then(Value::as_str)
@@ -155,7 +160,6 @@ pub fn generate(source: &SpecSource) -> Result<Generated> {
                 .join(", ")
         );
     }
-    let error_type = multipart::typify_name(&crate::normalize::RuleData::load()?.error_schema);
     let directions = features::one_way_serde(&mut file, &error_type);
     report.add(
         "one-way-serde",

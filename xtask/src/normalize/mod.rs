@@ -4,6 +4,7 @@
 //! about particular names are data in `spec/normalize.toml`.
 
 mod docs;
+pub mod names;
 mod operations;
 mod schemas;
 mod validate;
@@ -72,8 +73,16 @@ impl fmt::Display for Report {
 
 /// Applies every rule to an OpenAPI 3.0 document, then checks that no defect
 /// the generator cannot handle remains.
+/// Last, component schemas get their stable Rust names ([`names`]).
 pub fn normalize(doc: &mut Value) -> Result<Report> {
-    normalize_with(doc, &RuleData::load()?)
+    let mut report = normalize_with(doc, &RuleData::load()?)?;
+    report.add(
+        "stable-names",
+        "schemas renamed from Go's package.Type to their Rust name",
+        names::stable_names(doc, &names::NameRules::load()?)?,
+    );
+    validate::validate(doc)?;
+    Ok(report)
 }
 
 pub fn normalize_with(doc: &mut Value, data: &RuleData) -> Result<Report> {
