@@ -306,3 +306,23 @@ fn every_shared_spec_generates() {
         assert!(g.report.count("error-bodies").unwrap() > 0, "{file}");
     }
 }
+
+#[test]
+fn defaults_of_optional_properties_go_to_the_docs() {
+    let (d, r) = run(doc(
+        json!({}),
+        json!({"payload": {"type": "object", "required": ["Kept"], "properties": {
+            "KubeconfigExpiry": {"type": "string", "default": "0", "description": "The expiry"},
+            "Kept": {"type": "string", "default": "x"}
+        }}}),
+    ));
+    let props = d.pointer("/components/schemas/payload/properties").unwrap();
+    assert_eq!(props["KubeconfigExpiry"].get("default"), None);
+    assert_eq!(
+        props["KubeconfigExpiry"]["description"],
+        "The expiry\n\nServer default when absent: `\"0\"`."
+    );
+    // A required property's default is the value to send: left alone.
+    assert_eq!(props["Kept"]["default"], "x");
+    assert_eq!(r.count("optional-defaults"), Some(1));
+}

@@ -18,6 +18,11 @@ use super::operations::Row;
 pub struct FeatureData {
     pub default: Vec<String>,
     pub tags: BTreeMap<String, String>,
+    /// Types that derive both serde directions whatever the features, with
+    /// every type they contain: the models `portainer-sdk`'s own methods
+    /// return, which people store and print.
+    #[serde(default)]
+    pub both_ways: Vec<String>,
 }
 
 impl FeatureData {
@@ -258,7 +263,7 @@ pub const SERDE_BOTH: &str = "serde-both";
 /// one way only: response types are only deserialized, request types only
 /// serialized. Each type keeps the derives its direction needs; the other one
 /// comes back with the `serde-both` feature (to store or forward responses).
-pub fn one_way_serde(file: &mut syn::File, keep_both: &str) -> Directions {
+pub fn one_way_serde(file: &mut syn::File, keep_both: &BTreeSet<String>) -> Directions {
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for item in type_items(file) {
         if let Some(name) = item_name(item) {
@@ -307,6 +312,7 @@ pub fn one_way_serde(file: &mut syn::File, keep_both: &str) -> Directions {
     let unused = reach(unused);
     requests.extend(unused.iter().cloned());
     responses.extend(unused);
+    let keep_both = reach(keep_both.clone());
     let mut out = Directions {
         response_only: 0,
         request_only: 0,
@@ -318,9 +324,9 @@ pub fn one_way_serde(file: &mut syn::File, keep_both: &str) -> Directions {
         }
         for it in m.content.iter_mut().flat_map(|(_, items)| items.iter_mut()) {
             let Some(name) = item_name(it) else { continue };
-            // The error body type keeps both: callers re-serialize it (error
-            // conversions, logs) with any feature set.
-            if name == keep_both {
+            // The error body type keeps both (callers re-serialize it in error
+            // conversions and logs), and so do the types of `both_ways`.
+            if keep_both.contains(&name) {
                 continue;
             }
             let (in_req, in_resp) = (requests.contains(&name), responses.contains(&name));

@@ -160,7 +160,10 @@ pub fn generate(source: &SpecSource) -> Result<Generated> {
                 .join(", ")
         );
     }
-    let directions = features::one_way_serde(&mut file, &error_type);
+    let mut keep_both: std::collections::BTreeSet<String> =
+        feature_data.both_ways.iter().cloned().collect();
+    keep_both.insert(error_type);
+    let directions = features::one_way_serde(&mut file, &keep_both);
     report.add(
         "one-way-serde",
         "types deriving only the serde direction they travel (both with `serde-both`)",

@@ -166,6 +166,11 @@ pub fn normalize_with(doc: &mut Value, data: &RuleData) -> Result<Report> {
         schemas::examples_of_their_type(doc),
     );
     report.add(
+        "optional-defaults",
+        "defaults of optional properties moved to their docs (absent, not filled in)",
+        schemas::optional_defaults(doc),
+    );
+    report.add(
         "doc-code-fences",
         "code fences in descriptions marked as text (not doctests)",
         docs::code_fences(doc),

@@ -317,3 +317,48 @@ pub fn examples_of_their_type(doc: &mut Value) -> usize {
     });
     changed
 }
+
+/// A `default` on an optional property is what the server assumes when the
+/// property is absent (Go's struct tag `default:"0"`), but typify turns it into
+/// a non-optional field filled with that value: a partial update built from
+/// `Default` would then send it and change the setting (`KubeconfigExpiry: "0"`
+/// in `PUT /settings`, whose handler reads the field as a `*string` and keeps
+/// the stored value when it is absent: api/http/handler/settings/settings_update.go).
+/// The default moves into the description and the property stays optional.
+pub fn optional_defaults(doc: &mut Value) -> usize {
+    let mut changed = 0;
+    all_schema_roots(doc, &mut |root| {
+        schemas_mut(root, &mut |s| {
+            let required: Vec<String> = s
+                .get("required")
+                .and_then(Value::as_array)
+                .map(|r| {
+                    r.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let Some(Value::Object(props)) = s.get_mut("properties") else {
+                return;
+            };
+            for (name, prop) in props.iter_mut() {
+                let Value::Object(p) = prop else { continue };
+                if required.contains(name) {
+                    continue;
+                }
+                let Some(default) = p.remove("default") else {
+                    continue;
+                };
+                let note = format!("Server default when absent: `{default}`.");
+                let description = match p.get("description").and_then(Value::as_str) {
+                    Some(d) if !d.is_empty() => format!("{d}\n\n{note}"),
+                    _ => note,
+                };
+                p.insert("description".into(), Value::String(description));
+                changed += 1;
+            }
+        });
+    });
+    changed
+}
