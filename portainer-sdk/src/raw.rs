@@ -92,7 +92,7 @@ impl Client {
     /// ```no_run
     /// # async fn run(client: portainer_sdk::Client) -> Result<(), portainer_sdk::Error> {
     /// // GET /api/stacks, decoded into the generated types.
-    /// let stacks = client.raw().stack_list(None).await?.into_inner();
+    /// let stacks = client.raw().stack_list().send().await?.into_inner();
     /// println!("{} stacks", stacks.len());
     /// # Ok(()) }
     /// ```
@@ -163,7 +163,7 @@ impl Error {
     ///
     /// ```no_run
     /// # async fn run(client: portainer_sdk::Client) -> Result<(), portainer_sdk::Error> {
-    /// let status = match client.raw().system_status().await {
+    /// let status = match client.raw().system_status().send().await {
     ///     Ok(s) => s.into_inner(),
     ///     Err(e) => return Err(portainer_sdk::Error::from_generated(e).await),
     /// };

@@ -258,7 +258,7 @@ async fn raw_client_sends_through_the_same_transport() {
         .create_async()
         .await;
     let c = client(&server);
-    let stacks = c.raw().stack_list(None).await.unwrap().into_inner();
+    let stacks = c.raw().stack_list().send().await.unwrap().into_inner();
     assert_eq!(stacks.len(), 4);
     m.assert_async().await;
 }
@@ -283,13 +283,13 @@ async fn raw_client_errors_convert_with_message_and_details() {
         .retry(portainer_sdk::RetryPolicy::none())
         .build()
         .unwrap();
-    let e: Error = c.raw().stack_list(None).await.unwrap_err().into();
+    let e: Error = c.raw().stack_list().send().await.unwrap_err().into();
     assert!(matches!(e, Error::Api(_)), "{e:?}");
     assert_eq!(e.status(), Some(500));
     assert_eq!(e.message(), Some("Unable to retrieve stacks"));
     assert_eq!(e.details(), Some("database is locked"));
 
-    let e = Error::from_generated(c.raw().stack_inspect(7).await.unwrap_err()).await;
+    let e = Error::from_generated(c.raw().stack_inspect().id(7).send().await.unwrap_err()).await;
     assert_eq!(e.status(), Some(418));
     assert_eq!(e.message(), Some("teapot"));
 }
@@ -310,7 +310,7 @@ async fn raw_with_timeout_applies_to_raw_calls() {
         .build()
         .unwrap();
     let raw = c.raw_with_timeout(std::time::Duration::from_millis(200));
-    let e: Error = raw.stack_list(None).await.unwrap_err().into();
+    let e: Error = raw.stack_list().send().await.unwrap_err().into();
     assert!(e.is_timeout(), "{e:?}");
     hold.abort();
 }

@@ -994,7 +994,7 @@ async fn the_raw_client_gets_typed_errors_too() {
     let server =
         FaultServer::start(|_, _| Action::Raw(response(503, &[], b"<html>busy</html>"))).await;
     let c = client(&server.url, fast_retries(1));
-    let e: Error = within(TIMEOUT, c.raw().stack_list(None))
+    let e: Error = within(TIMEOUT, c.raw().stack_list().send())
         .await
         .unwrap_err()
         .into();
@@ -1005,7 +1005,7 @@ async fn the_raw_client_gets_typed_errors_too() {
     let url = format!("http://{}", refused.local_addr().unwrap());
     drop(refused);
     let c = client(&url, RetryPolicy::none());
-    let e: Error = within(TIMEOUT, c.raw().stack_list(None))
+    let e: Error = within(TIMEOUT, c.raw().stack_list().send())
         .await
         .unwrap_err()
         .into();

@@ -311,11 +311,11 @@ async fn scenarios(url: &str, p: &mut Printed) {
         }
     }
     // The generated client, through the same transport.
-    let raw = c.raw().stack_inspect(401).await;
+    let raw = c.raw().stack_inspect().id(401).send().await;
     let e: Error = Error::from_generated(raw.unwrap_err()).await;
     assert_eq!(e.status(), Some(401));
     p.error(&e);
-    let raw = c.raw().stack_list(None).await.map(|r| r.into_inner());
+    let raw = c.raw().stack_list().send().await.map(|r| r.into_inner());
     p.debug(&raw.map_err(|e| e.to_string()));
 
     // Login with a password, then calls with the JWT; a wrong password.

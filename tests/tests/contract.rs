@@ -447,12 +447,12 @@ async fn negatives(cx: &Cx, proxy: &str) -> Vec<(String, Result<(), String>)> {
         cx.begin();
         let client = cx.client(Auth::Anonymous);
         let err = if declared {
-            match client.local_backup_settings_fetch().await {
+            match client.local_backup_settings_fetch().send().await {
                 Ok(_) => None,
                 Err(e) => Some(portainer_sdk::Error::from_generated(e).await),
             }
         } else {
-            match client.stack_list(None).await {
+            match client.stack_list().send().await {
                 Ok(_) => None,
                 Err(e) => Some(portainer_sdk::Error::from_generated(e).await),
             }

@@ -64,7 +64,9 @@ async fn stack_list_sends_filters_and_key() {
         .await;
     let (client, exec) = client(&server);
     let stacks = client
-        .stack_list(Some(r#"{"EndpointID":2}"#))
+        .stack_list()
+        .filters(r#"{"EndpointID":2}"#)
+        .send()
         .await
         .unwrap()
         .into_inner();
@@ -102,7 +104,11 @@ async fn stack_update_sends_path_query_and_json_body() {
         ..Default::default()
     };
     let stack = client
-        .stack_update(61, 2, &body)
+        .stack_update()
+        .id(61)
+        .endpoint_id(2)
+        .body(&body)
+        .send()
         .await
         .unwrap()
         .into_inner();
@@ -122,42 +128,7 @@ async fn array_query_parameters_are_repeated_keys() {
         .await;
     let (client, _) = client(&server);
     let groups = vec![1, 2];
-    let result = client
-        .endpoint_list(
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            Some(&groups),
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-            None,
-        )
-        .await;
+    let result = client.endpoint_list().group_ids(&groups).send().await;
     mock.assert_async().await;
     assert!(result.unwrap().into_inner().is_empty());
 }
@@ -194,7 +165,10 @@ async fn multipart_stack_create_sends_form_fields_and_file() {
         )),
     };
     let stack = client
-        .stack_create_docker_standalone_file(3, form)
+        .stack_create_docker_standalone_file()
+        .endpoint_id(3)
+        .body(form)
+        .send()
         .await
         .unwrap()
         .into_inner();
@@ -218,7 +192,7 @@ async fn error_responses_carry_the_server_message() {
         .create_async()
         .await;
     let (client, _) = client(&server);
-    match client.stack_inspect(7).await {
+    match client.stack_inspect().id(7).send().await {
         Err(Error::ErrorResponse(rv)) => {
             assert_eq!(rv.status().as_u16(), 403);
             assert_eq!(rv.message.as_deref(), Some("Access denied"));
@@ -239,4 +213,59 @@ fn every_operation_is_in_the_table() {
     for op in table {
         assert_eq!(portainer_sdk_gen::operation(op.name), Some(op));
     }
+}
+
+#[tokio::test]
+async fn builder_sends_only_the_parameters_set() {
+    let mut server = mockito::Server::new_async().await;
+    let mock = server
+        .mock("GET", "/api/endpoints")
+        .match_query(Matcher::Regex("^limit=10&search=prod$".into()))
+        .with_header("content-type", "application/json")
+        .with_body("[]")
+        .create_async()
+        .await;
+    let (client, _) = client(&server);
+    let result = client.endpoint_list().limit(10).search("prod").send().await;
+    mock.assert_async().await;
+    assert!(result.unwrap().into_inner().is_empty());
+}
+
+#[tokio::test]
+async fn builder_without_a_required_parameter_sends_nothing() {
+    let mut server = mockito::Server::new_async().await;
+    let mock = server
+        .mock("PUT", Matcher::Any)
+        .expect(0)
+        .create_async()
+        .await;
+    let (client, exec) = client(&server);
+    let body = UpdateStackPayload::default();
+    let err = client
+        .stack_update()
+        .id(61)
+        .body(&body)
+        .send()
+        .await
+        .unwrap_err();
+    match err {
+        Error::InvalidRequest(message) => assert!(
+            message.contains("stack_update") && message.contains("`endpoint_id`"),
+            "names the operation and the parameter: {message}"
+        ),
+        other => panic!("expected InvalidRequest, got {other:?}"),
+    }
+    // A multipart operation checks its form the same way.
+    let err = client
+        .stack_create_docker_standalone_file()
+        .endpoint_id(3)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidRequest(m) if m.contains("stack_create_docker_standalone_file") && m.contains("`body`")),
+        "{err:?}"
+    );
+    mock.assert_async().await;
+    assert_eq!(exec.seen.load(Ordering::SeqCst), 0);
 }

@@ -3017,7 +3017,10 @@ fn addon_access_update(cx: &Cx) -> Fut<'_> {
         )?;
         let result = cx
             .client(Auth::ApiKey)
-            .addon_access_update(&p_id, &body)
+            .addon_access_update()
+            .id(&p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3027,7 +3030,12 @@ fn addon_access_update(cx: &Cx) -> Fut<'_> {
 fn addon_detail(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: String = cx.arg("path parameter id", r#""example""#)?;
-        let result = cx.client(Auth::ApiKey).addon_detail(&p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .addon_detail()
+            .id(&p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3038,7 +3046,13 @@ fn addon_install(cx: &Cx) -> Fut<'_> {
         let p_id: String = cx.arg("path parameter id", r#""example""#)?;
         let body: types::InstallPayload =
             cx.arg("body", r#"{"values":{"key":{}},"version":"1.2.3"}"#)?;
-        let result = cx.client(Auth::ApiKey).addon_install(&p_id, &body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .addon_install()
+            .id(&p_id)
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3047,7 +3061,12 @@ fn addon_install(cx: &Cx) -> Fut<'_> {
 fn addon_list(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_view: String = cx.arg("query parameter view", r#""switcher""#)?;
-        let result = cx.client(Auth::ApiKey).addon_list(Some(&p_view)).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .addon_list()
+            .view(&p_view)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3059,7 +3078,10 @@ fn addon_uninstall(cx: &Cx) -> Fut<'_> {
         let p_force: bool = cx.arg("query parameter force", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .addon_uninstall(&p_id, Some(p_force))
+            .addon_uninstall()
+            .id(&p_id)
+            .force(p_force)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3068,7 +3090,7 @@ fn addon_uninstall(cx: &Cx) -> Fut<'_> {
 /// `GET /endpoints/agent_versions` (`AgentVersions`)
 fn agent_versions(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).agent_versions().await;
+        let result = cx.client(Auth::ApiKey).agent_versions().send().await;
         cx.check(result).await
     })
 }
@@ -3077,7 +3099,12 @@ fn agent_versions(cx: &Cx) -> Fut<'_> {
 fn allow_list_inspect(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).allow_list_inspect(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .allow_list_inspect()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3088,7 +3115,13 @@ fn allow_list_update(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let body: types::AllowListUpdatePayload =
             cx.arg("body", r#"{"Entries":["example"],"Mode":0}"#)?;
-        let result = cx.client(Auth::ApiKey).allow_list_update(p_id, &body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .allow_list_update()
+            .id(p_id)
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3104,14 +3137,14 @@ fn auth_logs_csv(cx: &Cx) -> Fut<'_> {
         let p_sort_desc: bool = cx.arg("query parameter sortDesc", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .auth_logs_csv(
-                Some(p_after),
-                Some(p_before),
-                Some(&p_keyword),
-                Some(p_limit),
-                Some(&p_sort_by),
-                Some(p_sort_desc),
-            )
+            .auth_logs_csv()
+            .after(p_after)
+            .before(p_before)
+            .keyword(&p_keyword)
+            .limit(p_limit)
+            .sort_by(&p_sort_by)
+            .sort_desc(p_sort_desc)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3129,15 +3162,15 @@ fn auth_logs_list(cx: &Cx) -> Fut<'_> {
         let p_sort_desc: bool = cx.arg("query parameter sortDesc", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .auth_logs_list(
-                Some(p_after),
-                Some(p_before),
-                Some(&p_keyword),
-                Some(p_limit),
-                Some(p_offset),
-                Some(&p_sort_by),
-                Some(p_sort_desc),
-            )
+            .auth_logs_list()
+            .after(p_after)
+            .before(p_before)
+            .keyword(&p_keyword)
+            .limit(p_limit)
+            .offset(p_offset)
+            .sort_by(&p_sort_by)
+            .sort_desc(p_sort_desc)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3150,7 +3183,12 @@ fn authenticate_user(cx: &Cx) -> Fut<'_> {
             "body",
             r#"{"apiKey":"1234567890","password":"mypassword","username":"admin"}"#,
         )?;
-        let result = cx.client(Auth::Anonymous).authenticate_user(&body).await;
+        let result = cx
+            .client(Auth::Anonymous)
+            .authenticate_user()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3158,7 +3196,7 @@ fn authenticate_user(cx: &Cx) -> Fut<'_> {
 /// `GET /auto_updates` (`AutoUpdateList`)
 fn auto_update_list(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).auto_update_list().await;
+        let result = cx.client(Auth::ApiKey).auto_update_list().send().await;
         cx.check(result).await
     })
 }
@@ -3169,6 +3207,7 @@ fn azure_blob_backup_settings_fetch(cx: &Cx) -> Fut<'_> {
         let result = cx
             .client(Auth::ApiKey)
             .azure_blob_backup_settings_fetch()
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3180,6 +3219,7 @@ fn azure_blob_backup_status_fetch(cx: &Cx) -> Fut<'_> {
         let result = cx
             .client(Auth::Anonymous)
             .azure_blob_backup_status_fetch()
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3191,7 +3231,9 @@ fn azure_blob_test_connection(cx: &Cx) -> Fut<'_> {
         let body: types::AzureBlobBackupSettings = cx.arg("body", r#"{"authMethod":"servicePrincipalSecret","clientCertificate":"example","clientCertificatePassword":"example","clientId":"example","clientSecret":"example","containerName":"example","cronRule":"example","managedIdentityClientId":"example","password":"example","serviceUrl":"example","storageAccountKey":"example","storageAccountName":"example","tenantId":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .azure_blob_test_connection(&body)
+            .azure_blob_test_connection()
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3201,7 +3243,7 @@ fn azure_blob_test_connection(cx: &Cx) -> Fut<'_> {
 fn backup(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::BackupPayload = cx.arg("body", r#"{"Password":"example"}"#)?;
-        let result = cx.client(Auth::ApiKey).backup(&body).await;
+        let result = cx.client(Auth::ApiKey).backup().body(&body).send().await;
         cx.check(result).await
     })
 }
@@ -3209,7 +3251,7 @@ fn backup(cx: &Cx) -> Fut<'_> {
 /// `GET /backup/s3/settings` (`BackupSettingsFetch`)
 fn backup_settings_fetch(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).backup_settings_fetch().await;
+        let result = cx.client(Auth::ApiKey).backup_settings_fetch().send().await;
         cx.check(result).await
     })
 }
@@ -3217,7 +3259,11 @@ fn backup_settings_fetch(cx: &Cx) -> Fut<'_> {
 /// `GET /backup/s3/status` (`BackupStatusFetch`)
 fn backup_status_fetch(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::Anonymous).backup_status_fetch().await;
+        let result = cx
+            .client(Auth::Anonymous)
+            .backup_status_fetch()
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3226,7 +3272,12 @@ fn backup_status_fetch(cx: &Cx) -> Fut<'_> {
 fn backup_to_azure_blob(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::AzureBlobBackupSettings = cx.arg("body", r#"{"authMethod":"servicePrincipalSecret","clientCertificate":"example","clientCertificatePassword":"example","clientId":"example","clientSecret":"example","containerName":"example","cronRule":"example","managedIdentityClientId":"example","password":"example","serviceUrl":"example","storageAccountKey":"example","storageAccountName":"example","tenantId":"example"}"#)?;
-        let result = cx.client(Auth::ApiKey).backup_to_azure_blob(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .backup_to_azure_blob()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3235,7 +3286,12 @@ fn backup_to_azure_blob(cx: &Cx) -> Fut<'_> {
 fn backup_to_s3(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::S3BackupPayload = cx.arg("body", r#"{"accessKeyID":"example","bucketName":"example","cronRule":"example","password":"example","region":"us-east-1","s3CompatibleHost":"example","secretAccessKey":"example"}"#)?;
-        let result = cx.client(Auth::ApiKey).backup_to_s3(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .backup_to_s3()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3244,7 +3300,12 @@ fn backup_to_s3(cx: &Cx) -> Fut<'_> {
 fn cloud_creds_delete(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: String = cx.arg("path parameter id", r#""example""#)?;
-        let result = cx.client(Auth::ApiKey).cloud_creds_delete(&p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .cloud_creds_delete()
+            .id(&p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3253,7 +3314,12 @@ fn cloud_creds_delete(cx: &Cx) -> Fut<'_> {
 fn cloud_creds_get_by_id(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: String = cx.arg("path parameter id", r#""example""#)?;
-        let result = cx.client(Auth::ApiKey).cloud_creds_get_by_id(&p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .cloud_creds_get_by_id()
+            .id(&p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3267,7 +3333,13 @@ fn cloud_creds_update(cx: &Cx) -> Fut<'_> {
             name: cx.arg::<String>("form field name", r#""example""#)?,
             credentials: cx.arg::<String>("form field credentials", r#""example""#)?,
         };
-        let result = cx.client(Auth::ApiKey).cloud_creds_update(p_id, body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .cloud_creds_update()
+            .id(p_id)
+            .body(body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3280,7 +3352,11 @@ fn container_image_status(cx: &Cx) -> Fut<'_> {
         let p_refresh: bool = cx.arg("query parameter refresh", r#"true"#)?;
         let result = cx
             .client(Auth::Jwt)
-            .container_image_status(p_environment_id, p_container_id, Some(p_refresh))
+            .container_image_status()
+            .environment_id(p_environment_id)
+            .container_id(p_container_id)
+            .refresh(p_refresh)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3292,7 +3368,9 @@ fn containers_image_status_clear(cx: &Cx) -> Fut<'_> {
         let p_environment_id: i64 = cx.arg("path parameter environmentId", r#"1"#)?;
         let result = cx
             .client(Auth::Jwt)
-            .containers_image_status_clear(p_environment_id)
+            .containers_image_status_clear()
+            .environment_id(p_environment_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3306,7 +3384,7 @@ fn create(cx: &Cx) -> Fut<'_> {
             name: cx.arg::<String>("form field name", r#""example""#)?,
             credentials: cx.arg::<String>("form field credentials", r#""example""#)?,
         };
-        let result = cx.client(Auth::ApiKey).create(body).await;
+        let result = cx.client(Auth::ApiKey).create().body(body).send().await;
         cx.check(result).await
     })
 }
@@ -3315,7 +3393,12 @@ fn create(cx: &Cx) -> Fut<'_> {
 fn create_alert_rule(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::AlertRuleCreatePayload = cx.arg("body", r#"{"AlertingRule":{"alertManagerID":1,"annotationTemplate":"example","category":"portainer","conditionOperator":">","createdAt":"example","createdBy":"example","description":"example","duration":1,"enabled":true,"endpointGroupIds":[1],"forDurationMinutes":1,"id":1,"isEditable":true,"isInternal":true,"labels":{"key":"example"},"metricType":"percentage","name":"example","operatorFixed":true,"promqlExpr":"example","promqlScalarTemplate":"example","promqlTemplate":"example","severity":"critical","summary":"example","supportedAgentVersion":"example","supportedEnvironmentTypes":"docker","tagIds":[1],"threshold":1.5,"tiers":[{"enabled":true,"severity":"critical","threshold":1.5}],"updatedAt":"example","useDurationAsFor":true,"useTiers":true}}"#)?;
-        let result = cx.client(Auth::ApiKey).create_alert_rule(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .create_alert_rule()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3328,7 +3411,11 @@ fn create_kubernetes_ingress(cx: &Cx) -> Fut<'_> {
         let body: types::K8sIngressInfo = cx.arg("body", r#"{"Annotations":{"key":"example"},"ClassName":"example","CreationDate":"example","Hosts":["example"],"Labels":{"key":"example"},"Name":"example","Namespace":"example","Paths":[{"HasService":true,"Host":"example","IngressName":"example","Path":"example","PathType":"example","Port":1,"ServiceName":"example"}],"TLS":[{"Hosts":["example"],"SecretName":"example"}],"Type":"example","UID":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .create_kubernetes_ingress(p_id, &p_namespace, &body)
+            .create_kubernetes_ingress()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3341,7 +3428,10 @@ fn create_kubernetes_namespace(cx: &Cx) -> Fut<'_> {
         let body: types::K8sNamespaceDetails = cx.arg("body", r#"{"Annotations":{"key":"example"},"LoadBalancerQuota":{"enabled":true,"limit":1},"Name":"example","Owner":"example","ResourceQuota":{"cpuLimit":"example","cpuRequest":"example","enabled":true,"memoryLimit":"example","memoryRequest":"example"},"StorageQuotas":{"key":{"enabled":true,"limit":"example"}}}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .create_kubernetes_namespace(p_id, &body)
+            .create_kubernetes_namespace()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3355,7 +3445,11 @@ fn create_kubernetes_service(cx: &Cx) -> Fut<'_> {
         let body: types::K8sServiceInfo = cx.arg("body", r#"{"AllocateLoadBalancerNodePorts":true,"Annotations":{"key":"example"},"Applications":[{"Annotations":{"key":"example"},"ApplicationOwner":"example","ApplicationType":"example","Configurations":[{}],"Containers":[{}],"CreationDate":"example","DeploymentType":"example","Id":"example","Image":"example","Kind":"example","Labels":{"key":"example"},"LoadBalancerIPAddress":"example","MatchLabels":{"key":"example"},"Metadata":{"annotations":{},"labels":{}},"Name":"example","Namespace":"example","Pods":[{}],"PublishedPorts":[{}],"Resource":{"CpuLimit":1.5,"CpuRequest":1.5,"MemoryLimit":1,"MemoryRequest":1},"ResourcePool":"example","RunningPodsCount":1,"ServiceId":"example","ServiceName":"example","ServiceType":"example","StackId":"example","StackName":"example","Status":"example","TotalPodsCount":1,"Uid":"example"}],"ClusterIPs":["example"],"CreationDate":"example","ExternalIPs":["example"],"ExternalName":"example","IngressStatus":[{"Host":"example","IP":"example"}],"Labels":{"key":"example"},"Name":"example","Namespace":"example","Ports":[{"Name":"example","NodePort":1,"Port":1,"Protocol":"example","TargetPort":"example"}],"Selector":{"key":"example"},"Type":"example","UID":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .create_kubernetes_service(p_id, &p_namespace, &body)
+            .create_kubernetes_service()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3365,7 +3459,12 @@ fn create_kubernetes_service(cx: &Cx) -> Fut<'_> {
 fn create_silence(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::CreateSilencePayload = cx.arg("body", r#"{"alertManagerURL":"example","silence":{"comment":"example","createdBy":"example","endsAt":"example","id":"example","matchers":[{"isEqual":true,"isRegex":true,"name":"example","value":"example"}],"startsAt":"example"}}"#)?;
-        let result = cx.client(Auth::ApiKey).create_silence(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .create_silence()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3376,7 +3475,9 @@ fn current_user_endpoint_authorizations_inspect(cx: &Cx) -> Fut<'_> {
         let p_endpoint_id: i64 = cx.arg("path parameter endpointID", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .current_user_endpoint_authorizations_inspect(p_endpoint_id)
+            .current_user_endpoint_authorizations_inspect()
+            .endpoint_id(p_endpoint_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3388,7 +3489,9 @@ fn current_user_endpoint_namespace_authorizations_inspect(cx: &Cx) -> Fut<'_> {
         let p_endpoint_id: i64 = cx.arg("path parameter endpointID", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .current_user_endpoint_namespace_authorizations_inspect(p_endpoint_id)
+            .current_user_endpoint_namespace_authorizations_inspect()
+            .endpoint_id(p_endpoint_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3401,7 +3504,9 @@ fn current_user_inspect(cx: &Cx) -> Fut<'_> {
             cx.arg("query parameter noEndpointAuthorizations", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .current_user_inspect(p_no_endpoint_authorizations)
+            .current_user_inspect()
+            .no_endpoint_authorizations(p_no_endpoint_authorizations)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3415,7 +3520,10 @@ fn custom_template_create(cx: &Cx) -> Fut<'_> {
             cx.arg("body", r#"{}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .custom_template_create(&p_method, &body)
+            .custom_template_create()
+            .method(&p_method)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3438,7 +3546,9 @@ fn custom_template_create_file(cx: &Cx) -> Fut<'_> {
         };
         let result = cx
             .client(Auth::ApiKey)
-            .custom_template_create_file(body)
+            .custom_template_create_file()
+            .body(body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3450,7 +3560,9 @@ fn custom_template_create_repository(cx: &Cx) -> Fut<'_> {
         let body: types::CustomTemplateFromGitRepositoryPayload = cx.arg("body", r#"{"ComposeFilePathInRepository":"docker-compose.yml","Description":"High performance web server","EdgeSettings":{"PrePullImage":true,"PrivateRegistryId":1,"RelativePathSettings":{"FilesystemPath":"/tmp","PerDeviceConfigsGroupMatchType":"file","PerDeviceConfigsMatchType":"file","PerDeviceConfigsPath":"configs","SupportPerDeviceConfigs":false,"SupportRelativePath":false},"RetryDeploy":false,"RetryPeriod":1,"StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0}},"EdgeTemplate":false,"IsComposeFormat":false,"Logo":"https://portainer.io/img/logo.svg","Note":"This is my <b>custom</b> template","Platform":1,"RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"myGitPassword","RepositoryProvider":0,"RepositoryReferenceName":"refs/heads/master","RepositoryURL":"https://github.com/openfaas/faas","RepositoryUsername":"myGitUsername","SourceID":1,"TLSSkipVerify":false,"Title":"Nginx","Type":1,"Variables":[{"defaultValue":"default value","description":"Description","label":"My Variable","name":"MY_VAR"}]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .custom_template_create_repository(&body)
+            .custom_template_create_repository()
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3462,7 +3574,9 @@ fn custom_template_create_string(cx: &Cx) -> Fut<'_> {
         let body: types::CustomTemplateFromFileContentPayload = cx.arg("body", r#"{"Description":"High performance web server","EdgeSettings":{"PrePullImage":true,"PrivateRegistryId":1,"RelativePathSettings":{"FilesystemPath":"/tmp","PerDeviceConfigsGroupMatchType":"file","PerDeviceConfigsMatchType":"file","PerDeviceConfigsPath":"configs","SupportPerDeviceConfigs":false,"SupportRelativePath":false},"RetryDeploy":false,"RetryPeriod":1,"StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0}},"EdgeTemplate":false,"FileContent":"example","Logo":"https://portainer.io/img/logo.svg","Note":"This is my <b>custom</b> template","Platform":1,"Title":"Nginx","Type":1,"Variables":[{"defaultValue":"default value","description":"Description","label":"My Variable","name":"MY_VAR"}]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .custom_template_create_string(&body)
+            .custom_template_create_string()
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3472,7 +3586,12 @@ fn custom_template_create_string(cx: &Cx) -> Fut<'_> {
 fn custom_template_delete(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).custom_template_delete(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .custom_template_delete()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3481,7 +3600,12 @@ fn custom_template_delete(cx: &Cx) -> Fut<'_> {
 fn custom_template_file(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).custom_template_file(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .custom_template_file()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3492,7 +3616,9 @@ fn custom_template_git_fetch(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .custom_template_git_fetch(p_id)
+            .custom_template_git_fetch()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3502,7 +3628,12 @@ fn custom_template_git_fetch(cx: &Cx) -> Fut<'_> {
 fn custom_template_inspect(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).custom_template_inspect(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .custom_template_inspect()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3514,7 +3645,10 @@ fn custom_template_list(cx: &Cx) -> Fut<'_> {
         let p_type_: ::std::vec::Vec<i64> = cx.arg("query parameter type", r#"[1]"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .custom_template_list(Some(p_edge), &p_type_)
+            .custom_template_list()
+            .edge(p_edge)
+            .type_(&p_type_)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3527,7 +3661,10 @@ fn custom_template_update(cx: &Cx) -> Fut<'_> {
         let body: types::CustomTemplateUpdatePayload = cx.arg("body", r#"{"ComposeFilePathInRepository":"docker-compose.yml","Description":"High performance web server","EdgeSettings":{"PrePullImage":true,"PrivateRegistryId":1,"RelativePathSettings":{"FilesystemPath":"/tmp","PerDeviceConfigsGroupMatchType":"file","PerDeviceConfigsMatchType":"file","PerDeviceConfigsPath":"configs","SupportPerDeviceConfigs":false,"SupportRelativePath":false},"RetryDeploy":false,"RetryPeriod":1,"StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0}},"EdgeTemplate":false,"FileContent":"example","IsComposeFormat":false,"Logo":"https://portainer.io/img/logo.svg","Note":"This is my <b>custom</b> template","Platform":1,"RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"myGitPassword","RepositoryProvider":0,"RepositoryReferenceName":"refs/heads/master","RepositoryURL":"https://github.com/openfaas/faas","RepositoryUsername":"myGitUsername","SourceID":1,"TLSSkipVerify":false,"Title":"Nginx","Type":1,"Variables":[{"defaultValue":"default value","description":"Description","label":"My Variable","name":"MY_VAR"}]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .custom_template_update(p_id, &body)
+            .custom_template_update()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3537,7 +3674,12 @@ fn custom_template_update(cx: &Cx) -> Fut<'_> {
 fn default_registry_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::DefaultRegistryUpdatePayload = cx.arg("body", r#"{"Hide":false}"#)?;
-        let result = cx.client(Auth::ApiKey).default_registry_update(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .default_registry_update()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3546,7 +3688,12 @@ fn default_registry_update(cx: &Cx) -> Fut<'_> {
 fn delete_alert_rule(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).delete_alert_rule(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .delete_alert_rule()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3558,7 +3705,10 @@ fn delete_cluster_role_bindings(cx: &Cx) -> Fut<'_> {
         let body: ::std::vec::Vec<::std::string::String> = cx.arg("body", r#"["example"]"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .delete_cluster_role_bindings(p_id, &body)
+            .delete_cluster_role_bindings()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3571,7 +3721,10 @@ fn delete_cluster_roles(cx: &Cx) -> Fut<'_> {
         let body: ::std::vec::Vec<::std::string::String> = cx.arg("body", r#"["example"]"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .delete_cluster_roles(p_id, &body)
+            .delete_cluster_roles()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3582,7 +3735,13 @@ fn delete_cron_jobs(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let body: types::K8sCronJobDeleteRequests = cx.arg("body", r#"{"key":["example"]}"#)?;
-        let result = cx.client(Auth::ApiKey).delete_cron_jobs(p_id, &body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .delete_cron_jobs()
+            .id(p_id)
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3592,7 +3751,13 @@ fn delete_jobs(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let body: types::K8sJobDeleteRequests = cx.arg("body", r#"{"key":["example"]}"#)?;
-        let result = cx.client(Auth::ApiKey).delete_jobs(p_id, &body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .delete_jobs()
+            .id(p_id)
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3605,7 +3770,11 @@ fn delete_kubernetes_cluster_scoped_custom_resource(cx: &Cx) -> Fut<'_> {
         let p_definition: String = cx.arg("query parameter definition", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .delete_kubernetes_cluster_scoped_custom_resource(p_id, &p_name, &p_definition)
+            .delete_kubernetes_cluster_scoped_custom_resource()
+            .id(p_id)
+            .name(&p_name)
+            .definition(&p_definition)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3618,7 +3787,10 @@ fn delete_kubernetes_custom_resource_definition(cx: &Cx) -> Fut<'_> {
         let p_name: String = cx.arg("path parameter name", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .delete_kubernetes_custom_resource_definition(p_id, &p_name)
+            .delete_kubernetes_custom_resource_definition()
+            .id(p_id)
+            .name(&p_name)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3631,7 +3803,10 @@ fn delete_kubernetes_ingresses(cx: &Cx) -> Fut<'_> {
         let body: types::K8sIngressDeleteRequests = cx.arg("body", r#"{"key":["example"]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .delete_kubernetes_ingresses(p_id, &body)
+            .delete_kubernetes_ingresses()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3644,7 +3819,10 @@ fn delete_kubernetes_namespace(cx: &Cx) -> Fut<'_> {
         let body: ::std::vec::Vec<::std::string::String> = cx.arg("body", r#"["example"]"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .delete_kubernetes_namespace(p_id, &body)
+            .delete_kubernetes_namespace()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3659,12 +3837,12 @@ fn delete_kubernetes_namespaced_custom_resource(cx: &Cx) -> Fut<'_> {
         let p_definition: String = cx.arg("query parameter definition", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .delete_kubernetes_namespaced_custom_resource(
-                p_id,
-                &p_namespace,
-                &p_name,
-                &p_definition,
-            )
+            .delete_kubernetes_namespaced_custom_resource()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .name(&p_name)
+            .definition(&p_definition)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3678,7 +3856,10 @@ fn delete_kubernetes_persistent_volume_claims(cx: &Cx) -> Fut<'_> {
             cx.arg("body", r#"[{"name":"example","namespace":"example"}]"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .delete_kubernetes_persistent_volume_claims(p_id, &body)
+            .delete_kubernetes_persistent_volume_claims()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3691,7 +3872,10 @@ fn delete_kubernetes_persistent_volumes(cx: &Cx) -> Fut<'_> {
         let body: ::std::vec::Vec<::std::string::String> = cx.arg("body", r#"["example"]"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .delete_kubernetes_persistent_volumes(p_id, &body)
+            .delete_kubernetes_persistent_volumes()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3705,7 +3889,11 @@ fn delete_kubernetes_pod(cx: &Cx) -> Fut<'_> {
         let p_name: String = cx.arg("path parameter name", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .delete_kubernetes_pod(p_id, &p_namespace, &p_name)
+            .delete_kubernetes_pod()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .name(&p_name)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3718,7 +3906,10 @@ fn delete_kubernetes_services(cx: &Cx) -> Fut<'_> {
         let body: types::K8sServiceDeleteRequests = cx.arg("body", r#"{"key":["example"]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .delete_kubernetes_services(p_id, &body)
+            .delete_kubernetes_services()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3731,7 +3922,10 @@ fn delete_kubernetes_storage_classes(cx: &Cx) -> Fut<'_> {
         let body: ::std::vec::Vec<::std::string::String> = cx.arg("body", r#"["example"]"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .delete_kubernetes_storage_classes(p_id, &body)
+            .delete_kubernetes_storage_classes()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3744,7 +3938,10 @@ fn delete_role_bindings(cx: &Cx) -> Fut<'_> {
         let body: types::K8sRoleBindingDeleteRequests = cx.arg("body", r#"{"key":["example"]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .delete_role_bindings(p_id, &body)
+            .delete_role_bindings()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3755,7 +3952,13 @@ fn delete_roles(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let body: types::K8sRoleDeleteRequests = cx.arg("body", r#"{"key":["example"]}"#)?;
-        let result = cx.client(Auth::ApiKey).delete_roles(p_id, &body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .delete_roles()
+            .id(p_id)
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3768,7 +3971,10 @@ fn delete_service_accounts(cx: &Cx) -> Fut<'_> {
             cx.arg("body", r#"{"key":["example"]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .delete_service_accounts(p_id, &body)
+            .delete_service_accounts()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3782,7 +3988,10 @@ fn delete_silence(cx: &Cx) -> Fut<'_> {
             cx.arg("query parameter alertManagerURL", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .delete_silence(&p_id, &p_alert_manager_url)
+            .delete_silence()
+            .id(&p_id)
+            .alert_manager_url(&p_alert_manager_url)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3797,7 +4006,12 @@ fn describe_resource(cx: &Cx) -> Fut<'_> {
         let p_namespace: String = cx.arg("query parameter namespace", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .describe_resource(p_id, &p_kind, &p_name, Some(&p_namespace))
+            .describe_resource()
+            .id(p_id)
+            .kind(&p_kind)
+            .name(&p_name)
+            .namespace(&p_namespace)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3810,7 +4024,10 @@ fn docker_container_gpus_inspect(cx: &Cx) -> Fut<'_> {
         let p_container_id: i64 = cx.arg("path parameter containerId", r#"1"#)?;
         let result = cx
             .client(Auth::Jwt)
-            .docker_container_gpus_inspect(p_environment_id, p_container_id)
+            .docker_container_gpus_inspect()
+            .environment_id(p_environment_id)
+            .container_id(p_container_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3822,7 +4039,9 @@ fn docker_dashboard(cx: &Cx) -> Fut<'_> {
         let p_environment_id: i64 = cx.arg("path parameter environmentId", r#"1"#)?;
         let result = cx
             .client(Auth::Jwt)
-            .docker_dashboard(p_environment_id)
+            .docker_dashboard()
+            .environment_id(p_environment_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3835,7 +4054,10 @@ fn docker_images_list(cx: &Cx) -> Fut<'_> {
         let p_with_usage: bool = cx.arg("query parameter withUsage", r#"true"#)?;
         let result = cx
             .client(Auth::Jwt)
-            .docker_images_list(p_environment_id, Some(p_with_usage))
+            .docker_images_list()
+            .environment_id(p_environment_id)
+            .with_usage(p_with_usage)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3846,7 +4068,13 @@ fn drain_node(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let p_name: String = cx.arg("path parameter name", r#""example""#)?;
-        let result = cx.client(Auth::ApiKey).drain_node(p_id, &p_name).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .drain_node()
+            .id(p_id)
+            .name(&p_name)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3858,7 +4086,10 @@ fn ecr_delete_repository(cx: &Cx) -> Fut<'_> {
         let p_repository_name: String = cx.arg("path parameter repositoryName", r#""example""#)?;
         let result = cx
             .client(Auth::Jwt)
-            .ecr_delete_repository(p_id, &p_repository_name)
+            .ecr_delete_repository()
+            .id(p_id)
+            .repository_name(&p_repository_name)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3872,7 +4103,11 @@ fn ecr_delete_tags(cx: &Cx) -> Fut<'_> {
         let body: types::DeleteTagsPayload = cx.arg("body", r#"{"Tags":["example"]}"#)?;
         let result = cx
             .client(Auth::Jwt)
-            .ecr_delete_tags(p_id, p_repository_name, &body)
+            .ecr_delete_tags()
+            .id(p_id)
+            .repository_name(p_repository_name)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3891,7 +4126,12 @@ fn edge_config_create(cx: &Cx) -> Fut<'_> {
             type_: Some(cx.arg::<String>("form field Type", r#""example""#)?),
             file: cx.file("File"),
         };
-        let result = cx.client(Auth::ApiKey).edge_config_create(body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .edge_config_create()
+            .body(body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3900,7 +4140,12 @@ fn edge_config_create(cx: &Cx) -> Fut<'_> {
 fn edge_config_delete(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).edge_config_delete(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .edge_config_delete()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3909,7 +4154,12 @@ fn edge_config_delete(cx: &Cx) -> Fut<'_> {
 fn edge_config_files(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::Anonymous).edge_config_files(p_id).await;
+        let result = cx
+            .client(Auth::Anonymous)
+            .edge_config_files()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3918,7 +4168,12 @@ fn edge_config_files(cx: &Cx) -> Fut<'_> {
 fn edge_config_inspect(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).edge_config_inspect(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .edge_config_inspect()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3927,7 +4182,12 @@ fn edge_config_inspect(cx: &Cx) -> Fut<'_> {
 fn edge_config_list(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::EdgeConfigCreatePayload = cx.arg("body", r#"{"BaseDir":"example","Category":"configuration","EdgeGroupIDs":[1],"Name":"example","Type":"example"}"#)?;
-        let result = cx.client(Auth::ApiKey).edge_config_list(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .edge_config_list()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3939,7 +4199,10 @@ fn edge_config_state(cx: &Cx) -> Fut<'_> {
         let p_state: i64 = cx.arg("path parameter state", r#"1"#)?;
         let result = cx
             .client(Auth::Anonymous)
-            .edge_config_state(p_id, p_state)
+            .edge_config_state()
+            .id(p_id)
+            .state(p_state)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -3956,7 +4219,13 @@ fn edge_config_update(cx: &Cx) -> Fut<'_> {
             type_: Some(cx.arg::<String>("form field Type", r#""example""#)?),
             file: cx.file("File"),
         };
-        let result = cx.client(Auth::ApiKey).edge_config_update(p_id, body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .edge_config_update()
+            .id(p_id)
+            .body(body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3968,7 +4237,12 @@ fn edge_group_create(cx: &Cx) -> Fut<'_> {
             "body",
             r#"{"Dynamic":true,"Endpoints":[1],"Name":"example","PartialMatch":true,"TagIDs":[1]}"#,
         )?;
-        let result = cx.client(Auth::ApiKey).edge_group_create(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .edge_group_create()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3977,7 +4251,12 @@ fn edge_group_create(cx: &Cx) -> Fut<'_> {
 fn edge_group_delete(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).edge_group_delete(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .edge_group_delete()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3986,7 +4265,12 @@ fn edge_group_delete(cx: &Cx) -> Fut<'_> {
 fn edge_group_inspect(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).edge_group_inspect(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .edge_group_inspect()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -3997,7 +4281,9 @@ fn edge_group_list(cx: &Cx) -> Fut<'_> {
         let p_summarize: bool = cx.arg("query parameter summarize", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_group_list(Some(p_summarize))
+            .edge_group_list()
+            .summarize(p_summarize)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4011,7 +4297,13 @@ fn edge_group_update(cx: &Cx) -> Fut<'_> {
             "body",
             r#"{"Dynamic":true,"Endpoints":[1],"Name":"example","PartialMatch":true,"TagIDs":[1]}"#,
         )?;
-        let result = cx.client(Auth::ApiKey).edge_group_update(p_id, &body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .edge_group_update()
+            .id(p_id)
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -4027,7 +4319,12 @@ fn edge_job_create_file(cx: &Cx) -> Fut<'_> {
             endpoints: cx.arg::<String>("form field Endpoints", r#""example""#)?,
             recurring: Some(cx.arg::<bool>("form field Recurring", r#"true"#)?),
         };
-        let result = cx.client(Auth::ApiKey).edge_job_create_file(body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .edge_job_create_file()
+            .body(body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -4036,7 +4333,12 @@ fn edge_job_create_file(cx: &Cx) -> Fut<'_> {
 fn edge_job_create_string(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::EdgeJobCreateFromFileContentPayload = cx.arg("body", r#"{"CronExpression":"example","EdgeGroups":[1],"Endpoints":[1],"FileContent":"example","Name":"example","Recurring":true}"#)?;
-        let result = cx.client(Auth::ApiKey).edge_job_create_string(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .edge_job_create_string()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -4045,7 +4347,12 @@ fn edge_job_create_string(cx: &Cx) -> Fut<'_> {
 fn edge_job_delete(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).edge_job_delete(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .edge_job_delete()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -4054,7 +4361,12 @@ fn edge_job_delete(cx: &Cx) -> Fut<'_> {
 fn edge_job_file(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).edge_job_file(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .edge_job_file()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -4063,7 +4375,12 @@ fn edge_job_file(cx: &Cx) -> Fut<'_> {
 fn edge_job_inspect(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).edge_job_inspect(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .edge_job_inspect()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -4071,7 +4388,7 @@ fn edge_job_inspect(cx: &Cx) -> Fut<'_> {
 /// `GET /edge_jobs` (`EdgeJobList`)
 fn edge_job_list(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).edge_job_list().await;
+        let result = cx.client(Auth::ApiKey).edge_job_list().send().await;
         cx.check(result).await
     })
 }
@@ -4083,7 +4400,10 @@ fn edge_job_task_logs_inspect(cx: &Cx) -> Fut<'_> {
         let p_task_id: i64 = cx.arg("path parameter taskID", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_job_task_logs_inspect(p_id, p_task_id)
+            .edge_job_task_logs_inspect()
+            .id(p_id)
+            .task_id(p_task_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4096,7 +4416,10 @@ fn edge_job_tasks_clear(cx: &Cx) -> Fut<'_> {
         let p_task_id: i64 = cx.arg("path parameter taskID", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_job_tasks_clear(p_id, p_task_id)
+            .edge_job_tasks_clear()
+            .id(p_id)
+            .task_id(p_task_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4109,7 +4432,10 @@ fn edge_job_tasks_collect(cx: &Cx) -> Fut<'_> {
         let p_task_id: i64 = cx.arg("path parameter taskID", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_job_tasks_collect(p_id, p_task_id)
+            .edge_job_tasks_collect()
+            .id(p_id)
+            .task_id(p_task_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4119,7 +4445,12 @@ fn edge_job_tasks_collect(cx: &Cx) -> Fut<'_> {
 fn edge_job_tasks_list(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).edge_job_tasks_list(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .edge_job_tasks_list()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -4129,7 +4460,13 @@ fn edge_job_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let body: types::EdgeJobUpdatePayload = cx.arg("body", r#"{"CronExpression":"example","EdgeGroups":[1],"Endpoints":[1],"FileContent":"example","Name":"example","Recurring":true}"#)?;
-        let result = cx.client(Auth::ApiKey).edge_job_update(p_id, &body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .edge_job_update()
+            .id(p_id)
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -4156,7 +4493,10 @@ fn edge_stack_create_file(cx: &Cx) -> Fut<'_> {
         };
         let result = cx
             .client(Auth::ApiKey)
-            .edge_stack_create_file(Some(p_dryrun), body)
+            .edge_stack_create_file()
+            .dryrun(p_dryrun)
+            .body(body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4169,7 +4509,10 @@ fn edge_stack_create_helm_repository(cx: &Cx) -> Fut<'_> {
         let body: types::EdgeStackFromHelmRepositoryPayload = cx.arg("body", r#"{"EdgeGroups":[1],"HelmConfig":{"Atomic":true,"ChartName":"nginx","ChartURL":"https://charts.bitnami.com/bitnami","ChartVersion":"15.0.0","Namespace":"default","Timeout":"5m0s","ValuesInline":"replicaCount: 2"},"Name":"stack-name","StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0}}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_stack_create_helm_repository(Some(&p_dryrun), &body)
+            .edge_stack_create_helm_repository()
+            .dryrun(&p_dryrun)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4182,7 +4525,10 @@ fn edge_stack_create_repository(cx: &Cx) -> Fut<'_> {
         let body: types::EdgeStackFromGitRepositoryPayload = cx.arg("body", r#"{"AlwaysCloneGitRepoForRelativePath":false,"AutoUpdate":{"ForcePullImage":false,"ForceUpdate":false,"Interval":"1m30s","JobID":"15","Webhook":"05de31a2-79fa-4644-9c12-faa67e5c49f0"},"CreatedFromCustomTemplateID":1,"DeploymentType":0,"EdgeGroups":[1],"EnvVars":[{"name":"name","value":"value"}],"FilePathInRepository":"docker-compose.yml","FilesystemPath":"/mnt","HelmConfig":{"Atomic":true,"ChartPath":"charts/my-app","Namespace":"default","Timeout":"5m0s","ValuesFiles":["['values/prod.yaml'"," 'values/secrets.yaml']"]},"Name":"stack-name","PerDeviceConfigsGroupMatchType":"file","PerDeviceConfigsMatchType":"file","PerDeviceConfigsPath":"configs","PrePullImage":false,"Registries":[1],"RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"myGitPassword","RepositoryProvider":0,"RepositoryReferenceName":"refs/heads/master","RepositoryURL":"https://github.com/openfaas/faas","RepositoryUsername":"myGitUsername","RetryDeploy":false,"RetryPeriod":1,"SourceID":1,"StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0},"SupportPerDeviceConfigs":false,"SupportRelativePath":false,"TLSSkipVerify":false,"UseManifestNamespaces":true}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_stack_create_repository(Some(&p_dryrun), &body)
+            .edge_stack_create_repository()
+            .dryrun(&p_dryrun)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4195,7 +4541,10 @@ fn edge_stack_create_string(cx: &Cx) -> Fut<'_> {
         let body: types::EdgeStackFromStringPayload = cx.arg("body", r#"{"DeploymentType":0,"EdgeGroups":[1],"EnvVars":[{"name":"name","value":"value"}],"Name":"stack-name","PrePullImage":false,"Registries":[1],"RetryDeploy":false,"RetryPeriod":1,"StackFileContent":"version: 3\n services:\n web:\n image:nginx","StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0},"UseManifestNamespaces":true,"Webhook":"c11fdf23-183e-428a-9bb6-16db01032174"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_stack_create_string(Some(&p_dryrun), &body)
+            .edge_stack_create_string()
+            .dryrun(&p_dryrun)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4205,7 +4554,12 @@ fn edge_stack_create_string(cx: &Cx) -> Fut<'_> {
 fn edge_stack_delete(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).edge_stack_delete(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .edge_stack_delete()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -4218,7 +4572,11 @@ fn edge_stack_file(cx: &Cx) -> Fut<'_> {
         let p_version: i64 = cx.arg("query parameter version", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_stack_file(p_id, Some(&p_commit_hash), Some(p_version))
+            .edge_stack_file()
+            .id(p_id)
+            .commit_hash(&p_commit_hash)
+            .version(p_version)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4228,7 +4586,12 @@ fn edge_stack_file(cx: &Cx) -> Fut<'_> {
 fn edge_stack_inspect(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).edge_stack_inspect(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .edge_stack_inspect()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -4239,7 +4602,9 @@ fn edge_stack_list(cx: &Cx) -> Fut<'_> {
         let p_summarize_statuses: bool = cx.arg("query parameter summarizeStatuses", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_stack_list(Some(p_summarize_statuses))
+            .edge_stack_list()
+            .summarize_statuses(p_summarize_statuses)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4256,14 +4621,14 @@ fn edge_stack_logs_collect(cx: &Cx) -> Fut<'_> {
         let p_until: String = cx.arg("query parameter until", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_stack_logs_collect(
-                p_id,
-                p_endpoint_id,
-                Some(&p_container_id),
-                Some(&p_since),
-                Some(p_tail),
-                Some(&p_until),
-            )
+            .edge_stack_logs_collect()
+            .id(p_id)
+            .endpoint_id(p_endpoint_id)
+            .container_id(&p_container_id)
+            .since(&p_since)
+            .tail(p_tail)
+            .until(&p_until)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4276,7 +4641,10 @@ fn edge_stack_logs_delete(cx: &Cx) -> Fut<'_> {
         let p_endpoint_id: i64 = cx.arg("path parameter endpoint_id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_stack_logs_delete(p_id, p_endpoint_id)
+            .edge_stack_logs_delete()
+            .id(p_id)
+            .endpoint_id(p_endpoint_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4289,7 +4657,10 @@ fn edge_stack_logs_download(cx: &Cx) -> Fut<'_> {
         let p_endpoint_id: i64 = cx.arg("path parameter endpoint_id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_stack_logs_download(p_id, p_endpoint_id)
+            .edge_stack_logs_download()
+            .id(p_id)
+            .endpoint_id(p_endpoint_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4302,7 +4673,10 @@ fn edge_stack_logs_status_get(cx: &Cx) -> Fut<'_> {
         let p_endpoint_id: i64 = cx.arg("path parameter endpoint_id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_stack_logs_status_get(p_id, p_endpoint_id)
+            .edge_stack_logs_status_get()
+            .id(p_id)
+            .endpoint_id(p_endpoint_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4316,7 +4690,9 @@ fn edge_stack_parse_registries(cx: &Cx) -> Fut<'_> {
         };
         let result = cx
             .client(Auth::ApiKey)
-            .edge_stack_parse_registries(body)
+            .edge_stack_parse_registries()
+            .body(body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4328,7 +4704,9 @@ fn edge_stack_stagger_status_inspect(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_stack_stagger_status_inspect(p_id)
+            .edge_stack_stagger_status_inspect()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4344,7 +4722,10 @@ fn edge_stack_status_update(cx: &Cx) -> Fut<'_> {
         )?;
         let result = cx
             .client(Auth::Anonymous)
-            .edge_stack_status_update(p_id, &body)
+            .edge_stack_status_update()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4355,7 +4736,13 @@ fn edge_stack_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let body: types::UpdateEdgeStackPayload = cx.arg("body", r#"{"DeployerOptions":{"Prune":true,"RemoveVolumes":true},"DeploymentType":0,"EdgeGroups":[1],"EnvVars":[{"name":"name","value":"value"}],"PrePullImage":true,"RePullImage":true,"Registries":[1],"RepullImageAndRedeploy":true,"RetryDeploy":true,"RetryPeriod":1,"RollbackTo":1,"StackFileContent":"example","StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0},"UpdateVersion":true,"UseManifestNamespaces":true,"Webhook":"c11fdf23-183e-428a-9bb6-16db01032174"}"#)?;
-        let result = cx.client(Auth::ApiKey).edge_stack_update(p_id, &body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .edge_stack_update()
+            .id(p_id)
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -4367,7 +4754,10 @@ fn edge_stack_update_from_git(cx: &Cx) -> Fut<'_> {
         let body: types::EdgestacksStackGitUpdatePayload = cx.arg("body", r#"{"Authentication":{"AuthorizationType":0,"GitCredentialID":0,"Password":"example","Provider":0,"Username":"example"},"AutoUpdate":{"ForcePullImage":false,"ForceUpdate":false,"Interval":"1m30s","JobID":"15","Webhook":"05de31a2-79fa-4644-9c12-faa67e5c49f0"},"DeployerOptions":{"Prune":true,"RemoveVolumes":true},"DeploymentType":0,"EnvVars":[{"name":"name","value":"value"}],"GroupIds":[1],"HelmConfig":{"Atomic":true,"ChartPath":"charts/my-app","Namespace":"default","Timeout":"5m0s","ValuesFiles":["['values/prod.yaml'"," 'values/secrets.yaml']"]},"PrePullImage":true,"RePullImage":true,"RefName":"example","Registries":[1],"RepullImageAndRedeploy":true,"RetryDeploy":true,"RetryPeriod":1,"StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0},"UpdateVersion":true}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_stack_update_from_git(p_id, &body)
+            .edge_stack_update_from_git()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4380,7 +4770,10 @@ fn edge_stack_update_helm_repository(cx: &Cx) -> Fut<'_> {
         let body: types::UpdateEdgeStackHelmRepositoryPayload = cx.arg("body", r#"{"EdgeGroups":[1],"HelmConfig":{"Atomic":true,"ChartName":"nginx","ChartURL":"https://charts.bitnami.com/bitnami","ChartVersion":"15.0.0","Namespace":"default","Timeout":"5m0s","ValuesInline":"replicaCount: 2"},"StaggerConfig":{"DeviceNumber":1,"DeviceNumberIncrementBy":1,"DeviceNumberStartFrom":1,"StaggerOption":0,"StaggerParallelOption":0,"Timeout":"5","UpdateDelay":"5","UpdateFailureAction":0}}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_stack_update_helm_repository(p_id, &body)
+            .edge_stack_update_helm_repository()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4392,7 +4785,9 @@ fn edge_stack_webhook_invoke(cx: &Cx) -> Fut<'_> {
         let p_webhook_id: String = cx.arg("path parameter webhookID", r#""example""#)?;
         let result = cx
             .client(Auth::Anonymous)
-            .edge_stack_webhook_invoke(&p_webhook_id)
+            .edge_stack_webhook_invoke()
+            .webhook_id(&p_webhook_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4407,7 +4802,10 @@ fn edge_update_previous_versions(cx: &Cx) -> Fut<'_> {
             cx.arg("query parameter environmentIds", r#"[1]"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_update_previous_versions(Some(&p_edge_group_ids), Some(&p_environment_ids))
+            .edge_update_previous_versions()
+            .edge_group_ids(&p_edge_group_ids)
+            .environment_ids(&p_environment_ids)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4419,7 +4817,9 @@ fn edge_update_schedule_active_schedules_list(cx: &Cx) -> Fut<'_> {
         let body: types::ActiveSchedulePayload = cx.arg("body", r#"{"EnvironmentIDs":[1]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_update_schedule_active_schedules_list(&body)
+            .edge_update_schedule_active_schedules_list()
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4431,7 +4831,9 @@ fn edge_update_schedule_create(cx: &Cx) -> Fut<'_> {
         let body: types::EdgeUpdateScheduleCreatePayload = cx.arg("body", r#"{"AgentImage":"example","GroupIDs":[1],"Name":"example","RegistryID":1,"ScheduledTime":"example","Type":0,"UpdaterImage":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_update_schedule_create(&body)
+            .edge_update_schedule_create()
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4443,7 +4845,9 @@ fn edge_update_schedule_delete(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_update_schedule_delete(p_id)
+            .edge_update_schedule_delete()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4452,7 +4856,11 @@ fn edge_update_schedule_delete(cx: &Cx) -> Fut<'_> {
 /// `GET /edge_update_schedules/info` (`EdgeUpdateScheduleInfo`)
 fn edge_update_schedule_info(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).edge_update_schedule_info().await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .edge_update_schedule_info()
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -4463,7 +4871,9 @@ fn edge_update_schedule_inspect(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_update_schedule_inspect(p_id)
+            .edge_update_schedule_inspect()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4475,7 +4885,9 @@ fn edge_update_schedule_list(cx: &Cx) -> Fut<'_> {
         let p_include_edge_stacks: bool = cx.arg("query parameter includeEdgeStacks", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_update_schedule_list(Some(p_include_edge_stacks))
+            .edge_update_schedule_list()
+            .include_edge_stacks(p_include_edge_stacks)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4488,7 +4900,10 @@ fn edge_update_schedule_update(cx: &Cx) -> Fut<'_> {
         let body: types::UpdatePayload = cx.arg("body", r#"{"AgentImage":"example","GroupIDs":[1],"Name":"example","RegistryID":1,"ScheduledTime":"example","Type":0,"UpdaterImage":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .edge_update_schedule_update(p_id, &body)
+            .edge_update_schedule_update()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4500,7 +4915,9 @@ fn endpoint_association_delete(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .endpoint_association_delete(p_id)
+            .endpoint_association_delete()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4548,7 +4965,12 @@ fn endpoint_create(cx: &Cx) -> Fut<'_> {
             kube_config: Some(cx.arg::<String>("form field KubeConfig", r#""example""#)?),
             gpus: Some(cx.arg::<String>("form field Gpus", r#""example""#)?),
         };
-        let result = cx.client(Auth::ApiKey).endpoint_create(body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .endpoint_create()
+            .body(body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -4559,6 +4981,7 @@ fn endpoint_create_global_key(cx: &Cx) -> Fut<'_> {
         let result = cx
             .client(Auth::Anonymous)
             .endpoint_create_global_key()
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4568,7 +4991,12 @@ fn endpoint_create_global_key(cx: &Cx) -> Fut<'_> {
 fn endpoint_delete(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).endpoint_delete(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .endpoint_delete()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -4578,7 +5006,12 @@ fn endpoint_delete_batch(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::EndpointDeleteBatchPayload =
             cx.arg("body", r#"{"endpoints":[{"deleteCluster":true,"id":1}]}"#)?;
-        let result = cx.client(Auth::ApiKey).endpoint_delete_batch(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .endpoint_delete_batch()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -4590,7 +5023,9 @@ fn endpoint_delete_batch_deprecated(cx: &Cx) -> Fut<'_> {
             cx.arg("body", r#"{"endpoints":[{"deleteCluster":true,"id":1}]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .endpoint_delete_batch_deprecated(&body)
+            .endpoint_delete_batch_deprecated()
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4607,7 +5042,11 @@ fn endpoint_docker_browse_put(cx: &Cx) -> Fut<'_> {
         };
         let result = cx
             .client(Auth::ApiKey)
-            .endpoint_docker_browse_put(p_id, Some(p_volume_id), body)
+            .endpoint_docker_browse_put()
+            .id(p_id)
+            .volume_id(p_volume_id)
+            .body(body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4620,7 +5059,10 @@ fn endpoint_dockerhub_status(cx: &Cx) -> Fut<'_> {
         let p_registry_id: i64 = cx.arg("path parameter registryId", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .endpoint_dockerhub_status(p_id, p_registry_id)
+            .endpoint_dockerhub_status()
+            .id(p_id)
+            .registry_id(p_registry_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4632,7 +5074,9 @@ fn endpoint_edge_generate_key(cx: &Cx) -> Fut<'_> {
         let body: types::GenerateKeyResponse = cx.arg("body", r#"{"edgeKey":"example"}"#)?;
         let result = cx
             .client(Auth::Anonymous)
-            .endpoint_edge_generate_key(&body)
+            .endpoint_edge_generate_key()
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4646,7 +5090,10 @@ fn endpoint_force_update_service(cx: &Cx) -> Fut<'_> {
             cx.arg("body", r#"{"PullImage":true,"ServiceID":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .endpoint_force_update_service(p_id, &body)
+            .endpoint_force_update_service()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4659,7 +5106,10 @@ fn endpoint_group_add_endpoint(cx: &Cx) -> Fut<'_> {
         let p_endpoint_id: i64 = cx.arg("path parameter endpointId", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .endpoint_group_add_endpoint(p_id, p_endpoint_id)
+            .endpoint_group_add_endpoint()
+            .id(p_id)
+            .endpoint_id(p_endpoint_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4669,7 +5119,12 @@ fn endpoint_group_add_endpoint(cx: &Cx) -> Fut<'_> {
 fn endpoint_group_create(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::EndpointGroupCreatePayload = cx.arg("body", r#"{"AssociatedEndpoints":[1,3],"Description":"description","Name":"my-Environment-group","TagIDs":[1,2]}"#)?;
-        let result = cx.client(Auth::ApiKey).endpoint_group_create(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .endpoint_group_create()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -4678,7 +5133,12 @@ fn endpoint_group_create(cx: &Cx) -> Fut<'_> {
 fn endpoint_group_delete(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).endpoint_group_delete(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .endpoint_group_delete()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -4690,7 +5150,10 @@ fn endpoint_group_delete_endpoint(cx: &Cx) -> Fut<'_> {
         let p_endpoint_id: i64 = cx.arg("path parameter endpointId", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .endpoint_group_delete_endpoint(p_id, p_endpoint_id)
+            .endpoint_group_delete_endpoint()
+            .id(p_id)
+            .endpoint_id(p_endpoint_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4702,7 +5165,9 @@ fn endpoint_group_list(cx: &Cx) -> Fut<'_> {
         let p_size: bool = cx.arg("query parameter size", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .endpoint_group_list(Some(p_size))
+            .endpoint_group_list()
+            .size(p_size)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4715,7 +5180,10 @@ fn endpoint_group_update(cx: &Cx) -> Fut<'_> {
         let body: types::EndpointGroupUpdatePayload = cx.arg("body", r#"{"AssociatedEndpoints":[1,3],"Description":"description","Name":"my-environment-group","TagIDs":[3,4],"TeamAccessPolicies":{},"UserAccessPolicies":{}}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .endpoint_group_update(p_id, &body)
+            .endpoint_group_update()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4728,7 +5196,10 @@ fn endpoint_inspect(cx: &Cx) -> Fut<'_> {
         let p_exclude_snapshot: bool = cx.arg("query parameter excludeSnapshot", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .endpoint_inspect(p_id, Some(p_exclude_snapshot))
+            .endpoint_inspect()
+            .id(p_id)
+            .exclude_snapshot(p_exclude_snapshot)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4780,40 +5251,40 @@ fn endpoint_list(cx: &Cx) -> Fut<'_> {
         let p_update_information: bool = cx.arg("query parameter updateInformation", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .endpoint_list(
-                Some(&p_agent_versions),
-                Some(p_edge_async),
-                Some(p_edge_check_in_passed_seconds),
-                Some(p_edge_device_untrusted),
-                Some(&p_edge_group_ids),
-                Some(p_edge_stack_id),
-                Some(p_edge_stack_status),
-                Some(&p_endpoint_ids),
-                Some(&p_exclude_edge_group_ids),
-                Some(&p_exclude_group_ids),
-                Some(&p_exclude_ids),
-                Some(p_exclude_snapshots),
-                Some(&p_group_ids),
-                Some(p_k8s_env_admin),
-                Some(p_limit),
-                Some(&p_name),
-                Some(&p_name_filter),
-                Some(&p_order),
-                Some(p_outdated),
-                Some(&p_platform_types),
-                Some(p_policy),
-                Some(&p_policy_ids),
-                Some(&p_policy_status),
-                Some(p_provisioned),
-                Some(&p_search),
-                Some(&p_sort),
-                Some(p_start),
-                Some(&p_status),
-                Some(&p_tag_ids),
-                Some(p_tags_partial_match),
-                Some(&p_types),
-                Some(p_update_information),
-            )
+            .endpoint_list()
+            .agent_versions(&p_agent_versions)
+            .edge_async(p_edge_async)
+            .edge_check_in_passed_seconds(p_edge_check_in_passed_seconds)
+            .edge_device_untrusted(p_edge_device_untrusted)
+            .edge_group_ids(&p_edge_group_ids)
+            .edge_stack_id(p_edge_stack_id)
+            .edge_stack_status(p_edge_stack_status)
+            .endpoint_ids(&p_endpoint_ids)
+            .exclude_edge_group_ids(&p_exclude_edge_group_ids)
+            .exclude_group_ids(&p_exclude_group_ids)
+            .exclude_ids(&p_exclude_ids)
+            .exclude_snapshots(p_exclude_snapshots)
+            .group_ids(&p_group_ids)
+            .k8s_env_admin(p_k8s_env_admin)
+            .limit(p_limit)
+            .name(&p_name)
+            .name_filter(&p_name_filter)
+            .order(&p_order)
+            .outdated(p_outdated)
+            .platform_types(&p_platform_types)
+            .policy(p_policy)
+            .policy_ids(&p_policy_ids)
+            .policy_status(&p_policy_status)
+            .provisioned(p_provisioned)
+            .search(&p_search)
+            .sort(&p_sort)
+            .start(p_start)
+            .status(&p_status)
+            .tag_ids(&p_tag_ids)
+            .tags_partial_match(p_tags_partial_match)
+            .types(&p_types)
+            .update_information(p_update_information)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4825,7 +5296,9 @@ fn endpoint_mtls_agent_certificate_error(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .endpoint_mtls_agent_certificate_error(p_id)
+            .endpoint_mtls_agent_certificate_error()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4837,7 +5310,9 @@ fn endpoint_mtls_certificate(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .endpoint_mtls_certificate(p_id)
+            .endpoint_mtls_certificate()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4850,7 +5325,10 @@ fn endpoint_registries_list(cx: &Cx) -> Fut<'_> {
         let p_namespace: String = cx.arg("query parameter namespace", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .endpoint_registries_list(p_id, Some(&p_namespace))
+            .endpoint_registries_list()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4867,7 +5345,11 @@ fn endpoint_registry_access(cx: &Cx) -> Fut<'_> {
         )?;
         let result = cx
             .client(Auth::ApiKey)
-            .endpoint_registry_access(p_id, p_registry_id, &body)
+            .endpoint_registry_access()
+            .id(p_id)
+            .registry_id(p_registry_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4880,7 +5362,10 @@ fn endpoint_set_policy_statuses(cx: &Cx) -> Fut<'_> {
         let body: types::PolicyStatusesPayload = cx.arg("body", r#"{"statuses":[{"fingerprint":"example","message":"example","policyID":1,"status":"example","type":"example"}]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .endpoint_set_policy_statuses(p_id, &body)
+            .endpoint_set_policy_statuses()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4893,7 +5378,10 @@ fn endpoint_settings_update(cx: &Cx) -> Fut<'_> {
         let body: types::EndpointSettingsUpdatePayload = cx.arg("body", r#"{"changeWindow":{"Enabled":true,"EndTime":"02:00","StartTime":"example"},"deploymentOptions":{"hideAddWithForm":true,"hideFileUpload":false,"hideWebEditor":false,"overrideGlobalOptions":true},"enableGPUManagement":false,"enableImageNotification":true,"gpus":[{"name":"name","value":"value"}],"securitySettings":{"allowBindMountsForRegularUsers":false,"allowContainerCapabilitiesForRegularUsers":true,"allowDeviceMappingForRegularUsers":true,"allowHostNamespaceForRegularUsers":true,"allowPrivilegedModeForRegularUsers":false,"allowSecurityOptForRegularUsers":true,"allowStackManagementForRegularUsers":true,"allowSysctlSettingForRegularUsers":true,"allowVolumeBrowserForRegularUsers":true,"enableHostManagementFeatures":true}}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .endpoint_settings_update(p_id, &body)
+            .endpoint_settings_update()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4903,7 +5391,12 @@ fn endpoint_settings_update(cx: &Cx) -> Fut<'_> {
 fn endpoint_snapshot(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).endpoint_snapshot(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .endpoint_snapshot()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -4911,7 +5404,7 @@ fn endpoint_snapshot(cx: &Cx) -> Fut<'_> {
 /// `POST /endpoints/snapshot` (`EndpointSnapshots`)
 fn endpoint_snapshots(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).endpoint_snapshots().await;
+        let result = cx.client(Auth::ApiKey).endpoint_snapshots().send().await;
         cx.check(result).await
     })
 }
@@ -4919,7 +5412,11 @@ fn endpoint_snapshots(cx: &Cx) -> Fut<'_> {
 /// `GET /endpoints/summary` (`EndpointSummaryCounts`)
 fn endpoint_summary_counts(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).endpoint_summary_counts().await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .endpoint_summary_counts()
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -4929,7 +5426,13 @@ fn endpoint_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let body: types::EndpointUpdatePayload = cx.arg("body", r#"{"AzureApplicationID":"eag7cdo9-o09l-9i83-9dO9-f0b23oe78db4","AzureAuthenticationKey":"cOrXoK/1D35w8YQ8nH1/8ZGwzz45JIYD5jxHKXEQknk=","AzureTenantID":"34ddc78d-4fel-2358-8cc1-df84c8o839f5","ChangeWindow":{"Enabled":true,"EndTime":"02:00","StartTime":"example"},"DeploymentOptions":{"hideAddWithForm":true,"hideFileUpload":false,"hideWebEditor":false,"overrideGlobalOptions":true},"Edge":{"CommandInterval":5,"PingInterval":5,"SnapshotInterval":5},"EdgeCheckinInterval":5,"Gpus":[{"name":"name","value":"value"}],"GroupID":1,"IsSetStatusMessage":true,"Kubernetes":{"Configuration":{"AllowNoneIngressClass":true,"EnableNodeShell":true,"EnableResourceOverCommit":true,"IngressAvailabilityPerNamespace":true,"IngressClasses":[{}],"ResourceOverCommitPercentage":1,"RestrictDefaultNamespace":true,"RestrictSecrets":true,"RestrictStandardUserIngressW":true,"StorageClasses":[{}],"UseLoadBalancer":true,"UseServerMetrics":true},"Flags":{"GPUOperator":true,"IsServerIngressClassDetected":true,"IsServerMetricsDetected":true,"IsServerStorageDetected":true},"Snapshots":[{"ClusterType":"example","DiagnosticsData":{},"GPUNodeCount":1,"KubernetesVersion":"example","NodeCount":1,"PerformanceMetrics":{},"Time":1,"TotalCPU":1,"TotalGPU":{},"TotalMemory":1}]},"Name":"my-environment","PublicURL":"docker.mydomain.tld:2375","Status":1,"StatusMessage":{"detail":"Error message","operation":"scale","operationStatus":"error","summary":"Error"},"TLS":true,"TLSSkipClientVerify":false,"TLSSkipVerify":false,"TagIDs":[1,2],"TeamAccessPolicies":{},"URL":"docker.mydomain.tld:2375","UserAccessPolicies":{}}"#)?;
-        let result = cx.client(Auth::ApiKey).endpoint_update(p_id, &body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .endpoint_update()
+            .id(p_id)
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -4941,7 +5444,12 @@ fn endpoint_update_relations(cx: &Cx) -> Fut<'_> {
             "body",
             r#"{"Relations":{"key":{"EdgeGroups":[1],"Group":1,"Tags":[1]}}}"#,
         )?;
-        let result = cx.client(Auth::Jwt).endpoint_update_relations(&body).await;
+        let result = cx
+            .client(Auth::Jwt)
+            .endpoint_update_relations()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -4952,7 +5460,9 @@ fn environment_observability_discovery(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .environment_observability_discovery(p_id)
+            .environment_observability_discovery()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4961,7 +5471,7 @@ fn environment_observability_discovery(cx: &Cx) -> Fut<'_> {
 /// `POST /sshkeygen` (`Generate`)
 fn generate(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).generate().await;
+        let result = cx.client(Auth::ApiKey).generate().send().await;
         cx.check(result).await
     })
 }
@@ -4970,7 +5480,12 @@ fn generate(cx: &Cx) -> Fut<'_> {
 fn get_alert_rule(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).get_alert_rule(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .get_alert_rule()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -4981,7 +5496,9 @@ fn get_alert_rule_environments(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_alert_rule_environments(p_id)
+            .get_alert_rule_environments()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -4991,7 +5508,12 @@ fn get_alert_rule_environments(cx: &Cx) -> Fut<'_> {
 fn get_alerting_settings(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).get_alerting_settings(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .get_alerting_settings()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -5000,7 +5522,12 @@ fn get_alerting_settings(cx: &Cx) -> Fut<'_> {
 fn get_alerts(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_status: String = cx.arg("query parameter status", r#""example""#)?;
-        let result = cx.client(Auth::ApiKey).get_alerts(&p_status).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .get_alerts()
+            .status(&p_status)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -5008,7 +5535,7 @@ fn get_alerts(cx: &Cx) -> Fut<'_> {
 /// `GET /cloud/credentials` (`getAll`)
 fn get_all(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).get_all().await;
+        let result = cx.client(Auth::ApiKey).get_all().send().await;
         cx.check(result).await
     })
 }
@@ -5016,7 +5543,7 @@ fn get_all(cx: &Cx) -> Fut<'_> {
 /// `GET /observability/alerting/rules` (`GetAllAlertRules`)
 fn get_all_alert_rules(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).get_all_alert_rules().await;
+        let result = cx.client(Auth::ApiKey).get_all_alert_rules().send().await;
         cx.check(result).await
     })
 }
@@ -5024,7 +5551,11 @@ fn get_all_alert_rules(cx: &Cx) -> Fut<'_> {
 /// `GET /observability/alerting/settings` (`GetAllAlertingSettings`)
 fn get_all_alerting_settings(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).get_all_alerting_settings().await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .get_all_alerting_settings()
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -5038,7 +5569,12 @@ fn get_all_kubernetes_application(cx: &Cx) -> Fut<'_> {
         let p_resource_type: String = cx.arg("query parameter resourceType", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_all_kubernetes_application(p_id, &p_namespace, &p_name, Some(&p_resource_type))
+            .get_all_kubernetes_application()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .name(&p_name)
+            .resource_type(&p_resource_type)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5052,7 +5588,11 @@ fn get_all_kubernetes_applications(cx: &Cx) -> Fut<'_> {
         let p_node_name: String = cx.arg("query parameter nodeName", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_all_kubernetes_applications(p_id, &p_namespace, &p_node_name)
+            .get_all_kubernetes_applications()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .node_name(&p_node_name)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5064,7 +5604,9 @@ fn get_all_kubernetes_applications_count(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_all_kubernetes_applications_count(p_id)
+            .get_all_kubernetes_applications_count()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5077,7 +5619,10 @@ fn get_all_kubernetes_cluster_ingresses(cx: &Cx) -> Fut<'_> {
         let p_with_services: bool = cx.arg("query parameter withServices", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_all_kubernetes_cluster_ingresses(p_id, Some(p_with_services))
+            .get_all_kubernetes_cluster_ingresses()
+            .id(p_id)
+            .with_services(p_with_services)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5089,7 +5634,9 @@ fn get_all_kubernetes_cluster_ingresses_count(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_all_kubernetes_cluster_ingresses_count(p_id)
+            .get_all_kubernetes_cluster_ingresses_count()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5101,7 +5648,9 @@ fn get_all_kubernetes_cluster_role_bindings(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_all_kubernetes_cluster_role_bindings(p_id)
+            .get_all_kubernetes_cluster_role_bindings()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5113,7 +5662,9 @@ fn get_all_kubernetes_cluster_roles(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_all_kubernetes_cluster_roles(p_id)
+            .get_all_kubernetes_cluster_roles()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5126,7 +5677,10 @@ fn get_all_kubernetes_config_maps(cx: &Cx) -> Fut<'_> {
         let p_is_used: bool = cx.arg("query parameter isUsed", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_all_kubernetes_config_maps(p_id, p_is_used)
+            .get_all_kubernetes_config_maps()
+            .id(p_id)
+            .is_used(p_is_used)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5138,7 +5692,9 @@ fn get_all_kubernetes_config_maps_count(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_all_kubernetes_config_maps_count(p_id)
+            .get_all_kubernetes_config_maps_count()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5151,7 +5707,10 @@ fn get_all_kubernetes_events(cx: &Cx) -> Fut<'_> {
         let p_resource_id: String = cx.arg("query parameter resourceId", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_all_kubernetes_events(p_id, Some(&p_resource_id))
+            .get_all_kubernetes_events()
+            .id(p_id)
+            .resource_id(&p_resource_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5164,7 +5723,10 @@ fn get_all_kubernetes_ingress_controllers(cx: &Cx) -> Fut<'_> {
         let p_allowed_only: bool = cx.arg("query parameter allowedOnly", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_all_kubernetes_ingress_controllers(p_id, Some(p_allowed_only))
+            .get_all_kubernetes_ingress_controllers()
+            .id(p_id)
+            .allowed_only(p_allowed_only)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5177,7 +5739,10 @@ fn get_all_kubernetes_ingresses(cx: &Cx) -> Fut<'_> {
         let p_namespace: String = cx.arg("path parameter namespace", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_all_kubernetes_ingresses(p_id, &p_namespace)
+            .get_all_kubernetes_ingresses()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5189,7 +5754,9 @@ fn get_all_kubernetes_persistent_volume_claims(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_all_kubernetes_persistent_volume_claims(p_id)
+            .get_all_kubernetes_persistent_volume_claims()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5201,7 +5768,9 @@ fn get_all_kubernetes_persistent_volumes(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_all_kubernetes_persistent_volumes(p_id)
+            .get_all_kubernetes_persistent_volumes()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5213,7 +5782,9 @@ fn get_all_kubernetes_services_count(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_all_kubernetes_services_count(p_id)
+            .get_all_kubernetes_services_count()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5225,7 +5796,9 @@ fn get_all_kubernetes_storage_classes(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_all_kubernetes_storage_classes(p_id)
+            .get_all_kubernetes_storage_classes()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5238,7 +5811,10 @@ fn get_all_kubernetes_volumes(cx: &Cx) -> Fut<'_> {
         let p_with_applications: bool = cx.arg("query parameter withApplications", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_all_kubernetes_volumes(p_id, Some(p_with_applications))
+            .get_all_kubernetes_volumes()
+            .id(p_id)
+            .with_applications(p_with_applications)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5250,7 +5826,9 @@ fn get_all_kubernetes_volumes_count(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_all_kubernetes_volumes_count(p_id)
+            .get_all_kubernetes_volumes_count()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5263,7 +5841,10 @@ fn get_applications_resources(cx: &Cx) -> Fut<'_> {
         let p_node: String = cx.arg("query parameter node", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_applications_resources(p_id, &p_node)
+            .get_applications_resources()
+            .id(p_id)
+            .node(&p_node)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5272,7 +5853,7 @@ fn get_applications_resources(cx: &Cx) -> Fut<'_> {
 /// `GET /support/debug_log` (`GetDebugLogStatus`)
 fn get_debug_log_status(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).get_debug_log_status().await;
+        let result = cx.client(Auth::ApiKey).get_debug_log_status().send().await;
         cx.check(result).await
     })
 }
@@ -5284,7 +5865,10 @@ fn get_endpoint_groups_id(cx: &Cx) -> Fut<'_> {
         let p_size: bool = cx.arg("query parameter size", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_endpoint_groups_id(p_id, Some(p_size))
+            .get_endpoint_groups_id()
+            .id(p_id)
+            .size(p_size)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5297,7 +5881,10 @@ fn get_kubernetes_all_custom_resources(cx: &Cx) -> Fut<'_> {
         let p_definition: String = cx.arg("query parameter definition", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_all_custom_resources(p_id, &p_definition)
+            .get_kubernetes_all_custom_resources()
+            .id(p_id)
+            .definition(&p_definition)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5312,12 +5899,12 @@ fn get_kubernetes_cluster_scoped_custom_resource(cx: &Cx) -> Fut<'_> {
         let p_format: String = cx.arg("query parameter format", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_cluster_scoped_custom_resource(
-                p_id,
-                &p_name,
-                &p_definition,
-                Some(&p_format),
-            )
+            .get_kubernetes_cluster_scoped_custom_resource()
+            .id(p_id)
+            .name(&p_name)
+            .definition(&p_definition)
+            .format(&p_format)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5331,7 +5918,11 @@ fn get_kubernetes_config_map(cx: &Cx) -> Fut<'_> {
         let p_configmap: String = cx.arg("path parameter configmap", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_config_map(p_id, &p_namespace, &p_configmap)
+            .get_kubernetes_config_map()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .configmap(&p_configmap)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5341,7 +5932,12 @@ fn get_kubernetes_config_map(cx: &Cx) -> Fut<'_> {
 fn get_kubernetes_cron_jobs(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).get_kubernetes_cron_jobs(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .get_kubernetes_cron_jobs()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -5353,7 +5949,10 @@ fn get_kubernetes_custom_resource_definition(cx: &Cx) -> Fut<'_> {
         let p_name: String = cx.arg("path parameter name", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_custom_resource_definition(p_id, &p_name)
+            .get_kubernetes_custom_resource_definition()
+            .id(p_id)
+            .name(&p_name)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5365,7 +5964,9 @@ fn get_kubernetes_custom_resource_definitions(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_custom_resource_definitions(p_id)
+            .get_kubernetes_custom_resource_definitions()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5375,7 +5976,12 @@ fn get_kubernetes_custom_resource_definitions(cx: &Cx) -> Fut<'_> {
 fn get_kubernetes_dashboard(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).get_kubernetes_dashboard(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .get_kubernetes_dashboard()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -5388,7 +5994,11 @@ fn get_kubernetes_events_for_namespace(cx: &Cx) -> Fut<'_> {
         let p_resource_id: String = cx.arg("query parameter resourceId", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_events_for_namespace(p_id, &p_namespace, Some(&p_resource_id))
+            .get_kubernetes_events_for_namespace()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .resource_id(&p_resource_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5398,7 +6008,12 @@ fn get_kubernetes_events_for_namespace(cx: &Cx) -> Fut<'_> {
 fn get_kubernetes_gpu_info(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).get_kubernetes_gpu_info(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .get_kubernetes_gpu_info()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -5411,7 +6026,11 @@ fn get_kubernetes_ingress(cx: &Cx) -> Fut<'_> {
         let p_ingress: String = cx.arg("path parameter ingress", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_ingress(p_id, &p_namespace, &p_ingress)
+            .get_kubernetes_ingress()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .ingress(&p_ingress)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5424,7 +6043,10 @@ fn get_kubernetes_ingress_controllers_by_namespace(cx: &Cx) -> Fut<'_> {
         let p_namespace: String = cx.arg("path parameter namespace", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_ingress_controllers_by_namespace(p_id, &p_namespace)
+            .get_kubernetes_ingress_controllers_by_namespace()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5438,7 +6060,10 @@ fn get_kubernetes_jobs(cx: &Cx) -> Fut<'_> {
             cx.arg("query parameter includeCronJobChildren", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_jobs(p_id, Some(p_include_cron_job_children))
+            .get_kubernetes_jobs()
+            .id(p_id)
+            .include_cron_job_children(p_include_cron_job_children)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5450,7 +6075,9 @@ fn get_kubernetes_max_resource_limits(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_max_resource_limits(p_id)
+            .get_kubernetes_max_resource_limits()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5462,7 +6089,9 @@ fn get_kubernetes_metrics_for_all_nodes(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_metrics_for_all_nodes(p_id)
+            .get_kubernetes_metrics_for_all_nodes()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5475,7 +6104,10 @@ fn get_kubernetes_metrics_for_all_pods(cx: &Cx) -> Fut<'_> {
         let p_namespace: String = cx.arg("path parameter namespace", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_metrics_for_all_pods(p_id, &p_namespace)
+            .get_kubernetes_metrics_for_all_pods()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5488,7 +6120,10 @@ fn get_kubernetes_metrics_for_node(cx: &Cx) -> Fut<'_> {
         let p_name: String = cx.arg("path parameter name", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_metrics_for_node(p_id, &p_name)
+            .get_kubernetes_metrics_for_node()
+            .id(p_id)
+            .name(&p_name)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5502,7 +6137,11 @@ fn get_kubernetes_metrics_for_pod(cx: &Cx) -> Fut<'_> {
         let p_name: String = cx.arg("path parameter name", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_metrics_for_pod(p_id, &p_namespace, &p_name)
+            .get_kubernetes_metrics_for_pod()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .name(&p_name)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5516,7 +6155,11 @@ fn get_kubernetes_namespace(cx: &Cx) -> Fut<'_> {
         let p_with_resource_quota: bool = cx.arg("query parameter withResourceQuota", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_namespace(p_id, &p_namespace, Some(p_with_resource_quota))
+            .get_kubernetes_namespace()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .with_resource_quota(p_with_resource_quota)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5532,13 +6175,13 @@ fn get_kubernetes_namespaced_custom_resource(cx: &Cx) -> Fut<'_> {
         let p_format: String = cx.arg("query parameter format", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_namespaced_custom_resource(
-                p_id,
-                &p_namespace,
-                &p_name,
-                &p_definition,
-                Some(&p_format),
-            )
+            .get_kubernetes_namespaced_custom_resource()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .name(&p_name)
+            .definition(&p_definition)
+            .format(&p_format)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5553,11 +6196,11 @@ fn get_kubernetes_namespaces(cx: &Cx) -> Fut<'_> {
             cx.arg("query parameter withUnhealthyEvents", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_namespaces(
-                p_id,
-                Some(p_with_resource_quota),
-                Some(p_with_unhealthy_events),
-            )
+            .get_kubernetes_namespaces()
+            .id(p_id)
+            .with_resource_quota(p_with_resource_quota)
+            .with_unhealthy_events(p_with_unhealthy_events)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5569,7 +6212,9 @@ fn get_kubernetes_namespaces_count(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_namespaces_count(p_id)
+            .get_kubernetes_namespaces_count()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5579,7 +6224,12 @@ fn get_kubernetes_namespaces_count(cx: &Cx) -> Fut<'_> {
 fn get_kubernetes_nodes(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).get_kubernetes_nodes(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .get_kubernetes_nodes()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -5590,7 +6240,9 @@ fn get_kubernetes_nodes_limits(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_nodes_limits(p_id)
+            .get_kubernetes_nodes_limits()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5603,7 +6255,10 @@ fn get_kubernetes_persistent_volume(cx: &Cx) -> Fut<'_> {
         let p_name: String = cx.arg("path parameter name", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_persistent_volume(p_id, &p_name)
+            .get_kubernetes_persistent_volume()
+            .id(p_id)
+            .name(&p_name)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5617,7 +6272,11 @@ fn get_kubernetes_persistent_volume_claim(cx: &Cx) -> Fut<'_> {
         let p_name: String = cx.arg("path parameter name", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_persistent_volume_claim(p_id, &p_namespace, &p_name)
+            .get_kubernetes_persistent_volume_claim()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .name(&p_name)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5630,7 +6289,10 @@ fn get_kubernetes_persistent_volume_claims_in_namespace(cx: &Cx) -> Fut<'_> {
         let p_namespace: String = cx.arg("path parameter namespace", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_persistent_volume_claims_in_namespace(p_id, &p_namespace)
+            .get_kubernetes_persistent_volume_claims_in_namespace()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5642,7 +6304,9 @@ fn get_kubernetes_pod_security_rule(cx: &Cx) -> Fut<'_> {
         let p_environment_id: i64 = cx.arg("path parameter environmentId", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_pod_security_rule(p_environment_id)
+            .get_kubernetes_pod_security_rule()
+            .environment_id(p_environment_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5654,7 +6318,9 @@ fn get_kubernetes_rbac_status(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_rbac_status(p_id)
+            .get_kubernetes_rbac_status()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5666,7 +6332,9 @@ fn get_kubernetes_role_bindings(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_role_bindings(p_id)
+            .get_kubernetes_role_bindings()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5676,7 +6344,12 @@ fn get_kubernetes_role_bindings(cx: &Cx) -> Fut<'_> {
 fn get_kubernetes_roles(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).get_kubernetes_roles(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .get_kubernetes_roles()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -5689,7 +6362,11 @@ fn get_kubernetes_secret(cx: &Cx) -> Fut<'_> {
         let p_secret: String = cx.arg("path parameter secret", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_secret(p_id, &p_namespace, &p_secret)
+            .get_kubernetes_secret()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .secret(&p_secret)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5702,7 +6379,10 @@ fn get_kubernetes_secrets(cx: &Cx) -> Fut<'_> {
         let p_is_used: bool = cx.arg("query parameter isUsed", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_secrets(p_id, p_is_used)
+            .get_kubernetes_secrets()
+            .id(p_id)
+            .is_used(p_is_used)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5714,7 +6394,9 @@ fn get_kubernetes_secrets_count(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_secrets_count(p_id)
+            .get_kubernetes_secrets_count()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5728,7 +6410,11 @@ fn get_kubernetes_service_account(cx: &Cx) -> Fut<'_> {
         let p_name: String = cx.arg("path parameter name", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_service_account(p_id, &p_namespace, &p_name)
+            .get_kubernetes_service_account()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .name(&p_name)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5740,7 +6426,9 @@ fn get_kubernetes_service_accounts(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_service_accounts(p_id)
+            .get_kubernetes_service_accounts()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5753,7 +6441,10 @@ fn get_kubernetes_services(cx: &Cx) -> Fut<'_> {
         let p_with_applications: bool = cx.arg("query parameter withApplications", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_services(p_id, Some(p_with_applications))
+            .get_kubernetes_services()
+            .id(p_id)
+            .with_applications(p_with_applications)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5766,7 +6457,10 @@ fn get_kubernetes_services_by_namespace(cx: &Cx) -> Fut<'_> {
         let p_namespace: String = cx.arg("path parameter namespace", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_services_by_namespace(p_id, &p_namespace)
+            .get_kubernetes_services_by_namespace()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5779,7 +6473,10 @@ fn get_kubernetes_storage_class(cx: &Cx) -> Fut<'_> {
         let p_name: String = cx.arg("path parameter name", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_storage_class(p_id, &p_name)
+            .get_kubernetes_storage_class()
+            .id(p_id)
+            .name(&p_name)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5789,7 +6486,12 @@ fn get_kubernetes_storage_class(cx: &Cx) -> Fut<'_> {
 fn get_kubernetes_version(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).get_kubernetes_version(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .get_kubernetes_version()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -5802,7 +6504,11 @@ fn get_kubernetes_volume(cx: &Cx) -> Fut<'_> {
         let p_volume: String = cx.arg("path parameter volume", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_volume(p_id, &p_namespace, &p_volume)
+            .get_kubernetes_volume()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .volume(&p_volume)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5816,7 +6522,11 @@ fn get_kubernetes_volumes_in_namespace(cx: &Cx) -> Fut<'_> {
         let p_with_applications: bool = cx.arg("query parameter withApplications", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .get_kubernetes_volumes_in_namespace(p_id, &p_namespace, Some(p_with_applications))
+            .get_kubernetes_volumes_in_namespace()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .with_applications(p_with_applications)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5828,7 +6538,9 @@ fn git_operation_repo_file_preview(cx: &Cx) -> Fut<'_> {
         let body: types::RepositoryFilePreviewPayload = cx.arg("body", r#"{"TLSSkipVerify":false,"AuthorizationType":0,"CreatedFromCustomTemplateID":1,"FromEdgeStack":true,"Password":"example","Provider":0,"Reference":"refs/heads/master","Repository":"example","SourceId":1,"StackId":1,"TargetFile":"docker-compose.yml","Username":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .git_operation_repo_file_preview(&body)
+            .git_operation_repo_file_preview()
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5841,7 +6553,10 @@ fn git_operation_repo_files_search(cx: &Cx) -> Fut<'_> {
         let body: types::RepositoryFileSearchPayload = cx.arg("body", r#"{"TLSSkipVerify":false,"AuthorizationType":0,"CreatedFromCustomTemplateID":1,"DirOnly":false,"FromEdgeStack":true,"Include":"json,yml","Keyword":"docker-compose","Password":"example","Provider":0,"Reference":"refs/heads/develop","Repository":"example","SourceId":1,"StackId":1,"Username":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .git_operation_repo_files_search(Some(p_force), &body)
+            .git_operation_repo_files_search()
+            .force(p_force)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5853,7 +6568,9 @@ fn git_operation_repo_helm_values(cx: &Cx) -> Fut<'_> {
         let body: types::HelmValuesPreviewPayload = cx.arg("body", r#"{"TLSSkipVerify":false,"AuthorizationType":0,"CreatedFromCustomTemplateID":1,"FromEdgeStack":true,"Password":"example","Provider":0,"Reference":"refs/heads/main","Repository":"example","SourceId":1,"StackId":1,"Username":"example","ValuesFiles":["[\"values/base.yaml\"","\"values/prod.yaml\"]"]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .git_operation_repo_helm_values(&body)
+            .git_operation_repo_helm_values()
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5866,7 +6583,10 @@ fn git_operation_repo_refs(cx: &Cx) -> Fut<'_> {
         let body: types::RepositoryReferenceListPayload = cx.arg("body", r#"{"TLSSkipVerify":false,"AuthorizationType":0,"CreatedFromCustomTemplateID":1,"FromEdgeStack":true,"Password":"example","Provider":0,"Repository":"example","SourceId":1,"StackId":1,"Username":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .git_operation_repo_refs(Some(p_force), &body)
+            .git_operation_repo_refs()
+            .force(p_force)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5876,7 +6596,12 @@ fn git_operation_repo_refs(cx: &Cx) -> Fut<'_> {
 fn git_ops_source_get(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).git_ops_source_get(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .git_ops_source_get()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -5887,7 +6612,9 @@ fn git_ops_source_workflows_list(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .git_ops_source_workflows_list(p_id)
+            .git_ops_source_workflows_list()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5899,7 +6626,9 @@ fn git_ops_sources_create_git(cx: &Cx) -> Fut<'_> {
         let body: types::GitSourceCreatePayload = cx.arg("body", r#"{"administratorsOnly":true,"authentication":{"password":"example","provider":"custom","sharedCredentialId":1,"type":"basic","username":"example"},"interval":"example","name":"example","public":true,"teamAccesses":[1],"tlsSkipVerify":true,"url":"example","userAccesses":[1]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .git_ops_sources_create_git(&body)
+            .git_ops_sources_create_git()
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5909,7 +6638,12 @@ fn git_ops_sources_create_git(cx: &Cx) -> Fut<'_> {
 fn git_ops_sources_delete(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).git_ops_sources_delete(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .git_ops_sources_delete()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -5927,16 +6661,16 @@ fn git_ops_sources_list(cx: &Cx) -> Fut<'_> {
         let p_type_: String = cx.arg("query parameter type", r#""git""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .git_ops_sources_list(
-                Some(&p_ids),
-                Some(p_limit),
-                Some(&p_order),
-                Some(&p_search),
-                Some(&p_sort),
-                Some(p_start),
-                Some(&p_status),
-                Some(&p_type_),
-            )
+            .git_ops_sources_list()
+            .ids(&p_ids)
+            .limit(p_limit)
+            .order(&p_order)
+            .search(&p_search)
+            .sort(&p_sort)
+            .start(p_start)
+            .status(&p_status)
+            .type_(&p_type_)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5945,7 +6679,11 @@ fn git_ops_sources_list(cx: &Cx) -> Fut<'_> {
 /// `GET /gitops/sources/summary` (`GitOpsSourcesSummary`)
 fn git_ops_sources_summary(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).git_ops_sources_summary().await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .git_ops_sources_summary()
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -5954,7 +6692,12 @@ fn git_ops_sources_summary(cx: &Cx) -> Fut<'_> {
 fn git_ops_sources_test(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::GitSourceCreatePayload = cx.arg("body", r#"{"administratorsOnly":true,"authentication":{"password":"example","provider":"custom","sharedCredentialId":1,"type":"basic","username":"example"},"interval":"example","name":"example","public":true,"teamAccesses":[1],"tlsSkipVerify":true,"url":"example","userAccesses":[1]}"#)?;
-        let result = cx.client(Auth::ApiKey).git_ops_sources_test(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .git_ops_sources_test()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -5966,7 +6709,10 @@ fn git_ops_sources_test_by_id(cx: &Cx) -> Fut<'_> {
         let body: types::GitSourceUpdatePayload = cx.arg("body", r#"{"authentication":{"password":"example","provider":"custom","sharedCredentialId":1,"type":"basic","username":"example"},"interval":"example","name":"example","tlsSkipVerify":true,"url":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .git_ops_sources_test_by_id(p_id, &body)
+            .git_ops_sources_test_by_id()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5980,7 +6726,10 @@ fn git_ops_sources_update_access(cx: &Cx) -> Fut<'_> {
             cx.arg("body", r#"{"public":true,"teams":[1],"users":[1]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .git_ops_sources_update_access(p_id, &body)
+            .git_ops_sources_update_access()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -5993,7 +6742,10 @@ fn git_ops_sources_update_git(cx: &Cx) -> Fut<'_> {
         let body: types::GitSourceUpdatePayload = cx.arg("body", r#"{"authentication":{"password":"example","provider":"custom","sharedCredentialId":1,"type":"basic","username":"example"},"interval":"example","name":"example","tlsSkipVerify":true,"url":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .git_ops_sources_update_git(p_id, &body)
+            .git_ops_sources_update_git()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6003,7 +6755,12 @@ fn git_ops_sources_update_git(cx: &Cx) -> Fut<'_> {
 fn git_ops_workflow_destroy(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).git_ops_workflow_destroy(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .git_ops_workflow_destroy()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6012,7 +6769,12 @@ fn git_ops_workflow_destroy(cx: &Cx) -> Fut<'_> {
 fn git_ops_workflow_detach(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).git_ops_workflow_detach(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .git_ops_workflow_detach()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6021,7 +6783,12 @@ fn git_ops_workflow_detach(cx: &Cx) -> Fut<'_> {
 fn git_ops_workflow_get(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).git_ops_workflow_get(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .git_ops_workflow_get()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6041,17 +6808,17 @@ fn git_ops_workflows_list(cx: &Cx) -> Fut<'_> {
         let p_type_: String = cx.arg("query parameter type", r#""stack""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .git_ops_workflows_list(
-                Some(&p_endpoint_ids),
-                Some(p_limit),
-                Some(&p_order),
-                Some(&p_platform),
-                Some(&p_search),
-                Some(&p_sort),
-                Some(p_start),
-                Some(&p_status),
-                Some(&p_type_),
-            )
+            .git_ops_workflows_list()
+            .endpoint_ids(&p_endpoint_ids)
+            .limit(p_limit)
+            .order(&p_order)
+            .platform(&p_platform)
+            .search(&p_search)
+            .sort(&p_sort)
+            .start(p_start)
+            .status(&p_status)
+            .type_(&p_type_)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6060,7 +6827,11 @@ fn git_ops_workflows_list(cx: &Cx) -> Fut<'_> {
 /// `GET /gitops/workflows/summary` (`GitOpsWorkflowsSummary`)
 fn git_ops_workflows_summary(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).git_ops_workflows_summary().await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .git_ops_workflows_summary()
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6073,7 +6844,11 @@ fn helm_delete(cx: &Cx) -> Fut<'_> {
         let p_namespace: String = cx.arg("query parameter namespace", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .helm_delete(p_id, &p_release, Some(&p_namespace))
+            .helm_delete()
+            .id(p_id)
+            .release(&p_release)
+            .namespace(&p_namespace)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6089,13 +6864,13 @@ fn helm_get(cx: &Cx) -> Fut<'_> {
         let p_show_resources: bool = cx.arg("query parameter showResources", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .helm_get(
-                p_id,
-                &p_release,
-                Some(&p_namespace),
-                Some(p_revision),
-                Some(p_show_resources),
-            )
+            .helm_get()
+            .id(p_id)
+            .release(&p_release)
+            .namespace(&p_namespace)
+            .revision(p_revision)
+            .show_resources(p_show_resources)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6109,7 +6884,11 @@ fn helm_get_history(cx: &Cx) -> Fut<'_> {
         let p_namespace: String = cx.arg("query parameter namespace", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .helm_get_history(p_id, &p_release, Some(&p_namespace))
+            .helm_get_history()
+            .id(p_id)
+            .release(&p_release)
+            .namespace(&p_namespace)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6120,7 +6899,13 @@ fn helm_git_dry_run(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let body: types::GitHelmDryRunPayload = cx.arg("body", r#"{"helmChartPath":"example","helmValuesFiles":["example"],"name":"example","namespace":"example","repositoryAuthentication":true,"repositoryAuthorizationType":0,"repositoryPassword":"example","repositoryProvider":0,"repositoryReferenceName":"example","repositoryURL":"example","repositoryUsername":"example","sourceId":1,"tlsSkipVerify":true}"#)?;
-        let result = cx.client(Auth::ApiKey).helm_git_dry_run(p_id, &body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .helm_git_dry_run()
+            .id(p_id)
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6133,7 +6918,11 @@ fn helm_install(cx: &Cx) -> Fut<'_> {
         let body: types::InstallChartPayload = cx.arg("body", r#"{"atomic":true,"chart":"example","name":"example","namespace":"example","registryId":1,"repo":"example","values":"example","version":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .helm_install(p_id, Some(p_dry_run), &body)
+            .helm_install()
+            .id(p_id)
+            .dry_run(p_dry_run)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6148,7 +6937,12 @@ fn helm_list(cx: &Cx) -> Fut<'_> {
         let p_selector: String = cx.arg("query parameter selector", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .helm_list(p_id, Some(&p_filter), Some(&p_namespace), Some(&p_selector))
+            .helm_list()
+            .id(p_id)
+            .filter(&p_filter)
+            .namespace(&p_namespace)
+            .selector(&p_selector)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6163,12 +6957,12 @@ fn helm_repo_search(cx: &Cx) -> Fut<'_> {
         let p_use_cache: String = cx.arg("query parameter useCache", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .helm_repo_search(
-                Some(&p_chart),
-                Some(&p_registry_id),
-                Some(&p_repo),
-                Some(&p_use_cache),
-            )
+            .helm_repo_search()
+            .chart(&p_chart)
+            .registry_id(&p_registry_id)
+            .repo(&p_repo)
+            .use_cache(&p_use_cache)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6188,17 +6982,17 @@ fn helm_rollback(cx: &Cx) -> Fut<'_> {
         let p_wait_for_jobs: bool = cx.arg("query parameter waitForJobs", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .helm_rollback(
-                p_id,
-                &p_release,
-                Some(p_force),
-                Some(&p_namespace),
-                Some(p_recreate),
-                Some(p_revision),
-                Some(p_timeout),
-                Some(p_wait),
-                Some(p_wait_for_jobs),
-            )
+            .helm_rollback()
+            .id(p_id)
+            .release(&p_release)
+            .force(p_force)
+            .namespace(&p_namespace)
+            .recreate(p_recreate)
+            .revision(p_revision)
+            .timeout(p_timeout)
+            .wait(p_wait)
+            .wait_for_jobs(p_wait_for_jobs)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6215,14 +7009,14 @@ fn helm_show(cx: &Cx) -> Fut<'_> {
         let p_version: String = cx.arg("query parameter version", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .helm_show(
-                &p_command,
-                &p_chart,
-                Some(&p_environment_id),
-                Some(&p_registry_id),
-                Some(&p_repo),
-                Some(&p_version),
-            )
+            .helm_show()
+            .command(&p_command)
+            .chart(&p_chart)
+            .environment_id(&p_environment_id)
+            .registry_id(&p_registry_id)
+            .repo(&p_repo)
+            .version(&p_version)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6234,7 +7028,9 @@ fn helm_user_repositories_list(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .helm_user_repositories_list(p_id)
+            .helm_user_repositories_list()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6247,7 +7043,10 @@ fn helm_user_repository_create(cx: &Cx) -> Fut<'_> {
         let body: types::AddHelmRepoUrlPayload = cx.arg("body", r#"{"url":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .helm_user_repository_create(p_id, &body)
+            .helm_user_repository_create()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6260,7 +7059,10 @@ fn helm_user_repository_delete(cx: &Cx) -> Fut<'_> {
         let p_repository_id: i64 = cx.arg("path parameter repositoryID", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .helm_user_repository_delete(p_id, p_repository_id)
+            .helm_user_repository_delete()
+            .id(p_id)
+            .repository_id(p_repository_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6274,7 +7076,11 @@ fn kubernetes_namespaces_toggle_system(cx: &Cx) -> Fut<'_> {
         let body: types::NamespacesToggleSystemPayload = cx.arg("body", r#"{"System":true}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .kubernetes_namespaces_toggle_system(p_id, &p_namespace, &body)
+            .kubernetes_namespaces_toggle_system()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6284,7 +7090,12 @@ fn kubernetes_namespaces_toggle_system(cx: &Cx) -> Fut<'_> {
 fn ldap_admin_groups(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::AdminGroupsPayload = cx.arg("body", r#"{"LDAPSettings":{"AdminAutoPopulate":true,"AdminGroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"AdminGroups":["['manager'","'operator']"],"AnonymousMode":true,"AutoCreateUsers":true,"GroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"Kerberos":{"Configuration":"example","Password":"example","Realm":"example","Service":"example","Username":"example"},"Password":"readonly-password","ReaderDN":"cn=readonly-account,dc=ldap,dc=domain,dc=tld","SearchSettings":[{"BaseDN":"dc=ldap,dc=domain,dc=tld","Filter":"(objectClass=account)","UserNameAttribute":"uid"}],"ServerType":1,"StartTLS":true,"TLSConfig":{"TLS":true,"TLSCACert":"/data/tls/ca.pem","TLSCert":"/data/tls/cert.pem","TLSKey":"/data/tls/key.pem","TLSSkipVerify":false},"URL":"example","URLs":["example"]}}"#)?;
-        let result = cx.client(Auth::ApiKey).ldap_admin_groups(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .ldap_admin_groups()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6293,7 +7104,12 @@ fn ldap_admin_groups(cx: &Cx) -> Fut<'_> {
 fn ldap_check(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::CheckPayload = cx.arg("body", r#"{"LDAPSettings":{"AdminAutoPopulate":true,"AdminGroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"AdminGroups":["['manager'","'operator']"],"AnonymousMode":true,"AutoCreateUsers":true,"GroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"Kerberos":{"Configuration":"example","Password":"example","Realm":"example","Service":"example","Username":"example"},"Password":"readonly-password","ReaderDN":"cn=readonly-account,dc=ldap,dc=domain,dc=tld","SearchSettings":[{"BaseDN":"dc=ldap,dc=domain,dc=tld","Filter":"(objectClass=account)","UserNameAttribute":"uid"}],"ServerType":1,"StartTLS":true,"TLSConfig":{"TLS":true,"TLSCACert":"/data/tls/ca.pem","TLSCert":"/data/tls/cert.pem","TLSKey":"/data/tls/key.pem","TLSSkipVerify":false},"URL":"example","URLs":["example"]}}"#)?;
-        let result = cx.client(Auth::ApiKey).ldap_check(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .ldap_check()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6302,7 +7118,12 @@ fn ldap_check(cx: &Cx) -> Fut<'_> {
 fn ldap_groups(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::GroupsPayload = cx.arg("body", r#"{"LDAPSettings":{"AdminAutoPopulate":true,"AdminGroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"AdminGroups":["['manager'","'operator']"],"AnonymousMode":true,"AutoCreateUsers":true,"GroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"Kerberos":{"Configuration":"example","Password":"example","Realm":"example","Service":"example","Username":"example"},"Password":"readonly-password","ReaderDN":"cn=readonly-account,dc=ldap,dc=domain,dc=tld","SearchSettings":[{"BaseDN":"dc=ldap,dc=domain,dc=tld","Filter":"(objectClass=account)","UserNameAttribute":"uid"}],"ServerType":1,"StartTLS":true,"TLSConfig":{"TLS":true,"TLSCACert":"/data/tls/ca.pem","TLSCert":"/data/tls/cert.pem","TLSKey":"/data/tls/key.pem","TLSSkipVerify":false},"URL":"example","URLs":["example"]}}"#)?;
-        let result = cx.client(Auth::ApiKey).ldap_groups(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .ldap_groups()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6311,7 +7132,12 @@ fn ldap_groups(cx: &Cx) -> Fut<'_> {
 fn ldap_test_login(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::TestLoginPayload = cx.arg("body", r#"{"LDAPSettings":{"AdminAutoPopulate":true,"AdminGroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"AdminGroups":["['manager'","'operator']"],"AnonymousMode":true,"AutoCreateUsers":true,"GroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"Kerberos":{"Configuration":"example","Password":"example","Realm":"example","Service":"example","Username":"example"},"Password":"readonly-password","ReaderDN":"cn=readonly-account,dc=ldap,dc=domain,dc=tld","SearchSettings":[{"BaseDN":"dc=ldap,dc=domain,dc=tld","Filter":"(objectClass=account)","UserNameAttribute":"uid"}],"ServerType":1,"StartTLS":true,"TLSConfig":{"TLS":true,"TLSCACert":"/data/tls/ca.pem","TLSCert":"/data/tls/cert.pem","TLSKey":"/data/tls/key.pem","TLSSkipVerify":false},"URL":"example","URLs":["example"]},"Password":"example","Username":"example"}"#)?;
-        let result = cx.client(Auth::ApiKey).ldap_test_login(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .ldap_test_login()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6320,7 +7146,12 @@ fn ldap_test_login(cx: &Cx) -> Fut<'_> {
 fn ldap_users(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::UsersPayload = cx.arg("body", r#"{"LDAPSettings":{"AdminAutoPopulate":true,"AdminGroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"AdminGroups":["['manager'","'operator']"],"AnonymousMode":true,"AutoCreateUsers":true,"GroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"Kerberos":{"Configuration":"example","Password":"example","Realm":"example","Service":"example","Username":"example"},"Password":"readonly-password","ReaderDN":"cn=readonly-account,dc=ldap,dc=domain,dc=tld","SearchSettings":[{"BaseDN":"dc=ldap,dc=domain,dc=tld","Filter":"(objectClass=account)","UserNameAttribute":"uid"}],"ServerType":1,"StartTLS":true,"TLSConfig":{"TLS":true,"TLSCACert":"/data/tls/ca.pem","TLSCert":"/data/tls/cert.pem","TLSKey":"/data/tls/key.pem","TLSSkipVerify":false},"URL":"example","URLs":["example"]}}"#)?;
-        let result = cx.client(Auth::ApiKey).ldap_users(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .ldap_users()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6332,7 +7163,10 @@ fn licenses_attach(cx: &Cx) -> Fut<'_> {
         let body: types::AttachPayload = cx.arg("body", r#"{"key":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .licenses_attach(Some(p_force), &body)
+            .licenses_attach()
+            .force(p_force)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6342,7 +7176,12 @@ fn licenses_attach(cx: &Cx) -> Fut<'_> {
 fn licenses_delete(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::DeletePayload = cx.arg("body", r#"{"LicenseKeys":["example"]}"#)?;
-        let result = cx.client(Auth::ApiKey).licenses_delete(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .licenses_delete()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6350,7 +7189,7 @@ fn licenses_delete(cx: &Cx) -> Fut<'_> {
 /// `GET /licenses/info` (`licensesInfo`)
 fn licenses_info(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).licenses_info().await;
+        let result = cx.client(Auth::ApiKey).licenses_info().send().await;
         cx.check(result).await
     })
 }
@@ -6358,7 +7197,7 @@ fn licenses_info(cx: &Cx) -> Fut<'_> {
 /// `GET /licenses` (`licensesList`)
 fn licenses_list(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).licenses_list().await;
+        let result = cx.client(Auth::ApiKey).licenses_list().send().await;
         cx.check(result).await
     })
 }
@@ -6366,7 +7205,11 @@ fn licenses_list(cx: &Cx) -> Fut<'_> {
 /// `GET /backup/local/settings` (`LocalBackupSettingsFetch`)
 fn local_backup_settings_fetch(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).local_backup_settings_fetch().await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .local_backup_settings_fetch()
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6374,7 +7217,11 @@ fn local_backup_settings_fetch(cx: &Cx) -> Fut<'_> {
 /// `GET /backup/local/status` (`LocalBackupStatusFetch`)
 fn local_backup_status_fetch(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).local_backup_status_fetch().await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .local_backup_status_fetch()
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6382,7 +7229,7 @@ fn local_backup_status_fetch(cx: &Cx) -> Fut<'_> {
 /// `POST /auth/logout` (`Logout`)
 fn logout(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).logout().await;
+        let result = cx.client(Auth::ApiKey).logout().send().await;
         cx.check(result).await
     })
 }
@@ -6398,14 +7245,14 @@ fn logs_csv(cx: &Cx) -> Fut<'_> {
         let p_sort_desc: bool = cx.arg("query parameter sortDesc", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .logs_csv(
-                Some(p_after),
-                Some(p_before),
-                Some(&p_keyword),
-                Some(p_limit),
-                Some(&p_sort_by),
-                Some(p_sort_desc),
-            )
+            .logs_csv()
+            .after(p_after)
+            .before(p_before)
+            .keyword(&p_keyword)
+            .limit(p_limit)
+            .sort_by(&p_sort_by)
+            .sort_desc(p_sort_desc)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6427,17 +7274,17 @@ fn logs_list(cx: &Cx) -> Fut<'_> {
             cx.arg("query parameter username", r#"["example"]"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .logs_list(
-                Some(p_after),
-                Some(p_before),
-                Some(&p_context),
-                Some(&p_keyword),
-                Some(p_limit),
-                Some(p_offset),
-                Some(&p_sort_by),
-                Some(p_sort_desc),
-                Some(&p_username),
-            )
+            .logs_list()
+            .after(p_after)
+            .before(p_before)
+            .context(&p_context)
+            .keyword(&p_keyword)
+            .limit(p_limit)
+            .offset(p_offset)
+            .sort_by(&p_sort_by)
+            .sort_desc(p_sort_desc)
+            .username(&p_username)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6446,7 +7293,7 @@ fn logs_list(cx: &Cx) -> Fut<'_> {
 /// `GET /motd` (`MOTD`)
 fn motd(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).motd().await;
+        let result = cx.client(Auth::ApiKey).motd().send().await;
         cx.check(result).await
     })
 }
@@ -6462,7 +7309,11 @@ fn namespaces_access_update(cx: &Cx) -> Fut<'_> {
         )?;
         let result = cx
             .client(Auth::ApiKey)
-            .namespaces_access_update(p_id, p_rpn, &body)
+            .namespaces_access_update()
+            .id(p_id)
+            .rpn(p_rpn)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6484,18 +7335,18 @@ fn observability_environment_logs(cx: &Cx) -> Fut<'_> {
         let p_to: String = cx.arg("query parameter to", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .observability_environment_logs(
-                p_id,
-                &p_from,
-                Some(&p_kind),
-                Some(p_limit),
-                Some(&p_name),
-                Some(&p_namespace),
-                Some(&p_search),
-                Some(&p_severity),
-                Some(p_skip),
-                &p_to,
-            )
+            .observability_environment_logs()
+            .id(p_id)
+            .from(&p_from)
+            .kind(&p_kind)
+            .limit(p_limit)
+            .name(&p_name)
+            .namespace(&p_namespace)
+            .search(&p_search)
+            .severity(&p_severity)
+            .skip(p_skip)
+            .to(&p_to)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6515,17 +7366,17 @@ fn observability_environment_metrics(cx: &Cx) -> Fut<'_> {
         let p_to: String = cx.arg("query parameter to", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .observability_environment_metrics(
-                p_id,
-                &p_aggregation,
-                &p_from,
-                Some(&p_group_by),
-                Some(&p_kind),
-                &p_metric,
-                Some(&p_name),
-                Some(&p_namespace),
-                &p_to,
-            )
+            .observability_environment_metrics()
+            .id(p_id)
+            .aggregation(&p_aggregation)
+            .from(&p_from)
+            .group_by(&p_group_by)
+            .kind(&p_kind)
+            .metric(&p_metric)
+            .name(&p_name)
+            .namespace(&p_namespace)
+            .to(&p_to)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6538,7 +7389,10 @@ fn omni_create_cluster(cx: &Cx) -> Fut<'_> {
         let body: types::CreateClusterPayload = cx.arg("body", r#"{"cluster":{"kind":"example","kubernetes":{"version":"example"},"labels":{"key":"example"},"name":"example","patches":[{"annotations":{},"idOverride":"example","inline":{}}],"talos":{"version":"example"}},"clusterConfig":"example","controlPlane":{"kind":"example","machines":[{"hostname":"example","install":{},"interfaces":[{}],"kind":"example","name":"example","nameservers":["example"],"patches":[{}],"systemDiskSize":1,"userDisk":{}}]},"portainerUrl":"example","tunnelServerAddr":"example","worker":{"kind":"example","machines":[{"hostname":"example","install":{},"interfaces":[{}],"kind":"example","name":"example","nameservers":["example"],"patches":[{}],"systemDiskSize":1,"userDisk":{}}],"name":"example"}}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .omni_create_cluster(p_credential_id, &body)
+            .omni_create_cluster()
+            .credential_id(p_credential_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6551,7 +7405,10 @@ fn omni_delete_cluster(cx: &Cx) -> Fut<'_> {
         let p_name: String = cx.arg("query parameter name", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .omni_delete_cluster(p_credential_id, &p_name)
+            .omni_delete_cluster()
+            .credential_id(p_credential_id)
+            .name(&p_name)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6564,7 +7421,10 @@ fn omni_get_cluster(cx: &Cx) -> Fut<'_> {
         let p_name: String = cx.arg("path parameter name", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .omni_get_cluster(p_credential_id, &p_name)
+            .omni_get_cluster()
+            .credential_id(p_credential_id)
+            .name(&p_name)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6577,7 +7437,10 @@ fn omni_get_k8s_version_upgrade_status(cx: &Cx) -> Fut<'_> {
         let p_name: String = cx.arg("path parameter name", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .omni_get_k8s_version_upgrade_status(p_credential_id, &p_name)
+            .omni_get_k8s_version_upgrade_status()
+            .credential_id(p_credential_id)
+            .name(&p_name)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6590,7 +7453,10 @@ fn omni_get_machine(cx: &Cx) -> Fut<'_> {
         let p_name: String = cx.arg("path parameter name", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .omni_get_machine(p_credential_id, &p_name)
+            .omni_get_machine()
+            .credential_id(p_credential_id)
+            .name(&p_name)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6603,7 +7469,10 @@ fn omni_get_machine_logs(cx: &Cx) -> Fut<'_> {
         let p_name: String = cx.arg("path parameter name", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .omni_get_machine_logs(p_credential_id, &p_name)
+            .omni_get_machine_logs()
+            .credential_id(p_credential_id)
+            .name(&p_name)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6615,7 +7484,9 @@ fn omni_get_supported_talos_versions(cx: &Cx) -> Fut<'_> {
         let p_credential_id: i64 = cx.arg("path parameter credentialID", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .omni_get_supported_talos_versions(p_credential_id)
+            .omni_get_supported_talos_versions()
+            .credential_id(p_credential_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6628,7 +7499,10 @@ fn omni_get_talos_version_upgrade_status(cx: &Cx) -> Fut<'_> {
         let p_name: String = cx.arg("path parameter name", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .omni_get_talos_version_upgrade_status(p_credential_id, &p_name)
+            .omni_get_talos_version_upgrade_status()
+            .credential_id(p_credential_id)
+            .name(&p_name)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6642,7 +7516,11 @@ fn omni_list_machines(cx: &Cx) -> Fut<'_> {
         let p_is_available: bool = cx.arg("query parameter isAvailable", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .omni_list_machines(p_credential_id, Some(&p_cluster_name), Some(p_is_available))
+            .omni_list_machines()
+            .credential_id(p_credential_id)
+            .cluster_name(&p_cluster_name)
+            .is_available(p_is_available)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6656,7 +7534,11 @@ fn omni_reboot_node(cx: &Cx) -> Fut<'_> {
         let p_cluster: String = cx.arg("query parameter cluster", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .omni_reboot_node(p_credential_id, &p_name, &p_cluster)
+            .omni_reboot_node()
+            .credential_id(p_credential_id)
+            .name(&p_name)
+            .cluster(&p_cluster)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6669,7 +7551,10 @@ fn omni_update_cluster(cx: &Cx) -> Fut<'_> {
         let body: types::UpdateClusterPayload = cx.arg("body", r#"{"cluster":{"kind":"example","kubernetes":{"version":"example"},"labels":{"key":"example"},"name":"example","patches":[{"annotations":{},"idOverride":"example","inline":{}}],"talos":{"version":"example"}},"controlPlanesToAdd":{"kind":"example","machines":[{"hostname":"example","install":{},"interfaces":[{}],"kind":"example","name":"example","nameservers":["example"],"patches":[{}],"systemDiskSize":1,"userDisk":{}}]},"controlPlanesToRemove":["example"],"workersToAdd":{"kind":"example","machines":[{"hostname":"example","install":{},"interfaces":[{}],"kind":"example","name":"example","nameservers":["example"],"patches":[{}],"systemDiskSize":1,"userDisk":{}}],"name":"example"},"workersToRemove":["example"]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .omni_update_cluster(p_credential_id, &body)
+            .omni_update_cluster()
+            .credential_id(p_credential_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6682,7 +7567,10 @@ fn omni_validate_cluster(cx: &Cx) -> Fut<'_> {
         let body: types::ValidateClusterPayload = cx.arg("body", r#"{"cluster":{"kind":"example","kubernetes":{"version":"example"},"labels":{"key":"example"},"name":"example","patches":[{"annotations":{},"idOverride":"example","inline":{}}],"talos":{"version":"example"}},"clusterConfig":"example","controlPlane":{"kind":"example","machines":[{"hostname":"example","install":{},"interfaces":[{}],"kind":"example","name":"example","nameservers":["example"],"patches":[{}],"systemDiskSize":1,"userDisk":{}}]},"worker":{"kind":"example","machines":[{"hostname":"example","install":{},"interfaces":[{}],"kind":"example","name":"example","nameservers":["example"],"patches":[{}],"systemDiskSize":1,"userDisk":{}}],"name":"example"}}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .omni_validate_cluster(p_credential_id, &body)
+            .omni_validate_cluster()
+            .credential_id(p_credential_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6696,7 +7584,10 @@ fn omni_validate_service_account(cx: &Cx) -> Fut<'_> {
             cx.arg("query parameter serviceAccountKey", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .omni_validate_service_account(Some(&p_endpoint), Some(&p_service_account_key))
+            .omni_validate_service_account()
+            .endpoint(&p_endpoint)
+            .service_account_key(&p_service_account_key)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6706,7 +7597,12 @@ fn omni_validate_service_account(cx: &Cx) -> Fut<'_> {
 fn policy_conflicts(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::PolicyConflictsPayload = cx.arg("body", r#"{}"#)?;
-        let result = cx.client(Auth::ApiKey).policy_conflicts(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .policy_conflicts()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6715,7 +7611,12 @@ fn policy_conflicts(cx: &Cx) -> Fut<'_> {
 fn policy_create(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::PolicyCreatePayload = cx.arg("body", r#"{}"#)?;
-        let result = cx.client(Auth::ApiKey).policy_create(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .policy_create()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6724,7 +7625,12 @@ fn policy_create(cx: &Cx) -> Fut<'_> {
 fn policy_delete(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).policy_delete(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .policy_delete()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6733,7 +7639,12 @@ fn policy_delete(cx: &Cx) -> Fut<'_> {
 fn policy_inspect(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).policy_inspect(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .policy_inspect()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6741,7 +7652,7 @@ fn policy_inspect(cx: &Cx) -> Fut<'_> {
 /// `GET /policies` (`PolicyList`)
 fn policy_list(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).policy_list().await;
+        let result = cx.client(Auth::ApiKey).policy_list().send().await;
         cx.check(result).await
     })
 }
@@ -6749,7 +7660,7 @@ fn policy_list(cx: &Cx) -> Fut<'_> {
 /// `GET /policies/metadata` (`PolicyMetadata`)
 fn policy_metadata(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).policy_metadata().await;
+        let result = cx.client(Auth::ApiKey).policy_metadata().send().await;
         cx.check(result).await
     })
 }
@@ -6758,7 +7669,12 @@ fn policy_metadata(cx: &Cx) -> Fut<'_> {
 fn policy_template_inspect(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: String = cx.arg("path parameter id", r#""example""#)?;
-        let result = cx.client(Auth::ApiKey).policy_template_inspect(&p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .policy_template_inspect()
+            .id(&p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6770,7 +7686,10 @@ fn policy_template_list(cx: &Cx) -> Fut<'_> {
         let p_type_: String = cx.arg("query parameter type", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .policy_template_list(Some(&p_category), Some(&p_type_))
+            .policy_template_list()
+            .category(&p_category)
+            .type_(&p_type_)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6782,7 +7701,9 @@ fn policy_test_observability_connection(cx: &Cx) -> Fut<'_> {
         let body: types::TestObservabilityConnectionPayload = cx.arg("body", r#"{"apiKey":"example","autoProvisionIngestionKey":true,"autoRotateKey":true,"oneUptimeURL":"example","policyId":1,"projectID":"example","tlsSkipVerify":true}"#)?;
         let result = cx
             .client(Auth::Anonymous)
-            .policy_test_observability_connection(&body)
+            .policy_test_observability_connection()
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6793,7 +7714,13 @@ fn policy_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let body: types::PolicyUpdatePayload = cx.arg("body", r#"{"AllowOverride":false,"Data":{"key":{}},"EnvironmentGroups":[1],"Name":"Updated Development Policy","Type":"example"}"#)?;
-        let result = cx.client(Auth::ApiKey).policy_update(p_id, &body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .policy_update()
+            .id(p_id)
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6805,7 +7732,10 @@ fn recommendation_list(cx: &Cx) -> Fut<'_> {
         let p_severity: String = cx.arg("query parameter severity", r#""error""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .recommendation_list(Some(&p_category), Some(&p_severity))
+            .recommendation_list()
+            .category(&p_category)
+            .severity(&p_severity)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6814,7 +7744,11 @@ fn recommendation_list(cx: &Cx) -> Fut<'_> {
 /// `GET /recommendations/summary` (`RecommendationSummary`)
 fn recommendation_summary(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).recommendation_summary().await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .recommendation_summary()
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6826,7 +7760,10 @@ fn registry_configure(cx: &Cx) -> Fut<'_> {
         let body: types::RegistryConfigurePayload = cx.arg("body", r#"{"Authentication":false,"Password":"registry_password","Region":"example","TLS":true,"TLSCACertFile":[1],"TLSCertFile":[1],"TLSKeyFile":[1],"TLSSkipVerify":false,"Username":"registry_user"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .registry_configure(p_id, &body)
+            .registry_configure()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6836,7 +7773,12 @@ fn registry_configure(cx: &Cx) -> Fut<'_> {
 fn registry_create(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::RegistryCreatePayload = cx.arg("body", r#"{"Authentication":false,"BaseURL":"registry.mydomain.tld:2375","Ecr":{"Region":"ap-southeast-2"},"Github":{"OrganisationName":"example","UseOrganisation":true},"Gitlab":{"InstanceURL":"example","ProjectId":1,"ProjectPath":"example"},"Name":"my-registry","Password":"registry_password","Quay":{"OrganisationName":"example","UseOrganisation":true},"TLS":true,"Type":1,"URL":"registry.mydomain.tld:2375/feed","Username":"registry_user"}"#)?;
-        let result = cx.client(Auth::ApiKey).registry_create(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .registry_create()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6845,7 +7787,12 @@ fn registry_create(cx: &Cx) -> Fut<'_> {
 fn registry_delete(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).registry_delete(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .registry_delete()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6857,7 +7804,10 @@ fn registry_inspect(cx: &Cx) -> Fut<'_> {
         let p_endpoint_id: i64 = cx.arg("query parameter endpointId", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .registry_inspect(p_id, Some(p_endpoint_id))
+            .registry_inspect()
+            .id(p_id)
+            .endpoint_id(p_endpoint_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6866,7 +7816,7 @@ fn registry_inspect(cx: &Cx) -> Fut<'_> {
 /// `GET /registries` (`RegistryList`)
 fn registry_list(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).registry_list().await;
+        let result = cx.client(Auth::ApiKey).registry_list().send().await;
         cx.check(result).await
     })
 }
@@ -6875,7 +7825,12 @@ fn registry_list(cx: &Cx) -> Fut<'_> {
 fn registry_ping(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::RegistryPingPayload = cx.arg("body", r#"{"Password":"registry_password","TLS":true,"Type":6,"URL":"registry-1.docker.io","Username":"registry_user"}"#)?;
-        let result = cx.client(Auth::ApiKey).registry_ping(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .registry_ping()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6885,7 +7840,13 @@ fn registry_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let body: types::RegistryUpdatePayload = cx.arg("body", r#"{"Authentication":false,"BaseURL":"registry.mydomain.tld:2375","Ecr":{"Region":"ap-southeast-2"},"Github":{"OrganisationName":"example","UseOrganisation":true},"Name":"my-registry","Password":"registry_password","Quay":{"OrganisationName":"example","UseOrganisation":true},"RegistryAccesses":{},"URL":"registry.mydomain.tld:2375/feed","Username":"registry_user"}"#)?;
-        let result = cx.client(Auth::ApiKey).registry_update(p_id, &body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .registry_update()
+            .id(p_id)
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6896,6 +7857,7 @@ fn remote_updates_agent_versions(cx: &Cx) -> Fut<'_> {
         let result = cx
             .client(Auth::ApiKey)
             .remote_updates_agent_versions()
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6909,7 +7871,11 @@ fn repository_tags_delete(cx: &Cx) -> Fut<'_> {
         let body: types::RepositoryTagsDeletePayload = cx.arg("body", r#"{"tags":["example"]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .repository_tags_delete(p_id, &p_repository_name, &body)
+            .repository_tags_delete()
+            .id(p_id)
+            .repository_name(&p_repository_name)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6925,7 +7891,10 @@ fn resize_kubernetes_persistent_volume_claim(cx: &Cx) -> Fut<'_> {
         )?;
         let result = cx
             .client(Auth::ApiKey)
-            .resize_kubernetes_persistent_volume_claim(p_id, &body)
+            .resize_kubernetes_persistent_volume_claim()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6935,7 +7904,12 @@ fn resize_kubernetes_persistent_volume_claim(cx: &Cx) -> Fut<'_> {
 fn resource_control_create(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::ResourceControlCreatePayload = cx.arg("body", r#"{"AdministratorsOnly":true,"Public":true,"ResourceID":"617c5f22bb9b023d6daab7cba43a57576f83492867bc767d1c59416b065e5f08","SubResourceIDs":["617c5f22bb9b023d6daab7cba43a57576f83492867bc767d1c59416b065e5f08"],"Teams":[56,7],"Type":1,"Users":[1,4]}"#)?;
-        let result = cx.client(Auth::ApiKey).resource_control_create(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .resource_control_create()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6944,7 +7918,12 @@ fn resource_control_create(cx: &Cx) -> Fut<'_> {
 fn resource_control_delete(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).resource_control_delete(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .resource_control_delete()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -6959,7 +7938,10 @@ fn resource_control_update(cx: &Cx) -> Fut<'_> {
         )?;
         let result = cx
             .client(Auth::ApiKey)
-            .resource_control_update(p_id, &body)
+            .resource_control_update()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6974,7 +7956,12 @@ fn restart_kubernetes_application(cx: &Cx) -> Fut<'_> {
         let p_name: String = cx.arg("path parameter name", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .restart_kubernetes_application(p_id, &p_namespace, &p_kind, &p_name)
+            .restart_kubernetes_application()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .kind(&p_kind)
+            .name(&p_name)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -6988,7 +7975,11 @@ fn restart_kubernetes_pod(cx: &Cx) -> Fut<'_> {
         let p_name: String = cx.arg("path parameter name", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .restart_kubernetes_pod(p_id, &p_namespace, &p_name)
+            .restart_kubernetes_pod()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .name(&p_name)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7004,7 +7995,10 @@ fn restore(cx: &Cx) -> Fut<'_> {
         )?;
         let result = cx
             .client(Auth::Anonymous)
-            .restore(Some(&p_x_setup_token), &body)
+            .restore()
+            .x_setup_token(&p_x_setup_token)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7017,7 +8011,10 @@ fn restore_from_azure_blob(cx: &Cx) -> Fut<'_> {
         let body: types::RestoreAzureSettings = cx.arg("body", r#"{"AuthMethod":"servicePrincipalSecret","BlobName":"example","ClientCertificate":"example","ClientCertificatePassword":"example","ClientID":"example","ClientSecret":"example","ContainerName":"example","ManagedIdentityClientID":"example","Password":"example","ServiceURL":"example","StorageAccountKey":"example","StorageAccountName":"example","TenantID":"example"}"#)?;
         let result = cx
             .client(Auth::Anonymous)
-            .restore_from_azure_blob(Some(&p_x_setup_token), &body)
+            .restore_from_azure_blob()
+            .x_setup_token(&p_x_setup_token)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7030,7 +8027,10 @@ fn restore_from_s3(cx: &Cx) -> Fut<'_> {
         let body: types::RestoreS3Settings = cx.arg("body", r#"{"AccessKeyID":"example","BucketName":"example","Filename":"example","Password":"example","Region":"us-east-1","S3CompatibleHost":"example","SecretAccessKey":"example"}"#)?;
         let result = cx
             .client(Auth::Anonymous)
-            .restore_from_s3(Some(&p_x_setup_token), &body)
+            .restore_from_s3()
+            .x_setup_token(&p_x_setup_token)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7039,7 +8039,7 @@ fn restore_from_s3(cx: &Cx) -> Fut<'_> {
 /// `GET /roles` (`RoleList`)
 fn role_list(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).role_list().await;
+        let result = cx.client(Auth::ApiKey).role_list().send().await;
         cx.check(result).await
     })
 }
@@ -7047,7 +8047,7 @@ fn role_list(cx: &Cx) -> Fut<'_> {
 /// `POST /backup/local/run` (`RunLocalBackupNow`)
 fn run_local_backup_now(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).run_local_backup_now().await;
+        let result = cx.client(Auth::ApiKey).run_local_backup_now().send().await;
         cx.check(result).await
     })
 }
@@ -7060,7 +8060,11 @@ fn service_image_status(cx: &Cx) -> Fut<'_> {
         let p_refresh: bool = cx.arg("query parameter refresh", r#"true"#)?;
         let result = cx
             .client(Auth::Jwt)
-            .service_image_status(p_environment_id, p_service_id, Some(p_refresh))
+            .service_image_status()
+            .environment_id(p_environment_id)
+            .service_id(p_service_id)
+            .refresh(p_refresh)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7072,7 +8076,9 @@ fn service_image_status_clear(cx: &Cx) -> Fut<'_> {
         let p_environment_id: i64 = cx.arg("path parameter environmentId", r#"1"#)?;
         let result = cx
             .client(Auth::Jwt)
-            .service_image_status_clear(p_environment_id)
+            .service_image_status_clear()
+            .environment_id(p_environment_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7082,7 +8088,12 @@ fn service_image_status_clear(cx: &Cx) -> Fut<'_> {
 fn set_debug_log_status(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::DebugLogPayload = cx.arg("body", r#"{"debugLogEnabled":true}"#)?;
-        let result = cx.client(Auth::ApiKey).set_debug_log_status(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .set_debug_log_status()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -7094,7 +8105,10 @@ fn set_default_kubernetes_storage_class(cx: &Cx) -> Fut<'_> {
         let p_name: String = cx.arg("path parameter name", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .set_default_kubernetes_storage_class(p_id, &p_name)
+            .set_default_kubernetes_storage_class()
+            .id(p_id)
+            .name(&p_name)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7106,6 +8120,7 @@ fn settings_additional_functionality_inspect(cx: &Cx) -> Fut<'_> {
         let result = cx
             .client(Auth::ApiKey)
             .settings_additional_functionality_inspect()
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7118,7 +8133,9 @@ fn settings_additional_functionality_update(cx: &Cx) -> Fut<'_> {
             cx.arg("body", r#"{"Policies":true}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .settings_additional_functionality_update(&body)
+            .settings_additional_functionality_update()
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7130,6 +8147,7 @@ fn settings_edge_mtls_certificates(cx: &Cx) -> Fut<'_> {
         let result = cx
             .client(Auth::ApiKey)
             .settings_edge_mtls_certificates()
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7141,6 +8159,7 @@ fn settings_edge_mtlsca_certificates(cx: &Cx) -> Fut<'_> {
         let result = cx
             .client(Auth::ApiKey)
             .settings_edge_mtlsca_certificates()
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7152,6 +8171,7 @@ fn settings_experimental_inspect(cx: &Cx) -> Fut<'_> {
         let result = cx
             .client(Auth::ApiKey)
             .settings_experimental_inspect()
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7164,7 +8184,9 @@ fn settings_experimental_update(cx: &Cx) -> Fut<'_> {
             cx.arg("body", r#"{"fleetManagement":false}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .settings_experimental_update(&body)
+            .settings_experimental_update()
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7173,7 +8195,7 @@ fn settings_experimental_update(cx: &Cx) -> Fut<'_> {
 /// `GET /settings` (`SettingsInspect`)
 fn settings_inspect(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).settings_inspect().await;
+        let result = cx.client(Auth::ApiKey).settings_inspect().send().await;
         cx.check(result).await
     })
 }
@@ -7181,7 +8203,7 @@ fn settings_inspect(cx: &Cx) -> Fut<'_> {
 /// `GET /settings/public` (`SettingsPublic`)
 fn settings_public(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::Anonymous).settings_public().await;
+        let result = cx.client(Auth::Anonymous).settings_public().send().await;
         cx.check(result).await
     })
 }
@@ -7190,7 +8212,12 @@ fn settings_public(cx: &Cx) -> Fut<'_> {
 fn settings_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::SettingsUpdatePayload = cx.arg("body", r#"{"AuthenticationMethod":1,"AutoPatchSettings":{"Enabled":false,"PatchCron":"0 0 * * *","PortainerRepository":"portainer/portainer-ee","RegistryID":1,"UpdaterRepository":"portainer/portainer-updater"},"BlackListedLabels":[{"name":"name","value":"value"}],"CustomLoginBanner":"notice or agreement","DisableKubeRolesSync":false,"DisableKubeShell":false,"DisableKubeconfigDownload":false,"Edge":{"AsyncMode":true,"CommandInterval":5,"MTLS":{"CaCert":"example","Cert":"example","Key":"example","UseSeparateCert":true},"PingInterval":5,"SnapshotInterval":5,"TunnelServerAddress":"example"},"EdgeAgentCheckinInterval":5,"EdgePortainerURL":"example","EnableEdgeComputeFeatures":true,"EnforceEdgeID":false,"ForceSecureCookies":false,"GlobalDeploymentOptions":{"hideAddWithForm":false,"hideFileUpload":false,"hideStacksFunctionality":false,"hideWebEditor":false,"minApplicationNoteLength":10,"perEnvOverride":false,"requireNoteOnApplications":false},"HelmRepositoryURL":"https://charts.bitnami.com/bitnami","InternalAuthSettings":{"RequiredPasswordLength":1},"KubeconfigExpiry":"24h","KubectlShellImage":"portainer/kubectl-shell:latest","LDAPSettings":{"AdminAutoPopulate":true,"AdminGroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"AdminGroups":["['manager'","'operator']"],"AnonymousMode":true,"AutoCreateUsers":true,"GroupSearchSettings":[{"GroupAttribute":"member","GroupBaseDN":"dc=ldap,dc=domain,dc=tld","GroupFilter":"(objectClass=account"}],"Kerberos":{"Configuration":"example","Password":"example","Realm":"example","Service":"example","Username":"example"},"Password":"readonly-password","ReaderDN":"cn=readonly-account,dc=ldap,dc=domain,dc=tld","SearchSettings":[{"BaseDN":"dc=ldap,dc=domain,dc=tld","Filter":"(objectClass=account)","UserNameAttribute":"uid"}],"ServerType":1,"StartTLS":true,"TLSConfig":{"TLS":true,"TLSCACert":"/data/tls/ca.pem","TLSCert":"/data/tls/cert.pem","TLSKey":"/data/tls/key.pem","TLSSkipVerify":false},"URL":"example","URLs":["example"]},"LogoURL":"https://mycompany.mydomain.tld/logo.png","OAuthSettings":{"AccessTokenURI":"example","AuthStyle":0,"AuthorizationURI":"example","ClientID":"example","ClientSecret":"example","DefaultTeamID":1,"HideInternalAuth":true,"KubeSecretKey":[1],"LogoutURI":"example","MicrosoftTenantID":"example","OAuthAutoCreateUsers":true,"OAuthAutoMapTeamMemberships":true,"RedirectURI":"example","ResourceURI":"example","SSO":true,"Scopes":"example","TeamMemberships":{"AdminAutoPopulate":true,"AdminGroupClaimsRegexList":["example"],"OAuthClaimMappings":[{}],"OAuthClaimName":"example"},"UserIdentifier":"example"},"SnapshotInterval":"5m","TemplatesURL":"https://raw.githubusercontent.com/portainer/templates/master/templates.json","TrustOnFirstConnect":false,"UserSessionTimeout":"5m"}"#)?;
-        let result = cx.client(Auth::ApiKey).settings_update(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .settings_update()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -7198,7 +8225,7 @@ fn settings_update(cx: &Cx) -> Fut<'_> {
 /// `POST /cloud/gitcredentials` (`SharedGitCreate`)
 fn shared_git_create(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).shared_git_create().await;
+        let result = cx.client(Auth::ApiKey).shared_git_create().send().await;
         cx.check(result).await
     })
 }
@@ -7207,7 +8234,12 @@ fn shared_git_create(cx: &Cx) -> Fut<'_> {
 fn shared_git_delete(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).shared_git_delete(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .shared_git_delete()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -7216,7 +8248,12 @@ fn shared_git_delete(cx: &Cx) -> Fut<'_> {
 fn shared_git_get(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).shared_git_get(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .shared_git_get()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -7224,7 +8261,7 @@ fn shared_git_get(cx: &Cx) -> Fut<'_> {
 /// `GET /cloud/gitcredentials` (`SharedGitGetAll`)
 fn shared_git_get_all(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).shared_git_get_all().await;
+        let result = cx.client(Auth::ApiKey).shared_git_get_all().send().await;
         cx.check(result).await
     })
 }
@@ -7233,7 +8270,12 @@ fn shared_git_get_all(cx: &Cx) -> Fut<'_> {
 fn shared_git_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).shared_git_update(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .shared_git_update()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -7245,7 +8287,10 @@ fn snapshot_container_inspect(cx: &Cx) -> Fut<'_> {
         let p_container_id: i64 = cx.arg("path parameter containerId", r#"1"#)?;
         let result = cx
             .client(Auth::Jwt)
-            .snapshot_container_inspect(p_environment_id, p_container_id)
+            .snapshot_container_inspect()
+            .environment_id(p_environment_id)
+            .container_id(p_container_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7258,7 +8303,10 @@ fn snapshot_containers_list(cx: &Cx) -> Fut<'_> {
         let p_edge_stack_id: i64 = cx.arg("query parameter edgeStackId", r#"1"#)?;
         let result = cx
             .client(Auth::Jwt)
-            .snapshot_containers_list(p_environment_id, Some(p_edge_stack_id))
+            .snapshot_containers_list()
+            .environment_id(p_environment_id)
+            .edge_stack_id(p_edge_stack_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7270,7 +8318,9 @@ fn snapshot_inspect(cx: &Cx) -> Fut<'_> {
         let p_environment_id: i64 = cx.arg("path parameter environmentId", r#"1"#)?;
         let result = cx
             .client(Auth::Jwt)
-            .snapshot_inspect(p_environment_id)
+            .snapshot_inspect()
+            .environment_id(p_environment_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7279,7 +8329,7 @@ fn snapshot_inspect(cx: &Cx) -> Fut<'_> {
 /// `GET /ssl` (`SSLInspect`)
 fn ssl_inspect(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).ssl_inspect().await;
+        let result = cx.client(Auth::ApiKey).ssl_inspect().send().await;
         cx.check(result).await
     })
 }
@@ -7291,7 +8341,12 @@ fn ssl_update(cx: &Cx) -> Fut<'_> {
             "body",
             r#"{"Cert":"example","HTTPEnabled":true,"Key":"example","ClientCert":"example"}"#,
         )?;
-        let result = cx.client(Auth::ApiKey).ssl_update(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .ssl_update()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -7305,7 +8360,12 @@ fn stack_associate(cx: &Cx) -> Fut<'_> {
         let p_swarm_id: i64 = cx.arg("query parameter swarmId", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .stack_associate(p_id, p_endpoint_id, p_orphaned_running, p_swarm_id)
+            .stack_associate()
+            .id(p_id)
+            .endpoint_id(p_endpoint_id)
+            .orphaned_running(p_orphaned_running)
+            .swarm_id(p_swarm_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7319,7 +8379,13 @@ fn stack_convert(cx: &Cx) -> Fut<'_> {
             "body",
             r#"{"namespace":"default","targetFormat":"kubernetes"}"#,
         )?;
-        let result = cx.client(Auth::ApiKey).stack_convert(p_id, &body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .stack_convert()
+            .id(p_id)
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -7335,7 +8401,10 @@ fn stack_create_docker_standalone_file(cx: &Cx) -> Fut<'_> {
         };
         let result = cx
             .client(Auth::ApiKey)
-            .stack_create_docker_standalone_file(p_endpoint_id, body)
+            .stack_create_docker_standalone_file()
+            .endpoint_id(p_endpoint_id)
+            .body(body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7348,7 +8417,10 @@ fn stack_create_docker_standalone_repository(cx: &Cx) -> Fut<'_> {
         let body: types::ComposeStackFromGitRepositoryPayload = cx.arg("body", r#"{"AdditionalFiles":["[nz.compose.yml"," uat.compose.yml]"],"AutoUpdate":{"ForcePullImage":false,"ForceUpdate":false,"Interval":"1m30s","JobID":"15","Webhook":"05de31a2-79fa-4644-9c12-faa67e5c49f0"},"ComposeFile":"docker-compose.yml","Env":[{"name":"name","value":"value"}],"FilesystemPath":"/tmp","FromAppTemplate":false,"Name":"myStack","Registries":[1],"RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"myGitPassword","RepositoryProvider":0,"RepositoryReferenceName":"refs/heads/master","RepositoryURL":"https://github.com/openfaas/faas","RepositoryUsername":"myGitUsername","SourceID":1,"SupportRelativePath":false,"TLSSkipVerify":false}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .stack_create_docker_standalone_repository(p_endpoint_id, &body)
+            .stack_create_docker_standalone_repository()
+            .endpoint_id(p_endpoint_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7361,7 +8433,10 @@ fn stack_create_docker_standalone_string(cx: &Cx) -> Fut<'_> {
         let body: types::ComposeStackFromFileContentPayload = cx.arg("body", r#"{"Env":[{"name":"name","value":"value"}],"FromAppTemplate":false,"Name":"myStack","Registries":[1],"StackFileContent":"version: 3\n services:\n web:\n image:nginx","Webhook":"c11fdf23-183e-428a-9bb6-16db01032174"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .stack_create_docker_standalone_string(p_endpoint_id, &body)
+            .stack_create_docker_standalone_string()
+            .endpoint_id(p_endpoint_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7379,7 +8454,10 @@ fn stack_create_docker_swarm_file(cx: &Cx) -> Fut<'_> {
         };
         let result = cx
             .client(Auth::ApiKey)
-            .stack_create_docker_swarm_file(p_endpoint_id, body)
+            .stack_create_docker_swarm_file()
+            .endpoint_id(p_endpoint_id)
+            .body(body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7392,7 +8470,10 @@ fn stack_create_docker_swarm_repository(cx: &Cx) -> Fut<'_> {
         let body: types::SwarmStackFromGitRepositoryPayload = cx.arg("body", r#"{"AdditionalFiles":["[nz.compose.yml"," uat.compose.yml]"],"AutoUpdate":{"ForcePullImage":false,"ForceUpdate":false,"Interval":"1m30s","JobID":"15","Webhook":"05de31a2-79fa-4644-9c12-faa67e5c49f0"},"ComposeFile":"docker-compose.yml","Env":[{"name":"name","value":"value"}],"FilesystemPath":"/tmp","FromAppTemplate":false,"Name":"myStack","Registries":[1],"RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"myGitPassword","RepositoryProvider":0,"RepositoryReferenceName":"refs/heads/master","RepositoryURL":"https://github.com/openfaas/faas","RepositoryUsername":"myGitUsername","SourceID":1,"SupportRelativePath":false,"SwarmID":"jpofkc0i9uo9wtx1zesuk649w","TLSSkipVerify":false}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .stack_create_docker_swarm_repository(p_endpoint_id, &body)
+            .stack_create_docker_swarm_repository()
+            .endpoint_id(p_endpoint_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7405,7 +8486,10 @@ fn stack_create_docker_swarm_string(cx: &Cx) -> Fut<'_> {
         let body: types::SwarmStackFromFileContentPayload = cx.arg("body", r#"{"Env":[{"name":"name","value":"value"}],"FromAppTemplate":false,"Name":"myStack","Registries":[1],"StackFileContent":"version: 3\n services:\n web:\n image:nginx","SwarmID":"jpofkc0i9uo9wtx1zesuk649w","Webhook":"c11fdf23-183e-428a-9bb6-16db01032174"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .stack_create_docker_swarm_string(p_endpoint_id, &body)
+            .stack_create_docker_swarm_string()
+            .endpoint_id(p_endpoint_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7418,7 +8502,10 @@ fn stack_create_kubernetes_file(cx: &Cx) -> Fut<'_> {
         let body: types::KubernetesStringDeploymentPayload = cx.arg("body", r#"{"ComposeFormat":true,"FromAppTemplate":false,"Namespace":"example","StackFileContent":"example","StackName":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .stack_create_kubernetes_file(p_endpoint_id, &body)
+            .stack_create_kubernetes_file()
+            .endpoint_id(p_endpoint_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7431,7 +8518,10 @@ fn stack_create_kubernetes_git(cx: &Cx) -> Fut<'_> {
         let body: types::KubernetesGitDeploymentPayload = cx.arg("body", r#"{"AdditionalFiles":["example"],"AutoUpdate":{"ForcePullImage":false,"ForceUpdate":false,"Interval":"1m30s","JobID":"15","Webhook":"05de31a2-79fa-4644-9c12-faa67e5c49f0"},"ComposeFormat":true,"HelmChartPath":"example","HelmValuesFiles":["example"],"ManifestFile":"example","Namespace":"example","RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"example","RepositoryProvider":0,"RepositoryReferenceName":"example","RepositoryURL":"example","RepositoryUsername":"example","SourceID":1,"StackName":"example","TLSSkipVerify":false}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .stack_create_kubernetes_git(p_endpoint_id, &body)
+            .stack_create_kubernetes_git()
+            .endpoint_id(p_endpoint_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7444,7 +8534,10 @@ fn stack_create_kubernetes_url(cx: &Cx) -> Fut<'_> {
         let body: types::KubernetesManifestUrlDeploymentPayload = cx.arg("body", r#"{"ComposeFormat":true,"ManifestURL":"example","Namespace":"example","StackName":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .stack_create_kubernetes_url(p_endpoint_id, &body)
+            .stack_create_kubernetes_url()
+            .endpoint_id(p_endpoint_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7459,12 +8552,12 @@ fn stack_delete(cx: &Cx) -> Fut<'_> {
         let p_remove_volumes: bool = cx.arg("query parameter removeVolumes", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .stack_delete(
-                p_id,
-                p_endpoint_id,
-                Some(p_external),
-                Some(p_remove_volumes),
-            )
+            .stack_delete()
+            .id(p_id)
+            .endpoint_id(p_endpoint_id)
+            .external(p_external)
+            .remove_volumes(p_remove_volumes)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7478,7 +8571,11 @@ fn stack_delete_kubernetes_by_name(cx: &Cx) -> Fut<'_> {
         let p_external: bool = cx.arg("query parameter external", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .stack_delete_kubernetes_by_name(&p_name, p_endpoint_id, Some(p_external))
+            .stack_delete_kubernetes_by_name()
+            .name(&p_name)
+            .endpoint_id(p_endpoint_id)
+            .external(p_external)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7492,7 +8589,11 @@ fn stack_file_inspect(cx: &Cx) -> Fut<'_> {
         let p_version: i64 = cx.arg("query parameter version", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .stack_file_inspect(p_id, Some(&p_commit_hash), Some(p_version))
+            .stack_file_inspect()
+            .id(p_id)
+            .commit_hash(&p_commit_hash)
+            .version(p_version)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7506,7 +8607,11 @@ fn stack_git_redeploy(cx: &Cx) -> Fut<'_> {
         let body: types::StackGitRedeployPayload = cx.arg("body", r#"{"Env":[{"name":"name","value":"value"}],"Prune":false,"PullImage":false,"RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"example","RepositoryProvider":0,"RepositoryReferenceName":"example","RepositoryUsername":"example","RepullImageAndRedeploy":true,"StackName":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .stack_git_redeploy(p_id, Some(p_endpoint_id), &body)
+            .stack_git_redeploy()
+            .id(p_id)
+            .endpoint_id(p_endpoint_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7519,7 +8624,10 @@ fn stack_images_status(cx: &Cx) -> Fut<'_> {
         let p_refresh: bool = cx.arg("query parameter refresh", r#"true"#)?;
         let result = cx
             .client(Auth::Jwt)
-            .stack_images_status(p_id, Some(p_refresh))
+            .stack_images_status()
+            .id(p_id)
+            .refresh(p_refresh)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7529,7 +8637,12 @@ fn stack_images_status(cx: &Cx) -> Fut<'_> {
 fn stack_inspect(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).stack_inspect(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .stack_inspect()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -7538,7 +8651,12 @@ fn stack_inspect(cx: &Cx) -> Fut<'_> {
 fn stack_list(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_filters: String = cx.arg("query parameter filters", r#""example""#)?;
-        let result = cx.client(Auth::ApiKey).stack_list(Some(&p_filters)).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .stack_list()
+            .filters(&p_filters)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -7551,7 +8669,11 @@ fn stack_migrate(cx: &Cx) -> Fut<'_> {
         let body: types::StackMigratePayload = cx.arg("body", r#"{"EndpointID":2,"IsHelm":false,"Name":"new-stack","Namespace":"default","SwarmID":"jpofkc0i9uo9wtx1zesuk649w"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .stack_migrate(p_id, Some(p_endpoint_id), &body)
+            .stack_migrate()
+            .id(p_id)
+            .endpoint_id(p_endpoint_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7564,7 +8686,10 @@ fn stack_start(cx: &Cx) -> Fut<'_> {
         let p_endpoint_id: i64 = cx.arg("query parameter endpointId", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .stack_start(p_id, p_endpoint_id)
+            .stack_start()
+            .id(p_id)
+            .endpoint_id(p_endpoint_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7577,7 +8702,10 @@ fn stack_stop(cx: &Cx) -> Fut<'_> {
         let p_endpoint_id: i64 = cx.arg("query parameter endpointId", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .stack_stop(p_id, p_endpoint_id)
+            .stack_stop()
+            .id(p_id)
+            .endpoint_id(p_endpoint_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7591,7 +8719,11 @@ fn stack_update(cx: &Cx) -> Fut<'_> {
         let body: types::UpdateStackPayload = cx.arg("body", r#"{"Env":[{"name":"name","value":"value"}],"Prune":true,"PullImage":false,"Registries":[1],"RepullImageAndRedeploy":true,"RollbackTo":1,"StackFileContent":"version: 3\n services:\n web:\n image:nginx","Webhook":"c11fdf23-183e-428a-9bb6-16db01032174"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .stack_update(p_id, p_endpoint_id, &body)
+            .stack_update()
+            .id(p_id)
+            .endpoint_id(p_endpoint_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7605,7 +8737,11 @@ fn stack_update_git(cx: &Cx) -> Fut<'_> {
         let body: types::StackGitUpdatePayload = cx.arg("body", r#"{"AdditionalFiles":["example"],"Atomic":true,"AutoUpdate":{"ForcePullImage":false,"ForceUpdate":false,"Interval":"1m30s","JobID":"15","Webhook":"05de31a2-79fa-4644-9c12-faa67e5c49f0"},"ConfigFilePath":"example","Env":[{"name":"name","value":"value"}],"HelmChartPath":"example","HelmValuesFiles":["example"],"Prune":true,"Registries":[1],"RepositoryAuthentication":true,"RepositoryAuthorizationType":0,"RepositoryPassword":"example","RepositoryProvider":0,"RepositoryReferenceName":"example","RepositoryURL":"example","RepositoryUsername":"example","SourceID":1,"TLSSkipVerify":true}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .stack_update_git(p_id, Some(p_endpoint_id), &body)
+            .stack_update_git()
+            .id(p_id)
+            .endpoint_id(p_endpoint_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7618,7 +8754,10 @@ fn stacks_image_status_clear(cx: &Cx) -> Fut<'_> {
         let p_swarm_id: String = cx.arg("query parameter swarmId", r#""example""#)?;
         let result = cx
             .client(Auth::Jwt)
-            .stacks_image_status_clear(Some(p_environment_id), Some(&p_swarm_id))
+            .stacks_image_status_clear()
+            .environment_id(p_environment_id)
+            .swarm_id(&p_swarm_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7630,7 +8769,9 @@ fn stacks_webhook_invoke(cx: &Cx) -> Fut<'_> {
         let p_webhook_id: String = cx.arg("path parameter webhookID", r#""example""#)?;
         let result = cx
             .client(Auth::Anonymous)
-            .stacks_webhook_invoke(&p_webhook_id)
+            .stacks_webhook_invoke()
+            .webhook_id(&p_webhook_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7639,7 +8780,7 @@ fn stacks_webhook_invoke(cx: &Cx) -> Fut<'_> {
 /// `GET /status` (`StatusInspect`)
 fn status_inspect(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::Anonymous).status_inspect().await;
+        let result = cx.client(Auth::Anonymous).status_inspect().send().await;
         cx.check(result).await
     })
 }
@@ -7647,7 +8788,11 @@ fn status_inspect(cx: &Cx) -> Fut<'_> {
 /// `POST /support/download` (`SupportBundleDownload`)
 fn support_bundle_download(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).support_bundle_download().await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .support_bundle_download()
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -7655,7 +8800,7 @@ fn support_bundle_download(cx: &Cx) -> Fut<'_> {
 /// `GET /system/info` (`systemInfo`)
 fn system_info(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).system_info().await;
+        let result = cx.client(Auth::ApiKey).system_info().send().await;
         cx.check(result).await
     })
 }
@@ -7663,7 +8808,7 @@ fn system_info(cx: &Cx) -> Fut<'_> {
 /// `GET /system/nodes` (`systemNodesCount`)
 fn system_nodes_count(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).system_nodes_count().await;
+        let result = cx.client(Auth::ApiKey).system_nodes_count().send().await;
         cx.check(result).await
     })
 }
@@ -7671,7 +8816,7 @@ fn system_nodes_count(cx: &Cx) -> Fut<'_> {
 /// `GET /system/status` (`systemStatus`)
 fn system_status(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::Anonymous).system_status().await;
+        let result = cx.client(Auth::Anonymous).system_status().send().await;
         cx.check(result).await
     })
 }
@@ -7679,7 +8824,7 @@ fn system_status(cx: &Cx) -> Fut<'_> {
 /// `POST /system/update` (`systemUpdate`)
 fn system_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::Anonymous).system_update().await;
+        let result = cx.client(Auth::Anonymous).system_update().send().await;
         cx.check(result).await
     })
 }
@@ -7687,7 +8832,7 @@ fn system_update(cx: &Cx) -> Fut<'_> {
 /// `GET /system/version` (`systemVersion`)
 fn system_version(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).system_version().await;
+        let result = cx.client(Auth::ApiKey).system_version().send().await;
         cx.check(result).await
     })
 }
@@ -7696,7 +8841,12 @@ fn system_version(cx: &Cx) -> Fut<'_> {
 fn tag_create(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::TagCreatePayload = cx.arg("body", r#"{"Name":"org/acme"}"#)?;
-        let result = cx.client(Auth::ApiKey).tag_create(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .tag_create()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -7705,7 +8855,7 @@ fn tag_create(cx: &Cx) -> Fut<'_> {
 fn tag_delete(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).tag_delete(p_id).await;
+        let result = cx.client(Auth::ApiKey).tag_delete().id(p_id).send().await;
         cx.check(result).await
     })
 }
@@ -7713,7 +8863,7 @@ fn tag_delete(cx: &Cx) -> Fut<'_> {
 /// `GET /tags` (`TagList`)
 fn tag_list(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).tag_list().await;
+        let result = cx.client(Auth::ApiKey).tag_list().send().await;
         cx.check(result).await
     })
 }
@@ -7725,7 +8875,12 @@ fn team_create(cx: &Cx) -> Fut<'_> {
             "body",
             r#"{"DenyPortainerAccess":false,"Name":"developers","TeamLeaders":[3,5]}"#,
         )?;
-        let result = cx.client(Auth::ApiKey).team_create(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .team_create()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -7734,7 +8889,7 @@ fn team_create(cx: &Cx) -> Fut<'_> {
 fn team_delete(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).team_delete(p_id).await;
+        let result = cx.client(Auth::ApiKey).team_delete().id(p_id).send().await;
         cx.check(result).await
     })
 }
@@ -7743,7 +8898,7 @@ fn team_delete(cx: &Cx) -> Fut<'_> {
 fn team_inspect(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).team_inspect(p_id).await;
+        let result = cx.client(Auth::ApiKey).team_inspect().id(p_id).send().await;
         cx.check(result).await
     })
 }
@@ -7755,7 +8910,10 @@ fn team_list(cx: &Cx) -> Fut<'_> {
         let p_only_led_teams: bool = cx.arg("query parameter onlyLedTeams", r#"true"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .team_list(Some(p_environment_id), Some(p_only_led_teams))
+            .team_list()
+            .environment_id(p_environment_id)
+            .only_led_teams(p_only_led_teams)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7766,7 +8924,12 @@ fn team_membership_create(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::TeamMembershipCreatePayload =
             cx.arg("body", r#"{"Role":1,"TeamID":1,"UserID":1}"#)?;
-        let result = cx.client(Auth::ApiKey).team_membership_create(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .team_membership_create()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -7775,7 +8938,12 @@ fn team_membership_create(cx: &Cx) -> Fut<'_> {
 fn team_membership_delete(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).team_membership_delete(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .team_membership_delete()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -7783,7 +8951,7 @@ fn team_membership_delete(cx: &Cx) -> Fut<'_> {
 /// `GET /team_memberships` (`TeamMembershipList`)
 fn team_membership_list(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).team_membership_list().await;
+        let result = cx.client(Auth::ApiKey).team_membership_list().send().await;
         cx.check(result).await
     })
 }
@@ -7796,7 +8964,10 @@ fn team_membership_update(cx: &Cx) -> Fut<'_> {
             cx.arg("body", r#"{"Role":1,"TeamID":1,"UserID":1}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .team_membership_update(p_id, &body)
+            .team_membership_update()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7806,7 +8977,12 @@ fn team_membership_update(cx: &Cx) -> Fut<'_> {
 fn team_memberships(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).team_memberships(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .team_memberships()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -7819,7 +8995,13 @@ fn team_update(cx: &Cx) -> Fut<'_> {
             "body",
             r#"{"DenyPortainerAccess":false,"Name":"developers"}"#,
         )?;
-        let result = cx.client(Auth::ApiKey).team_update(p_id, &body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .team_update()
+            .id(p_id)
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -7828,7 +9010,12 @@ fn team_update(cx: &Cx) -> Fut<'_> {
 fn template_file(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).template_file(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .template_file()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -7836,7 +9023,7 @@ fn template_file(cx: &Cx) -> Fut<'_> {
 /// `GET /templates` (`TemplateList`)
 fn template_list(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::ApiKey).template_list().await;
+        let result = cx.client(Auth::ApiKey).template_list().send().await;
         cx.check(result).await
     })
 }
@@ -7847,7 +9034,9 @@ fn test_alert_manager_connectivity(cx: &Cx) -> Fut<'_> {
         let p_url: String = cx.arg("query parameter url", r#""example""#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .test_alert_manager_connectivity(&p_url)
+            .test_alert_manager_connectivity()
+            .url(&p_url)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7860,7 +9049,12 @@ fn trust_edge_endpoints(cx: &Cx) -> Fut<'_> {
             "body",
             r#"{"EndpointIDs":[1],"Relations":{"key":{"EdgeGroups":[1],"Group":1,"Tags":[1]}}}"#,
         )?;
-        let result = cx.client(Auth::ApiKey).trust_edge_endpoints(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .trust_edge_endpoints()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -7870,7 +9064,13 @@ fn update_alert_rule(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let body: types::AlertRuleUpdatePayload = cx.arg("body", r#"{"AlertingRule":{"alertManagerID":1,"annotationTemplate":"example","category":"portainer","conditionOperator":">","createdAt":"example","createdBy":"example","description":"example","duration":1,"enabled":true,"endpointGroupIds":[1],"forDurationMinutes":1,"id":1,"isEditable":true,"isInternal":true,"labels":{"key":"example"},"metricType":"percentage","name":"example","operatorFixed":true,"promqlExpr":"example","promqlScalarTemplate":"example","promqlTemplate":"example","severity":"critical","summary":"example","supportedAgentVersion":"example","supportedEnvironmentTypes":"docker","tagIds":[1],"threshold":1.5,"tiers":[{"enabled":true,"severity":"critical","threshold":1.5}],"updatedAt":"example","useDurationAsFor":true,"useTiers":true}}"#)?;
-        let result = cx.client(Auth::ApiKey).update_alert_rule(p_id, &body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .update_alert_rule()
+            .id(p_id)
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -7883,7 +9083,10 @@ fn update_alert_rule_groups(cx: &Cx) -> Fut<'_> {
             cx.arg("body", r#"{"endpointGroupIds":[1]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .update_alert_rule_groups(p_id, &body)
+            .update_alert_rule_groups()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7896,7 +9099,10 @@ fn update_alert_rule_tiers(cx: &Cx) -> Fut<'_> {
         let body: types::AlertRuleTiersUpdatePayload = cx.arg("body", r#"{"conditionOperator":">","description":"example","duration":1,"enabled":true,"tiers":[{"enabled":true,"severity":"critical","threshold":1.5}]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .update_alert_rule_tiers(p_id, &body)
+            .update_alert_rule_tiers()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7908,7 +9114,9 @@ fn update_alerting_settings(cx: &Cx) -> Fut<'_> {
         let body: types::AlertingUpdatePayload = cx.arg("body", r#"{"AlertingSettings":{"createdAt":"example","createdBy":"example","enabled":true,"id":1,"isInternal":true,"name":"example","notificationChannels":[{"config":{},"enabled":true,"id":1,"name":"example","type":"slack"}],"portainerURL":"example","status":"disabled","uptime":"example","url":"example"}}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .update_alerting_settings(&body)
+            .update_alerting_settings()
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7920,7 +9128,9 @@ fn update_azure_blob_settings(cx: &Cx) -> Fut<'_> {
         let body: types::AzureBlobBackupSettings = cx.arg("body", r#"{"authMethod":"servicePrincipalSecret","clientCertificate":"example","clientCertificatePassword":"example","clientId":"example","clientSecret":"example","containerName":"example","cronRule":"example","managedIdentityClientId":"example","password":"example","serviceUrl":"example","storageAccountKey":"example","storageAccountName":"example","tenantId":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .update_azure_blob_settings(&body)
+            .update_azure_blob_settings()
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7932,7 +9142,9 @@ fn update_k8s_pod_security_rule(cx: &Cx) -> Fut<'_> {
         let p_environment_id: i64 = cx.arg("path parameter environmentId", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .update_k8s_pod_security_rule(p_environment_id)
+            .update_k8s_pod_security_rule()
+            .environment_id(p_environment_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7946,7 +9158,11 @@ fn update_kubernetes_ingress(cx: &Cx) -> Fut<'_> {
         let body: types::K8sIngressInfo = cx.arg("body", r#"{"Annotations":{"key":"example"},"ClassName":"example","CreationDate":"example","Hosts":["example"],"Labels":{"key":"example"},"Name":"example","Namespace":"example","Paths":[{"HasService":true,"Host":"example","IngressName":"example","Path":"example","PathType":"example","Port":1,"ServiceName":"example"}],"TLS":[{"Hosts":["example"],"SecretName":"example"}],"Type":"example","UID":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .update_kubernetes_ingress(p_id, &p_namespace, &body)
+            .update_kubernetes_ingress()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7959,7 +9175,10 @@ fn update_kubernetes_ingress_controllers(cx: &Cx) -> Fut<'_> {
         let body: ::std::vec::Vec<types::K8sIngressController> = cx.arg("body", r#"[{"Availability":true,"ClassName":"example","Name":"example","New":true,"Type":"example","Used":true}]"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .update_kubernetes_ingress_controllers(p_id, &body)
+            .update_kubernetes_ingress_controllers()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7973,7 +9192,11 @@ fn update_kubernetes_ingress_controllers_by_namespace(cx: &Cx) -> Fut<'_> {
         let body: ::std::vec::Vec<types::K8sIngressController> = cx.arg("body", r#"[{"Availability":true,"ClassName":"example","Name":"example","New":true,"Type":"example","Used":true}]"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .update_kubernetes_ingress_controllers_by_namespace(p_id, &p_namespace, &body)
+            .update_kubernetes_ingress_controllers_by_namespace()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -7987,7 +9210,11 @@ fn update_kubernetes_namespace(cx: &Cx) -> Fut<'_> {
         let body: types::K8sNamespaceDetails = cx.arg("body", r#"{"Annotations":{"key":"example"},"LoadBalancerQuota":{"enabled":true,"limit":1},"Name":"example","Owner":"example","ResourceQuota":{"cpuLimit":"example","cpuRequest":"example","enabled":true,"memoryLimit":"example","memoryRequest":"example"},"StorageQuotas":{"key":{"enabled":true,"limit":"example"}}}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .update_kubernetes_namespace(p_id, &p_namespace, &body)
+            .update_kubernetes_namespace()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -8001,7 +9228,10 @@ fn update_kubernetes_persistent_volume_reclaim_policy(cx: &Cx) -> Fut<'_> {
             cx.arg("body", r#"{"name":"example","reclaimPolicy":"Recycle"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .update_kubernetes_persistent_volume_reclaim_policy(p_id, &body)
+            .update_kubernetes_persistent_volume_reclaim_policy()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -8015,7 +9245,11 @@ fn update_kubernetes_service(cx: &Cx) -> Fut<'_> {
         let body: types::K8sServiceInfo = cx.arg("body", r#"{"AllocateLoadBalancerNodePorts":true,"Annotations":{"key":"example"},"Applications":[{"Annotations":{"key":"example"},"ApplicationOwner":"example","ApplicationType":"example","Configurations":[{}],"Containers":[{}],"CreationDate":"example","DeploymentType":"example","Id":"example","Image":"example","Kind":"example","Labels":{"key":"example"},"LoadBalancerIPAddress":"example","MatchLabels":{"key":"example"},"Metadata":{"annotations":{},"labels":{}},"Name":"example","Namespace":"example","Pods":[{}],"PublishedPorts":[{}],"Resource":{"CpuLimit":1.5,"CpuRequest":1.5,"MemoryLimit":1,"MemoryRequest":1},"ResourcePool":"example","RunningPodsCount":1,"ServiceId":"example","ServiceName":"example","ServiceType":"example","StackId":"example","StackName":"example","Status":"example","TotalPodsCount":1,"Uid":"example"}],"ClusterIPs":["example"],"CreationDate":"example","ExternalIPs":["example"],"ExternalName":"example","IngressStatus":[{"Host":"example","IP":"example"}],"Labels":{"key":"example"},"Name":"example","Namespace":"example","Ports":[{"Name":"example","NodePort":1,"Port":1,"Protocol":"example","TargetPort":"example"}],"Selector":{"key":"example"},"Type":"example","UID":"example"}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .update_kubernetes_service(p_id, &p_namespace, &body)
+            .update_kubernetes_service()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -8031,12 +9265,12 @@ fn update_kubernetes_service_account_image_pull_secrets(cx: &Cx) -> Fut<'_> {
             cx.arg("body", r#"{"secretNames":["example"]}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .update_kubernetes_service_account_image_pull_secrets(
-                p_id,
-                &p_namespace,
-                &p_name,
-                &body,
-            )
+            .update_kubernetes_service_account_image_pull_secrets()
+            .id(p_id)
+            .namespace(&p_namespace)
+            .name(&p_name)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -8049,7 +9283,9 @@ fn update_local_backup_settings(cx: &Cx) -> Fut<'_> {
             cx.arg("body", r#"{"cronRule":"example","retentionDays":1}"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .update_local_backup_settings(&body)
+            .update_local_backup_settings()
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -8059,7 +9295,12 @@ fn update_local_backup_settings(cx: &Cx) -> Fut<'_> {
 fn update_s3_settings(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::S3BackupSettings = cx.arg("body", r#"{"accessKeyID":"example","bucketName":"example","cronRule":"example","password":"example","region":"us-east-1","s3CompatibleHost":"example","secretAccessKey":"example"}"#)?;
-        let result = cx.client(Auth::ApiKey).update_s3_settings(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .update_s3_settings()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -8068,7 +9309,12 @@ fn update_s3_settings(cx: &Cx) -> Fut<'_> {
 fn upgrade(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_environment_id: i64 = cx.arg("path parameter environmentId", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).upgrade(p_environment_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .upgrade()
+            .environment_id(p_environment_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -8083,7 +9329,10 @@ fn upload_tls(cx: &Cx) -> Fut<'_> {
         };
         let result = cx
             .client(Auth::ApiKey)
-            .upload_tls(p_certificate, body)
+            .upload_tls()
+            .certificate(p_certificate)
+            .body(body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -8092,7 +9341,7 @@ fn upload_tls(cx: &Cx) -> Fut<'_> {
 /// `GET /users/admin/check` (`UserAdminCheck`)
 fn user_admin_check(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
-        let result = cx.client(Auth::Anonymous).user_admin_check().await;
+        let result = cx.client(Auth::Anonymous).user_admin_check().send().await;
         cx.check(result).await
     })
 }
@@ -8107,7 +9356,10 @@ fn user_admin_init(cx: &Cx) -> Fut<'_> {
         )?;
         let result = cx
             .client(Auth::Anonymous)
-            .user_admin_init(Some(&p_x_setup_token), &body)
+            .user_admin_init()
+            .x_setup_token(&p_x_setup_token)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -8120,7 +9372,12 @@ fn user_create(cx: &Cx) -> Fut<'_> {
             "body",
             r#"{"Password":"cg9Wgky3","Role":1,"Username":"bob"}"#,
         )?;
-        let result = cx.client(Auth::ApiKey).user_create(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .user_create()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -8129,7 +9386,7 @@ fn user_create(cx: &Cx) -> Fut<'_> {
 fn user_delete(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).user_delete(p_id).await;
+        let result = cx.client(Auth::ApiKey).user_delete().id(p_id).send().await;
         cx.check(result).await
     })
 }
@@ -8140,7 +9397,9 @@ fn user_effective_access_inspect(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .user_effective_access_inspect(p_id)
+            .user_effective_access_inspect()
+            .id(p_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -8156,7 +9415,10 @@ fn user_generate_api_key(cx: &Cx) -> Fut<'_> {
         )?;
         let result = cx
             .client(Auth::Jwt)
-            .user_generate_api_key(p_id, &body)
+            .user_generate_api_key()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -8166,7 +9428,12 @@ fn user_generate_api_key(cx: &Cx) -> Fut<'_> {
 fn user_get_api_keys(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).user_get_api_keys(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .user_get_api_keys()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -8175,7 +9442,7 @@ fn user_get_api_keys(cx: &Cx) -> Fut<'_> {
 fn user_inspect(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).user_inspect(p_id).await;
+        let result = cx.client(Auth::ApiKey).user_inspect().id(p_id).send().await;
         cx.check(result).await
     })
 }
@@ -8186,7 +9453,9 @@ fn user_list(cx: &Cx) -> Fut<'_> {
         let p_environment_id: i64 = cx.arg("query parameter environmentId", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .user_list(Some(p_environment_id))
+            .user_list()
+            .environment_id(p_environment_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -8196,7 +9465,12 @@ fn user_list(cx: &Cx) -> Fut<'_> {
 fn user_memberships_inspect(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).user_memberships_inspect(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .user_memberships_inspect()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -8205,7 +9479,12 @@ fn user_memberships_inspect(cx: &Cx) -> Fut<'_> {
 fn user_memberships_sync(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).user_memberships_sync(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .user_memberships_sync()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -8214,7 +9493,12 @@ fn user_memberships_sync(cx: &Cx) -> Fut<'_> {
 fn user_namespaces(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).user_namespaces(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .user_namespaces()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -8226,7 +9510,10 @@ fn user_remove_api_key(cx: &Cx) -> Fut<'_> {
         let p_key_id: i64 = cx.arg("path parameter keyID", r#"1"#)?;
         let result = cx
             .client(Auth::ApiKey)
-            .user_remove_api_key(p_id, p_key_id)
+            .user_remove_api_key()
+            .id(p_id)
+            .key_id(p_key_id)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -8237,7 +9524,13 @@ fn user_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let body: types::UserUpdatePayload = cx.arg("body", r#"{"NewPassword":"asfj2emv","Password":"cg9Wgky3","Role":2,"Theme":{"color":"dark","subtleUpgradeButton":false},"UseCache":true,"Username":"bob"}"#)?;
-        let result = cx.client(Auth::ApiKey).user_update(p_id, &body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .user_update()
+            .id(p_id)
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -8252,7 +9545,10 @@ fn user_update_password(cx: &Cx) -> Fut<'_> {
         )?;
         let result = cx
             .client(Auth::ApiKey)
-            .user_update_password(p_id, &body)
+            .user_update_password()
+            .id(p_id)
+            .body(&body)
+            .send()
             .await;
         cx.check(result).await
     })
@@ -8262,7 +9558,12 @@ fn user_update_password(cx: &Cx) -> Fut<'_> {
 fn validate_o_auth(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::OauthPayload = cx.arg("body", r#"{"Code":"example"}"#)?;
-        let result = cx.client(Auth::Anonymous).validate_o_auth(&body).await;
+        let result = cx
+            .client(Auth::Anonymous)
+            .validate_o_auth()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -8274,7 +9575,12 @@ fn webhook_create(cx: &Cx) -> Fut<'_> {
             "body",
             r#"{"EndpointID":1,"RegistryID":1,"ResourceID":"example","WebhookType":0}"#,
         )?;
-        let result = cx.client(Auth::ApiKey).webhook_create(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .webhook_create()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -8283,7 +9589,12 @@ fn webhook_create(cx: &Cx) -> Fut<'_> {
 fn webhook_delete(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
-        let result = cx.client(Auth::ApiKey).webhook_delete(p_id).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .webhook_delete()
+            .id(p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -8292,7 +9603,12 @@ fn webhook_delete(cx: &Cx) -> Fut<'_> {
 fn webhook_execute(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: String = cx.arg("path parameter id", r#""example""#)?;
-        let result = cx.client(Auth::Anonymous).webhook_execute(&p_id).await;
+        let result = cx
+            .client(Auth::Anonymous)
+            .webhook_execute()
+            .id(&p_id)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -8301,7 +9617,12 @@ fn webhook_execute(cx: &Cx) -> Fut<'_> {
 fn webhook_list(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_filters: String = cx.arg("query parameter filters", r#""example""#)?;
-        let result = cx.client(Auth::ApiKey).webhook_list(Some(&p_filters)).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .webhook_list()
+            .filters(&p_filters)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -8312,7 +9633,13 @@ fn webhook_reassign(cx: &Cx) -> Fut<'_> {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let body: types::WebhookReassignPayload =
             cx.arg("body", r#"{"ResourceID":"example","WebhookType":0}"#)?;
-        let result = cx.client(Auth::ApiKey).webhook_reassign(p_id, &body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .webhook_reassign()
+            .id(p_id)
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -8322,7 +9649,13 @@ fn webhook_update(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let p_id: i64 = cx.arg("path parameter id", r#"1"#)?;
         let body: types::WebhookUpdatePayload = cx.arg("body", r#"{"RegistryID":1}"#)?;
-        let result = cx.client(Auth::ApiKey).webhook_update(p_id, &body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .webhook_update()
+            .id(p_id)
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }
@@ -8331,7 +9664,12 @@ fn webhook_update(cx: &Cx) -> Fut<'_> {
 fn workflow_create(cx: &Cx) -> Fut<'_> {
     Box::pin(async move {
         let body: types::CreatePayload = cx.arg("body", r#"{"artifacts":[{"config":{"alwaysCloneGitRepoForRelativePath":false,"envVars":[{}],"localFilesystemPath":"example","parallelConfig":{},"perDeviceConfigsGroupMatchType":"file","perDeviceConfigsMatchType":"file","perDeviceConfigsPath":"configs","prePullImage":true,"registries":[1],"retryPeriod":1,"useManifestNamespaces":false},"deploymentType":"example","files":[{"path":"portainer.yaml","ref":"refs/heads/main","sourceId":1}],"name":"example","targets":{"edgeGroups":[1]}}],"name":"my-workflow"}"#)?;
-        let result = cx.client(Auth::ApiKey).workflow_create(&body).await;
+        let result = cx
+            .client(Auth::ApiKey)
+            .workflow_create()
+            .body(&body)
+            .send()
+            .await;
         cx.check(result).await
     })
 }

@@ -17,14 +17,10 @@ pub fn files(g: &Generated, standalone: bool) -> Result<Vec<(&'static str, Strin
         ("src/lib.rs", rustfmt(&lib_rs(g))?),
         (
             "src/generated.rs",
-            rustfmt(&format!(
-                "{HEADER}\n{}\n{}",
-                g.client,
-                // The template's doctests name the committed crate.
-                HOOKS.replace(
-                    "portainer_sdk_gen::",
-                    &format!("{}::", crate_name(standalone).replace('-', "_"))
-                )
+            // Doctests (the template's, the builders') name the committed crate.
+            rustfmt(&format!("{HEADER}\n{}\n{HOOKS}", g.client).replace(
+                "portainer_sdk_gen::",
+                &format!("{}::", crate_name(standalone).replace('-', "_")),
             ))?,
         ),
     ])

@@ -1,5 +1,6 @@
 //! `cargo xtask generate`: spec in, formatted low-level client crate out.
 
+mod builders;
 mod crate_files;
 mod deserialize;
 pub use crate_files::rustfmt;
@@ -173,6 +174,12 @@ pub fn generate(source: &SpecSource) -> Result<Generated> {
         "hand-rolled-deserialize",
         "types decoding through one written-out visit_map instead of serde's derive",
         deserialize::hand_rolled(&mut file)?,
+    );
+    // Last: the passes above read the positional signatures.
+    report.add(
+        "builders",
+        "operations callable by name: a builder per operation, one setter per parameter",
+        builders::builders(&mut file, &table)?,
     );
     let default_features: Vec<String> = feature_data
         .default

@@ -27,6 +27,7 @@ struct Param {
     location: String,
     required: bool,
     schema: Value,
+    description: String,
 }
 
 struct Field {
@@ -129,6 +130,11 @@ fn read_op(path: &str, method: &str, op: &Value, components: &Value) -> Result<M
             required: location == "path" || p.get("required") == Some(&Value::Bool(true)),
             location,
             schema: p.get("schema").cloned().unwrap_or(Value::Null),
+            description: p
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned(),
         });
     }
     let schema = op
@@ -490,12 +496,24 @@ fn op_tokens(op: &MultipartOp, known: &BTreeSet<String>) -> Result<(TokenStream,
     } else {
         op.summary.clone()
     };
-    let doc = format!(
+    let mut doc = format!(
         "{summary}\n\nSends `{} {}` as `multipart/form-data` (operation `{}`).",
         op.method.to_uppercase(),
         op.path,
         op.id
     );
+    // progenitor's layout, which the builders read their setters' docs from.
+    doc.push_str("\n\nArguments:\n");
+    for p in &op.params {
+        doc.push_str(&format!("- `{}`", rust_ident(&p.name)));
+        if !p.description.is_empty() {
+            doc.push_str(&format!(": {}", p.description.trim()));
+        }
+        doc.push('\n');
+    }
+    doc.push_str(&format!(
+        "- `body`: The form, [`multipart::{form_name}`].\n"
+    ));
     let form_doc = format!(
         "The form of `{} {}` (operation `{}`).",
         op.method.to_uppercase(),
