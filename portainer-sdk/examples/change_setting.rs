@@ -8,7 +8,7 @@
 
 use std::process::ExitCode;
 
-use portainer_sdk::SettingsPatch;
+use portainer_sdk::models::SettingsUpdatePayload;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -19,6 +19,16 @@ async fn main() -> ExitCode {
     };
     let value =
         serde_json::from_str(raw).unwrap_or_else(|_| serde_json::Value::String(raw.clone()));
+    // The patch is the generated model: a field it does not have is left out
+    // (and an empty patch refused), a value of the wrong type is an error.
+    let patch: SettingsUpdatePayload =
+        match serde_json::from_value(serde_json::json!({ field.as_str(): value })) {
+            Ok(p) => p,
+            Err(e) => {
+                eprintln!("{field}: {e}");
+                return ExitCode::from(2);
+            }
+        };
     let client = match portainer_sdk::Client::from_env() {
         Ok(c) => c,
         Err(e) => {
@@ -26,12 +36,9 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    match client
-        .settings()
-        .update(SettingsPatch::new().set(field.as_str(), value))
-        .await
-    {
+    match client.settings().update(patch).await {
         Ok(after) => {
+            let after = serde_json::to_value(&after).unwrap_or_default();
             let now = after
                 .get(field)
                 .map(ToString::to_string)

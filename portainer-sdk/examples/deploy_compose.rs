@@ -8,8 +8,6 @@
 
 use std::process::ExitCode;
 
-use portainer_sdk::EnvVar;
-
 #[tokio::main]
 async fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -27,7 +25,7 @@ async fn main() -> ExitCode {
             eprintln!("environment variables are KEY=VALUE, not {pair:?}");
             return ExitCode::from(2);
         };
-        vars.push(EnvVar::new(k, v));
+        vars.push((k.to_owned(), v.to_owned()));
     }
     let client = match portainer_sdk::Client::from_env() {
         Ok(c) => c,
@@ -48,7 +46,9 @@ async fn main() -> ExitCode {
             } else {
                 "updated"
             };
-            println!("{verb} stack {} ({})", done.stack().name, done.stack().id);
+            let stack = done.stack();
+            let name = stack.name.as_deref().unwrap_or_default();
+            println!("{verb} stack {name} ({})", stack.id.unwrap_or_default());
             ExitCode::SUCCESS
         }
         Err(e) => {

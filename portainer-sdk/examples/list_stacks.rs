@@ -35,13 +35,14 @@ async fn main() -> ExitCode {
                 "ID", "NAME", "TYPE", "STATUS"
             );
             for s in stacks {
+                let number = |n: Option<i64>| n.map(|n| n.to_string()).unwrap_or_default();
                 println!(
                     "{:>5}  {:<30} {:<11} {:<9} {}",
-                    s.id,
-                    s.name,
-                    format!("{:?}", s.stack_type),
-                    format!("{:?}", s.status),
-                    s.endpoint_id
+                    number(s.id),
+                    s.name.as_deref().unwrap_or_default(),
+                    number(s.type_.map(|t| t.0)),
+                    number(s.status.map(|t| t.0)),
+                    number(s.endpoint_id)
                 );
             }
             ExitCode::SUCCESS

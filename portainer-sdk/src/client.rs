@@ -9,13 +9,10 @@ use reqwest::{Method, StatusCode, Url};
 use serde::de::DeserializeOwned;
 
 use crate::error::{self, Cause};
-use crate::ops;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::tls::TlsOptions;
-use crate::transport::{
-    Auth, CallOpts, Failure, OpInfo, Progress, Timeouts, Transport, WholeBody, read_body,
-};
+use crate::transport::{Auth, CallOpts, Failure, OpInfo, Timeouts, Transport, read_body};
 use crate::version::ServerVersion;
 use crate::{Error, Settings, Stacks};
 
@@ -215,12 +212,11 @@ impl ClientBuilder {
         self
     }
 
-    /// The longest response body the SDK's own methods read (default
-    /// [`DEFAULT_MAX_BODY_SIZE`]); a longer success body fails with
-    /// [`Error::ResponseTooLarge`] after reading at most this much, so a
-    /// misbehaving server or proxy cannot exhaust memory. Error bodies are
-    /// read up to 64 KiB and cut there. [`Client::raw`] reads bodies itself
-    /// and is not limited.
+    /// The longest response body read (default [`DEFAULT_MAX_BODY_SIZE`]),
+    /// by the SDK's methods and [`Client::raw`] alike; a longer success body
+    /// fails with [`Error::ResponseTooLarge`] after reading at most this
+    /// much, so a misbehaving server or proxy cannot exhaust memory. Error
+    /// bodies are read up to 64 KiB and cut there.
     pub fn max_body_size(mut self, bytes: usize) -> Self {
         self.max_body_size = bytes;
         self
@@ -293,8 +289,8 @@ impl ClientBuilder {
                 )
             }),
         });
-        // The generated client wants the base without a trailing slash.
-        let raw = crate::raw::generated_client(base.as_str(), &http, &transport, None);
+        let raw =
+            crate::raw::generated_client(&base, &http, &transport, self.max_body_size, None, false);
         Ok(Client {
             inner: Arc::new(Inner {
                 base,
@@ -379,23 +375,6 @@ impl fmt::Debug for Client {
     }
 }
 
-#[derive(serde::Serialize)]
-struct LoginPayload<'a> {
-    username: &'a str,
-    password: &'a str,
-}
-
-#[derive(serde::Deserialize)]
-struct LoginResponse {
-    jwt: String,
-}
-
-#[derive(serde::Deserialize)]
-struct StatusResponse {
-    #[serde(rename = "Version")]
-    version: String,
-}
-
 impl Client {
     /// Starts configuring a client for Portainer at `url`, the address as typed
     /// in a browser (`https://portainer.example.com:9443`, or with the path
@@ -439,59 +418,54 @@ impl Client {
         if username.is_empty() {
             return Err(Error::InvalidInput("login needs a username".into()));
         }
-        let req = self
-            .request(Method::POST, &["auth"])
-            .json(&LoginPayload { username, password });
-        let opts = CallOpts {
-            anonymous: true,
-            ..CallOpts::default()
+        let body = portainer_sdk_gen::types::AuthenticatePayload {
+            username: username.to_owned(),
+            password: password.to_owned(),
+            api_key: None,
         };
+        let anonymous = self.generated(None, true);
+        let sent = anonymous.authenticate_user().body(&body).send();
         // A server that echoes the request in its error page would echo the password.
-        let resp: LoginResponse = self
-            .json(ops::AUTHENTICATE, req, opts)
+        let resp = self
+            .value("AuthenticateUser", sent)
             .await
             .map_err(|e| error::scrub(e, password))?;
-        if reqwest::header::HeaderValue::from_str(&resp.jwt).is_err() || resp.jwt.is_empty() {
+        let jwt = resp.jwt.unwrap_or_default();
+        if jwt.is_empty() || reqwest::header::HeaderValue::from_str(&jwt).is_err() {
             return Err(Error::Api(crate::ApiError {
                 status: 200,
-                operation: Some(ops::AUTHENTICATE.id),
+                operation: Some("AuthenticateUser"),
                 message: Some("the server returned an unusable JWT".into()),
                 details: None,
                 body_snippet: None,
             }));
         }
-        self.inner
-            .transport
-            .set_auth(Auth::Jwt(Secret::new(resp.jwt)));
+        self.inner.transport.set_auth(Auth::Jwt(Secret::new(jwt)));
         Ok(())
     }
 
     /// The server's version, from the public `GET /api/system/status`
     /// (falling back to `/api/status` on servers older than 2.10).
+    ///
+    /// ```no_run
+    /// # async fn run(client: portainer_sdk::Client) -> Result<(), portainer_sdk::Error> {
+    /// let version = client.server_version().await?;
+    /// println!("Portainer {version}");
+    /// # Ok(()) }
+    /// ```
     pub async fn server_version(&self) -> Result<ServerVersion, Error> {
-        let opts = CallOpts {
-            anonymous: true,
-            ..CallOpts::default()
-        };
-        let status: Result<StatusResponse, Error> = self
-            .json(
-                ops::SYSTEM_STATUS,
-                self.request(Method::GET, &["system", "status"]),
-                opts,
-            )
-            .await;
-        let status = match status {
+        let anonymous = self.generated(None, true);
+        let status = match self
+            .value("SystemStatus", anonymous.system_status().send())
+            .await
+        {
             Err(Error::NotFound(_)) => {
-                self.json(
-                    ops::LEGACY_STATUS,
-                    self.request(Method::GET, &["status"]),
-                    opts,
-                )
-                .await?
+                self.value("StatusInspect", anonymous.status_inspect().send())
+                    .await?
             }
             other => other?,
         };
-        let v = ServerVersion::parse(&status.version);
+        let v = ServerVersion::parse(status.version.as_deref().unwrap_or_default());
         let _ = self.inner.version.set(v.clone());
         Ok(v)
     }
@@ -513,35 +487,23 @@ impl Client {
         self.inner.http.request(method, url)
     }
 
-    /// Sends and returns status and body of a success, or the classified error.
+    /// Sends a request the spec has no operation for and returns status and
+    /// body of a success, or the classified error.
     pub(crate) async fn send(
         &self,
         op: OpInfo,
         req: reqwest::RequestBuilder,
         opts: CallOpts,
     ) -> Result<(StatusCode, Vec<u8>), Error> {
-        let (status, body) = self.send_with(op, req, opts, WholeBody::default).await?;
-        Ok((status, body.0))
-    }
-
-    /// [`send`](Self::send), handing a success body to a fresh `progress()`
-    /// (one per attempt) as it arrives; returns that `progress`.
-    pub(crate) async fn send_with<P: Progress>(
-        &self,
-        op: OpInfo,
-        req: reqwest::RequestBuilder,
-        opts: CallOpts,
-        progress: impl Fn() -> P,
-    ) -> Result<(StatusCode, P), Error> {
         let request = req
             .build()
             .map_err(|e| Error::InvalidInput(format!("cannot build the {} request: {e}", op.id)))?;
         let method = request.method().clone();
         let limit = self.inner.max_body_size;
-        let (status, body, progress) = self
+        let (status, body) = self
             .inner
             .transport
-            .send_then(request, op, opts, |resp| read_body(resp, limit, progress()))
+            .send_then(request, op, opts, |resp| read_body(resp, limit))
             .await
             .map_err(|failure| match failure {
                 Failure::Http(e) => {
@@ -551,7 +513,6 @@ impl Client {
                     error::build(Some(op.id), Cause::TooLarge { status, limit })
                 }
             })?;
-        let scrub = |e: Error| self.scrub(e);
         if status.is_redirection() {
             return Err(error::build(
                 Some(op.id),
@@ -561,7 +522,7 @@ impl Client {
             ));
         }
         if !status.is_success() {
-            return Err(scrub(error::build(
+            return Err(self.scrub(error::build(
                 Some(op.id),
                 Cause::Status {
                     status: status.as_u16(),
@@ -569,7 +530,7 @@ impl Client {
                 },
             )));
         }
-        Ok((status, progress))
+        Ok((status, body))
     }
 
     /// Sends and decodes a JSON success body.

@@ -461,10 +461,17 @@ fn transport_kind(e: &reqwest::Error) -> TransportKind {
 /// failures as plain connect errors, which would hide the usual cause
 /// (an untrusted self-signed certificate).
 pub(crate) fn is_tls_error(e: &reqwest::Error) -> bool {
+    find_source::<rustls::Error>(e).is_some()
+}
+
+/// The first error of type `T` in `e`'s source chain, `e` included.
+pub(crate) fn find_source<'e, T: StdError + 'static>(
+    e: &'e (dyn StdError + 'static),
+) -> Option<&'e T> {
     let mut cur: Option<&(dyn StdError + 'static)> = Some(e);
     while let Some(err) = cur {
-        if err.downcast_ref::<rustls::Error>().is_some() {
-            return true;
+        if let Some(found) = err.downcast_ref::<T>() {
+            return Some(found);
         }
         // `io::Error::source` skips the error it wraps, so step into it by hand.
         cur = match err.downcast_ref::<std::io::Error>() {
@@ -472,7 +479,7 @@ pub(crate) fn is_tls_error(e: &reqwest::Error) -> bool {
             None => err.source(),
         };
     }
-    false
+    None
 }
 
 /// Reads Portainer's error body: `{"message","details"}` (2.x), `{"err","details"}` (1.x),
@@ -499,7 +506,10 @@ fn parse_error_body(status: u16, operation: Option<&'static str>, body: &[u8]) -
                 api.body_snippet = Some(snippet(body));
             }
         }
-        _ if crate::go_json::is_blank(body) => {}
+        // JSON's whitespace only: a form feed is not, and is shown.
+        _ if body
+            .iter()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) => {}
         _ => api.body_snippet = Some(snippet(body)),
     }
     api

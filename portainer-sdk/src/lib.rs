@@ -3,14 +3,14 @@
 //! # Quick start
 //!
 //! ```no_run
-//! use portainer_sdk::{Client, EnvVar};
+//! use portainer_sdk::Client;
 //!
 //! # async fn run() -> Result<(), portainer_sdk::Error> {
 //! // PORTAINER_URL=https://portainer.example.com:9443 PORTAINER_API_KEY=ptr_...
 //! let client = Client::from_env()?;
 //!
 //! for stack in client.stacks().list().send().await? {
-//!     println!("{:>4} {} ({:?})", stack.id, stack.name, stack.status);
+//!     println!("{:?} {:?} ({:?})", stack.id, stack.name, stack.status);
 //! }
 //!
 //! // Create the stack, or update it if it exists: safe to run on every CI build.
@@ -18,10 +18,11 @@
 //!     .stacks()
 //!     .deploy(1, "web")
 //!     .content("services:\n  web:\n    image: nginx:1.27\n")
-//!     .env([EnvVar::new("TAG", "1.27")])
+//!     .env([("TAG", "1.27")])
 //!     .send()
 //!     .await?;
-//! println!("stack {} {}", deployed.stack().id, if deployed.was_created() { "created" } else { "updated" });
+//! let verb = if deployed.was_created() { "created" } else { "updated" };
+//! println!("stack {:?} {verb}", deployed.stack().id);
 //! # Ok(()) }
 //! ```
 //!
@@ -48,11 +49,14 @@
 //! Failed `GET`s are retried per [`RetryPolicy`]; other methods only when
 //! nothing reached the server.
 //!
-//! # Every other operation
+//! # Models and every other operation
 //!
-//! [`Client::raw`] is the generated client for the whole API, sending through
-//! the same credentials, TLS, timeouts, retries and tracing. Its errors
-//! convert into [`Error`] with `?`.
+//! The models are the generated ones, re-exported as [`models`]: what the
+//! SDK's methods return and take is what [`Client::raw`] returns and takes.
+//! [`Client::raw`] is the generated client for the whole API, one builder per
+//! operation (`client.raw().endpoint_list().search("prod").send()`), sending
+//! through the same credentials, TLS, timeouts, retries and tracing. Its
+//! errors convert into [`Error`] with `?`.
 //!
 //! # Tracing
 //!
@@ -62,18 +66,14 @@
 #![deny(missing_docs)]
 
 mod client;
-mod decode;
 mod error;
-mod go_json;
-mod ops;
 mod raw;
 mod retry;
 mod secret;
 mod settings;
-mod stack;
-mod stack_list;
+mod stack_create;
+mod stack_update;
 mod stacks;
-mod text;
 mod tls;
 mod transport;
 mod version;
@@ -86,39 +86,32 @@ pub use client::{
 pub use error::{ApiError, Error, TransportKind};
 pub use retry::RetryPolicy;
 pub use secret::Secret;
-pub use settings::{
-    AuthenticationMethod, PortainerSettings, PublicSettings, Settings, SettingsPatch,
-};
-pub use stack::{
-    AutoUpdate, EnvVar, GitAuthentication, GitConfig, ResourceControl, ResourceControlType, Stack,
-    StackOption, StackStatus, StackType, TeamAccess, UserAccess,
-};
+pub use settings::Settings;
+pub use stack_update::normalized_name;
 pub use stacks::{
     CreateStack, DeleteStack, DeployStack, Deployed, GitSource, ListStacks, RedeployGit, Stacks,
     UpdateGitSettings, UpdateStack,
 };
-pub use text::Text;
 pub use version::ServerVersion;
 
 /// The generated low-level client crate, re-exported for its types.
 pub use portainer_sdk_gen as generated;
 
-/// For the fuzz targets only (`cargo fuzz` builds with `--cfg fuzzing`): the
-/// stack list in `body` read as if it had arrived cut at each of `cuts` (in
-/// increasing order), or
-/// `None` where the SDK would leave it to serde.
-#[cfg(fuzzing)]
-#[doc(hidden)]
-pub fn fuzz_stack_list_in_pieces(body: &[u8], cuts: &[usize]) -> Option<Vec<Stack>> {
-    use transport::Progress;
-    let mut reader = stack_list::StackListReader::default();
-    let mut from = 0;
-    for &cut in cuts.iter().chain([&body.len()]) {
-        let chunk = body.get(from..cut)?;
-        reader.received(bytes::Bytes::copy_from_slice(chunk));
-        from = cut;
-    }
-    reader.take_received()
+/// The models of the Portainer API, generated from its specification: what
+/// the SDK's methods return and take. `Stack` is the stack of `GET
+/// /api/stacks` (Go's `portaineree.Stack`), `Settings` the settings, and so
+/// on; each model keeps the fields it does not know in `extra`, so nothing
+/// a server sends is lost.
+///
+/// ```
+/// let stack: portainer_sdk::models::Stack =
+///     serde_json::from_str(r#"{"Id": 3, "Name": "web", "Env": null, "NewField": 1}"#).unwrap();
+/// assert_eq!(stack.name.as_deref(), Some("web"));
+/// assert_eq!(stack.env, None);
+/// assert_eq!(stack.extra["NewField"], 1);
+/// ```
+pub mod models {
+    pub use portainer_sdk_gen::types::*;
 }
 
 // The README's example is compiled as a doctest, so it stays true.

@@ -1,7 +1,15 @@
 //! The way down to the generated client, and back up from its errors.
 
+use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
+
+use bytes::Bytes;
+use portainer_sdk_gen::{Error as GenError, ResponseValue};
+use reqwest::Response;
 
 use crate::error::{self, Cause};
 use crate::transport::{CallOpts, ERROR_BODY_LIMIT, OpInfo, Transport, read_prefix};
@@ -9,11 +17,13 @@ use crate::{Client, Error};
 
 /// Sends the generated client's requests through the SDK's transport, so a
 /// raw call gets the same credentials, TLS, timeouts, retries, redirect
-/// handling and tracing as the SDK's own methods.
+/// handling, body limit and tracing as the SDK's own methods.
 #[derive(Debug)]
 pub(crate) struct RawExecutor {
     pub(crate) transport: Arc<Transport>,
     pub(crate) timeout: Option<Duration>,
+    pub(crate) anonymous: bool,
+    pub(crate) max_body_size: usize,
 }
 
 impl portainer_sdk_gen::Executor for RawExecutor {
@@ -29,54 +39,143 @@ impl portainer_sdk_gen::Executor for RawExecutor {
         };
         let opts = CallOpts {
             timeout: self.timeout,
-            anonymous: false,
+            anonymous: self.anonymous,
         };
         Box::pin(async move {
-            let resp = self.transport.send(request, op, opts).await?;
-            let status = resp.status();
-            if !(status.is_client_error() || status.is_server_error()) {
-                return Ok(resp);
-            }
-            match self.transport.credential() {
-                Some(secret) => scrubbed(resp, secret.expose()).await,
-                None => Ok(resp),
-            }
+            let secret = self.transport.credential();
+            let secret = secret.as_ref().map(|s| s.expose());
+            let limit = self.max_body_size;
+            let resp = self
+                .transport
+                .send_then(request, op, opts, |resp| buffered(resp, limit, secret))
+                .await?;
+            // Outside an SDK method (a raw call) there is no one to tell.
+            let _ = STATUS.try_with(|s| s.set(resp.status().as_u16()));
+            Ok(resp)
         })
     }
 }
 
-/// An error response with the credential scrubbed from its body (some
-/// proxies echo request headers in their error pages) and the body cut at
-/// [`ERROR_BODY_LIMIT`], as the SDK's own methods do. The generated client
-/// decodes Portainer's error JSON from it as usual.
-async fn scrubbed(mut resp: reqwest::Response, secret: &str) -> reqwest::Result<reqwest::Response> {
+/// The response with its body read here, so that a body cut short is
+/// retried like any broken exchange (for methods that may be resent) and a
+/// body over `limit` is refused after reading at most `limit` bytes. An
+/// error body is cut at [`ERROR_BODY_LIMIT`] and has the credential scrubbed
+/// out (some proxies echo request headers in their error pages). The
+/// generated code then decodes from memory.
+async fn buffered(
+    mut resp: Response,
+    limit: usize,
+    secret: Option<&str>,
+) -> reqwest::Result<Response> {
     let status = resp.status();
-    let version = resp.version();
-    let headers = resp.headers().clone();
-    let body = read_prefix(&mut resp, ERROR_BODY_LIMIT).await?;
-    let body = error::scrub_bytes(body, secret);
+    let body = if status.is_client_error() || status.is_server_error() {
+        let body = read_prefix(&mut resp, ERROR_BODY_LIMIT).await?;
+        let body = match secret {
+            Some(s) => error::scrub_bytes(body, s),
+            None => body,
+        };
+        reqwest::Body::from(body)
+    } else {
+        match read_limited(&mut resp, limit).await? {
+            Some(body) => reqwest::Body::from(body),
+            None => reqwest::Body::wrap(Refused(Some(BodyTooLarge {
+                status: status.as_u16(),
+                limit,
+            }))),
+        }
+    };
     let mut out = http::Response::new(body);
     *out.status_mut() = status;
-    *out.version_mut() = version;
-    *out.headers_mut() = headers;
-    // The length changed with the scrubbing.
+    *out.version_mut() = resp.version();
+    *out.headers_mut() = resp.headers().clone();
+    // The body is whole now, and an error body may have changed length.
     out.headers_mut().remove(reqwest::header::CONTENT_LENGTH);
     out.headers_mut().remove(reqwest::header::TRANSFER_ENCODING);
-    Ok(reqwest::Response::from(out))
+    Ok(Response::from(out))
+}
+
+/// The whole body, or `None` once it is known to pass `limit` (from its
+/// announced length, before reading, or from what arrived).
+async fn read_limited(resp: &mut Response, limit: usize) -> reqwest::Result<Option<Bytes>> {
+    if resp.content_length().is_some_and(|n| n > limit as u64) {
+        return Ok(None);
+    }
+    let Some(first) = resp.chunk().await? else {
+        return Ok(Some(Bytes::new()));
+    };
+    if first.len() > limit {
+        return Ok(None);
+    }
+    let Some(second) = resp.chunk().await? else {
+        // One chunk (most bodies on a local network): no copy.
+        return Ok(Some(first));
+    };
+    let announced = resp.content_length().unwrap_or(0).min(limit as u64) as usize;
+    let mut body = Vec::with_capacity(announced.max(first.len() + second.len()));
+    body.extend_from_slice(&first);
+    let mut next = Some(second);
+    while let Some(chunk) = next {
+        if chunk.len() > limit - body.len() {
+            return Ok(None);
+        }
+        body.extend_from_slice(&chunk);
+        next = resp.chunk().await?;
+    }
+    Ok(Some(Bytes::from(body)))
+}
+
+/// The marker error a body over the limit fails with when the generated code
+/// reads it; [`from_generated`] turns it into [`Error::ResponseTooLarge`].
+#[derive(Debug, Clone, Copy)]
+struct BodyTooLarge {
+    status: u16,
+    limit: usize,
+}
+
+impl std::fmt::Display for BodyTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "HTTP {} response body larger than {} bytes",
+            self.status, self.limit
+        )
+    }
+}
+
+impl std::error::Error for BodyTooLarge {}
+
+/// A body whose first read fails with [`BodyTooLarge`].
+struct Refused(Option<BodyTooLarge>);
+
+impl http_body::Body for Refused {
+    type Data = Bytes;
+    type Error = BodyTooLarge;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, BodyTooLarge>>> {
+        Poll::Ready(self.get_mut().0.take().map(Err))
+    }
 }
 
 pub(crate) fn generated_client(
-    base: &str,
+    base: &reqwest::Url,
     http: &reqwest::Client,
     transport: &Arc<Transport>,
+    max_body_size: usize,
     timeout: Option<Duration>,
+    anonymous: bool,
 ) -> portainer_sdk_gen::Client {
     let executor = RawExecutor {
         transport: Arc::clone(transport),
         timeout,
+        anonymous,
+        max_body_size,
     };
+    // The generated client wants the base without a trailing slash.
     portainer_sdk_gen::Client::new_with_client(
-        base,
+        base.as_str().trim_end_matches('/'),
         http.clone(),
         portainer_sdk_gen::Hooks::new(Arc::new(executor)),
     )
@@ -84,14 +183,15 @@ pub(crate) fn generated_client(
 
 impl Client {
     /// The generated client for every operation of the API, sending through
-    /// this client's credentials, TLS settings, timeouts, retries and tracing.
+    /// this client's credentials, TLS settings, timeouts, retries, body limit
+    /// and tracing.
     ///
     /// Its errors convert into [`Error`] with `?` (or, to keep the body of an
     /// undocumented status, [`Error::from_generated`]).
     ///
     /// ```no_run
     /// # async fn run(client: portainer_sdk::Client) -> Result<(), portainer_sdk::Error> {
-    /// // GET /api/stacks, decoded into the generated types.
+    /// // GET /api/stacks, decoded into the generated models.
     /// let stacks = client.raw().stack_list().send().await?.into_inner();
     /// println!("{} stacks", stacks.len());
     /// # Ok(()) }
@@ -102,58 +202,188 @@ impl Client {
 
     /// Like [`raw`](Self::raw), with a different total timeout for every call
     /// made through the returned client.
+    ///
+    /// ```no_run
+    /// # async fn run(client: portainer_sdk::Client) -> Result<(), portainer_sdk::Error> {
+    /// use std::time::Duration;
+    /// let slow = client.raw_with_timeout(Duration::from_secs(600));
+    /// slow.stack_start().id(5).endpoint_id(1).send().await?;
+    /// # Ok(()) }
+    /// ```
     pub fn raw_with_timeout(&self, timeout: Duration) -> portainer_sdk_gen::Client {
+        self.generated(Some(timeout), false)
+    }
+
+    /// A generated client with `timeout` (the default when `None`), sending
+    /// no credentials when `anonymous`.
+    pub(crate) fn generated(
+        &self,
+        timeout: Option<Duration>,
+        anonymous: bool,
+    ) -> portainer_sdk_gen::Client {
+        let i = &self.inner;
         generated_client(
-            self.inner.base.as_str(),
-            &self.inner.http,
-            &self.inner.transport,
-            Some(timeout),
+            &i.base,
+            &i.http,
+            &i.transport,
+            i.max_body_size,
+            timeout,
+            anonymous,
         )
     }
-}
 
-impl<E: serde::Serialize> From<portainer_sdk_gen::Error<E>> for Error {
-    /// Classifies an error of the generated client like the SDK's own.
-    /// An undocumented status keeps no body here; see [`Error::from_generated`].
-    fn from(e: portainer_sdk_gen::Error<E>) -> Self {
-        from_generated_sync(e, b"")
+    /// The generated client for `timeout` (the default when `None`).
+    pub(crate) fn raw_for(&self, timeout: Option<Duration>) -> portainer_sdk_gen::Client {
+        match timeout {
+            Some(_) => self.generated(timeout, false),
+            None => self.inner.raw.clone(),
+        }
+    }
+
+    /// The value of a generated call, or its error as the SDK's, naming the
+    /// operation (`op` is its method name, e.g. `stack_update`; errors carry
+    /// the spec's operationId, `StackUpdate`) and the status of the response
+    /// it came with, with the credential scrubbed out.
+    pub(crate) async fn value<T, E: serde::Serialize>(
+        &self,
+        op: &'static str,
+        call: impl Future<Output = Result<ResponseValue<T>, GenError<E>>>,
+    ) -> Result<T, Error> {
+        let (result, status) = with_status(call).await;
+        self.finish(op, result, status).await
+    }
+
+    /// [`value`](Self::value) of a call already made, whose response had `status`.
+    pub(crate) async fn finish<T, E: serde::Serialize>(
+        &self,
+        op: &'static str,
+        result: Result<ResponseValue<T>, GenError<E>>,
+        status: u16,
+    ) -> Result<T, Error> {
+        let op = portainer_sdk_gen::operation(op).map_or(op, |o| o.id);
+        match result {
+            Ok(v) => Ok(v.into_inner()),
+            Err(e) => Err(self.scrub(from_generated(e, Some(op), status).await)),
+        }
     }
 }
 
-fn from_generated_sync<E: serde::Serialize>(e: portainer_sdk_gen::Error<E>, body: &[u8]) -> Error {
-    use portainer_sdk_gen::Error as G;
+tokio::task_local! {
+    /// The status of the last response the executor handed over in this
+    /// task, which the generated client's decode errors do not carry.
+    static STATUS: Cell<u16>;
+}
+
+/// Runs a generated call, returning its result and the status of the
+/// response it decoded (0 when none came).
+pub(crate) async fn with_status<F: Future>(call: F) -> (F::Output, u16) {
+    STATUS
+        .scope(Cell::new(0), async {
+            let out = call.await;
+            (out, STATUS.with(Cell::get))
+        })
+        .await
+}
+
+impl<E: serde::Serialize> From<GenError<E>> for Error {
+    /// Classifies an error of the generated client like the SDK's own.
+    /// An undocumented status keeps no body here; see [`Error::from_generated`].
+    fn from(e: GenError<E>) -> Self {
+        from_generated_sync(e, None, 0)
+    }
+}
+
+/// Reads the body of an undocumented status, so that its message is kept.
+/// `status` is the response's, when known (0 otherwise).
+async fn from_generated<E: serde::Serialize>(
+    e: GenError<E>,
+    op: Option<&'static str>,
+    status: u16,
+) -> Error {
     match e {
-        G::InvalidRequest(m) => Error::InvalidInput(m),
-        G::Custom(m) => Error::InvalidInput(m),
-        G::CommunicationError(e) | G::InvalidUpgrade(e) | G::ResponseBodyError(e) => {
-            error::build(None, Cause::Transport(e))
+        GenError::UnexpectedResponse(resp) if !resp.status().is_redirection() => {
+            let status = resp.status().as_u16();
+            match resp.bytes().await {
+                Ok(body) => error::build(
+                    op,
+                    Cause::Status {
+                        status,
+                        body: &body,
+                    },
+                ),
+                Err(e) => error::build(op, Cause::Transport(e)),
+            }
         }
-        G::ErrorResponse(rv) => {
+        other => from_generated_sync(other, op, status),
+    }
+}
+
+fn from_generated_sync<E: serde::Serialize>(
+    e: GenError<E>,
+    op: Option<&'static str>,
+    status: u16,
+) -> Error {
+    match e {
+        GenError::InvalidRequest(m) | GenError::Custom(m) => Error::InvalidInput(match op {
+            Some(op) => format!("{op}: {m}"),
+            None => m,
+        }),
+        GenError::CommunicationError(e) | GenError::InvalidUpgrade(e) => transport(e, op),
+        GenError::ResponseBodyError(e) => match error::find_source::<BodyTooLarge>(&e) {
+            Some(t) => error::build(
+                op,
+                Cause::TooLarge {
+                    status: t.status,
+                    limit: t.limit,
+                },
+            ),
+            None => transport(e, op),
+        },
+        GenError::ErrorResponse(rv) => {
             let status = rv.status().as_u16();
             let body = serde_json::to_vec(&rv.into_inner()).unwrap_or_default();
             error::build(
-                None,
+                op,
                 Cause::Status {
                     status,
                     body: &body,
                 },
             )
         }
-        G::InvalidResponsePayload(bytes, source) => error::build(
-            None,
+        // An error status whose body is not Portainer's JSON (a proxy's
+        // page, Go's plain-text 404) is that status, with a snippet.
+        GenError::InvalidResponsePayload(bytes, _) if status >= 400 => error::build(
+            op,
+            Cause::Status {
+                status,
+                body: &bytes,
+            },
+        ),
+        GenError::InvalidResponsePayload(bytes, source) => error::build(
+            op,
             Cause::Decode {
-                status: 0,
+                status,
                 body: &bytes,
                 source,
             },
         ),
-        G::UnexpectedResponse(resp) => {
+        GenError::UnexpectedResponse(resp) => {
             let status = resp.status().as_u16();
             if resp.status().is_redirection() {
-                return error::build(None, Cause::Redirect(format!("HTTP {status} not followed")));
+                return error::build(op, Cause::Redirect(format!("HTTP {status} not followed")));
             }
-            error::build(None, Cause::Status { status, body })
+            error::build(op, Cause::Status { status, body: b"" })
         }
+    }
+}
+
+/// A transport failure, marked as of unknown outcome when the operation
+/// may have changed something on the server.
+fn transport(e: reqwest::Error, op: Option<&'static str>) -> Error {
+    let err = error::build(op, Cause::Transport(e));
+    match op.and_then(portainer_sdk_gen::operation) {
+        Some(o) => error::mark_outcome(err, &o.method.parse().unwrap_or(reqwest::Method::POST)),
+        None => err,
     }
 }
 
@@ -169,24 +399,7 @@ impl Error {
     /// };
     /// # Ok(()) }
     /// ```
-    pub async fn from_generated<E: serde::Serialize>(e: portainer_sdk_gen::Error<E>) -> Error {
-        match e {
-            portainer_sdk_gen::Error::UnexpectedResponse(resp)
-                if !resp.status().is_redirection() =>
-            {
-                let status = resp.status().as_u16();
-                match resp.bytes().await {
-                    Ok(body) => error::build(
-                        None,
-                        Cause::Status {
-                            status,
-                            body: &body,
-                        },
-                    ),
-                    Err(e) => error::build(None, Cause::Transport(e)),
-                }
-            }
-            other => from_generated_sync(other, b""),
-        }
+    pub async fn from_generated<E: serde::Serialize>(e: GenError<E>) -> Error {
+        from_generated(e, None, 0).await
     }
 }

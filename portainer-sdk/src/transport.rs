@@ -6,7 +6,6 @@ use std::future::Future;
 use std::sync::RwLock;
 use std::time::{Duration, Instant, SystemTime};
 
-use bytes::Bytes;
 use reqwest::header::{AUTHORIZATION, COOKIE, HeaderName, HeaderValue, LOCATION};
 use reqwest::{Method, Request, Response, StatusCode, Url};
 use tracing::Instrument;
@@ -139,18 +138,8 @@ impl Transport {
     }
 
     /// Sends `request` with credentials, timeout, redirects and retries, in a
-    /// tracing span that names the operation but never the credential.
-    pub(crate) async fn send(
-        &self,
-        request: Request,
-        op: OpInfo,
-        opts: CallOpts,
-    ) -> reqwest::Result<Response> {
-        self.send_then(request, op, opts, |resp| std::future::ready(Ok(resp)))
-            .await
-    }
-
-    /// Like [`send`](Self::send), then `finish` reads the response. A failure
+    /// tracing span that names the operation but never the credential; then
+    /// `finish` reads the response. A failure
     /// of `finish` on a request that may be resent (a `GET` whose body was
     /// cut short or reset) is retried like a failure to get the response.
     pub(crate) async fn send_then<T, E, F, Fut>(
@@ -431,46 +420,19 @@ impl FinishError for Failure {
 /// `{"message","details"}` and the start of a proxy's page.
 pub(crate) const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
-/// Takes a success body chunk by chunk as it arrives, to decode it as it
-/// comes or to keep it.
-pub(crate) trait Progress {
-    /// The length the server announced (`Content-Length`), before any byte.
-    fn announced(&mut self, length: Option<u64>);
-    /// The next chunk of the body.
-    fn received(&mut self, chunk: Bytes);
-}
-
-/// A success body kept whole, for the calls that decode it once complete.
-#[derive(Debug, Default)]
-pub(crate) struct WholeBody(pub(crate) Vec<u8>);
-
-impl Progress for WholeBody {
-    fn announced(&mut self, length: Option<u64>) {
-        // Never more than 1 MiB up front on the server's word alone.
-        let n = length.map_or(8 * 1024, |n| usize::try_from(n).unwrap_or(usize::MAX));
-        self.0.reserve(n.min(1024 * 1024));
-    }
-
-    fn received(&mut self, chunk: Bytes) {
-        self.0.extend_from_slice(&chunk);
-    }
-}
-
 /// Reads a response body of at most `limit` bytes, chunk by chunk so that
-/// memory stays bounded whatever the server sends. A success body goes to
-/// `progress` and the returned body is empty; it fails with
+/// memory stays bounded whatever the server sends. A success body fails with
 /// [`Failure::TooLarge`] over the limit (before reading when the server
-/// announces its length). An error or redirect body is returned, cut at
+/// announces its length). An error or redirect body is cut at
 /// [`ERROR_BODY_LIMIT`], as only its start is kept.
-pub(crate) async fn read_body<P: Progress>(
+pub(crate) async fn read_body(
     mut resp: Response,
     limit: usize,
-    mut progress: P,
-) -> Result<(StatusCode, Vec<u8>, P), Failure> {
+) -> Result<(StatusCode, Vec<u8>), Failure> {
     let status = resp.status();
     if !status.is_success() {
         let body = read_prefix(&mut resp, limit.min(ERROR_BODY_LIMIT)).await?;
-        return Ok((status, body, progress));
+        return Ok((status, body));
     }
     let too_large = Failure::TooLarge {
         status: status.as_u16(),
@@ -480,16 +442,16 @@ pub(crate) async fn read_body<P: Progress>(
     if announced.is_some_and(|n| n > limit as u64) {
         return Err(too_large);
     }
-    progress.announced(announced);
-    let mut received = 0usize;
+    // Never more than 1 MiB up front on the server's word alone.
+    let reserve = announced.map_or(8 * 1024, |n| usize::try_from(n).unwrap_or(usize::MAX));
+    let mut body = Vec::with_capacity(reserve.min(1024 * 1024));
     while let Some(chunk) = resp.chunk().await? {
-        if chunk.len() > limit - received {
+        if chunk.len() > limit - body.len() {
             return Err(too_large);
         }
-        received += chunk.len();
-        progress.received(chunk);
+        body.extend_from_slice(&chunk);
     }
-    Ok((status, Vec::new(), progress))
+    Ok((status, body))
 }
 
 /// The first `cap` bytes of a body; the rest is not read.

@@ -63,6 +63,13 @@ impl ServerVersion {
         *self >= ServerVersion::new(2, 19, 0)
     }
 
+    /// Whether this server reads the image-pull flag of a stack update or
+    /// git redeploy as `RepullImageAndRedeploy` (2.36 and later; `PullImage`
+    /// before, deprecated since).
+    pub fn reads_repull_flag(&self) -> bool {
+        *self >= ServerVersion::new(2, 36, 0)
+    }
+
     fn key(&self) -> (u64, u64, u64) {
         (self.major, self.minor, self.patch)
     }

@@ -164,7 +164,7 @@ async fn invalid_input_sends_nothing() {
     let c = client(&server);
     let e = c
         .settings()
-        .update(portainer_sdk::SettingsPatch::new())
+        .update(portainer_sdk::models::SettingsUpdatePayload::default())
         .await
         .unwrap_err();
     assert!(matches!(e, Error::InvalidInput(_)), "{e:?}");

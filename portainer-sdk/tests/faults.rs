@@ -339,7 +339,10 @@ async fn connection_refused_is_a_connect_error() {
     let e = within(
         TIMEOUT,
         c.settings()
-            .update(portainer_sdk::SettingsPatch::new().logo_url("")),
+            .update(portainer_sdk::models::SettingsUpdatePayload {
+                logo_url: Some(String::new()),
+                ..Default::default()
+            }),
     )
     .await
     .unwrap_err();
@@ -371,7 +374,10 @@ async fn reset_before_the_head_of_a_put_is_not_resent_and_the_outcome_is_unknown
     let e = within(
         TIMEOUT,
         c.settings()
-            .update(portainer_sdk::SettingsPatch::new().logo_url("")),
+            .update(portainer_sdk::models::SettingsUpdatePayload {
+                logo_url: Some(String::new()),
+                ..Default::default()
+            }),
     )
     .await
     .unwrap_err();
@@ -413,7 +419,7 @@ async fn a_stack_list_in_tiny_chunks_decodes_as_it_would_whole() {
     many[30]["N\u{0}x"] = serde_json::json!(1);
     let escaped = serde_json::to_vec(&many).unwrap();
     for body in [plain, escaped] {
-        let expected: Vec<portainer_sdk::Stack> = serde_json::from_slice(&body).unwrap();
+        let expected: Vec<portainer_sdk::models::Stack> = serde_json::from_slice(&body).unwrap();
         let served = body.clone();
         let server = FaultServer::start(move |_, _| Action::Chunked {
             body: served.clone(),
@@ -674,7 +680,7 @@ async fn wrong_content_types() {
         other => panic!("{other:?}"),
     }
     let s = within(TIMEOUT, c.stacks().get(1)).await.unwrap();
-    assert_eq!(s.name, "web");
+    assert_eq!(s.name.as_deref(), Some("web"));
     let e = within(TIMEOUT, c.settings().get()).await.unwrap_err();
     assert_eq!(e.status(), Some(502));
     assert!(e.to_string().contains("502 Bad Gateway"), "{e}");
@@ -837,7 +843,7 @@ async fn gets_succeed_through_30_percent_injected_503s_and_resets() {
             assert_eq!(s.unwrap_or_else(|e| panic!("call {i}: {e}")).len(), 2);
         } else {
             let s = within(TIMEOUT, c.stacks().get(1)).await;
-            assert_eq!(s.unwrap_or_else(|e| panic!("call {i}: {e}")).id, 1);
+            assert_eq!(s.unwrap_or_else(|e| panic!("call {i}: {e}")).id, Some(1));
         }
     }
     let requests = server.requests().len();
@@ -946,13 +952,13 @@ async fn a_create_reset_after_sending_is_not_retried_and_deploy_converges_to_one
             c.stacks()
                 .deploy(2, "web")
                 .content(compose)
-                .env([portainer_sdk::EnvVar::new("TAG", "1.27")])
+                .env([("TAG", "1.27")])
                 .send(),
         )
         .await
         .unwrap();
         assert!(!d.was_created(), "{d:?}");
-        assert_eq!(d.stack().id, 1);
+        assert_eq!(d.stack().id, Some(1));
     }
     let st = state.lock().unwrap();
     assert_eq!(st.stacks.len(), 1);

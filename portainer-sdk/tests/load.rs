@@ -134,7 +134,7 @@ async fn a_thousand_concurrent_lists_through_one_client() {
         match joined.expect("no call panicked") {
             Ok(stacks) => {
                 assert_eq!(stacks.len(), 20);
-                assert_eq!(stacks[19].name, "stack-20");
+                assert_eq!(stacks[19].name.as_deref(), Some("stack-20"));
                 ok += 1;
             }
             Err(e) => errors.push(e.to_string()),

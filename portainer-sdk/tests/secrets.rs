@@ -8,10 +8,20 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use portainer_sdk::{
-    ApiError, AutoUpdate, Client, EnvVar, Error, GitSource, RetryPolicy, Secret, ServerVersion,
-    SettingsPatch, Stack, TransportKind,
+use portainer_sdk::models::{
+    AuthenticateResponse, AutoUpdateSettings, PublicSettingsResponse, Settings,
+    SettingsUpdatePayload, Stack, StackGitRedeployPayload,
 };
+use portainer_sdk::{
+    ApiError, Client, Error, GitSource, RetryPolicy, Secret, ServerVersion, TransportKind,
+};
+
+fn every(interval: &str) -> AutoUpdateSettings {
+    AutoUpdateSettings {
+        interval: Some(interval.into()),
+        ..Default::default()
+    }
+}
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tracing_subscriber::fmt::format::FmtSpan;
@@ -260,7 +270,7 @@ async fn scenarios(url: &str, p: &mut Printed) {
         .stacks()
         .update_git_settings(1)
         .credentials("bot", GIT_PASSWORD)
-        .auto_update(AutoUpdate::interval("1m"));
+        .auto_update(every("1m"));
     p.debug(&git_settings);
     p.result(&git_settings.send().await);
     p.result(&c.stacks().delete(1).endpoint(2).send().await);
@@ -269,12 +279,12 @@ async fn scenarios(url: &str, p: &mut Printed) {
         .stacks()
         .create_compose(2, "new")
         .content("services: {}\n")
-        .env([EnvVar::new("A", "1")]);
+        .env([("A", "1")]);
     p.debug(&create);
     p.result(&create.send().await);
     let git = GitSource::new("https://git.example.com/ops")
         .credentials("bot", GIT_PASSWORD)
-        .auto_update(AutoUpdate::interval("5m"));
+        .auto_update(every("5m"));
     p.debug(&git);
     let create_git = c.stacks().create_compose(2, "new").git(git);
     p.debug(&create_git);
@@ -293,10 +303,14 @@ async fn scenarios(url: &str, p: &mut Printed) {
 
     p.result(&c.settings().get().await);
     p.result(&c.settings().public().await);
-    let patch = SettingsPatch::new().logo_url("").enable_telemetry(false);
+    let patch = SettingsUpdatePayload {
+        logo_url: Some(String::new()),
+        trust_on_first_connect: Some(false),
+        ..Default::default()
+    };
     p.debug(&patch);
     p.result(&c.settings().update(patch).await);
-    p.result(&c.settings().update(SettingsPatch::new()).await);
+    p.result(&c.settings().update(SettingsUpdatePayload::default()).await);
 
     // Every error status, each page echoing the key back.
     for id in [401, 403, 404, 409, 500, 503, 600, 307] {
@@ -340,7 +354,10 @@ async fn scenarios(url: &str, p: &mut Printed) {
         .build()
         .unwrap()
         .settings()
-        .update(SettingsPatch::new().logo_url(""))
+        .update(SettingsUpdatePayload {
+            logo_url: Some(String::new()),
+            ..Default::default()
+        })
         .await;
     p.result(&r);
     let silent = TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -437,15 +454,18 @@ fn every_public_type_and_error_variant_prints_without_secrets() {
     p.debug(stack.git_config.as_ref().unwrap());
     p.debug(&stack.auto_update);
     p.debug(&stack.env);
-    p.debug(&portainer_sdk::StackType::from(3));
-    p.debug(&portainer_sdk::StackStatus::from(9));
-    p.debug(&portainer_sdk::AuthenticationMethod::from(2));
-    let settings: portainer_sdk::PortainerSettings =
-        serde_json::from_str(r#"{"LogoURL":"x"}"#).unwrap();
+    let settings: Settings = serde_json::from_str(r#"{"LogoURL":"x"}"#).unwrap();
     p.debug(&settings);
-    let public: portainer_sdk::PublicSettings = serde_json::from_str(r#"{"LogoURL":"x"}"#).unwrap();
+    let public: PublicSettingsResponse = serde_json::from_str(r#"{"LogoURL":"x"}"#).unwrap();
     p.debug(&public);
-    p.debug(&SettingsPatch::from(settings));
+    // Models that carry secrets show them as `***`.
+    let login: AuthenticateResponse =
+        serde_json::from_value(serde_json::json!({ "jwt": JWT })).unwrap();
+    p.debug(&login);
+    p.debug(&StackGitRedeployPayload {
+        repository_password: Some(GIT_PASSWORD.into()),
+        ..Default::default()
+    });
     p.debug(&GitSource::new("https://g.example.com/r").credentials("u", GIT_PASSWORD));
 
     let api = |status| ApiError {

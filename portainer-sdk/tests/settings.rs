@@ -1,10 +1,11 @@
-//! Settings: get, public, and patches that send exactly what was set.
+//! Settings: get, public, and partial updates that send exactly what was set.
 
 mod common;
 
 use common::{KEY, client};
 use mockito::Matcher;
-use portainer_sdk::{AuthenticationMethod, Error, PortainerSettings, SettingsPatch};
+use portainer_sdk::Error;
+use portainer_sdk::models::{Settings, SettingsUpdatePayload};
 use serde_json::json;
 
 fn settings_body() -> serde_json::Value {
@@ -32,7 +33,7 @@ fn settings_body() -> serde_json::Value {
 }
 
 #[tokio::test]
-async fn get_decodes_typed_accessors_and_keeps_everything() {
+async fn get_decodes_and_keeps_everything() {
     let mut server = mockito::Server::new_async().await;
     let m = server
         .mock("GET", "/api/settings")
@@ -43,13 +44,15 @@ async fn get_decodes_typed_accessors_and_keeps_everything() {
         .await;
     let s = client(&server).settings().get().await.unwrap();
     m.assert_async().await;
-    assert_eq!(
-        s.authentication_method(),
-        Some(AuthenticationMethod::Internal)
-    );
-    assert_eq!(s.snapshot_interval(), Some("5m"));
-    assert_eq!(s.enable_telemetry(), Some(true));
-    assert_eq!(s.edge_agent_checkin_interval(), Some(5));
+    assert_eq!(s.authentication_method.as_deref(), Some(&1));
+    assert_eq!(s.snapshot_interval.as_deref(), Some("5m"));
+    assert_eq!(s.trust_on_first_connect, Some(false));
+    // Telemetry left the EE 2.44.0 model: kept as it came.
+    assert_eq!(s.extra["EnableTelemetry"], json!(true));
+    assert_eq!(s.edge_agent_checkin_interval, Some(5));
+    // Fields no spec has are kept as they came, `null` included, and
+    // everything serializes back.
+    assert_eq!(s.extra["NotInAnySpec"], json!({"nested": [1, 2, 3]}));
     assert_eq!(serde_json::to_value(&s).unwrap(), settings_body());
 }
 
@@ -82,10 +85,14 @@ async fn public_settings_need_no_credentials() {
         .await;
     let p = client(&server).settings().public().await.unwrap();
     m.assert_async().await;
-    assert_eq!(p.authentication_method(), Some(AuthenticationMethod::OAuth));
-    assert_eq!(p.oauth_login_uri(), Some("https://idp.example.com/auth"));
-    assert_eq!(p.required_password_length(), Some(12));
-    assert_eq!(p.enable_telemetry(), Some(false));
+    assert_eq!(p.authentication_method.as_deref(), Some(&3));
+    assert_eq!(
+        p.o_auth_login_uri.as_deref(),
+        Some("https://idp.example.com/auth")
+    );
+    assert_eq!(p.required_password_length, Some(12));
+    // Not in the 2.44.0 model of this response: kept.
+    assert_eq!(p.extra["EnableTelemetry"], json!(false));
 }
 
 #[tokio::test]
@@ -94,85 +101,56 @@ async fn update_sends_only_set_fields_including_false_zero_and_empty() {
     let m = server
         .mock("PUT", "/api/settings")
         .match_header("x-api-key", KEY)
-        .match_header("content-type", "application/json")
         .match_body(Matcher::Json(json!({
-            "EnableTelemetry": false,
+            "TrustOnFirstConnect": false,
             "EdgeAgentCheckinInterval": 0,
-            "LogoURL": "",
-            "AuthenticationMethod": 2,
-            "Custom": {"a": 1}
+            "LogoURL": ""
         })))
         .with_status(200)
         .with_body(settings_body().to_string())
         .create_async()
         .await;
-    let after = client(&server)
+    client(&server)
         .settings()
-        .update(
-            SettingsPatch::new()
-                .enable_telemetry(false)
-                .edge_agent_checkin_interval(0)
-                .logo_url("")
-                .authentication_method(AuthenticationMethod::Ldap)
-                .set("Custom", json!({"a": 1})),
-        )
+        .update(SettingsUpdatePayload {
+            trust_on_first_connect: Some(false),
+            edge_agent_checkin_interval: Some(0),
+            logo_url: Some(String::new()),
+            ..Default::default()
+        })
         .await
         .unwrap();
     m.assert_async().await;
-    assert_eq!(after.snapshot_interval(), Some("5m"));
 }
 
+/// The payload's `KubeconfigExpiry` has a server default (`"0"`): left out
+/// unless set, so a partial update does not reset it.
 #[tokio::test]
-async fn get_modify_update_round_trip_loses_nothing() {
+async fn update_leaves_kubeconfig_expiry_alone() {
     let mut server = mockito::Server::new_async().await;
-    server
-        .mock("GET", "/api/settings")
+    let m = server
+        .mock("PUT", "/api/settings")
+        .match_body(Matcher::Json(json!({"SnapshotInterval": "10m"})))
         .with_status(200)
         .with_body(settings_body().to_string())
         .create_async()
         .await;
-    let mut expected_full = settings_body();
-    expected_full["SnapshotInterval"] = json!("15m");
-    let full = server
-        .mock("PUT", "/api/settings")
-        .match_body(Matcher::Json(expected_full.clone()))
-        .with_status(200)
-        .with_body(expected_full.to_string())
-        .expect(1)
-        .create_async()
-        .await;
-    let c = client(&server);
-    let before = c.settings().get().await.unwrap();
-    let mut edited = before.clone();
-    edited.set("SnapshotInterval", "15m");
-    // Full write-back: every field, the unknown and null ones included.
-    let after = c
+    client(&server)
         .settings()
-        .update(SettingsPatch::from(edited.clone()))
+        .update(SettingsUpdatePayload {
+            snapshot_interval: Some("10m".into()),
+            ..Default::default()
+        })
         .await
         .unwrap();
-    full.assert_async().await;
-    assert_eq!(after, edited);
-    // Or only the change.
-    full.remove_async().await;
-    let diff = server
-        .mock("PUT", "/api/settings")
-        .match_body(Matcher::Json(json!({"SnapshotInterval": "15m"})))
-        .with_status(200)
-        .with_body(expected_full.to_string())
-        .create_async()
-        .await;
-    c.settings()
-        .update(SettingsPatch::changes(&before, &edited))
-        .await
-        .unwrap();
-    diff.assert_async().await;
+    m.assert_async().await;
 }
 
 #[test]
 fn settings_serialize_to_portainer_names() {
-    let s: PortainerSettings = serde_json::from_value(settings_body()).unwrap();
-    let text = serde_json::to_string(&s).unwrap();
-    assert!(text.contains(r#""LogoURL":"https://example.com/logo.png""#));
-    assert!(text.contains(r#""NullField":null"#));
+    let s: Settings = serde_json::from_value(settings_body()).unwrap();
+    let back = serde_json::to_value(&s).unwrap();
+    assert_eq!(back["LDAPSettings"]["AnonymousMode"], true);
+    assert_eq!(back["InternalAuthSettings"]["RequiredPasswordLength"], 12);
+    assert_eq!(serde_json::from_value::<Settings>(back).unwrap(), s);
 }

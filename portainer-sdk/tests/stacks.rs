@@ -4,8 +4,19 @@ mod common;
 
 use common::{KEY, client, mock_version, response, stack_json};
 use mockito::Matcher;
-use portainer_sdk::{AutoUpdate, EnvVar, Error, GitSource, Stack, StackStatus, StackType};
+use portainer_sdk::models::{AutoUpdateSettings, Stack, StackStatus, StackType};
+use portainer_sdk::{Error, GitSource};
 use serde_json::json;
+
+/// The value of one environment variable of a stack.
+fn env_var<'s>(stack: &'s Stack, name: &str) -> Option<&'s str> {
+    stack
+        .env
+        .iter()
+        .flatten()
+        .find(|p| p.name.as_deref() == Some(name))
+        .and_then(|p| p.value.as_deref())
+}
 
 #[tokio::test]
 async fn list_decodes_genuine_bodies() {
@@ -21,20 +32,35 @@ async fn list_decodes_genuine_bodies() {
     let stacks = client(&server).stacks().list().send().await.unwrap();
     m.assert_async().await;
     assert_eq!(stacks.len(), 4);
-    assert_eq!(stacks[0].name, "proxy");
-    assert!(stacks[0].env.is_empty()); // Env: []
-    assert!(stacks[2].env.is_empty()); // Env: null
-    assert_eq!(stacks[1].env_var("API_ZONE"), Some("test.fr"));
-    assert_eq!(stacks[1].update_date, 1659484011);
-    assert_eq!(stacks[1].stack_type, StackType::Compose);
-    assert_eq!(stacks[1].status, StackStatus::Active);
-    // Every field these servers send is modelled: nothing is left over.
-    assert!(!stacks[3].support_relative_path);
-    assert!(stacks.iter().all(|s| s.extra.is_empty()), "{stacks:#?}");
+    assert_eq!(stacks[0].name.as_deref(), Some("proxy"));
+    assert_eq!(stacks[0].env, Some(vec![])); // Env: []
+    assert_eq!(stacks[2].env, None); // Env: null
+    assert_eq!(env_var(&stacks[1], "API_ZONE"), Some("test.fr"));
+    assert_eq!(stacks[1].update_date, Some(1659484011));
+    assert_eq!(stacks[1].type_, Some(StackType(2)));
+    assert_eq!(stacks[1].status, Some(StackStatus(1)));
+    assert_eq!(stacks[3].support_relative_path, Some(false));
+    // Every field these servers send is modelled but one the 2.44.0 model
+    // no longer has, which is kept as it came.
+    for s in &stacks {
+        assert_eq!(
+            s.extra,
+            json!({"IsComposeFormat": false})
+                .as_object()
+                .unwrap()
+                .clone()
+        );
+    }
     let rc = stacks[0].resource_control.as_ref().unwrap();
-    assert_eq!((rc.id, rc.resource_id.as_str()), (6, "2_proxy"));
-    assert_eq!(rc.resource_type, portainer_sdk::ResourceControlType::Stack);
-    assert!(rc.administrators_only && !rc.public);
+    assert_eq!(
+        (rc.id, rc.resource_id.as_deref()),
+        (Some(6), Some("2_proxy"))
+    );
+    assert_eq!(rc.type_.as_deref(), Some(&6));
+    assert_eq!(
+        (rc.administrators_only, rc.public),
+        (Some(true), Some(false))
+    );
 }
 
 #[tokio::test]
@@ -48,12 +74,15 @@ async fn list_decodes_a_kubernetes_git_stack() {
         .await;
     let stacks = client(&server).stacks().list().send().await.unwrap();
     let s = &stacks[0];
-    assert_eq!(s.stack_type, StackType::Kubernetes);
-    assert_eq!(s.name, "");
-    assert_eq!(s.namespace, "my-namespace");
+    assert_eq!(s.type_, Some(StackType(3)));
+    assert_eq!(s.name.as_deref(), Some(""));
+    assert_eq!(s.namespace.as_deref(), Some("my-namespace"));
     let git = s.git_config.as_ref().unwrap();
-    assert_eq!(git.reference_name, "refs/heads/master");
-    assert_eq!(git.config_hash, "2e71920bf1ee1bbac976d320f8f274411fba3bad");
+    assert_eq!(git.reference_name.as_deref(), Some("refs/heads/master"));
+    assert_eq!(
+        git.config_hash.as_deref(),
+        Some("2e71920bf1ee1bbac976d320f8f274411fba3bad")
+    );
     assert!(git.authentication.is_none());
 }
 
@@ -87,7 +116,7 @@ async fn list_for_one_environment_sends_the_filter() {
         .send()
         .await
         .unwrap();
-    assert!(none.iter().all(|s| s.endpoint_id == 2));
+    assert!(none.iter().all(|s| s.endpoint_id == Some(2)));
 }
 
 #[tokio::test]
@@ -164,10 +193,10 @@ async fn get_and_file_decode_genuine_bodies() {
     let c = client(&server);
     let s = c.stacks().get(61).await.unwrap();
     assert_eq!(
-        (s.id, s.endpoint_id, s.name.as_str()),
-        (61, 2, "mootse-stack-test-2")
+        (s.id, s.endpoint_id, s.name.as_deref()),
+        (Some(61), Some(2), Some("mootse-stack-test-2"))
     );
-    assert_eq!(s.created_by, "lucas");
+    assert_eq!(s.created_by.as_deref(), Some("lucas"));
     assert!(s.resource_control.is_some());
     let file = c.stacks().file(61).await.unwrap();
     assert!(file.starts_with("version: '2'\nservices:\n"));
@@ -179,33 +208,28 @@ fn stack_serializes_back_to_portainer_names_losing_nothing() {
     let original: serde_json::Value =
         serde_json::from_str(&response("stack_inspect__mgm-mootse61.json")).unwrap();
     let stack: Stack = serde_json::from_value(original.clone()).unwrap();
-    let mut back = serde_json::to_value(&stack).unwrap();
-    // The one normalization: Go's nil slice (`null`) reads as an empty list.
-    assert_eq!(back["Env"], json!([]));
-    back["Env"] = json!(null);
-    assert_eq!(back, original);
+    let back = serde_json::to_value(&stack).unwrap();
+    // The one normalization: a `null` (Go's nil) is left out.
+    assert_eq!(back, without_nulls(&original));
+    assert_eq!(serde_json::from_value::<Stack>(back).unwrap(), stack);
     // And the 2.9 CE body, with its different field set.
     let original: serde_json::Value =
         serde_json::from_str(&response("stacks_list_k8s_git__portainer-docs-access.json")).unwrap();
     let stacks: Vec<Stack> = serde_json::from_value(original.clone()).unwrap();
-    let mut back = serde_json::to_value(&stacks).unwrap();
-    back[0]["Env"] = json!(null);
-    // Fields this older server did not send come back with their zero values;
-    // everything it sent comes back unchanged.
-    assert_subset(&original[0], &back[0]);
-    assert_eq!(back[0]["FromAppTemplate"], json!(false));
+    let back = serde_json::to_value(&stacks).unwrap();
+    assert_eq!(back, without_nulls(&original));
 }
 
-/// Every field of `sent` is in `back` with the same value (recursively).
-fn assert_subset(sent: &serde_json::Value, back: &serde_json::Value) {
-    match (sent, back) {
-        (serde_json::Value::Object(a), serde_json::Value::Object(b)) => {
-            for (k, v) in a {
-                let other = b.get(k).unwrap_or_else(|| panic!("field {k} lost"));
-                assert_subset(v, other);
-            }
-        }
-        _ => assert_eq!(sent, back),
+/// `value` with every `null` member of an object left out, recursively.
+fn without_nulls(value: &serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(m) => m
+            .iter()
+            .filter(|(_, v)| !v.is_null())
+            .map(|(k, v)| (k.clone(), without_nulls(v)))
+            .collect(),
+        serde_json::Value::Array(a) => a.iter().map(without_nulls).collect(),
+        other => other.clone(),
     }
 }
 
@@ -241,7 +265,7 @@ async fn create_compose_from_string() {
         .await
         .unwrap();
     m.assert_async().await;
-    assert_eq!(s.id, 70);
+    assert_eq!(s.id, Some(70));
 }
 
 #[tokio::test]
@@ -278,12 +302,12 @@ async fn create_compose_from_file_uploads_multipart() {
         .stacks()
         .create_compose(3, "db")
         .file(&path)
-        .env([EnvVar::new("A", "1")])
+        .env([("A", "1")])
         .send()
         .await
         .unwrap();
     m.assert_async().await;
-    assert_eq!(s.id, 71);
+    assert_eq!(s.id, Some(71));
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -304,7 +328,7 @@ async fn create_compose_from_git_sends_repository_fields() {
             "RepositoryAuthentication": true,
             "RepositoryUsername": "bot",
             "RepositoryPassword": "tok",
-            "AutoUpdate": {"Interval": "5m", "ForceUpdate": false, "ForcePullImage": false},
+            "AutoUpdate": {"Interval": "5m"},
             "TLSSkipVerify": false
         })))
         .with_status(200)
@@ -320,7 +344,10 @@ async fn create_compose_from_git_sends_repository_fields() {
                 .path("web/compose.yml")
                 .additional_file("web/override.yml")
                 .credentials("bot", "tok")
-                .auto_update(AutoUpdate::interval("5m")),
+                .auto_update(AutoUpdateSettings {
+                    interval: Some("5m".into()),
+                    ..Default::default()
+                }),
         )
         .send()
         .await
@@ -359,7 +386,7 @@ async fn create_swarm_looks_up_the_swarm_id() {
         .unwrap();
     swarm.assert_async().await;
     m.assert_async().await;
-    assert_eq!(s.stack_type, StackType::Swarm);
+    assert_eq!(s.type_, Some(StackType(1)));
 }
 
 #[tokio::test]
@@ -420,7 +447,7 @@ async fn create_kubernetes_from_string_git_and_url() {
         .mock("POST", "/api/stacks/create/kubernetes/url")
         .match_query(Matcher::UrlEncoded("endpointId".into(), "5".into()))
         .match_body(Matcher::Json(json!({
-            "StackName": "k3", "Namespace": "", "ComposeFormat": false,
+            "StackName": "k3", "ComposeFormat": false,
             "ManifestURL": "https://example.com/app.yaml"
         })))
         .with_status(200)
@@ -464,7 +491,7 @@ async fn create_kubernetes_from_string_git_and_url() {
     string.assert_async().await;
     git.assert_async().await;
     url.assert_async().await;
-    assert_eq!((s1.id, s2.id, s3.id), (80, 81, 82));
+    assert_eq!((s1.id, s2.id, s3.id), (Some(80), Some(81), Some(82)));
 }
 
 /// A create answered with a blank body looks the stack up by name; one
@@ -501,7 +528,7 @@ async fn create_with_a_blank_answer_looks_up_but_a_form_feed_is_an_error() {
             .content("apiVersion: v1\n")
             .send()
     };
-    assert_eq!(create_k("k1").await.unwrap().id, 80);
+    assert_eq!(create_k("k1").await.unwrap().id, Some(80));
     let e = create_k("k2").await.unwrap_err();
     assert!(matches!(e, Error::Decode { .. }), "{e}");
     for m in &blank_and_form_feed {
@@ -582,6 +609,7 @@ async fn update_fixture_mocks(server: &mut mockito::ServerGuard) {
 #[tokio::test]
 async fn update_keeps_env_fills_endpoint_and_resends_the_file() {
     let mut server = mockito::Server::new_async().await;
+    mock_version(&mut server, "2.44.0").await;
     update_fixture_mocks(&mut server).await;
     let file = server
         .mock("GET", "/api/stacks/5/file")
@@ -599,8 +627,9 @@ async fn update_keeps_env_fills_endpoint_and_resends_the_file() {
                 {"name": "API_ZONE", "value": "example.org"},
                 {"name": "NEW", "value": "1"}
             ],
+            "Webhook": "",
             "Prune": false,
-            "PullImage": true
+            "RepullImageAndRedeploy": true
         })))
         .with_status(200)
         .with_body(stack_json(5, "ddns-cloud", 2, json!([])))
@@ -633,7 +662,7 @@ async fn update_with_content_and_replaced_env() {
         .mock("PUT", "/api/stacks/5")
         .match_query(Matcher::UrlEncoded("endpointId".into(), "2".into()))
         .match_body(Matcher::Json(json!({
-            "StackFileContent": "new: 1\n", "Env": [], "Prune": true, "PullImage": false
+            "StackFileContent": "new: 1\n", "Env": [], "Webhook": "", "Prune": true
         })))
         .with_status(200)
         .with_body(stack_json(5, "ddns-cloud", 2, json!([])))
@@ -643,7 +672,7 @@ async fn update_with_content_and_replaced_env() {
         .stacks()
         .update(5)
         .content("new: 1\n")
-        .env([])
+        .env(Vec::<(String, String)>::new())
         .prune(true)
         .send()
         .await
@@ -695,6 +724,7 @@ fn git_stack() -> String {
 #[tokio::test]
 async fn redeploy_git_keeps_reference_env_and_stored_credentials() {
     let mut server = mockito::Server::new_async().await;
+    mock_version(&mut server, "2.44.0").await;
     server
         .mock("GET", "/api/stacks/9")
         .with_status(200)
@@ -710,8 +740,8 @@ async fn redeploy_git_keeps_reference_env_and_stored_credentials() {
             "RepositoryUsername": "bot",
             "RepositoryPassword": "",
             "Env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}],
-            "Prune": false,
-            "PullImage": true
+            "Prune": true,
+            "RepullImageAndRedeploy": true
         })))
         .with_status(200)
         .with_body(git_stack())
@@ -746,7 +776,6 @@ async fn git_settings_update_changes_only_what_is_set() {
             "RepositoryUsername": "bot2",
             "RepositoryPassword": "newtok",
             "Env": [{"name": "A", "value": "1"}],
-            "AutoUpdate": null,
             "Prune": true,
             "TLSSkipVerify": false
         })))
@@ -828,11 +857,11 @@ async fn start_stop_delete_use_the_stacks_environment() {
     let c = client(&server);
     assert_eq!(
         c.stacks().start(61).await.unwrap().status,
-        StackStatus::Active
+        Some(StackStatus(1))
     );
     assert_eq!(
         c.stacks().stop(61).await.unwrap().status,
-        StackStatus::Inactive
+        Some(StackStatus(2))
     );
     c.stacks()
         .delete(61)
@@ -883,7 +912,7 @@ async fn deploy_twice_gives_one_stack() {
         .stacks()
         .deploy(2, "web")
         .content(content)
-        .env([EnvVar::new("TAG", "1")])
+        .env([("TAG", "1")])
         .send()
         .await
         .unwrap();
@@ -911,7 +940,7 @@ async fn deploy_twice_gives_one_stack() {
         .match_body(Matcher::Json(json!({
             "StackFileContent": content,
             "Env": [{"name": "TAG", "value": "1"}],
-            "Prune": false, "PullImage": false
+            "Prune": false
         })))
         .with_status(200)
         .with_body(stack_json(
@@ -933,4 +962,218 @@ async fn deploy_twice_gives_one_stack() {
     assert_eq!(second.stack().id, first.stack().id);
     update.assert_async().await;
     create.assert_async().await; // still exactly one create
+}
+
+/// A stack with a webhook, registries and the prune option, as a 2.3x EE
+/// server lists it.
+fn webhook_stack(id: i64, name: &str) -> serde_json::Value {
+    let mut stack: serde_json::Value = serde_json::from_str(&stack_json(
+        id,
+        name,
+        2,
+        json!([{"name": "TAG", "value": "1"}]),
+    ))
+    .unwrap();
+    stack["Webhook"] = json!("c11fdf23-183e-428a-9bb6-16db01032174");
+    stack["Registries"] = json!([3]);
+    stack["Option"] = json!({"Prune": true});
+    stack
+}
+
+#[tokio::test]
+async fn an_update_of_the_file_alone_keeps_webhook_env_registries_and_prune() {
+    let mut server = mockito::Server::new_async().await;
+    server
+        .mock("GET", "/api/stacks/5")
+        .with_status(200)
+        .with_body(webhook_stack(5, "web").to_string())
+        .create_async()
+        .await;
+    let put = server
+        .mock("PUT", "/api/stacks/5")
+        .match_query(Matcher::UrlEncoded("endpointId".into(), "2".into()))
+        .match_body(Matcher::Json(json!({
+            "StackFileContent": "services: {}\n",
+            "Env": [{"name": "TAG", "value": "1"}],
+            "Webhook": "c11fdf23-183e-428a-9bb6-16db01032174",
+            "Registries": [3],
+            "Prune": true
+        })))
+        .with_status(200)
+        .with_body(webhook_stack(5, "web").to_string())
+        .create_async()
+        .await;
+    let updated = client(&server)
+        .stacks()
+        .update(5)
+        .content("services: {}\n")
+        .send()
+        .await
+        .unwrap();
+    put.assert_async().await;
+    assert_eq!(
+        updated.webhook.as_deref(),
+        Some("c11fdf23-183e-428a-9bb6-16db01032174")
+    );
+}
+
+#[tokio::test]
+async fn deploy_finds_the_stack_under_its_normalized_name() {
+    let mut server = mockito::Server::new_async().await;
+    let list = server
+        .mock("GET", "/api/stacks")
+        .match_query(Matcher::Any)
+        .with_status(200)
+        .with_body(json!([webhook_stack(7, "myapp")]).to_string())
+        .create_async()
+        .await;
+    let create = server
+        .mock("POST", Matcher::Regex("^/api/stacks".into()))
+        .expect(0)
+        .create_async()
+        .await;
+    let put = server
+        .mock("PUT", "/api/stacks/7")
+        .match_query(Matcher::UrlEncoded("endpointId".into(), "2".into()))
+        .match_body(Matcher::PartialJson(json!({
+            "StackFileContent": "services: {}\n",
+            "Webhook": "c11fdf23-183e-428a-9bb6-16db01032174"
+        })))
+        .with_status(200)
+        .with_body(webhook_stack(7, "myapp").to_string())
+        .create_async()
+        .await;
+    let deployed = client(&server)
+        .stacks()
+        .deploy(2, "My.App")
+        .content("services: {}\n")
+        .send()
+        .await
+        .unwrap();
+    assert!(!deployed.was_created());
+    assert_eq!(deployed.stack().id, Some(7));
+    list.assert_async().await;
+    put.assert_async().await;
+    create.assert_async().await;
+}
+
+#[tokio::test]
+async fn an_update_of_a_git_stack_with_content_is_refused_before_any_change() {
+    let mut server = mockito::Server::new_async().await;
+    server
+        .mock("GET", "/api/stacks/9")
+        .with_status(200)
+        .with_body(git_stack())
+        .create_async()
+        .await;
+    let put = server
+        .mock("PUT", Matcher::Any)
+        .expect(0)
+        .create_async()
+        .await;
+    let file = server
+        .mock("GET", "/api/stacks/9/file")
+        .expect(0)
+        .create_async()
+        .await;
+    let e = client(&server)
+        .stacks()
+        .update(9)
+        .content("services: {}\n")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::InvalidInput(_)), "{e:?}");
+    assert!(e.to_string().contains("redeploy_git"), "{e}");
+    put.assert_async().await;
+    file.assert_async().await;
+}
+
+#[tokio::test]
+async fn deploy_of_an_existing_git_stack_redeploys_it_from_git() {
+    let mut server = mockito::Server::new_async().await;
+    mock_version(&mut server, "2.44.0").await;
+    let gitops: serde_json::Value = serde_json::from_str(&git_stack()).unwrap();
+    server
+        .mock("GET", "/api/stacks")
+        .match_query(Matcher::Any)
+        .with_status(200)
+        .with_body(json!([gitops]).to_string())
+        .create_async()
+        .await;
+    let redeploy = server
+        .mock("PUT", "/api/stacks/9/git/redeploy")
+        .match_query(Matcher::UrlEncoded("endpointId".into(), "3".into()))
+        .match_body(Matcher::PartialJson(json!({
+            "RepositoryReferenceName": "refs/tags/v2",
+            "Env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]
+        })))
+        .with_status(200)
+        .with_body(git_stack())
+        .create_async()
+        .await;
+    let c = client(&server);
+    let deployed = c
+        .stacks()
+        .deploy(3, "gitops")
+        .git(GitSource::new("https://git.example.com/ops").reference("refs/tags/v2"))
+        .set_env("B", "2")
+        .send()
+        .await
+        .unwrap();
+    assert!(!deployed.was_created());
+    redeploy.assert_async().await;
+    // A file for a stack that follows git would detach it: refused.
+    let e = c
+        .stacks()
+        .deploy(3, "gitops")
+        .content("services: {}\n")
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(e, Error::InvalidInput(_)), "{e:?}");
+}
+
+#[tokio::test]
+async fn the_pull_flag_is_sent_under_the_name_the_server_reads() {
+    for (version, flag) in [
+        ("2.36.0", "RepullImageAndRedeploy"),
+        ("2.44.0", "RepullImageAndRedeploy"),
+        ("2.35.1", "PullImage"),
+        ("2.19.4", "PullImage"),
+    ] {
+        let mut server = mockito::Server::new_async().await;
+        mock_version(&mut server, version).await;
+        server
+            .mock("GET", "/api/stacks/5")
+            .with_status(200)
+            .with_body(webhook_stack(5, "web").to_string())
+            .create_async()
+            .await;
+        let other = if flag == "PullImage" {
+            "RepullImageAndRedeploy"
+        } else {
+            "PullImage"
+        };
+        let put = server
+            .mock("PUT", "/api/stacks/5")
+            .match_query(Matcher::Any)
+            .match_request(move |req| {
+                let body: serde_json::Value = serde_json::from_slice(req.body().unwrap()).unwrap();
+                body[flag] == json!(true) && body.get(other).is_none()
+            })
+            .with_status(200)
+            .with_body(webhook_stack(5, "web").to_string())
+            .create_async()
+            .await;
+        client(&server)
+            .stacks()
+            .update(5)
+            .content("a: 1\n")
+            .pull_image(true)
+            .send()
+            .await
+            .unwrap();
+        put.assert_async().await;
+    }
 }

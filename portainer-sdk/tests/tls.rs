@@ -118,7 +118,7 @@ async fn accepted_with_the_explicit_opt_out() {
         .danger_accept_invalid_certs(true)
         .build()
         .unwrap();
-    assert_eq!(c.stacks().get(61).await.unwrap().id, 61);
+    assert_eq!(c.stacks().get(61).await.unwrap().id, Some(61));
 }
 
 #[tokio::test]
@@ -128,7 +128,7 @@ async fn accepted_with_the_ca_added() {
         .add_root_certificate(&server.ca_pem)
         .build()
         .unwrap();
-    assert_eq!(c.stacks().get(61).await.unwrap().id, 61);
+    assert_eq!(c.stacks().get(61).await.unwrap().id, Some(61));
 }
 
 #[tokio::test]
@@ -147,6 +147,6 @@ async fn ca_file_from_the_environment_is_trusted() {
     .unwrap()
     .build()
     .unwrap();
-    assert_eq!(c.stacks().get(61).await.unwrap().id, 61);
+    assert_eq!(c.stacks().get(61).await.unwrap().id, Some(61));
     std::fs::remove_file(&path).ok();
 }

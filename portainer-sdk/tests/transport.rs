@@ -30,7 +30,7 @@ async fn redirect_to_another_port_drops_the_key() {
         .create_async()
         .await;
     let s = client(&home).stacks().get(61).await.unwrap();
-    assert_eq!(s.id, 61);
+    assert_eq!(s.id, Some(61));
     foreign.assert_async().await;
 }
 
@@ -102,7 +102,7 @@ async fn get_is_retried_after_503() {
         .create_async()
         .await;
     let s = c.stacks().get(61).await.unwrap();
-    assert_eq!(s.id, 61);
+    assert_eq!(s.id, Some(61));
     busy.assert_async().await;
     ok.assert_async().await;
 }
@@ -167,7 +167,10 @@ async fn post_is_retried_when_the_caller_opts_in() {
         .build()
         .unwrap();
     c.settings()
-        .update(portainer_sdk::SettingsPatch::new().logo_url(""))
+        .update(portainer_sdk::models::SettingsUpdatePayload {
+            logo_url: Some(String::new()),
+            ..Default::default()
+        })
         .await
         .unwrap();
     busy.assert_async().await;
@@ -268,7 +271,10 @@ async fn broken_connection_is_retried_for_get_only() {
     count.store(0, Ordering::SeqCst);
     let e = c
         .settings()
-        .update(portainer_sdk::SettingsPatch::new().logo_url(""))
+        .update(portainer_sdk::models::SettingsUpdatePayload {
+            logo_url: Some(String::new()),
+            ..Default::default()
+        })
         .await
         .unwrap_err();
     assert!(matches!(e, Error::Transport { .. }), "{e:?}");

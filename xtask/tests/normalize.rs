@@ -9,6 +9,7 @@ fn data() -> RuleData {
         error_schema: "portainer.ErrorResponse".into(),
         go_field_names: [("url".to_owned(), "URL".to_owned())].into(),
         go_field_names_keep: [("keep.Me".to_owned(), vec!["lower".to_owned()])].into(),
+        not_required: Default::default(),
     }
 }
 

@@ -23,6 +23,10 @@ pub struct FeatureData {
     /// return, which people store and print.
     #[serde(default)]
     pub both_ways: Vec<String>,
+    /// Endings of the Rust names of text fields that hold secrets, which
+    /// `Debug` shows as `***`.
+    #[serde(default)]
+    pub secret_suffixes: Vec<String>,
 }
 
 impl FeatureData {

@@ -143,6 +143,11 @@ pub fn generate(source: &SpecSource) -> Result<Generated> {
         "fields that also decode with the other case of their first letter",
         postprocess::case_insensitive_fields(&mut file),
     );
+    report.add(
+        "derive-defaults",
+        "structs given Default (every field has one), for `..Default::default()`",
+        postprocess::derive_defaults(&mut file),
+    );
     let feature_data = features::FeatureData::load()?;
     let gating = features::gate(&mut file, &table, &feature_data)?;
     report.add(
@@ -169,6 +174,11 @@ pub fn generate(source: &SpecSource) -> Result<Generated> {
         "one-way-serde",
         "types deriving only the serde direction they travel (both with `serde-both`)",
         directions.response_only + directions.request_only,
+    );
+    report.add(
+        "redact-secrets",
+        "password, token and secret fields shown as *** by Debug",
+        postprocess::redact_secrets(&mut file, &feature_data.secret_suffixes),
     );
     report.add(
         "hand-rolled-deserialize",

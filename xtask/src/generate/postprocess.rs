@@ -174,3 +174,162 @@ mod doc_tests {
         );
     }
 }
+
+/// typify derives `Default` only when every field is optional, so a payload
+/// with one required string (a stack's `Name`) cannot be written with
+/// `..Default::default()`. Every struct whose fields all have a default
+/// (options, collections, strings, numbers, booleans and such structs)
+/// derives it. Returns the structs changed.
+pub fn derive_defaults(file: &mut syn::File) -> usize {
+    let Some(items) = types_module_mut(file) else {
+        return 0;
+    };
+    let derives = |attrs: &[syn::Attribute], name: &str| {
+        attrs.iter().any(|a| {
+            a.path().is_ident("derive")
+                && a.parse_args_with(
+                    syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+                )
+                .is_ok_and(|paths| {
+                    paths
+                        .iter()
+                        .any(|p| p.segments.last().is_some_and(|s| s.ident == name))
+                })
+        })
+    };
+    let mut with_default: BTreeSet<String> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) if derives(&s.attrs, "Default") => Some(s.ident.to_string()),
+            _ => None,
+        })
+        .collect();
+    let defaults = |ty: &syn::Type, known: &BTreeSet<String>| {
+        let syn::Type::Path(p) = ty else {
+            return false;
+        };
+        let Some(last) = p.path.segments.last() else {
+            return false;
+        };
+        let name = last.ident.to_string();
+        matches!(
+            name.as_str(),
+            "Option"
+                | "Vec"
+                | "String"
+                | "bool"
+                | "i64"
+                | "i32"
+                | "u64"
+                | "f64"
+                | "f32"
+                | "Map"
+                | "Value"
+                | "HashMap"
+                | "BTreeMap"
+        ) || known.contains(&name)
+    };
+    let mut changed = 0;
+    loop {
+        let mut newly = Vec::new();
+        for item in items.iter() {
+            let Item::Struct(s) = item else { continue };
+            let name = s.ident.to_string();
+            if with_default.contains(&name) || matches!(s.fields, Fields::Unnamed(_)) {
+                continue;
+            }
+            if s.fields.iter().all(|f| defaults(&f.ty, &with_default)) {
+                newly.push(name);
+            }
+        }
+        if newly.is_empty() {
+            break;
+        }
+        for item in items.iter_mut() {
+            let Item::Struct(s) = item else { continue };
+            if newly.contains(&s.ident.to_string()) {
+                s.attrs.push(parse_quote!(#[derive(Default)]));
+                changed += 1;
+            }
+        }
+        with_default.extend(newly);
+    }
+    changed
+}
+
+/// Whether a field's type is a string or an optional one.
+fn is_text(ty: &syn::Type) -> Option<bool> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    match last.ident.to_string().as_str() {
+        "String" => Some(false),
+        "Option" => {
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                return None;
+            };
+            match args.args.first()? {
+                syn::GenericArgument::Type(inner) => {
+                    is_text(inner).filter(|opt| !opt).map(|_| true)
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Passwords, tokens and other secrets in models (a git password in a stack
+/// create payload, the JWT of a login answer) would be printed by `{:?}`,
+/// and so end up in logs and traces. A struct with a text field whose name
+/// ends with one of `suffixes` gets a written-out `Debug` that shows `"***"`
+/// for it (or `None` when unset). Returns the fields hidden.
+pub fn redact_secrets(file: &mut syn::File, suffixes: &[String]) -> usize {
+    let Some(items) = types_module_mut(file) else {
+        return 0;
+    };
+    let mut impls = Vec::new();
+    let mut hidden = 0;
+    for item in items.iter_mut() {
+        let Item::Struct(s) = item else { continue };
+        let Fields::Named(fields) = &s.fields else {
+            continue;
+        };
+        let secret = |f: &syn::Field| {
+            let name = f.ident.as_ref().map(|i| i.to_string()).unwrap_or_default();
+            suffixes
+                .iter()
+                .any(|suffix| name.ends_with(suffix.as_str()))
+                && is_text(&f.ty).is_some()
+        };
+        let count = fields.named.iter().filter(|f| secret(f)).count();
+        if count == 0 || !super::features::strip_derive(&mut s.attrs, "Debug") {
+            continue;
+        }
+        hidden += count;
+        let ident = &s.ident;
+        let label = ident.to_string();
+        let shown = fields.named.iter().filter_map(|f| {
+            let name = f.ident.as_ref()?;
+            let key = name.to_string();
+            let key = key.trim_start_matches("r#");
+            Some(match is_text(&f.ty) {
+                Some(true) if secret(f) => {
+                    quote::quote!(.field(#key, &self.#name.as_ref().map(|_| "***")))
+                }
+                Some(false) if secret(f) => quote::quote!(.field(#key, &"***")),
+                _ => quote::quote!(.field(#key, &self.#name)),
+            })
+        });
+        let cfgs = s.attrs.iter().filter(|a| a.path().is_ident("cfg"));
+        impls.push(parse_quote! {
+            #(#cfgs)*
+            impl ::std::fmt::Debug for #ident {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.debug_struct(#label) #(#shown)* .finish()
+                }
+            }
+        });
+    }
+    items.extend(impls);
+    hidden
+}

@@ -25,6 +25,10 @@ pub struct RuleData {
     pub go_field_names: BTreeMap<String, String>,
     #[serde(default)]
     pub go_field_names_keep: BTreeMap<String, Vec<String>>,
+    /// Properties a schema marks required that the server does not need,
+    /// by schema (Go name) and property.
+    #[serde(default)]
+    pub not_required: BTreeMap<String, Vec<String>>,
 }
 
 impl RuleData {
@@ -164,6 +168,11 @@ pub fn normalize_with(doc: &mut Value, data: &RuleData) -> Result<Report> {
         "typed-examples",
         "examples of another type than their schema, dropped",
         schemas::examples_of_their_type(doc),
+    );
+    report.add(
+        "not-required",
+        "properties marked required that the handler does not need (spec/normalize.toml)",
+        schemas::not_required(doc, data),
     );
     report.add(
         "optional-defaults",

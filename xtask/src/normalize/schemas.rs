@@ -362,3 +362,25 @@ pub fn optional_defaults(doc: &mut Value) -> usize {
     });
     changed
 }
+
+/// Drops from `required` the properties `spec/normalize.toml` lists as not
+/// needed by the server: a required field is one the client always sends,
+/// and sending an empty value for one the handler does not expect can change
+/// what it does.
+pub fn not_required(doc: &mut Value, data: &RuleData) -> usize {
+    let mut changed = 0;
+    let Some(Value::Object(schemas)) = doc.pointer_mut("/components/schemas") else {
+        return 0;
+    };
+    for (schema, props) in &data.not_required {
+        let Some(Value::Array(required)) =
+            schemas.get_mut(schema).and_then(|s| s.get_mut("required"))
+        else {
+            continue;
+        };
+        let before = required.len();
+        required.retain(|r| !r.as_str().is_some_and(|r| props.iter().any(|p| p == r)));
+        changed += before - required.len();
+    }
+    changed
+}

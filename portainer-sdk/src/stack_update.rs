@@ -1,0 +1,630 @@
+//! Changing stacks: update, git redeploy and settings, and `deploy`
+//! (create or update by name). Every change starts from the stack as the
+//! server has it and sends back everything the payload carries that the
+//! caller did not change, because Portainer's handlers assign the payload's
+//! fields to the stack whether they were sent or not.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::models::{self, AutoUpdateSettings, Stack};
+use crate::secret::Secret;
+use crate::stack_create::{CreateStack, GitSource, Source};
+use crate::stacks::{Deploying, EnvEdits, Kind, environment_of, read_file};
+use crate::{Client, Error};
+
+/// Updates a stack's file and/or env; from [`Stacks::update`](crate::Stacks::update).
+///
+/// `PUT /api/stacks/{id}` replaces the stack's `Env` and `Webhook` (and on
+/// EE its `Registries`) with what it is sent
+/// (api/http/handler/stacks/stack_update.go: `stack.Env = payload.Env`; the
+/// webhook and registries per the 2.44.0 spec's updateStackPayload), so the
+/// SDK sends the current values of everything not changed here.
+#[derive(Debug, Clone)]
+#[must_use = "call .send().await"]
+pub struct UpdateStack<'c> {
+    client: &'c Client,
+    id: i64,
+    content: Option<Source>,
+    env: EnvEdits,
+    deploying: Deploying,
+}
+
+impl<'c> UpdateStack<'c> {
+    pub(crate) fn new(client: &'c Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            content: None,
+            env: EnvEdits::default(),
+            deploying: Deploying::default(),
+        }
+    }
+
+    /// New compose file or manifest text. Without it the current file is kept.
+    pub fn content(mut self, content: impl Into<String>) -> Self {
+        self.content = Some(Source::Content(content.into()));
+        self
+    }
+
+    /// New file content read from disk.
+    pub fn file(mut self, path: impl AsRef<Path>) -> Self {
+        self.content = Some(Source::File(path.as_ref().to_path_buf()));
+        self
+    }
+
+    /// Replace all environment variables.
+    pub fn env<K: Into<String>, V: Into<String>>(
+        mut self,
+        env: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        self.env.replace_all(env);
+        self
+    }
+
+    /// Set one variable, keeping the others.
+    pub fn set_env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.env.edits.push((name.into(), Some(value.into())));
+        self
+    }
+
+    /// Remove one variable, keeping the others.
+    pub fn remove_env(mut self, name: impl Into<String>) -> Self {
+        self.env.edits.push((name.into(), None));
+        self
+    }
+
+    /// Remove services no longer in the file (default: the stack's setting).
+    pub fn prune(mut self, yes: bool) -> Self {
+        self.deploying.prune = Some(yes);
+        self
+    }
+
+    /// Pull images again before redeploying.
+    pub fn pull_image(mut self, yes: bool) -> Self {
+        self.deploying.pull_image = yes;
+        self
+    }
+
+    /// Overrides the deploy timeout for this call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.deploying.timeout = Some(timeout);
+        self
+    }
+
+    /// Reads the stack, then sends `PUT /api/stacks/{id}?endpointId=`.
+    ///
+    /// A stack deployed from git is refused with [`Error::InvalidInput`]
+    /// before anything changes: Portainer answers 400 (older servers) or
+    /// detaches the stack from its repository (api/http/handler/stacks/
+    /// stack_update.go sets `stack.GitConfig = nil`); use
+    /// [`redeploy_git`](crate::Stacks::redeploy_git) to change its env and
+    /// redeploy it.
+    pub async fn send(self) -> Result<Stack, Error> {
+        let current = self.client.stacks().get(self.id).await?;
+        self.send_with(&current).await
+    }
+
+    pub(crate) async fn send_with(self, current: &Stack) -> Result<Stack, Error> {
+        if current.git_config.is_some() {
+            return Err(Error::InvalidInput(format!(
+                "stack {:?} ({}) is deployed from git: an update with a file would detach it \
+                 from its repository; use stacks().redeploy_git({}) to change its env and redeploy",
+                current.name.as_deref().unwrap_or_default(),
+                self.id,
+                self.id
+            )));
+        }
+        let environment = environment_of(current)?;
+        let content = match &self.content {
+            Some(Source::Content(c)) => c.clone(),
+            Some(Source::File(p)) => read_file(p).await?,
+            // The server requires the file in every update; resend the current one.
+            _ => self.client.stacks().file(self.id).await?,
+        };
+        if content.trim().is_empty() {
+            return Err(Error::InvalidInput(format!(
+                "stack {}: the new content is empty",
+                self.id
+            )));
+        }
+        let (pull_image, repull) = self.deploying.pull_flags(self.client).await?;
+        let body = models::UpdateStackPayload {
+            stack_file_content: Some(content),
+            env: Some(self.env.apply(current.env.as_ref())),
+            webhook: current.webhook.clone(),
+            registries: current.registries.clone(),
+            prune: Some(self.deploying.prune.unwrap_or_else(|| prune_of(current))),
+            pull_image,
+            repull_image_and_redeploy: repull,
+            rollback_to: None,
+        };
+        let raw = self.client.raw_for(self.deploying.timeout);
+        let sent = raw.stack_update().id(self.id).endpoint_id(environment);
+        let sent = sent.body(&body).send();
+        self.client.value("stack_update", sent).await
+    }
+}
+
+/// The stack's prune setting, which later deploys keep.
+fn prune_of(stack: &Stack) -> bool {
+    stack.option.as_ref().and_then(|o| o.prune).unwrap_or(false)
+}
+
+/// The git fields both git calls send: reference and credentials, each the
+/// stack's current one unless changed. Portainer reuses the stored password
+/// when authentication is on and the password sent is empty
+/// (api/http/handler/stacks/stack_update_git_redeploy.go), and assigns the
+/// reference it is sent, so an empty one would blank it.
+struct GitFields {
+    reference: Option<String>,
+    authentication: bool,
+    username: Option<String>,
+    password: Option<String>,
+}
+
+fn git_fields(
+    current: &Stack,
+    reference: &Option<String>,
+    credentials: &Option<(String, Secret)>,
+) -> Result<GitFields, Error> {
+    let Some(git) = &current.git_config else {
+        return Err(Error::InvalidInput(format!(
+            "stack {} ({:?}) is not deployed from git",
+            current.id.unwrap_or_default(),
+            current.name.as_deref().unwrap_or_default()
+        )));
+    };
+    let reference = reference.clone().or_else(|| git.reference_name.clone());
+    let stored_user = git
+        .authentication
+        .as_ref()
+        .and_then(|a| a.username.clone())
+        .filter(|u| !u.is_empty());
+    Ok(match (credentials, stored_user) {
+        (Some((user, pass)), _) => GitFields {
+            reference,
+            authentication: true,
+            username: Some(user.clone()),
+            password: Some(pass.expose().to_owned()),
+        },
+        (None, Some(user)) => GitFields {
+            reference,
+            authentication: true,
+            username: Some(user),
+            password: Some(String::new()),
+        },
+        (None, None) => GitFields {
+            reference,
+            authentication: false,
+            username: None,
+            password: None,
+        },
+    })
+}
+
+/// Pulls the repository and redeploys a git stack; from
+/// [`Stacks::redeploy_git`](crate::Stacks::redeploy_git).
+#[derive(Debug, Clone)]
+#[must_use = "call .send().await"]
+pub struct RedeployGit<'c> {
+    client: &'c Client,
+    id: i64,
+    reference: Option<String>,
+    credentials: Option<(String, Secret)>,
+    env: EnvEdits,
+    deploying: Deploying,
+}
+
+impl<'c> RedeployGit<'c> {
+    pub(crate) fn new(client: &'c Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            reference: None,
+            credentials: None,
+            env: EnvEdits::default(),
+            deploying: Deploying::default(),
+        }
+    }
+
+    /// Deploy this reference instead of the stack's current one.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// New repository credentials (the stored ones are kept otherwise).
+    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        self.credentials = Some((username.into(), password.into()));
+        self
+    }
+
+    /// Replace all environment variables.
+    pub fn env<K: Into<String>, V: Into<String>>(
+        mut self,
+        env: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        self.env.replace_all(env);
+        self
+    }
+
+    /// Set one variable, keeping the others.
+    pub fn set_env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.env.edits.push((name.into(), Some(value.into())));
+        self
+    }
+
+    /// Remove services no longer in the file (default: the stack's setting).
+    pub fn prune(mut self, yes: bool) -> Self {
+        self.deploying.prune = Some(yes);
+        self
+    }
+
+    /// Pull images again before redeploying.
+    pub fn pull_image(mut self, yes: bool) -> Self {
+        self.deploying.pull_image = yes;
+        self
+    }
+
+    /// Overrides the deploy timeout for this call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.deploying.timeout = Some(timeout);
+        self
+    }
+
+    /// Reads the stack, then sends `PUT /api/stacks/{id}/git/redeploy?endpointId=`.
+    pub async fn send(self) -> Result<Stack, Error> {
+        let current = self.client.stacks().get(self.id).await?;
+        self.send_with(&current).await
+    }
+
+    pub(crate) async fn send_with(self, current: &Stack) -> Result<Stack, Error> {
+        let git = git_fields(current, &self.reference, &self.credentials)?;
+        let environment = environment_of(current)?;
+        let (pull_image, repull) = self.deploying.pull_flags(self.client).await?;
+        let body = models::StackGitRedeployPayload {
+            repository_reference_name: git.reference,
+            repository_authentication: Some(git.authentication),
+            repository_username: git.username,
+            repository_password: git.password,
+            env: Some(self.env.apply(current.env.as_ref())),
+            prune: Some(self.deploying.prune.unwrap_or_else(|| prune_of(current))),
+            pull_image,
+            repull_image_and_redeploy: repull,
+            ..Default::default()
+        };
+        let raw = self.client.raw_for(self.deploying.timeout);
+        let sent = raw
+            .stack_git_redeploy()
+            .id(self.id)
+            .endpoint_id(environment);
+        let sent = sent.body(&body).send();
+        self.client.value("stack_git_redeploy", sent).await
+    }
+}
+
+/// Changes a git stack's settings without redeploying; from
+/// [`Stacks::update_git_settings`](crate::Stacks::update_git_settings).
+#[derive(Debug, Clone)]
+#[must_use = "call .send().await"]
+pub struct UpdateGitSettings<'c> {
+    client: &'c Client,
+    id: i64,
+    reference: Option<String>,
+    credentials: Option<(String, Secret)>,
+    env: EnvEdits,
+    auto_update: Option<Option<AutoUpdateSettings>>,
+    prune: Option<bool>,
+    tls_skip_verify: Option<bool>,
+}
+
+impl<'c> UpdateGitSettings<'c> {
+    pub(crate) fn new(client: &'c Client, id: i64) -> Self {
+        Self {
+            client,
+            id,
+            reference: None,
+            credentials: None,
+            env: EnvEdits::default(),
+            auto_update: None,
+            prune: None,
+            tls_skip_verify: None,
+        }
+    }
+
+    /// Track this reference from now on.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+
+    /// New repository credentials (the stored ones are kept otherwise).
+    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        self.credentials = Some((username.into(), password.into()));
+        self
+    }
+
+    /// Set one variable, keeping the others.
+    pub fn set_env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.env.edits.push((name.into(), Some(value.into())));
+        self
+    }
+
+    /// Replace all environment variables.
+    pub fn env<K: Into<String>, V: Into<String>>(
+        mut self,
+        env: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        self.env.replace_all(env);
+        self
+    }
+
+    /// Turn automatic updates on with these settings.
+    pub fn auto_update(mut self, auto_update: AutoUpdateSettings) -> Self {
+        self.auto_update = Some(Some(auto_update));
+        self
+    }
+
+    /// Turn automatic updates off.
+    pub fn disable_auto_update(mut self) -> Self {
+        self.auto_update = Some(None);
+        self
+    }
+
+    /// Whether later redeploys prune services no longer in the file.
+    pub fn prune(mut self, yes: bool) -> Self {
+        self.prune = Some(yes);
+        self
+    }
+
+    /// Skip TLS verification of the git server.
+    pub fn tls_skip_verify(mut self, yes: bool) -> Self {
+        self.tls_skip_verify = Some(yes);
+        self
+    }
+
+    /// Reads the stack, then sends `POST /api/stacks/{id}/git?endpointId=`;
+    /// everything not set here keeps its current value
+    /// (api/http/handler/stacks/stack_update_git.go assigns the reference,
+    /// TLS setting, env, auto-update and prune it is sent).
+    pub async fn send(self) -> Result<Stack, Error> {
+        let current = self.client.stacks().get(self.id).await?;
+        let git = git_fields(&current, &self.reference, &self.credentials)?;
+        let environment = environment_of(&current)?;
+        let current_skip = current.git_config.as_ref().and_then(|g| g.tls_skip_verify);
+        let body = models::StackGitUpdatePayload {
+            repository_reference_name: git.reference,
+            repository_authentication: Some(git.authentication),
+            repository_username: git.username,
+            repository_password: git.password,
+            env: Some(self.env.apply(current.env.as_ref())),
+            auto_update: match self.auto_update {
+                Some(a) => a,
+                None => current.auto_update.clone(),
+            },
+            prune: Some(self.prune.unwrap_or_else(|| prune_of(&current))),
+            tls_skip_verify: Some(self.tls_skip_verify.or(current_skip).unwrap_or(false)),
+            registries: current.registries.clone(),
+            ..Default::default()
+        };
+        let sent = self.client.raw().stack_update_git().id(self.id);
+        let sent = sent.endpoint_id(environment).body(&body).send();
+        let updated = self.client.value("stack_update_git", sent).await?;
+        // The route answers with a wider view of the stack; same wire names.
+        serde_json::to_value(&updated)
+            .and_then(serde_json::from_value)
+            .map_err(|e| Error::InvalidInput(format!("StackUpdateGit: unreadable stack: {e}")))
+    }
+}
+
+/// What [`DeployStack::send`] did.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Deployed {
+    /// No stack had the name on the environment; this one was created.
+    Created(Stack),
+    /// The existing stack was updated (or, for a git stack, redeployed).
+    Updated(Stack),
+}
+
+impl Deployed {
+    /// The stack, created or updated.
+    pub fn stack(&self) -> &Stack {
+        match self {
+            Deployed::Created(s) | Deployed::Updated(s) => s,
+        }
+    }
+
+    /// Whether the stack was created by this call.
+    pub fn was_created(&self) -> bool {
+        matches!(self, Deployed::Created(_))
+    }
+}
+
+/// Creates a stack, or updates the one of the same name on the same
+/// environment; from [`Stacks::deploy`](crate::Stacks::deploy). Running it
+/// twice gives one stack.
+#[derive(Debug, Clone)]
+#[must_use = "call .send().await"]
+pub struct DeployStack<'c> {
+    client: &'c Client,
+    kind: Kind,
+    environment_id: i64,
+    name: String,
+    source: Option<Source>,
+    env: EnvEdits,
+    swarm_id: Option<String>,
+    deploying: Deploying,
+}
+
+impl<'c> DeployStack<'c> {
+    pub(crate) fn new(client: &'c Client, environment_id: i64, name: String) -> Self {
+        Self {
+            client,
+            kind: Kind::Compose,
+            environment_id,
+            name,
+            source: None,
+            env: EnvEdits::default(),
+            swarm_id: None,
+            deploying: Deploying::default(),
+        }
+    }
+
+    /// Deploy as a swarm stack (default: compose).
+    pub fn swarm(mut self) -> Self {
+        self.kind = Kind::Swarm;
+        self
+    }
+
+    /// Deploy as a Kubernetes stack (default: compose).
+    pub fn kubernetes(mut self) -> Self {
+        self.kind = Kind::Kubernetes;
+        self
+    }
+
+    /// The compose file or manifest text.
+    pub fn content(mut self, content: impl Into<String>) -> Self {
+        self.source = Some(Source::Content(content.into()));
+        self
+    }
+
+    /// The compose file or manifest, read from disk.
+    pub fn file(mut self, path: impl AsRef<Path>) -> Self {
+        self.source = Some(Source::File(PathBuf::from(path.as_ref())));
+        self
+    }
+
+    /// Deploy from a git repository: created from it, or, when the stack
+    /// exists and is deployed from git, redeployed (at this source's
+    /// reference, with its credentials, when given).
+    pub fn git(mut self, source: GitSource) -> Self {
+        self.source = Some(Source::Git(Box::new(source)));
+        self
+    }
+
+    /// The environment variables, replacing all of an existing stack's.
+    /// Without this (or [`set_env`](Self::set_env)) an update keeps the
+    /// stack's current ones.
+    pub fn env<K: Into<String>, V: Into<String>>(
+        mut self,
+        env: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        self.env.replace_all(env);
+        self
+    }
+
+    /// One variable, merged into an existing stack's variables.
+    pub fn set_env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.env.edits.push((name.into(), Some(value.into())));
+        self
+    }
+
+    /// On update: remove services no longer in the file.
+    pub fn prune(mut self, yes: bool) -> Self {
+        self.deploying.prune = Some(yes);
+        self
+    }
+
+    /// On update: pull images again before redeploying.
+    pub fn pull_image(mut self, yes: bool) -> Self {
+        self.deploying.pull_image = yes;
+        self
+    }
+
+    /// Swarm stacks: the swarm id (looked up when not given).
+    pub fn swarm_id(mut self, swarm_id: impl Into<String>) -> Self {
+        self.swarm_id = Some(swarm_id.into());
+        self
+    }
+
+    /// Overrides the deploy timeout for this call.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.deploying.timeout = Some(timeout);
+        self
+    }
+
+    /// Lists the environment's stacks, then updates the one of this name or
+    /// creates it. The name matches exactly, or else in Portainer's
+    /// normalized form ([`normalized_name`]), which servers before the
+    /// identity normalizer stored instead of the name given.
+    pub async fn send(self) -> Result<Deployed, Error> {
+        if self.name.trim().is_empty() {
+            return Err(Error::InvalidInput("a stack needs a name".into()));
+        }
+        let Some(source) = self.source.clone() else {
+            return Err(Error::InvalidInput(format!(
+                "deploy {:?}: give the content, a file or a git repository",
+                self.name
+            )));
+        };
+        let stacks = self.client.stacks();
+        let listed = stacks.list().endpoint(self.environment_id).send().await?;
+        let normalized = normalized_name(&self.name);
+        let existing = listed
+            .iter()
+            .find(|s| s.name.as_deref() == Some(self.name.as_str()))
+            .or_else(|| {
+                listed
+                    .iter()
+                    .find(|s| s.name.as_deref() == Some(normalized.as_str()))
+            });
+        let Some(current) = existing else {
+            return self.create(source).await.map(Deployed::Created);
+        };
+        let id = current.id.unwrap_or_default();
+        let updated = match (source, current.git_config.is_some()) {
+            (Source::Git(git), true) => {
+                let mut redeploy = stacks.redeploy_git(id);
+                redeploy.reference = git.reference.clone();
+                redeploy.credentials = git.credentials.clone();
+                redeploy.env = self.env;
+                redeploy.deploying = self.deploying;
+                redeploy.send_with(current).await?
+            }
+            (Source::Git(_), false) => {
+                return Err(Error::InvalidInput(format!(
+                    "stack {:?} exists on environment {} and is not deployed from git; \
+                     delete it first to deploy it from a repository",
+                    self.name, self.environment_id
+                )));
+            }
+            (source, _) => {
+                let mut update = stacks.update(id);
+                update.content = Some(source);
+                update.env = self.env;
+                update.deploying = self.deploying;
+                update.send_with(current).await?
+            }
+        };
+        Ok(Deployed::Updated(updated))
+    }
+
+    async fn create(self, source: Source) -> Result<Stack, Error> {
+        let mut create = CreateStack::new(self.client, self.kind, self.environment_id, self.name);
+        create.source = Some(source);
+        create.env = self.env.apply(None);
+        create.swarm_id = self.swarm_id;
+        create.timeout = self.deploying.timeout;
+        if create.kind == Kind::Kubernetes {
+            create.env.clear();
+        }
+        create.send().await
+    }
+}
+
+/// A stack name as Portainer stores it: lower case, with every character
+/// outside `[-_a-z0-9]` removed (`NormalizeStackName` in api/exec/compose_stack.go
+/// and api/exec/swarm_stack.go, with the pattern of api/exec/common.go).
+///
+/// ```
+/// assert_eq!(portainer_sdk::normalized_name("My.App"), "myapp");
+/// assert_eq!(portainer_sdk::normalized_name("web_1-x"), "web_1-x");
+/// ```
+pub fn normalized_name(name: &str) -> String {
+    name.to_lowercase()
+        .chars()
+        .filter(|c| matches!(c, '-' | '_' | 'a'..='z' | '0'..='9'))
+        .collect()
+}
