@@ -34,6 +34,90 @@ impl Payload {
         }
     }
 
+    /// Go matches keys case-insensitively and a later duplicate wins.
+    fn field(&self, name: &str) -> Option<&Value> {
+        self.fields
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+            .last()
+            .filter(|v| !v.is_null())
+    }
+
+    fn type_error(&self, name: &str, got: &Value, want: &str) -> String {
+        let short = self.go_type.rsplit('.').next().unwrap_or(self.go_type);
+        format!(
+            "json: cannot unmarshal {} into Go struct field {short}.{name} of type {want}",
+            kind(got)
+        )
+    }
+
+    pub fn string(&self, name: &str) -> Result<String, String> {
+        match self.field(name) {
+            None => Ok(String::new()),
+            Some(Value::String(s)) => Ok(s.clone()),
+            Some(v) => Err(self.type_error(name, v, "string")),
+        }
+    }
+
+    pub fn boolean(&self, name: &str) -> Result<bool, String> {
+        match self.field(name) {
+            None => Ok(false),
+            Some(Value::Bool(b)) => Ok(*b),
+            Some(v) => Err(self.type_error(name, v, "bool")),
+        }
+    }
+
+    pub fn int(&self, name: &str) -> Result<Option<i64>, String> {
+        match self.field(name) {
+            None => Ok(None),
+            Some(Value::Number(n)) if n.is_i64() => Ok(n.as_i64()),
+            Some(v) => Err(self.type_error(name, v, "int")),
+        }
+    }
+
+    pub fn present(&self, name: &str) -> bool {
+        self.field(name).is_some()
+    }
+
+    pub fn strings(&self, name: &str) -> Result<Option<Vec<String>>, String> {
+        match self.field(name) {
+            None => Ok(None),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|i| match i {
+                    Value::String(s) => Ok(s.clone()),
+                    Value::Null => Ok(String::new()),
+                    v => Err(self.type_error(name, v, "string")),
+                })
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            Some(v) => Err(self.type_error(name, v, "[]string")),
+        }
+    }
+
+    /// `[]portainer.Pair`: objects with `name` and `value`.
+    pub fn pairs(&self, name: &str) -> Result<Option<Vec<(String, String)>>, String> {
+        match self.field(name) {
+            None => Ok(None),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|i| pair(i).ok_or_else(|| self.type_error(name, i, "portainer.Pair")))
+                .collect::<Result<Vec<_>, _>>()
+                .map(Some),
+            Some(v) => Err(self.type_error(name, v, "[]portainer.Pair")),
+        }
+    }
+
+    /// A nested object, kept as JSON.
+    pub fn object(&self, name: &str, go_type: &str) -> Result<Option<Map<String, Value>>, String> {
+        match self.field(name) {
+            None => Ok(None),
+            Some(Value::Object(m)) => Ok(Some(m.clone())),
+            Some(v) => Err(self.type_error(name, v, go_type)),
+        }
+    }
+}
 
 fn pair(v: &Value) -> Option<(String, String)> {
     let obj = match v {

@@ -193,6 +193,48 @@ impl Query {
             .unwrap_or("")
     }
 
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.pairs.iter().map(|(k, _)| k.as_str())
+    }
+
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    /// pkg/libhttp/request/request.go: `RetrieveNumericQueryParameter`. The
+    /// error is the text of Go's error ("Missing query parameter" or
+    /// strconv's).
+    pub fn numeric(&self, name: &str, optional: bool) -> Result<i64, String> {
+        let v = self.get(name);
+        if v.is_empty() {
+            return if optional {
+                Ok(0)
+            } else {
+                Err("Missing query parameter".into())
+            };
+        }
+        atoi(v)
+    }
+
+    /// `RetrieveQueryParameter`.
+    pub fn required(&self, name: &str) -> Result<&str, String> {
+        let v = self.get(name);
+        if v.is_empty() {
+            Err("Missing query parameter".into())
+        } else {
+            Ok(v)
+        }
+    }
+
+    /// `RetrieveBooleanQueryParameter`: true only for the text "true".
+    pub fn boolean(&self, name: &str) -> bool {
+        self.get(name) == "true"
+    }
+}
 
 /// Go's `strconv.Atoi`, with its error text.
 pub(crate) fn atoi(s: &str) -> Result<i64, String> {
