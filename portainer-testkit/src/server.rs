@@ -246,12 +246,24 @@ async fn unserved(AxumState(app): AxumState<App>, req: Request<Body>) -> Respons
     let method = req.method().clone();
     let path = req.uri().path().to_owned();
     let api_path = path.strip_prefix("/api").unwrap_or(&path);
-    if let Some(op) = crate::unimplemented::operation_for(method.as_str(), api_path) {
+    // A route the fake serves for other versions is absent from this one:
+    // answer as this version's router does rather than "not emulated".
+    let other_version = ROUTES.iter().any(|r| {
+        !r.served_by(version)
+            && (r.method == method.as_str() || r.method == "*")
+            && r.spec_paths.iter().any(|p| crate::faults::path_matches(p, api_path))
+    });
+    if !other_version
+        && let Some(op) = crate::unimplemented::operation_for(method.as_str(), api_path)
+    {
         return error_response(version, &crate::unimplemented::operation_not_emulated(op));
     }
-    let other_method = portainer_sdk_gen::OPERATIONS
-        .iter()
-        .any(|op| crate::faults::path_matches(op.path, api_path));
+    let other_method = ROUTES.iter().any(|r| {
+        r.served_by(version) && r.spec_paths.iter().any(|p| crate::faults::path_matches(p, api_path))
+    }) || (!other_version
+        && portainer_sdk_gen::OPERATIONS
+            .iter()
+            .any(|op| crate::faults::path_matches(op.path, api_path)));
     let mut r = if other_method && method != Method::OPTIONS {
         Response::new(Body::empty())
     } else {
