@@ -174,11 +174,14 @@ fn router(app: App) -> Router {
     let mut router = Router::new();
     for (template, routes) in by_template {
         let mut mr: MethodRouter<App> = MethodRouter::new();
+        let mut any_method = false;
         for route in routes {
             let h = move |AxumState(app): AxumState<App>,
                           Path(params): Path<HashMap<String, String>>,
                           req: Request| async move { run(app, route, params, req).await };
             mr = if route.method == "*" {
+                // `any` is a method router whose fallback is the handler.
+                any_method = true;
                 any(h)
             } else {
                 let filter = match route.method {
@@ -190,7 +193,10 @@ fn router(app: App) -> Router {
                 mr.merge(on(filter, h))
             };
         }
-        router = router.route(template, mr.fallback(unserved));
+        if !any_method {
+            mr = mr.fallback(unserved);
+        }
+        router = router.route(template, mr);
     }
     router.fallback(unserved).with_state(app)
 }
