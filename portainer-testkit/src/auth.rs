@@ -143,7 +143,11 @@ impl Credentials {
             } else {
                 "A valid authorisation token is missing"
             };
-            return Err(HandlerError::new(StatusCode::UNAUTHORIZED, msg, "Unauthorized"));
+            return Err(HandlerError::new(
+                StatusCode::UNAUTHORIZED,
+                msg,
+                "Unauthorized",
+            ));
         };
         // bouncer.go `mwCheckPortainerAuthorizations(h, true)`.
         if access == Access::Administrator && !user.is_admin() {
@@ -173,7 +177,11 @@ pub(crate) fn authenticate(state: &mut State, body: &[u8]) -> HandlerResult {
     let user = state
         .users
         .iter()
-        .find(|u| u.spec.username == username && u.spec.password == password && !u.spec.password.is_empty())
+        .find(|u| {
+            u.spec.username == username
+                && u.spec.password == password
+                && !u.spec.password.is_empty()
+        })
         .cloned()
         .ok_or_else(|| {
             HandlerError::new(
@@ -243,14 +251,20 @@ fn parse_go_duration(s: &str) -> Option<i64> {
 
 /// A non-admin caller's view of an environment (bouncer.go
 /// `AuthorizedEndpointOperation`).
-pub(crate) fn check_environment_access(user: &StoredUser, endpoint_id: i64, message: &str) -> Result<(), HandlerError> {
+pub(crate) fn check_environment_access(
+    user: &StoredUser,
+    endpoint_id: i64,
+    message: &str,
+) -> Result<(), HandlerError> {
     if user.can_use_environment(endpoint_id) {
         Ok(())
     } else {
-        Err(HandlerError::forbidden(message, "Access denied to environment"))
+        Err(HandlerError::forbidden(
+            message,
+            "Access denied to environment",
+        ))
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -33,7 +33,11 @@ pub(crate) fn services(project: &str, content: &str) -> Result<Vec<ComposeServic
         let image = match def.get("image") {
             Some(Value::String(s)) => s.clone(),
             _ if def.get("build").is_some() => format!("{project}-{name}"),
-            _ => return Err(format!("service {name:?} has neither an image nor a build context specified")),
+            _ => {
+                return Err(format!(
+                    "service {name:?} has neither an image nor a build context specified"
+                ));
+            }
         };
         let healthcheck = match def.get("healthcheck") {
             None => false,

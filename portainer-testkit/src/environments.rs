@@ -168,14 +168,36 @@ impl Environment {
 
 /// The query parameters of `GET /endpoints` the fake applies; any other
 /// parameter of the handler gets a 501 rather than being ignored.
-const EMULATED_LIST_PARAMS: &[&str] = &["start", "limit", "search", "types", "endpointIds", "name", "sort", "order", "excludeSnapshots"];
+const EMULATED_LIST_PARAMS: &[&str] = &[
+    "start",
+    "limit",
+    "search",
+    "types",
+    "endpointIds",
+    "name",
+    "sort",
+    "order",
+    "excludeSnapshots",
+];
 
 /// The parameters `endpointList` and `parseQuery` read
 /// (api/http/handler/endpoints/endpoint_list.go, filter.go).
 const HANDLER_LIST_PARAMS: &[&str] = &[
-    "status", "groupIds", "tagIds", "tagsPartialMatch", "excludeIds", "agentVersions",
-    "edgeAsync", "edgeDeviceUntrusted", "edgeCheckInPassedSeconds", "edgeStackId",
-    "edgeStackStatus", "provisioned", "edgeGroupIds", "excludeEdgeGroupIds", "updateInformation",
+    "status",
+    "groupIds",
+    "tagIds",
+    "tagsPartialMatch",
+    "excludeIds",
+    "agentVersions",
+    "edgeAsync",
+    "edgeDeviceUntrusted",
+    "edgeCheckInPassedSeconds",
+    "edgeStackId",
+    "edgeStackStatus",
+    "provisioned",
+    "edgeGroupIds",
+    "excludeEdgeGroupIds",
+    "updateInformation",
 ];
 
 /// `GET /api/endpoints` (api/http/handler/endpoints/endpoint_list.go):
@@ -249,7 +271,7 @@ pub(crate) fn list(state: &State, user: &StoredUser, q: &Query) -> HandlerResult
 }
 
 /// endpoint_list.go: `paginateEndpoints`.
-fn paginate<'a, T>(items: &'a [T], start: i64, limit: i64) -> &'a [T] {
+fn paginate<T>(items: &[T], start: i64, limit: i64) -> &[T] {
     if limit == 0 {
         return items;
     }
@@ -268,7 +290,8 @@ fn numbers(q: &Query, name: &str) -> Result<Vec<i64>, HandlerError> {
         .into_iter()
         .chain(q.all(&bracket))
         .map(|v| {
-            crate::wire::atoi(v).map_err(|e| HandlerError::bad_request("Invalid query parameters", e))
+            crate::wire::atoi(v)
+                .map_err(|e| HandlerError::bad_request("Invalid query parameters", e))
         })
         .collect()
 }

@@ -112,7 +112,12 @@ impl FakePortainer {
 
     /// The stacks the fake holds, by id.
     pub fn stacks(&self) -> Vec<Stack> {
-        self.app.state().stacks.values().map(|s| s.snapshot()).collect()
+        self.app
+            .state()
+            .stacks
+            .values()
+            .map(|s| s.snapshot())
+            .collect()
     }
 
     /// The stack with this (normalized) name, if any.
@@ -289,7 +294,9 @@ impl FakePortainerBuilder {
         let admin_key = self.admin_key.unwrap_or_else(ApiKey::random);
         let admin = User {
             username: "admin".into(),
-            password: self.admin_password.unwrap_or_else(|| "adminpassword".into()),
+            password: self
+                .admin_password
+                .unwrap_or_else(|| "adminpassword".into()),
             role: Role::Administrator,
             api_keys: vec![admin_key.clone()],
             environments: Vec::new(),

@@ -92,9 +92,9 @@ pub(crate) fn path_matches(template: &str, path: &str) -> bool {
     let t: Vec<&str> = template.trim_end_matches('/').split('/').collect();
     let p: Vec<&str> = path.trim_end_matches('/').split('/').collect();
     t.len() == p.len()
-        && t.iter().zip(&p).all(|(t, p)| {
-            (t.starts_with('{') && t.ends_with('}') && !p.is_empty()) || t == p
-        })
+        && t.iter()
+            .zip(&p)
+            .all(|(t, p)| (t.starts_with('{') && t.ends_with('}') && !p.is_empty()) || t == p)
 }
 
 #[cfg(test)]

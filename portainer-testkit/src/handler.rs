@@ -41,7 +41,13 @@ fn anonymous() -> StoredUser {
     }
 }
 
-pub(crate) fn handle(state: &mut State, version: Version, instance_id: &str, route: &Route, req: Incoming) -> HandlerResult {
+pub(crate) fn handle(
+    state: &mut State,
+    version: Version,
+    instance_id: &str,
+    route: &Route,
+    req: Incoming,
+) -> HandlerResult {
     let creds = Credentials::extract(req.headers, req.query);
     creds.csrf_check(version)?;
     let user = creds.authorize(state, version, route.access)?;
@@ -81,8 +87,11 @@ pub(crate) fn handle(state: &mut State, version: Version, instance_id: &str, rou
 }
 
 /// The user behind a request's credentials, for the request log.
-pub(crate) fn caller(state: &State, headers: &HeaderMap, query: &Query) -> (crate::Credential, Option<String>) {
+pub(crate) fn caller(
+    state: &State,
+    headers: &HeaderMap,
+    query: &Query,
+) -> (crate::Credential, Option<String>) {
     let creds = Credentials::extract(headers, query);
     (creds.kind(), creds.resolve(state).map(|u| u.spec.username))
 }
-

@@ -40,7 +40,7 @@ impl Payload {
             .iter()
             .filter(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v)
-            .last()
+            .next_back()
             .filter(|v| !v.is_null())
     }
 
@@ -130,7 +130,7 @@ fn pair(v: &Value) -> Option<(String, String)> {
             .iter()
             .filter(|(k, _)| k.eq_ignore_ascii_case(key))
             .map(|(_, v)| v)
-            .last()
+            .next_back()
         {
             None | Some(Value::Null) => Some(String::new()),
             Some(Value::String(s)) => Some(s.clone()),
@@ -160,7 +160,12 @@ fn syntax_error(body: &[u8], e: &serde_json::Error) -> String {
     }
     let first = body.iter().copied().find(|b| !b.is_ascii_whitespace());
     match first {
-        Some(b) if !matches!(b, b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n') => {
+        Some(b)
+            if !matches!(
+                b,
+                b'{' | b'[' | b'"' | b'-' | b'0'..=b'9' | b't' | b'f' | b'n'
+            ) =>
+        {
             format!(
                 "invalid character '{}' looking for beginning of value",
                 char::from(b)

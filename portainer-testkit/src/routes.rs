@@ -77,17 +77,43 @@ macro_rules! route {
 /// source in its module.
 pub(crate) const ROUTES: &[Route] = &[
     route!("GET", "/status", Public, Status, "2.14.2"),
-    route!("GET", "/status/version", Authenticated, StatusVersion, "2.14.2", Some("2.27.1")),
+    route!(
+        "GET",
+        "/status/version",
+        Authenticated,
+        StatusVersion,
+        "2.14.2",
+        Some("2.27.1")
+    ),
     route!("GET", "/system/status", Public, SystemStatus, "2.19.4"),
-    route!("GET", "/system/version", Authenticated, SystemVersion, "2.19.4"),
+    route!(
+        "GET",
+        "/system/version",
+        Authenticated,
+        SystemVersion,
+        "2.19.4"
+    ),
     route!("POST", "/auth", Public, Authenticate, "2.14.2"),
     route!("GET", "/settings", Administrator, SettingsInspect, "2.14.2"),
     route!("PUT", "/settings", Administrator, SettingsUpdate, "2.14.2"),
     route!("GET", "/settings/public", Public, SettingsPublic, "2.14.2"),
     route!("GET", "/endpoints", Authenticated, EndpointList, "2.14.2"),
-    route!("GET", "/endpoints/{id}", Authenticated, EndpointInspect, "2.14.2"),
+    route!(
+        "GET",
+        "/endpoints/{id}",
+        Authenticated,
+        EndpointInspect,
+        "2.14.2"
+    ),
     route!("GET", "/stacks", Authenticated, StackList, "2.14.2"),
-    route!("POST", "/stacks", Authenticated, StackCreateLegacy, "2.14.2", Some("2.27.1")),
+    route!(
+        "POST",
+        "/stacks",
+        Authenticated,
+        StackCreateLegacy,
+        "2.14.2",
+        Some("2.27.1")
+    ),
     Route {
         method: "POST",
         // stack_create.go routes `/stacks/create/{type}/{method}`; an unknown
@@ -101,11 +127,41 @@ pub(crate) const ROUTES: &[Route] = &[
     },
     route!("GET", "/stacks/{id}", Authenticated, StackInspect, "2.14.2"),
     route!("PUT", "/stacks/{id}", Authenticated, StackUpdate, "2.14.2"),
-    route!("DELETE", "/stacks/{id}", Authenticated, StackDelete, "2.14.2"),
-    route!("GET", "/stacks/{id}/file", Authenticated, StackFile, "2.14.2"),
-    route!("POST", "/stacks/{id}/start", Authenticated, StackStart, "2.14.2"),
-    route!("POST", "/stacks/{id}/stop", Authenticated, StackStop, "2.14.2"),
-    route!("PUT", "/stacks/{id}/git/redeploy", Authenticated, StackGitRedeploy, "2.14.2"),
+    route!(
+        "DELETE",
+        "/stacks/{id}",
+        Authenticated,
+        StackDelete,
+        "2.14.2"
+    ),
+    route!(
+        "GET",
+        "/stacks/{id}/file",
+        Authenticated,
+        StackFile,
+        "2.14.2"
+    ),
+    route!(
+        "POST",
+        "/stacks/{id}/start",
+        Authenticated,
+        StackStart,
+        "2.14.2"
+    ),
+    route!(
+        "POST",
+        "/stacks/{id}/stop",
+        Authenticated,
+        StackStop,
+        "2.14.2"
+    ),
+    route!(
+        "PUT",
+        "/stacks/{id}/git/redeploy",
+        Authenticated,
+        StackGitRedeploy,
+        "2.14.2"
+    ),
     Route {
         method: "*",
         // api/http/handler/handler.go sends `/api/endpoints/{id}/docker/...`

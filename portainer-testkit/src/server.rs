@@ -144,11 +144,16 @@ async fn serve_request(
         );
         let mut r = Response::new(Body::from(text));
         *r.status_mut() = code;
-        r.headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
         r
     } else {
-        match router.oneshot(Request::from_parts(parts, Body::from(bytes))).await {
+        match router
+            .oneshot(Request::from_parts(parts, Body::from(bytes)))
+            .await
+        {
             Ok(r) => r,
             Err(never) => match never {},
         }
@@ -176,9 +181,10 @@ fn router(app: App) -> Router {
         let mut mr: MethodRouter<App> = MethodRouter::new();
         let mut any_method = false;
         for route in routes {
-            let h = move |AxumState(app): AxumState<App>,
-                          Path(params): Path<HashMap<String, String>>,
-                          req: Request| async move { run(app, route, params, req).await };
+            let h =
+                move |AxumState(app): AxumState<App>,
+                      Path(params): Path<HashMap<String, String>>,
+                      req: Request| async move { run(app, route, params, req).await };
             mr = if route.method == "*" {
                 // `any` is a method router whose fallback is the handler.
                 any_method = true;
@@ -201,10 +207,19 @@ fn router(app: App) -> Router {
     router.fallback(unserved).with_state(app)
 }
 
-async fn run(app: App, route: &'static Route, params: HashMap<String, String>, req: Request) -> Response {
+async fn run(
+    app: App,
+    route: &'static Route,
+    params: HashMap<String, String>,
+    req: Request,
+) -> Response {
     let version = app.version();
     let (parts, body) = req.into_parts();
-    let bytes = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let bytes = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
     let form = read_form(&parts.headers, &bytes).await;
     let query = Query::parse(parts.uri.query());
     let mut state = app.state();
@@ -257,7 +272,9 @@ async fn unserved(AxumState(app): AxumState<App>, req: Request<Body>) -> Respons
     let other_version = ROUTES.iter().any(|r| {
         !r.served_by(version)
             && (r.method == method.as_str() || r.method == "*")
-            && r.spec_paths.iter().any(|p| crate::faults::path_matches(p, api_path))
+            && r.spec_paths
+                .iter()
+                .any(|p| crate::faults::path_matches(p, api_path))
     });
     if !other_version
         && let Some(op) = crate::unimplemented::operation_for(method.as_str(), api_path)
@@ -265,7 +282,10 @@ async fn unserved(AxumState(app): AxumState<App>, req: Request<Body>) -> Respons
         return error_response(version, &crate::unimplemented::operation_not_emulated(op));
     }
     let other_method = ROUTES.iter().any(|r| {
-        r.served_by(version) && r.spec_paths.iter().any(|p| crate::faults::path_matches(p, api_path))
+        r.served_by(version)
+            && r.spec_paths
+                .iter()
+                .any(|p| crate::faults::path_matches(p, api_path))
     }) || (!other_version
         && portainer_sdk_gen::OPERATIONS
             .iter()
@@ -279,8 +299,10 @@ async fn unserved(AxumState(app): AxumState<App>, req: Request<Body>) -> Respons
         *r.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
     } else {
         *r.status_mut() = StatusCode::NOT_FOUND;
-        r.headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
+        r.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; charset=utf-8"),
+        );
     }
     r
 }

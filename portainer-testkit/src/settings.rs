@@ -123,9 +123,18 @@ pub(crate) fn update(state: &mut State, body: &[u8]) -> HandlerResult {
         }
         Ok(Some(v))
     };
-    let logo = url_field("LogoURL", "Invalid logo URL. Must correspond to a valid URL format")?;
-    let templates = url_field("TemplatesURL", "Invalid external templates URL. Must correspond to a valid URL format")?;
-    let helm = url_field("HelmRepositoryURL", "Invalid Helm repository URL. Must correspond to a valid URL format")?;
+    let logo = url_field(
+        "LogoURL",
+        "Invalid logo URL. Must correspond to a valid URL format",
+    )?;
+    let templates = url_field(
+        "TemplatesURL",
+        "Invalid external templates URL. Must correspond to a valid URL format",
+    )?;
+    let helm = url_field(
+        "HelmRepositoryURL",
+        "Invalid Helm repository URL. Must correspond to a valid URL format",
+    )?;
     let duration_field = |name: &str, msg: &str| -> Result<Option<String>, HandlerError> {
         if !p.present(name) {
             return Ok(None);
@@ -148,40 +157,87 @@ pub(crate) fn update(state: &mut State, body: &[u8]) -> HandlerResult {
             s.insert(name.into(), json!(v));
         }
     }
-    if let Some(g) = p.object("GlobalDeploymentOptions", "portainer.GlobalDeploymentOptions").map_err(invalid)? {
+    if let Some(g) = p
+        .object(
+            "GlobalDeploymentOptions",
+            "portainer.GlobalDeploymentOptions",
+        )
+        .map_err(invalid)?
+    {
         s.insert("GlobalDeploymentOptions".into(), Value::Object(g));
     }
     if let Some(h) = helm {
         // settings_update.go: lower-cased, without a trailing slash.
-        s.insert("HelmRepositoryURL".into(), json!(h.to_lowercase().trim_end_matches('/')));
+        s.insert(
+            "HelmRepositoryURL".into(),
+            json!(h.to_lowercase().trim_end_matches('/')),
+        );
     }
     if let Some(labels) = p.pairs("BlackListedLabels").map_err(invalid)? {
-        let v: Vec<Value> = labels.into_iter().map(|(n, v)| json!({"name": n, "value": v})).collect();
+        let v: Vec<Value> = labels
+            .into_iter()
+            .map(|(n, v)| json!({"name": n, "value": v}))
+            .collect();
         s.insert("BlackListedLabels".into(), Value::Array(v));
     }
-    if let Some(internal) = p.object("InternalAuthSettings", "portainer.InternalAuthSettings").map_err(invalid)? {
-        let len = internal.iter().find(|(k, _)| k.eq_ignore_ascii_case("RequiredPasswordLength")).map(|(_, v)| v.clone()).unwrap_or(json!(0));
-        s.insert("InternalAuthSettings".into(), json!({"RequiredPasswordLength": len}));
+    if let Some(internal) = p
+        .object("InternalAuthSettings", "portainer.InternalAuthSettings")
+        .map_err(invalid)?
+    {
+        let len = internal
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("RequiredPasswordLength"))
+            .map(|(_, v)| v.clone())
+            .unwrap_or(json!(0));
+        s.insert(
+            "InternalAuthSettings".into(),
+            json!({"RequiredPasswordLength": len}),
+        );
     }
-    if let Some(mut ldap) = p.object("LDAPSettings", "portainer.LDAPSettings").map_err(invalid)? {
+    if let Some(mut ldap) = p
+        .object("LDAPSettings", "portainer.LDAPSettings")
+        .map_err(invalid)?
+    {
         // Empty ReaderDN and Password keep the stored ones.
         for key in ["ReaderDN", "Password"] {
-            let empty = ldap.get(key).and_then(Value::as_str).is_none_or(str::is_empty);
+            let empty = ldap
+                .get(key)
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty);
             if empty {
-                let old = s.get("LDAPSettings").and_then(|l| l.get(key)).cloned().unwrap_or(json!(""));
+                let old = s
+                    .get("LDAPSettings")
+                    .and_then(|l| l.get(key))
+                    .cloned()
+                    .unwrap_or(json!(""));
                 ldap.insert(key.into(), old);
             }
         }
         s.insert("LDAPSettings".into(), Value::Object(ldap));
     }
-    if let Some(mut oauth) = p.object("OAuthSettings", "portainer.OAuthSettings").map_err(invalid)? {
+    if let Some(mut oauth) = p
+        .object("OAuthSettings", "portainer.OAuthSettings")
+        .map_err(invalid)?
+    {
         // An empty ClientSecret and a missing KubeSecretKey keep the stored ones.
-        if oauth.get("ClientSecret").and_then(Value::as_str).is_none_or(str::is_empty) {
-            let old = s.get("OAuthSettings").and_then(|o| o.get("ClientSecret")).cloned().unwrap_or(json!(""));
+        if oauth
+            .get("ClientSecret")
+            .and_then(Value::as_str)
+            .is_none_or(str::is_empty)
+        {
+            let old = s
+                .get("OAuthSettings")
+                .and_then(|o| o.get("ClientSecret"))
+                .cloned()
+                .unwrap_or(json!(""));
             oauth.insert("ClientSecret".into(), old);
         }
         if oauth.get("KubeSecretKey").is_none_or(Value::is_null) {
-            let old = s.get("OAuthSettings").and_then(|o| o.get("KubeSecretKey")).cloned().unwrap_or(Value::Null);
+            let old = s
+                .get("OAuthSettings")
+                .and_then(|o| o.get("KubeSecretKey"))
+                .cloned()
+                .unwrap_or(Value::Null);
             oauth.insert("KubeSecretKey".into(), old);
         }
         s.insert("OAuthSettings".into(), Value::Object(oauth));
@@ -225,7 +281,10 @@ pub(crate) fn looks_like_url(s: &str) -> bool {
     }
     let rest = match s.split_once("://") {
         Some((scheme, rest)) => {
-            if !scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.') {
+            if !scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '+' || c == '-' || c == '.')
+            {
                 return false;
             }
             rest

@@ -91,15 +91,14 @@ impl State {
             if c.endpoint_id != stack.endpoint_id || c.project != stack.name {
                 return true;
             }
-            let keep = !force
+            !force
                 && services.iter().any(|s| {
                     s.name == c.service
                         && c.labels.iter().any(|(k, v)| {
                             k == "io.portainer.testkit.definition"
                                 && *v == definition_hash(&s.definition, &env_sig)
                         })
-                });
-            keep
+                })
         });
         for service in &services {
             let hash = definition_hash(&service.definition, &env_sig);
@@ -136,7 +135,10 @@ impl State {
                     )
                 } else {
                     labels.push(("com.docker.compose.service".into(), service.name.clone()));
-                    labels.push(("com.docker.compose.container-number".into(), slot.to_string()));
+                    labels.push((
+                        "com.docker.compose.container-number".into(),
+                        slot.to_string(),
+                    ));
                     labels.push(("com.docker.compose.oneoff".into(), "False".into()));
                     (format!("{}-{}-{}", stack.name, service.name, slot), None)
                 };

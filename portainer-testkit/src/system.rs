@@ -20,7 +20,11 @@ pub(crate) fn status(version: Version, instance_id: &str, legacy_route: bool) ->
 /// `GET /system/version` (authenticated): the version, the edition and the
 /// build; the fake never reports an update.
 pub(crate) fn version(version: Version, _state: &State) -> HandlerResult {
-    let edition = if version.at_least_pin("2.19.4") { "EE" } else { "CE" };
+    let edition = if version.at_least_pin("2.19.4") {
+        "EE"
+    } else {
+        "CE"
+    };
     Ok(Reply::Json(json!({
         "UpdateAvailable": false,
         "LatestVersion": "",
@@ -37,5 +41,7 @@ pub(crate) fn version(version: Version, _state: &State) -> HandlerResult {
 /// `GET /status/version` (status_inspect_version.go): whether an update is
 /// available; the fake never has one.
 pub(crate) fn status_version() -> HandlerResult {
-    Ok(Reply::Json(json!({"UpdateAvailable": false, "LatestVersion": ""})))
+    Ok(Reply::Json(
+        json!({"UpdateAvailable": false, "LatestVersion": ""}),
+    ))
 }

@@ -12,7 +12,9 @@ use crate::wire::HandlerError;
 pub(crate) fn operation_for(method: &str, api_path: &str) -> Option<&'static Operation> {
     OPERATIONS
         .iter()
-        .filter(|op| op.method.eq_ignore_ascii_case(method) && crate::faults::path_matches(op.path, api_path))
+        .filter(|op| {
+            op.method.eq_ignore_ascii_case(method) && crate::faults::path_matches(op.path, api_path)
+        })
         .max_by_key(|op| op.path.split('/').filter(|s| !s.starts_with('{')).count())
 }
 
@@ -45,7 +47,10 @@ mod tests {
     fn literal_segments_win() {
         let op = operation_for("POST", "/stacks/create/swarm/string").unwrap();
         assert_eq!(op.id, "StackCreateDockerSwarmString");
-        assert_eq!(operation_for("POST", "/stacks/3/git").unwrap().id, "StackUpdateGit");
+        assert_eq!(
+            operation_for("POST", "/stacks/3/git").unwrap().id,
+            "StackUpdateGit"
+        );
         assert!(operation_for("GET", "/nothing/here").is_none());
     }
 }

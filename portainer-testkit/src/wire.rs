@@ -245,12 +245,8 @@ pub(crate) fn atoi(s: &str) -> Result<i64, String> {
             go_quote(s)
         ));
     }
-    s.parse::<i64>().map_err(|_| {
-        format!(
-            "strconv.Atoi: parsing {}: value out of range",
-            go_quote(s)
-        )
-    })
+    s.parse::<i64>()
+        .map_err(|_| format!("strconv.Atoi: parsing {}: value out of range", go_quote(s)))
 }
 
 /// Go's `%q` for the strings a client can send.

@@ -35,7 +35,11 @@ fn every_served_route_is_in_the_pinned_spec_of_its_version() {
 
 #[test]
 fn the_pre_2_19_create_route_is_served_where_its_spec_has_it() {
-    let has = |v| served_routes(v).iter().any(|r| r.method == "POST" && r.path == "/stacks");
+    let has = |v| {
+        served_routes(v)
+            .iter()
+            .any(|r| r.method == "POST" && r.path == "/stacks")
+    };
     assert!(has(Version::new(2, 14, 2)));
     assert!(has(Version::new(2, 19, 4)));
     assert!(!has(Version::new(2, 27, 1)));
@@ -65,16 +69,34 @@ async fn operations_not_emulated_are_501_naming_them() {
 
 #[tokio::test]
 async fn status_routes_follow_the_version() {
-    let old = FakePortainer::builder().version(Version::new(2, 14, 2)).start().await;
-    assert_eq!(admin(&old, "GET", "/api/system/status", None).await.status, 404);
+    let old = FakePortainer::builder()
+        .version(Version::new(2, 14, 2))
+        .start()
+        .await;
+    assert_eq!(
+        admin(&old, "GET", "/api/system/status", None).await.status,
+        404
+    );
     let s = admin(&old, "GET", "/api/status", None).await;
     assert_eq!(s.json()["Version"], "2.14.2");
     assert!(s.text.ends_with('\n'));
-    assert_eq!(old.client().server_version().await.unwrap().to_string(), "2.14.2");
+    assert_eq!(
+        old.client().server_version().await.unwrap().to_string(),
+        "2.14.2"
+    );
     let new = FakePortainer::start().await;
     let s = admin(&new, "GET", "/api/system/status", None).await;
-    assert!(!s.text.ends_with('\n'), "2.20 and later drop the encoder's newline");
+    assert!(
+        !s.text.ends_with('\n'),
+        "2.20 and later drop the encoder's newline"
+    );
     let v = admin(&new, "GET", "/api/system/version", None).await.json();
-    assert_eq!((v["ServerVersion"].as_str(), v["ServerEdition"].as_str()), (Some("2.44.0"), Some("EE")));
-    assert_eq!(admin(&new, "GET", "/api/status/version", None).await.status, 404);
+    assert_eq!(
+        (v["ServerVersion"].as_str(), v["ServerEdition"].as_str()),
+        (Some("2.44.0"), Some("EE"))
+    );
+    assert_eq!(
+        admin(&new, "GET", "/api/status/version", None).await.status,
+        404
+    );
 }

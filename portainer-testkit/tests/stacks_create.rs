@@ -37,32 +37,73 @@ async fn create_validation_follows_the_payload_checks() {
         let f = &f;
         async move { admin(f, "POST", path, Some(body)).await }
     };
-    let a = post("/api/stacks/create/standalone/string?endpointId=1", json!({"StackFileContent": COMPOSE})).await;
-    assert_eq!(error(&a), ("Invalid request payload".into(), "Invalid stack name".into()));
-    let a = post("/api/stacks/create/standalone/string?endpointId=1", json!({"Name": "x"})).await;
+    let a = post(
+        "/api/stacks/create/standalone/string?endpointId=1",
+        json!({"StackFileContent": COMPOSE}),
+    )
+    .await;
+    assert_eq!(
+        error(&a),
+        (
+            "Invalid request payload".into(),
+            "Invalid stack name".into()
+        )
+    );
+    let a = post(
+        "/api/stacks/create/standalone/string?endpointId=1",
+        json!({"Name": "x"}),
+    )
+    .await;
     assert_eq!(error(&a).1, "Invalid stack file content");
-    let a = post("/api/stacks/create/standalone/string?endpointId=1", json!({"Name": 5})).await;
+    let a = post(
+        "/api/stacks/create/standalone/string?endpointId=1",
+        json!({"Name": 5}),
+    )
+    .await;
     assert_eq!(
         error(&a).1,
         "Json: cannot unmarshal number into Go struct field composeStackFromFileContentPayload.Name of type string"
     );
-    let a = post("/api/stacks/create/standalone/string", json!({"Name": "x", "StackFileContent": COMPOSE})).await;
+    let a = post(
+        "/api/stacks/create/standalone/string",
+        json!({"Name": "x", "StackFileContent": COMPOSE}),
+    )
+    .await;
     assert_eq!(a.status, 400);
-    assert_eq!(error(&a), ("Invalid query parameter: endpointId".into(), "Missing query parameter".into()));
-    let a = post("/api/stacks/create/standalone/string?endpointId=x", json!({})).await;
+    assert_eq!(
+        error(&a),
+        (
+            "Invalid query parameter: endpointId".into(),
+            "Missing query parameter".into()
+        )
+    );
+    let a = post(
+        "/api/stacks/create/standalone/string?endpointId=x",
+        json!({}),
+    )
+    .await;
     assert_eq!(error(&a).1, "Strconv.Atoi: parsing \"x\": invalid syntax");
-    let a = post("/api/stacks/create/standalone/string?endpointId=9", json!({})).await;
+    let a = post(
+        "/api/stacks/create/standalone/string?endpointId=9",
+        json!({}),
+    )
+    .await;
     assert_eq!(a.status, 404);
     assert_eq!(
         error(&a),
         (
-            "Unable to find an environment with the specified identifier inside the database".into(),
+            "Unable to find an environment with the specified identifier inside the database"
+                .into(),
             "Object not found inside the database".into()
         )
     );
     let a = post("/api/stacks/create/nomad/string?endpointId=1", json!({})).await;
     assert_eq!(a.status, 400);
-    assert!(error(&a).0.starts_with("Invalid value for query parameter: type."));
+    assert!(
+        error(&a)
+            .0
+            .starts_with("Invalid value for query parameter: type.")
+    );
     let a = post("/api/stacks/create/standalone/url?endpointId=1", json!({})).await;
     assert_eq!(
         error(&a).0,
@@ -83,7 +124,10 @@ async fn a_failing_deploy_is_a_500_and_stores_nothing() {
     )
     .await;
     assert_eq!(a.status, 500);
-    assert_eq!(error(&a).0, "failed to deploy a stack: pull access denied for nginx");
+    assert_eq!(
+        error(&a).0,
+        "failed to deploy a stack: pull access denied for nginx"
+    );
     let a = admin(
         &f,
         "POST",
@@ -92,7 +136,11 @@ async fn a_failing_deploy_is_a_500_and_stores_nothing() {
     )
     .await;
     assert_eq!(a.status, 500);
-    assert!(error(&a).0.starts_with("failed to deploy a stack: yaml:"), "{}", a.text);
+    assert!(
+        error(&a).0.starts_with("failed to deploy a stack: yaml:"),
+        "{}",
+        a.text
+    );
     assert!(f.stacks().is_empty());
 }
 
@@ -102,9 +150,15 @@ async fn file_upload_creates_from_multipart() {
     let form = reqwest::multipart::Form::new()
         .text("Name", "Uploaded")
         .text("Env", r#"[{"name":"TAG","value":"1"}]"#)
-        .part("file", reqwest::multipart::Part::text(COMPOSE).file_name("docker-compose.yml"));
+        .part(
+            "file",
+            reqwest::multipart::Part::text(COMPOSE).file_name("docker-compose.yml"),
+        );
     let resp = reqwest::Client::new()
-        .post(format!("{}/api/stacks/create/standalone/file?endpointId=1", f.url()))
+        .post(format!(
+            "{}/api/stacks/create/standalone/file?endpointId=1",
+            f.url()
+        ))
         .header("X-API-Key", f.admin_key())
         .multipart(form)
         .send()
@@ -116,14 +170,20 @@ async fn file_upload_creates_from_multipart() {
     assert_eq!(s.file_content, COMPOSE);
     let form = reqwest::multipart::Form::new().text("Name", "nofile");
     let resp = reqwest::Client::new()
-        .post(format!("{}/api/stacks/create/standalone/file?endpointId=1", f.url()))
+        .post(format!(
+            "{}/api/stacks/create/standalone/file?endpointId=1",
+            f.url()
+        ))
         .header("X-API-Key", f.admin_key())
         .multipart(form)
         .send()
         .await
         .unwrap();
     let v: serde_json::Value = resp.json().await.unwrap();
-    assert_eq!(v["details"], "Invalid Compose file. Ensure that the Compose file is uploaded correctly");
+    assert_eq!(
+        v["details"],
+        "Invalid Compose file. Ensure that the Compose file is uploaded correctly"
+    );
 }
 
 #[tokio::test]
@@ -133,16 +193,40 @@ async fn swarm_stacks_need_a_swarm_id_and_a_swarm() {
         .environment(Environment::docker_swarm(2, "swarm").with_swarm_id("sw1"))
         .start()
         .await;
-    let a = admin(&f, "POST", "/api/stacks/create/swarm/string?endpointId=2", Some(json!({"Name": "s", "StackFileContent": COMPOSE}))).await;
+    let a = admin(
+        &f,
+        "POST",
+        "/api/stacks/create/swarm/string?endpointId=2",
+        Some(json!({"Name": "s", "StackFileContent": COMPOSE})),
+    )
+    .await;
     assert_eq!(error(&a).1, "Invalid Swarm ID");
     let body = json!({"Name": "s", "SwarmID": "sw1", "StackFileContent": COMPOSE});
-    let a = admin(&f, "POST", "/api/stacks/create/swarm/string?endpointId=1", Some(body.clone())).await;
+    let a = admin(
+        &f,
+        "POST",
+        "/api/stacks/create/swarm/string?endpointId=1",
+        Some(body.clone()),
+    )
+    .await;
     assert_eq!(a.status, 500);
     assert_eq!(error(&a).0, "Unable to check for name collision");
-    let a = admin(&f, "POST", "/api/stacks/create/swarm/string?endpointId=2", Some(body.clone())).await;
+    let a = admin(
+        &f,
+        "POST",
+        "/api/stacks/create/swarm/string?endpointId=2",
+        Some(body.clone()),
+    )
+    .await;
     assert_eq!(a.status, 200, "{}", a.text);
     assert_eq!(a.json()["SwarmId"], "sw1");
-    let a = admin(&f, "POST", "/api/stacks/create/swarm/string?endpointId=2", Some(body)).await;
+    let a = admin(
+        &f,
+        "POST",
+        "/api/stacks/create/swarm/string?endpointId=2",
+        Some(body),
+    )
+    .await;
     assert_eq!(a.status, 409);
     assert_eq!(f.stack("s").unwrap().kind, StackKind::Swarm);
 }
@@ -150,7 +234,11 @@ async fn swarm_stacks_need_a_swarm_id_and_a_swarm() {
 #[tokio::test]
 async fn git_stacks_clone_registered_repositories_and_refuse_a_used_webhook() {
     let f = FakePortainer::builder()
-        .git_repository("https://git.example.com/app.git", "abc123", [("deploy/compose.yml", COMPOSE)])
+        .git_repository(
+            "https://git.example.com/app.git",
+            "abc123",
+            [("deploy/compose.yml", COMPOSE)],
+        )
         .start()
         .await;
     let body = json!({
@@ -160,7 +248,13 @@ async fn git_stacks_clone_registered_repositories_and_refuse_a_used_webhook() {
         "ComposeFile": "deploy/compose.yml",
         "AutoUpdate": {"Webhook": "c11fdf23-183e-428a-9bb6-16db01032174"},
     });
-    let a = admin(&f, "POST", "/api/stacks/create/standalone/repository?endpointId=1", Some(body.clone())).await;
+    let a = admin(
+        &f,
+        "POST",
+        "/api/stacks/create/standalone/repository?endpointId=1",
+        Some(body.clone()),
+    )
+    .await;
     assert_eq!(a.status, 200, "{}", a.text);
     let v = a.json();
     assert_eq!(v["GitConfig"]["URL"], "https://git.example.com/app.git");
@@ -169,7 +263,13 @@ async fn git_stacks_clone_registered_repositories_and_refuse_a_used_webhook() {
     assert_eq!(f.stack("gitapp").unwrap().file_content, COMPOSE);
     let mut again = body.clone();
     again["Name"] = json!("other");
-    let a = admin(&f, "POST", "/api/stacks/create/standalone/repository?endpointId=1", Some(again)).await;
+    let a = admin(
+        &f,
+        "POST",
+        "/api/stacks/create/standalone/repository?endpointId=1",
+        Some(again),
+    )
+    .await;
     assert_eq!(a.status, 409);
     assert_eq!(
         error(&a),
@@ -182,9 +282,18 @@ async fn git_stacks_clone_registered_repositories_and_refuse_a_used_webhook() {
     unknown["Name"] = json!("third");
     unknown["RepositoryURL"] = json!("https://git.example.com/missing.git");
     unknown["AutoUpdate"] = json!(null);
-    let a = admin(&f, "POST", "/api/stacks/create/standalone/repository?endpointId=1", Some(unknown)).await;
+    let a = admin(
+        &f,
+        "POST",
+        "/api/stacks/create/standalone/repository?endpointId=1",
+        Some(unknown),
+    )
+    .await;
     assert_eq!(a.status, 500);
-    assert_eq!(error(&a).0, "unable to clone git repository: repository not found");
+    assert_eq!(
+        error(&a).0,
+        "unable to clone git repository: repository not found"
+    );
     let a = admin(
         &f,
         "POST",
@@ -204,45 +313,133 @@ async fn kubernetes_names_are_unique_before_2_20_only() {
             .environment(Environment::docker_standalone(2, "docker"))
             .start()
             .await;
-        let body = json!({"StackName": "App", "Namespace": "default", "StackFileContent": "kind: Pod"});
-        let a = admin(&f, "POST", "/api/stacks/create/kubernetes/string?endpointId=1", Some(body.clone())).await;
+        let body =
+            json!({"StackName": "App", "Namespace": "default", "StackFileContent": "kind: Pod"});
+        let a = admin(
+            &f,
+            "POST",
+            "/api/stacks/create/kubernetes/string?endpointId=1",
+            Some(body.clone()),
+        )
+        .await;
         assert_eq!(a.status, 200, "{}", a.text);
         assert!(a.json()["Output"].is_string());
-        let a = admin(&f, "POST", "/api/stacks/create/kubernetes/string?endpointId=1", Some(body.clone())).await;
+        let a = admin(
+            &f,
+            "POST",
+            "/api/stacks/create/kubernetes/string?endpointId=1",
+            Some(body.clone()),
+        )
+        .await;
         assert_eq!(a.status, second, "{version}: {}", a.text);
         if second == 409 {
             assert_eq!(error(&a).0, "A stack with the name 'App' already exists");
         }
-        let a = admin(&f, "POST", "/api/stacks/create/kubernetes/string?endpointId=2", Some(body)).await;
-        assert_eq!(error(&a), ("Environment type does not match".into(), "Environment type does not match".into()));
+        let a = admin(
+            &f,
+            "POST",
+            "/api/stacks/create/kubernetes/string?endpointId=2",
+            Some(body),
+        )
+        .await;
+        assert_eq!(
+            error(&a),
+            (
+                "Environment type does not match".into(),
+                "Environment type does not match".into()
+            )
+        );
         assert_eq!(f.stacks()[0].name, "App");
     }
 }
 
 #[tokio::test]
 async fn before_2_19_stacks_are_created_with_post_stacks() {
-    let f = FakePortainer::builder().version(Version::new(2, 14, 2)).start().await;
+    let f = FakePortainer::builder()
+        .version(Version::new(2, 14, 2))
+        .start()
+        .await;
     let body = json!({"Name": "Legacy", "StackFileContent": COMPOSE});
-    let a = admin(&f, "POST", "/api/stacks?type=2&method=string&endpointId=1", Some(body.clone())).await;
+    let a = admin(
+        &f,
+        "POST",
+        "/api/stacks?type=2&method=string&endpointId=1",
+        Some(body.clone()),
+    )
+    .await;
     assert_eq!(a.status, 200, "{}", a.text);
     assert_eq!(a.json()["Name"], "legacy");
-    let a = admin(&f, "POST", "/api/stacks?method=string&endpointId=1", Some(body.clone())).await;
-    assert_eq!(error(&a), ("Invalid query parameter: type".into(), "Missing query parameter".into()));
-    let a = admin(&f, "POST", "/api/stacks/create/standalone/string?endpointId=1", Some(body)).await;
+    let a = admin(
+        &f,
+        "POST",
+        "/api/stacks?method=string&endpointId=1",
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(
+        error(&a),
+        (
+            "Invalid query parameter: type".into(),
+            "Missing query parameter".into()
+        )
+    );
+    let a = admin(
+        &f,
+        "POST",
+        "/api/stacks/create/standalone/string?endpointId=1",
+        Some(body),
+    )
+    .await;
     assert_eq!(a.status, 404, "2.14.2 has no split create routes");
 }
 
 #[tokio::test]
 async fn from_2_19_post_stacks_is_a_deprecated_alias_until_2_27() {
-    let f = FakePortainer::builder().version(Version::new(2, 19, 4)).start().await;
+    let f = FakePortainer::builder()
+        .version(Version::new(2, 19, 4))
+        .start()
+        .await;
     let body = json!({"Name": "alias", "StackFileContent": COMPOSE});
-    let a = admin(&f, "POST", "/api/stacks?type=2&method=string&endpointId=1", Some(body.clone())).await;
+    let a = admin(
+        &f,
+        "POST",
+        "/api/stacks?type=2&method=string&endpointId=1",
+        Some(body.clone()),
+    )
+    .await;
     assert_eq!(a.status, 200, "{}", a.text);
-    let a = admin(&f, "POST", "/api/stacks?type=7&method=string&endpointId=1", Some(body.clone())).await;
-    assert_eq!(error(&a), ("Invalid query parameter: type".into(), "Invalid query parameter: type".into()));
-    let a = admin(&f, "POST", "/api/stacks?type=2&endpointId=1", Some(body.clone())).await;
-    assert_eq!(error(&a).0, "Invalid query parameter: method. Valid values are: file or string");
+    let a = admin(
+        &f,
+        "POST",
+        "/api/stacks?type=7&method=string&endpointId=1",
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(
+        error(&a),
+        (
+            "Invalid query parameter: type".into(),
+            "Invalid query parameter: type".into()
+        )
+    );
+    let a = admin(
+        &f,
+        "POST",
+        "/api/stacks?type=2&endpointId=1",
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(
+        error(&a).0,
+        "Invalid query parameter: method. Valid values are: file or string"
+    );
     let latest = FakePortainer::start().await;
-    let a = admin(&latest, "POST", "/api/stacks?type=2&method=string&endpointId=1", Some(body)).await;
+    let a = admin(
+        &latest,
+        "POST",
+        "/api/stacks?type=2&method=string&endpointId=1",
+        Some(body),
+    )
+    .await;
     assert_eq!(a.status, 405, "2.27 removed POST /stacks");
 }

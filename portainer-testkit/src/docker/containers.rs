@@ -181,7 +181,14 @@ impl Container {
         });
         if self.healthcheck {
             let (health, streak) = match phase {
-                Phase::Running { health: Some(h) } => (h, if h == Health::Unhealthy { self.polls } else { 0 }),
+                Phase::Running { health: Some(h) } => (
+                    h,
+                    if h == Health::Unhealthy {
+                        self.polls
+                    } else {
+                        0
+                    },
+                ),
                 Phase::Created => (Health::Starting, 0),
                 _ if behaviour.unhealthy => (Health::Unhealthy, self.polls),
                 _ => (Health::Starting, 0),
@@ -225,5 +232,7 @@ fn summary_health(h: Health) -> &'static str {
 
 /// A random 64-hex-digit id, as Docker makes.
 pub(crate) fn random_id() -> String {
-    (0..32).map(|_| format!("{:02x}", fastrand::u8(..))).collect()
+    (0..32)
+        .map(|_| format!("{:02x}", fastrand::u8(..)))
+        .collect()
 }

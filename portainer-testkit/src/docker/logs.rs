@@ -17,7 +17,10 @@ pub(crate) fn logs(state: &State, call: &Call, endpoint_id: i64, key: &str) -> R
     let yes = |name: &str| matches!(call.query.get(name), "1" | "true" | "True");
     let (stdout, stderr) = (yes("stdout"), yes("stderr"));
     if !stdout && !stderr {
-        return engine_error(StatusCode::BAD_REQUEST, "Bad parameters: you must choose at least one stream");
+        return engine_error(
+            StatusCode::BAD_REQUEST,
+            "Bad parameters: you must choose at least one stream",
+        );
     }
     if yes("follow") {
         return engine_error(
@@ -75,6 +78,9 @@ pub(crate) fn frame(stream: u8, payload: &[u8]) -> Vec<u8> {
 mod tests {
     #[test]
     fn frames_have_docker_headers() {
-        assert_eq!(super::frame(2, b"hi"), vec![2, 0, 0, 0, 0, 0, 0, 2, b'h', b'i']);
+        assert_eq!(
+            super::frame(2, b"hi"),
+            vec![2, 0, 0, 0, 0, 0, 0, 2, b'h', b'i']
+        );
     }
 }

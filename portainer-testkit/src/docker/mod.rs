@@ -11,8 +11,8 @@ use serde_json::{Value, json};
 
 use crate::environments::EnvironmentKind;
 use crate::handler::Call;
-use crate::state::State;
 use crate::stacks::model::Owner;
+use crate::state::State;
 use crate::wire::{HandlerError, HandlerResult, Query, Reply, atoi};
 use containers::Phase;
 
@@ -47,14 +47,22 @@ fn empty(status: StatusCode) -> Reply {
 
 /// `/api/endpoints/{id}/docker/{rest}`.
 pub(crate) fn proxy(state: &mut State, call: &Call, raw_id: &str, rest: &str) -> HandlerResult {
-    let endpoint_id = atoi(raw_id)
-        .map_err(|e| HandlerError::bad_request("Invalid environment identifier route variable", e))?;
-    let env_kind = state.environment(endpoint_id).map(|e| e.kind).ok_or_else(|| {
-        HandlerError::object_not_found(
-            "Unable to find an environment with the specified identifier inside the database",
-        )
+    let endpoint_id = atoi(raw_id).map_err(|e| {
+        HandlerError::bad_request("Invalid environment identifier route variable", e)
     })?;
-    crate::auth::check_environment_access(call.user, endpoint_id, "Permission denied to access environment")?;
+    let env_kind = state
+        .environment(endpoint_id)
+        .map(|e| e.kind)
+        .ok_or_else(|| {
+            HandlerError::object_not_found(
+                "Unable to find an environment with the specified identifier inside the database",
+            )
+        })?;
+    crate::auth::check_environment_access(
+        call.user,
+        endpoint_id,
+        "Permission denied to access environment",
+    )?;
     if env_kind == EnvironmentKind::Kubernetes {
         return Err(crate::unimplemented::not_emulated(
             "the Docker proxy",
@@ -63,14 +71,19 @@ pub(crate) fn proxy(state: &mut State, call: &Call, raw_id: &str, rest: &str) ->
     }
     // An API version prefix (`/v1.41/containers/json`) is optional.
     let mut segments: Vec<&str> = rest.split('/').filter(|s| !s.is_empty()).collect();
-    if segments.first().is_some_and(|s| s.starts_with('v') && s[1..].contains('.')) {
+    if segments
+        .first()
+        .is_some_and(|s| s.starts_with('v') && s[1..].contains('.'))
+    {
         segments.remove(0);
     }
     let swarm = env_kind == EnvironmentKind::DockerSwarm;
     let m = call.method.clone();
     match (m, segments.as_slice()) {
         (Method::GET, ["containers", "json"]) => Ok(list_containers(state, call, endpoint_id)),
-        (Method::GET, ["containers", id, "json"]) => Ok(inspect_container(state, call, endpoint_id, id)),
+        (Method::GET, ["containers", id, "json"]) => {
+            Ok(inspect_container(state, call, endpoint_id, id))
+        }
         (Method::GET, ["containers", id, "logs"]) => Ok(logs::logs(state, call, endpoint_id, id)),
         (Method::POST, ["containers", id, action @ ("start" | "stop" | "restart")]) => {
             Ok(container_action(state, call, endpoint_id, id, action))
@@ -98,7 +111,9 @@ fn visible(state: &State, call: &Call, c: &containers::Container) -> bool {
         return true;
     }
     state.stacks.values().any(|s| {
-        s.endpoint_id == c.endpoint_id && s.name == c.project && s.owner == Owner::User(call.user.id)
+        s.endpoint_id == c.endpoint_id
+            && s.name == c.project
+            && s.owner == Owner::User(call.user.id)
     })
 }
 
@@ -109,9 +124,8 @@ pub(crate) fn filters(q: &Query) -> Result<Vec<(String, Vec<String>)>, Reply> {
     if raw.is_empty() {
         return Ok(Vec::new());
     }
-    let v: Value = serde_json::from_str(raw).map_err(|e| {
-        engine_error(StatusCode::BAD_REQUEST, format!("invalid filter: {e}"))
-    })?;
+    let v: Value = serde_json::from_str(raw)
+        .map_err(|e| engine_error(StatusCode::BAD_REQUEST, format!("invalid filter: {e}")))?;
     let Value::Object(map) = v else {
         return Err(engine_error(StatusCode::BAD_REQUEST, "invalid filter"));
     };
@@ -119,8 +133,15 @@ pub(crate) fn filters(q: &Query) -> Result<Vec<(String, Vec<String>)>, Reply> {
         .into_iter()
         .map(|(k, v)| {
             let values = match v {
-                Value::Array(a) => a.into_iter().filter_map(|x| x.as_str().map(str::to_owned)).collect(),
-                Value::Object(o) => o.into_iter().filter(|(_, b)| b.as_bool() == Some(true)).map(|(k, _)| k).collect(),
+                Value::Array(a) => a
+                    .into_iter()
+                    .filter_map(|x| x.as_str().map(str::to_owned))
+                    .collect(),
+                Value::Object(o) => o
+                    .into_iter()
+                    .filter(|(_, b)| b.as_bool() == Some(true))
+                    .map(|(k, _)| k)
+                    .collect(),
                 Value::String(s) => vec![s],
                 _ => Vec::new(),
             };
@@ -145,9 +166,24 @@ fn list_containers(state: &mut State, call: &Call, endpoint_id: i64) -> Reply {
     };
     for (k, _) in &filters {
         if !["label", "status", "name", "id"].contains(&k.as_str()) {
-            let known = ["ancestor", "before", "expose", "exited", "health", "isolation", "is-task", "network", "publish", "since", "volume"];
+            let known = [
+                "ancestor",
+                "before",
+                "expose",
+                "exited",
+                "health",
+                "isolation",
+                "is-task",
+                "network",
+                "publish",
+                "since",
+                "volume",
+            ];
             return if known.contains(&k.as_str()) {
-                engine_error(StatusCode::NOT_IMPLEMENTED, format!("portainer-testkit does not emulate the Docker container filter {k:?}"))
+                engine_error(
+                    StatusCode::NOT_IMPLEMENTED,
+                    format!("portainer-testkit does not emulate the Docker container filter {k:?}"),
+                )
             } else {
                 engine_error(StatusCode::BAD_REQUEST, format!("invalid filter '{k}'"))
             };
@@ -157,7 +193,10 @@ fn list_containers(state: &mut State, call: &Call, endpoint_id: i64) -> Reply {
     let progression = state.progression;
     let mut out = Vec::new();
     let ids: Vec<usize> = (0..state.containers.len())
-        .filter(|&i| state.containers[i].endpoint_id == endpoint_id && visible(state, call, &state.containers[i]))
+        .filter(|&i| {
+            state.containers[i].endpoint_id == endpoint_id
+                && visible(state, call, &state.containers[i])
+        })
         .collect();
     for i in ids {
         let behaviour = {
@@ -177,7 +216,12 @@ fn list_containers(state: &mut State, call: &Call, endpoint_id: i64) -> Reply {
         let keep = filters.iter().all(|(k, values)| match k.as_str() {
             "label" => values.iter().all(|v| label_matches(&c.labels, v)),
             "status" => values.is_empty() || values.iter().any(|v| v == status),
-            "name" => values.is_empty() || values.iter().any(|v| c.name.contains(v.trim_start_matches('/'))),
+            "name" => {
+                values.is_empty()
+                    || values
+                        .iter()
+                        .any(|v| c.name.contains(v.trim_start_matches('/')))
+            }
             "id" => values.is_empty() || values.iter().any(|v| c.id.starts_with(v.as_str())),
             _ => true,
         });
@@ -190,7 +234,12 @@ fn list_containers(state: &mut State, call: &Call, endpoint_id: i64) -> Reply {
 }
 
 /// A container by full id, unique id prefix or name, as the engine resolves it.
-pub(crate) fn find_container(state: &State, call: &Call, endpoint_id: i64, key: &str) -> Option<usize> {
+pub(crate) fn find_container(
+    state: &State,
+    call: &Call,
+    endpoint_id: i64,
+    key: &str,
+) -> Option<usize> {
     let key = key.trim_start_matches('/');
     let candidates: Vec<usize> = (0..state.containers.len())
         .filter(|&i| {
@@ -230,7 +279,13 @@ fn inspect_container(state: &mut State, call: &Call, endpoint_id: i64, key: &str
 
 /// `POST /containers/{id}/start|stop|restart`: 204, or 304 when already in
 /// that state (Docker Engine API).
-fn container_action(state: &mut State, call: &Call, endpoint_id: i64, key: &str, action: &str) -> Reply {
+fn container_action(
+    state: &mut State,
+    call: &Call,
+    endpoint_id: i64,
+    key: &str,
+    action: &str,
+) -> Reply {
     let Some(i) = find_container(state, call, endpoint_id, key) else {
         return no_such_container(key);
     };
@@ -259,7 +314,11 @@ fn container_action(state: &mut State, call: &Call, endpoint_id: i64, key: &str,
 
 /// `GET /info`, the fields a client checks.
 fn info(state: &State, endpoint_id: i64, swarm: bool) -> Reply {
-    let count = state.containers.iter().filter(|c| c.endpoint_id == endpoint_id).count();
+    let count = state
+        .containers
+        .iter()
+        .filter(|c| c.endpoint_id == endpoint_id)
+        .count();
     let node = if swarm {
         json!({"NodeID": "node1", "LocalNodeState": "active", "ControlAvailable": true,
                "Cluster": {"ID": state.swarm_id_of(endpoint_id)}})

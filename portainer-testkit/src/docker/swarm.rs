@@ -39,8 +39,14 @@ struct ServiceView {
 
 fn service_views(state: &State, endpoint_id: i64) -> Vec<ServiceView> {
     let mut out: Vec<ServiceView> = Vec::new();
-    for c in state.containers.iter().filter(|c| c.endpoint_id == endpoint_id) {
-        let Some(id) = &c.swarm_service_id else { continue };
+    for c in state
+        .containers
+        .iter()
+        .filter(|c| c.endpoint_id == endpoint_id)
+    {
+        let Some(id) = &c.swarm_service_id else {
+            continue;
+        };
         match out.iter_mut().find(|s| &s.id == id) {
             Some(s) => s.replicas += 1,
             None => out.push(ServiceView {
@@ -124,7 +130,8 @@ pub(crate) fn tasks(state: &mut State, call: &Call, endpoint_id: i64) -> Reply {
         if c.endpoint_id != endpoint_id {
             continue;
         }
-        let (Some(task_id), Some(service_id)) = (c.task_id.clone(), c.swarm_service_id.clone()) else {
+        let (Some(task_id), Some(service_id)) = (c.task_id.clone(), c.swarm_service_id.clone())
+        else {
             continue;
         };
         let service_name = services
@@ -134,7 +141,9 @@ pub(crate) fn tasks(state: &mut State, call: &Call, endpoint_id: i64) -> Reply {
             .unwrap_or_default();
         let labels = vec![("com.docker.stack.namespace".to_owned(), c.project.clone())];
         let keep = filters.iter().all(|(k, values)| match k.as_str() {
-            "service" => values.iter().any(|v| *v == service_id || *v == service_name),
+            "service" => values
+                .iter()
+                .any(|v| *v == service_id || *v == service_name),
             "label" => values.iter().all(|v| label_matches(&labels, v)),
             "desired-state" => values.iter().any(|v| v == "running"),
             _ => false,
@@ -149,7 +158,11 @@ pub(crate) fn tasks(state: &mut State, call: &Call, endpoint_id: i64) -> Reply {
             Phase::Exited(0) => ("complete", "finished", "", 0),
             Phase::Exited(code) => ("failed", "started", "task: non-zero exit", code),
         };
-        let error = if err.is_empty() { String::new() } else { format!("{err} ({exit})") };
+        let error = if err.is_empty() {
+            String::new()
+        } else {
+            format!("{err} ({exit})")
+        };
         out.push(json!({
             "ID": task_id,
             "Version": {"Index": 12},

@@ -14,8 +14,7 @@ use crate::stacks::names;
 use crate::state::State;
 use crate::wire::{HandlerError, HandlerResult, Reply};
 
-const INVALID_TYPE: &str =
-    "Invalid value for query parameter: type. Value must be one of: 1 (Swarm stack) or 2 (Compose stack)";
+const INVALID_TYPE: &str = "Invalid value for query parameter: type. Value must be one of: 1 (Swarm stack) or 2 (Compose stack)";
 const INVALID_DOCKER_METHOD: &str =
     "Invalid value for query parameter: method. Value must be one of: string, repository or file";
 const INVALID_KUBE_METHOD: &str =
@@ -99,19 +98,32 @@ fn dispatch(
         })?;
     // AllowStackManagementForRegularUsers is true on every environment of the
     // fake (endpoint_create.go's default), so `userCanManageStacks` passes.
-    check_environment_access(call.user, endpoint_id, "Permission denied to access environment")?;
-    let kind = kind.ok_or_else(|| HandlerError::bad_request(INVALID_TYPE, "Invalid query parameter"))?;
+    check_environment_access(
+        call.user,
+        endpoint_id,
+        "Permission denied to access environment",
+    )?;
+    let kind =
+        kind.ok_or_else(|| HandlerError::bad_request(INVALID_TYPE, "Invalid query parameter"))?;
     let source = match (kind, method) {
         (StackKind::Kubernetes, "string") => Source::Content,
         (StackKind::Kubernetes, "repository") => Source::Git,
         (StackKind::Kubernetes, "url") => Source::Url,
         (StackKind::Kubernetes, _) => {
-            return Err(HandlerError::bad_request(INVALID_KUBE_METHOD, "Invalid query parameter"));
+            return Err(HandlerError::bad_request(
+                INVALID_KUBE_METHOD,
+                "Invalid query parameter",
+            ));
         }
         (_, "string") => Source::Content,
         (_, "repository") => Source::Git,
         (_, "file") => Source::File,
-        _ => return Err(HandlerError::bad_request(INVALID_DOCKER_METHOD, "Invalid query parameter")),
+        _ => {
+            return Err(HandlerError::bad_request(
+                INVALID_DOCKER_METHOD,
+                "Invalid query parameter",
+            ));
+        }
     };
     match kind {
         StackKind::Kubernetes => create_kubernetes(state, call, endpoint_id, env_kind, source),
@@ -151,7 +163,11 @@ fn invalid(e: String) -> HandlerError {
     HandlerError::bad_request("Invalid request payload", e)
 }
 
-fn decode_docker(call: &Call, kind: StackKind, source: Source) -> Result<DockerPayload, HandlerError> {
+fn decode_docker(
+    call: &Call,
+    kind: StackKind,
+    source: Source,
+) -> Result<DockerPayload, HandlerError> {
     let swarm = kind == StackKind::Swarm;
     match source {
         Source::File => {
@@ -167,7 +183,10 @@ fn decode_docker(call: &Call, kind: StackKind, source: Source) -> Result<DockerP
                 return Err(invalid("Invalid Swarm ID".into()));
             }
             let content = form.file("file").ok_or_else(|| {
-                invalid("Invalid Compose file. Ensure that the Compose file is uploaded correctly".into())
+                invalid(
+                    "Invalid Compose file. Ensure that the Compose file is uploaded correctly"
+                        .into(),
+                )
             })?;
             let env_text = form.value("Env");
             let env = if env_text.is_empty() {
@@ -230,7 +249,9 @@ fn decode_docker(call: &Call, kind: StackKind, source: Source) -> Result<DockerP
             let with_auth = p.boolean("RepositoryAuthentication").map_err(invalid)?;
             let username = p.string("RepositoryUsername").map_err(invalid)?;
             let password = p.string("RepositoryPassword").map_err(invalid)?;
-            let auto_update = p.object("AutoUpdate", "portainer.AutoUpdateSettings").map_err(invalid)?;
+            let auto_update = p
+                .object("AutoUpdate", "portainer.AutoUpdateSettings")
+                .map_err(invalid)?;
             let git = GitPayload {
                 url: url.trim_end_matches('/').to_owned(),
                 reference: p.string("RepositoryReferenceName").map_err(invalid)?,
@@ -247,7 +268,9 @@ fn decode_docker(call: &Call, kind: StackKind, source: Source) -> Result<DockerP
                 return Err(invalid("Invalid Swarm ID".into()));
             }
             if url.is_empty() || !looks_like_repository_url(&url) {
-                return Err(invalid("Invalid repository URL. Must correspond to a valid URL format".into()));
+                return Err(invalid(
+                    "Invalid repository URL. Must correspond to a valid URL format".into(),
+                ));
             }
             if with_auth && password.is_empty() {
                 return Err(invalid(
@@ -293,7 +316,10 @@ fn validate_auto_update(au: Option<&Map<String, Value>>) -> Result<(), String> {
 fn is_uuid(s: &str) -> bool {
     let parts: Vec<&str> = s.split('-').collect();
     parts.len() == 5
-        && parts.iter().zip([8, 4, 4, 4, 12]).all(|(p, n)| p.len() == n && p.chars().all(|c| c.is_ascii_hexdigit()))
+        && parts
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(p, n)| p.len() == n && p.chars().all(|c| c.is_ascii_hexdigit()))
 }
 
 /// govalidator `IsURL`, approximated as for the settings.
@@ -359,7 +385,11 @@ fn create_docker(
                     "A webhook ID already exists",
                 ));
             }
-            let file = if g.file.is_empty() { "docker-compose.yml".to_owned() } else { g.file.clone() };
+            let file = if g.file.is_empty() {
+                "docker-compose.yml".to_owned()
+            } else {
+                g.file.clone()
+            };
             let (content, commit) = clone(state, &g.url, &file)?;
             entry_point = file.clone();
             git = Some(GitSource {
@@ -377,25 +407,40 @@ fn create_docker(
     };
     let now = (state.clock)();
     let id = state.stacks.keys().max().copied().unwrap_or(0) + 1;
-    let auto_update = p.git.as_ref().and_then(|g| g.auto_update.clone()).map(|mut a| {
-        // The scheduler's job id, set when an interval is given
-        // (stack_git_builder.go `SetAutoUpdate`).
-        let has_interval = a.get("Interval").and_then(Value::as_str).is_some_and(|i| !i.is_empty());
-        if has_interval {
-            a.insert("JobID".into(), json!(id.to_string()));
-        }
-        a
-    });
+    let auto_update = p
+        .git
+        .as_ref()
+        .and_then(|g| g.auto_update.clone())
+        .map(|mut a| {
+            // The scheduler's job id, set when an interval is given
+            // (stack_git_builder.go `SetAutoUpdate`).
+            let has_interval = a
+                .get("Interval")
+                .and_then(Value::as_str)
+                .is_some_and(|i| !i.is_empty());
+            if has_interval {
+                a.insert("JobID".into(), json!(id.to_string()));
+            }
+            a
+        });
     let stack = StoredStack {
         id,
         name: p.name.clone(),
         kind,
         endpoint_id,
-        swarm_id: if swarm { p.swarm_id.clone() } else { String::new() },
+        swarm_id: if swarm {
+            p.swarm_id.clone()
+        } else {
+            String::new()
+        },
         entry_point,
         env: p.env.clone(),
         rc_id: state.next_rc_id,
-        owner: if call.user.is_admin() { Owner::Administrators } else { Owner::User(call.user.id) },
+        owner: if call.user.is_admin() {
+            Owner::Administrators
+        } else {
+            Owner::User(call.user.id)
+        },
         status: StackStatus::Active,
         creation_date: now,
         created_by: call.user.spec.username.clone(),
@@ -422,7 +467,11 @@ fn create_docker(
 /// `docker compose up` / `docker stack deploy`; a failure is a 500 with the
 /// deployer's error (api/exec/compose_stack.go wraps it as "failed to deploy a
 /// stack: ...", swarm_stack.go passes docker's output).
-pub(crate) fn deploy(state: &mut State, stack: &StoredStack, force: bool) -> Result<(), HandlerError> {
+pub(crate) fn deploy(
+    state: &mut State,
+    stack: &StoredStack,
+    force: bool,
+) -> Result<(), HandlerError> {
     state.deploy(stack, force).map_err(|out| {
         let msg = match stack.kind {
             StackKind::Compose => format!("failed to deploy a stack: {out}"),
@@ -435,7 +484,11 @@ pub(crate) fn deploy(state: &mut State, stack: &StoredStack, force: bool) -> Res
 /// `git clone` of a repository registered with
 /// [`crate::FakePortainerBuilder::git_repository`]; stackutils/gitops.go
 /// `DownloadGitRepository` wraps a failure as "unable to clone git repository".
-pub(crate) fn clone(state: &State, url: &str, file: &str) -> Result<(String, String), HandlerError> {
+pub(crate) fn clone(
+    state: &State,
+    url: &str,
+    file: &str,
+) -> Result<(String, String), HandlerError> {
     let repo = state.git_repos.get(url).ok_or_else(|| {
         let msg = "unable to clone git repository: repository not found";
         HandlerError::internal(msg, msg)
@@ -451,14 +504,21 @@ fn create_kubernetes(
     env_kind: EnvironmentKind,
     source: Source,
 ) -> HandlerResult {
-    if call.version.kubernetes_checks_environment_type() && env_kind != EnvironmentKind::Kubernetes {
+    if call.version.kubernetes_checks_environment_type() && env_kind != EnvironmentKind::Kubernetes
+    {
         let msg = "Environment type does not match";
         return Err(HandlerError::bad_request(msg, msg));
     }
     let (go_type, content_field) = match source {
-        Source::Content => ("stacks.kubernetesStringDeploymentPayload", "StackFileContent"),
+        Source::Content => (
+            "stacks.kubernetesStringDeploymentPayload",
+            "StackFileContent",
+        ),
         Source::Git => ("stacks.kubernetesGitDeploymentPayload", "ManifestFile"),
-        _ => ("stacks.kubernetesManifestURLDeploymentPayload", "ManifestURL"),
+        _ => (
+            "stacks.kubernetesManifestURLDeploymentPayload",
+            "ManifestURL",
+        ),
     };
     let p = Payload::decode(call.body, go_type).map_err(invalid)?;
     let name = p.string("StackName").map_err(invalid)?;
@@ -478,7 +538,9 @@ fn create_kubernetes(
             let with_auth = p.boolean("RepositoryAuthentication").map_err(invalid)?;
             let password = p.string("RepositoryPassword").map_err(invalid)?;
             if url.is_empty() || !looks_like_repository_url(&url) {
-                return Err(invalid("Invalid repository URL. Must correspond to a valid URL format".into()));
+                return Err(invalid(
+                    "Invalid repository URL. Must correspond to a valid URL format".into(),
+                ));
             }
             if with_auth && password.is_empty() {
                 return Err(invalid(
@@ -512,11 +574,16 @@ fn create_kubernetes(
                 .get(&field)
                 .and_then(|r| r.files.get("").cloned())
                 .ok_or_else(|| {
-                    HandlerError::internal("Unable to retrieve manifest from URL", "manifest URL not registered with the fake")
+                    HandlerError::internal(
+                        "Unable to retrieve manifest from URL",
+                        "manifest URL not registered with the fake",
+                    )
                 })?
         }
     };
-    if call.version.kubernetes_names_unique() && !names::unique_in_database(state, endpoint_id, &name, 0) {
+    if call.version.kubernetes_names_unique()
+        && !names::unique_in_database(state, endpoint_id, &name, 0)
+    {
         return Err(HandlerError::conflict(
             format!("A stack with the name '{name}' already exists"),
             "A stack already exists with this name",
@@ -529,10 +596,17 @@ fn create_kubernetes(
         kind: StackKind::Kubernetes,
         endpoint_id,
         swarm_id: String::new(),
-        entry_point: git.as_ref().map(|g| g.config_file_path.clone()).unwrap_or_else(|| "k8s-deployment.yml".into()),
+        entry_point: git
+            .as_ref()
+            .map(|g| g.config_file_path.clone())
+            .unwrap_or_else(|| "k8s-deployment.yml".into()),
         env: None,
         rc_id: state.next_rc_id,
-        owner: if call.user.is_admin() { Owner::Administrators } else { Owner::User(call.user.id) },
+        owner: if call.user.is_admin() {
+            Owner::Administrators
+        } else {
+            Owner::User(call.user.id)
+        },
         status: StackStatus::Active,
         creation_date: (state.clock)(),
         created_by: call.user.spec.username.clone(),
@@ -553,5 +627,7 @@ fn create_kubernetes(
     state.next_rc_id += 1;
     state.stacks.insert(id, stack);
     // create_kubernetes_stack.go: the answer is kubectl's output, not the stack.
-    Ok(Reply::Json(json!({ "Output": format!("stack {name} applied by portainer-testkit") })))
+    Ok(Reply::Json(
+        json!({ "Output": format!("stack {name} applied by portainer-testkit") }),
+    ))
 }

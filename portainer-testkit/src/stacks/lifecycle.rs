@@ -37,14 +37,21 @@ pub(crate) fn start(state: &mut State, call: &Call, raw_id: &str) -> HandlerResu
             "Unable to find an endpoint with the specified identifier inside the database",
         ));
     }
-    check_environment_access(call.user, endpoint_id, "Permission denied to access endpoint")?;
+    check_environment_access(
+        call.user,
+        endpoint_id,
+        "Permission denied to access endpoint",
+    )?;
     let swarm = !stack.swarm_id.is_empty();
     if !names::unique_in_docker(state, endpoint_id, &stack.name, stack.id, swarm) {
         let msg = format!("A stack with the name '{}' is already running", stack.name);
         return Err(HandlerError::conflict(msg.clone(), msg));
     }
     if !can_access(call.user, &stack) {
-        return Err(HandlerError::forbidden("Access denied to resource", "Access denied to resource"));
+        return Err(HandlerError::forbidden(
+            "Access denied to resource",
+            "Access denied to resource",
+        ));
     }
     if stack.status == StackStatus::Active {
         let msg = "Stack is already active";
@@ -76,9 +83,16 @@ pub(crate) fn stop(state: &mut State, call: &Call, raw_id: &str) -> HandlerResul
             "Unable to find an environment with the specified identifier inside the database",
         ));
     }
-    check_environment_access(call.user, endpoint_id, "Permission denied to access environment")?;
+    check_environment_access(
+        call.user,
+        endpoint_id,
+        "Permission denied to access environment",
+    )?;
     if !can_access(call.user, &stack) {
-        return Err(HandlerError::forbidden("Access denied to resource", "Access denied to resource"));
+        return Err(HandlerError::forbidden(
+            "Access denied to resource",
+            "Access denied to resource",
+        ));
     }
     if stack.status == StackStatus::Inactive {
         let msg = "Stack is already inactive";
@@ -123,7 +137,11 @@ pub(crate) fn delete(state: &mut State, call: &Call, raw_id: &str) -> HandlerRes
         ));
     }
     if !orphaned {
-        check_environment_access(call.user, endpoint_id, "Permission denied to access endpoint")?;
+        check_environment_access(
+            call.user,
+            endpoint_id,
+            "Permission denied to access endpoint",
+        )?;
         check_access(call.user, &stack)?;
     }
     state.undeploy(endpoint_id, &names::normalize(&stack.name));

@@ -135,9 +135,10 @@ impl StoredStack {
             "System": false,
         });
         let git = self.git.as_ref().map(|g| {
-            let auth = g.username.as_ref().map(|u| {
-                json!({"Username": u, "Password": "", "GitCredentialID": 0})
-            });
+            let auth = g
+                .username
+                .as_ref()
+                .map(|u| json!({"Username": u, "Password": "", "GitCredentialID": 0}));
             json!({
                 "URL": g.url,
                 "ReferenceName": g.reference_name,
@@ -165,7 +166,10 @@ impl StoredStack {
         put("CreationDate", json!(self.creation_date));
         put("CreatedBy", json!(self.created_by));
         if version.at_least_pin("2.27.1") {
-            put("CreatedByUserId", json!(self.created_by_user_id.to_string()));
+            put(
+                "CreatedByUserId",
+                json!(self.created_by_user_id.to_string()),
+            );
         }
         put("UpdateDate", json!(self.update_date));
         put("UpdatedBy", json!(self.updated_by));

@@ -1,7 +1,7 @@
 //! Stack name rules: normalization and uniqueness.
 
-use crate::state::State;
 use crate::stacks::model::StackKind;
+use crate::state::State;
 use crate::wire::HandlerError;
 
 /// api/exec/compose_stack.go and swarm_stack.go `NormalizeStackName`:
@@ -25,20 +25,33 @@ pub(crate) fn exists_error(name: &str) -> HandlerError {
 /// this name, compared without case.
 pub(crate) fn unique_in_database(state: &State, endpoint_id: i64, name: &str, except: i64) -> bool {
     !state.stacks.values().any(|s| {
-        s.name.eq_ignore_ascii_case(name) && (except == 0 || except != s.id) && s.endpoint_id == endpoint_id
+        s.name.eq_ignore_ascii_case(name)
+            && (except == 0 || except != s.id)
+            && s.endpoint_id == endpoint_id
     })
 }
 
 /// handler.go `checkUniqueStackNameInDocker`: unique in the database and no
 /// container (nor, in swarm mode, service) carries the name as its project.
-pub(crate) fn unique_in_docker(state: &State, endpoint_id: i64, name: &str, except: i64, swarm: bool) -> bool {
-    unique_in_database(state, endpoint_id, name, except) && !state.docker_has_project(endpoint_id, name, swarm)
+pub(crate) fn unique_in_docker(
+    state: &State,
+    endpoint_id: i64,
+    name: &str,
+    except: i64,
+    swarm: bool,
+) -> bool {
+    unique_in_database(state, endpoint_id, name, except)
+        && !state.docker_has_project(endpoint_id, name, swarm)
 }
 
 /// create_compose_stack.go: a clash with a non-Compose stack of the same
 /// environment removes that stack's record (`checkAndCleanStackDupFromSwarm`);
 /// any other stack of that exact name is a 409.
-pub(crate) fn ensure_compose_name_free(state: &mut State, endpoint_id: i64, name: &str) -> Result<(), HandlerError> {
+pub(crate) fn ensure_compose_name_free(
+    state: &mut State,
+    endpoint_id: i64,
+    name: &str,
+) -> Result<(), HandlerError> {
     if unique_in_docker(state, endpoint_id, name, 0, false) {
         return Ok(());
     }
@@ -64,7 +77,10 @@ mod tests {
 
     #[test]
     fn normalization_follows_the_regex() {
-        assert_eq!(normalize("My Web-App_2!"), "mywebapp_2".replace("webapp", "web-app"));
+        assert_eq!(
+            normalize("My Web-App_2!"),
+            "mywebapp_2".replace("webapp", "web-app")
+        );
         assert_eq!(normalize("ÄBC"), "bc");
         assert_eq!(normalize("web.prod"), "webprod");
     }

@@ -66,7 +66,11 @@ pub(crate) fn list(state: &State, call: &Call) -> HandlerResult {
 
 /// The checks inspect and file share (stack_inspect.go, stack_file.go): a
 /// stack whose environment is gone is visible to administrators only.
-fn readable<'s>(state: &'s State, call: &Call, raw_id: &str) -> Result<&'s StoredStack, HandlerError> {
+fn readable<'s>(
+    state: &'s State,
+    call: &Call,
+    raw_id: &str,
+) -> Result<&'s StoredStack, HandlerError> {
     let stack = load(state, raw_id)?;
     match state.environment(stack.endpoint_id) {
         None if !call.user.is_admin() => {
@@ -96,5 +100,7 @@ pub(crate) fn inspect(state: &State, call: &Call, raw_id: &str) -> HandlerResult
 /// `GET /stacks/{id}/file`: `{"StackFileContent": ...}`.
 pub(crate) fn file(state: &State, call: &Call, raw_id: &str) -> HandlerResult {
     let stack = readable(state, call, raw_id)?;
-    Ok(Reply::Json(json!({ "StackFileContent": stack.file_content })))
+    Ok(Reply::Json(
+        json!({ "StackFileContent": stack.file_content }),
+    ))
 }

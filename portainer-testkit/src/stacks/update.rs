@@ -17,7 +17,12 @@ fn invalid(e: String) -> HandlerError {
 /// The environment checks update and redeploy share: an `endpointId` that
 /// differs from the stack's re-associates the stack with it (the handlers'
 /// "work-around for stacks created with Portainer version >= 1.17.1").
-fn environment_checks(state: &State, call: &Call, stack: &mut StoredStack, required: bool) -> Result<(), HandlerError> {
+fn environment_checks(
+    state: &State,
+    call: &Call,
+    stack: &mut StoredStack,
+    required: bool,
+) -> Result<(), HandlerError> {
     let endpoint_id = call
         .query
         .numeric("endpointId", !required)
@@ -30,7 +35,11 @@ fn environment_checks(state: &State, call: &Call, stack: &mut StoredStack, requi
             "Unable to find the environment associated to the stack inside the database",
         ));
     }
-    check_environment_access(call.user, stack.endpoint_id, "Permission denied to access environment")?;
+    check_environment_access(
+        call.user,
+        stack.endpoint_id,
+        "Permission denied to access environment",
+    )?;
     check_access(call.user, stack)
 }
 
@@ -75,7 +84,10 @@ pub(crate) fn update(state: &mut State, call: &Call, raw_id: &str) -> HandlerRes
     }
     let webhook = p.string("Webhook").map_err(invalid)?;
     if call.version.update_assigns_webhook() && p.int("RollbackTo").map_err(invalid)?.is_some() {
-        return Err(crate::unimplemented::not_emulated("StackUpdate", "`RollbackTo`"));
+        return Err(crate::unimplemented::not_emulated(
+            "StackUpdate",
+            "`RollbackTo`",
+        ));
     }
     if content.is_empty() {
         return Err(invalid("Invalid stack file content".into()));
@@ -139,18 +151,28 @@ pub(crate) fn git_redeploy(state: &mut State, call: &Call, raw_id: &str) -> Hand
         stack.name = stack_name;
     }
     let Some(git) = stack.git.as_mut() else {
-        return Err(HandlerError::bare(axum::http::StatusCode::BAD_REQUEST, "Stack is not created from git"));
+        return Err(HandlerError::bare(
+            axum::http::StatusCode::BAD_REQUEST,
+            "Stack is not created from git",
+        ));
     };
     git.reference_name = reference;
     // An empty password keeps the stored one; the username comes from the
     // payload. The clone's credentials are not stored.
     let _credentials = with_auth.then(|| {
-        let pw = if password.is_empty() { git.password.clone().unwrap_or_default() } else { password };
+        let pw = if password.is_empty() {
+            git.password.clone().unwrap_or_default()
+        } else {
+            password
+        };
         (username, pw)
     });
     let (url, file) = (git.url.clone(), git.config_file_path.clone());
     let (content, commit) = clone(state, &url, &file).map_err(|e| {
-        HandlerError::internal("Unable to clone git repository directory", e.details.unwrap_or_default())
+        HandlerError::internal(
+            "Unable to clone git repository directory",
+            e.details.unwrap_or_default(),
+        )
     })?;
     stack.file_content = content;
     deploy(state, &stack, pull)?;
