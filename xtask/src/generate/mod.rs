@@ -3,6 +3,7 @@
 mod builders;
 mod crate_files;
 mod deserialize;
+mod fields;
 pub use crate_files::rustfmt;
 pub(crate) use multipart::typify_name;
 pub mod features;
@@ -147,6 +148,11 @@ pub fn generate(source: &SpecSource) -> Result<Generated> {
         "derive-defaults",
         "structs given Default (every field has one), for `..Default::default()`",
         postprocess::derive_defaults(&mut file),
+    );
+    report.add(
+        "field-names",
+        "structs given FIELDS, the JSON names of their fields",
+        fields::field_names(&mut file),
     );
     let feature_data = features::FeatureData::load()?;
     let gating = features::gate(&mut file, &table, &feature_data)?;
