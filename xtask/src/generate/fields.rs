@@ -24,11 +24,7 @@ pub fn field_names(file: &mut syn::File) -> usize {
                 Fields::Named(named) => Some((
                     s.ident.clone(),
                     s.generics.clone(),
-                    named
-                        .named
-                        .iter()
-                        .filter_map(json_name)
-                        .collect::<Vec<_>>(),
+                    named.named.iter().filter_map(json_name).collect::<Vec<_>>(),
                 )),
                 _ => None,
             },

@@ -1,0 +1,12 @@
+//! End-to-end tests: the built `portainer` binary against the stateful fake
+//! Portainer of `portainer-testkit` (and, for a wrong URL, a web server that
+//! is not Portainer), all on 127.0.0.1.
+
+mod cli {
+    pub mod common;
+    mod deploy;
+    mod errors;
+    mod read;
+    mod secrets;
+    mod settings;
+}
