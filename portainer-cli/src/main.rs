@@ -111,23 +111,29 @@ async fn check_server(s: &Session, original: Failure) -> Failure {
 
 /// `-v`: a line per request (the SDK's `portainer.request` span as it
 /// closes, with status and duration); `-vv`: the debug events too. Only this
-/// tool's and the SDK's events, which never record credentials.
+/// tool's and the SDK's events, which never record credentials. Without
+/// `-v`, only the SDK's service states reach the progress on stderr.
 fn init_tracing(verbose: u8) {
     use tracing_subscriber::filter::{LevelFilter, Targets};
     use tracing_subscriber::fmt::format::FmtSpan;
     use tracing_subscriber::prelude::*;
+    let services = Targets::new().with_target("portainer_sdk", LevelFilter::INFO);
     let level = match verbose {
-        0 => return,
+        0 => LevelFilter::OFF,
         1 => LevelFilter::INFO,
         _ => LevelFilter::DEBUG,
     };
     let filter = Targets::new()
         .with_target("portainer_sdk", level)
         .with_target("portainer", level);
-    let fmt = tracing_subscriber::fmt::layer()
-        .with_writer(std::io::stderr)
-        .with_span_events(FmtSpan::CLOSE);
+    let fmt = (verbose > 0).then(|| {
+        tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_span_events(FmtSpan::CLOSE)
+            .with_filter(filter)
+    });
     tracing_subscriber::registry()
-        .with(fmt.with_filter(filter))
+        .with(progress::ServiceEvents.with_filter(services))
+        .with(fmt)
         .init();
 }
