@@ -47,7 +47,8 @@ pub enum ChangeKind {
     /// Letter case only (query, header or cookie): not breaking, same identifier.
     ParameterRenamedCase,
     /// A path placeholder renamed (`{id}` to `{stackId}`): the URL on the wire is
-    /// the same and arguments are positional, so not breaking.
+    /// the same, but the builder's setter is named after the placeholder
+    /// (`.id(..)` to `.stack_id(..)`), so breaking unless only the case changed.
     PathParameterRenamed,
     /// Breaking when the new body is required.
     RequestBodyAdded,
