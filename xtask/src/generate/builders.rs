@@ -5,7 +5,10 @@
 //! progenitor's own builder interface would do this too, but its generic
 //! `TryInto` setters and per-field `Result`s more than doubled the crate's
 //! build time and memory (see PERFORMANCE.md); these builders hold plain
-//! `Option`s, and `send` is the positional method's own body.
+//! `Option`s, and `send` is the positional method's own body (a positional
+//! method kept beside it and called from `send` cost more). Setters and
+//! constructors are `#[inline]`, so only the ones a program uses are compiled
+//! to machine code, in that program.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -273,6 +276,7 @@ fn constructor(op: &Op, attrs: &[syn::Attribute]) -> syn::ImplItemFn {
     syn::parse_quote! {
         #[doc = #doc]
         #(#kept)*
+        #[inline]
         pub fn #method(&self) -> #module::#builder<'_> {
             #module::#builder {
                 #client: self,
@@ -309,6 +313,7 @@ fn builder_tokens(op: &Op) -> TokenStream {
         }
         quote! {
             #[doc = #doc]
+            #[inline]
             pub fn #ident(mut self, value: #ty) -> Self {
                 self.#ident = ::std::option::Option::Some(value);
                 self
