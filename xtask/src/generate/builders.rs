@@ -21,7 +21,7 @@ use syn::{FnArg, ImplItem, Item, Pat, Type};
 use super::operations::Row;
 
 /// The module the builders live in, beside `types` and `multipart`.
-pub const MODULE: &str = "builder";
+const MODULE: &str = "builder";
 
 /// The client field of every builder, and the local `send` binds it to.
 const CLIENT: &str = "client";
@@ -88,6 +88,18 @@ pub fn builders(file: &mut syn::File, rows: &[Row]) -> Result<usize> {
             *f = constructor(&op, &f.attrs);
             ops.push(op);
         }
+    }
+    if ops.len() != rows.len() {
+        let made: BTreeSet<&str> = ops.iter().map(|o| o.row.name.as_str()).collect();
+        let missing: Vec<&str> = rows
+            .iter()
+            .map(|r| r.name.as_str())
+            .filter(|n| !made.contains(n))
+            .collect();
+        bail!(
+            "no positional method to make a builder from for {}",
+            missing.join(", ")
+        );
     }
     let mut seen = BTreeSet::new();
     for op in &ops {
@@ -497,6 +509,17 @@ mod tests {
         assert_eq!(gates, 3, "method, struct and impl gated:\n{text}");
         assert!(!text.contains("async fn stack_update"), "{text}");
         assert!(!text.contains("Arguments:"), "{text}");
+    }
+
+    #[test]
+    fn an_operation_without_a_method_is_an_error() {
+        let mut file: syn::File = parse_quote! {
+            impl Client {
+                pub async fn stack_list(&self) -> Result<(), Error<()>> { Ok(()) }
+            }
+        };
+        let err = builders(&mut file, &[row("stack_list"), row("stack_inspect")]).unwrap_err();
+        assert!(format!("{err:#}").ends_with("for stack_inspect"), "{err:#}");
     }
 
     #[test]
