@@ -457,13 +457,18 @@ fn transport_kind(e: &reqwest::Error) -> TransportKind {
     TransportKind::Io
 }
 
-/// Walks the source chain for a rustls error: reqwest reports handshake
-/// failures as plain connect errors, which would hide the usual cause
-/// (an untrusted self-signed certificate).
+/// Walks the source chain for an error of the TLS library: reqwest reports
+/// handshake failures as plain connect errors, which would hide the usual
+/// cause (an untrusted self-signed certificate).
 pub(crate) fn is_tls_error(e: &reqwest::Error) -> bool {
     let mut cur: Option<&(dyn StdError + 'static)> = Some(e);
     while let Some(err) = cur {
+        #[cfg(any(feature = "ring", feature = "aws-lc-rs"))]
         if err.downcast_ref::<rustls::Error>().is_some() {
+            return true;
+        }
+        #[cfg(feature = "native-tls")]
+        if err.downcast_ref::<native_tls::Error>().is_some() {
             return true;
         }
         // `io::Error::source` skips the error it wraps, so step into it by hand.
