@@ -68,7 +68,6 @@ mod go_json;
 mod ops;
 mod raw;
 mod retry;
-mod secret;
 mod settings;
 mod stack;
 mod stack_list;
@@ -85,7 +84,7 @@ pub use client::{
 };
 pub use error::{ApiError, Error, TransportKind};
 pub use retry::RetryPolicy;
-pub use secret::Secret;
+pub use secrecy::{ExposeSecret, SecretString};
 pub use settings::{
     AuthenticationMethod, PortainerSettings, PublicSettings, Settings, SettingsPatch,
 };

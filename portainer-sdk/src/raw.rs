@@ -3,6 +3,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use secrecy::ExposeSecret;
+
 use crate::error::{self, Cause};
 use crate::transport::{CallOpts, ERROR_BODY_LIMIT, OpInfo, Transport, read_prefix};
 use crate::{Client, Error};
@@ -38,7 +40,7 @@ impl portainer_sdk_gen::Executor for RawExecutor {
                 return Ok(resp);
             }
             match self.transport.credential() {
-                Some(secret) => scrubbed(resp, secret.expose()).await,
+                Some(secret) => scrubbed(resp, secret.expose_secret()).await,
                 None => Ok(resp),
             }
         })

@@ -4,10 +4,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::{Map, Value, json};
 
 use crate::ops;
-use crate::secret::Secret;
 use crate::stack::{AutoUpdate, EnvVar, Stack, StackType};
 use crate::stack_list::StackListReader;
 use crate::transport::{CallOpts, OpInfo};
@@ -79,7 +79,7 @@ pub struct GitSource {
     reference: Option<String>,
     path: Option<String>,
     additional_files: Vec<String>,
-    credentials: Option<(String, Secret)>,
+    credentials: Option<(String, SecretString)>,
     auto_update: Option<AutoUpdate>,
     tls_skip_verify: bool,
 }
@@ -117,7 +117,11 @@ impl GitSource {
     }
 
     /// User name and password (or token) for a private repository.
-    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
+    pub fn credentials(
+        mut self,
+        username: impl Into<String>,
+        password: impl Into<SecretString>,
+    ) -> Self {
         self.credentials = Some((username.into(), password.into()));
         self
     }
@@ -139,7 +143,7 @@ impl GitSource {
             Some((user, pass)) => {
                 body.insert("RepositoryAuthentication".into(), json!(true));
                 body.insert("RepositoryUsername".into(), json!(user));
-                body.insert("RepositoryPassword".into(), json!(pass.expose()));
+                body.insert("RepositoryPassword".into(), json!(pass.expose_secret()));
             }
             None => {
                 body.insert("RepositoryAuthentication".into(), json!(false));
@@ -650,7 +654,7 @@ fn git_common(
     body: &mut Map<String, Value>,
     current: &Stack,
     reference: &Option<String>,
-    credentials: &Option<(String, Secret)>,
+    credentials: &Option<(String, SecretString)>,
     env: &EnvEdits,
 ) -> Result<(), Error> {
     let Some(git) = &current.git_config else {
@@ -667,7 +671,7 @@ fn git_common(
         (Some((user, pass)), _) => {
             body.insert("RepositoryAuthentication".into(), json!(true));
             body.insert("RepositoryUsername".into(), json!(user));
-            body.insert("RepositoryPassword".into(), json!(pass.expose()));
+            body.insert("RepositoryPassword".into(), json!(pass.expose_secret()));
         }
         // Keep the stored credentials: Portainer reuses the saved password when
         // authentication is on and the password sent is empty.
@@ -691,7 +695,7 @@ pub struct RedeployGit<'c> {
     client: &'c Client,
     id: i64,
     reference: Option<String>,
-    credentials: Option<(String, Secret)>,
+    credentials: Option<(String, SecretString)>,
     env: EnvEdits,
     prune: bool,
     pull_image: bool,
@@ -706,7 +710,11 @@ impl RedeployGit<'_> {
     }
 
     /// New repository credentials (the stored ones are kept otherwise).
-    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
+    pub fn credentials(
+        mut self,
+        username: impl Into<String>,
+        password: impl Into<SecretString>,
+    ) -> Self {
         self.credentials = Some((username.into(), password.into()));
         self
     }
@@ -776,7 +784,7 @@ pub struct UpdateGitSettings<'c> {
     client: &'c Client,
     id: i64,
     reference: Option<String>,
-    credentials: Option<(String, Secret)>,
+    credentials: Option<(String, SecretString)>,
     env: EnvEdits,
     auto_update: Option<Option<AutoUpdate>>,
     prune: Option<bool>,
@@ -791,7 +799,11 @@ impl UpdateGitSettings<'_> {
     }
 
     /// New repository credentials (the stored ones are kept otherwise).
-    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
+    pub fn credentials(
+        mut self,
+        username: impl Into<String>,
+        password: impl Into<SecretString>,
+    ) -> Self {
         self.credentials = Some((username.into(), password.into()));
         self
     }

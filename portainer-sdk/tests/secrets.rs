@@ -9,8 +9,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use portainer_sdk::{
-    ApiError, AutoUpdate, Client, EnvVar, Error, GitSource, RetryPolicy, Secret, ServerVersion,
-    SettingsPatch, Stack, TransportKind,
+    ApiError, AutoUpdate, Client, EnvVar, Error, GitSource, RetryPolicy, SecretString,
+    ServerVersion, SettingsPatch, Stack, TransportKind,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -408,9 +408,8 @@ async fn trace_output_and_everything_printed_is_free_of_secrets() {
 #[test]
 fn every_public_type_and_error_variant_prints_without_secrets() {
     let mut p = Printed::default();
-    let secret = Secret::new(KEY);
-    p.both(&secret);
-    p.debug(&Secret::from(JWT.to_owned()));
+    p.debug(&SecretString::from(KEY));
+    p.debug(&SecretString::from(JWT.to_owned()));
     p.debug(&portainer_sdk::ClientBuilder::from_env_fn(|n| match n {
         "PORTAINER_URL" => Some("https://p.example.com:9443".into()),
         "PORTAINER_API_KEY" => Some(KEY.into()),
