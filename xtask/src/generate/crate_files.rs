@@ -156,6 +156,10 @@ fn lib_rs(g: &Generated) -> String {
 mod generated;
 
 pub use generated::*;
+
+/// The `schemars` the types' `JsonSchema` comes from, e.g. for `schema_for!`.
+#[cfg(feature = "schemars")]
+pub use schemars;
 "#,
         label = g.label,
         version = g.api_version,

@@ -25,8 +25,17 @@ pub fn derive_json_schema(file: &mut syn::File) -> usize {
     let mut changed = 0;
     for item in items {
         let Item::Struct(s) = item else { continue };
-        s.attrs
-            .push(parse_quote!(#[cfg_attr(feature = #SCHEMARS, derive(::schemars::JsonSchema))]));
+        // Before any `serde(..)` on the struct: a derive's helper attributes
+        // must come after the derive.
+        let at = s
+            .attrs
+            .iter()
+            .position(|a| a.path().is_ident("derive"))
+            .map_or(0, |i| i + 1);
+        s.attrs.insert(
+            at,
+            parse_quote!(#[cfg_attr(feature = #SCHEMARS, derive(::schemars::JsonSchema))]),
+        );
         widen(&mut s.attrs);
         let fields = match &mut s.fields {
             Fields::Named(f) => &mut f.named,
@@ -84,6 +93,10 @@ mod tests {
             pub mod types {
                 #[derive(Clone, Debug)]
                 #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
+                #[cfg_attr(feature = "serde-both", serde(transparent))]
+                pub struct Id(pub i64);
+                #[derive(Clone, Debug)]
+                #[cfg_attr(feature = "serde-both", derive(::serde::Serialize))]
                 pub struct Stack {
                     #[cfg_attr(feature = "serde-both", serde(rename = "Id", skip_serializing_if = "Option::is_none"))]
                     pub id: Option<i64>,
@@ -98,14 +111,16 @@ mod tests {
                 pub mod error {}
             }
         };
-        assert_eq!(derive_json_schema(&mut file), 2);
+        assert_eq!(derive_json_schema(&mut file), 3);
         let text = file.to_token_stream().to_string();
         assert_eq!(
             text.matches(r#"cfg_attr (feature = "schemars" , derive (:: schemars :: JsonSchema))"#)
                 .count(),
-            2,
+            3,
             "{text}"
         );
+        // The derive comes before the struct's serde attributes, which are its helpers.
+        assert!(text.contains(r#"# [derive (Clone , Debug)] # [cfg_attr (feature = "schemars" , derive (:: schemars :: JsonSchema))] # [cfg_attr (feature = "serde-both" , derive (:: serde :: Serialize))] # [cfg_attr (any (feature = "serde-both" , feature = "schemars") , serde (transparent))] pub struct Id"#), "{text}");
         assert!(text.contains(r#"cfg_attr (any (feature = "serde-both" , feature = "schemars") , serde (rename = "Id""#), "{text}");
         assert!(text.contains(r#"cfg_attr (any (feature = "serde-both" , feature = "schemars") , serde (flatten))"#), "{text}");
         // The Serialize derive stays behind serde-both, and plain serde attributes as they were.
