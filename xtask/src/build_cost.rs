@@ -64,8 +64,14 @@ pub struct FeatureSet {
     pub enabled: BTreeSet<String>,
 }
 
+/// Features that add to every type rather than compile more of them: alone
+/// they say little, so each is also measured on top of the defaults, as
+/// `default+NAME`.
+const ON_TOP_OF_DEFAULT: [&str; 2] = ["serde-both", "schemars"];
+
 /// The feature sets of a `[features]` table: default, `full` when it exists,
-/// then every other feature alone without the defaults.
+/// then every other feature alone without the defaults, then the defaults with
+/// each of [`ON_TOP_OF_DEFAULT`] that exists.
 pub fn feature_sets(features: &toml::Table) -> Vec<FeatureSet> {
     let mut sets = vec![FeatureSet {
         name: "default".into(),
@@ -92,6 +98,15 @@ pub fn feature_sets(features: &toml::Table) -> Vec<FeatureSet> {
             ],
             enabled: expand(features, [name.as_str()]),
         });
+    }
+    for name in ON_TOP_OF_DEFAULT {
+        if features.contains_key(name) {
+            sets.push(FeatureSet {
+                name: format!("default+{name}"),
+                flags: vec!["--features".into(), name.into()],
+                enabled: expand(features, ["default", name]),
+            });
+        }
     }
     sets
 }
@@ -567,6 +582,7 @@ mod tests {
             default = ["stacks", "rustls"]
             full = ["stacks", "users"]
             rustls = ["reqwest/rustls"]
+            schemars = ["dep:schemars"]
             stacks = []
             users = ["dep:x", "stacks"]
         "#
@@ -574,12 +590,28 @@ mod tests {
         .unwrap();
         let sets = feature_sets(&t);
         let names: Vec<&str> = sets.iter().map(|s| s.name.as_str()).collect();
-        assert_eq!(names, ["default", "full", "rustls", "stacks", "users"]);
+        assert_eq!(
+            names,
+            [
+                "default",
+                "full",
+                "rustls",
+                "schemars",
+                "stacks",
+                "users",
+                "default+schemars"
+            ]
+        );
+        assert_eq!(sets[6].flags, ["--features", "schemars"]);
+        assert_eq!(
+            sets[6].enabled,
+            on(&["default", "rustls", "schemars", "stacks"])
+        );
         assert_eq!(sets[0].enabled, on(&["default", "rustls", "stacks"]));
         assert_eq!(sets[1].flags, ["--features", "full"]);
-        assert_eq!(sets[4].enabled, on(&["stacks", "users"]));
+        assert_eq!(sets[5].enabled, on(&["stacks", "users"]));
         assert_eq!(
-            sets[4].flags,
+            sets[5].flags,
             ["--no-default-features", "--features", "users"]
         );
     }

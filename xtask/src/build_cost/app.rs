@@ -45,6 +45,9 @@ async fn main() -> Result<(), bollard::errors::Error> {
 /// What one application's build cost.
 pub struct AppBuild {
     pub seconds: f64,
+    /// User and system CPU time of cargo and everything it ran, where known:
+    /// less sensitive than wall time to what else runs on the machine.
+    pub cpu_seconds: Option<f64>,
     /// Packages compiled (each counted once, build script or not).
     pub crates: usize,
     /// `name version` of the package the application is about.
@@ -103,6 +106,12 @@ pub fn run(cargo: &OsStr, root: &Path, sdk_dir: &Path, jobs: usize) -> Result<()
         "build-cost: app: sdk compiled {} crates ({}), bollard {} crates ({})",
         s.crates, s.subject, b.crates, b.subject
     );
+    if let (Some(sc), Some(bc)) = (s.cpu_seconds, b.cpu_seconds) {
+        eprintln!(
+            "build-cost: app: cpu time: sdk {sc:.1} s, bollard {bc:.1} s, ratio {:.2}",
+            sc / bc
+        );
+    }
     println!("{}", app_line(s.seconds, b.seconds));
     Ok(())
 }
@@ -152,6 +161,7 @@ fn build(cargo: &OsStr, dir: &Path, jobs: usize, subject: &str) -> Result<AppBui
     if target.exists() {
         fs::remove_dir_all(&target).with_context(|| format!("emptying {}", target.display()))?;
     }
+    let cpu_before = children_cpu_seconds();
     let started = Instant::now();
     let out = cargo_cmd(cargo, dir, &target)
         .args(["build", "--offline", "--message-format=json", "-j"])
@@ -161,6 +171,9 @@ fn build(cargo: &OsStr, dir: &Path, jobs: usize, subject: &str) -> Result<AppBui
         .output()
         .context("cargo build")?;
     let seconds = started.elapsed().as_secs_f64();
+    let cpu_seconds = children_cpu_seconds()
+        .zip(cpu_before)
+        .map(|(after, before)| after - before);
     if !out.status.success() {
         bail!(
             "building {} failed:\n{}",
@@ -171,9 +184,25 @@ fn build(cargo: &OsStr, dir: &Path, jobs: usize, subject: &str) -> Result<AppBui
     let (crates, found) = compiled_packages(&String::from_utf8_lossy(&out.stdout), subject);
     Ok(AppBuild {
         seconds,
+        cpu_seconds,
         crates,
         subject: found.unwrap_or_else(|| subject.to_owned()),
     })
+}
+
+/// User plus system CPU seconds of this process's waited-for children and
+/// their own (`cutime` and `cstime` of /proc/self/stat, in the 100 Hz ticks
+/// Linux reports them in); `None` elsewhere.
+fn children_cpu_seconds() -> Option<f64> {
+    let stat = fs::read_to_string("/proc/self/stat").ok()?;
+    cpu_from_stat(&stat)
+}
+
+fn cpu_from_stat(stat: &str) -> Option<f64> {
+    // Fields after the command name, which may hold spaces, start at field 3.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let ticks = |field: usize| fields.get(field - 3)?.parse::<u64>().ok();
+    Some((ticks(16)? + ticks(17)?) as f64 / 100.0)
 }
 
 /// How many packages a JSON message stream shows compiled, and `name version`
@@ -229,6 +258,13 @@ mod tests {
             compiled_packages(json, "portainer-sdk").1.as_deref(),
             Some("portainer-sdk 0.1.0")
         );
+    }
+
+    #[test]
+    fn children_cpu_from_stat() {
+        let stat = "4242 (x task) S 1 2 3 4 5 6 7 8 9 10 11 12 1234 66 0 0 20 0 1 0";
+        assert_eq!(cpu_from_stat(stat), Some(13.0));
+        assert_eq!(cpu_from_stat("garbage"), None);
     }
 
     #[test]
