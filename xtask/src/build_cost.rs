@@ -71,7 +71,7 @@ const ON_TOP_OF_DEFAULT: [&str; 2] = ["serde-both", "schemars"];
 
 /// The feature sets of a `[features]` table: default, `full` when it exists,
 /// then every other feature alone without the defaults, then the defaults with
-/// each of [`ON_TOP_OF_DEFAULT`] that exists.
+/// each feature of `ON_TOP_OF_DEFAULT` that exists.
 pub fn feature_sets(features: &toml::Table) -> Vec<FeatureSet> {
     let mut sets = vec![FeatureSet {
         name: "default".into(),

@@ -66,10 +66,10 @@ pub fn run(cargo: &OsStr, root: &Path, sdk_dir: &Path, jobs: usize) -> Result<()
     );
     let sdk = write_app(&base.join("sdk"), "sdk", &sdk_dep, SDK_MAIN)?;
     // The versions the SDK is tested with, where the checkout has them.
-    if let Some(lock) = sdk_dir.parent().map(|p| p.join("Cargo.lock")) {
-        if lock.is_file() {
-            fs::copy(&lock, sdk.join("Cargo.lock")).context("copying Cargo.lock")?;
-        }
+    if let Some(lock) = sdk_dir.parent().map(|p| p.join("Cargo.lock"))
+        && lock.is_file()
+    {
+        fs::copy(&lock, sdk.join("Cargo.lock")).context("copying Cargo.lock")?;
     }
     let bollard = write_app(
         &base.join("bollard"),
