@@ -100,10 +100,15 @@ mod rustls_tls {
         roots: Vec<CertificateDer<'static>>,
         accept_invalid_certs: bool,
     ) -> Result<rustls::ClientConfig, Error> {
-        #[cfg(feature = "aws-lc-rs")]
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        #[cfg(not(feature = "aws-lc-rs"))]
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        // The application's choice, when it installed one (as rustls asks of
+        // libraries), else the provider this build compiled.
+        let provider = CryptoProvider::get_default().cloned().unwrap_or_else(|| {
+            #[cfg(feature = "aws-lc-rs")]
+            let compiled = rustls::crypto::aws_lc_rs::default_provider();
+            #[cfg(not(feature = "aws-lc-rs"))]
+            let compiled = rustls::crypto::ring::default_provider();
+            Arc::new(compiled)
+        });
         let verifier: Arc<dyn ServerCertVerifier> = if accept_invalid_certs {
             Arc::new(AnyCertificate(provider.clone()))
         } else {
