@@ -24,3 +24,7 @@
 mod generated;
 
 pub use generated::*;
+
+/// The `schemars` the types' `JsonSchema` comes from, e.g. for `schema_for!`.
+#[cfg(feature = "schemars")]
+pub use schemars;

@@ -457,11 +457,19 @@ fn transport_kind(e: &reqwest::Error) -> TransportKind {
     TransportKind::Io
 }
 
-/// Walks the source chain for a rustls error: reqwest reports handshake
-/// failures as plain connect errors, which would hide the usual cause
-/// (an untrusted self-signed certificate).
+/// Walks the source chain for an error of the TLS library: reqwest reports
+/// handshake failures as plain connect errors, which would hide the usual
+/// cause (an untrusted self-signed certificate).
 pub(crate) fn is_tls_error(e: &reqwest::Error) -> bool {
-    find_source::<rustls::Error>(e).is_some()
+    #[cfg(any(feature = "ring", feature = "aws-lc-rs"))]
+    if find_source::<rustls::Error>(e).is_some() {
+        return true;
+    }
+    #[cfg(feature = "native-tls")]
+    if find_source::<native_tls::Error>(e).is_some() {
+        return true;
+    }
+    false
 }
 
 /// The first error of type `T` in `e`'s source chain, `e` included.
@@ -472,6 +480,10 @@ pub(crate) fn find_source<'e, T: StdError + 'static>(
     while let Some(err) = cur {
         if let Some(found) = err.downcast_ref::<T>() {
             return Some(found);
+        }
+        #[cfg(feature = "native-tls")]
+        if err.downcast_ref::<native_tls::Error>().is_some() {
+            return true;
         }
         // `io::Error::source` skips the error it wraps, so step into it by hand.
         cur = match err.downcast_ref::<std::io::Error>() {

@@ -40,9 +40,12 @@
 //! | `PORTAINER_INSECURE` | optional: `true` accepts any certificate |
 //! | `PORTAINER_CA_FILE` | optional: a PEM file of CA certificates to trust |
 //!
-//! TLS certificates are verified (rustls, with the system's roots) unless
+//! TLS certificates are verified against the system's roots unless
 //! [`ClientBuilder::danger_accept_invalid_certs`] says otherwise; a private CA
-//! is added with [`ClientBuilder::add_root_certificate`].
+//! is added with [`ClientBuilder::add_root_certificate`]. The TLS provider is
+//! a Cargo feature, exactly one per build: `ring` (rustls, the default),
+//! `aws-lc-rs` (rustls) or `native-tls` (the system's library).
+//! Credentials are held as [`SecretString`]: zeroed when dropped, never printed.
 //!
 //! Calls time out after [`DEFAULT_TIMEOUT`]; stack deploys after
 //! [`DEFAULT_DEPLOY_TIMEOUT`], overridable per call with `.timeout(..)`.
@@ -69,7 +72,6 @@ mod client;
 mod error;
 mod raw;
 mod retry;
-mod secret;
 mod settings;
 mod stack_create;
 mod stack_update;
@@ -85,7 +87,7 @@ pub use client::{
 };
 pub use error::{ApiError, Error, TransportKind};
 pub use retry::RetryPolicy;
-pub use secret::Secret;
+pub use secrecy::{ExposeSecret, SecretString};
 pub use settings::Settings;
 pub use stack_update::normalized_name;
 pub use stacks::{

@@ -9,10 +9,10 @@ use reqwest::Method;
 use serde::Serialize;
 
 use crate::models::{self, AutoUpdateSettings, Pair, Stack};
-use crate::secret::Secret;
 use crate::stacks::{Kind, pair, read_file};
 use crate::transport::{CallOpts, OpInfo};
 use crate::{Client, Error};
+use secrecy::{ExposeSecret, SecretString};
 
 /// Where a stack's content comes from.
 #[derive(Debug, Clone)]
@@ -42,7 +42,7 @@ pub struct GitSource {
     pub(crate) reference: Option<String>,
     pub(crate) path: Option<String>,
     pub(crate) additional_files: Vec<String>,
-    pub(crate) credentials: Option<(String, Secret)>,
+    pub(crate) credentials: Option<(String, SecretString)>,
     pub(crate) auto_update: Option<AutoUpdateSettings>,
     pub(crate) tls_skip_verify: bool,
 }
@@ -80,7 +80,11 @@ impl GitSource {
     }
 
     /// User name and password (or token) for a private repository.
-    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
+    pub fn credentials(
+        mut self,
+        username: impl Into<String>,
+        password: impl Into<SecretString>,
+    ) -> Self {
         self.credentials = Some((username.into(), password.into()));
         self
     }
@@ -104,7 +108,7 @@ impl GitSource {
     fn password(&self) -> Option<String> {
         self.credentials
             .as_ref()
-            .map(|(_, p)| p.expose().to_owned())
+            .map(|(_, p)| p.expose_secret().to_owned())
     }
 
     fn file(&self) -> String {

@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::models::{self, AutoUpdateSettings, Stack};
-use crate::secret::Secret;
 use crate::stack_create::{CreateStack, GitSource, Source};
 use crate::stacks::{Deploying, EnvEdits, Kind, environment_of, read_file};
 use crate::{Client, Error};
+use secrecy::{ExposeSecret, SecretString};
 
 /// Updates a stack's file and/or env; from [`Stacks::update`](crate::Stacks::update).
 ///
@@ -166,7 +166,7 @@ struct GitFields {
 fn git_fields(
     current: &Stack,
     reference: &Option<String>,
-    credentials: &Option<(String, Secret)>,
+    credentials: &Option<(String, SecretString)>,
 ) -> Result<GitFields, Error> {
     let Some(git) = &current.git_config else {
         return Err(Error::InvalidInput(format!(
@@ -186,7 +186,7 @@ fn git_fields(
             reference,
             authentication: true,
             username: Some(user.clone()),
-            password: Some(pass.expose().to_owned()),
+            password: Some(pass.expose_secret().to_owned()),
         },
         (None, Some(user)) => GitFields {
             reference,
@@ -211,7 +211,7 @@ pub struct RedeployGit<'c> {
     client: &'c Client,
     id: i64,
     reference: Option<String>,
-    credentials: Option<(String, Secret)>,
+    credentials: Option<(String, SecretString)>,
     env: EnvEdits,
     deploying: Deploying,
 }
@@ -235,7 +235,11 @@ impl<'c> RedeployGit<'c> {
     }
 
     /// New repository credentials (the stored ones are kept otherwise).
-    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
+    pub fn credentials(
+        mut self,
+        username: impl Into<String>,
+        password: impl Into<SecretString>,
+    ) -> Self {
         self.credentials = Some((username.into(), password.into()));
         self
     }
@@ -312,7 +316,7 @@ pub struct UpdateGitSettings<'c> {
     client: &'c Client,
     id: i64,
     reference: Option<String>,
-    credentials: Option<(String, Secret)>,
+    credentials: Option<(String, SecretString)>,
     env: EnvEdits,
     auto_update: Option<Option<AutoUpdateSettings>>,
     prune: Option<bool>,
@@ -340,7 +344,11 @@ impl<'c> UpdateGitSettings<'c> {
     }
 
     /// New repository credentials (the stored ones are kept otherwise).
-    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
+    pub fn credentials(
+        mut self,
+        username: impl Into<String>,
+        password: impl Into<SecretString>,
+    ) -> Self {
         self.credentials = Some((username.into(), password.into()));
         self
     }

@@ -399,6 +399,7 @@ async fn start_proxy(upstream: String, log: Log) -> SocketAddr {
         .await
         .expect("binding the proxy on 127.0.0.1");
     let addr = listener.local_addr().unwrap();
+    portainer_tests::install_crypto_provider();
     let http = reqwest::Client::builder()
         .no_proxy()
         .timeout(Duration::from_secs(30))
@@ -512,6 +513,7 @@ async fn negatives(cx: &Cx, proxy: &str) -> Vec<(String, Result<(), String>)> {
 
     // The same wrong types on the wire (the typed client cannot send them):
     // Prism refuses them and says which field is wrong.
+    portainer_tests::install_crypto_provider();
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     let wire: [(&str, reqwest::Method, &str, Option<&str>, &str); 3] = [
         (
