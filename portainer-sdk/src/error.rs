@@ -95,6 +95,39 @@ pub enum Error {
     /// The client could not be configured (bad URL, unreadable CA file, missing variable).
     #[error("configuration: {0}")]
     Config(String),
+    /// A wait for a stack ([`Stacks::wait`](crate::Stacks::wait)) ran out
+    /// of time before every service ran.
+    #[error(
+        "stack {stack:?} was not running after {timeout:?}: {}",
+        join(services)
+    )]
+    WaitTimedOut {
+        /// The stack's name.
+        stack: String,
+        /// The wait's timeout.
+        timeout: std::time::Duration,
+        /// Each service's last state.
+        services: Vec<crate::ServiceState>,
+    },
+    /// A container of a stack being waited for exited with an error or
+    /// keeps restarting.
+    #[error("stack {stack:?}: container {container} of service {service} {reason} (exit code {exit_code}, {restarts} restarts); last logs:\n{}", logs.join("\n"))]
+    ContainerFailed {
+        /// The stack's name.
+        stack: String,
+        /// The service the container belongs to.
+        service: String,
+        /// The container's name (`<service>.<slot>` for a swarm task).
+        container: String,
+        /// What happened: `exited`, `keeps restarting`, or swarm's task error.
+        reason: String,
+        /// The container's exit code.
+        exit_code: i64,
+        /// How often it was restarted (swarm: how many of its tasks failed).
+        restarts: i64,
+        /// Its last 20 log lines (or why they could not be read).
+        logs: Vec<String>,
+    },
     /// The server is too old (or too new) for the operation.
     #[error("{operation} is not supported by Portainer {server_version}")]
     Unsupported {
@@ -121,6 +154,11 @@ fn chain(e: &(dyn StdError + 'static)) -> String {
         };
     }
     parts.join(": ")
+}
+
+fn join(services: &[crate::ServiceState]) -> String {
+    let states: Vec<String> = services.iter().map(ToString::to_string).collect();
+    states.join("; ")
 }
 
 fn hint(kind: TransportKind) -> &'static str {

@@ -66,7 +66,10 @@
 #![deny(missing_docs)]
 
 mod client;
+mod docker;
+mod environments;
 mod error;
+mod proxy;
 mod raw;
 mod retry;
 mod secret;
@@ -77,13 +80,19 @@ mod stacks;
 mod tls;
 mod transport;
 mod version;
+mod wait;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEPLOY_TIMEOUT, DEFAULT_MAX_BODY_SIZE,
     DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT, ENV_API_KEY,
     ENV_CA_FILE, ENV_INSECURE, ENV_URL,
 };
+pub use docker::{ContainerLogs, Docker, DockerList, LogLine, LogStream, log_lines};
+pub use environments::{EnvironmentKind, Environments, ListEnvironments};
 pub use error::{ApiError, Error, TransportKind};
+pub use proxy::{Kubernetes, ProxyRequest, ProxyResponse};
+/// The HTTP method of a [`Docker::request`] or [`Kubernetes::request`].
+pub use reqwest::Method;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use settings::Settings;
@@ -93,6 +102,7 @@ pub use stacks::{
     UpdateGitSettings, UpdateStack,
 };
 pub use version::ServerVersion;
+pub use wait::{DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, ServiceState, WaitOptions, WaitStack};
 
 /// The generated low-level client crate, re-exported for its types.
 pub use portainer_sdk_gen as generated;
@@ -112,6 +122,18 @@ pub use portainer_sdk_gen as generated;
 /// ```
 pub mod models {
     pub use portainer_sdk_gen::types::*;
+}
+
+/// The Docker Engine API's models, from the `bollard-stubs` crate: what
+/// [`Docker`]'s typed calls return.
+///
+/// ```
+/// let c: portainer_sdk::docker_models::ContainerSummary =
+///     serde_json::from_str(r#"{"Id": "4f2a", "State": "running", "Labels": null}"#).unwrap();
+/// assert_eq!(c.id.as_deref(), Some("4f2a"));
+/// ```
+pub mod docker_models {
+    pub use bollard_stubs::models::*;
 }
 
 // The README's example is compiled as a doctest, so it stays true.
