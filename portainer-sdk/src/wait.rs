@@ -90,7 +90,7 @@ pub struct WaitStack<'c> {
 
 impl<'c> Stacks<'c> {
     /// Waits until every service of the stack runs (healthy where it has a
-    /// healthcheck), or fails: [`Error::WaitTimedOut`] with each service's
+    /// healthcheck) on two looks in a row, or fails: [`Error::WaitTimedOut`] with each service's
     /// last state, or [`Error::ContainerFailed`] as soon as a container
     /// exits with an error or keeps restarting. Compose stacks are their
     /// containers labelled `com.docker.compose.project=<name>`, swarm stacks
@@ -161,6 +161,7 @@ pub(crate) async fn wait_for(
         last: BTreeMap::new(),
     };
     let deadline = Instant::now() + options.timeout;
+    let mut ready_before = false;
     loop {
         let states = if swarm {
             poll.swarm().await?
@@ -177,10 +178,14 @@ pub(crate) async fn wait_for(
                 tracing::info!(stack = %poll.stack, service = %s.service, state = %s.state, ready = s.ready, "stack service");
             }
         }
-        if !states.is_empty() && states.iter().all(|s| s.ready) {
+        // Ready on two looks in a row: a container that crashes right after
+        // starting is running on one look only.
+        let ready = !states.is_empty() && states.iter().all(|s| s.ready);
+        let now = Instant::now();
+        if ready && (ready_before || now >= deadline) {
             return Ok(states);
         }
-        let now = Instant::now();
+        ready_before = ready;
         if now >= deadline {
             return Err(Error::WaitTimedOut {
                 stack: poll.stack,

@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::io::Write;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::{client, stack_json};
@@ -12,6 +14,20 @@ use serde_json::{Value, json};
 
 const CONTAINERS: &str = "/api/endpoints/2/docker/containers/json";
 const INSPECT: &str = "/api/endpoints/2/docker/containers/c1/json";
+
+/// Collects what a `tracing` subscriber writes.
+#[derive(Clone, Default)]
+struct Buf(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Buf {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(data);
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 /// `GET /containers/{id}/json` of the stack's one container, in `status`,
 /// with a healthcheck in `health` when given.
@@ -77,7 +93,15 @@ async fn inspect_sequence(
 }
 
 #[tokio::test]
-async fn wait_returns_once_the_container_went_created_running_healthy() {
+async fn wait_returns_once_the_container_went_created_running_healthy_and_stayed() {
+    let buf = Buf::default();
+    let writer = buf.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
     let mut server = mockito::Server::new_async().await;
     stack_and_list(&mut server).await;
     let steps = inspect_sequence(
@@ -85,6 +109,7 @@ async fn wait_returns_once_the_container_went_created_running_healthy() {
         &[
             inspect("created", 0, Some("starting")),
             inspect("running", 0, Some("starting")),
+            inspect("running", 0, Some("healthy")),
             inspect("running", 0, Some("healthy")),
         ],
     )
@@ -103,6 +128,18 @@ async fn wait_returns_once_the_container_went_created_running_healthy() {
     assert_eq!(services[0].service, "web");
     assert!(services[0].ready);
     assert_eq!(services[0].state, "web-web-1: running (healthy)");
+    // One progress event per change of state, not per look.
+    let out = String::from_utf8(buf.0.lock().unwrap().clone()).unwrap();
+    let events: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("stack service"))
+        .collect();
+    assert_eq!(events.len(), 3, "{out}");
+    assert!(
+        events[0].contains("state=web-web-1: created (health: starting)"),
+        "{out}"
+    );
+    assert!(events[2].contains("ready=true"), "{out}");
 }
 
 #[tokio::test]
