@@ -17,7 +17,7 @@ pub(crate) const SNIPPET_LIMIT: usize = 512;
 /// ```
 /// # async fn run(client: portainer_sdk::Client) {
 /// match client.stacks().get(42).await {
-///     Ok(stack) => println!("{}", stack.name),
+///     Ok(stack) => println!("{:?}", stack.name),
 ///     Err(portainer_sdk::Error::NotFound(e)) => println!("no such stack: {e}"),
 ///     Err(e) => eprintln!("status {:?}: {e}", e.status()),
 /// }
