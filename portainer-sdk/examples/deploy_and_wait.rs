@@ -59,10 +59,18 @@ async fn main() -> ExitCode {
         .await;
     match deployed {
         Ok(done) => {
-            println!("stack {name} is running ({})", done.stack().id.unwrap_or_default());
+            println!(
+                "stack {name} is running ({})",
+                done.stack().id.unwrap_or_default()
+            );
             ExitCode::SUCCESS
         }
-        Err(Error::ContainerFailed { container, exit_code, logs, .. }) => {
+        Err(Error::ContainerFailed {
+            container,
+            exit_code,
+            logs,
+            ..
+        }) => {
             eprintln!("{container} failed with exit code {exit_code}; its last lines:");
             for line in logs {
                 eprintln!("  {line}");

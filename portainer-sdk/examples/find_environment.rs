@@ -25,7 +25,10 @@ async fn main() -> ExitCode {
     match client.environments().find(&name).await {
         Ok(Some(env)) => {
             let kind = EnvironmentKind::from(&env);
-            println!("{name}: environment {} ({kind:?})", env.id.unwrap_or_default());
+            println!(
+                "{name}: environment {} ({kind:?})",
+                env.id.unwrap_or_default()
+            );
             ExitCode::SUCCESS
         }
         Ok(None) => {

@@ -1,9 +1,12 @@
 //! The Docker Engine API of an environment through Portainer's proxy:
 //! `client.docker(id)`. Models are bollard-stubs' ([`docker_models`](crate::docker_models)).
 
+#[cfg(feature = "docker")]
 use std::collections::BTreeMap;
+#[cfg(feature = "docker")]
 use std::marker::PhantomData;
 
+#[cfg(feature = "docker")]
 use bollard_stubs::models::{ContainerInspectResponse, ContainerSummary, Service, Swarm, Task};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
@@ -71,7 +74,8 @@ impl<'c> Docker<'c> {
         ProxyRequest::new(self.client, op, self.environment_id, "docker", method, path)
     }
 
-    async fn typed<T: DeserializeOwned>(
+    /// `GET path` under the operation name `id` (path template `template`).
+    pub(crate) async fn typed<T: DeserializeOwned>(
         &self,
         id: &'static str,
         template: &'static str,
@@ -79,19 +83,6 @@ impl<'c> Docker<'c> {
     ) -> Result<T, Error> {
         let op = op(id, &Method::GET, template);
         self.call(op, Method::GET, path).send().await?.json()
-    }
-
-    /// Containers, stopped ones too (`GET /containers/json?all=1`); narrow
-    /// with [`DockerList::label`] or [`DockerList::filter`].
-    pub fn containers(&self) -> DockerList<'c, ContainerSummary> {
-        DockerList::new(*self, "DockerContainerList", "/containers/json", true)
-    }
-
-    /// One container by id or name (`GET /containers/{id}/json`).
-    pub async fn container(&self, id: &str) -> Result<ContainerInspectResponse, Error> {
-        let path = format!("/containers/{id}/json");
-        let template = "/endpoints/{id}/docker/containers/{container}/json";
-        self.typed("DockerContainerInspect", template, &path).await
     }
 
     /// A container's logs (`GET /containers/{id}/logs`), stdout and stderr.
@@ -135,6 +126,23 @@ impl<'c> Docker<'c> {
     pub async fn restart(&self, id: &str) -> Result<(), Error> {
         self.action(id, "restart", "DockerContainerRestart").await
     }
+}
+
+/// The typed calls, returning bollard-stubs' models (feature `docker`).
+#[cfg(feature = "docker")]
+impl<'c> Docker<'c> {
+    /// Containers, stopped ones too (`GET /containers/json?all=1`); narrow
+    /// with [`DockerList::label`] or [`DockerList::filter`].
+    pub fn containers(&self) -> DockerList<'c, ContainerSummary> {
+        DockerList::new(*self, "DockerContainerList", "/containers/json", true)
+    }
+
+    /// One container by id or name (`GET /containers/{id}/json`).
+    pub async fn container(&self, id: &str) -> Result<ContainerInspectResponse, Error> {
+        let path = format!("/containers/{id}/json");
+        let template = "/endpoints/{id}/docker/containers/{container}/json";
+        self.typed("DockerContainerInspect", template, &path).await
+    }
 
     /// Swarm services (`GET /services`; swarm managers only).
     pub fn services(&self) -> DockerList<'c, Service> {
@@ -155,6 +163,7 @@ impl<'c> Docker<'c> {
 
 /// A list of containers, services or tasks; from [`Docker::containers`],
 /// [`Docker::services`] or [`Docker::tasks`].
+#[cfg(feature = "docker")]
 #[derive(Debug, Clone)]
 #[must_use = "call .send().await"]
 pub struct DockerList<'c, T> {
@@ -166,6 +175,7 @@ pub struct DockerList<'c, T> {
     _item: PhantomData<fn() -> T>,
 }
 
+#[cfg(feature = "docker")]
 impl<'c, T: DeserializeOwned> DockerList<'c, T> {
     fn new(docker: Docker<'c>, op: &'static str, path: &'static str, all: bool) -> Self {
         Self {

@@ -107,7 +107,7 @@ pub enum Error {
         /// The wait's timeout.
         timeout: std::time::Duration,
         /// Each service's last state.
-        services: Vec<crate::ServiceState>,
+        services: Vec<ServiceState>,
     },
     /// A container of a stack being waited for exited with an error or
     /// keeps restarting.
@@ -156,7 +156,7 @@ fn chain(e: &(dyn StdError + 'static)) -> String {
     parts.join(": ")
 }
 
-fn join(services: &[crate::ServiceState]) -> String {
+fn join(services: &[ServiceState]) -> String {
     let states: Vec<String> = services.iter().map(ToString::to_string).collect();
     states.join("; ")
 }
@@ -180,6 +180,24 @@ fn unknown(outcome_unknown: bool) -> &'static str {
 
 fn op_suffix(op: Option<&'static str>) -> String {
     op.map(|o| format!(" in {o}")).unwrap_or_default()
+}
+
+/// Where one service of a stack stands, as last seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServiceState {
+    /// The service name (compose) or the swarm service name.
+    pub service: String,
+    /// Running, and healthy where it has a healthcheck.
+    pub ready: bool,
+    /// What was seen, e.g. `running (health: starting)` or `1/3 tasks running`.
+    pub state: String,
+}
+
+impl fmt::Display for ServiceState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.service, self.state)
+    }
 }
 
 /// What kind of transport failure an [`Error::Transport`] is.

@@ -80,6 +80,7 @@ mod stacks;
 mod tls;
 mod transport;
 mod version;
+#[cfg(feature = "docker")]
 mod wait;
 
 pub use client::{
@@ -87,9 +88,11 @@ pub use client::{
     DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT, ENV_API_KEY,
     ENV_CA_FILE, ENV_INSECURE, ENV_URL,
 };
-pub use docker::{ContainerLogs, Docker, DockerList, LogLine, LogStream, log_lines};
+#[cfg(feature = "docker")]
+pub use docker::DockerList;
+pub use docker::{ContainerLogs, Docker, LogLine, LogStream, log_lines};
 pub use environments::{EnvironmentKind, Environments, ListEnvironments};
-pub use error::{ApiError, Error, TransportKind};
+pub use error::{ApiError, Error, ServiceState, TransportKind};
 pub use proxy::{Kubernetes, ProxyRequest, ProxyResponse};
 /// The HTTP method of a [`Docker::request`] or [`Kubernetes::request`].
 pub use reqwest::Method;
@@ -102,7 +105,8 @@ pub use stacks::{
     UpdateGitSettings, UpdateStack,
 };
 pub use version::ServerVersion;
-pub use wait::{DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, ServiceState, WaitOptions, WaitStack};
+#[cfg(feature = "docker")]
+pub use wait::{DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, WaitOptions, WaitStack};
 
 /// The generated low-level client crate, re-exported for its types.
 pub use portainer_sdk_gen as generated;
@@ -125,13 +129,14 @@ pub mod models {
 }
 
 /// The Docker Engine API's models, from the `bollard-stubs` crate: what
-/// [`Docker`]'s typed calls return.
+/// [`Docker`]'s typed calls return (feature `docker`, on by default).
 ///
 /// ```
 /// let c: portainer_sdk::docker_models::ContainerSummary =
 ///     serde_json::from_str(r#"{"Id": "4f2a", "State": "running", "Labels": null}"#).unwrap();
 /// assert_eq!(c.id.as_deref(), Some("4f2a"));
 /// ```
+#[cfg(feature = "docker")]
 pub mod docker_models {
     pub use bollard_stubs::models::*;
 }

@@ -605,9 +605,17 @@ async fn read_upload(path: &Path) -> Result<(String, Vec<u8>), Error> {
 /// The swarm cluster id of an environment, from the Docker API that
 /// Portainer proxies (`GET /endpoints/{id}/docker/swarm`).
 pub(crate) async fn swarm_id_of(client: &Client, environment_id: i64) -> Result<String, Error> {
-    let swarm = client.docker(environment_id).swarm().await?;
-    match swarm.id.filter(|id| !id.is_empty()) {
-        Some(id) => Ok(id),
+    let template = "/endpoints/{id}/docker/swarm";
+    let docker = client.docker(environment_id);
+    let swarm: serde_json::Value = docker
+        .typed("DockerSwarmInspect", template, "/swarm")
+        .await?;
+    match swarm
+        .get("ID")
+        .and_then(|id| id.as_str())
+        .filter(|id| !id.is_empty())
+    {
+        Some(id) => Ok(id.to_owned()),
         None => Err(Error::InvalidInput(format!(
             "environment {environment_id} reports no swarm id; is it a swarm manager?"
         ))),

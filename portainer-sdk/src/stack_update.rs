@@ -11,7 +11,7 @@ use crate::models::{self, AutoUpdateSettings, Stack};
 use crate::secret::Secret;
 use crate::stack_create::{CreateStack, GitSource, Source};
 use crate::stacks::{Deploying, EnvEdits, Kind, environment_of, read_file};
-use crate::{Client, EnvironmentKind, Error, WaitOptions};
+use crate::{Client, EnvironmentKind, Error};
 
 /// Updates a stack's file and/or env; from [`Stacks::update`](crate::Stacks::update).
 ///
@@ -456,7 +456,8 @@ pub struct DeployStack<'c> {
     env: EnvEdits,
     swarm_id: Option<String>,
     deploying: Deploying,
-    wait: Option<WaitOptions>,
+    #[cfg(feature = "docker")]
+    wait: Option<crate::WaitOptions>,
 }
 
 impl<'c> DeployStack<'c> {
@@ -470,6 +471,7 @@ impl<'c> DeployStack<'c> {
             env: EnvEdits::default(),
             swarm_id: None,
             deploying: Deploying::default(),
+            #[cfg(feature = "docker")]
             wait: None,
         }
     }
@@ -487,14 +489,16 @@ impl<'c> DeployStack<'c> {
     }
 
     /// After deploying, wait until the stack runs ([`Stacks::wait`](crate::Stacks::wait),
-    /// with the default [`WaitOptions`]).
+    /// with the default [`WaitOptions`](crate::WaitOptions)).
+    #[cfg(feature = "docker")]
     pub fn wait(mut self, yes: bool) -> Self {
-        self.wait = yes.then(WaitOptions::default);
+        self.wait = yes.then(crate::WaitOptions::default);
         self
     }
 
     /// After deploying, wait until the stack runs, with these options.
-    pub fn wait_with(mut self, options: WaitOptions) -> Self {
+    #[cfg(feature = "docker")]
+    pub fn wait_with(mut self, options: crate::WaitOptions) -> Self {
         self.wait = Some(options);
         self
     }
@@ -569,12 +573,14 @@ impl<'c> DeployStack<'c> {
     /// [`swarm`](Self::swarm) or [`kubernetes`](Self::kubernetes) says.
     /// With [`wait`](Self::wait), returns once the stack runs.
     pub async fn send(self) -> Result<Deployed, Error> {
-        let (client, wait) = (self.client, self.wait);
-        let deployed = self.deploy().await?;
-        if let Some(options) = wait {
+        #[cfg(feature = "docker")]
+        if let Some(options) = self.wait {
+            let client = self.client;
+            let deployed = self.deploy().await?;
             crate::wait::wait_for(client, deployed.stack(), options).await?;
+            return Ok(deployed);
         }
-        Ok(deployed)
+        self.deploy().await
     }
 
     async fn deploy(self) -> Result<Deployed, Error> {

@@ -4,14 +4,13 @@
 //! containers may still be starting, crash-looping or unhealthy.
 
 use std::collections::{BTreeMap, HashSet};
-use std::fmt;
 use std::time::Duration;
 
 use bollard_stubs::models::{ContainerStateStatusEnum, HealthStatusEnum, Task, TaskState};
 use tokio::time::Instant;
 
 use crate::models::Stack;
-use crate::{Client, Docker, Error, Stacks, normalized_name};
+use crate::{Client, Docker, Error, ServiceState, Stacks, normalized_name};
 
 /// How long a wait lasts by default before [`Error::WaitTimedOut`].
 pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(300);
@@ -58,24 +57,6 @@ impl WaitOptions {
     pub fn poll_interval(mut self, interval: Duration) -> Self {
         self.poll_interval = interval;
         self
-    }
-}
-
-/// Where one service of a stack stands, as last seen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct ServiceState {
-    /// The service name (compose) or the swarm service name.
-    pub service: String,
-    /// Running, and healthy where it has a healthcheck.
-    pub ready: bool,
-    /// What was seen, e.g. `running (health: starting)` or `1/3 tasks running`.
-    pub state: String,
-}
-
-impl fmt::Display for ServiceState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.service, self.state)
     }
 }
 
