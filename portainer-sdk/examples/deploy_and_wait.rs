@@ -65,14 +65,10 @@ async fn main() -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(Error::ContainerFailed {
-            container,
-            exit_code,
-            logs,
-            ..
-        }) => {
+        Err(Error::ContainerFailed(failure)) => {
+            let (container, exit_code) = (&failure.container, failure.exit_code);
             eprintln!("{container} failed with exit code {exit_code}; its last lines:");
-            for line in logs {
+            for line in &failure.logs {
                 eprintln!("  {line}");
             }
             ExitCode::FAILURE

@@ -110,24 +110,9 @@ pub enum Error {
         services: Vec<ServiceState>,
     },
     /// A container of a stack being waited for exited with an error or
-    /// keeps restarting.
-    #[error("stack {stack:?}: container {container} of service {service} {reason} (exit code {exit_code}, {restarts} restarts); last logs:\n{}", logs.join("\n"))]
-    ContainerFailed {
-        /// The stack's name.
-        stack: String,
-        /// The service the container belongs to.
-        service: String,
-        /// The container's name (`<service>.<slot>` for a swarm task).
-        container: String,
-        /// What happened: `exited`, `keeps restarting`, or swarm's task error.
-        reason: String,
-        /// The container's exit code.
-        exit_code: i64,
-        /// How often it was restarted (swarm: how many of its tasks failed).
-        restarts: i64,
-        /// Its last 20 log lines (or why they could not be read).
-        logs: Vec<String>,
-    },
+    /// keeps restarting: which one, its exit code and its last log lines.
+    #[error("{0}")]
+    ContainerFailed(Box<ContainerFailure>),
     /// The server is too old (or too new) for the operation.
     #[error("{operation} is not supported by Portainer {server_version}")]
     Unsupported {
@@ -197,6 +182,40 @@ pub struct ServiceState {
 impl fmt::Display for ServiceState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.service, self.state)
+    }
+}
+
+/// The container that ended a wait; see [`Error::ContainerFailed`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ContainerFailure {
+    /// The stack's name.
+    pub stack: String,
+    /// The service the container belongs to.
+    pub service: String,
+    /// The container's name (`<service>.<slot>` for a swarm task).
+    pub container: String,
+    /// What happened: `exited`, `keeps restarting`, or swarm's task error.
+    pub reason: String,
+    /// The container's exit code.
+    pub exit_code: i64,
+    /// How often it was restarted (swarm: how many of its tasks failed).
+    pub restarts: i64,
+    /// Its last 20 log lines (or why they could not be read).
+    pub logs: Vec<String>,
+}
+
+impl fmt::Display for ContainerFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "stack {:?}: container {} of service {} {} (exit code {}, {} restarts); last logs:",
+            self.stack, self.container, self.service, self.reason, self.exit_code, self.restarts
+        )?;
+        for line in &self.logs {
+            write!(f, "\n{line}")?;
+        }
+        Ok(())
     }
 }
 

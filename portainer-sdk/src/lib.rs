@@ -92,7 +92,7 @@ pub use client::{
 pub use docker::DockerList;
 pub use docker::{ContainerLogs, Docker, LogLine, LogStream, log_lines};
 pub use environments::{EnvironmentKind, Environments, ListEnvironments};
-pub use error::{ApiError, Error, ServiceState, TransportKind};
+pub use error::{ApiError, ContainerFailure, Error, ServiceState, TransportKind};
 pub use proxy::{Kubernetes, ProxyRequest, ProxyResponse};
 /// The HTTP method of a [`Docker::request`] or [`Kubernetes::request`].
 pub use reqwest::Method;

@@ -10,7 +10,7 @@ use bollard_stubs::models::{ContainerStateStatusEnum, HealthStatusEnum, Task, Ta
 use tokio::time::Instant;
 
 use crate::models::Stack;
-use crate::{Client, Docker, Error, ServiceState, Stacks, normalized_name};
+use crate::{Client, ContainerFailure, Docker, Error, ServiceState, Stacks, normalized_name};
 
 /// How long a wait lasts by default before [`Error::WaitTimedOut`].
 pub const DEFAULT_WAIT_TIMEOUT: Duration = Duration::from_secs(300);
@@ -252,7 +252,8 @@ impl Poll<'_> {
                 text.push_str(&format!(", {restarts} restarts"));
             }
             let entry = services.entry(service).or_default();
-            entry.0 = entry.1.is_empty() && ready || entry.0 && ready;
+            // Ready when each of its containers is.
+            entry.0 = ready && (entry.1.is_empty() || entry.0);
             entry.1.push(format!("{container}: {text}"));
         }
         Ok(services
@@ -358,7 +359,7 @@ impl Poll<'_> {
             Err(e) => vec![format!("(logs unavailable: {e})")],
         };
         tracing::info!(stack = %self.stack, service, container, reason, exit_code, "stack container failed");
-        Error::ContainerFailed {
+        Error::ContainerFailed(Box::new(ContainerFailure {
             stack: self.stack.clone(),
             service: service.to_owned(),
             container: container.to_owned(),
@@ -366,7 +367,7 @@ impl Poll<'_> {
             exit_code,
             restarts,
             logs,
-        }
+        }))
     }
 }
 

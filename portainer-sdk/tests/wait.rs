@@ -175,19 +175,12 @@ async fn wait_fails_fast_on_a_container_that_exits_1_with_its_last_logs() {
         .unwrap_err();
     logs_mock.assert_async().await;
     match &err {
-        Error::ContainerFailed {
-            stack,
-            service,
-            container,
-            exit_code,
-            logs,
-            ..
-        } => {
-            assert_eq!((stack.as_str(), service.as_str()), ("web", "web"));
-            assert_eq!(container, "web-web-1");
-            assert_eq!(*exit_code, 1);
-            assert_eq!(logs.len(), 20);
-            assert_eq!(logs.last().map(String::as_str), Some("line 25"));
+        Error::ContainerFailed(f) => {
+            assert_eq!((f.stack.as_str(), f.service.as_str()), ("web", "web"));
+            assert_eq!(f.container, "web-web-1");
+            assert_eq!((f.reason.as_str(), f.exit_code), ("exited", 1));
+            assert_eq!(f.logs.len(), 20);
+            assert_eq!(f.logs.last().map(String::as_str), Some("line 25"));
         }
         other => panic!("{other:?}"),
     }

@@ -116,14 +116,9 @@ async fn a_service_that_exits_fails_the_wait_with_its_logs() {
         .await
         .unwrap_err();
     match err {
-        Error::ContainerFailed {
-            service,
-            exit_code,
-            logs,
-            ..
-        } => {
-            assert_eq!((service.as_str(), exit_code), ("web", 3));
-            assert_eq!(logs, ["panic: config missing"]);
+        Error::ContainerFailed(f) => {
+            assert_eq!((f.service.as_str(), f.exit_code), ("web", 3));
+            assert_eq!(f.logs, ["panic: config missing"]);
         }
         other => panic!("{other:?}"),
     }
@@ -143,16 +138,10 @@ async fn a_failing_swarm_task_fails_the_wait() {
         .await
         .unwrap_err();
     match err {
-        Error::ContainerFailed {
-            service,
-            container,
-            exit_code,
-            logs,
-            ..
-        } => {
-            assert_eq!((service.as_str(), exit_code), ("api_db", 2));
-            assert_eq!(container, "api_db.1");
-            assert_eq!(logs, ["FATAL: no password"]);
+        Error::ContainerFailed(f) => {
+            assert_eq!((f.service.as_str(), f.exit_code), ("api_db", 2));
+            assert_eq!(f.container, "api_db.1");
+            assert_eq!(f.logs, ["FATAL: no password"]);
         }
         other => panic!("{other:?}"),
     }

@@ -403,12 +403,15 @@ fn module(ops: &[Op], has_multipart: bool) -> Result<Item> {
 /// The module's example: listing stacks with a filter, where the spec has that operation.
 fn example(ops: &[Op]) -> Option<String> {
     let op = ops.iter().find(|o| o.row.name == "stack_list")?;
-    let filters = op
+    let has_filters = op
         .params
         .iter()
-        .any(|p| p.ident == "filters" && !p.required)
-        .then_some(".filters(r#\"{\"EndpointID\":1}\"#)")
-        .unwrap_or("");
+        .any(|p| p.ident == "filters" && !p.required);
+    let filters = if has_filters {
+        ".filters(r#\"{\"EndpointID\":1}\"#)"
+    } else {
+        ""
+    };
     Some(format!(
         "```no_run\n\
          # async fn example(client: &portainer_sdk_gen::Client) -> Result<(), Box<dyn std::error::Error>> {{\n\
