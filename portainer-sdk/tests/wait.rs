@@ -29,6 +29,20 @@ impl Write for Buf {
     }
 }
 
+/// A subscriber for this test's thread. Every test here sets one: tracing
+/// caches whether a call site is enabled across threads, and a test without
+/// a subscriber could disable the events for the one that reads them.
+fn capture() -> (Buf, tracing::subscriber::DefaultGuard) {
+    let buf = Buf::default();
+    let writer = buf.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::INFO)
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish();
+    (buf, tracing::subscriber::set_default(subscriber))
+}
+
 /// `GET /containers/{id}/json` of the stack's one container, in `status`,
 /// with a healthcheck in `health` when given.
 fn inspect(status: &str, exit_code: i64, health: Option<&str>) -> String {
@@ -94,14 +108,7 @@ async fn inspect_sequence(
 
 #[tokio::test]
 async fn wait_returns_once_the_container_went_created_running_healthy_and_stayed() {
-    let buf = Buf::default();
-    let writer = buf.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::INFO)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (buf, _guard) = capture();
     let mut server = mockito::Server::new_async().await;
     stack_and_list(&mut server).await;
     let steps = inspect_sequence(
@@ -144,6 +151,7 @@ async fn wait_returns_once_the_container_went_created_running_healthy_and_stayed
 
 #[tokio::test]
 async fn wait_fails_fast_on_a_container_that_exits_1_with_its_last_logs() {
+    let (_buf, _guard) = capture();
     let mut server = mockito::Server::new_async().await;
     stack_and_list(&mut server).await;
     inspect_sequence(
@@ -194,6 +202,7 @@ async fn wait_fails_fast_on_a_container_that_exits_1_with_its_last_logs() {
 
 #[tokio::test]
 async fn wait_times_out_with_each_service_state() {
+    let (_buf, _guard) = capture();
     let mut server = mockito::Server::new_async().await;
     stack_and_list(&mut server).await;
     server
@@ -231,6 +240,7 @@ async fn wait_times_out_with_each_service_state() {
 
 #[tokio::test]
 async fn kubernetes_stacks_are_refused() {
+    let (_buf, _guard) = capture();
     let mut server = mockito::Server::new_async().await;
     let mut stack: Value = serde_json::from_str(&stack_json(8, "app", 4, json!([]))).unwrap();
     stack["Type"] = json!(3);
