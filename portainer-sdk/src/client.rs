@@ -517,6 +517,10 @@ impl Client {
                     error::build(Some(op.id), Cause::TooLarge { status, limit })
                 }
             })?;
+        // Docker's answer to starting a started container; a success here.
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok((status, body));
+        }
         if status.is_redirection() {
             return Err(error::build(
                 Some(op.id),
@@ -535,17 +539,6 @@ impl Client {
             )));
         }
         Ok((status, body))
-    }
-
-    /// Sends and decodes a JSON success body.
-    pub(crate) async fn json<T: DeserializeOwned>(
-        &self,
-        op: OpInfo,
-        req: reqwest::RequestBuilder,
-        opts: CallOpts,
-    ) -> Result<T, Error> {
-        let (status, body) = self.send(op, req, opts).await?;
-        self.decode(op, status, &body)
     }
 
     /// [`decode`], with the credential scrubbed from the error's body snippet.

@@ -607,28 +607,21 @@ async fn read_upload(path: &Path) -> Result<(String, Vec<u8>), Error> {
 }
 
 /// The swarm cluster id of an environment, from the Docker API that
-/// Portainer proxies under `/endpoints/{id}/docker/`: the spec describes
-/// Portainer's own routes only, so this request is built here.
+/// Portainer proxies (`GET /endpoints/{id}/docker/swarm`).
 pub(crate) async fn swarm_id_of(client: &Client, environment_id: i64) -> Result<String, Error> {
-    const OP: OpInfo = OpInfo {
-        id: "DockerSwarmInspect",
-        method: "GET",
-        path: "/endpoints/{id}/docker/swarm",
-    };
-    #[derive(serde::Deserialize)]
-    struct Swarm {
-        #[serde(rename = "ID", default)]
-        id: String,
-    }
-    let req = client.request(
-        Method::GET,
-        &["endpoints", &environment_id.to_string(), "docker", "swarm"],
-    );
-    let swarm: Swarm = client.json(OP, req, CallOpts::default()).await?;
-    if swarm.id.is_empty() {
-        return Err(Error::InvalidInput(format!(
+    let template = "/endpoints/{id}/docker/swarm";
+    let docker = client.docker(environment_id);
+    let swarm: serde_json::Value = docker
+        .typed("DockerSwarmInspect", template, "/swarm")
+        .await?;
+    match swarm
+        .get("ID")
+        .and_then(|id| id.as_str())
+        .filter(|id| !id.is_empty())
+    {
+        Some(id) => Ok(id.to_owned()),
+        None => Err(Error::InvalidInput(format!(
             "environment {environment_id} reports no swarm id; is it a swarm manager?"
-        )));
+        ))),
     }
-    Ok(swarm.id)
 }

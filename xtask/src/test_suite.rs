@@ -43,6 +43,10 @@ const FEATURE_RUNS: [(&str, &[&str]); 3] = [
         ],
     ),
     ("schemars", &["--features", "schemars", "--test", "schema"]),
+    (
+        "docker: the typed Docker calls, waiting and the README's examples",
+        &["--features", "docker"],
+    ),
 ];
 
 pub fn run(args: Args) -> Result<ExitCode> {
