@@ -680,7 +680,12 @@ fn main() {
             .api_key(API_KEY)
             .build()
             .expect("sdk client"),
-        raw: reqwest::Client::new(),
+        raw: {
+            // What an application does when it builds reqwest clients of its
+            // own next to the SDK's rustls (see the README's TLS features).
+            let _ = tokio_rustls::rustls::crypto::ring::default_provider().install_default();
+            reqwest::Client::new()
+        },
         raw_url: format!("{base}/api/stacks"),
     };
 

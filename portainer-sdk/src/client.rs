@@ -6,11 +6,11 @@ use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode, Url};
+use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 
 use crate::error::{self, Cause};
 use crate::retry::RetryPolicy;
-use crate::secret::Secret;
 use crate::tls::TlsOptions;
 use crate::transport::{Auth, CallOpts, Failure, OpInfo, Timeouts, Transport, read_body};
 use crate::version::ServerVersion;
@@ -154,14 +154,16 @@ impl ClientBuilder {
     }
 
     /// Authenticate with an access token, sent as `X-API-Key` on every request.
-    pub fn api_key(mut self, key: impl Into<Secret>) -> Self {
+    /// A `&str`, a `String` or a [`SecretString`]; it is held as a
+    /// `SecretString` (zeroed when dropped, never printed).
+    pub fn api_key(mut self, key: impl Into<SecretString>) -> Self {
         self.auth = Auth::ApiKey(key.into());
         self
     }
 
-    /// Authenticate with a JWT, sent as `Authorization: Bearer`.
-    /// See also [`Client::login`].
-    pub fn jwt(mut self, token: impl Into<Secret>) -> Self {
+    /// Authenticate with a JWT, sent as `Authorization: Bearer`, held like
+    /// [`api_key`](Self::api_key)'s token. See also [`Client::login`].
+    pub fn jwt(mut self, token: impl Into<SecretString>) -> Self {
         self.auth = Auth::Jwt(token.into());
         self
     }
@@ -252,12 +254,14 @@ impl ClientBuilder {
             tls.root_pems.push(pem);
         }
         match &self.auth {
-            Auth::ApiKey(k) if reqwest::header::HeaderValue::from_str(k.expose()).is_err() => {
+            Auth::ApiKey(k)
+                if reqwest::header::HeaderValue::from_str(k.expose_secret()).is_err() =>
+            {
                 return Err(Error::Config(
                     "the API key contains characters not allowed in an HTTP header".into(),
                 ));
             }
-            Auth::Jwt(t) if reqwest::header::HeaderValue::from_str(t.expose()).is_err() => {
+            Auth::Jwt(t) if reqwest::header::HeaderValue::from_str(t.expose_secret()).is_err() => {
                 return Err(Error::Config(
                     "the JWT contains characters not allowed in an HTTP header".into(),
                 ));
@@ -440,7 +444,7 @@ impl Client {
                 body_snippet: None,
             }));
         }
-        self.inner.transport.set_auth(Auth::Jwt(Secret::new(jwt)));
+        self.inner.transport.set_auth(Auth::Jwt(jwt.into()));
         Ok(())
     }
 
@@ -513,6 +517,10 @@ impl Client {
                     error::build(Some(op.id), Cause::TooLarge { status, limit })
                 }
             })?;
+        // Docker's answer to starting a started container; a success here.
+        if status == StatusCode::NOT_MODIFIED {
+            return Ok((status, body));
+        }
         if status.is_redirection() {
             return Err(error::build(
                 Some(op.id),
@@ -533,17 +541,6 @@ impl Client {
         Ok((status, body))
     }
 
-    /// Sends and decodes a JSON success body.
-    pub(crate) async fn json<T: DeserializeOwned>(
-        &self,
-        op: OpInfo,
-        req: reqwest::RequestBuilder,
-        opts: CallOpts,
-    ) -> Result<T, Error> {
-        let (status, body) = self.send(op, req, opts).await?;
-        self.decode(op, status, &body)
-    }
-
     /// [`decode`], with the credential scrubbed from the error's body snippet.
     pub(crate) fn decode<T: DeserializeOwned>(
         &self,
@@ -556,7 +553,7 @@ impl Client {
 
     pub(crate) fn scrub(&self, e: Error) -> Error {
         match self.inner.transport.credential() {
-            Some(secret) => error::scrub(e, secret.expose()),
+            Some(secret) => error::scrub(e, secret.expose_secret()),
             None => e,
         }
     }

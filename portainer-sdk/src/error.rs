@@ -17,7 +17,7 @@ pub(crate) const SNIPPET_LIMIT: usize = 512;
 /// ```
 /// # async fn run(client: portainer_sdk::Client) {
 /// match client.stacks().get(42).await {
-///     Ok(stack) => println!("{}", stack.name),
+///     Ok(stack) => println!("{:?}", stack.name),
 ///     Err(portainer_sdk::Error::NotFound(e)) => println!("no such stack: {e}"),
 ///     Err(e) => eprintln!("status {:?}: {e}", e.status()),
 /// }
@@ -95,6 +95,24 @@ pub enum Error {
     /// The client could not be configured (bad URL, unreadable CA file, missing variable).
     #[error("configuration: {0}")]
     Config(String),
+    /// A wait for a stack ([`Stacks::wait`](crate::Stacks::wait)) ran out
+    /// of time before every service ran.
+    #[error(
+        "stack {stack:?} was not running after {timeout:?}: {}",
+        join(services)
+    )]
+    WaitTimedOut {
+        /// The stack's name.
+        stack: String,
+        /// The wait's timeout.
+        timeout: std::time::Duration,
+        /// Each service's last state.
+        services: Vec<ServiceState>,
+    },
+    /// A container of a stack being waited for exited with an error or
+    /// keeps restarting: which one, its exit code and its last log lines.
+    #[error("{0}")]
+    ContainerFailed(Box<ContainerFailure>),
     /// The server is too old (or too new) for the operation.
     #[error("{operation} is not supported by Portainer {server_version}")]
     Unsupported {
@@ -123,6 +141,11 @@ fn chain(e: &(dyn StdError + 'static)) -> String {
     parts.join(": ")
 }
 
+fn join(services: &[ServiceState]) -> String {
+    let states: Vec<String> = services.iter().map(ToString::to_string).collect();
+    states.join("; ")
+}
+
 fn hint(kind: TransportKind) -> &'static str {
     match kind {
         TransportKind::Tls => {
@@ -142,6 +165,58 @@ fn unknown(outcome_unknown: bool) -> &'static str {
 
 fn op_suffix(op: Option<&'static str>) -> String {
     op.map(|o| format!(" in {o}")).unwrap_or_default()
+}
+
+/// Where one service of a stack stands, as last seen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ServiceState {
+    /// The service name (compose) or the swarm service name.
+    pub service: String,
+    /// Running, and healthy where it has a healthcheck.
+    pub ready: bool,
+    /// What was seen, e.g. `running (health: starting)` or `1/3 tasks running`.
+    pub state: String,
+}
+
+impl fmt::Display for ServiceState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.service, self.state)
+    }
+}
+
+/// The container that ended a wait; see [`Error::ContainerFailed`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ContainerFailure {
+    /// The stack's name.
+    pub stack: String,
+    /// The service the container belongs to.
+    pub service: String,
+    /// The container's name (`<service>.<slot>` for a swarm task).
+    pub container: String,
+    /// What happened: `exited`, `keeps restarting`, or swarm's task error.
+    pub reason: String,
+    /// The container's exit code.
+    pub exit_code: i64,
+    /// How often it was restarted (swarm: how many of its tasks failed).
+    pub restarts: i64,
+    /// Its last 20 log lines (or why they could not be read).
+    pub logs: Vec<String>,
+}
+
+impl fmt::Display for ContainerFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "stack {:?}: container {} of service {} {} (exit code {}, {} restarts); last logs:",
+            self.stack, self.container, self.service, self.reason, self.exit_code, self.restarts
+        )?;
+        for line in &self.logs {
+            write!(f, "\n{line}")?;
+        }
+        Ok(())
+    }
 }
 
 /// What kind of transport failure an [`Error::Transport`] is.
@@ -457,11 +532,19 @@ fn transport_kind(e: &reqwest::Error) -> TransportKind {
     TransportKind::Io
 }
 
-/// Walks the source chain for a rustls error: reqwest reports handshake
-/// failures as plain connect errors, which would hide the usual cause
-/// (an untrusted self-signed certificate).
+/// Walks the source chain for an error of the TLS library: reqwest reports
+/// handshake failures as plain connect errors, which would hide the usual
+/// cause (an untrusted self-signed certificate).
 pub(crate) fn is_tls_error(e: &reqwest::Error) -> bool {
-    find_source::<rustls::Error>(e).is_some()
+    #[cfg(any(feature = "ring", feature = "aws-lc-rs"))]
+    if find_source::<rustls::Error>(e).is_some() {
+        return true;
+    }
+    #[cfg(feature = "native-tls")]
+    if find_source::<native_tls::Error>(e).is_some() {
+        return true;
+    }
+    false
 }
 
 /// The first error of type `T` in `e`'s source chain, `e` included.
@@ -472,6 +555,10 @@ pub(crate) fn find_source<'e, T: StdError + 'static>(
     while let Some(err) = cur {
         if let Some(found) = err.downcast_ref::<T>() {
             return Some(found);
+        }
+        #[cfg(feature = "native-tls")]
+        if err.downcast_ref::<native_tls::Error>().is_some() {
+            return true;
         }
         // `io::Error::source` skips the error it wraps, so step into it by hand.
         cur = match err.downcast_ref::<std::io::Error>() {

@@ -40,9 +40,12 @@
 //! | `PORTAINER_INSECURE` | optional: `true` accepts any certificate |
 //! | `PORTAINER_CA_FILE` | optional: a PEM file of CA certificates to trust |
 //!
-//! TLS certificates are verified (rustls, with the system's roots) unless
+//! TLS certificates are verified against the system's roots unless
 //! [`ClientBuilder::danger_accept_invalid_certs`] says otherwise; a private CA
-//! is added with [`ClientBuilder::add_root_certificate`].
+//! is added with [`ClientBuilder::add_root_certificate`]. The TLS provider is
+//! a Cargo feature, exactly one per build: `ring` (rustls, the default),
+//! `aws-lc-rs` (rustls) or `native-tls` (the system's library).
+//! Credentials are held as [`SecretString`]: zeroed when dropped, never printed.
 //!
 //! Calls time out after [`DEFAULT_TIMEOUT`]; stack deploys after
 //! [`DEFAULT_DEPLOY_TIMEOUT`], overridable per call with `.timeout(..)`.
@@ -66,10 +69,12 @@
 #![deny(missing_docs)]
 
 mod client;
+mod docker;
+mod environments;
 mod error;
+mod proxy;
 mod raw;
 mod retry;
-mod secret;
 mod settings;
 mod stack_create;
 mod stack_update;
@@ -77,15 +82,24 @@ mod stacks;
 mod tls;
 mod transport;
 mod version;
+#[cfg(feature = "docker")]
+mod wait;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEPLOY_TIMEOUT, DEFAULT_MAX_BODY_SIZE,
     DEFAULT_MAX_CONCURRENT_REQUESTS, DEFAULT_MAX_REDIRECTS, DEFAULT_TIMEOUT, ENV_API_KEY,
     ENV_CA_FILE, ENV_INSECURE, ENV_URL,
 };
-pub use error::{ApiError, Error, TransportKind};
+#[cfg(feature = "docker")]
+pub use docker::DockerList;
+pub use docker::{ContainerLogs, Docker, LogLine, LogStream, log_lines};
+pub use environments::{EnvironmentKind, Environments, ListEnvironments};
+pub use error::{ApiError, ContainerFailure, Error, ServiceState, TransportKind};
+pub use proxy::{Kubernetes, ProxyRequest, ProxyResponse};
+/// The HTTP method of a [`Docker::request`] or [`Kubernetes::request`].
+pub use reqwest::Method;
 pub use retry::RetryPolicy;
-pub use secret::Secret;
+pub use secrecy::{ExposeSecret, SecretString};
 pub use settings::Settings;
 pub use stack_update::normalized_name;
 pub use stacks::{
@@ -93,6 +107,8 @@ pub use stacks::{
     UpdateGitSettings, UpdateStack,
 };
 pub use version::ServerVersion;
+#[cfg(feature = "docker")]
+pub use wait::{DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, WaitOptions, WaitStack};
 
 /// The generated low-level client crate, re-exported for its types.
 pub use portainer_sdk_gen as generated;
@@ -114,7 +130,22 @@ pub mod models {
     pub use portainer_sdk_gen::types::*;
 }
 
-// The README's example is compiled as a doctest, so it stays true.
-#[cfg(doctest)]
+/// The Docker Engine API's models, from the `bollard-stubs` crate: what
+/// [`Docker`]'s typed calls return (feature `docker`, on by default).
+///
+/// ```
+/// let c: portainer_sdk::docker_models::ContainerSummary =
+///     serde_json::from_str(r#"{"Id": "4f2a", "State": "running", "Labels": null}"#).unwrap();
+/// assert_eq!(c.id.as_deref(), Some("4f2a"));
+/// ```
+#[cfg(feature = "docker")]
+pub mod docker_models {
+    pub use bollard_stubs::models::*;
+}
+
+// The README's examples are compiled as doctests, so they stay true. Its
+// waiting example needs the `docker` feature, with which `cargo xtask test`
+// runs this crate's tests too.
+#[cfg(all(doctest, feature = "docker"))]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;

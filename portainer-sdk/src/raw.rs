@@ -10,6 +10,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use portainer_sdk_gen::{Error as GenError, ResponseValue};
 use reqwest::Response;
+use secrecy::ExposeSecret;
 
 use crate::error::{self, Cause};
 use crate::transport::{CallOpts, ERROR_BODY_LIMIT, OpInfo, Transport, read_prefix};
@@ -43,7 +44,7 @@ impl portainer_sdk_gen::Executor for RawExecutor {
         };
         Box::pin(async move {
             let secret = self.transport.credential();
-            let secret = secret.as_ref().map(|s| s.expose());
+            let secret = secret.as_ref().map(|s| s.expose_secret());
             let limit = self.max_body_size;
             let resp = self
                 .transport

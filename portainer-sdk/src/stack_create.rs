@@ -9,10 +9,10 @@ use reqwest::Method;
 use serde::Serialize;
 
 use crate::models::{self, AutoUpdateSettings, Pair, Stack};
-use crate::secret::Secret;
 use crate::stacks::{Kind, pair, read_file};
 use crate::transport::{CallOpts, OpInfo};
 use crate::{Client, Error};
+use secrecy::{ExposeSecret, SecretString};
 
 /// Where a stack's content comes from.
 #[derive(Debug, Clone)]
@@ -42,7 +42,7 @@ pub struct GitSource {
     pub(crate) reference: Option<String>,
     pub(crate) path: Option<String>,
     pub(crate) additional_files: Vec<String>,
-    pub(crate) credentials: Option<(String, Secret)>,
+    pub(crate) credentials: Option<(String, SecretString)>,
     pub(crate) auto_update: Option<AutoUpdateSettings>,
     pub(crate) tls_skip_verify: bool,
 }
@@ -80,7 +80,11 @@ impl GitSource {
     }
 
     /// User name and password (or token) for a private repository.
-    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
+    pub fn credentials(
+        mut self,
+        username: impl Into<String>,
+        password: impl Into<SecretString>,
+    ) -> Self {
         self.credentials = Some((username.into(), password.into()));
         self
     }
@@ -104,7 +108,7 @@ impl GitSource {
     fn password(&self) -> Option<String> {
         self.credentials
             .as_ref()
-            .map(|(_, p)| p.expose().to_owned())
+            .map(|(_, p)| p.expose_secret().to_owned())
     }
 
     fn file(&self) -> String {
@@ -603,28 +607,21 @@ async fn read_upload(path: &Path) -> Result<(String, Vec<u8>), Error> {
 }
 
 /// The swarm cluster id of an environment, from the Docker API that
-/// Portainer proxies under `/endpoints/{id}/docker/`: the spec describes
-/// Portainer's own routes only, so this request is built here.
+/// Portainer proxies (`GET /endpoints/{id}/docker/swarm`).
 pub(crate) async fn swarm_id_of(client: &Client, environment_id: i64) -> Result<String, Error> {
-    const OP: OpInfo = OpInfo {
-        id: "DockerSwarmInspect",
-        method: "GET",
-        path: "/endpoints/{id}/docker/swarm",
-    };
-    #[derive(serde::Deserialize)]
-    struct Swarm {
-        #[serde(rename = "ID", default)]
-        id: String,
-    }
-    let req = client.request(
-        Method::GET,
-        &["endpoints", &environment_id.to_string(), "docker", "swarm"],
-    );
-    let swarm: Swarm = client.json(OP, req, CallOpts::default()).await?;
-    if swarm.id.is_empty() {
-        return Err(Error::InvalidInput(format!(
+    let template = "/endpoints/{id}/docker/swarm";
+    let docker = client.docker(environment_id);
+    let swarm: serde_json::Value = docker
+        .typed("DockerSwarmInspect", template, "/swarm")
+        .await?;
+    match swarm
+        .get("ID")
+        .and_then(|id| id.as_str())
+        .filter(|id| !id.is_empty())
+    {
+        Some(id) => Ok(id.to_owned()),
+        None => Err(Error::InvalidInput(format!(
             "environment {environment_id} reports no swarm id; is it a swarm manager?"
-        )));
+        ))),
     }
-    Ok(swarm.id)
 }

@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::models::{self, AutoUpdateSettings, Stack};
-use crate::secret::Secret;
 use crate::stack_create::{CreateStack, GitSource, Source};
 use crate::stacks::{Deploying, EnvEdits, Kind, environment_of, read_file};
-use crate::{Client, Error};
+use crate::{Client, EnvironmentKind, Error};
+use secrecy::{ExposeSecret, SecretString};
 
 /// Updates a stack's file and/or env; from [`Stacks::update`](crate::Stacks::update).
 ///
@@ -166,7 +166,7 @@ struct GitFields {
 fn git_fields(
     current: &Stack,
     reference: &Option<String>,
-    credentials: &Option<(String, Secret)>,
+    credentials: &Option<(String, SecretString)>,
 ) -> Result<GitFields, Error> {
     let Some(git) = &current.git_config else {
         return Err(Error::InvalidInput(format!(
@@ -186,7 +186,7 @@ fn git_fields(
             reference,
             authentication: true,
             username: Some(user.clone()),
-            password: Some(pass.expose().to_owned()),
+            password: Some(pass.expose_secret().to_owned()),
         },
         (None, Some(user)) => GitFields {
             reference,
@@ -211,7 +211,7 @@ pub struct RedeployGit<'c> {
     client: &'c Client,
     id: i64,
     reference: Option<String>,
-    credentials: Option<(String, Secret)>,
+    credentials: Option<(String, SecretString)>,
     env: EnvEdits,
     deploying: Deploying,
 }
@@ -235,7 +235,11 @@ impl<'c> RedeployGit<'c> {
     }
 
     /// New repository credentials (the stored ones are kept otherwise).
-    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
+    pub fn credentials(
+        mut self,
+        username: impl Into<String>,
+        password: impl Into<SecretString>,
+    ) -> Self {
         self.credentials = Some((username.into(), password.into()));
         self
     }
@@ -312,7 +316,7 @@ pub struct UpdateGitSettings<'c> {
     client: &'c Client,
     id: i64,
     reference: Option<String>,
-    credentials: Option<(String, Secret)>,
+    credentials: Option<(String, SecretString)>,
     env: EnvEdits,
     auto_update: Option<Option<AutoUpdateSettings>>,
     prune: Option<bool>,
@@ -340,7 +344,11 @@ impl<'c> UpdateGitSettings<'c> {
     }
 
     /// New repository credentials (the stored ones are kept otherwise).
-    pub fn credentials(mut self, username: impl Into<String>, password: impl Into<Secret>) -> Self {
+    pub fn credentials(
+        mut self,
+        username: impl Into<String>,
+        password: impl Into<SecretString>,
+    ) -> Self {
         self.credentials = Some((username.into(), password.into()));
         self
     }
@@ -449,38 +457,57 @@ impl Deployed {
 #[must_use = "call .send().await"]
 pub struct DeployStack<'c> {
     client: &'c Client,
-    kind: Kind,
+    kind: Option<Kind>,
     environment_id: i64,
     name: String,
     source: Option<Source>,
     env: EnvEdits,
     swarm_id: Option<String>,
     deploying: Deploying,
+    #[cfg(feature = "docker")]
+    wait: Option<crate::WaitOptions>,
 }
 
 impl<'c> DeployStack<'c> {
     pub(crate) fn new(client: &'c Client, environment_id: i64, name: String) -> Self {
         Self {
             client,
-            kind: Kind::Compose,
+            kind: None,
             environment_id,
             name,
             source: None,
             env: EnvEdits::default(),
             swarm_id: None,
             deploying: Deploying::default(),
+            #[cfg(feature = "docker")]
+            wait: None,
         }
     }
 
-    /// Deploy as a swarm stack (default: compose).
+    /// Create a swarm stack, whatever the environment says it is.
     pub fn swarm(mut self) -> Self {
-        self.kind = Kind::Swarm;
+        self.kind = Some(Kind::Swarm);
         self
     }
 
-    /// Deploy as a Kubernetes stack (default: compose).
+    /// Create a Kubernetes stack, whatever the environment says it is.
     pub fn kubernetes(mut self) -> Self {
-        self.kind = Kind::Kubernetes;
+        self.kind = Some(Kind::Kubernetes);
+        self
+    }
+
+    /// After deploying, wait until the stack runs ([`Stacks::wait`](crate::Stacks::wait),
+    /// with the default [`WaitOptions`](crate::WaitOptions)).
+    #[cfg(feature = "docker")]
+    pub fn wait(mut self, yes: bool) -> Self {
+        self.wait = yes.then(crate::WaitOptions::default);
+        self
+    }
+
+    /// After deploying, wait until the stack runs, with these options.
+    #[cfg(feature = "docker")]
+    pub fn wait_with(mut self, options: crate::WaitOptions) -> Self {
+        self.wait = Some(options);
         self
     }
 
@@ -548,8 +575,23 @@ impl<'c> DeployStack<'c> {
     /// Lists the environment's stacks, then updates the one of this name or
     /// creates it. The name matches exactly, or else in Portainer's
     /// normalized form ([`normalized_name`]), which servers before the
-    /// identity normalizer stored instead of the name given.
+    /// identity normalizer stored instead of the name given. A new stack is
+    /// a Kubernetes, swarm or compose stack as the environment is
+    /// ([`EnvironmentKind`](crate::EnvironmentKind)) unless
+    /// [`swarm`](Self::swarm) or [`kubernetes`](Self::kubernetes) says.
+    /// With [`wait`](Self::wait), returns once the stack runs.
     pub async fn send(self) -> Result<Deployed, Error> {
+        #[cfg(feature = "docker")]
+        if let Some(options) = self.wait {
+            let client = self.client;
+            let deployed = self.deploy().await?;
+            crate::wait::wait_for(client, deployed.stack(), options).await?;
+            return Ok(deployed);
+        }
+        self.deploy().await
+    }
+
+    async fn deploy(self) -> Result<Deployed, Error> {
         if self.name.trim().is_empty() {
             return Err(Error::InvalidInput("a stack needs a name".into()));
         }
@@ -602,7 +644,18 @@ impl<'c> DeployStack<'c> {
     }
 
     async fn create(self, source: Source) -> Result<Stack, Error> {
-        let mut create = CreateStack::new(self.client, self.kind, self.environment_id, self.name);
+        let kind = match self.kind {
+            Some(kind) => kind,
+            None => {
+                let env = self.client.environments().get(self.environment_id).await?;
+                match EnvironmentKind::from(&env) {
+                    k if k.is_kubernetes() => Kind::Kubernetes,
+                    k if k.is_swarm() => Kind::Swarm,
+                    _ => Kind::Compose,
+                }
+            }
+        };
+        let mut create = CreateStack::new(self.client, kind, self.environment_id, self.name);
         create.source = Some(source);
         create.env = self.env.apply(None);
         create.swarm_id = self.swarm_id;

@@ -1,6 +1,24 @@
-//! TLS settings: verification on by default, private CAs, and the explicit opt-out.
+//! TLS settings: verification on by default, private CAs, and the explicit
+//! opt-out, for the one provider the build compiled (feature `ring`,
+//! `aws-lc-rs` or `native-tls`).
+
+use rustls_pki_types::CertificateDer;
+use rustls_pki_types::pem::PemObject;
 
 use crate::Error;
+
+#[cfg(not(any(feature = "ring", feature = "aws-lc-rs", feature = "native-tls")))]
+compile_error!(
+    "portainer-sdk needs a TLS provider: turn on one of its features `ring` (the default), `aws-lc-rs` or `native-tls`"
+);
+
+#[cfg(any(
+    all(feature = "ring", feature = "aws-lc-rs"),
+    all(feature = "native-tls", any(feature = "ring", feature = "aws-lc-rs"))
+))]
+compile_error!(
+    "portainer-sdk compiles exactly one TLS provider, but several of its features `ring`, `aws-lc-rs`, `native-tls` are on: keep one (`default-features = false` turns off the default `ring`; then list the areas you use, e.g. \"stacks\", \"settings\", \"system\")"
+);
 
 /// TLS options collected by the builder and applied once in `build()`.
 #[derive(Debug, Clone, Default)]
@@ -15,29 +33,151 @@ pub(crate) struct TlsOptions {
 impl TlsOptions {
     pub(crate) fn apply(
         &self,
-        mut builder: reqwest::ClientBuilder,
+        builder: reqwest::ClientBuilder,
     ) -> Result<reqwest::ClientBuilder, Error> {
-        // rustls with the platform verifier: system roots plus the ones added here.
-        builder = builder.tls_backend_rustls();
-        let mut certs = Vec::new();
+        let roots = self.roots()?;
+        #[cfg(feature = "native-tls")]
+        let builder = {
+            let certs = roots
+                .iter()
+                .map(|der| reqwest::Certificate::from_der(der))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| Error::Config(format!("root certificate not usable: {e}")))?;
+            builder
+                .tls_backend_native()
+                .tls_certs_merge(certs)
+                .tls_danger_accept_invalid_certs(self.accept_invalid_certs)
+        };
+        #[cfg(all(
+            not(feature = "native-tls"),
+            any(feature = "ring", feature = "aws-lc-rs")
+        ))]
+        let builder = builder
+            .tls_backend_preconfigured(rustls_tls::config(roots, self.accept_invalid_certs)?);
+        #[cfg(not(any(feature = "ring", feature = "aws-lc-rs", feature = "native-tls")))]
+        let _ = roots;
+        Ok(builder)
+    }
+
+    /// The certificates of every PEM bundle, each bundle holding at least one.
+    fn roots(&self) -> Result<Vec<CertificateDer<'static>>, Error> {
+        let mut roots = Vec::new();
         for (i, pem) in self.root_pems.iter().enumerate() {
-            let parsed = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
-                Error::Config(format!("root certificate #{} is not valid PEM: {e}", i + 1))
-            })?;
-            if parsed.is_empty() {
+            let before = roots.len();
+            for cert in CertificateDer::pem_slice_iter(pem) {
+                roots.push(cert.map_err(|e| {
+                    Error::Config(format!("root certificate #{} is not valid PEM: {e}", i + 1))
+                })?);
+            }
+            if roots.len() == before {
                 return Err(Error::Config(format!(
                     "root certificate #{} contains no PEM certificate",
                     i + 1
                 )));
             }
-            certs.extend(parsed);
         }
-        if !certs.is_empty() {
-            builder = builder.tls_certs_merge(certs);
+        Ok(roots)
+    }
+}
+
+/// The rustls configuration, built here rather than by reqwest so that reqwest
+/// compiles no crypto provider of its own.
+#[cfg(all(
+    not(feature = "native-tls"),
+    any(feature = "ring", feature = "aws-lc-rs")
+))]
+mod rustls_tls {
+    use std::sync::Arc;
+
+    use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+    use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
+    use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+    use rustls::{DigitallySignedStruct, SignatureScheme};
+
+    use crate::Error;
+
+    pub(super) fn config(
+        roots: Vec<CertificateDer<'static>>,
+        accept_invalid_certs: bool,
+    ) -> Result<rustls::ClientConfig, Error> {
+        // The application's choice, when it installed one (as rustls asks of
+        // libraries), else the provider this build compiled.
+        let provider = CryptoProvider::get_default().cloned().unwrap_or_else(|| {
+            #[cfg(feature = "aws-lc-rs")]
+            let compiled = rustls::crypto::aws_lc_rs::default_provider();
+            #[cfg(not(feature = "aws-lc-rs"))]
+            let compiled = rustls::crypto::ring::default_provider();
+            Arc::new(compiled)
+        });
+        let verifier: Arc<dyn ServerCertVerifier> = if accept_invalid_certs {
+            Arc::new(AnyCertificate(provider.clone()))
+        } else {
+            // The system's roots, plus the private CAs.
+            Arc::new(
+                rustls_platform_verifier::Verifier::new_with_extra_roots(roots, provider.clone())
+                    .map_err(|e| Error::Config(format!("cannot set up TLS verification: {e}")))?,
+            )
+        };
+        let mut config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| Error::Config(format!("cannot set up TLS: {e}")))?
+            .dangerous()
+            .with_custom_certificate_verifier(verifier)
+            .with_no_client_auth();
+        // reqwest offers HTTP/2 through ALPN only on configurations it builds itself.
+        if cfg!(feature = "http2") {
+            config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
         }
-        if self.accept_invalid_certs {
-            builder = builder.tls_danger_accept_invalid_certs(true);
+        Ok(config)
+    }
+
+    /// `danger_accept_invalid_certs`: any certificate is accepted, though the
+    /// handshake's signatures are still checked against it.
+    #[derive(Debug)]
+    struct AnyCertificate(Arc<CryptoProvider>);
+
+    impl ServerCertVerifier for AnyCertificate {
+        fn verify_server_cert(
+            &self,
+            _: &CertificateDer<'_>,
+            _: &[CertificateDer<'_>],
+            _: &ServerName<'_>,
+            _: &[u8],
+            _: UnixTime,
+        ) -> Result<ServerCertVerified, rustls::Error> {
+            Ok(ServerCertVerified::assertion())
         }
-        Ok(builder)
+
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            verify_tls12_signature(
+                message,
+                cert,
+                dss,
+                &self.0.signature_verification_algorithms,
+            )
+        }
+
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            verify_tls13_signature(
+                message,
+                cert,
+                dss,
+                &self.0.signature_verification_algorithms,
+            )
+        }
+
+        fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+            self.0.signature_verification_algorithms.supported_schemes()
+        }
     }
 }

@@ -8,10 +8,10 @@ use std::time::{Duration, Instant, SystemTime};
 
 use reqwest::header::{AUTHORIZATION, COOKIE, HeaderName, HeaderValue, LOCATION};
 use reqwest::{Method, Request, Response, StatusCode, Url};
+use secrecy::{ExposeSecret, SecretString};
 use tracing::Instrument;
 
 use crate::retry::{self, RetryPolicy};
-use crate::secret::Secret;
 
 /// The header Portainer reads access tokens from.
 pub(crate) const X_API_KEY: HeaderName = HeaderName::from_static("x-api-key");
@@ -33,8 +33,8 @@ pub(crate) struct OpInfo {
 pub(crate) enum Auth {
     #[default]
     None,
-    ApiKey(Secret),
-    Jwt(Secret),
+    ApiKey(SecretString),
+    Jwt(SecretString),
 }
 
 impl Auth {
@@ -49,10 +49,10 @@ impl Auth {
     fn header(&self) -> Option<(HeaderName, HeaderValue)> {
         let (name, value) = match self {
             Auth::None => return None,
-            Auth::ApiKey(k) => (X_API_KEY, HeaderValue::from_str(k.expose()).ok()?),
+            Auth::ApiKey(k) => (X_API_KEY, HeaderValue::from_str(k.expose_secret()).ok()?),
             Auth::Jwt(t) => (
                 AUTHORIZATION,
-                HeaderValue::from_str(&format!("Bearer {}", t.expose())).ok()?,
+                HeaderValue::from_str(&format!("Bearer {}", t.expose_secret())).ok()?,
             ),
         };
         let mut value = value;
@@ -126,7 +126,7 @@ impl Transport {
     }
 
     /// The credential in use, for scrubbing it out of what servers send back.
-    pub(crate) fn credential(&self) -> Option<Secret> {
+    pub(crate) fn credential(&self) -> Option<SecretString> {
         match &*self.auth.read().unwrap_or_else(|e| e.into_inner()) {
             Auth::None => None,
             Auth::ApiKey(s) | Auth::Jwt(s) => Some(s.clone()),

@@ -123,7 +123,7 @@ fn debug_output_never_shows_credentials() {
     let b = Client::builder("https://p.example.com:9443").api_key(KEY);
     let dbg = format!("{b:?}");
     assert!(!dbg.contains(KEY), "{dbg}");
-    assert!(dbg.contains("***"), "{dbg}");
+    assert!(dbg.contains("ApiKey(SecretBox<str>([REDACTED]))"), "{dbg}");
     let c = b.build().unwrap();
     let dbg = format!("{c:?}");
     assert!(!dbg.contains(KEY), "{dbg}");

@@ -875,6 +875,11 @@ impl Portainer {
             .unwrap_or(0);
         match (req.method.as_str(), req.path()) {
             ("GET", "/api/system/status") => Action::Raw(json(200, r#"{"Version":"2.44.0"}"#)),
+            // A standalone Docker environment: `deploy` creates compose stacks there.
+            ("GET", path) if path.starts_with("/api/endpoints/") => Action::Raw(json(
+                200,
+                r#"{"Id":2,"Name":"local","Type":1,"Snapshots":[]}"#,
+            )),
             ("GET", "/api/stacks") => {
                 let all: Vec<_> = self.stacks.values().cloned().collect();
                 Action::Raw(json(200, &serde_json::Value::Array(all).to_string()))

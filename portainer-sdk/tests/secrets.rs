@@ -13,7 +13,7 @@ use portainer_sdk::models::{
     SettingsUpdatePayload, Stack, StackGitRedeployPayload,
 };
 use portainer_sdk::{
-    ApiError, Client, Error, GitSource, RetryPolicy, Secret, ServerVersion, TransportKind,
+    ApiError, Client, Error, GitSource, RetryPolicy, SecretString, ServerVersion, TransportKind,
 };
 
 fn every(interval: &str) -> AutoUpdateSettings {
@@ -425,9 +425,8 @@ async fn trace_output_and_everything_printed_is_free_of_secrets() {
 #[test]
 fn every_public_type_and_error_variant_prints_without_secrets() {
     let mut p = Printed::default();
-    let secret = Secret::new(KEY);
-    p.both(&secret);
-    p.debug(&Secret::from(JWT.to_owned()));
+    p.debug(&SecretString::from(KEY));
+    p.debug(&SecretString::from(JWT.to_owned()));
     p.debug(&portainer_sdk::ClientBuilder::from_env_fn(|n| match n {
         "PORTAINER_URL" => Some("https://p.example.com:9443".into()),
         "PORTAINER_API_KEY" => Some(KEY.into()),

@@ -907,6 +907,13 @@ async fn deploy_twice_gives_one_stack() {
         .expect(1)
         .create_async()
         .await;
+    // A standalone Docker environment, so a new stack is a compose stack.
+    server
+        .mock("GET", "/api/endpoints/2")
+        .with_body(r#"{"Id":2,"Name":"local","Type":1,"Snapshots":[{"Swarm":false}]}"#)
+        .expect(1)
+        .create_async()
+        .await;
     let c = client(&server);
     let first = c
         .stacks()

@@ -1,7 +1,7 @@
 //! Shared helpers of the workspace-level integration tests.
 //!
-//! The tests themselves live in `tests/tests/`; this library only finds the
-//! shared material they read.
+//! The tests themselves live in `tests/tests/`; this library finds the shared
+//! material they read and sets up what a program around the SDK sets up.
 
 use std::path::PathBuf;
 
@@ -24,4 +24,13 @@ pub fn response(name: &str) -> String {
             path.display()
         )
     })
+}
+
+/// Installs ring as the process's rustls provider, as a program does that
+/// builds reqwest clients of its own next to `portainer-sdk`: the SDK's
+/// rustls features turn on reqwest's rustls without a provider, and reqwest
+/// then refuses to build a client (it panics) until one is installed.
+pub fn install_crypto_provider() {
+    // Already installed (by another test of the same binary) is fine.
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }

@@ -15,6 +15,8 @@
 
 #[path = "contract/cases.rs"]
 mod cases;
+#[path = "contract/sdk.rs"]
+mod sdk;
 
 use std::cell::Cell;
 use std::future::Future;
@@ -312,7 +314,10 @@ async fn forward(
                 .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
                 .filter(|v| !v.trim().is_empty() && v.trim() != "[]");
             let headers = resp.headers().clone();
-            let bytes = resp.bytes().await.unwrap_or_default();
+            let mut bytes = resp.bytes().await.unwrap_or_default();
+            if parts.method == hyper::Method::GET {
+                bytes = sdk::fixture(&target, bytes);
+            }
             ex.body = bytes.clone();
             let mut out = hyper::Response::new(Full::new(bytes));
             *out.status_mut() = hyper::StatusCode::from_u16(ex.status).unwrap_or_default();
@@ -394,6 +399,7 @@ async fn start_proxy(upstream: String, log: Log) -> SocketAddr {
         .await
         .expect("binding the proxy on 127.0.0.1");
     let addr = listener.local_addr().unwrap();
+    portainer_tests::install_crypto_provider();
     let http = reqwest::Client::builder()
         .no_proxy()
         .timeout(Duration::from_secs(30))
@@ -507,6 +513,7 @@ async fn negatives(cx: &Cx, proxy: &str) -> Vec<(String, Result<(), String>)> {
 
     // The same wrong types on the wire (the typed client cannot send them):
     // Prism refuses them and says which field is wrong.
+    portainer_tests::install_crypto_provider();
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     let wire: [(&str, reqwest::Method, &str, Option<&str>, &str); 3] = [
         (
@@ -618,6 +625,9 @@ async fn run(prism_url: String) -> (String, bool) {
         n - failures.len(),
         failures.len()
     ));
+    let (sdk_report, sdk_ok) = sdk::run(&cx).await;
+    report.push_str(&sdk_report);
+    ok &= sdk_ok;
     let verdict = judge(&failures);
     for (case, why) in &failures {
         let known = match known_defect(case.id) {
@@ -802,7 +812,12 @@ fn contract() {
     // so that CI logs show it when the test passes too.
     let summary: String = report
         .lines()
-        .filter(|l| l.starts_with("contract") || l.starts_with("  ") || l.starts_with('('))
+        .filter(|l| {
+            l.starts_with("contract")
+                || l.starts_with("FAILED sdk")
+                || l.starts_with("  ")
+                || l.starts_with('(')
+        })
         .map(|l| format!("{l}\n"))
         .collect();
     let _ = std::io::stdout().write_all(summary.as_bytes());

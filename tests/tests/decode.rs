@@ -170,12 +170,16 @@ fn required_nullable_fields_take_null_but_not_absence() {
     assert_eq!(err, "missing field `FileContent`");
 }
 
+/// A spec default is the server's value for an absent field (the
+/// `optional-defaults` rule): the model leaves it absent rather than sending it.
 #[test]
-fn spec_defaults_fill_absent_fields() {
+fn spec_defaults_are_left_to_the_server() {
     let p: ComposeStackFromGitRepositoryPayload =
         serde_json::from_value(json!({"Name": "web", "RepositoryURL": "https://git.example"}))
             .unwrap();
-    assert_eq!(p.compose_file, "docker-compose.yml");
+    assert_eq!(p.compose_file, None);
+    let sent = serde_json::to_value(&p).unwrap();
+    assert_eq!(sent.get("ComposeFile"), None, "{sent}");
 }
 
 #[test]

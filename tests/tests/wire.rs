@@ -34,6 +34,7 @@ impl Executor for KeyExecutor {
 }
 
 fn client(server: &mockito::Server) -> (Client, Arc<KeyExecutor>) {
+    portainer_tests::install_crypto_provider();
     let http = reqwest::Client::new();
     let exec = Arc::new(KeyExecutor {
         http: http.clone(),

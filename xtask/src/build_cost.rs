@@ -11,6 +11,9 @@
 //! cargo's), and the lines of code that feature set compiles (the crate's
 //! sources with modules inlined and items whose `#[cfg(feature = ..)]` is off
 //! removed, as prettyplease prints them).
+//!
+//! Then (and alone with `--only app`) the application pair of [`app`]: a
+//! small program on `portainer-sdk` against the same program on bollard.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -24,6 +27,11 @@ use anyhow::{Context, Result, bail};
 
 use crate::workspace_root;
 
+pub mod app;
+
+/// The name `--only` takes for the application pair.
+const APP: &str = "app";
+
 const CRATE: &str = "portainer-sdk-gen";
 const CRATE_NAME: &str = "portainer_sdk_gen";
 
@@ -32,9 +40,14 @@ pub struct Args {
     /// Parallel jobs given to cargo (`-j`).
     #[arg(long, default_value_t = 2)]
     pub jobs: usize,
-    /// Only these feature sets (comma separated names as printed: default, full, a feature).
+    /// Only these feature sets (comma separated names as printed: default, full,
+    /// a feature, `app` for the application pair).
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
+    /// The `portainer-sdk` crate the application pair builds against (default:
+    /// this workspace's), e.g. an older checkout's, for a before/after.
+    #[arg(long)]
+    pub sdk_dir: Option<PathBuf>,
     /// Build with `--release` instead of the debug profile.
     #[arg(long)]
     pub release: bool,
@@ -51,8 +64,14 @@ pub struct FeatureSet {
     pub enabled: BTreeSet<String>,
 }
 
+/// Features that add to every type rather than compile more of them: alone
+/// they say little, so each is also measured on top of the defaults, as
+/// `default+NAME`.
+const ON_TOP_OF_DEFAULT: [&str; 2] = ["serde-both", "schemars"];
+
 /// The feature sets of a `[features]` table: default, `full` when it exists,
-/// then every other feature alone without the defaults.
+/// then every other feature alone without the defaults, then the defaults with
+/// each feature of `ON_TOP_OF_DEFAULT` that exists.
 pub fn feature_sets(features: &toml::Table) -> Vec<FeatureSet> {
     let mut sets = vec![FeatureSet {
         name: "default".into(),
@@ -79,6 +98,15 @@ pub fn feature_sets(features: &toml::Table) -> Vec<FeatureSet> {
             ],
             enabled: expand(features, [name.as_str()]),
         });
+    }
+    for name in ON_TOP_OF_DEFAULT {
+        if features.contains_key(name) {
+            sets.push(FeatureSet {
+                name: format!("default+{name}"),
+                flags: vec!["--features".into(), name.into()],
+                enabled: expand(features, ["default", name]),
+            });
+        }
     }
     sets
 }
@@ -120,15 +148,16 @@ pub fn run(args: Args) -> Result<ExitCode> {
         .cloned()
         .unwrap_or_default();
     let mut sets = feature_sets(&features);
+    let with_app = !args.lines_only && (args.only.is_empty() || args.only.iter().any(|o| o == APP));
     if !args.only.is_empty() {
         let unknown: Vec<&String> = args
             .only
             .iter()
-            .filter(|o| !sets.iter().any(|s| &s.name == *o))
+            .filter(|o| *o != APP && !sets.iter().any(|s| &s.name == *o))
             .collect();
         if !unknown.is_empty() {
             bail!(
-                "no feature set {unknown:?}; there are: {}",
+                "no feature set {unknown:?}; there are: {}, {APP}",
                 sets.iter()
                     .map(|s| s.name.as_str())
                     .collect::<Vec<_>>()
@@ -166,6 +195,10 @@ pub fn run(args: Args) -> Result<ExitCode> {
     for l in lines_out {
         println!("{l}");
     }
+    if with_app {
+        let sdk_dir = args.sdk_dir.unwrap_or_else(|| root.join("portainer-sdk"));
+        app::run(&cargo, &root, &sdk_dir, args.jobs)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -174,7 +207,7 @@ struct Measure {
     peak_kb: u64,
 }
 
-fn cargo_cmd(cargo: &std::ffi::OsStr, root: &Path, target: &Path) -> Command {
+pub(crate) fn cargo_cmd(cargo: &std::ffi::OsStr, root: &Path, target: &Path) -> Command {
     let mut c = Command::new(cargo);
     c.current_dir(root)
         .env("CARGO_TARGET_DIR", target)
@@ -549,6 +582,7 @@ mod tests {
             default = ["stacks", "rustls"]
             full = ["stacks", "users"]
             rustls = ["reqwest/rustls"]
+            schemars = ["dep:schemars"]
             stacks = []
             users = ["dep:x", "stacks"]
         "#
@@ -556,12 +590,28 @@ mod tests {
         .unwrap();
         let sets = feature_sets(&t);
         let names: Vec<&str> = sets.iter().map(|s| s.name.as_str()).collect();
-        assert_eq!(names, ["default", "full", "rustls", "stacks", "users"]);
+        assert_eq!(
+            names,
+            [
+                "default",
+                "full",
+                "rustls",
+                "schemars",
+                "stacks",
+                "users",
+                "default+schemars"
+            ]
+        );
+        assert_eq!(sets[6].flags, ["--features", "schemars"]);
+        assert_eq!(
+            sets[6].enabled,
+            on(&["default", "rustls", "schemars", "stacks"])
+        );
         assert_eq!(sets[0].enabled, on(&["default", "rustls", "stacks"]));
         assert_eq!(sets[1].flags, ["--features", "full"]);
-        assert_eq!(sets[4].enabled, on(&["stacks", "users"]));
+        assert_eq!(sets[5].enabled, on(&["stacks", "users"]));
         assert_eq!(
-            sets[4].flags,
+            sets[5].flags,
             ["--no-default-features", "--features", "users"]
         );
     }

@@ -25,7 +25,8 @@ enum Command {
     Generate(generate::Args),
     /// What changed in the API between two releases (pinned versions or files).
     Diff(diff::Args),
-    /// Install what the tests need (npm lockfiles), then `cargo test --workspace`.
+    /// Install what the tests need (npm lockfiles), `cargo test --workspace`, then the
+    /// SDK tests that need other features (TLS providers, schemars).
     Test(test_suite::Args),
     /// Run every fuzz target for --seconds S (installs cargo-fuzz if missing).
     Fuzz(xtask::fuzz::Args),

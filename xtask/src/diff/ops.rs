@@ -172,9 +172,16 @@ pub fn compare(
 ) -> Vec<Change> {
     let mut out = Vec::new();
     if old.path != new.path {
+        // Each placeholder is a builder setter named after it in snake_case.
+        let setters = |path: &str| -> Vec<String> {
+            placeholders(path)
+                .into_iter()
+                .map(crate::generate::operations::method_name)
+                .collect()
+        };
         out.push(change(
             ChangeKind::PathParameterRenamed,
-            false,
+            setters(&old.path) != setters(&new.path),
             format!("path {} -> {}", old.path, new.path),
             "path",
             Some(old.path.clone()),

@@ -36,18 +36,19 @@ pub struct Change {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
-    /// A new parameter: breaking when required, since old calls lack it.
+    /// A new parameter: breaking when required, since old calls do not set it.
     ParameterAdded,
-    /// Always breaking: the generated method loses an argument.
+    /// Always breaking: the operation's builder loses a setter.
     ParameterRemoved,
     /// Breaking only from optional to required.
     ParameterRequiredChanged,
-    /// Always breaking: the argument's Rust type changes.
+    /// Always breaking: the setter's Rust type changes.
     ParameterTypeChanged,
     /// Letter case only (query, header or cookie): not breaking, same identifier.
     ParameterRenamedCase,
     /// A path placeholder renamed (`{id}` to `{stackId}`): the URL on the wire is
-    /// the same and arguments are positional, so not breaking.
+    /// the same, but the builder's setter is named after the placeholder
+    /// (`.id(..)` to `.stack_id(..)`), so breaking unless only the case changed.
     PathParameterRenamed,
     /// Breaking when the new body is required.
     RequestBodyAdded,

@@ -5,7 +5,10 @@
 //! progenitor's own builder interface would do this too, but its generic
 //! `TryInto` setters and per-field `Result`s more than doubled the crate's
 //! build time and memory (see PERFORMANCE.md); these builders hold plain
-//! `Option`s, and `send` is the positional method's own body.
+//! `Option`s, and `send` is the positional method's own body (a positional
+//! method kept beside it and called from `send` cost more). Setters and
+//! constructors are `#[inline]`, so only the ones a program uses are compiled
+//! to machine code, in that program.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -18,7 +21,7 @@ use syn::{FnArg, ImplItem, Item, Pat, Type};
 use super::operations::Row;
 
 /// The module the builders live in, beside `types` and `multipart`.
-pub const MODULE: &str = "builder";
+const MODULE: &str = "builder";
 
 /// The client field of every builder, and the local `send` binds it to.
 const CLIENT: &str = "client";
@@ -85,6 +88,18 @@ pub fn builders(file: &mut syn::File, rows: &[Row]) -> Result<usize> {
             *f = constructor(&op, &f.attrs);
             ops.push(op);
         }
+    }
+    if ops.len() != rows.len() {
+        let made: BTreeSet<&str> = ops.iter().map(|o| o.row.name.as_str()).collect();
+        let missing: Vec<&str> = rows
+            .iter()
+            .map(|r| r.name.as_str())
+            .filter(|n| !made.contains(n))
+            .collect();
+        bail!(
+            "no positional method to make a builder from for {}",
+            missing.join(", ")
+        );
     }
     let mut seen = BTreeSet::new();
     for op in &ops {
@@ -273,6 +288,7 @@ fn constructor(op: &Op, attrs: &[syn::Attribute]) -> syn::ImplItemFn {
     syn::parse_quote! {
         #[doc = #doc]
         #(#kept)*
+        #[inline]
         pub fn #method(&self) -> #module::#builder<'_> {
             #module::#builder {
                 #client: self,
@@ -309,6 +325,7 @@ fn builder_tokens(op: &Op) -> TokenStream {
         }
         quote! {
             #[doc = #doc]
+            #[inline]
             pub fn #ident(mut self, value: #ty) -> Self {
                 self.#ident = ::std::option::Option::Some(value);
                 self
@@ -403,12 +420,15 @@ fn module(ops: &[Op], has_multipart: bool) -> Result<Item> {
 /// The module's example: listing stacks with a filter, where the spec has that operation.
 fn example(ops: &[Op]) -> Option<String> {
     let op = ops.iter().find(|o| o.row.name == "stack_list")?;
-    let filters = op
+    let filters = if op
         .params
         .iter()
         .any(|p| p.ident == "filters" && !p.required)
-        .then_some(".filters(r#\"{\"EndpointID\":1}\"#)")
-        .unwrap_or("");
+    {
+        ".filters(r#\"{\"EndpointID\":1}\"#)"
+    } else {
+        ""
+    };
     Some(format!(
         "```no_run\n\
          # async fn example(client: &portainer_sdk_gen::Client) -> Result<(), Box<dyn std::error::Error>> {{\n\
@@ -489,6 +509,17 @@ mod tests {
         assert_eq!(gates, 3, "method, struct and impl gated:\n{text}");
         assert!(!text.contains("async fn stack_update"), "{text}");
         assert!(!text.contains("Arguments:"), "{text}");
+    }
+
+    #[test]
+    fn an_operation_without_a_method_is_an_error() {
+        let mut file: syn::File = parse_quote! {
+            impl Client {
+                pub async fn stack_list(&self) -> Result<(), Error<()>> { Ok(()) }
+            }
+        };
+        let err = builders(&mut file, &[row("stack_list"), row("stack_inspect")]).unwrap_err();
+        assert!(format!("{err:#}").ends_with("for stack_inspect"), "{err:#}");
     }
 
     #[test]

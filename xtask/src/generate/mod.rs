@@ -10,6 +10,7 @@ pub mod features;
 mod multipart;
 pub mod operations;
 mod postprocess;
+mod schema;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -190,6 +191,11 @@ pub fn generate(source: &SpecSource) -> Result<Generated> {
         "hand-rolled-deserialize",
         "types decoding through one written-out visit_map instead of serde's derive",
         deserialize::hand_rolled(&mut file)?,
+    );
+    report.add(
+        "json-schema",
+        "types deriving `schemars::JsonSchema` with the `schemars` feature, named as on the wire",
+        schema::derive_json_schema(&mut file),
     );
     // Last: the passes above read the positional signatures.
     report.add(
