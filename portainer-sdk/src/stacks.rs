@@ -49,17 +49,18 @@ impl ListStacks<'_> {
     /// Sends `GET /api/stacks`. A `204 No Content` or a `null` body is an
     /// empty list.
     pub async fn send(self) -> Result<Vec<Stack>, Error> {
-        let mut filters = serde_json::Map::new();
-        if let Some(e) = self.endpoint {
-            filters.insert("EndpointID".into(), e.into());
-        }
-        if let Some(s) = &self.swarm_id {
-            filters.insert("SwarmID".into(), s.clone().into());
-        }
-        let filters = serde_json::Value::Object(filters).to_string();
+        // The environment is not sent: with `EndpointID` the server keeps
+        // only the compose stacks of that environment, dropping its swarm
+        // stacks (kept only for a matching `SwarmID`) and every Kubernetes
+        // stack (`filterStacks` in api/http/handler/stacks/stack_list.go),
+        // which would make `deploy` create those again. It is filtered below.
+        let filters = self
+            .swarm_id
+            .as_ref()
+            .map(|s| serde_json::json!({ "SwarmID": s }).to_string());
         let mut call = self.client.raw().stack_list();
-        if self.endpoint.is_some() || self.swarm_id.is_some() {
-            call = call.filters(&filters);
+        if let Some(f) = &filters {
+            call = call.filters(f);
         }
         let mut stacks = match crate::raw::with_status(call.send()).await {
             // api/http/handler/stacks/stack_list.go answers 204 when the user sees no stack.
@@ -70,8 +71,7 @@ impl ListStacks<'_> {
             }
             (other, status) => self.client.finish("stack_list", other, status).await?,
         };
-        // Old servers ignore filters they do not know; filter here too so that
-        // `deploy` never matches a stack of another environment.
+        // Old servers ignore filters they do not know; filter here too.
         if let Some(e) = self.endpoint {
             stacks.retain(|s| s.endpoint_id == Some(e));
         }
