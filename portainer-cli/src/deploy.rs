@@ -67,18 +67,27 @@ pub async fn run(s: &Session, args: DeployArgs) -> Result<(), Failure> {
         Deployed::Created(_) => "created",
         _ => "updated",
     };
-    progress.finish(verb);
     let stack = deployed.stack();
-    if args.wait {
-        return Err(Failure::failed(format!(
-            "{verb} stack {}, but --wait needs stacks().wait(id) (issue 19)",
-            describe(stack)
-        )));
-    }
+    let waited = if args.wait {
+        progress.state(verb);
+        let result = crate::wait::until_running(s, stack, args.timeout, &progress).await;
+        progress.finish(if result.is_ok() { "running" } else { "failed" });
+        Some(result)
+    } else {
+        progress.finish(verb);
+        None
+    };
+    // The stack was created or updated whatever the wait says: a pipeline
+    // reads that on stdout, the wait's failure on stderr and in the exit code.
     if s.out.is_json() {
-        return s.out.json(stack);
+        s.out.json(stack)?;
+    } else {
+        s.out.text(&format!("{verb} stack {}", describe(stack)))?;
     }
-    s.out.text(&format!("{verb} stack {}", describe(stack)))
+    match waited {
+        Some(Err(f)) => Err(f),
+        _ => Ok(()),
+    }
 }
 
 /// The stack's variables: the env file's, then each `--env` (a later one

@@ -133,6 +133,29 @@ fn describe(err: &Error, ctx: &Context) -> Failure {
         Error::Config(m) => {
             return Failure::usage(m.clone());
         }
+        Error::WaitTimedOut {
+            stack,
+            timeout,
+            services,
+        } => {
+            let states: Vec<String> = services.iter().map(ToString::to_string).collect();
+            return Failure {
+                exit: Exit::NotRunning,
+                message: format!(
+                    "stack {stack:?} was not running after {}: {}",
+                    humantime::format_duration(*timeout),
+                    states.join("; ")
+                ),
+                check_server: false,
+            };
+        }
+        Error::ContainerFailed(failure) => {
+            return Failure {
+                exit: Exit::NotRunning,
+                message: format!("the stack failed to start: {failure}"),
+                check_server: false,
+            };
+        }
         Error::InvalidInput(m) => m.clone(),
         Error::Api(api) | Error::NotFound(api) | Error::Conflict(api) => format!(
             "{} failed ({})",

@@ -12,6 +12,7 @@ mod progress;
 mod settings;
 mod stacks;
 mod version;
+mod wait;
 
 use std::process::ExitCode;
 
@@ -88,7 +89,7 @@ async fn dispatch(s: &Session, command: Command) -> Result<(), Failure> {
             StackCommand::Start(a) => stacks::start(s, a).await,
             StackCommand::Stop(a) => stacks::stop(s, a).await,
             StackCommand::Redeploy(a) => stacks::redeploy(s, a).await,
-            StackCommand::Wait(a) => stacks::wait(s, a).await,
+            StackCommand::Wait(a) => wait::run(s, a).await,
         },
         Command::Env(EnvCommand::Ls) => environments::ls(s).await,
         Command::Settings(SettingsCommand::Get { key }) => settings::get(s, key).await,

@@ -112,7 +112,6 @@ impl Progress {
     }
 
     /// The current state; a line is printed only when it changes.
-    #[expect(dead_code, reason = "state changes come with waiting (issue 19)")]
     pub fn state(&self, state: &str) {
         let Ok(mut current) = self.shared.state.lock() else {
             return;

@@ -8,7 +8,7 @@ use portainer_sdk::normalized_name;
 use serde_json::json;
 
 use crate::Session;
-use crate::cli::{LsArgs, StackRef, WaitArgs};
+use crate::cli::{LsArgs, StackRef};
 use crate::environments;
 use crate::failure::{Failure, OrFail};
 
@@ -160,15 +160,6 @@ pub async fn redeploy(s: &Session, args: StackRef) -> Result<(), Failure> {
     }
     s.out
         .text(&format!("redeployed stack {}", describe(&redeployed)))
-}
-
-/// `portainer stack wait NAME`.
-pub async fn wait(s: &Session, args: WaitArgs) -> Result<(), Failure> {
-    let _ = (s, args.timeout.unwrap_or(Duration::from_secs(300)));
-    let _stack = find(s, &args.stack).await?;
-    Err(Failure::failed(
-        "stack wait needs stacks().wait(id) (issue 19)",
-    ))
 }
 
 /// The stack called `name`: exactly, or else in Portainer's normalized

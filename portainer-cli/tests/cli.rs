@@ -5,8 +5,10 @@
 mod cli {
     pub mod common;
     mod deploy;
+    mod environments;
     mod errors;
     mod read;
     mod secrets;
     mod settings;
+    mod wait;
 }
