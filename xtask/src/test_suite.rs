@@ -21,7 +21,7 @@ pub struct Args {
 /// The runs after the workspace's, each building `portainer-sdk` with other
 /// features: the TLS tests under the providers other than the default `ring`
 /// (which the workspace run covers), and the JSON Schema of the generated types.
-const FEATURE_RUNS: [(&str, &[&str]); 3] = [
+const FEATURE_RUNS: [(&str, &[&str]); 4] = [
     (
         "TLS tests with aws-lc-rs",
         &[
