@@ -1,13 +1,16 @@
-//! Call overhead of `client.stacks().list()`: run by `cargo xtask bench`
+//! Call overhead of listing stacks through the SDK: run by `cargo xtask bench`
 //! (or `cargo bench -p portainer-sdk --bench stacks`).
 //!
 //! One loopback HTTP/1.1 server (keep-alive) serves `GET /api/stacks` as a
 //! list of 1000 stacks shaped like genuine Portainer responses. Against that
 //! one server, in one process, it compares:
-//! - the SDK's `client.stacks().list().send()` with a hand-written
-//!   `reqwest` + `serde_json` call decoding into a minimal struct, at
-//!   concurrency 1 (calls interleaved one by one) and 64 (rounds rotated);
-//! - decoding alone, on the same bytes: `Vec<portainer_sdk::Stack>` against
+//! - the generated operation called through the SDK's executor
+//!   (`client.raw().stack_list(None)`, which `stacks().list().send()` is
+//!   becoming) with a hand-written `reqwest` + `serde_json` call decoding
+//!   into a minimal struct, at concurrency 1 (calls interleaved one by one)
+//!   and 64 (rounds rotated);
+//! - decoding alone, on the same bytes: the generated model's
+//!   `Vec<Stack>`, decoded as the generated client decodes it, against
 //!   `Vec<MinimalStack>`;
 //! - pyportainer (`--python`/`--driver`, set up by `cargo xtask bench`), a
 //!   separate Python process calling the same server.
@@ -26,6 +29,14 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 const STACKS: usize = 1000;
+
+/// The generated model of a stack, which the SDK's stack list returns.
+type Stack = portainer_sdk_gen::types::PortainereeStack;
+
+/// The body decoded as the generated client decodes a JSON list response.
+fn decode_generated(body: &[u8]) -> Vec<Stack> {
+    serde_json::from_slice(body).expect("generated decode")
+}
 const API_KEY: &str = "ptr_benchmarkbenchmarkbenchmarkbenchmark0000";
 
 /// What a hand-written script reads from a stack list.
@@ -361,7 +372,13 @@ impl Clients {
     async fn call(&self, kind: Kind) -> usize {
         match kind {
             Kind::Sdk => {
-                let stacks = self.sdk.stacks().list().send().await.expect("sdk list");
+                let stacks = self
+                    .sdk
+                    .raw()
+                    .stack_list(None)
+                    .await
+                    .expect("sdk list")
+                    .into_inner();
                 black_box(&stacks);
                 stacks.len()
             }
@@ -392,7 +409,7 @@ impl Clients {
                     .bytes()
                     .await
                     .expect("raw body");
-                let stacks = portainer_sdk::Stack::list_from_json(&body).expect("sdk decode");
+                let stacks = decode_generated(&body);
                 black_box(&stacks);
                 stacks.len()
             }
@@ -541,8 +558,7 @@ fn decode(body: &[u8], iterations: usize, budget: Duration) -> (Duration, Durati
         for which in [i % 2 == 0, i % 2 != 0] {
             let t = Instant::now();
             if which {
-                // What `stacks().list()` does with the body.
-                let v = portainer_sdk::Stack::list_from_json(black_box(body)).expect("sdk decode");
+                let v = decode_generated(black_box(body));
                 black_box(v);
                 sdk.push(t.elapsed());
             } else {
@@ -633,12 +649,15 @@ fn main() {
     let scale = if o.quick { 10 } else { 1 };
 
     let body = stacks_body();
-    let check: Vec<portainer_sdk::Stack> = serde_json::from_slice(&body).expect("body decodes");
+    let check = decode_generated(&body);
     assert_eq!(check.len(), STACKS);
     println!(
         "body: {STACKS} stacks, {} bytes ({} with Env null or [], {} with ResourceControl null, {} git)",
         body.len(),
-        check.iter().filter(|s| s.env.is_empty()).count(),
+        check
+            .iter()
+            .filter(|s| s.env.as_ref().is_none_or(Vec::is_empty))
+            .count(),
         check
             .iter()
             .filter(|s| s.resource_control.is_none())
@@ -745,7 +764,7 @@ fn main() {
 
     let (dec_sdk, dec_min) = decode(&body, 300 / scale, Duration::from_secs(15));
     println!(
-        "decode alone ({} bytes): sdk Vec<Stack> {:.3} ms ({:.0} MB/s), minimal struct {:.3} ms ({:.0} MB/s)",
+        "decode alone ({} bytes): sdk Vec<Stack> (generated) {:.3} ms ({:.0} MB/s), minimal struct {:.3} ms ({:.0} MB/s)",
         body.len(),
         ms(dec_sdk),
         body.len() as f64 / dec_sdk.as_secs_f64() / 1e6,
@@ -807,114 +826,108 @@ fn main() {
     }
 }
 
-/// Where decoding time goes: the SDK's type against variants of it, each
-/// timed interleaved with the minimal struct (`--decode-only`).
+/// Where decoding time goes: the generated model decoded several ways and
+/// reference points, each timed interleaved with the minimal struct
+/// (`--decode-only`).
 mod breakdown {
     use super::*;
     use serde::de::IgnoredAny;
-    use serde_json::{Map, Value};
+    use serde_json::Value;
 
-    /// The SDK's `Stack` before its hand-written `Deserialize`: serde's derive
-    /// with `#[serde(flatten)]` for unknown fields and `ResourceControl` as JSON.
+    /// serde's derive over every key of the bench's stacks, with the same
+    /// nesting as the generated model and unknown keys skipped: what a
+    /// derive would cost without `extra` or the other case of each name.
     #[derive(Deserialize)]
-    #[allow(dead_code)]
+    #[allow(dead_code, non_snake_case)]
     pub struct Derived {
-        #[serde(rename = "Id")]
-        id: i64,
-        #[serde(rename = "Name", default)]
-        name: Option<String>,
-        #[serde(rename = "Type", default)]
-        t: Option<i64>,
-        #[serde(rename = "EndpointId", default)]
-        e: i64,
-        #[serde(rename = "SwarmId", default)]
-        swarm: Option<String>,
-        #[serde(rename = "EntryPoint", default)]
-        entry: Option<String>,
-        #[serde(rename = "Env", default)]
-        env: Option<Vec<portainer_sdk::EnvVar>>,
-        #[serde(rename = "Status", default)]
-        status: Option<i64>,
-        #[serde(rename = "ProjectPath", default)]
-        pp: Option<String>,
-        #[serde(rename = "CreationDate", default)]
-        cd: i64,
-        #[serde(rename = "CreatedBy", default)]
-        cb: Option<String>,
-        #[serde(rename = "UpdateDate", default)]
-        ud: i64,
-        #[serde(rename = "UpdatedBy", default)]
-        ub: Option<String>,
-        #[serde(rename = "AdditionalFiles", default)]
-        af: Option<Vec<String>>,
-        #[serde(rename = "AutoUpdate", default)]
-        au: Option<portainer_sdk::AutoUpdate>,
-        #[serde(rename = "GitConfig", default)]
-        git: Option<Value>,
-        #[serde(rename = "Namespace", default)]
-        ns: Option<String>,
-        #[serde(rename = "IsComposeFormat", default)]
-        icf: bool,
-        #[serde(rename = "FromAppTemplate", default)]
-        fat: bool,
-        #[serde(rename = "ResourceControl", default)]
-        rc: Option<Value>,
-        #[serde(flatten)]
-        extra: Map<String, Value>,
+        Id: Option<i64>,
+        Name: Option<String>,
+        Type: Option<i64>,
+        EndpointId: Option<i64>,
+        SwarmId: Option<String>,
+        EntryPoint: Option<String>,
+        Env: Option<Vec<DerivedPair>>,
+        ResourceControl: Option<DerivedResourceControl>,
+        Status: Option<i64>,
+        ProjectPath: Option<String>,
+        CreationDate: Option<i64>,
+        CreatedBy: Option<String>,
+        UpdateDate: Option<i64>,
+        UpdatedBy: Option<String>,
+        AdditionalFiles: Option<Vec<String>>,
+        AutoUpdate: Option<DerivedAutoUpdate>,
+        Option: Option<DerivedOption>,
+        GitConfig: Option<DerivedGitConfig>,
+        FromAppTemplate: Option<bool>,
+        Namespace: Option<String>,
+        IsComposeFormat: Option<bool>,
+        Webhook: Option<String>,
+        SupportRelativePath: Option<bool>,
+        FilesystemPath: Option<String>,
     }
 
     #[derive(Deserialize)]
     #[allow(dead_code)]
-    pub struct NoFlattenNoRc {
-        #[serde(rename = "Id")]
-        id: i64,
-        #[serde(rename = "Name", default)]
+    pub struct DerivedPair {
         name: Option<String>,
-        #[serde(rename = "Type", default)]
-        t: Option<i64>,
-        #[serde(rename = "EndpointId", default)]
-        e: i64,
-        #[serde(rename = "SwarmId", default)]
-        swarm: Option<String>,
-        #[serde(rename = "EntryPoint", default)]
-        entry: Option<String>,
-        #[serde(rename = "Env", default)]
-        env: Option<Vec<portainer_sdk::EnvVar>>,
-        #[serde(rename = "Status", default)]
-        status: Option<i64>,
-        #[serde(rename = "ProjectPath", default)]
-        pp: Option<String>,
-        #[serde(rename = "CreationDate", default)]
-        cd: i64,
-        #[serde(rename = "CreatedBy", default)]
-        cb: Option<String>,
-        #[serde(rename = "UpdateDate", default)]
-        ud: i64,
-        #[serde(rename = "UpdatedBy", default)]
-        ub: Option<String>,
-        #[serde(rename = "AdditionalFiles", default)]
-        af: Option<Vec<String>>,
-        #[serde(rename = "AutoUpdate", default)]
-        au: Option<portainer_sdk::AutoUpdate>,
-        #[serde(rename = "GitConfig", default)]
-        git: Option<Value>,
-        #[serde(rename = "Namespace", default)]
-        ns: Option<String>,
-        #[serde(rename = "IsComposeFormat", default)]
-        icf: bool,
-        #[serde(rename = "FromAppTemplate", default)]
-        fat: bool,
-        #[serde(rename = "ResourceControl", default)]
-        rc: IgnoredAny,
+        value: Option<String>,
     }
 
     #[derive(Deserialize)]
-    #[allow(dead_code)]
-    pub struct FlattenOnly {
-        #[serde(rename = "Id")]
-        id: i64,
-        #[serde(flatten)]
-        extra: Map<String, Value>,
+    #[allow(dead_code, non_snake_case)]
+    pub struct DerivedResourceControl {
+        Id: Option<i64>,
+        ResourceId: Option<String>,
+        SubResourceIds: Option<Vec<String>>,
+        Type: Option<i64>,
+        UserAccesses: Option<Vec<DerivedAccess>>,
+        TeamAccesses: Option<Vec<DerivedAccess>>,
+        Public: Option<bool>,
+        AdministratorsOnly: Option<bool>,
+        System: Option<bool>,
+    }
+
+    #[derive(Deserialize)]
+    #[allow(dead_code, non_snake_case)]
+    pub struct DerivedAccess {
+        UserId: Option<i64>,
+        TeamId: Option<i64>,
+        AccessLevel: Option<i64>,
+    }
+
+    #[derive(Deserialize)]
+    #[allow(dead_code, non_snake_case)]
+    pub struct DerivedAutoUpdate {
+        Interval: Option<String>,
+        Webhook: Option<String>,
+        ForceUpdate: Option<bool>,
+        ForcePullImage: Option<bool>,
+        JobID: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    #[allow(dead_code, non_snake_case)]
+    pub struct DerivedOption {
+        Prune: Option<bool>,
+    }
+
+    #[derive(Deserialize)]
+    #[allow(dead_code, non_snake_case)]
+    pub struct DerivedGitConfig {
+        URL: Option<String>,
+        ReferenceName: Option<String>,
+        ConfigFilePath: Option<String>,
+        Authentication: Option<DerivedAuth>,
+        ConfigHash: Option<String>,
+        TLSSkipVerify: Option<bool>,
+    }
+
+    #[derive(Deserialize)]
+    #[allow(dead_code, non_snake_case)]
+    pub struct DerivedAuth {
+        Username: Option<String>,
+        Password: Option<String>,
+        GitCredentialID: Option<i64>,
     }
 
     /// `decode`'s time over the minimal struct's, interleaved, medians.
@@ -939,36 +952,30 @@ mod breakdown {
     pub fn run(body: &[u8], n: usize) {
         println!("breakdown, each /minimal:");
         println!(
-            "  Stack::list_from_json       {:.2}",
-            ratio(body, n, |b| portainer_sdk::Stack::list_from_json(b)
-                .unwrap())
+            "  generated, as the client    {:.2}",
+            ratio(body, n, decode_generated)
         );
         println!(
-            "  serde, as before go_json   {:.2}",
-            ratio(body, n, |b| serde_json::from_str::<
-                Option<Vec<portainer_sdk::Stack>>,
-            >(std::str::from_utf8(b).unwrap())
+            "  generated via from_slice    {:.2}",
+            time::<Stack>(body, n)
+        );
+        println!(
+            "  generated via from_str      {:.2}",
+            ratio(body, n, |b| serde_json::from_str::<Vec<Stack>>(
+                std::str::from_utf8(b).unwrap()
+            )
             .unwrap())
         );
         println!(
-            "  Stack via from_slice       {:.2}",
-            time::<portainer_sdk::Stack>(body, n)
-        );
-        println!(
-            "  derive + flatten (0.1)     {:.2}",
+            "  serde derive, same keys     {:.2}",
             time::<Derived>(body, n)
         );
         println!(
-            "  no flatten, RC skipped     {:.2}",
-            time::<NoFlattenNoRc>(body, n)
+            "  serde_json::Value           {:.2}",
+            time::<Value>(body, n)
         );
         println!(
-            "  Id + flatten map only      {:.2}",
-            time::<FlattenOnly>(body, n)
-        );
-        println!("  serde_json::Value          {:.2}", time::<Value>(body, n));
-        println!(
-            "  IgnoredAny                 {:.2}",
+            "  IgnoredAny                  {:.2}",
             time::<IgnoredAny>(body, n)
         );
     }
