@@ -10,8 +10,8 @@
 //!   into a minimal struct, at concurrency 1 (calls interleaved one by one)
 //!   and 64 (rounds rotated);
 //! - decoding alone, on the same bytes: the generated model's
-//!   `Vec<Stack>`, decoded as the generated client decodes it, against
-//!   `Vec<MinimalStack>`;
+//!   `Vec<Stack>`, decoded as the generated client decodes it
+//!   (`json_body::decode_list`), against `Vec<MinimalStack>`;
 //! - pyportainer (`--python`/`--driver`, set up by `cargo xtask bench`), a
 //!   separate Python process calling the same server.
 //!
@@ -29,15 +29,15 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
 const STACKS: usize = 1000;
+const API_KEY: &str = "ptr_benchmarkbenchmarkbenchmarkbenchmark0000";
 
 /// The generated model of a stack, which the SDK's stack list returns.
 type Stack = portainer_sdk_gen::types::PortainereeStack;
 
 /// The body decoded as the generated client decodes a JSON list response.
 fn decode_generated(body: &[u8]) -> Vec<Stack> {
-    serde_json::from_slice(body).expect("generated decode")
+    portainer_sdk_gen::json_body::decode_list(body).expect("generated decode")
 }
-const API_KEY: &str = "ptr_benchmarkbenchmarkbenchmarkbenchmark0000";
 
 /// What a hand-written script reads from a stack list.
 #[derive(Debug, Deserialize)]

@@ -1,12 +1,13 @@
 //! Genuine Portainer bodies decode through the generated types, nulls,
 //! unknown enum values and error bodies included.
 
+use portainer_sdk_gen::json_body;
 use portainer_sdk_gen::types::{
     BackupRestorePayload, PortainerErrorResponse, PortainereeStack,
     StacksComposeStackFromFileContentPayload, StacksComposeStackFromGitRepositoryPayload,
 };
 use portainer_tests::response;
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[test]
 fn stack_inspect_with_nulls_decodes() {
@@ -198,4 +199,80 @@ fn wrong_shapes_are_errors_that_name_the_type() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("EOF"), "{err}");
+}
+
+/// Object members whose value is `null` removed at every depth: the
+/// generated types write no `None` back.
+fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(list) => Value::Array(list.into_iter().map(without_nulls).collect()),
+        other => other,
+    }
+}
+
+#[test]
+fn genuine_bodies_decode_as_the_client_does_and_lose_nothing() {
+    for file in [
+        "stacks_list__mgm-mootse.json",
+        "stacks_list_k8s_git__portainer-docs-access.json",
+    ] {
+        let text = response(file);
+        let stacks: Vec<PortainereeStack> = json_body::decode_list(text.as_bytes()).unwrap();
+        assert_eq!(
+            stacks,
+            serde_json::from_str::<Vec<PortainereeStack>>(&text).unwrap(),
+            "{file}: the client's decoding and serde's agree"
+        );
+        let sent: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            serde_json::to_value(&stacks).unwrap(),
+            without_nulls(sent),
+            "{file}: every member comes back with its value"
+        );
+    }
+    let text = response("stack_inspect__mgm-mootse61.json");
+    let stack: PortainereeStack = json_body::decode(text.as_bytes()).unwrap();
+    let sent: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(serde_json::to_value(&stack).unwrap(), without_nulls(sent));
+    let text = response("error_403_access_denied__portainer-docs-access.json");
+    let error: PortainerErrorResponse = json_body::decode(text.as_bytes()).unwrap();
+    let sent: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(serde_json::to_value(&error).unwrap(), sent);
+}
+
+#[test]
+fn only_null_and_json_whitespace_are_empty_lists_and_maps() {
+    for body in [&b"null"[..], b"", b" \t\r\n", b"\n null \n"] {
+        let stacks = json_body::decode_list::<PortainereeStack>(body).unwrap();
+        assert!(stacks.is_empty(), "{body:?}");
+        let map: serde_json::Map<String, Value> = json_body::decode_map(body).unwrap();
+        assert!(map.is_empty(), "{body:?}");
+    }
+    // A form feed is not JSON whitespace; a single value is not a list.
+    for body in [&b"\x0c"[..], b"{}", b"[] []", b"nul"] {
+        assert!(
+            json_body::decode_list::<PortainereeStack>(body).is_err(),
+            "{body:?}"
+        );
+    }
+    assert!(
+        json_body::decode::<PortainereeStack>(b"null").is_err(),
+        "only lists and maps take null as empty"
+    );
+}
+
+#[test]
+fn a_body_that_is_not_utf8_is_refused_saying_where() {
+    let err = json_body::decode::<PortainereeStack>(b"{\"Id\": 1, \"Name\": \"\xff\"}")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("line 1 column"), "{err}");
+    // Even in a member the type does not model.
+    assert!(json_body::decode::<PortainereeStack>(b"{\"Odd\": \"\xc3\"}").is_err());
 }

@@ -12,19 +12,18 @@ const HOOKS: &str = include_str!("../../templates/hooks.rs");
 
 /// (relative path, content) of every file of the crate.
 pub fn files(g: &Generated, standalone: bool) -> Result<Vec<(&'static str, String)>> {
+    let doc_crate = format!("{}::", crate_name(standalone).replace('-', "_"));
     Ok(vec![
         ("Cargo.toml", cargo_toml(g, standalone)),
         ("src/lib.rs", rustfmt(&lib_rs(g))?),
         (
             "src/generated.rs",
             rustfmt(&format!(
-                "{HEADER}\n{}\n{}",
+                "{HEADER}\n{}\n{}\n{}",
                 g.client,
-                // The template's doctests name the committed crate.
-                HOOKS.replace(
-                    "portainer_sdk_gen::",
-                    &format!("{}::", crate_name(standalone).replace('-', "_"))
-                )
+                // The templates' doctests name the committed crate.
+                HOOKS.replace("portainer_sdk_gen::", &doc_crate),
+                super::responses::TEMPLATE.replace("portainer_sdk_gen::", &doc_crate),
             ))?,
         ),
     ])

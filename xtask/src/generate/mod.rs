@@ -7,6 +7,7 @@ pub mod features;
 mod multipart;
 pub mod operations;
 mod postprocess;
+mod responses;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -132,6 +133,11 @@ pub fn generate(source: &SpecSource) -> Result<Generated> {
     };
     let mut file: syn::File = syn::parse2(all).context("progenitor produced unparsable Rust")?;
     let mut report = report;
+    report.add(
+        "json-body-responses",
+        "JSON response bodies decoded through json_body (checked for UTF-8 once; null or blank lists and maps empty)",
+        responses::rewrite(&mut file),
+    );
     report.add(
         "case-insensitive-fields",
         "fields that also decode with the other case of their first letter",
