@@ -1,11 +1,11 @@
 //! Genuine Portainer bodies decode through the generated types, nulls,
 //! unknown enum values and error bodies included.
 
-use portainer_sdk_gen::json_body;
 use portainer_sdk_gen::types::{
     BackupRestorePayload, PortainerErrorResponse, PortainereeStack,
     StacksComposeStackFromFileContentPayload, StacksComposeStackFromGitRepositoryPayload,
 };
+use portainer_sdk_gen::{ExtraFields, json_body};
 use portainer_tests::response;
 use serde_json::{Value, json};
 
@@ -275,4 +275,72 @@ fn a_body_that_is_not_utf8_is_refused_saying_where() {
     assert!(err.contains("line 1 column"), "{err}");
     // Even in a member the type does not model.
     assert!(json_body::decode::<PortainereeStack>(b"{\"Odd\": \"\xc3\"}").is_err());
+}
+
+#[test]
+fn unknown_members_keep_their_order_and_a_repeated_one_its_last_value() {
+    let stack: PortainereeStack = serde_json::from_str(
+        r#"{"Zeta": 1, "Id": 3, "Alpha": [2], "Zeta": {"b": 4}, "Mid": null, "Alpha": 5}"#,
+    )
+    .unwrap();
+    assert_eq!(stack.id, Some(3));
+    let members: Vec<(&str, &Value)> = stack.extra.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    assert_eq!(
+        members,
+        [
+            ("Zeta", &json!({"b": 4})),
+            ("Alpha", &json!(5)),
+            ("Mid", &Value::Null)
+        ]
+    );
+    assert_eq!(
+        serde_json::to_string(&stack.extra).unwrap(),
+        r#"{"Zeta":{"b":4},"Alpha":5,"Mid":null}"#
+    );
+    // Many members, repeated: every key once, with its last value.
+    let body = format!(
+        "{{{}}}",
+        (0..3000)
+            .map(|i| format!("\"k{}\": {i}", i % 1000))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let stack: PortainereeStack = serde_json::from_str(&body).unwrap();
+    assert_eq!(stack.extra.len(), 1000);
+    assert_eq!(stack.extra.keys().next().map(String::as_str), Some("k0"));
+    assert_eq!(stack.extra["k7"], json!(2007));
+}
+
+#[test]
+fn extra_fields_work_as_a_small_ordered_map() {
+    let mut extra = ExtraFields::new();
+    assert!(extra.is_empty());
+    assert_eq!(extra.insert("B".into(), json!(1)), None);
+    assert_eq!(extra.insert("A".into(), json!(2)), None);
+    assert_eq!(extra.insert("B".into(), json!(3)), Some(json!(1)));
+    assert_eq!(extra.keys().collect::<Vec<_>>(), ["B", "A"]);
+    assert_eq!(extra.values().collect::<Vec<_>>(), [&json!(3), &json!(2)]);
+    assert_eq!((extra.len(), extra["B"].clone()), (2, json!(3)));
+    assert_eq!(extra["C"], Value::Null, "a missing member reads as null");
+    assert!(extra.contains_key("A") && !extra.contains_key("C"));
+    *extra.get_mut("A").unwrap() = json!("two");
+    assert_eq!(extra.remove("B"), Some(json!(3)));
+    assert_eq!(extra.remove("B"), None);
+    assert_eq!(serde_json::to_value(&extra).unwrap(), json!({"A": "two"}));
+
+    let one: ExtraFields = [("x".to_owned(), json!(1)), ("y".to_owned(), json!(2))]
+        .into_iter()
+        .collect();
+    let other: ExtraFields = [("y".to_owned(), json!(2)), ("x".to_owned(), json!(1))]
+        .into_iter()
+        .collect();
+    assert_eq!(one, other, "compared as maps");
+    assert_ne!(one, ExtraFields::new());
+    let map: serde_json::Map<String, Value> = one.clone().into();
+    assert_eq!(ExtraFields::from(map), one);
+    let read: ExtraFields = serde_json::from_str(r#"{"a": 1, "b": 2, "a": 3}"#).unwrap();
+    assert_eq!(
+        read.into_iter().collect::<Vec<_>>(),
+        [("a".to_owned(), json!(3)), ("b".to_owned(), json!(2))]
+    );
 }

@@ -19,11 +19,13 @@ pub fn files(g: &Generated, standalone: bool) -> Result<Vec<(&'static str, Strin
         (
             "src/generated.rs",
             rustfmt(&format!(
-                "{HEADER}\n{}\n{}\n{}",
+                "{HEADER}\n{}\n{}\n{}\n{}",
                 g.client,
                 // The templates' doctests name the committed crate.
                 HOOKS.replace("portainer_sdk_gen::", &doc_crate),
                 super::responses::TEMPLATE.replace("portainer_sdk_gen::", &doc_crate),
+                super::deserialize::EXTRA_FIELDS_TEMPLATE
+                    .replace("portainer_sdk_gen::", &doc_crate),
             ))?,
         ),
     ])
