@@ -344,3 +344,17 @@ fn extra_fields_work_as_a_small_ordered_map() {
         [("a".to_owned(), json!(3)), ("b".to_owned(), json!(2))]
     );
 }
+
+#[test]
+fn large_optional_nested_structs_are_boxed_and_still_decode_in_place() {
+    let stack: PortainereeStack = serde_json::from_value(json!({
+        "Id": 1,
+        "GitConfig": {"URL": "https://git.example/ops", "Authentication": null},
+        "ResourceControl": null
+    }))
+    .unwrap();
+    let git: &portainer_sdk_gen::types::GithubComPortainerPortainerEeApiGitTypesRepoConfig =
+        stack.git_config.as_deref().expect("GitConfig");
+    assert_eq!(git.url.as_deref(), Some("https://git.example/ops"));
+    assert!(stack.resource_control.is_none());
+}

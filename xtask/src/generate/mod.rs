@@ -1,5 +1,6 @@
 //! `cargo xtask generate`: spec in, formatted low-level client crate out.
 
+mod boxing;
 mod crate_files;
 mod deserialize;
 pub use crate_files::rustfmt;
@@ -167,6 +168,11 @@ pub fn generate(source: &SpecSource) -> Result<Generated> {
         "one-way-serde",
         "types deriving only the serde direction they travel (both with `serde-both`)",
         directions.response_only + directions.request_only,
+    );
+    report.add(
+        "boxed-optional-structs",
+        "optional fields of a nested struct over eight words, boxed",
+        boxing::box_large_optionals(&mut file),
     );
     report.add(
         "hand-rolled-deserialize",
