@@ -95,7 +95,7 @@ pub enum Error {
     /// The client could not be configured (bad URL, unreadable CA file, missing variable).
     #[error("configuration: {0}")]
     Config(String),
-    /// A wait for a stack ([`Stacks::wait`](crate::Stacks::wait)) ran out
+    /// A wait for a stack (`Stacks::wait`, feature `docker`) ran out
     /// of time before every service ran.
     #[error(
         "stack {stack:?} was not running after {timeout:?}: {}",

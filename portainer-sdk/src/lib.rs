@@ -106,6 +106,7 @@ pub use stacks::{
     CreateStack, DeleteStack, DeployStack, Deployed, GitSource, ListStacks, RedeployGit, Stacks,
     UpdateGitSettings, UpdateStack,
 };
+pub use tls::install_crypto_provider;
 pub use version::ServerVersion;
 #[cfg(feature = "docker")]
 pub use wait::{DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, WaitOptions, WaitStack};

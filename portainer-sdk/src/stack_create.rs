@@ -491,7 +491,7 @@ impl<'c> CreateStack<'c> {
                     repository_authentication: Some(g.credentials.is_some()),
                     repository_username: g.user(),
                     repository_password: g.password(),
-                    auto_update: g.auto_update.clone(),
+                    auto_update: g.auto_update.clone().map(Box::new),
                     tls_skip_verify: Some(g.tls_skip_verify),
                     ..Default::default()
                 })
@@ -525,7 +525,7 @@ impl<'c> CreateStack<'c> {
                     repository_authentication: Some(g.credentials.is_some()),
                     repository_username: g.user(),
                     repository_password: g.password(),
-                    auto_update: g.auto_update.clone(),
+                    auto_update: g.auto_update.clone().map(Box::new),
                     tls_skip_verify: Some(g.tls_skip_verify),
                     ..Default::default()
                 })
@@ -550,7 +550,7 @@ impl<'c> CreateStack<'c> {
                     repository_authentication: Some(g.credentials.is_some()),
                     repository_username: g.user(),
                     repository_password: g.password(),
-                    auto_update: g.auto_update.clone(),
+                    auto_update: g.auto_update.clone().map(Box::new),
                     tls_skip_verify: Some(g.tls_skip_verify),
                     ..Default::default()
                 })

@@ -408,7 +408,7 @@ impl<'c> UpdateGitSettings<'c> {
             repository_password: git.password,
             env: Some(self.env.apply(current.env.as_ref())),
             auto_update: match self.auto_update {
-                Some(a) => a,
+                Some(a) => a.map(Box::new),
                 None => current.auto_update.clone(),
             },
             prune: Some(self.prune.unwrap_or_else(|| prune_of(&current))),
@@ -579,7 +579,7 @@ impl<'c> DeployStack<'c> {
     /// a Kubernetes, swarm or compose stack as the environment is
     /// ([`EnvironmentKind`](crate::EnvironmentKind)) unless
     /// [`swarm`](Self::swarm) or [`kubernetes`](Self::kubernetes) says.
-    /// With [`wait`](Self::wait), returns once the stack runs.
+    /// With `wait` (feature `docker`), returns once the stack runs.
     pub async fn send(self) -> Result<Deployed, Error> {
         #[cfg(feature = "docker")]
         if let Some(options) = self.wait {

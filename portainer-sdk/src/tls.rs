@@ -20,6 +20,32 @@ compile_error!(
     "portainer-sdk compiles exactly one TLS provider, but several of its features `ring`, `aws-lc-rs`, `native-tls` are on: keep one (`default-features = false` turns off the default `ring`; then list the areas you use, e.g. \"stacks\", \"settings\", \"system\")"
 );
 
+/// Installs the crypto provider this build compiled (`ring` or `aws-lc-rs`) as
+/// the process's default rustls provider, unless the program installed one.
+///
+/// The SDK itself needs no call to this: its clients carry their own TLS
+/// configuration. It is for programs that also build plain `reqwest` clients
+/// while giving reqwest no TLS feature of their own: reqwest, compiled here
+/// with rustls but without a provider, panics in `ClientBuilder::build` when
+/// no default is installed. With `native-tls` this does nothing.
+///
+/// ```
+/// portainer_sdk::install_crypto_provider();
+/// // Plain reqwest clients built from here on find a provider.
+/// let http = reqwest::Client::new();
+/// # let _ = http;
+/// ```
+pub fn install_crypto_provider() {
+    #[cfg(all(not(feature = "native-tls"), feature = "aws-lc-rs"))]
+    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    #[cfg(all(
+        not(feature = "native-tls"),
+        not(feature = "aws-lc-rs"),
+        feature = "ring"
+    ))]
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// TLS options collected by the builder and applied once in `build()`.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct TlsOptions {

@@ -43,13 +43,8 @@ async fn list_decodes_genuine_bodies() {
     // Every field these servers send is modelled but one the 2.44.0 model
     // no longer has, which is kept as it came.
     for s in &stacks {
-        assert_eq!(
-            s.extra,
-            json!({"IsComposeFormat": false})
-                .as_object()
-                .unwrap()
-                .clone()
-        );
+        assert_eq!(s.extra.len(), 1);
+        assert_eq!(s.extra["IsComposeFormat"], json!(false));
     }
     let rc = stacks[0].resource_control.as_ref().unwrap();
     assert_eq!(

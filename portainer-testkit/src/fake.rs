@@ -290,6 +290,9 @@ impl FakePortainerBuilder {
 
     /// Starts the fake, or says why it could not listen.
     pub async fn try_start(self) -> std::io::Result<FakePortainer> {
+        // Tests beside the fake build plain reqwest clients, which panic
+        // without a process-wide rustls provider in this build.
+        portainer_sdk::install_crypto_provider();
         let version = self.version.unwrap_or_default();
         let admin_key = self.admin_key.unwrap_or_else(ApiKey::random);
         let admin = User {

@@ -5,8 +5,9 @@ use portainer_sdk_gen::types::{
     ComposeStackFromFileContentPayload, ComposeStackFromGitRepositoryPayload, ErrorResponse,
     RestorePayload, Stack,
 };
+use portainer_sdk_gen::{ExtraFields, json_body};
 use portainer_tests::response;
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[test]
 fn stack_inspect_with_nulls_decodes() {
@@ -196,4 +197,159 @@ fn wrong_shapes_are_errors_that_name_the_type() {
         .unwrap_err()
         .to_string();
     assert!(err.contains("EOF"), "{err}");
+}
+
+/// Object members whose value is `null` removed at every depth: the
+/// generated types write no `None` back.
+fn without_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(list) => Value::Array(list.into_iter().map(without_nulls).collect()),
+        other => other,
+    }
+}
+
+#[test]
+fn genuine_bodies_decode_as_the_client_does_and_lose_nothing() {
+    for file in [
+        "stacks_list__mgm-mootse.json",
+        "stacks_list_k8s_git__portainer-docs-access.json",
+    ] {
+        let text = response(file);
+        let stacks: Vec<Stack> = json_body::decode_list(text.as_bytes()).unwrap();
+        assert_eq!(
+            stacks,
+            serde_json::from_str::<Vec<Stack>>(&text).unwrap(),
+            "{file}: the client's decoding and serde's agree"
+        );
+        let sent: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            serde_json::to_value(&stacks).unwrap(),
+            without_nulls(sent),
+            "{file}: every member comes back with its value"
+        );
+    }
+    let text = response("stack_inspect__mgm-mootse61.json");
+    let stack: Stack = json_body::decode(text.as_bytes()).unwrap();
+    let sent: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(serde_json::to_value(&stack).unwrap(), without_nulls(sent));
+    let text = response("error_403_access_denied__portainer-docs-access.json");
+    let error: ErrorResponse = json_body::decode(text.as_bytes()).unwrap();
+    let sent: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(serde_json::to_value(&error).unwrap(), sent);
+}
+
+#[test]
+fn only_null_and_json_whitespace_are_empty_lists_and_maps() {
+    for body in [&b"null"[..], b"", b" \t\r\n", b"\n null \n"] {
+        let stacks = json_body::decode_list::<Stack>(body).unwrap();
+        assert!(stacks.is_empty(), "{body:?}");
+        let map: serde_json::Map<String, Value> = json_body::decode_map(body).unwrap();
+        assert!(map.is_empty(), "{body:?}");
+    }
+    // A form feed is not JSON whitespace; a single value is not a list.
+    for body in [&b"\x0c"[..], b"{}", b"[] []", b"nul"] {
+        assert!(json_body::decode_list::<Stack>(body).is_err(), "{body:?}");
+    }
+    assert!(
+        json_body::decode::<Stack>(b"null").is_err(),
+        "only lists and maps take null as empty"
+    );
+}
+
+#[test]
+fn a_body_that_is_not_utf8_is_refused_saying_where() {
+    let err = json_body::decode::<Stack>(b"{\"Id\": 1, \"Name\": \"\xff\"}")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("line 1 column"), "{err}");
+    // Even in a member the type does not model.
+    assert!(json_body::decode::<Stack>(b"{\"Odd\": \"\xc3\"}").is_err());
+}
+
+#[test]
+fn unknown_members_keep_their_order_and_a_repeated_one_its_last_value() {
+    let stack: Stack = serde_json::from_str(
+        r#"{"Zeta": 1, "Id": 3, "Alpha": [2], "Zeta": {"b": 4}, "Mid": null, "Alpha": 5}"#,
+    )
+    .unwrap();
+    assert_eq!(stack.id, Some(3));
+    let members: Vec<(&str, &Value)> = stack.extra.iter().map(|(k, v)| (k.as_str(), v)).collect();
+    assert_eq!(
+        members,
+        [
+            ("Zeta", &json!({"b": 4})),
+            ("Alpha", &json!(5)),
+            ("Mid", &Value::Null)
+        ]
+    );
+    assert_eq!(
+        serde_json::to_string(&stack.extra).unwrap(),
+        r#"{"Zeta":{"b":4},"Alpha":5,"Mid":null}"#
+    );
+    // Many members, repeated: every key once, with its last value.
+    let body = format!(
+        "{{{}}}",
+        (0..3000)
+            .map(|i| format!("\"k{}\": {i}", i % 1000))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let stack: Stack = serde_json::from_str(&body).unwrap();
+    assert_eq!(stack.extra.len(), 1000);
+    assert_eq!(stack.extra.keys().next().map(String::as_str), Some("k0"));
+    assert_eq!(stack.extra["k7"], json!(2007));
+}
+
+#[test]
+fn extra_fields_work_as_a_small_ordered_map() {
+    let mut extra = ExtraFields::new();
+    assert!(extra.is_empty());
+    assert_eq!(extra.insert("B".into(), json!(1)), None);
+    assert_eq!(extra.insert("A".into(), json!(2)), None);
+    assert_eq!(extra.insert("B".into(), json!(3)), Some(json!(1)));
+    assert_eq!(extra.keys().collect::<Vec<_>>(), ["B", "A"]);
+    assert_eq!(extra.values().collect::<Vec<_>>(), [&json!(3), &json!(2)]);
+    assert_eq!((extra.len(), extra["B"].clone()), (2, json!(3)));
+    assert_eq!(extra["C"], Value::Null, "a missing member reads as null");
+    assert!(extra.contains_key("A") && !extra.contains_key("C"));
+    *extra.get_mut("A").unwrap() = json!("two");
+    assert_eq!(extra.remove("B"), Some(json!(3)));
+    assert_eq!(extra.remove("B"), None);
+    assert_eq!(serde_json::to_value(&extra).unwrap(), json!({"A": "two"}));
+
+    let one: ExtraFields = [("x".to_owned(), json!(1)), ("y".to_owned(), json!(2))]
+        .into_iter()
+        .collect();
+    let other: ExtraFields = [("y".to_owned(), json!(2)), ("x".to_owned(), json!(1))]
+        .into_iter()
+        .collect();
+    assert_eq!(one, other, "compared as maps");
+    assert_ne!(one, ExtraFields::new());
+    let map: serde_json::Map<String, Value> = one.clone().into();
+    assert_eq!(ExtraFields::from(map), one);
+    let read: ExtraFields = serde_json::from_str(r#"{"a": 1, "b": 2, "a": 3}"#).unwrap();
+    assert_eq!(
+        read.into_iter().collect::<Vec<_>>(),
+        [("a".to_owned(), json!(3)), ("b".to_owned(), json!(2))]
+    );
+}
+
+#[test]
+fn large_optional_nested_structs_are_boxed_and_still_decode_in_place() {
+    let stack: Stack = serde_json::from_value(json!({
+        "Id": 1,
+        "GitConfig": {"URL": "https://git.example/ops", "Authentication": null},
+        "ResourceControl": null
+    }))
+    .unwrap();
+    let git: &portainer_sdk_gen::types::RepoConfig =
+        stack.git_config.as_deref().expect("GitConfig");
+    assert_eq!(git.url.as_deref(), Some("https://git.example/ops"));
+    assert!(stack.resource_control.is_none());
 }

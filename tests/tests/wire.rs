@@ -203,6 +203,50 @@ async fn error_responses_carry_the_server_message() {
     }
 }
 
+/// A list response's body as Go's `encoding/json` may write it: a nil slice
+/// is `null`, and some servers send no body at all.
+#[tokio::test]
+async fn a_null_or_empty_list_body_is_an_empty_list() {
+    let mut server = mockito::Server::new_async().await;
+    let (client, _) = client(&server);
+    for body in ["null\n", "", " \r\n"] {
+        let mock = server
+            .mock("GET", "/api/stacks")
+            .with_header("content-type", "application/json")
+            .with_body(body)
+            .create_async()
+            .await;
+        let stacks = client.stack_list().send().await.unwrap();
+        assert_eq!(stacks.status().as_u16(), 200);
+        assert!(stacks.is_empty(), "{body:?}");
+        mock.remove_async().await;
+    }
+}
+
+#[tokio::test]
+async fn a_body_that_does_not_decode_is_kept_in_the_error() {
+    let mut server = mockito::Server::new_async().await;
+    let (client, _) = client(&server);
+    // An object where a list belongs, a truncated list, bytes that are not UTF-8.
+    let bodies: [&[u8]; 3] = [b"{}", b"[{\"Id\": 1}", b"[{\"Name\": \"\xff\"}]"];
+    for body in bodies {
+        let mock = server
+            .mock("GET", "/api/stacks")
+            .with_header("content-type", "application/json")
+            .with_body(body)
+            .create_async()
+            .await;
+        match client.stack_list().send().await {
+            Err(Error::InvalidResponsePayload(kept, e)) => {
+                assert_eq!(&kept[..], body);
+                assert!(e.to_string().contains("line 1 column"), "{e}");
+            }
+            other => panic!("{body:?}: expected InvalidResponsePayload, got {other:?}"),
+        }
+        mock.remove_async().await;
+    }
+}
+
 #[test]
 fn every_operation_is_in_the_table() {
     let table = portainer_sdk_gen::OPERATIONS;

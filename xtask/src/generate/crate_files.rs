@@ -12,16 +12,23 @@ const HOOKS: &str = include_str!("../../templates/hooks.rs");
 
 /// (relative path, content) of every file of the crate.
 pub fn files(g: &Generated, standalone: bool) -> Result<Vec<(&'static str, String)>> {
+    let doc_crate = format!("{}::", crate_name(standalone).replace('-', "_"));
     Ok(vec![
         ("Cargo.toml", cargo_toml(g, standalone)),
         ("src/lib.rs", rustfmt(&lib_rs(g))?),
         (
             "src/generated.rs",
-            // Doctests (the template's, the builders') name the committed crate.
-            rustfmt(&format!("{HEADER}\n{}\n{HOOKS}", g.client).replace(
-                "portainer_sdk_gen::",
-                &format!("{}::", crate_name(standalone).replace('-', "_")),
-            ))?,
+            // Doctests (the templates', the builders') name the committed crate.
+            rustfmt(
+                &format!(
+                    "{HEADER}\n{}\n{}\n{}\n{}",
+                    g.client,
+                    HOOKS,
+                    super::responses::TEMPLATE,
+                    super::deserialize::EXTRA_FIELDS_TEMPLATE,
+                )
+                .replace("portainer_sdk_gen::", &doc_crate),
+            )?,
         ),
     ])
 }

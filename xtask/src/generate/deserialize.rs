@@ -35,6 +35,9 @@ use syn::{Attribute, Fields, Item, ItemStruct, LitStr, parse_quote};
 
 use super::features::SERDE_BOTH;
 
+/// `ExtraFields`, appended to the generated client.
+pub const EXTRA_FIELDS_TEMPLATE: &str = include_str!("../../templates/extra_fields.rs");
+
 /// Where a struct's `Deserialize` came from.
 enum Derived {
     Always,
@@ -78,7 +81,10 @@ pub fn hand_rolled(file: &mut syn::File) -> Result<usize> {
         let mut out = Vec::with_capacity(items.len() * 2);
         for mut item in std::mem::take(items) {
             let extra = match &mut item {
-                Item::Struct(s) => rewrite(s)?,
+                Item::Struct(s) => {
+                    extra_fields_type(s);
+                    rewrite(s)?
+                }
                 _ => None,
             };
             out.push(item);
@@ -91,6 +97,35 @@ pub fn hand_rolled(file: &mut syn::File) -> Result<usize> {
         *items = out;
     }
     Ok(changed)
+}
+
+/// The flattened map of unknown members becomes `ExtraFields`
+/// (`xtask/templates/extra_fields.rs`): a `serde_json::Map` takes a tree
+/// node of 600-odd bytes for its first member, in every object that has one.
+fn extra_fields_type(s: &mut ItemStruct) {
+    for field in s.fields.iter_mut() {
+        if is_flattened(field) && is_json_map(&field.ty) {
+            field.ty = parse_quote!(crate::ExtraFields);
+        }
+    }
+}
+
+fn is_flattened(field: &syn::Field) -> bool {
+    field
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .any(|a| {
+            let mut flatten = false;
+            let _ = a.parse_nested_meta(|meta| {
+                flatten |= meta.path.is_ident("flatten");
+                if meta.input.peek(syn::Token![=]) {
+                    meta.value()?.parse::<syn::Expr>()?;
+                }
+                Ok(())
+            });
+            flatten
+        })
 }
 
 /// Strips the derive from `s`, fixes its serde attributes and returns its impl.
@@ -184,9 +219,9 @@ fn visitor_body(name: &syn::Ident, fields: &[FieldDe]) -> TokenStream {
         let names = &f.names;
         match &f.kind {
             Kind::Extra => {
-                lets.push(quote! { let mut #local = ::serde_json::Map::new(); });
-                unknown = quote! { #local.insert(key.into_string(), map.next_value()?); };
-                builds.push(quote! { #ident: #local });
+                lets.push(quote! { let mut #local = crate::ExtraFields::new(); });
+                unknown = quote! { #local.push(key.into_string(), map.next_value()?); };
+                builds.push(quote! { #ident: #local.without_repeats() });
             }
             Kind::Optional => {
                 lets.push(quote! { let mut #local = None; });
@@ -283,7 +318,7 @@ fn field_de(owner: &syn::Ident, field: &syn::Field) -> Result<FieldDe> {
     let optional = is_option(&field.ty);
     let kind = if flatten {
         if !is_json_map(&field.ty) {
-            bail!("{owner}.{ident}: flattened field that is not a serde_json::Map");
+            bail!("{owner}.{ident}: flattened field that is not a map of unknown members");
         }
         Kind::Extra
     } else if optional && nullable_required {
@@ -383,7 +418,7 @@ fn is_option(ty: &syn::Type) -> bool {
 }
 
 fn is_json_map(ty: &syn::Type) -> bool {
-    last_segment(ty).is_some_and(|s| s.ident == "Map")
+    last_segment(ty).is_some_and(|s| s.ident == "Map" || s.ident == "ExtraFields")
 }
 
 /// The one key type all decoders share: object keys borrowed from the input
@@ -507,9 +542,11 @@ mod tests {
             "{out}"
         );
         assert!(
-            has(&out, "f_extra.insert(key.into_string(), map.next_value()?)"),
+            has(&out, "f_extra.push(key.into_string(), map.next_value()?)"),
             "{out}"
         );
+        assert!(has(&out, "extra: f_extra.without_repeats()"), "{out}");
+        assert!(has(&out, "pub extra: crate::ExtraFields,"), "{out}");
         assert!(
             has(&out, "#[cfg(any(feature = \"stacks\"))] impl<'de>"),
             "{out}"

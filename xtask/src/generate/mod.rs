@@ -1,5 +1,6 @@
 //! `cargo xtask generate`: spec in, formatted low-level client crate out.
 
+mod boxing;
 mod builders;
 mod crate_files;
 mod deserialize;
@@ -10,6 +11,7 @@ pub mod features;
 mod multipart;
 pub mod operations;
 mod postprocess;
+mod responses;
 mod schema;
 
 use std::path::PathBuf;
@@ -141,6 +143,11 @@ pub fn generate(source: &SpecSource) -> Result<Generated> {
     let mut file: syn::File = syn::parse2(all).context("progenitor produced unparsable Rust")?;
     let mut report = report;
     report.add(
+        "json-body-responses",
+        "JSON response bodies decoded through json_body (checked for UTF-8 once; null or blank lists and maps empty)",
+        responses::rewrite(&mut file),
+    );
+    report.add(
         "case-insensitive-fields",
         "fields that also decode with the other case of their first letter",
         postprocess::case_insensitive_fields(&mut file),
@@ -186,6 +193,11 @@ pub fn generate(source: &SpecSource) -> Result<Generated> {
         "redact-secrets",
         "password, token and secret fields shown as *** by Debug",
         postprocess::redact_secrets(&mut file, &feature_data.secret_suffixes),
+    );
+    report.add(
+        "boxed-optional-structs",
+        "optional fields of a nested struct over eight words, boxed",
+        boxing::box_large_optionals(&mut file),
     );
     report.add(
         "hand-rolled-deserialize",
