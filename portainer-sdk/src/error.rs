@@ -556,10 +556,6 @@ pub(crate) fn find_source<'e, T: StdError + 'static>(
         if let Some(found) = err.downcast_ref::<T>() {
             return Some(found);
         }
-        #[cfg(feature = "native-tls")]
-        if err.downcast_ref::<native_tls::Error>().is_some() {
-            return true;
-        }
         // `io::Error::source` skips the error it wraps, so step into it by hand.
         cur = match err.downcast_ref::<std::io::Error>() {
             Some(io) => io.get_ref().map(|inner| inner as &(dyn StdError + 'static)),

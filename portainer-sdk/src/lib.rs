@@ -143,10 +143,3 @@ pub mod models {
 pub mod docker_models {
     pub use bollard_stubs::models::*;
 }
-
-// The README's examples are compiled as doctests, so they stay true. Its
-// waiting example needs the `docker` feature, with which `cargo xtask test`
-// runs this crate's tests too.
-#[cfg(all(doctest, feature = "docker"))]
-#[doc = include_str!("../../README.md")]
-struct ReadmeDoctests;

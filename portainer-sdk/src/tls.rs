@@ -17,7 +17,7 @@ compile_error!(
     all(feature = "native-tls", any(feature = "ring", feature = "aws-lc-rs"))
 ))]
 compile_error!(
-    "portainer-sdk compiles exactly one TLS provider, but several of its features `ring`, `aws-lc-rs`, `native-tls` are on: keep one (`default-features = false` turns off the default `ring`; then list the areas you use, e.g. \"stacks\", \"settings\", \"system\")"
+    "portainer-sdk compiles exactly one TLS provider, but several of its features `ring`, `aws-lc-rs`, `native-tls` are on: keep one (`default-features = false` turns off the default `ring`)"
 );
 
 /// Installs the crypto provider this build compiled (`ring` or `aws-lc-rs`) as

@@ -39,7 +39,7 @@ fn stack_schema_names_properties_as_the_wire_does() {
     assert!(
         schema["$defs"]
             .as_object()
-            .is_some_and(|d| d.contains_key("PortainerAutoUpdateSettings")),
+            .is_some_and(|d| d.contains_key("AutoUpdateSettings")),
         "{schema:#}"
     );
 }

@@ -90,3 +90,11 @@ pub use routes::{ServedRoute, served_routes};
 pub use stacks::model::{GitSource, Stack, StackKind, StackStatus};
 pub use users::{ApiKey, Role, User};
 pub use version::{SPEC_PINS, Version};
+
+// The README's examples are compiled as doctests here, so they stay true:
+// they use both the SDK (its waiting example needs its `docker` feature, on in
+// this crate's dev-dependencies) and this crate, which the SDK's own tests
+// cannot depend on without fixing its TLS provider for every feature run.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
