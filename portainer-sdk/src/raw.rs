@@ -13,7 +13,7 @@ use reqwest::Response;
 use secrecy::ExposeSecret;
 
 use crate::error::{self, Cause};
-use crate::transport::{CallOpts, ERROR_BODY_LIMIT, OpInfo, Transport, read_prefix};
+use crate::transport::{CallOpts, ERROR_BODY_LIMIT, OpInfo, Transport, read_limited, read_prefix};
 use crate::{Client, Error};
 
 /// Sends the generated client's requests through the SDK's transport, so a
@@ -93,36 +93,6 @@ async fn buffered(
     out.headers_mut().remove(reqwest::header::CONTENT_LENGTH);
     out.headers_mut().remove(reqwest::header::TRANSFER_ENCODING);
     Ok(Response::from(out))
-}
-
-/// The whole body, or `None` once it is known to pass `limit` (from its
-/// announced length, before reading, or from what arrived).
-async fn read_limited(resp: &mut Response, limit: usize) -> reqwest::Result<Option<Bytes>> {
-    if resp.content_length().is_some_and(|n| n > limit as u64) {
-        return Ok(None);
-    }
-    let Some(first) = resp.chunk().await? else {
-        return Ok(Some(Bytes::new()));
-    };
-    if first.len() > limit {
-        return Ok(None);
-    }
-    let Some(second) = resp.chunk().await? else {
-        // One chunk (most bodies on a local network): no copy.
-        return Ok(Some(first));
-    };
-    let announced = resp.content_length().unwrap_or(0).min(limit as u64) as usize;
-    let mut body = Vec::with_capacity(announced.max(first.len() + second.len()));
-    body.extend_from_slice(&first);
-    let mut next = Some(second);
-    while let Some(chunk) = next {
-        if chunk.len() > limit - body.len() {
-            return Ok(None);
-        }
-        body.extend_from_slice(&chunk);
-        next = resp.chunk().await?;
-    }
-    Ok(Some(Bytes::from(body)))
 }
 
 /// The marker error a body over the limit fails with when the generated code
@@ -305,13 +275,7 @@ async fn from_generated<E: serde::Serialize>(
         GenError::UnexpectedResponse(resp) if !resp.status().is_redirection() => {
             let status = resp.status().as_u16();
             match resp.bytes().await {
-                Ok(body) => error::build(
-                    op,
-                    Cause::Status {
-                        status,
-                        body: &body,
-                    },
-                ),
+                Ok(body) => error::build(op, Cause::Status(status, &body)),
                 Err(e) => error::build(op, Cause::Transport(e)),
             }
         }
@@ -331,49 +295,28 @@ fn from_generated_sync<E: serde::Serialize>(
         }),
         GenError::CommunicationError(e) | GenError::InvalidUpgrade(e) => transport(e, op),
         GenError::ResponseBodyError(e) => match error::find_source::<BodyTooLarge>(&e) {
-            Some(t) => error::build(
-                op,
-                Cause::TooLarge {
-                    status: t.status,
-                    limit: t.limit,
-                },
-            ),
+            Some(t) => error::build(op, Cause::TooLarge(t.status, t.limit)),
             None => transport(e, op),
         },
         GenError::ErrorResponse(rv) => {
             let status = rv.status().as_u16();
             let body = serde_json::to_vec(&rv.into_inner()).unwrap_or_default();
-            error::build(
-                op,
-                Cause::Status {
-                    status,
-                    body: &body,
-                },
-            )
+            error::build(op, Cause::Status(status, &body))
         }
         // An error status whose body is not Portainer's JSON (a proxy's
         // page, Go's plain-text 404) is that status, with a snippet.
-        GenError::InvalidResponsePayload(bytes, _) if status >= 400 => error::build(
-            op,
-            Cause::Status {
-                status,
-                body: &bytes,
-            },
-        ),
-        GenError::InvalidResponsePayload(bytes, source) => error::build(
-            op,
-            Cause::Decode {
-                status,
-                body: &bytes,
-                source,
-            },
-        ),
+        GenError::InvalidResponsePayload(bytes, _) if status >= 400 => {
+            error::build(op, Cause::Status(status, &bytes))
+        }
+        GenError::InvalidResponsePayload(bytes, source) => {
+            error::build(op, Cause::Decode(status, &bytes, source))
+        }
         GenError::UnexpectedResponse(resp) => {
             let status = resp.status().as_u16();
             if resp.status().is_redirection() {
                 return error::build(op, Cause::Redirect(format!("HTTP {status} not followed")));
             }
-            error::build(op, Cause::Status { status, body: b"" })
+            error::build(op, Cause::Status(status, b""))
         }
     }
 }

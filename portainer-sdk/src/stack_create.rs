@@ -280,56 +280,33 @@ impl<'c> CreateStack<'c> {
     async fn create(&self, source: Source) -> Result<Option<Stack>, Error> {
         let raw = self.client.raw_for(self.timeout);
         let env = self.environment_id;
+        // Each route is its own generated builder: `$route` is its method.
+        macro_rules! send {
+            ($route:ident, $body:expr) => {
+                raw.$route().endpoint_id(env).body(&$body).send()
+            };
+        }
+        macro_rules! stack {
+            ($route:ident, $body:expr) => {
+                self.client
+                    .value(stringify!($route), send!($route, $body))
+                    .await?
+            };
+        }
+        macro_rules! kubernetes {
+            ($route:ident, $body:expr) => {
+                self.kubernetes_created(stringify!($route), send!($route, $body))
+                    .await
+            };
+        }
         let stack = match self.payload(source) {
-            Payload::ComposeString(b) => {
-                let sent = raw.stack_create_docker_standalone_string();
-                let sent = sent.endpoint_id(env).body(&b).send();
-                self.client
-                    .value("stack_create_docker_standalone_string", sent)
-                    .await?
-            }
-            Payload::ComposeGit(b) => {
-                let sent = raw.stack_create_docker_standalone_repository();
-                let sent = sent.endpoint_id(env).body(&b).send();
-                self.client
-                    .value("stack_create_docker_standalone_repository", sent)
-                    .await?
-            }
-            Payload::SwarmString(b) => {
-                let sent = raw.stack_create_docker_swarm_string();
-                let sent = sent.endpoint_id(env).body(&b).send();
-                self.client
-                    .value("stack_create_docker_swarm_string", sent)
-                    .await?
-            }
-            Payload::SwarmGit(b) => {
-                let sent = raw.stack_create_docker_swarm_repository();
-                let sent = sent.endpoint_id(env).body(&b).send();
-                self.client
-                    .value("stack_create_docker_swarm_repository", sent)
-                    .await?
-            }
-            Payload::KubeString(b) => {
-                let sent = raw.stack_create_kubernetes_file();
-                let sent = sent.endpoint_id(env).body(&b).send();
-                return self
-                    .kubernetes_created("stack_create_kubernetes_file", sent)
-                    .await;
-            }
-            Payload::KubeGit(b) => {
-                let sent = raw.stack_create_kubernetes_git();
-                let sent = sent.endpoint_id(env).body(&b).send();
-                return self
-                    .kubernetes_created("stack_create_kubernetes_git", sent)
-                    .await;
-            }
-            Payload::KubeUrl(b) => {
-                let sent = raw.stack_create_kubernetes_url();
-                let sent = sent.endpoint_id(env).body(&b).send();
-                return self
-                    .kubernetes_created("stack_create_kubernetes_url", sent)
-                    .await;
-            }
+            Payload::ComposeString(b) => stack!(stack_create_docker_standalone_string, b),
+            Payload::ComposeGit(b) => stack!(stack_create_docker_standalone_repository, b),
+            Payload::SwarmString(b) => stack!(stack_create_docker_swarm_string, b),
+            Payload::SwarmGit(b) => stack!(stack_create_docker_swarm_repository, b),
+            Payload::KubeString(b) => return kubernetes!(stack_create_kubernetes_file, b),
+            Payload::KubeGit(b) => return kubernetes!(stack_create_kubernetes_git, b),
+            Payload::KubeUrl(b) => return kubernetes!(stack_create_kubernetes_url, b),
         };
         Ok(Some(stack))
     }
@@ -349,10 +326,7 @@ impl<'c> CreateStack<'c> {
     ) -> Result<Option<Stack>, Error> {
         match crate::raw::with_status(sent).await {
             (Err(portainer_sdk_gen::Error::InvalidResponsePayload(body, _)), status)
-                if status < 300
-                    && body
-                        .iter()
-                        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) => {}
+                if status < 300 && crate::error::is_blank(&body) => {}
             (other, status) => {
                 self.client.finish(op, other, status).await?;
             }
@@ -445,18 +419,14 @@ impl<'c> CreateStack<'c> {
             anonymous: false,
         };
         let (status, body) = self.client.send(OP, req, opts).await?;
-        let value: serde_json::Value = if body
-            .iter()
-            .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-        {
-            serde_json::Value::Null
-        } else {
-            self.client.decode(OP, status, &body)?
-        };
-        if value.get("Id").is_some() {
-            return Ok(Some(self.client.decode(OP, status, &body)?));
+        if crate::error::is_blank(&body) {
+            return Ok(None);
         }
-        Ok(None)
+        let value: serde_json::Value = self.client.decode(OP, status, &body)?;
+        match value.get("Id") {
+            Some(_) => self.client.decode(OP, status, &body).map(Some),
+            None => Ok(None),
+        }
     }
 
     /// The stack just created, by name, for the routes that do not return it.
@@ -478,23 +448,31 @@ impl<'c> CreateStack<'c> {
         let env = Some(self.env.clone());
         let name = self.name.clone();
         let swarm_id = self.swarm_id.clone().unwrap_or_default();
+        // The repository fields, named alike in the three git payloads.
+        macro_rules! from_git {
+            ($model:ident, $g:expr, { $($field:ident $(: $value:expr)?),* $(,)? }) => {
+                models::$model {
+                    $($field $(: $value)?,)*
+                    repository_url: Some($g.url.clone()),
+                    repository_reference_name: $g.reference.clone(),
+                    additional_files: Some($g.additional_files.clone()),
+                    repository_authentication: Some($g.credentials.is_some()),
+                    repository_username: $g.user(),
+                    repository_password: $g.password(),
+                    auto_update: $g.auto_update.clone().map(Box::new),
+                    tls_skip_verify: Some($g.tls_skip_verify),
+                    ..Default::default()
+                }
+            };
+        }
         match (self.kind, source) {
             (Kind::Kubernetes, Source::Git(g)) => {
-                Payload::KubeGit(models::KubernetesGitDeploymentPayload {
+                Payload::KubeGit(from_git!(KubernetesGitDeploymentPayload, g, {
                     stack_name: Some(name),
                     namespace: self.namespace.clone(),
                     compose_format: Some(self.compose_format),
-                    repository_url: Some(g.url.clone()),
-                    repository_reference_name: g.reference.clone(),
                     manifest_file: Some(g.file()),
-                    additional_files: Some(g.additional_files.clone()),
-                    repository_authentication: Some(g.credentials.is_some()),
-                    repository_username: g.user(),
-                    repository_password: g.password(),
-                    auto_update: g.auto_update.clone().map(Box::new),
-                    tls_skip_verify: Some(g.tls_skip_verify),
-                    ..Default::default()
-                })
+                }))
             }
             (Kind::Kubernetes, Source::Url(url)) => {
                 Payload::KubeUrl(models::KubernetesManifestUrlDeploymentPayload {
@@ -514,21 +492,12 @@ impl<'c> CreateStack<'c> {
                 })
             }
             (Kind::Swarm, Source::Git(g)) => {
-                Payload::SwarmGit(models::SwarmStackFromGitRepositoryPayload {
+                Payload::SwarmGit(from_git!(SwarmStackFromGitRepositoryPayload, g, {
                     name,
                     swarm_id,
                     env,
                     compose_file: Some(g.file()),
-                    repository_url: Some(g.url.clone()),
-                    repository_reference_name: g.reference.clone(),
-                    additional_files: Some(g.additional_files.clone()),
-                    repository_authentication: Some(g.credentials.is_some()),
-                    repository_username: g.user(),
-                    repository_password: g.password(),
-                    auto_update: g.auto_update.clone().map(Box::new),
-                    tls_skip_verify: Some(g.tls_skip_verify),
-                    ..Default::default()
-                })
+                }))
             }
             (Kind::Swarm, source) => {
                 Payload::SwarmString(models::SwarmStackFromFileContentPayload {
@@ -540,20 +509,11 @@ impl<'c> CreateStack<'c> {
                 })
             }
             (Kind::Compose, Source::Git(g)) => {
-                Payload::ComposeGit(models::ComposeStackFromGitRepositoryPayload {
+                Payload::ComposeGit(from_git!(ComposeStackFromGitRepositoryPayload, g, {
                     name,
                     env,
                     compose_file: Some(g.file()),
-                    repository_url: Some(g.url.clone()),
-                    repository_reference_name: g.reference.clone(),
-                    additional_files: Some(g.additional_files.clone()),
-                    repository_authentication: Some(g.credentials.is_some()),
-                    repository_username: g.user(),
-                    repository_password: g.password(),
-                    auto_update: g.auto_update.clone().map(Box::new),
-                    tls_skip_verify: Some(g.tls_skip_verify),
-                    ..Default::default()
-                })
+                }))
             }
             (Kind::Compose, source) => {
                 Payload::ComposeString(models::ComposeStackFromFileContentPayload {

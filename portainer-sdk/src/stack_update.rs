@@ -13,6 +13,75 @@ use crate::stacks::{Deploying, EnvEdits, Kind, environment_of, read_file};
 use crate::{Client, EnvironmentKind, Error};
 use secrecy::{ExposeSecret, SecretString};
 
+/// `env` and `set_env`, for the calls that edit a stack's variables.
+macro_rules! env_setters {
+    () => {
+        /// Replace all environment variables. Without this (or `set_env`)
+        /// the stack's current ones are kept.
+        pub fn env<K: Into<String>, V: Into<String>>(
+            mut self,
+            env: impl IntoIterator<Item = (K, V)>,
+        ) -> Self {
+            self.env.replace_all(env);
+            self
+        }
+
+        /// Set one variable, keeping the others.
+        pub fn set_env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+            self.env.edits.push((name.into(), Some(value.into())));
+            self
+        }
+    };
+}
+
+/// The env setters and the [`Deploying`] options, for the calls that deploy.
+macro_rules! deploy_setters {
+    () => {
+        env_setters!();
+
+        /// Remove services no longer in the file (default: the existing
+        /// stack's setting).
+        pub fn prune(mut self, yes: bool) -> Self {
+            self.deploying.prune = Some(yes);
+            self
+        }
+
+        /// Pull images again when redeploying an existing stack.
+        pub fn pull_image(mut self, yes: bool) -> Self {
+            self.deploying.pull_image = yes;
+            self
+        }
+
+        /// Overrides the deploy timeout for this call.
+        pub fn timeout(mut self, timeout: Duration) -> Self {
+            self.deploying.timeout = Some(timeout);
+            self
+        }
+    };
+}
+
+/// `reference` and `credentials`, for the calls on a git stack.
+macro_rules! git_setters {
+    () => {
+        /// Use this reference instead of the stack's current one (from now
+        /// on: it is stored).
+        pub fn reference(mut self, reference: impl Into<String>) -> Self {
+            self.reference = Some(reference.into());
+            self
+        }
+
+        /// New repository credentials (the stored ones are kept otherwise).
+        pub fn credentials(
+            mut self,
+            username: impl Into<String>,
+            password: impl Into<SecretString>,
+        ) -> Self {
+            self.credentials = Some((username.into(), password.into()));
+            self
+        }
+    };
+}
+
 /// Updates a stack's file and/or env; from [`Stacks::update`](crate::Stacks::update).
 ///
 /// `PUT /api/stacks/{id}` replaces the stack's `Env` and `Webhook` (and on
@@ -53,42 +122,11 @@ impl<'c> UpdateStack<'c> {
         self
     }
 
-    /// Replace all environment variables.
-    pub fn env<K: Into<String>, V: Into<String>>(
-        mut self,
-        env: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
-        self.env.replace_all(env);
-        self
-    }
-
-    /// Set one variable, keeping the others.
-    pub fn set_env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.env.edits.push((name.into(), Some(value.into())));
-        self
-    }
+    deploy_setters!();
 
     /// Remove one variable, keeping the others.
     pub fn remove_env(mut self, name: impl Into<String>) -> Self {
         self.env.edits.push((name.into(), None));
-        self
-    }
-
-    /// Remove services no longer in the file (default: the stack's setting).
-    pub fn prune(mut self, yes: bool) -> Self {
-        self.deploying.prune = Some(yes);
-        self
-    }
-
-    /// Pull images again before redeploying.
-    pub fn pull_image(mut self, yes: bool) -> Self {
-        self.deploying.pull_image = yes;
-        self
-    }
-
-    /// Overrides the deploy timeout for this call.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.deploying.timeout = Some(timeout);
         self
     }
 
@@ -181,25 +219,16 @@ fn git_fields(
         .as_ref()
         .and_then(|a| a.username.clone())
         .filter(|u| !u.is_empty());
-    Ok(match (credentials, stored_user) {
-        (Some((user, pass)), _) => GitFields {
-            reference,
-            authentication: true,
-            username: Some(user.clone()),
-            password: Some(pass.expose_secret().to_owned()),
-        },
-        (None, Some(user)) => GitFields {
-            reference,
-            authentication: true,
-            username: Some(user),
-            password: Some(String::new()),
-        },
-        (None, None) => GitFields {
-            reference,
-            authentication: false,
-            username: None,
-            password: None,
-        },
+    let (username, password) = match (credentials, stored_user) {
+        (Some((user, pass)), _) => (Some(user.clone()), Some(pass.expose_secret().to_owned())),
+        (None, Some(user)) => (Some(user), Some(String::new())),
+        (None, None) => (None, None),
+    };
+    Ok(GitFields {
+        reference,
+        authentication: username.is_some(),
+        username,
+        password,
     })
 }
 
@@ -228,54 +257,8 @@ impl<'c> RedeployGit<'c> {
         }
     }
 
-    /// Deploy this reference instead of the stack's current one.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// New repository credentials (the stored ones are kept otherwise).
-    pub fn credentials(
-        mut self,
-        username: impl Into<String>,
-        password: impl Into<SecretString>,
-    ) -> Self {
-        self.credentials = Some((username.into(), password.into()));
-        self
-    }
-
-    /// Replace all environment variables.
-    pub fn env<K: Into<String>, V: Into<String>>(
-        mut self,
-        env: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
-        self.env.replace_all(env);
-        self
-    }
-
-    /// Set one variable, keeping the others.
-    pub fn set_env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.env.edits.push((name.into(), Some(value.into())));
-        self
-    }
-
-    /// Remove services no longer in the file (default: the stack's setting).
-    pub fn prune(mut self, yes: bool) -> Self {
-        self.deploying.prune = Some(yes);
-        self
-    }
-
-    /// Pull images again before redeploying.
-    pub fn pull_image(mut self, yes: bool) -> Self {
-        self.deploying.pull_image = yes;
-        self
-    }
-
-    /// Overrides the deploy timeout for this call.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.deploying.timeout = Some(timeout);
-        self
-    }
+    git_setters!();
+    deploy_setters!();
 
     /// Reads the stack, then sends `PUT /api/stacks/{id}/git/redeploy?endpointId=`.
     pub async fn send(self) -> Result<Stack, Error> {
@@ -337,36 +320,8 @@ impl<'c> UpdateGitSettings<'c> {
         }
     }
 
-    /// Track this reference from now on.
-    pub fn reference(mut self, reference: impl Into<String>) -> Self {
-        self.reference = Some(reference.into());
-        self
-    }
-
-    /// New repository credentials (the stored ones are kept otherwise).
-    pub fn credentials(
-        mut self,
-        username: impl Into<String>,
-        password: impl Into<SecretString>,
-    ) -> Self {
-        self.credentials = Some((username.into(), password.into()));
-        self
-    }
-
-    /// Set one variable, keeping the others.
-    pub fn set_env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.env.edits.push((name.into(), Some(value.into())));
-        self
-    }
-
-    /// Replace all environment variables.
-    pub fn env<K: Into<String>, V: Into<String>>(
-        mut self,
-        env: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
-        self.env.replace_all(env);
-        self
-    }
+    git_setters!();
+    env_setters!();
 
     /// Turn automatic updates on with these settings.
     pub fn auto_update(mut self, auto_update: AutoUpdateSettings) -> Self {
@@ -531,44 +486,11 @@ impl<'c> DeployStack<'c> {
         self
     }
 
-    /// The environment variables, replacing all of an existing stack's.
-    /// Without this (or [`set_env`](Self::set_env)) an update keeps the
-    /// stack's current ones.
-    pub fn env<K: Into<String>, V: Into<String>>(
-        mut self,
-        env: impl IntoIterator<Item = (K, V)>,
-    ) -> Self {
-        self.env.replace_all(env);
-        self
-    }
-
-    /// One variable, merged into an existing stack's variables.
-    pub fn set_env(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.env.edits.push((name.into(), Some(value.into())));
-        self
-    }
-
-    /// On update: remove services no longer in the file.
-    pub fn prune(mut self, yes: bool) -> Self {
-        self.deploying.prune = Some(yes);
-        self
-    }
-
-    /// On update: pull images again before redeploying.
-    pub fn pull_image(mut self, yes: bool) -> Self {
-        self.deploying.pull_image = yes;
-        self
-    }
+    deploy_setters!();
 
     /// Swarm stacks: the swarm id (looked up when not given).
     pub fn swarm_id(mut self, swarm_id: impl Into<String>) -> Self {
         self.swarm_id = Some(swarm_id.into());
-        self
-    }
-
-    /// Overrides the deploy timeout for this call.
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.deploying.timeout = Some(timeout);
         self
     }
 

@@ -6,6 +6,7 @@ use std::future::Future;
 use std::sync::RwLock;
 use std::time::{Duration, Instant, SystemTime};
 
+use bytes::Bytes;
 use reqwest::header::{AUTHORIZATION, COOKIE, HeaderName, HeaderValue, LOCATION};
 use reqwest::{Method, Request, Response, StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
@@ -420,9 +421,8 @@ impl FinishError for Failure {
 /// `{"message","details"}` and the start of a proxy's page.
 pub(crate) const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
-/// Reads a response body of at most `limit` bytes, chunk by chunk so that
-/// memory stays bounded whatever the server sends. A success body fails with
-/// [`Failure::TooLarge`] over the limit (before reading when the server
+/// Reads a response body of at most `limit` bytes. A success body fails
+/// with [`Failure::TooLarge`] over the limit (before reading when the server
 /// announces its length). An error or redirect body is cut at
 /// [`ERROR_BODY_LIMIT`], as only its start is kept.
 pub(crate) async fn read_body(
@@ -434,24 +434,47 @@ pub(crate) async fn read_body(
         let body = read_prefix(&mut resp, limit.min(ERROR_BODY_LIMIT)).await?;
         return Ok((status, body));
     }
-    let too_large = Failure::TooLarge {
-        status: status.as_u16(),
-        limit,
-    };
-    let announced = resp.content_length();
-    if announced.is_some_and(|n| n > limit as u64) {
-        return Err(too_large);
+    match read_limited(&mut resp, limit).await? {
+        Some(body) => Ok((status, body.into())),
+        None => Err(Failure::TooLarge {
+            status: status.as_u16(),
+            limit,
+        }),
     }
-    // Never more than 1 MiB up front on the server's word alone.
-    let reserve = announced.map_or(8 * 1024, |n| usize::try_from(n).unwrap_or(usize::MAX));
-    let mut body = Vec::with_capacity(reserve.min(1024 * 1024));
-    while let Some(chunk) = resp.chunk().await? {
+}
+
+/// The whole body, or `None` once it is known to pass `limit` (from its
+/// announced length, before reading, or from what arrived), read chunk by
+/// chunk so that memory stays bounded whatever the server sends.
+pub(crate) async fn read_limited(
+    resp: &mut Response,
+    limit: usize,
+) -> reqwest::Result<Option<Bytes>> {
+    if resp.content_length().is_some_and(|n| n > limit as u64) {
+        return Ok(None);
+    }
+    let Some(first) = resp.chunk().await? else {
+        return Ok(Some(Bytes::new()));
+    };
+    if first.len() > limit {
+        return Ok(None);
+    }
+    let Some(second) = resp.chunk().await? else {
+        // One chunk (most bodies on a local network): no copy.
+        return Ok(Some(first));
+    };
+    let announced = resp.content_length().unwrap_or(0).min(limit as u64) as usize;
+    let mut body = Vec::with_capacity(announced.max(first.len() + second.len()));
+    body.extend_from_slice(&first);
+    let mut next = Some(second);
+    while let Some(chunk) = next {
         if chunk.len() > limit - body.len() {
-            return Err(too_large);
+            return Ok(None);
         }
         body.extend_from_slice(&chunk);
+        next = resp.chunk().await?;
     }
-    Ok((status, body))
+    Ok(Some(Bytes::from(body)))
 }
 
 /// The first `cap` bytes of a body; the rest is not read.

@@ -24,6 +24,40 @@ async fn api_key_goes_in_x_api_key_on_every_request() {
     m.assert_async().await;
 }
 
+#[test]
+fn base_url_rules() {
+    let ok = |s: &str| Client::builder(s).build().unwrap().base_url().to_string();
+    for (typed, base) in [
+        (
+            "https://p.example.com:9443",
+            "https://p.example.com:9443/api",
+        ),
+        (
+            "https://p.example.com:9443/",
+            "https://p.example.com:9443/api",
+        ),
+        ("https://p.example.com/api", "https://p.example.com/api"),
+        ("https://p.example.com/api/", "https://p.example.com/api"),
+        (
+            "https://p.example.com/portainer",
+            "https://p.example.com/portainer/api",
+        ),
+        (
+            "http://10.0.0.1:9000/a/b/?x=1#f",
+            "http://10.0.0.1:9000/a/b/api",
+        ),
+    ] {
+        assert_eq!(ok(typed), base, "{typed}");
+    }
+    for bad in [
+        "p.example.com:9443",
+        "ftp://p.example.com",
+        "https://admin:pw@p.example.com",
+    ] {
+        assert!(Client::builder(bad).build().is_err(), "{bad}");
+    }
+}
+
 #[tokio::test]
 async fn base_url_prefix_is_kept_and_api_appended() {
     let mut server = mockito::Server::new_async().await;

@@ -85,6 +85,7 @@ async fn other_statuses_are_api_errors_and_1x_err_is_read() {
     .await;
     assert!(matches!(e, Error::Api(_)), "{e:?}");
     assert_eq!(e.message(), Some("Unable to connect to the Docker daemon"));
+    assert_eq!(e.details(), None);
     let e = get_with(400, r#"{"message":"Invalid request payload","details":"Invalid stack identifier route variable"}"#, "application/json").await;
     assert_eq!(e.status(), Some(400));
     assert!(
@@ -170,4 +171,60 @@ async fn invalid_input_sends_nothing() {
     assert!(matches!(e, Error::InvalidInput(_)), "{e:?}");
     assert!(e.message().is_some());
     any.assert_async().await;
+}
+
+#[tokio::test]
+async fn a_blank_error_body_has_no_snippet_but_a_form_feed_is_kept() {
+    let blank = get_with(502, " \r\n\t", "text/plain").await;
+    assert_eq!(blank.api_error().unwrap().body_snippet, None);
+    let form_feed = get_with(502, "\x0c", "text/plain").await;
+    let snippet = form_feed.api_error().unwrap().body_snippet.clone();
+    assert_eq!(snippet.as_deref(), Some("\\u{c}"));
+}
+
+#[tokio::test]
+async fn an_error_snippet_is_bounded_and_utf8_safe() {
+    // 512 bytes is the snippet limit.
+    let e = get_with(502, &"é".repeat(512), "text/plain").await;
+    let s = e.api_error().unwrap().body_snippet.clone().unwrap();
+    assert!(s.len() <= 512 + 3, "{}", s.len());
+    assert!(s.ends_with('…'));
+    assert!(!s.contains('\u{FFFD}'));
+}
+
+/// A server (here Docker through Portainer's proxy, whose error bodies the
+/// SDK reads itself) that echoes the credential in its error bodies.
+async fn echo_error(key: &str, status: usize, body: &str) -> Error {
+    let mut server = mockito::Server::new_async().await;
+    server
+        .mock("GET", "/api/endpoints/1/docker/info")
+        .with_status(status)
+        .with_body(body)
+        .create_async()
+        .await;
+    let c = Client::builder(server.url())
+        .api_key(key)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let r: Result<serde_json::Value, Error> = c.docker(1).get("/info").await;
+    r.unwrap_err()
+}
+
+#[tokio::test]
+async fn echoed_secrets_are_scrubbed_even_when_cut() {
+    let key = "ptr_0123456789abcdef";
+    let body = format!(r#"{{"message":"bad key {key}","details":"x-api-key: {key}"}}"#);
+    let e = echo_error(key, 401, &body).await;
+    assert_eq!(e.message(), Some("bad key ***"));
+    assert_eq!(e.details(), Some("x-api-key: ***"));
+    // An HTML page cut by the 512-byte snippet limit in the middle of the key.
+    let page = format!("{}{key}", "x".repeat(512 - 8));
+    let e = echo_error(key, 502, &page).await;
+    let s = e.api_error().unwrap().body_snippet.clone().unwrap();
+    assert!(s.ends_with("***…"), "{s}");
+    assert!(!s.contains("ptr_0123"), "{s}");
+    // Short secrets are left alone rather than garbling messages.
+    let e = echo_error("abc", 500, r#"{"message":"abc"}"#).await;
+    assert_eq!(e.message(), Some("abc"));
 }
