@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::models::{self, AutoUpdateSettings, Stack};
 use crate::stack_create::{CreateStack, GitSource, Source};
 use crate::stacks::{Deploying, EnvEdits, Kind, environment_of, read_file};
-use crate::{Client, EnvironmentKind, Error};
+use crate::{Client, EnvironmentKind, Error, Text};
 use secrecy::{ExposeSecret, SecretString};
 
 /// Updates a stack's file and/or env; from [`Stacks::update`](crate::Stacks::update).
@@ -130,7 +130,7 @@ impl<'c> UpdateStack<'c> {
         }
         let (pull_image, repull) = self.deploying.pull_flags(self.client).await?;
         let body = models::UpdateStackPayload {
-            stack_file_content: Some(content),
+            stack_file_content: Some(content.into()),
             env: Some(self.env.apply(current.env.as_ref())),
             webhook: current.webhook.clone(),
             registries: current.registries.clone(),
@@ -157,10 +157,10 @@ fn prune_of(stack: &Stack) -> bool {
 /// (api/http/handler/stacks/stack_update_git_redeploy.go), and assigns the
 /// reference it is sent, so an empty one would blank it.
 struct GitFields {
-    reference: Option<String>,
+    reference: Option<Text>,
     authentication: bool,
-    username: Option<String>,
-    password: Option<String>,
+    username: Option<Text>,
+    password: Option<Text>,
 }
 
 fn git_fields(
@@ -175,7 +175,10 @@ fn git_fields(
             current.name.as_deref().unwrap_or_default()
         )));
     };
-    let reference = reference.clone().or_else(|| git.reference_name.clone());
+    let reference = reference
+        .as_deref()
+        .map(Text::from)
+        .or_else(|| git.reference_name.clone());
     let stored_user = git
         .authentication
         .as_ref()
@@ -185,14 +188,14 @@ fn git_fields(
         (Some((user, pass)), _) => GitFields {
             reference,
             authentication: true,
-            username: Some(user.clone()),
-            password: Some(pass.expose_secret().to_owned()),
+            username: Some(user.into()),
+            password: Some(pass.expose_secret().into()),
         },
         (None, Some(user)) => GitFields {
             reference,
             authentication: true,
             username: Some(user),
-            password: Some(String::new()),
+            password: Some(Text::default()),
         },
         (None, None) => GitFields {
             reference,
