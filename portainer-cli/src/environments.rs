@@ -91,10 +91,10 @@ pub async fn ls(s: &Session) -> Result<(), Failure> {
         .map(|e| {
             vec![
                 e.id.map(|i| i.to_string()).unwrap_or_default(),
-                e.name.clone().unwrap_or_default(),
+                e.name.as_deref().unwrap_or_default().to_owned(),
                 kind_name(EnvironmentKind::from(e)),
                 status(e),
-                e.url.clone().unwrap_or_default(),
+                e.url.as_deref().unwrap_or_default().to_owned(),
             ]
         })
         .collect();

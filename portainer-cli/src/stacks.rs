@@ -28,7 +28,7 @@ pub async fn ls(s: &Session, args: LsArgs) -> Result<(), Failure> {
         .map(|st| {
             vec![
                 st.id.map(|i| i.to_string()).unwrap_or_default(),
-                st.name.clone().unwrap_or_default(),
+                st.name.as_deref().unwrap_or_default().to_owned(),
                 kind(st),
                 status(st),
                 st.endpoint_id.map(|i| i.to_string()).unwrap_or_default(),
@@ -56,7 +56,7 @@ pub async fn show(s: &Session, args: StackRef) -> Result<(), Failure> {
         ),
     ];
     if let Some(git) = &stack.git_config {
-        let mut source = git.url.clone().unwrap_or_default();
+        let mut source = git.url.as_deref().unwrap_or_default().to_owned();
         if let Some(r) = git.reference_name.as_deref().filter(|r| !r.is_empty()) {
             source.push_str(&format!(" @ {r}"));
         }
@@ -67,11 +67,11 @@ pub async fn show(s: &Session, args: StackRef) -> Result<(), Failure> {
     }
     // Names only: values are often secrets, and tables end up in CI logs
     // (`--output json` has them).
-    let env: Vec<String> = stack
+    let env: Vec<&str> = stack
         .env
         .iter()
         .flatten()
-        .filter_map(|p| p.name.clone())
+        .filter_map(|p| p.name.as_deref())
         .collect();
     rows.push(row("Env", env.join(", ")));
     rows.push(row(
@@ -210,7 +210,7 @@ pub fn id(stack: &Stack) -> i64 {
 }
 
 pub fn name(stack: &Stack) -> String {
-    stack.name.clone().unwrap_or_default()
+    stack.name.as_deref().unwrap_or_default().to_owned()
 }
 
 /// `web (id 3) on environment 1`.

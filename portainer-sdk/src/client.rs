@@ -420,8 +420,8 @@ impl Client {
             return Err(Error::InvalidInput("login needs a username".into()));
         }
         let body = portainer_sdk_gen::types::AuthenticatePayload {
-            username: username.to_owned(),
-            password: password.to_owned(),
+            username: username.into(),
+            password: password.into(),
             api_key: None,
         };
         let anonymous = self.generated(None, true);
@@ -431,7 +431,7 @@ impl Client {
             .value("AuthenticateUser", sent)
             .await
             .map_err(|e| error::scrub(e, password))?;
-        let jwt = resp.jwt.unwrap_or_default();
+        let jwt = resp.jwt.unwrap_or_default().into_string();
         if jwt.is_empty() || reqwest::header::HeaderValue::from_str(&jwt).is_err() {
             return Err(Error::Api(crate::ApiError {
                 status: 200,

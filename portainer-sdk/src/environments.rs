@@ -287,7 +287,7 @@ impl ListEnvironments<'_> {
         let tags = e.tag_ids.as_deref().unwrap_or_default();
         self.name
             .as_ref()
-            .is_none_or(|n| e.name.as_ref() == Some(n))
+            .is_none_or(|n| e.name.as_deref() == Some(n.as_str()))
             && (self.kinds.is_empty() || self.kinds.contains(&EnvironmentKind::from(e)))
             && self.group.is_none_or(|g| e.group_id == Some(g))
             && self.tags.iter().all(|t| tags.contains(t))

@@ -113,6 +113,8 @@ pub use wait::{DEFAULT_POLL_INTERVAL, DEFAULT_WAIT_TIMEOUT, WaitOptions, WaitSta
 
 /// The generated low-level client crate, re-exported for its types.
 pub use portainer_sdk_gen as generated;
+/// The string type of the models' fields (inline up to 24 bytes).
+pub use portainer_sdk_gen::Text;
 
 /// The models of the Portainer API, generated from its specification: what
 /// the SDK's methods return and take. `Stack` is the stack of `GET
@@ -128,6 +130,7 @@ pub use portainer_sdk_gen as generated;
 /// assert_eq!(stack.extra["NewField"], 1);
 /// ```
 pub mod models {
+    pub use portainer_sdk_gen::Text;
     pub use portainer_sdk_gen::types::*;
 }
 

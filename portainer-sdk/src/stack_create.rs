@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::models::{self, AutoUpdateSettings, Pair, Stack};
 use crate::stacks::{Kind, pair, read_file};
 use crate::transport::{CallOpts, OpInfo};
-use crate::{Client, Error};
+use crate::{Client, Error, Text};
 use secrecy::{ExposeSecret, SecretString};
 
 /// Where a stack's content comes from.
@@ -101,20 +101,18 @@ impl GitSource {
         self
     }
 
-    fn user(&self) -> Option<String> {
-        self.credentials.as_ref().map(|(u, _)| u.clone())
+    fn user(&self) -> Option<Text> {
+        self.credentials.as_ref().map(|(u, _)| u.into())
     }
 
-    fn password(&self) -> Option<String> {
+    fn password(&self) -> Option<Text> {
         self.credentials
             .as_ref()
-            .map(|(_, p)| p.expose_secret().to_owned())
+            .map(|(_, p)| p.expose_secret().into())
     }
 
-    fn file(&self) -> String {
-        self.path
-            .clone()
-            .unwrap_or_else(|| "docker-compose.yml".into())
+    fn file(&self) -> Text {
+        self.path.as_deref().unwrap_or("docker-compose.yml").into()
     }
 }
 
@@ -446,16 +444,17 @@ impl<'c> CreateStack<'c> {
 
     fn payload(&self, source: Source) -> Payload {
         let env = Some(self.env.clone());
-        let name = self.name.clone();
-        let swarm_id = self.swarm_id.clone().unwrap_or_default();
+        let name = Text::from(&self.name);
+        let swarm_id = Text::from(self.swarm_id.as_deref().unwrap_or_default());
+        let namespace = self.namespace.as_deref().map(Text::from);
         // The repository fields, named alike in the three git payloads.
         macro_rules! from_git {
             ($model:ident, $g:expr, { $($field:ident $(: $value:expr)?),* $(,)? }) => {
                 models::$model {
                     $($field $(: $value)?,)*
-                    repository_url: Some($g.url.clone()),
-                    repository_reference_name: $g.reference.clone(),
-                    additional_files: Some($g.additional_files.clone()),
+                    repository_url: Some($g.url.as_str().into()),
+                    repository_reference_name: $g.reference.as_deref().map(Text::from),
+                    additional_files: Some($g.additional_files.iter().map(Text::from).collect()),
                     repository_authentication: Some($g.credentials.is_some()),
                     repository_username: $g.user(),
                     repository_password: $g.password(),
@@ -469,7 +468,7 @@ impl<'c> CreateStack<'c> {
             (Kind::Kubernetes, Source::Git(g)) => {
                 Payload::KubeGit(from_git!(KubernetesGitDeploymentPayload, g, {
                     stack_name: Some(name),
-                    namespace: self.namespace.clone(),
+                    namespace,
                     compose_format: Some(self.compose_format),
                     manifest_file: Some(g.file()),
                 }))
@@ -477,15 +476,15 @@ impl<'c> CreateStack<'c> {
             (Kind::Kubernetes, Source::Url(url)) => {
                 Payload::KubeUrl(models::KubernetesManifestUrlDeploymentPayload {
                     stack_name: Some(name),
-                    namespace: self.namespace.clone(),
+                    namespace,
                     compose_format: Some(self.compose_format),
-                    manifest_url: Some(url),
+                    manifest_url: Some(url.into()),
                 })
             }
             (Kind::Kubernetes, source) => {
                 Payload::KubeString(models::KubernetesStringDeploymentPayload {
                     stack_name: Some(name),
-                    namespace: self.namespace.clone(),
+                    namespace,
                     compose_format: Some(self.compose_format),
                     stack_file_content: content_of(source),
                     ..Default::default()
@@ -540,9 +539,9 @@ enum Payload {
     KubeUrl(models::KubernetesManifestUrlDeploymentPayload),
 }
 
-fn content_of(source: Source) -> Option<String> {
+fn content_of(source: Source) -> Option<Text> {
     match source {
-        Source::Content(c) => Some(c),
+        Source::Content(c) => Some(c.into()),
         _ => None,
     }
 }

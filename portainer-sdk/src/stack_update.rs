@@ -10,7 +10,7 @@ use std::time::Duration;
 use crate::models::{self, AutoUpdateSettings, Stack};
 use crate::stack_create::{CreateStack, GitSource, Source};
 use crate::stacks::{Deploying, EnvEdits, Kind, environment_of, read_file};
-use crate::{Client, EnvironmentKind, Error};
+use crate::{Client, EnvironmentKind, Error, Text};
 use secrecy::{ExposeSecret, SecretString};
 
 /// `env` and `set_env`, for the calls that edit a stack's variables.
@@ -168,7 +168,7 @@ impl<'c> UpdateStack<'c> {
         }
         let (pull_image, repull) = self.deploying.pull_flags(self.client).await?;
         let body = models::UpdateStackPayload {
-            stack_file_content: Some(content),
+            stack_file_content: Some(content.into()),
             env: Some(self.env.apply(current.env.as_ref())),
             webhook: current.webhook.clone(),
             registries: current.registries.clone(),
@@ -195,10 +195,10 @@ fn prune_of(stack: &Stack) -> bool {
 /// (api/http/handler/stacks/stack_update_git_redeploy.go), and assigns the
 /// reference it is sent, so an empty one would blank it.
 struct GitFields {
-    reference: Option<String>,
+    reference: Option<Text>,
     authentication: bool,
-    username: Option<String>,
-    password: Option<String>,
+    username: Option<Text>,
+    password: Option<Text>,
 }
 
 fn git_fields(
@@ -213,15 +213,18 @@ fn git_fields(
             current.name.as_deref().unwrap_or_default()
         )));
     };
-    let reference = reference.clone().or_else(|| git.reference_name.clone());
+    let reference = reference
+        .as_deref()
+        .map(Text::from)
+        .or_else(|| git.reference_name.clone());
     let stored_user = git
         .authentication
         .as_ref()
         .and_then(|a| a.username.clone())
         .filter(|u| !u.is_empty());
     let (username, password) = match (credentials, stored_user) {
-        (Some((user, pass)), _) => (Some(user.clone()), Some(pass.expose_secret().to_owned())),
-        (None, Some(user)) => (Some(user), Some(String::new())),
+        (Some((user, pass)), _) => (Some(user.into()), Some(pass.expose_secret().into())),
+        (None, Some(user)) => (Some(user), Some(Text::default())),
         (None, None) => (None, None),
     };
     Ok(GitFields {

@@ -76,7 +76,7 @@ impl ListStacks<'_> {
             stacks.retain(|s| s.endpoint_id == Some(e));
         }
         if let Some(sw) = &self.swarm_id {
-            stacks.retain(|s| s.swarm_id.as_ref() == Some(sw));
+            stacks.retain(|s| s.swarm_id.as_deref() == Some(sw.as_str()));
         }
         Ok(stacks)
     }
@@ -161,7 +161,7 @@ impl<'c> Stacks<'c> {
     pub async fn file(&self, id: i64) -> Result<String, Error> {
         let sent = self.client.raw().stack_file_inspect().id(id).send();
         let file = self.client.value("stack_file_inspect", sent).await?;
-        Ok(file.stack_file_content.unwrap_or_default())
+        Ok(file.stack_file_content.unwrap_or_default().into())
     }
 
     /// Creates a compose stack on a standalone Docker environment.
@@ -344,7 +344,7 @@ impl EnvEdits {
         for (name, value) in &self.edits {
             let at = env.iter().position(|e| e.name.as_deref() == Some(name));
             match (value, at) {
-                (Some(v), Some(i)) => env[i].value = Some(v.clone()),
+                (Some(v), Some(i)) => env[i].value = Some(v.into()),
                 (Some(v), None) => env.push(pair(name, v)),
                 (None, _) => env.retain(|e| e.name.as_deref() != Some(name)),
             }
@@ -364,8 +364,8 @@ impl EnvEdits {
 /// An environment variable as the models carry it.
 pub(crate) fn pair(name: impl Into<String>, value: impl Into<String>) -> Pair {
     Pair {
-        name: Some(name.into()),
-        value: Some(value.into()),
+        name: Some(name.into().into()),
+        value: Some(value.into().into()),
         extra: Default::default(),
     }
 }

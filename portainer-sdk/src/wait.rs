@@ -137,7 +137,7 @@ pub(crate) async fn wait_for(
     };
     let mut poll = Poll {
         docker: client.docker(environment),
-        stack: name,
+        stack: name.into(),
         seen_failed: None,
         last: BTreeMap::new(),
     };

@@ -340,7 +340,7 @@ async fn connection_refused_is_a_connect_error() {
         TIMEOUT,
         c.settings()
             .update(portainer_sdk::models::SettingsUpdatePayload {
-                logo_url: Some(String::new()),
+                logo_url: Some(Default::default()),
                 ..Default::default()
             }),
     )
@@ -375,7 +375,7 @@ async fn reset_before_the_head_of_a_put_is_not_resent_and_the_outcome_is_unknown
         TIMEOUT,
         c.settings()
             .update(portainer_sdk::models::SettingsUpdatePayload {
-                logo_url: Some(String::new()),
+                logo_url: Some(Default::default()),
                 ..Default::default()
             }),
     )

@@ -32,6 +32,12 @@ fn stack_schema_names_properties_as_the_wire_does() {
         properties["Id"]["type"],
         serde_json::json!(["integer", "null"])
     );
+    // `Text` fields are plain strings on the wire.
+    assert_eq!(
+        properties["Name"]["type"],
+        serde_json::json!(["string", "null"])
+    );
+    assert_eq!(properties["AdditionalFiles"]["items"]["type"], "string");
     // Every field of a response may be missing, and unknown ones are kept.
     assert!(schema.get("required").is_none(), "{schema:#}");
     assert_eq!(schema["additionalProperties"], serde_json::json!(true));

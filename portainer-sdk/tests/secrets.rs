@@ -304,7 +304,7 @@ async fn scenarios(url: &str, p: &mut Printed) {
     p.result(&c.settings().get().await);
     p.result(&c.settings().public().await);
     let patch = SettingsUpdatePayload {
-        logo_url: Some(String::new()),
+        logo_url: Some(Default::default()),
         trust_on_first_connect: Some(false),
         ..Default::default()
     };
@@ -355,7 +355,7 @@ async fn scenarios(url: &str, p: &mut Printed) {
         .unwrap()
         .settings()
         .update(SettingsUpdatePayload {
-            logo_url: Some(String::new()),
+            logo_url: Some(Default::default()),
             ..Default::default()
         })
         .await;

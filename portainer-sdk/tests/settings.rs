@@ -115,7 +115,7 @@ async fn update_sends_only_set_fields_including_false_zero_and_empty() {
         .update(SettingsUpdatePayload {
             trust_on_first_connect: Some(false),
             edge_agent_checkin_interval: Some(0),
-            logo_url: Some(String::new()),
+            logo_url: Some(Default::default()),
             ..Default::default()
         })
         .await

@@ -168,7 +168,7 @@ async fn post_is_retried_when_the_caller_opts_in() {
         .unwrap();
     c.settings()
         .update(portainer_sdk::models::SettingsUpdatePayload {
-            logo_url: Some(String::new()),
+            logo_url: Some(Default::default()),
             ..Default::default()
         })
         .await
@@ -272,7 +272,7 @@ async fn broken_connection_is_retried_for_get_only() {
     let e = c
         .settings()
         .update(portainer_sdk::models::SettingsUpdatePayload {
-            logo_url: Some(String::new()),
+            logo_url: Some(Default::default()),
             ..Default::default()
         })
         .await

@@ -152,7 +152,7 @@ impl Sizes<'_> {
                 Some(inner) => self.of(inner).next_multiple_of(8) + 8,
                 None => 8,
             },
-            "String" | "Vec" | "Map" | "BTreeMap" => 24,
+            "String" | "Text" | "Vec" | "Map" | "BTreeMap" => 24,
             "HashMap" => 48,
             "Value" => 32,
             "Box" | "i64" | "u64" | "f64" | "isize" | "usize" => 8,
@@ -170,7 +170,7 @@ impl Sizes<'_> {
             return false;
         };
         match ident.as_str() {
-            "String" | "Vec" | "Map" | "BTreeMap" | "HashMap" | "Box" | "Value" => true,
+            "String" | "Text" | "Vec" | "Map" | "BTreeMap" | "HashMap" | "Box" | "Value" => true,
             name => {
                 let defs = self.defs;
                 match defs.get(name) {

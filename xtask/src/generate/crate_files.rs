@@ -21,11 +21,12 @@ pub fn files(g: &Generated, standalone: bool) -> Result<Vec<(&'static str, Strin
             // Doctests (the templates', the builders') name the committed crate.
             rustfmt(
                 &format!(
-                    "{HEADER}\n{}\n{}\n{}\n{}",
+                    "{HEADER}\n{}\n{}\n{}\n{}\n{}",
                     g.client,
                     HOOKS,
                     super::responses::TEMPLATE,
                     super::deserialize::EXTRA_FIELDS_TEMPLATE,
+                    super::text::TEMPLATE,
                 )
                 .replace("portainer_sdk_gen::", &doc_crate),
             )?,
@@ -106,6 +107,8 @@ serde-both = []
 schemars = ["dep:schemars"]
 {each}
 [dependencies]
+# The storage of `Text`, the models' strings: up to 24 bytes inline.
+compact_str = "0.9"
 progenitor-client = "=0.15.1"
 reqwest = {{ version = "0.13.4", default-features = false, features = ["json", "query", "multipart"] }}
 schemars = {{ version = "1", default-features = false, features = ["derive", "std"], optional = true }}

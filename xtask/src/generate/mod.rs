@@ -13,6 +13,7 @@ pub mod operations;
 mod postprocess;
 mod responses;
 mod schema;
+mod text;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -193,6 +194,11 @@ pub fn generate(source: &SpecSource) -> Result<Generated> {
         "redact-secrets",
         "password, token and secret fields shown as *** by Debug",
         postprocess::redact_secrets(&mut file, &feature_data.secret_suffixes),
+    );
+    report.add(
+        "text-fields",
+        "string fields of the models held as `Text`, which keeps up to 24 bytes inline",
+        text::text_fields(&mut file),
     );
     report.add(
         "boxed-optional-structs",

@@ -217,6 +217,7 @@ pub fn derive_defaults(file: &mut syn::File) -> usize {
             "Option"
                 | "Vec"
                 | "String"
+                | "Text"
                 | "bool"
                 | "i64"
                 | "i32"
@@ -257,12 +258,12 @@ pub fn derive_defaults(file: &mut syn::File) -> usize {
     changed
 }
 
-/// Whether a field's type is a string or an optional one.
+/// Whether a field's type is a string (`String` or `Text`) or an optional one.
 fn is_text(ty: &syn::Type) -> Option<bool> {
     let syn::Type::Path(p) = ty else { return None };
     let last = p.path.segments.last()?;
     match last.ident.to_string().as_str() {
-        "String" => Some(false),
+        "String" | "Text" => Some(false),
         "Option" => {
             let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
                 return None;
