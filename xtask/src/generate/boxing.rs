@@ -16,7 +16,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use syn::{Expr, Fields, GenericArgument, Item, ItemStruct, PathArguments, Type, parse_quote};
+use super::postprocess::{first_generic, last_ident};
+use syn::{Expr, Fields, Item, ItemStruct, Type, parse_quote};
 
 /// Structs estimated above this many bytes (eight words) are boxed where optional.
 pub const BOX_OVER: usize = 64;
@@ -181,22 +182,6 @@ impl Sizes<'_> {
             }
         }
     }
-}
-
-fn last_ident(ty: &Type) -> Option<String> {
-    let Type::Path(p) = ty else { return None };
-    Some(p.path.segments.last()?.ident.to_string())
-}
-
-fn first_generic(ty: &Type) -> Option<&Type> {
-    let Type::Path(p) = ty else { return None };
-    let PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else {
-        return None;
-    };
-    args.args.iter().find_map(|a| match a {
-        GenericArgument::Type(t) => Some(t),
-        _ => None,
-    })
 }
 
 #[cfg(test)]

@@ -85,6 +85,24 @@ pub fn case_insensitive_fields(file: &mut syn::File) -> usize {
     changed
 }
 
+/// The first type argument of a path type: `T` of `Result<T, E>` or `Option<T>`.
+pub(crate) fn first_generic(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let syn::PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else {
+        return None;
+    };
+    args.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
+}
+
+/// The last segment of a path type's name: `Stack` of `types::Stack`.
+pub(crate) fn last_ident(ty: &syn::Type) -> Option<String> {
+    let syn::Type::Path(p) = ty else { return None };
+    Some(p.path.segments.last()?.ident.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

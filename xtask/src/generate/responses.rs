@@ -8,8 +8,9 @@
 //! `null` or blank decodes as empty, since Go's `encoding/json` writes a nil
 //! slice or map as `null` (`from_response` failed on it).
 
+use super::postprocess::{first_generic, last_ident};
 use syn::visit_mut::VisitMut;
-use syn::{Expr, GenericArgument, PathArguments, ReturnType, Type, parse_quote};
+use syn::{Expr, ReturnType, parse_quote};
 
 /// The template appended to the generated client.
 pub const TEMPLATE: &str = include_str!("../../templates/json_body.rs");
@@ -111,23 +112,6 @@ fn success_shape(output: &ReturnType) -> Shape {
         Some("Map" | "HashMap" | "BTreeMap") => Shape::Map,
         _ => Shape::Value,
     }
-}
-
-/// The first type argument of a path type: `T` of `Result<T, E>`.
-fn first_generic(ty: &Type) -> Option<&Type> {
-    let Type::Path(p) = ty else { return None };
-    let PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else {
-        return None;
-    };
-    args.args.iter().find_map(|a| match a {
-        GenericArgument::Type(t) => Some(t),
-        _ => None,
-    })
-}
-
-fn last_ident(ty: &Type) -> Option<String> {
-    let Type::Path(p) = ty else { return None };
-    Some(p.path.segments.last()?.ident.to_string())
 }
 
 #[cfg(test)]
