@@ -135,7 +135,7 @@ pub mod models {
 }
 
 /// The Docker Engine API's models, from the `bollard-stubs` crate: what
-/// [`Docker`]'s typed calls return (feature `docker`, on by default).
+/// [`Docker`]'s typed calls return (feature `docker`, off by default).
 ///
 /// ```
 /// let c: portainer_sdk::docker_models::ContainerSummary =
