@@ -43,8 +43,5 @@ fuzz_target!(|data: &[u8]| {
         v.has_split_stack_create(),
         same >= ServerVersion::new(2, 19, 0)
     );
-    assert_eq!(
-        v.reads_repull_flag(),
-        same >= ServerVersion::new(2, 36, 0)
-    );
+    assert_eq!(v.reads_repull_flag(), same >= ServerVersion::new(2, 36, 0));
 });

@@ -66,7 +66,10 @@ pub mod json_body {
     /// A blank body (JSON's whitespace only: a form feed is not) or `null`
     /// is empty; anything else decodes.
     fn or_empty<T: DeserializeOwned + Default>(body: &[u8]) -> serde_json::Result<T> {
-        if body.iter().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r')) {
+        if body
+            .iter()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+        {
             return Ok(T::default());
         }
         serde_json::from_str::<Option<T>>(text(body)?).map(Option::unwrap_or_default)
