@@ -36,14 +36,11 @@ compile_error!(
 /// # let _ = http;
 /// ```
 pub fn install_crypto_provider() {
-    #[cfg(all(not(feature = "native-tls"), feature = "aws-lc-rs"))]
-    let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
     #[cfg(all(
         not(feature = "native-tls"),
-        not(feature = "aws-lc-rs"),
-        feature = "ring"
+        any(feature = "ring", feature = "aws-lc-rs")
     ))]
-    let _ = rustls::crypto::ring::default_provider().install_default();
+    let _ = rustls_tls::compiled_provider().install_default();
 }
 
 /// TLS options collected by the builder and applied once in `build()`.
@@ -122,19 +119,23 @@ mod rustls_tls {
 
     use crate::Error;
 
+    /// The provider this build compiled.
+    pub(super) fn compiled_provider() -> CryptoProvider {
+        #[cfg(feature = "aws-lc-rs")]
+        return rustls::crypto::aws_lc_rs::default_provider();
+        #[cfg(not(feature = "aws-lc-rs"))]
+        rustls::crypto::ring::default_provider()
+    }
+
     pub(super) fn config(
         roots: Vec<CertificateDer<'static>>,
         accept_invalid_certs: bool,
     ) -> Result<rustls::ClientConfig, Error> {
         // The application's choice, when it installed one (as rustls asks of
         // libraries), else the provider this build compiled.
-        let provider = CryptoProvider::get_default().cloned().unwrap_or_else(|| {
-            #[cfg(feature = "aws-lc-rs")]
-            let compiled = rustls::crypto::aws_lc_rs::default_provider();
-            #[cfg(not(feature = "aws-lc-rs"))]
-            let compiled = rustls::crypto::ring::default_provider();
-            Arc::new(compiled)
-        });
+        let provider = CryptoProvider::get_default()
+            .cloned()
+            .unwrap_or_else(|| Arc::new(compiled_provider()));
         let verifier: Arc<dyn ServerCertVerifier> = if accept_invalid_certs {
             Arc::new(AnyCertificate(provider.clone()))
         } else {
