@@ -570,11 +570,7 @@ fn parse_error_body(status: u16, operation: Option<&'static str>, body: &[u8]) -
     api
 }
 
-/// Whether a body is JSON whitespace only (which a form feed is not).
-pub(crate) fn is_blank(body: &[u8]) -> bool {
-    body.iter()
-        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-}
+pub(crate) use portainer_sdk_gen::json_body::is_blank;
 
 /// The first [`SNIPPET_LIMIT`] bytes of a body as text, cut on a character boundary.
 pub(crate) fn snippet(body: &[u8]) -> String {

@@ -63,13 +63,22 @@ pub mod json_body {
         })
     }
 
-    /// A blank body (JSON's whitespace only: a form feed is not) or `null`
-    /// is empty; anything else decodes.
-    fn or_empty<T: DeserializeOwned + Default>(body: &[u8]) -> serde_json::Result<T> {
-        if body
-            .iter()
+    /// Whether a body is JSON whitespace only (a form feed is not), which
+    /// Portainer sends for "nothing".
+    ///
+    /// ```
+    /// use portainer_sdk_gen::json_body::is_blank;
+    /// assert!(is_blank(b" \r\n"));
+    /// assert!(!is_blank(b"\x0c"));
+    /// ```
+    pub fn is_blank(body: &[u8]) -> bool {
+        body.iter()
             .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-        {
+    }
+
+    /// A blank body or `null` is empty; anything else decodes.
+    fn or_empty<T: DeserializeOwned + Default>(body: &[u8]) -> serde_json::Result<T> {
+        if is_blank(body) {
             return Ok(T::default());
         }
         serde_json::from_str::<Option<T>>(text(body)?).map(Option::unwrap_or_default)
