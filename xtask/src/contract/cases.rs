@@ -32,51 +32,37 @@ struct Generated {
 }
 
 fn read_generated(root: &Path) -> Result<Generated> {
-    let path = root
-        .join(crate::generate::GEN_CRATE_DIR)
-        .join("src/generated.rs");
-    let text =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let file = syn::parse_file(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let dir = root.join(crate::generate::GEN_CRATE_DIR);
+    let file = crate::generate::read_client(&dir)?;
     // Client method -> its builder's name; builder -> its setters.
     let mut builder_of = BTreeMap::new();
     let mut setters: BTreeMap<String, Vec<(String, syn::Type)>> = BTreeMap::new();
     let mut forms = BTreeMap::new();
+    // The methods of `Client` are in the crate's root module and in the
+    // builder module's per-feature files, next to their builders.
+    let mut client_impls = Vec::new();
+    let mut builder_impls = Vec::new();
     for item in &file.items {
         match item {
             syn::Item::Impl(imp) if imp.trait_.is_none() && type_is(&imp.self_ty, "Client") => {
-                for item in &imp.items {
-                    let syn::ImplItem::Fn(f) = item else { continue };
-                    if !matches!(f.vis, syn::Visibility::Public(_)) {
-                        continue;
-                    }
-                    if let Some(builder) = builder_name(&f.sig.output) {
-                        builder_of.insert(f.sig.ident.to_string(), builder);
-                    }
-                }
+                client_impls.push(imp);
             }
             syn::Item::Mod(m) if m.ident == "builder" => {
                 for item in m.content.iter().flat_map(|(_, items)| items) {
-                    let syn::Item::Impl(imp) = item else { continue };
-                    let syn::Type::Path(p) = &*imp.self_ty else {
-                        continue;
-                    };
-                    let Some(last) = p.path.segments.last() else {
-                        continue;
-                    };
-                    let list = setters.entry(last.ident.to_string()).or_default();
-                    for item in &imp.items {
-                        let syn::ImplItem::Fn(f) = item else { continue };
-                        if f.sig.ident == "send" || !matches!(f.vis, syn::Visibility::Public(_)) {
-                            continue;
+                    match item {
+                        syn::Item::Mod(set) => {
+                            for item in set.content.iter().flat_map(|(_, items)| items) {
+                                match item {
+                                    syn::Item::Impl(imp) if type_is(&imp.self_ty, "Client") => {
+                                        client_impls.push(imp);
+                                    }
+                                    syn::Item::Impl(imp) => builder_impls.push(imp),
+                                    _ => {}
+                                }
+                            }
                         }
-                        let mut typed = f.sig.inputs.iter().filter_map(|a| match a {
-                            syn::FnArg::Typed(t) => Some((*t.ty).clone()),
-                            syn::FnArg::Receiver(_) => None,
-                        });
-                        if let (Some(ty), None) = (typed.next(), typed.next()) {
-                            list.push((f.sig.ident.to_string(), ty));
-                        }
+                        syn::Item::Impl(imp) => builder_impls.push(imp),
+                        _ => {}
                     }
                 }
             }
@@ -100,6 +86,39 @@ fn read_generated(root: &Path) -> Result<Generated> {
             _ => {}
         }
     }
+    for imp in client_impls {
+        for item in &imp.items {
+            let syn::ImplItem::Fn(f) = item else { continue };
+            if !matches!(f.vis, syn::Visibility::Public(_)) {
+                continue;
+            }
+            if let Some(builder) = builder_name(&f.sig.output) {
+                builder_of.insert(f.sig.ident.to_string(), builder);
+            }
+        }
+    }
+    for imp in builder_impls {
+        let syn::Type::Path(p) = &*imp.self_ty else {
+            continue;
+        };
+        let Some(last) = p.path.segments.last() else {
+            continue;
+        };
+        let list = setters.entry(last.ident.to_string()).or_default();
+        for item in &imp.items {
+            let syn::ImplItem::Fn(f) = item else { continue };
+            if f.sig.ident == "send" || !matches!(f.vis, syn::Visibility::Public(_)) {
+                continue;
+            }
+            let mut typed = f.sig.inputs.iter().filter_map(|a| match a {
+                syn::FnArg::Typed(t) => Some((*t.ty).clone()),
+                syn::FnArg::Receiver(_) => None,
+            });
+            if let (Some(ty), None) = (typed.next(), typed.next()) {
+                list.push((f.sig.ident.to_string(), ty));
+            }
+        }
+    }
     let methods: BTreeMap<String, Method> = builder_of
         .into_iter()
         .map(|(method, builder)| {
@@ -108,7 +127,7 @@ fn read_generated(root: &Path) -> Result<Generated> {
         })
         .collect();
     if methods.is_empty() {
-        bail!("no operation methods of Client found in {}", path.display());
+        bail!("no operation methods of Client found in {}", dir.display());
     }
     Ok(Generated { methods, forms })
 }

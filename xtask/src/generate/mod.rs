@@ -5,7 +5,7 @@ mod builders;
 mod crate_files;
 mod deserialize;
 mod fields;
-pub use crate_files::rustfmt;
+pub use crate_files::{read_client, rustfmt};
 pub(crate) use multipart::typify_name;
 pub mod features;
 mod multipart;
@@ -13,6 +13,7 @@ pub mod operations;
 mod postprocess;
 mod responses;
 mod schema;
+mod split;
 mod text;
 
 use std::path::PathBuf;
@@ -85,6 +86,8 @@ pub struct Generated {
     pub report: crate::normalize::Report,
     /// The formatted Rust source of the client module.
     pub client: String,
+    /// The files of its feature sets' items: (path in the crate, source).
+    pub parts: Vec<(String, String)>,
     pub operations_in_spec: usize,
     pub generated: usize,
     pub multipart: usize,
@@ -227,14 +230,28 @@ pub fn generate(source: &SpecSource) -> Result<Generated> {
         .filter(|f| gating.features.contains(*f))
         .cloned()
         .collect();
+    let parts = split::by_feature(&mut file)?;
+    report.add(
+        "split-by-feature",
+        "files of types and builders, one per feature set, so a build reads only the enabled ones",
+        parts.len(),
+    );
     let mut client = postprocess::block_docs_to_line_docs(&prettyplease::unparse(&file));
     client.push_str(&operations::render(&table));
+    let parts = parts
+        .into_iter()
+        .map(|p| {
+            let source = postprocess::block_docs_to_line_docs(&prettyplease::unparse(&p.file));
+            (p.path, source)
+        })
+        .collect();
 
     Ok(Generated {
         label: source.label.clone(),
         api_version,
         report,
         client,
+        parts,
         operations_in_spec,
         generated: table.len(),
         multipart: multipart_ops.len(),
