@@ -336,6 +336,9 @@ mod tests {
         write(dir.path(), &files).unwrap();
         let file = read_client(dir.path()).unwrap();
         let text = prettyplease::unparse(&file);
-        assert!(text.contains("mod stacks {\n        pub struct Stack;"), "{text}");
+        assert!(
+            text.contains("mod stacks {\n        pub struct Stack;"),
+            "{text}"
+        );
     }
 }

@@ -2,16 +2,16 @@
 //!
 //! rustc parses a whole file before it removes what `#[cfg]` turns off, so a
 //! build of the default features used to parse every area's types and
-//! builders, and the parsed file was most of the memory the compiler took
-//! (PERFORMANCE.md has the figures). A `mod` item that `#[cfg]` turns off is
-//! never read, so the items of each feature move to a file of their own:
-//! `types/<feature>.rs` and `builder/<feature>.rs` under `src/generated/`,
-//! each declared under its feature's `#[cfg]` and glob-re-exported, so every
-//! path stays what it was (`types::Stack`, `builder::StackList`). The
-//! `Client` methods that return a feature's builders go to that feature's
-//! builder file. Types that several features use go to `types/shared.rs`,
-//! each keeping its own `#[cfg]`, and the file is read when any of them is
-//! on.
+//! builders, and a build of one small area took about as much memory for
+//! the text it then dropped as for what it compiled (PERFORMANCE.md has the
+//! figures). A `mod` item that `#[cfg]` turns off is never read, so the
+//! items of each feature move to a file of their own: `types/<feature>.rs`
+//! and `builder/<feature>.rs` under `src/generated/`, each declared under
+//! its feature's `#[cfg]` and glob-re-exported, so every path stays what it
+//! was (`types::Stack`, `builder::StackList`). The `Client` methods that
+//! return a feature's builders go to that feature's builder file. Types
+//! that several features use go to `types/shared.rs`, each keeping its own
+//! `#[cfg]`, and the file is read when any of them is on.
 
 use std::collections::BTreeMap;
 
