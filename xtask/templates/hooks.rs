@@ -81,3 +81,20 @@ impl ClientHooks<Hooks> for Client {
         }
     }
 }
+
+impl Client {
+    /// Sends an operation's request through the hooks and the executor: the
+    /// steps every operation takes before it reads its response, written
+    /// once rather than in each operation (which halved the builders'
+    /// build; PERFORMANCE.md).
+    pub(crate) async fn run<E>(
+        &self,
+        mut request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> Result<reqwest::Response, Error<E>> {
+        self.pre(&mut request, info).await?;
+        let result = self.exec(request, info).await;
+        self.post(&result, info).await?;
+        Ok(result?)
+    }
+}

@@ -84,6 +84,42 @@ pub mod json_body {
         serde_json::from_str::<Option<T>>(text(body)?).map(Option::unwrap_or_default)
     }
 
+    /// What an operation with a JSON answer does with its response: a
+    /// status in `ok` decodes the body with `decode`, one in `errors` the
+    /// error body, anything else is unexpected. Written once for each
+    /// answer type rather than in every operation.
+    pub(crate) async fn answer<T, E: DeserializeOwned>(
+        resp: reqwest::Response,
+        ok: &[u16],
+        decode: fn(&[u8]) -> serde_json::Result<T>,
+        errors: &[u16],
+    ) -> Result<ResponseValue<T>, Error<E>> {
+        let status = resp.status().as_u16();
+        if ok.contains(&status) {
+            response(resp, decode).await
+        } else if errors.contains(&status) {
+            Err(Error::ErrorResponse(response(resp, self::decode).await?))
+        } else {
+            Err(Error::UnexpectedResponse(resp))
+        }
+    }
+
+    /// [`answer`] for an operation whose success has no body.
+    pub(crate) async fn answer_empty<E: DeserializeOwned>(
+        resp: reqwest::Response,
+        ok: &[u16],
+        errors: &[u16],
+    ) -> Result<ResponseValue<()>, Error<E>> {
+        let status = resp.status().as_u16();
+        if ok.contains(&status) {
+            Ok(ResponseValue::empty(resp))
+        } else if errors.contains(&status) {
+            Err(Error::ErrorResponse(response(resp, self::decode).await?))
+        } else {
+            Err(Error::UnexpectedResponse(resp))
+        }
+    }
+
     /// A JSON response of an operation, decoded by `decode`; the body
     /// stays in the error when it does not decode.
     pub(crate) async fn response<T, E>(

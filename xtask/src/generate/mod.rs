@@ -13,6 +13,7 @@ pub mod operations;
 mod postprocess;
 mod responses;
 mod schema;
+mod sends;
 mod split;
 mod text;
 
@@ -230,6 +231,11 @@ pub fn generate(source: &SpecSource) -> Result<Generated> {
         .filter(|f| gating.features.contains(*f))
         .cloned()
         .collect();
+    report.add(
+        "compact-sends",
+        "operations sending through one `Client::run` and decoding each kind of response in one match arm",
+        sends::compact(&mut file),
+    );
     let parts = split::by_feature(&mut file)?;
     report.add(
         "split-by-feature",

@@ -49,20 +49,8 @@ impl<'a> Backup<'a> {
         let info = OperationInfo {
             operation_id: "backup",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[200u16], &[400u16, 500u16]).await
     }
 }
 ///`POST /backup/azure/execute` (operation `BackupToAzureBlob`), built by [`Client::backup_to_azure_blob`]: set the parameters, then [`send`](Self::send) it.
@@ -111,20 +99,8 @@ impl<'a> BackupToAzureBlob<'a> {
         let info = OperationInfo {
             operation_id: "backup_to_azure_blob",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
     }
 }
 ///`POST /backup/azure/restore` (operation `RestoreFromAzureBlob`), built by [`Client::restore_from_azure_blob`]: set the parameters, then [`send`](Self::send) it.
@@ -187,23 +163,8 @@ impl<'a> RestoreFromAzureBlob<'a> {
         let info = OperationInfo {
             operation_id: "restore_from_azure_blob",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[200u16], &[400u16, 403u16, 500u16]).await
     }
 }
 ///`GET /backup/azure/settings` (operation `AzureBlobBackupSettingsFetch`), built by [`Client::azure_blob_backup_settings_fetch`]: set the parameters, then [`send`](Self::send) it.
@@ -237,20 +198,14 @@ impl<'a> AzureBlobBackupSettingsFetch<'a> {
         let info = OperationInfo {
             operation_id: "azure_blob_backup_settings_fetch",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[401u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /backup/azure/settings` (operation `UpdateAzureBlobSettings`), built by [`Client::update_azure_blob_settings`]: set the parameters, then [`send`](Self::send) it.
@@ -299,20 +254,8 @@ impl<'a> UpdateAzureBlobSettings<'a> {
         let info = OperationInfo {
             operation_id: "update_azure_blob_settings",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[200u16], &[400u16, 500u16]).await
     }
 }
 ///`GET /backup/azure/status` (operation `AzureBlobBackupStatusFetch`), built by [`Client::azure_blob_backup_status_fetch`]: set the parameters, then [`send`](Self::send) it.
@@ -346,17 +289,8 @@ impl<'a> AzureBlobBackupStatusFetch<'a> {
         let info = OperationInfo {
             operation_id: "azure_blob_backup_status_fetch",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
     }
 }
 ///`POST /backup/azure/test` (operation `AzureBlobTestConnection`), built by [`Client::azure_blob_test_connection`]: set the parameters, then [`send`](Self::send) it.
@@ -405,26 +339,8 @@ impl<'a> AzureBlobTestConnection<'a> {
         let info = OperationInfo {
             operation_id: "azure_blob_test_connection",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            502u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 404u16, 500u16, 502u16]).await
     }
 }
 ///`POST /backup/local/run` (operation `RunLocalBackupNow`), built by [`Client::run_local_backup_now`]: set the parameters, then [`send`](Self::send) it.
@@ -456,20 +372,8 @@ impl<'a> RunLocalBackupNow<'a> {
         let info = OperationInfo {
             operation_id: "run_local_backup_now",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            409u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[409u16, 500u16]).await
     }
 }
 ///`GET /backup/local/settings` (operation `LocalBackupSettingsFetch`), built by [`Client::local_backup_settings_fetch`]: set the parameters, then [`send`](Self::send) it.
@@ -503,20 +407,14 @@ impl<'a> LocalBackupSettingsFetch<'a> {
         let info = OperationInfo {
             operation_id: "local_backup_settings_fetch",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[401u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /backup/local/settings` (operation `UpdateLocalBackupSettings`), built by [`Client::update_local_backup_settings`]: set the parameters, then [`send`](Self::send) it.
@@ -565,20 +463,8 @@ impl<'a> UpdateLocalBackupSettings<'a> {
         let info = OperationInfo {
             operation_id: "update_local_backup_settings",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[200u16], &[400u16, 500u16]).await
     }
 }
 ///`GET /backup/local/status` (operation `LocalBackupStatusFetch`), built by [`Client::local_backup_status_fetch`]: set the parameters, then [`send`](Self::send) it.
@@ -612,20 +498,14 @@ impl<'a> LocalBackupStatusFetch<'a> {
         let info = OperationInfo {
             operation_id: "local_backup_status_fetch",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[401u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /backup/s3/execute` (operation `BackupToS3`), built by [`Client::backup_to_s3`]: set the parameters, then [`send`](Self::send) it.
@@ -674,20 +554,8 @@ impl<'a> BackupToS3<'a> {
         let info = OperationInfo {
             operation_id: "backup_to_s3",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
     }
 }
 ///`POST /backup/s3/restore` (operation `RestoreFromS3`), built by [`Client::restore_from_s3`]: set the parameters, then [`send`](Self::send) it.
@@ -750,23 +618,8 @@ impl<'a> RestoreFromS3<'a> {
         let info = OperationInfo {
             operation_id: "restore_from_s3",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[200u16], &[400u16, 403u16, 500u16]).await
     }
 }
 ///`GET /backup/s3/settings` (operation `BackupSettingsFetch`), built by [`Client::backup_settings_fetch`]: set the parameters, then [`send`](Self::send) it.
@@ -800,20 +653,14 @@ impl<'a> BackupSettingsFetch<'a> {
         let info = OperationInfo {
             operation_id: "backup_settings_fetch",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[401u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /backup/s3/settings` (operation `UpdateS3Settings`), built by [`Client::update_s3_settings`]: set the parameters, then [`send`](Self::send) it.
@@ -862,20 +709,8 @@ impl<'a> UpdateS3Settings<'a> {
         let info = OperationInfo {
             operation_id: "update_s3_settings",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[200u16], &[400u16, 500u16]).await
     }
 }
 ///`GET /backup/s3/status` (operation `BackupStatusFetch`), built by [`Client::backup_status_fetch`]: set the parameters, then [`send`](Self::send) it.
@@ -909,17 +744,8 @@ impl<'a> BackupStatusFetch<'a> {
         let info = OperationInfo {
             operation_id: "backup_status_fetch",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
     }
 }
 ///`POST /restore` (operation `Restore`), built by [`Client::restore`]: set the parameters, then [`send`](Self::send) it.
@@ -982,23 +808,8 @@ impl<'a> Restore<'a> {
         let info = OperationInfo {
             operation_id: "restore",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[200u16], &[400u16, 403u16, 500u16]).await
     }
 }
 impl Client {

@@ -52,17 +52,14 @@ impl<'a> EdgeConfigList<'a> {
         let info = OperationInfo {
             operation_id: "edge_config_list",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[500u16],
+        )
+        .await
     }
 }
 ///`GET /edge_configurations/{id}` (operation `EdgeConfigInspect`), built by [`Client::edge_config_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -116,23 +113,14 @@ impl<'a> EdgeConfigInspect<'a> {
         let info = OperationInfo {
             operation_id: "edge_config_inspect",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`DELETE /edge_configurations/{id}` (operation `EdgeConfigDelete`), built by [`Client::edge_config_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -184,23 +172,8 @@ impl<'a> EdgeConfigDelete<'a> {
         let info = OperationInfo {
             operation_id: "edge_config_delete",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 404u16, 500u16]).await
     }
 }
 ///`PUT /edge_configurations/{id}/{state}` (operation `EdgeConfigState`), built by [`Client::edge_config_state`]: set the parameters, then [`send`](Self::send) it.
@@ -267,26 +240,8 @@ impl<'a> EdgeConfigState<'a> {
         let info = OperationInfo {
             operation_id: "edge_config_state",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
     }
 }
 ///`GET /edge_configurations/{id}/files` (operation `EdgeConfigFiles`), built by [`Client::edge_config_files`]: set the parameters, then [`send`](Self::send) it.
@@ -340,26 +295,14 @@ impl<'a> EdgeConfigFiles<'a> {
         let info = OperationInfo {
             operation_id: "edge_config_files",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /edge_groups` (operation `EdgeGroupList`), built by [`Client::edge_group_list`]: set the parameters, then [`send`](Self::send) it.
@@ -404,20 +347,14 @@ impl<'a> EdgeGroupList<'a> {
         let info = OperationInfo {
             operation_id: "edge_group_list",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[500u16, 503u16],
+        )
+        .await
     }
 }
 ///`POST /edge_groups` (operation `EdgeGroupCreate`), built by [`Client::edge_group_create`]: set the parameters, then [`send`](Self::send) it.
@@ -468,20 +405,14 @@ impl<'a> EdgeGroupCreate<'a> {
         let info = OperationInfo {
             operation_id: "edge_group_create",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16, 503u16],
+        )
+        .await
     }
 }
 ///`GET /edge_groups/{id}` (operation `EdgeGroupInspect`), built by [`Client::edge_group_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -535,20 +466,14 @@ impl<'a> EdgeGroupInspect<'a> {
         let info = OperationInfo {
             operation_id: "edge_group_inspect",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16, 503u16],
+        )
+        .await
     }
 }
 ///`PUT /edge_groups/{id}` (operation `EdgeGroupUpdate`), built by [`Client::edge_group_update`]: set the parameters, then [`send`](Self::send) it.
@@ -617,20 +542,14 @@ impl<'a> EdgeGroupUpdate<'a> {
         let info = OperationInfo {
             operation_id: "edge_group_update",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16, 503u16],
+        )
+        .await
     }
 }
 ///`DELETE /edge_groups/{id}` (operation `EdgeGroupDelete`), built by [`Client::edge_group_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -682,23 +601,8 @@ impl<'a> EdgeGroupDelete<'a> {
         let info = OperationInfo {
             operation_id: "edge_group_delete",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            409u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[409u16, 500u16, 503u16]).await
     }
 }
 ///`GET /edge_jobs` (operation `EdgeJobList`), built by [`Client::edge_job_list`]: set the parameters, then [`send`](Self::send) it.
@@ -732,23 +636,14 @@ impl<'a> EdgeJobList<'a> {
         let info = OperationInfo {
             operation_id: "edge_job_list",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
     }
 }
 ///`GET /edge_jobs/{id}` (operation `EdgeJobInspect`), built by [`Client::edge_job_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -800,23 +695,14 @@ impl<'a> EdgeJobInspect<'a> {
         let info = OperationInfo {
             operation_id: "edge_job_inspect",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
     }
 }
 ///`PUT /edge_jobs/{id}` (operation `EdgeJobUpdate`), built by [`Client::edge_job_update`]: set the parameters, then [`send`](Self::send) it.
@@ -883,23 +769,14 @@ impl<'a> EdgeJobUpdate<'a> {
         let info = OperationInfo {
             operation_id: "edge_job_update",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
     }
 }
 ///`DELETE /edge_jobs/{id}` (operation `EdgeJobDelete`), built by [`Client::edge_job_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -951,23 +828,8 @@ impl<'a> EdgeJobDelete<'a> {
         let info = OperationInfo {
             operation_id: "edge_job_delete",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16, 503u16]).await
     }
 }
 ///`GET /edge_jobs/{id}/file` (operation `EdgeJobFile`), built by [`Client::edge_job_file`]: set the parameters, then [`send`](Self::send) it.
@@ -1021,23 +883,14 @@ impl<'a> EdgeJobFile<'a> {
         let info = OperationInfo {
             operation_id: "edge_job_file",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
     }
 }
 ///`GET /edge_jobs/{id}/tasks` (operation `EdgeJobTasksList`), built by [`Client::edge_job_tasks_list`]: set the parameters, then [`send`](Self::send) it.
@@ -1092,23 +945,14 @@ impl<'a> EdgeJobTasksList<'a> {
         let info = OperationInfo {
             operation_id: "edge_job_tasks_list",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
     }
 }
 ///`GET /edge_jobs/{id}/tasks/{taskID}/logs` (operation `EdgeJobTaskLogsInspect`), built by [`Client::edge_job_task_logs_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -1181,23 +1025,14 @@ impl<'a> EdgeJobTaskLogsInspect<'a> {
         let info = OperationInfo {
             operation_id: "edge_job_task_logs_inspect",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
     }
 }
 ///`POST /edge_jobs/{id}/tasks/{taskID}/logs` (operation `EdgeJobTasksCollect`), built by [`Client::edge_job_tasks_collect`]: set the parameters, then [`send`](Self::send) it.
@@ -1268,23 +1103,8 @@ impl<'a> EdgeJobTasksCollect<'a> {
         let info = OperationInfo {
             operation_id: "edge_job_tasks_collect",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16, 503u16]).await
     }
 }
 ///`DELETE /edge_jobs/{id}/tasks/{taskID}/logs` (operation `EdgeJobTasksClear`), built by [`Client::edge_job_tasks_clear`]: set the parameters, then [`send`](Self::send) it.
@@ -1355,23 +1175,8 @@ impl<'a> EdgeJobTasksClear<'a> {
         let info = OperationInfo {
             operation_id: "edge_job_tasks_clear",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16, 503u16]).await
     }
 }
 ///`POST /edge_jobs/create/string` (operation `EdgeJobCreateString`), built by [`Client::edge_job_create_string`]: set the parameters, then [`send`](Self::send) it.
@@ -1422,20 +1227,14 @@ impl<'a> EdgeJobCreateString<'a> {
         let info = OperationInfo {
             operation_id: "edge_job_create_string",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16, 503u16],
+        )
+        .await
     }
 }
 ///`GET /edge_stacks` (operation `EdgeStackList`), built by [`Client::edge_stack_list`]: set the parameters, then [`send`](Self::send) it.
@@ -1486,23 +1285,14 @@ impl<'a> EdgeStackList<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_list",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
     }
 }
 ///`GET /edge_stacks/{id}` (operation `EdgeStackInspect`), built by [`Client::edge_stack_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -1556,23 +1346,14 @@ impl<'a> EdgeStackInspect<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_inspect",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
     }
 }
 ///`PUT /edge_stacks/{id}` (operation `EdgeStackUpdate`), built by [`Client::edge_stack_update`]: set the parameters, then [`send`](Self::send) it.
@@ -1641,23 +1422,14 @@ impl<'a> EdgeStackUpdate<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_update",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
     }
 }
 ///`DELETE /edge_stacks/{id}` (operation `EdgeStackDelete`), built by [`Client::edge_stack_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -1709,23 +1481,8 @@ impl<'a> EdgeStackDelete<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_delete",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16, 503u16]).await
     }
 }
 ///`GET /edge_stacks/{id}/file` (operation `EdgeStackFile`), built by [`Client::edge_stack_file`]: set the parameters, then [`send`](Self::send) it.
@@ -1804,23 +1561,14 @@ impl<'a> EdgeStackFile<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_file",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
     }
 }
 ///`PUT /edge_stacks/{id}/git` (operation `edgeStackUpdateFromGit`), built by [`Client::edge_stack_update_from_git`]: set the parameters, then [`send`](Self::send) it.
@@ -1887,26 +1635,8 @@ impl<'a> EdgeStackUpdateFromGit<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_update_from_git",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
     }
 }
 ///`PUT /edge_stacks/{id}/helmRepo` (operation `edgeStackUpdateHelmRepository`), built by [`Client::edge_stack_update_helm_repository`]: set the parameters, then [`send`](Self::send) it.
@@ -1975,20 +1705,14 @@ impl<'a> EdgeStackUpdateHelmRepository<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_update_helm_repository",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /edge_stacks/{id}/logs/{endpoint_id}` (operation `EdgeStackLogsStatusGet`), built by [`Client::edge_stack_logs_status_get`]: set the parameters, then [`send`](Self::send) it.
@@ -2059,23 +1783,8 @@ impl<'a> EdgeStackLogsStatusGet<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_logs_status_get",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[200u16], &[400u16, 500u16, 503u16]).await
     }
 }
 ///`PUT /edge_stacks/{id}/logs/{endpoint_id}` (operation `EdgeStackLogsCollect`), built by [`Client::edge_stack_logs_collect`]: set the parameters, then [`send`](Self::send) it.
@@ -2185,26 +1894,8 @@ impl<'a> EdgeStackLogsCollect<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_logs_collect",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 404u16, 500u16, 503u16]).await
     }
 }
 ///`DELETE /edge_stacks/{id}/logs/{endpoint_id}` (operation `EdgeStackLogsDelete`), built by [`Client::edge_stack_logs_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -2275,20 +1966,8 @@ impl<'a> EdgeStackLogsDelete<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_logs_delete",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 503u16]).await
     }
 }
 ///`GET /edge_stacks/{id}/logs/{endpoint_id}/file` (operation `EdgeStackLogsDownload`), built by [`Client::edge_stack_logs_download`]: set the parameters, then [`send`](Self::send) it.
@@ -2359,26 +2038,8 @@ impl<'a> EdgeStackLogsDownload<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_logs_download",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[200u16], &[400u16, 404u16, 500u16, 503u16]).await
     }
 }
 ///`GET /edge_stacks/{id}/stagger/status` (operation `EdgeStackStaggerStatusInspect`), built by [`Client::edge_stack_stagger_status_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -2433,23 +2094,14 @@ impl<'a> EdgeStackStaggerStatusInspect<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_stagger_status_inspect",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
     }
 }
 ///`PUT /edge_stacks/{id}/status` (operation `EdgeStackStatusUpdate`), built by [`Client::edge_stack_status_update`]: set the parameters, then [`send`](Self::send) it.
@@ -2518,26 +2170,14 @@ impl<'a> EdgeStackStatusUpdate<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_status_update",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /edge_stacks/create/helmRepo` (operation `EdgeStackCreateHelmRepository`), built by [`Client::edge_stack_create_helm_repository`]: set the parameters, then [`send`](Self::send) it.
@@ -2600,23 +2240,14 @@ impl<'a> EdgeStackCreateHelmRepository<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_create_helm_repository",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
     }
 }
 ///`POST /edge_stacks/create/repository` (operation `EdgeStackCreateRepository`), built by [`Client::edge_stack_create_repository`]: set the parameters, then [`send`](Self::send) it.
@@ -2679,26 +2310,14 @@ impl<'a> EdgeStackCreateRepository<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_create_repository",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            409u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 409u16, 500u16, 503u16],
+        )
+        .await
     }
 }
 ///`POST /edge_stacks/create/string` (operation `EdgeStackCreateString`), built by [`Client::edge_stack_create_string`]: set the parameters, then [`send`](Self::send) it.
@@ -2761,23 +2380,14 @@ impl<'a> EdgeStackCreateString<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_create_string",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
     }
 }
 ///`GET /edge_update_schedules` (operation `EdgeUpdateScheduleList`), built by [`Client::edge_update_schedule_list`]: set the parameters, then [`send`](Self::send) it.
@@ -2828,17 +2438,14 @@ impl<'a> EdgeUpdateScheduleList<'a> {
         let info = OperationInfo {
             operation_id: "edge_update_schedule_list",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[500u16],
+        )
+        .await
     }
 }
 ///`POST /edge_update_schedules` (operation `EdgeUpdateScheduleCreate`), built by [`Client::edge_update_schedule_create`]: set the parameters, then [`send`](Self::send) it.
@@ -2889,26 +2496,14 @@ impl<'a> EdgeUpdateScheduleCreate<'a> {
         let info = OperationInfo {
             operation_id: "edge_update_schedule_create",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            409u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 409u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /edge_update_schedules/{id}` (operation `EdgeUpdateScheduleInspect`), built by [`Client::edge_update_schedule_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -2962,17 +2557,8 @@ impl<'a> EdgeUpdateScheduleInspect<'a> {
         let info = OperationInfo {
             operation_id: "edge_update_schedule_inspect",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
     }
 }
 ///`POST /edge_update_schedules/{id}` (operation `EdgeUpdateScheduleUpdate`), built by [`Client::edge_update_schedule_update`]: set the parameters, then [`send`](Self::send) it.
@@ -3039,29 +2625,13 @@ impl<'a> EdgeUpdateScheduleUpdate<'a> {
         let info = OperationInfo {
             operation_id: "edge_update_schedule_update",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            409u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 403u16, 404u16, 409u16, 500u16],
+        )
+        .await
     }
 }
 ///`DELETE /edge_update_schedules/{id}` (operation `EdgeUpdateScheduleDelete`), built by [`Client::edge_update_schedule_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -3113,17 +2683,8 @@ impl<'a> EdgeUpdateScheduleDelete<'a> {
         let info = OperationInfo {
             operation_id: "edge_update_schedule_delete",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[500u16]).await
     }
 }
 ///`POST /edge_update_schedules/active` (operation `EdgeUpdateScheduleActiveSchedulesList`), built by [`Client::edge_update_schedule_active_schedules_list`]: set the parameters, then [`send`](Self::send) it.
@@ -3177,17 +2738,14 @@ impl<'a> EdgeUpdateScheduleActiveSchedulesList<'a> {
         let info = OperationInfo {
             operation_id: "edge_update_schedule_active_schedules_list",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[500u16],
+        )
+        .await
     }
 }
 ///`GET /edge_update_schedules/agent_versions` (operation `RemoteUpdatesAgentVersions`), built by [`Client::remote_updates_agent_versions`]: set the parameters, then [`send`](Self::send) it.
@@ -3222,20 +2780,14 @@ impl<'a> RemoteUpdatesAgentVersions<'a> {
         let info = OperationInfo {
             operation_id: "remote_updates_agent_versions",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /edge_update_schedules/info` (operation `EdgeUpdateScheduleInfo`), built by [`Client::edge_update_schedule_info`]: set the parameters, then [`send`](Self::send) it.
@@ -3269,17 +2821,8 @@ impl<'a> EdgeUpdateScheduleInfo<'a> {
         let info = OperationInfo {
             operation_id: "edge_update_schedule_info",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
     }
 }
 ///`GET /edge_update_schedules/previous_versions` (operation `EdgeUpdatePreviousVersions`), built by [`Client::edge_update_previous_versions`]: set the parameters, then [`send`](Self::send) it.
@@ -3342,20 +2885,14 @@ impl<'a> EdgeUpdatePreviousVersions<'a> {
         let info = OperationInfo {
             operation_id: "edge_update_previous_versions",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_map).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_map,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /endpoints/edge/generate-key` (operation `EndpointEdgeGenerateKey`), built by [`Client::endpoint_edge_generate_key`]: set the parameters, then [`send`](Self::send) it.
@@ -3404,20 +2941,8 @@ impl<'a> EndpointEdgeGenerateKey<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_edge_generate_key",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[200u16], &[400u16, 500u16]).await
     }
 }
 ///`POST /edge_configurations` (operation `EdgeConfigCreate`), built by [`Client::edge_config_create`]: set the parameters, then [`send`](Self::send) it.
@@ -3486,17 +3011,8 @@ impl<'a> EdgeConfigCreate<'a> {
         let info = OperationInfo {
             operation_id: "edge_config_create",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16]).await
     }
 }
 ///`PUT /edge_configurations/{id}` (operation `EdgeConfigUpdate`), built by [`Client::edge_config_update`]: set the parameters, then [`send`](Self::send) it.
@@ -3574,17 +3090,8 @@ impl<'a> EdgeConfigUpdate<'a> {
         let info = OperationInfo {
             operation_id: "edge_config_update",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16]).await
     }
 }
 ///`POST /edge_jobs/create/file` (operation `EdgeJobCreateFile`), built by [`Client::edge_job_create_file`]: set the parameters, then [`send`](Self::send) it.
@@ -3657,17 +3164,14 @@ impl<'a> EdgeJobCreateFile<'a> {
         let info = OperationInfo {
             operation_id: "edge_job_create_file",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            500u16 | 503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16, 503u16],
+        )
+        .await
     }
 }
 ///`POST /edge_stacks/create/file` (operation `EdgeStackCreateFile`), built by [`Client::edge_stack_create_file`]: set the parameters, then [`send`](Self::send) it.
@@ -3772,17 +3276,14 @@ impl<'a> EdgeStackCreateFile<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_create_file",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 | 500u16 | 503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
     }
 }
 ///`POST /edge_stacks/parse_registries` (operation `EdgeStackParseRegistries`), built by [`Client::edge_stack_parse_registries`]: set the parameters, then [`send`](Self::send) it.
@@ -3836,17 +3337,14 @@ impl<'a> EdgeStackParseRegistries<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_parse_registries",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 | 500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 impl Client {

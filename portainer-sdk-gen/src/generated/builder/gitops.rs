@@ -34,20 +34,14 @@ impl<'a> AutoUpdateList<'a> {
         let info = OperationInfo {
             operation_id: "auto_update_list",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[403u16, 500u16],
+        )
+        .await
     }
 }
 ///`PUT /webhooks/{id}/reassign` (operation `WebhookReassign`), built by [`Client::webhook_reassign`]: set the parameters, then [`send`](Self::send) it.
@@ -114,23 +108,14 @@ impl<'a> WebhookReassign<'a> {
         let info = OperationInfo {
             operation_id: "webhook_reassign",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`PUT /webhooks/{id}` (operation `WebhookUpdate`), built by [`Client::webhook_update`]: set the parameters, then [`send`](Self::send) it.
@@ -197,23 +182,14 @@ impl<'a> WebhookUpdate<'a> {
         let info = OperationInfo {
             operation_id: "webhook_update",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            409u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 409u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /webhooks/{id}` (operation `WebhookExecute`), built by [`Client::webhook_execute`]: set the parameters, then [`send`](Self::send) it.
@@ -265,20 +241,8 @@ impl<'a> WebhookExecute<'a> {
         let info = OperationInfo {
             operation_id: "webhook_execute",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            202u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[202u16], &[400u16, 500u16]).await
     }
 }
 ///`DELETE /webhooks/{id}` (operation `WebhookDelete`), built by [`Client::webhook_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -330,20 +294,8 @@ impl<'a> WebhookDelete<'a> {
         let info = OperationInfo {
             operation_id: "webhook_delete",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            202u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[202u16], &[400u16, 500u16]).await
     }
 }
 ///`GET /webhooks` (operation `WebhookList`), built by [`Client::webhook_list`]: set the parameters, then [`send`](Self::send) it.
@@ -385,20 +337,14 @@ impl<'a> WebhookList<'a> {
         let info = OperationInfo {
             operation_id: "webhook_list",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /webhooks` (operation `WebhookCreate`), built by [`Client::webhook_create`]: set the parameters, then [`send`](Self::send) it.
@@ -447,23 +393,14 @@ impl<'a> WebhookCreate<'a> {
         let info = OperationInfo {
             operation_id: "webhook_create",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            409u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 409u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /gitops/repo/file/preview` (operation `GitOperationRepoFilePreview`), built by [`Client::git_operation_repo_file_preview`]: set the parameters, then [`send`](Self::send) it.
@@ -514,23 +451,14 @@ impl<'a> GitOperationRepoFilePreview<'a> {
         let info = OperationInfo {
             operation_id: "git_operation_repo_file_preview",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /gitops/repo/files/search` (operation `GitOperationRepoFilesSearch`), built by [`Client::git_operation_repo_files_search`]: set the parameters, then [`send`](Self::send) it.
@@ -594,20 +522,14 @@ impl<'a> GitOperationRepoFilesSearch<'a> {
         let info = OperationInfo {
             operation_id: "git_operation_repo_files_search",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /gitops/repo/helm/values` (operation `GitOperationRepoHelmValues`), built by [`Client::git_operation_repo_helm_values`]: set the parameters, then [`send`](Self::send) it.
@@ -658,23 +580,14 @@ impl<'a> GitOperationRepoHelmValues<'a> {
         let info = OperationInfo {
             operation_id: "git_operation_repo_helm_values",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /gitops/repo/refs` (operation `GitOperationRepoRefs`), built by [`Client::git_operation_repo_refs`]: set the parameters, then [`send`](Self::send) it.
@@ -738,20 +651,14 @@ impl<'a> GitOperationRepoRefs<'a> {
         let info = OperationInfo {
             operation_id: "git_operation_repo_refs",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /gitops/sources` (operation `GitOpsSourcesList`), built by [`Client::git_ops_sources_list`]: set the parameters, then [`send`](Self::send) it.
@@ -860,23 +767,14 @@ impl<'a> GitOpsSourcesList<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_sources_list",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /gitops/sources/{id}` (operation `GitOpsSourceGet`), built by [`Client::git_ops_source_get`]: set the parameters, then [`send`](Self::send) it.
@@ -930,26 +828,14 @@ impl<'a> GitOpsSourceGet<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_source_get",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`PUT /gitops/sources/{id}` (operation `GitOpsSourcesUpdateGit`), built by [`Client::git_ops_sources_update_git`]: set the parameters, then [`send`](Self::send) it.
@@ -1018,29 +904,14 @@ impl<'a> GitOpsSourcesUpdateGit<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_sources_update_git",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            409u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 409u16, 500u16],
+        )
+        .await
     }
 }
 ///`DELETE /gitops/sources/{id}` (operation `GitOpsSourcesDelete`), built by [`Client::git_ops_sources_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -1092,29 +963,13 @@ impl<'a> GitOpsSourcesDelete<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_sources_delete",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            409u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 403u16, 404u16, 409u16, 500u16],
+        )
+        .await
     }
 }
 ///`PUT /gitops/sources/{id}/access` (operation `GitOpsSourcesUpdateAccess`), built by [`Client::git_ops_sources_update_access`]: set the parameters, then [`send`](Self::send) it.
@@ -1183,26 +1038,14 @@ impl<'a> GitOpsSourcesUpdateAccess<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_sources_update_access",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /gitops/sources/{id}/test` (operation `GitOpsSourcesTestById`), built by [`Client::git_ops_sources_test_by_id`]: set the parameters, then [`send`](Self::send) it.
@@ -1271,26 +1114,14 @@ impl<'a> GitOpsSourcesTestById<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_sources_test_by_id",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /gitops/sources/{id}/workflows` (operation `GitOpsSourceWorkflowsList`), built by [`Client::git_ops_source_workflows_list`]: set the parameters, then [`send`](Self::send) it.
@@ -1345,26 +1176,14 @@ impl<'a> GitOpsSourceWorkflowsList<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_source_workflows_list",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /gitops/sources/git` (operation `GitOpsSourcesCreateGit`), built by [`Client::git_ops_sources_create_git`]: set the parameters, then [`send`](Self::send) it.
@@ -1415,26 +1234,14 @@ impl<'a> GitOpsSourcesCreateGit<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_sources_create_git",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            409u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[201u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 409u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /gitops/sources/summary` (operation `GitOpsSourcesSummary`), built by [`Client::git_ops_sources_summary`]: set the parameters, then [`send`](Self::send) it.
@@ -1468,20 +1275,14 @@ impl<'a> GitOpsSourcesSummary<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_sources_summary",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[403u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /gitops/sources/test` (operation `GitOpsSourcesTest`), built by [`Client::git_ops_sources_test`]: set the parameters, then [`send`](Self::send) it.
@@ -1532,23 +1333,14 @@ impl<'a> GitOpsSourcesTest<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_sources_test",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /gitops/workflows` (operation `GitOpsWorkflowsList`), built by [`Client::git_ops_workflows_list`]: set the parameters, then [`send`](Self::send) it.
@@ -1669,20 +1461,14 @@ impl<'a> GitOpsWorkflowsList<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_workflows_list",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /gitops/workflows` (operation `WorkflowCreate`), built by [`Client::workflow_create`]: set the parameters, then [`send`](Self::send) it.
@@ -1733,20 +1519,14 @@ impl<'a> WorkflowCreate<'a> {
         let info = OperationInfo {
             operation_id: "workflow_create",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /gitops/workflows/{id}` (operation `GitOpsWorkflowGet`), built by [`Client::git_ops_workflow_get`]: set the parameters, then [`send`](Self::send) it.
@@ -1800,23 +1580,14 @@ impl<'a> GitOpsWorkflowGet<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_workflow_get",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`DELETE /gitops/workflows/{id}/destroy` (operation `GitOpsWorkflowDestroy`), built by [`Client::git_ops_workflow_destroy`]: set the parameters, then [`send`](Self::send) it.
@@ -1868,26 +1639,8 @@ impl<'a> GitOpsWorkflowDestroy<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_workflow_destroy",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
     }
 }
 ///`DELETE /gitops/workflows/{id}/detach` (operation `GitOpsWorkflowDetach`), built by [`Client::git_ops_workflow_detach`]: set the parameters, then [`send`](Self::send) it.
@@ -1939,26 +1692,8 @@ impl<'a> GitOpsWorkflowDetach<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_workflow_detach",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
     }
 }
 ///`GET /gitops/workflows/summary` (operation `GitOpsWorkflowsSummary`), built by [`Client::git_ops_workflows_summary`]: set the parameters, then [`send`](Self::send) it.
@@ -1992,17 +1727,8 @@ impl<'a> GitOpsWorkflowsSummary<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_workflows_summary",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
     }
 }
 impl Client {

@@ -34,20 +34,14 @@ impl<'a> GetAll<'a> {
         let info = OperationInfo {
             operation_id: "get_all",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /cloud/credentials/{id}` (operation `cloudCredsGetByID`), built by [`Client::cloud_creds_get_by_id`]: set the parameters, then [`send`](Self::send) it.
@@ -101,20 +95,14 @@ impl<'a> CloudCredsGetById<'a> {
         let info = OperationInfo {
             operation_id: "cloud_creds_get_by_id",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`DELETE /cloud/credentials/{id}` (operation `cloudCredsDelete`), built by [`Client::cloud_creds_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -168,23 +156,14 @@ impl<'a> CloudCredsDelete<'a> {
         let info = OperationInfo {
             operation_id: "cloud_creds_delete",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /cloud/endpoints/{environmentId}/upgrade` (operation `upgrade`), built by [`Client::upgrade`]: set the parameters, then [`send`](Self::send) it.
@@ -239,26 +218,8 @@ impl<'a> Upgrade<'a> {
         let info = OperationInfo {
             operation_id: "upgrade",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            503u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[200u16], &[400u16, 403u16, 500u16, 503u16]).await
     }
 }
 ///`GET /cloud/gitcredentials` (operation `SharedGitGetAll`), built by [`Client::shared_git_get_all`]: set the parameters, then [`send`](Self::send) it.
@@ -295,20 +256,14 @@ impl<'a> SharedGitGetAll<'a> {
         let info = OperationInfo {
             operation_id: "shared_git_get_all",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[401u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /cloud/gitcredentials` (operation `SharedGitCreate`), built by [`Client::shared_git_create`]: set the parameters, then [`send`](Self::send) it.
@@ -340,23 +295,8 @@ impl<'a> SharedGitCreate<'a> {
         let info = OperationInfo {
             operation_id: "shared_git_create",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[201u16], &[400u16, 401u16, 500u16]).await
     }
 }
 ///`GET /cloud/gitcredentials/{id}` (operation `SharedGitGet`), built by [`Client::shared_git_get`]: set the parameters, then [`send`](Self::send) it.
@@ -408,26 +348,8 @@ impl<'a> SharedGitGet<'a> {
         let info = OperationInfo {
             operation_id: "shared_git_get",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[200u16], &[400u16, 401u16, 403u16, 500u16]).await
     }
 }
 ///`PUT /cloud/gitcredentials/{id}` (operation `SharedGitUpdate`), built by [`Client::shared_git_update`]: set the parameters, then [`send`](Self::send) it.
@@ -479,26 +401,8 @@ impl<'a> SharedGitUpdate<'a> {
         let info = OperationInfo {
             operation_id: "shared_git_update",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[200u16], &[400u16, 401u16, 403u16, 500u16]).await
     }
 }
 ///`DELETE /cloud/gitcredentials/{id}` (operation `SharedGitDelete`), built by [`Client::shared_git_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -550,29 +454,13 @@ impl<'a> SharedGitDelete<'a> {
         let info = OperationInfo {
             operation_id: "shared_git_delete",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            409u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 409u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /endpoints/{id}/kubernetes/helm` (operation `HelmList`), built by [`Client::helm_list`]: set the parameters, then [`send`](Self::send) it.
@@ -657,26 +545,14 @@ impl<'a> HelmList<'a> {
         let info = OperationInfo {
             operation_id: "helm_list",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /endpoints/{id}/kubernetes/helm` (operation `HelmInstall`), built by [`Client::helm_install`]: set the parameters, then [`send`](Self::send) it.
@@ -756,29 +632,14 @@ impl<'a> HelmInstall<'a> {
         let info = OperationInfo {
             operation_id: "helm_install",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            201u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[201u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /endpoints/{id}/kubernetes/helm/{release}` (operation `HelmGet`), built by [`Client::helm_get`]: set the parameters, then [`send`](Self::send) it.
@@ -879,29 +740,14 @@ impl<'a> HelmGet<'a> {
         let info = OperationInfo {
             operation_id: "helm_get",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`DELETE /endpoints/{id}/kubernetes/helm/{release}` (operation `HelmDelete`), built by [`Client::helm_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -981,29 +827,13 @@ impl<'a> HelmDelete<'a> {
         let info = OperationInfo {
             operation_id: "helm_delete",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /endpoints/{id}/kubernetes/helm/{release}/history` (operation `HelmGetHistory`), built by [`Client::helm_get_history`]: set the parameters, then [`send`](Self::send) it.
@@ -1085,29 +915,14 @@ impl<'a> HelmGetHistory<'a> {
         let info = OperationInfo {
             operation_id: "helm_get_history",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /endpoints/{id}/kubernetes/helm/{release}/rollback` (operation `HelmRollback`), built by [`Client::helm_rollback`]: set the parameters, then [`send`](Self::send) it.
@@ -1244,29 +1059,14 @@ impl<'a> HelmRollback<'a> {
         let info = OperationInfo {
             operation_id: "helm_rollback",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /endpoints/{id}/kubernetes/helm/git/dryrun` (operation `HelmGitDryRun`), built by [`Client::helm_git_dry_run`]: set the parameters, then [`send`](Self::send) it.
@@ -1333,29 +1133,14 @@ impl<'a> HelmGitDryRun<'a> {
         let info = OperationInfo {
             operation_id: "helm_git_dry_run",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{environmentId}/opa` (operation `getKubernetesPodSecurityRule`), built by [`Client::get_kubernetes_pod_security_rule`]: set the parameters, then [`send`](Self::send) it.
@@ -1412,23 +1197,14 @@ impl<'a> GetKubernetesPodSecurityRule<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_pod_security_rule",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`PUT /kubernetes/{environmentId}/opa` (operation `updateK8sPodSecurityRule`), built by [`Client::update_k8s_pod_security_rule`]: set the parameters, then [`send`](Self::send) it.
@@ -1483,23 +1259,8 @@ impl<'a> UpdateK8sPodSecurityRule<'a> {
         let info = OperationInfo {
             operation_id: "update_k8s_pod_security_rule",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[200u16], &[400u16, 404u16, 500u16]).await
     }
 }
 ///`GET /kubernetes/{id}/applications` (operation `GetAllKubernetesApplications`), built by [`Client::get_all_kubernetes_applications`]: set the parameters, then [`send`](Self::send) it.
@@ -1591,29 +1352,14 @@ impl<'a> GetAllKubernetesApplications<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_applications",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/applications/count` (operation `getAllKubernetesApplicationsCount`), built by [`Client::get_all_kubernetes_applications_count`]: set the parameters, then [`send`](Self::send) it.
@@ -1665,23 +1411,14 @@ impl<'a> GetAllKubernetesApplicationsCount<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_applications_count",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /kubernetes/{id}/cluster_role_bindings/delete` (operation `DeleteClusterRoleBindings`), built by [`Client::delete_cluster_role_bindings`]: set the parameters, then [`send`](Self::send) it.
@@ -1748,29 +1485,13 @@ impl<'a> DeleteClusterRoleBindings<'a> {
         let info = OperationInfo {
             operation_id: "delete_cluster_role_bindings",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /kubernetes/{id}/cluster_roles/delete` (operation `DeleteClusterRoles`), built by [`Client::delete_cluster_roles`]: set the parameters, then [`send`](Self::send) it.
@@ -1837,29 +1558,13 @@ impl<'a> DeleteClusterRoles<'a> {
         let info = OperationInfo {
             operation_id: "delete_cluster_roles",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/clusterrolebindings` (operation `GetAllKubernetesClusterRoleBindings`), built by [`Client::get_all_kubernetes_cluster_role_bindings`]: set the parameters, then [`send`](Self::send) it.
@@ -1916,29 +1621,14 @@ impl<'a> GetAllKubernetesClusterRoleBindings<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_cluster_role_bindings",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/clusterroles` (operation `GetAllKubernetesClusterRoles`), built by [`Client::get_all_kubernetes_cluster_roles`]: set the parameters, then [`send`](Self::send) it.
@@ -1993,29 +1683,14 @@ impl<'a> GetAllKubernetesClusterRoles<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_cluster_roles",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/configmaps` (operation `GetAllKubernetesConfigMaps`), built by [`Client::get_all_kubernetes_config_maps`]: set the parameters, then [`send`](Self::send) it.
@@ -2089,29 +1764,14 @@ impl<'a> GetAllKubernetesConfigMaps<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_config_maps",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/configmaps/count` (operation `GetAllKubernetesConfigMapsCount`), built by [`Client::get_all_kubernetes_config_maps_count`]: set the parameters, then [`send`](Self::send) it.
@@ -2163,29 +1823,14 @@ impl<'a> GetAllKubernetesConfigMapsCount<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_config_maps_count",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/cron_jobs` (operation `GetKubernetesCronJobs`), built by [`Client::get_kubernetes_cron_jobs`]: set the parameters, then [`send`](Self::send) it.
@@ -2240,29 +1885,14 @@ impl<'a> GetKubernetesCronJobs<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_cron_jobs",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /kubernetes/{id}/cron_jobs/delete` (operation `DeleteCronJobs`), built by [`Client::delete_cron_jobs`]: set the parameters, then [`send`](Self::send) it.
@@ -2329,29 +1959,13 @@ impl<'a> DeleteCronJobs<'a> {
         let info = OperationInfo {
             operation_id: "delete_cron_jobs",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/customresourcedefinitions` (operation `getKubernetesCustomResourceDefinitions`), built by [`Client::get_kubernetes_custom_resource_definitions`]: set the parameters, then [`send`](Self::send) it.
@@ -2408,29 +2022,14 @@ impl<'a> GetKubernetesCustomResourceDefinitions<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_custom_resource_definitions",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/customresourcedefinitions/{name}` (operation `getKubernetesCustomResourceDefinition`), built by [`Client::get_kubernetes_custom_resource_definition`]: set the parameters, then [`send`](Self::send) it.
@@ -2500,29 +2099,14 @@ impl<'a> GetKubernetesCustomResourceDefinition<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_custom_resource_definition",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`DELETE /kubernetes/{id}/customresourcedefinitions/{name}` (operation `deleteKubernetesCustomResourceDefinition`), built by [`Client::delete_kubernetes_custom_resource_definition`]: set the parameters, then [`send`](Self::send) it.
@@ -2589,29 +2173,13 @@ impl<'a> DeleteKubernetesCustomResourceDefinition<'a> {
         let info = OperationInfo {
             operation_id: "delete_kubernetes_custom_resource_definition",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/customresources` (operation `getKubernetesAllCustomResources`), built by [`Client::get_kubernetes_all_custom_resources`]: set the parameters, then [`send`](Self::send) it.
@@ -2688,29 +2256,14 @@ impl<'a> GetKubernetesAllCustomResources<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_all_custom_resources",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/customresources/{name}` (operation `getKubernetesClusterScopedCustomResource`), built by [`Client::get_kubernetes_cluster_scoped_custom_resource`]: set the parameters, then [`send`](Self::send) it.
@@ -2811,29 +2364,14 @@ impl<'a> GetKubernetesClusterScopedCustomResource<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_cluster_scoped_custom_resource",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`DELETE /kubernetes/{id}/customresources/{name}` (operation `deleteKubernetesClusterScopedCustomResource`), built by [`Client::delete_kubernetes_cluster_scoped_custom_resource`]: set the parameters, then [`send`](Self::send) it.
@@ -2923,29 +2461,13 @@ impl<'a> DeleteKubernetesClusterScopedCustomResource<'a> {
         let info = OperationInfo {
             operation_id: "delete_kubernetes_cluster_scoped_custom_resource",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/customresources/{namespace}/{name}` (operation `getKubernetesNamespacedCustomResource`), built by [`Client::get_kubernetes_namespaced_custom_resource`]: set the parameters, then [`send`](Self::send) it.
@@ -3063,29 +2585,14 @@ impl<'a> GetKubernetesNamespacedCustomResource<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_namespaced_custom_resource",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`DELETE /kubernetes/{id}/customresources/{namespace}/{name}` (operation `deleteKubernetesNamespacedCustomResource`), built by [`Client::delete_kubernetes_namespaced_custom_resource`]: set the parameters, then [`send`](Self::send) it.
@@ -3191,29 +2698,13 @@ impl<'a> DeleteKubernetesNamespacedCustomResource<'a> {
         let info = OperationInfo {
             operation_id: "delete_kubernetes_namespaced_custom_resource",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/dashboard` (operation `GetKubernetesDashboard`), built by [`Client::get_kubernetes_dashboard`]: set the parameters, then [`send`](Self::send) it.
@@ -3268,20 +2759,14 @@ impl<'a> GetKubernetesDashboard<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_dashboard",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/describe` (operation `DescribeResource`), built by [`Client::describe_resource`]: set the parameters, then [`send`](Self::send) it.
@@ -3379,29 +2864,14 @@ impl<'a> DescribeResource<'a> {
         let info = OperationInfo {
             operation_id: "describe_resource",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/events` (operation `getAllKubernetesEvents`), built by [`Client::get_all_kubernetes_events`]: set the parameters, then [`send`](Self::send) it.
@@ -3470,26 +2940,14 @@ impl<'a> GetAllKubernetesEvents<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_events",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/gpu` (operation `GetKubernetesGPUInfo`), built by [`Client::get_kubernetes_gpu_info`]: set the parameters, then [`send`](Self::send) it.
@@ -3543,29 +3001,14 @@ impl<'a> GetKubernetesGpuInfo<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_gpu_info",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/ingresscontrollers` (operation `GetAllKubernetesIngressControllers`), built by [`Client::get_all_kubernetes_ingress_controllers`]: set the parameters, then [`send`](Self::send) it.
@@ -3637,29 +3080,14 @@ impl<'a> GetAllKubernetesIngressControllers<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_ingress_controllers",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`PUT /kubernetes/{id}/ingresscontrollers` (operation `UpdateKubernetesIngressControllers`), built by [`Client::update_kubernetes_ingress_controllers`]: set the parameters, then [`send`](Self::send) it.
@@ -3726,29 +3154,13 @@ impl<'a> UpdateKubernetesIngressControllers<'a> {
         let info = OperationInfo {
             operation_id: "update_kubernetes_ingress_controllers",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/ingresses` (operation `GetAllKubernetesClusterIngresses`), built by [`Client::get_all_kubernetes_cluster_ingresses`]: set the parameters, then [`send`](Self::send) it.
@@ -3818,29 +3230,14 @@ impl<'a> GetAllKubernetesClusterIngresses<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_cluster_ingresses",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/ingresses/count` (operation `GetAllKubernetesClusterIngressesCount`), built by [`Client::get_all_kubernetes_cluster_ingresses_count`]: set the parameters, then [`send`](Self::send) it.
@@ -3892,29 +3289,14 @@ impl<'a> GetAllKubernetesClusterIngressesCount<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_cluster_ingresses_count",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /kubernetes/{id}/ingresses/delete` (operation `DeleteKubernetesIngresses`), built by [`Client::delete_kubernetes_ingresses`]: set the parameters, then [`send`](Self::send) it.
@@ -3981,29 +3363,13 @@ impl<'a> DeleteKubernetesIngresses<'a> {
         let info = OperationInfo {
             operation_id: "delete_kubernetes_ingresses",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/jobs` (operation `GetKubernetesJobs`), built by [`Client::get_kubernetes_jobs`]: set the parameters, then [`send`](Self::send) it.
@@ -4072,29 +3438,14 @@ impl<'a> GetKubernetesJobs<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_jobs",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /kubernetes/{id}/jobs/delete` (operation `DeleteJobs`), built by [`Client::delete_jobs`]: set the parameters, then [`send`](Self::send) it.
@@ -4161,29 +3512,13 @@ impl<'a> DeleteJobs<'a> {
         let info = OperationInfo {
             operation_id: "delete_jobs",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/max_resource_limits` (operation `GetKubernetesMaxResourceLimits`), built by [`Client::get_kubernetes_max_resource_limits`]: set the parameters, then [`send`](Self::send) it.
@@ -4237,29 +3572,14 @@ impl<'a> GetKubernetesMaxResourceLimits<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_max_resource_limits",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/metrics/applications_resources` (operation `GetApplicationsResources`), built by [`Client::get_applications_resources`]: set the parameters, then [`send`](Self::send) it.
@@ -4329,29 +3649,14 @@ impl<'a> GetApplicationsResources<'a> {
         let info = OperationInfo {
             operation_id: "get_applications_resources",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/metrics/nodes` (operation `GetKubernetesMetricsForAllNodes`), built by [`Client::get_kubernetes_metrics_for_all_nodes`]: set the parameters, then [`send`](Self::send) it.
@@ -4405,20 +3710,14 @@ impl<'a> GetKubernetesMetricsForAllNodes<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_metrics_for_all_nodes",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[401u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/metrics/nodes/{name}` (operation `GetKubernetesMetricsForNode`), built by [`Client::get_kubernetes_metrics_for_node`]: set the parameters, then [`send`](Self::send) it.
@@ -4487,23 +3786,14 @@ impl<'a> GetKubernetesMetricsForNode<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_metrics_for_node",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/metrics/pods/{namespace}` (operation `GetKubernetesMetricsForAllPods`), built by [`Client::get_kubernetes_metrics_for_all_pods`]: set the parameters, then [`send`](Self::send) it.
@@ -4576,23 +3866,14 @@ impl<'a> GetKubernetesMetricsForAllPods<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_metrics_for_all_pods",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/metrics/pods/{namespace}/{name}` (operation `GetKubernetesMetricsForPod`), built by [`Client::get_kubernetes_metrics_for_pod`]: set the parameters, then [`send`](Self::send) it.
@@ -4681,23 +3962,14 @@ impl<'a> GetKubernetesMetricsForPod<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_metrics_for_pod",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/namespaces` (operation `GetKubernetesNamespaces`), built by [`Client::get_kubernetes_namespaces`]: set the parameters, then [`send`](Self::send) it.
@@ -4779,29 +4051,14 @@ impl<'a> GetKubernetesNamespaces<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_namespaces",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /kubernetes/{id}/namespaces` (operation `CreateKubernetesNamespace`), built by [`Client::create_kubernetes_namespace`]: set the parameters, then [`send`](Self::send) it.
@@ -4871,29 +4128,14 @@ impl<'a> CreateKubernetesNamespace<'a> {
         let info = OperationInfo {
             operation_id: "create_kubernetes_namespace",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            409u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 409u16, 500u16],
+        )
+        .await
     }
 }
 ///`DELETE /kubernetes/{id}/namespaces` (operation `DeleteKubernetesNamespace`), built by [`Client::delete_kubernetes_namespace`]: set the parameters, then [`send`](Self::send) it.
@@ -4962,23 +4204,14 @@ impl<'a> DeleteKubernetesNamespace<'a> {
         let info = OperationInfo {
             operation_id: "delete_kubernetes_namespace",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}` (operation `GetKubernetesNamespace`), built by [`Client::get_kubernetes_namespace`]: set the parameters, then [`send`](Self::send) it.
@@ -5063,29 +4296,14 @@ impl<'a> GetKubernetesNamespace<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_namespace",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`PUT /kubernetes/{id}/namespaces/{namespace}` (operation `UpdateKubernetesNamespace`), built by [`Client::update_kubernetes_namespace`]: set the parameters, then [`send`](Self::send) it.
@@ -5174,29 +4392,14 @@ impl<'a> UpdateKubernetesNamespace<'a> {
         let info = OperationInfo {
             operation_id: "update_kubernetes_namespace",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /kubernetes/{id}/namespaces/{namespace}/applications/{kind}/{name}/restart` (operation `restartKubernetesApplication`), built by [`Client::restart_kubernetes_application`]: set the parameters, then [`send`](Self::send) it.
@@ -5299,29 +4502,13 @@ impl<'a> RestartKubernetesApplication<'a> {
         let info = OperationInfo {
             operation_id: "restart_kubernetes_application",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/applications/{name}` (operation `GetAllKubernetesApplication`), built by [`Client::get_all_kubernetes_application`]: set the parameters, then [`send`](Self::send) it.
@@ -5422,29 +4609,14 @@ impl<'a> GetAllKubernetesApplication<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_application",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/configmaps/{configmap}` (operation `GetKubernetesConfigMap`), built by [`Client::get_kubernetes_config_map`]: set the parameters, then [`send`](Self::send) it.
@@ -5533,29 +4705,14 @@ impl<'a> GetKubernetesConfigMap<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_config_map",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/events` (operation `getKubernetesEventsForNamespace`), built by [`Client::get_kubernetes_events_for_namespace`]: set the parameters, then [`send`](Self::send) it.
@@ -5640,26 +4797,14 @@ impl<'a> GetKubernetesEventsForNamespace<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_events_for_namespace",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/ingresscontrollers` (operation `GetKubernetesIngressControllersByNamespace`), built by [`Client::get_kubernetes_ingress_controllers_by_namespace`]: set the parameters, then [`send`](Self::send) it.
@@ -5735,29 +4880,14 @@ impl<'a> GetKubernetesIngressControllersByNamespace<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_ingress_controllers_by_namespace",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`PUT /kubernetes/{id}/namespaces/{namespace}/ingresscontrollers` (operation `UpdateKubernetesIngressControllersByNamespace`), built by [`Client::update_kubernetes_ingress_controllers_by_namespace`]: set the parameters, then [`send`](Self::send) it.
@@ -5844,29 +4974,13 @@ impl<'a> UpdateKubernetesIngressControllersByNamespace<'a> {
         let info = OperationInfo {
             operation_id: "update_kubernetes_ingress_controllers_by_namespace",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/ingresses` (operation `GetAllKubernetesIngresses`), built by [`Client::get_all_kubernetes_ingresses`]: set the parameters, then [`send`](Self::send) it.
@@ -5940,29 +5054,14 @@ impl<'a> GetAllKubernetesIngresses<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_ingresses",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`PUT /kubernetes/{id}/namespaces/{namespace}/ingresses` (operation `UpdateKubernetesIngress`), built by [`Client::update_kubernetes_ingress`]: set the parameters, then [`send`](Self::send) it.
@@ -6049,29 +5148,13 @@ impl<'a> UpdateKubernetesIngress<'a> {
         let info = OperationInfo {
             operation_id: "update_kubernetes_ingress",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /kubernetes/{id}/namespaces/{namespace}/ingresses` (operation `CreateKubernetesIngress`), built by [`Client::create_kubernetes_ingress`]: set the parameters, then [`send`](Self::send) it.
@@ -6158,32 +5241,13 @@ impl<'a> CreateKubernetesIngress<'a> {
         let info = OperationInfo {
             operation_id: "create_kubernetes_ingress",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            409u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 409u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/ingresses/{ingress}` (operation `GetKubernetesIngress`), built by [`Client::get_kubernetes_ingress`]: set the parameters, then [`send`](Self::send) it.
@@ -6272,29 +5336,14 @@ impl<'a> GetKubernetesIngress<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_ingress",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/persistent_volume_claims` (operation `GetKubernetesPersistentVolumeClaimsInNamespace`), built by [`Client::get_kubernetes_persistent_volume_claims_in_namespace`]: set the parameters, then [`send`](Self::send) it.
@@ -6370,23 +5419,14 @@ impl<'a> GetKubernetesPersistentVolumeClaimsInNamespace<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_persistent_volume_claims_in_namespace",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/persistent_volume_claims/{name}` (operation `GetKubernetesPersistentVolumeClaim`), built by [`Client::get_kubernetes_persistent_volume_claim`]: set the parameters, then [`send`](Self::send) it.
@@ -6476,26 +5516,14 @@ impl<'a> GetKubernetesPersistentVolumeClaim<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_persistent_volume_claim",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`DELETE /kubernetes/{id}/namespaces/{namespace}/pods/{name}` (operation `DeleteKubernetesPod`), built by [`Client::delete_kubernetes_pod`]: set the parameters, then [`send`](Self::send) it.
@@ -6582,29 +5610,13 @@ impl<'a> DeleteKubernetesPod<'a> {
         let info = OperationInfo {
             operation_id: "delete_kubernetes_pod",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /kubernetes/{id}/namespaces/{namespace}/pods/{name}/restart` (operation `RestartKubernetesPod`), built by [`Client::restart_kubernetes_pod`]: set the parameters, then [`send`](Self::send) it.
@@ -6691,32 +5703,13 @@ impl<'a> RestartKubernetesPod<'a> {
         let info = OperationInfo {
             operation_id: "restart_kubernetes_pod",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            405u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 405u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/secrets/{secret}` (operation `GetKubernetesSecret`), built by [`Client::get_kubernetes_secret`]: set the parameters, then [`send`](Self::send) it.
@@ -6805,29 +5798,14 @@ impl<'a> GetKubernetesSecret<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_secret",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/service_accounts/{name}` (operation `GetKubernetesServiceAccount`), built by [`Client::get_kubernetes_service_account`]: set the parameters, then [`send`](Self::send) it.
@@ -6916,29 +5894,14 @@ impl<'a> GetKubernetesServiceAccount<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_service_account",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`PUT /kubernetes/{id}/namespaces/{namespace}/service_accounts/{name}/image_pull_secrets` (operation `UpdateKubernetesServiceAccountImagePullSecrets`), built by [`Client::update_kubernetes_service_account_image_pull_secrets`]: set the parameters, then [`send`](Self::send) it.
@@ -7045,29 +6008,13 @@ impl<'a> UpdateKubernetesServiceAccountImagePullSecrets<'a> {
         let info = OperationInfo {
             operation_id: "update_kubernetes_service_account_image_pull_secrets",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/services` (operation `GetKubernetesServicesByNamespace`), built by [`Client::get_kubernetes_services_by_namespace`]: set the parameters, then [`send`](Self::send) it.
@@ -7141,29 +6088,14 @@ impl<'a> GetKubernetesServicesByNamespace<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_services_by_namespace",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`PUT /kubernetes/{id}/namespaces/{namespace}/services` (operation `UpdateKubernetesService`), built by [`Client::update_kubernetes_service`]: set the parameters, then [`send`](Self::send) it.
@@ -7250,29 +6182,13 @@ impl<'a> UpdateKubernetesService<'a> {
         let info = OperationInfo {
             operation_id: "update_kubernetes_service",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /kubernetes/{id}/namespaces/{namespace}/services` (operation `CreateKubernetesService`), built by [`Client::create_kubernetes_service`]: set the parameters, then [`send`](Self::send) it.
@@ -7359,29 +6275,13 @@ impl<'a> CreateKubernetesService<'a> {
         let info = OperationInfo {
             operation_id: "create_kubernetes_service",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`PUT /kubernetes/{id}/namespaces/{namespace}/system` (operation `KubernetesNamespacesToggleSystem`), built by [`Client::kubernetes_namespaces_toggle_system`]: set the parameters, then [`send`](Self::send) it.
@@ -7468,29 +6368,13 @@ impl<'a> KubernetesNamespacesToggleSystem<'a> {
         let info = OperationInfo {
             operation_id: "kubernetes_namespaces_toggle_system",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/volumes` (operation `GetKubernetesVolumesInNamespace`), built by [`Client::get_kubernetes_volumes_in_namespace`]: set the parameters, then [`send`](Self::send) it.
@@ -7578,23 +6462,14 @@ impl<'a> GetKubernetesVolumesInNamespace<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_volumes_in_namespace",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_map).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_map,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/namespaces/count` (operation `GetKubernetesNamespacesCount`), built by [`Client::get_kubernetes_namespaces_count`]: set the parameters, then [`send`](Self::send) it.
@@ -7646,29 +6521,14 @@ impl<'a> GetKubernetesNamespacesCount<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_namespaces_count",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/nodes` (operation `GetKubernetesNodes`), built by [`Client::get_kubernetes_nodes`]: set the parameters, then [`send`](Self::send) it.
@@ -7725,23 +6585,14 @@ impl<'a> GetKubernetesNodes<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_nodes",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[401u16, 403u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /kubernetes/{id}/nodes/{name}/drain` (operation `drainNode`), built by [`Client::drain_node`]: set the parameters, then [`send`](Self::send) it.
@@ -7808,29 +6659,13 @@ impl<'a> DrainNode<'a> {
         let info = OperationInfo {
             operation_id: "drain_node",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/nodes_limits` (operation `GetKubernetesNodesLimits`), built by [`Client::get_kubernetes_nodes_limits`]: set the parameters, then [`send`](Self::send) it.
@@ -7884,29 +6719,14 @@ impl<'a> GetKubernetesNodesLimits<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_nodes_limits",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/persistent_volume_claims` (operation `GetAllKubernetesPersistentVolumeClaims`), built by [`Client::get_all_kubernetes_persistent_volume_claims`]: set the parameters, then [`send`](Self::send) it.
@@ -7963,23 +6783,14 @@ impl<'a> GetAllKubernetesPersistentVolumeClaims<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_persistent_volume_claims",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /kubernetes/{id}/persistent_volume_claims/delete` (operation `DeleteKubernetesPersistentVolumeClaims`), built by [`Client::delete_kubernetes_persistent_volume_claims`]: set the parameters, then [`send`](Self::send) it.
@@ -8046,23 +6857,8 @@ impl<'a> DeleteKubernetesPersistentVolumeClaims<'a> {
         let info = OperationInfo {
             operation_id: "delete_kubernetes_persistent_volume_claims",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 500u16]).await
     }
 }
 ///`PUT /kubernetes/{id}/persistent_volume_claims/resize` (operation `ResizeKubernetesPersistentVolumeClaim`), built by [`Client::resize_kubernetes_persistent_volume_claim`]: set the parameters, then [`send`](Self::send) it.
@@ -8129,23 +6925,8 @@ impl<'a> ResizeKubernetesPersistentVolumeClaim<'a> {
         let info = OperationInfo {
             operation_id: "resize_kubernetes_persistent_volume_claim",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 500u16]).await
     }
 }
 ///`GET /kubernetes/{id}/persistent_volumes` (operation `GetAllKubernetesPersistentVolumes`), built by [`Client::get_all_kubernetes_persistent_volumes`]: set the parameters, then [`send`](Self::send) it.
@@ -8202,23 +6983,14 @@ impl<'a> GetAllKubernetesPersistentVolumes<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_persistent_volumes",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/persistent_volumes/{name}` (operation `GetKubernetesPersistentVolume`), built by [`Client::get_kubernetes_persistent_volume`]: set the parameters, then [`send`](Self::send) it.
@@ -8287,26 +7059,14 @@ impl<'a> GetKubernetesPersistentVolume<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_persistent_volume",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /kubernetes/{id}/persistent_volumes/delete` (operation `DeleteKubernetesPersistentVolumes`), built by [`Client::delete_kubernetes_persistent_volumes`]: set the parameters, then [`send`](Self::send) it.
@@ -8373,23 +7133,8 @@ impl<'a> DeleteKubernetesPersistentVolumes<'a> {
         let info = OperationInfo {
             operation_id: "delete_kubernetes_persistent_volumes",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 500u16]).await
     }
 }
 ///`PUT /kubernetes/{id}/persistent_volumes/reclaim_policy` (operation `UpdateKubernetesPersistentVolumeReclaimPolicy`), built by [`Client::update_kubernetes_persistent_volume_reclaim_policy`]: set the parameters, then [`send`](Self::send) it.
@@ -8456,23 +7201,8 @@ impl<'a> UpdateKubernetesPersistentVolumeReclaimPolicy<'a> {
         let info = OperationInfo {
             operation_id: "update_kubernetes_persistent_volume_reclaim_policy",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 500u16]).await
     }
 }
 ///`GET /kubernetes/{id}/rbac_enabled` (operation `GetKubernetesRBACStatus`), built by [`Client::get_kubernetes_rbac_status`]: set the parameters, then [`send`](Self::send) it.
@@ -8524,26 +7254,14 @@ impl<'a> GetKubernetesRbacStatus<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_rbac_status",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /kubernetes/{id}/role_bindings/delete` (operation `DeleteRoleBindings`), built by [`Client::delete_role_bindings`]: set the parameters, then [`send`](Self::send) it.
@@ -8610,29 +7328,13 @@ impl<'a> DeleteRoleBindings<'a> {
         let info = OperationInfo {
             operation_id: "delete_role_bindings",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/rolebindings` (operation `GetKubernetesRoleBindings`), built by [`Client::get_kubernetes_role_bindings`]: set the parameters, then [`send`](Self::send) it.
@@ -8687,29 +7389,14 @@ impl<'a> GetKubernetesRoleBindings<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_role_bindings",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/roles` (operation `GetKubernetesRoles`), built by [`Client::get_kubernetes_roles`]: set the parameters, then [`send`](Self::send) it.
@@ -8763,29 +7450,14 @@ impl<'a> GetKubernetesRoles<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_roles",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /kubernetes/{id}/roles/delete` (operation `DeleteRoles`), built by [`Client::delete_roles`]: set the parameters, then [`send`](Self::send) it.
@@ -8852,29 +7524,13 @@ impl<'a> DeleteRoles<'a> {
         let info = OperationInfo {
             operation_id: "delete_roles",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/secrets` (operation `GetKubernetesSecrets`), built by [`Client::get_kubernetes_secrets`]: set the parameters, then [`send`](Self::send) it.
@@ -8947,29 +7603,14 @@ impl<'a> GetKubernetesSecrets<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_secrets",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/secrets/count` (operation `GetKubernetesSecretsCount`), built by [`Client::get_kubernetes_secrets_count`]: set the parameters, then [`send`](Self::send) it.
@@ -9021,29 +7662,14 @@ impl<'a> GetKubernetesSecretsCount<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_secrets_count",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /kubernetes/{id}/service_accounts/delete` (operation `DeleteServiceAccounts`), built by [`Client::delete_service_accounts`]: set the parameters, then [`send`](Self::send) it.
@@ -9110,29 +7736,13 @@ impl<'a> DeleteServiceAccounts<'a> {
         let info = OperationInfo {
             operation_id: "delete_service_accounts",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/serviceaccounts` (operation `GetKubernetesServiceAccounts`), built by [`Client::get_kubernetes_service_accounts`]: set the parameters, then [`send`](Self::send) it.
@@ -9187,29 +7797,14 @@ impl<'a> GetKubernetesServiceAccounts<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_service_accounts",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/services` (operation `GetKubernetesServices`), built by [`Client::get_kubernetes_services`]: set the parameters, then [`send`](Self::send) it.
@@ -9279,29 +7874,14 @@ impl<'a> GetKubernetesServices<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_services",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/services/count` (operation `GetAllKubernetesServicesCount`), built by [`Client::get_all_kubernetes_services_count`]: set the parameters, then [`send`](Self::send) it.
@@ -9353,29 +7933,14 @@ impl<'a> GetAllKubernetesServicesCount<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_services_count",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /kubernetes/{id}/services/delete` (operation `DeleteKubernetesServices`), built by [`Client::delete_kubernetes_services`]: set the parameters, then [`send`](Self::send) it.
@@ -9442,29 +8007,13 @@ impl<'a> DeleteKubernetesServices<'a> {
         let info = OperationInfo {
             operation_id: "delete_kubernetes_services",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(
+            response,
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/storage_classes` (operation `GetAllKubernetesStorageClasses`), built by [`Client::get_all_kubernetes_storage_classes`]: set the parameters, then [`send`](Self::send) it.
@@ -9521,23 +8070,14 @@ impl<'a> GetAllKubernetesStorageClasses<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_storage_classes",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/storage_classes/{name}` (operation `GetKubernetesStorageClass`), built by [`Client::get_kubernetes_storage_class`]: set the parameters, then [`send`](Self::send) it.
@@ -9606,26 +8146,14 @@ impl<'a> GetKubernetesStorageClass<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_storage_class",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`PUT /kubernetes/{id}/storage_classes/{name}/default` (operation `SetDefaultKubernetesStorageClass`), built by [`Client::set_default_kubernetes_storage_class`]: set the parameters, then [`send`](Self::send) it.
@@ -9692,23 +8220,8 @@ impl<'a> SetDefaultKubernetesStorageClass<'a> {
         let info = OperationInfo {
             operation_id: "set_default_kubernetes_storage_class",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 500u16]).await
     }
 }
 ///`POST /kubernetes/{id}/storage_classes/delete` (operation `DeleteKubernetesStorageClasses`), built by [`Client::delete_kubernetes_storage_classes`]: set the parameters, then [`send`](Self::send) it.
@@ -9775,23 +8288,8 @@ impl<'a> DeleteKubernetesStorageClasses<'a> {
         let info = OperationInfo {
             operation_id: "delete_kubernetes_storage_classes",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 500u16]).await
     }
 }
 ///`GET /kubernetes/{id}/version` (operation `GetKubernetesVersion`), built by [`Client::get_kubernetes_version`]: set the parameters, then [`send`](Self::send) it.
@@ -9845,26 +8343,14 @@ impl<'a> GetKubernetesVersion<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_version",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[401u16, 403u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/volumes` (operation `GetAllKubernetesVolumes`), built by [`Client::get_all_kubernetes_volumes`]: set the parameters, then [`send`](Self::send) it.
@@ -9936,23 +8422,14 @@ impl<'a> GetAllKubernetesVolumes<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_volumes",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_map).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_map,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/volumes/{namespace}/{volume}` (operation `GetKubernetesVolume`), built by [`Client::get_kubernetes_volume`]: set the parameters, then [`send`](Self::send) it.
@@ -10041,20 +8518,14 @@ impl<'a> GetKubernetesVolume<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_volume",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /kubernetes/{id}/volumes/count` (operation `getAllKubernetesVolumesCount`), built by [`Client::get_all_kubernetes_volumes_count`]: set the parameters, then [`send`](Self::send) it.
@@ -10106,23 +8577,14 @@ impl<'a> GetAllKubernetesVolumesCount<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_volumes_count",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /omni/{credentialID}/cluster/{name}` (operation `OmniGetCluster`), built by [`Client::omni_get_cluster`]: set the parameters, then [`send`](Self::send) it.
@@ -10195,20 +8657,14 @@ impl<'a> OmniGetCluster<'a> {
         let info = OperationInfo {
             operation_id: "omni_get_cluster",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /omni/{credentialID}/cluster/{name}/upgrade/status/k8s` (operation `OmniGetK8sVersionUpgradeStatus`), built by [`Client::omni_get_k8s_version_upgrade_status`]: set the parameters, then [`send`](Self::send) it.
@@ -10281,20 +8737,14 @@ impl<'a> OmniGetK8sVersionUpgradeStatus<'a> {
         let info = OperationInfo {
             operation_id: "omni_get_k8s_version_upgrade_status",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /omni/{credentialID}/cluster/{name}/upgrade/status/talos` (operation `OmniGetTalosVersionUpgradeStatus`), built by [`Client::omni_get_talos_version_upgrade_status`]: set the parameters, then [`send`](Self::send) it.
@@ -10367,20 +8817,14 @@ impl<'a> OmniGetTalosVersionUpgradeStatus<'a> {
         let info = OperationInfo {
             operation_id: "omni_get_talos_version_upgrade_status",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /omni/{credentialID}/cluster/create` (operation `OmniCreateCluster`), built by [`Client::omni_create_cluster`]: set the parameters, then [`send`](Self::send) it.
@@ -10451,20 +8895,14 @@ impl<'a> OmniCreateCluster<'a> {
         let info = OperationInfo {
             operation_id: "omni_create_cluster",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`DELETE /omni/{credentialID}/cluster/delete` (operation `OmniDeleteCluster`), built by [`Client::omni_delete_cluster`]: set the parameters, then [`send`](Self::send) it.
@@ -10535,20 +8973,8 @@ impl<'a> OmniDeleteCluster<'a> {
         let info = OperationInfo {
             operation_id: "omni_delete_cluster",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
     }
 }
 ///`PUT /omni/{credentialID}/cluster/update` (operation `OmniUpdateCluster`), built by [`Client::omni_update_cluster`]: set the parameters, then [`send`](Self::send) it.
@@ -10619,20 +9045,8 @@ impl<'a> OmniUpdateCluster<'a> {
         let info = OperationInfo {
             operation_id: "omni_update_cluster",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
     }
 }
 ///`POST /omni/{credentialID}/cluster/validate` (operation `OmniValidateCluster`), built by [`Client::omni_validate_cluster`]: set the parameters, then [`send`](Self::send) it.
@@ -10703,20 +9117,8 @@ impl<'a> OmniValidateCluster<'a> {
         let info = OperationInfo {
             operation_id: "omni_validate_cluster",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
     }
 }
 ///`GET /omni/{credentialID}/cluster/version/talos` (operation `OmniGetSupportedTalosVersions`), built by [`Client::omni_get_supported_talos_versions`]: set the parameters, then [`send`](Self::send) it.
@@ -10773,20 +9175,14 @@ impl<'a> OmniGetSupportedTalosVersions<'a> {
         let info = OperationInfo {
             operation_id: "omni_get_supported_talos_versions",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /omni/{credentialID}/machine/{name}` (operation `OmniGetMachine`), built by [`Client::omni_get_machine`]: set the parameters, then [`send`](Self::send) it.
@@ -10859,20 +9255,14 @@ impl<'a> OmniGetMachine<'a> {
         let info = OperationInfo {
             operation_id: "omni_get_machine",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /omni/{credentialID}/machine/{name}/logs` (operation `OmniGetMachineLogs`), built by [`Client::omni_get_machine_logs`]: set the parameters, then [`send`](Self::send) it.
@@ -10945,20 +9335,14 @@ impl<'a> OmniGetMachineLogs<'a> {
         let info = OperationInfo {
             operation_id: "omni_get_machine_logs",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /omni/{credentialID}/machines` (operation `OmniListMachines`), built by [`Client::omni_list_machines`]: set the parameters, then [`send`](Self::send) it.
@@ -11040,20 +9424,14 @@ impl<'a> OmniListMachines<'a> {
         let info = OperationInfo {
             operation_id: "omni_list_machines",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /omni/{credentialID}/node/{name}` (operation `OmniRebootNode`), built by [`Client::omni_reboot_node`]: set the parameters, then [`send`](Self::send) it.
@@ -11140,20 +9518,8 @@ impl<'a> OmniRebootNode<'a> {
         let info = OperationInfo {
             operation_id: "omni_reboot_node",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
     }
 }
 ///`GET /omni/serviceaccount/validate` (operation `OmniValidateServiceAccount`), built by [`Client::omni_validate_service_account`]: set the parameters, then [`send`](Self::send) it.
@@ -11208,20 +9574,8 @@ impl<'a> OmniValidateServiceAccount<'a> {
         let info = OperationInfo {
             operation_id: "omni_validate_service_account",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[200u16], &[400u16, 500u16]).await
     }
 }
 ///`POST /sshkeygen` (operation `Generate`), built by [`Client::generate`]: set the parameters, then [`send`](Self::send) it.
@@ -11255,17 +9609,8 @@ impl<'a> Generate<'a> {
         let info = OperationInfo {
             operation_id: "generate",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
     }
 }
 ///`GET /templates/helm` (operation `HelmRepoSearch`), built by [`Client::helm_repo_search`]: set the parameters, then [`send`](Self::send) it.
@@ -11340,26 +9685,14 @@ impl<'a> HelmRepoSearch<'a> {
         let info = OperationInfo {
             operation_id: "helm_repo_search",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /templates/helm/{command}` (operation `HelmShow`), built by [`Client::helm_show`]: set the parameters, then [`send`](Self::send) it.
@@ -11468,19 +9801,10 @@ impl<'a> HelmShow<'a> {
         let info = OperationInfo {
             operation_id: "helm_show",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
+        let response = client.run(request, &info).await?;
         match response.status().as_u16() {
             200u16 => Ok(ResponseValue::stream(response)),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
+            401u16 | 404u16 | 500u16 => Err(Error::ErrorResponse(
                 crate::json_body::response(response, crate::json_body::decode).await?,
             )),
             _ => Err(Error::UnexpectedResponse(response)),
@@ -11538,23 +9862,14 @@ impl<'a> HelmUserRepositoriesList<'a> {
         let info = OperationInfo {
             operation_id: "helm_user_repositories_list",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /users/{id}/helm/repositories` (operation `HelmUserRepositoryCreate`), built by [`Client::helm_user_repository_create`]: set the parameters, then [`send`](Self::send) it.
@@ -11623,23 +9938,14 @@ impl<'a> HelmUserRepositoryCreate<'a> {
         let info = OperationInfo {
             operation_id: "helm_user_repository_create",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
 }
 ///`DELETE /users/{id}/helm/repositories/{repositoryID}` (operation `HelmUserRepositoryDelete`), built by [`Client::helm_user_repository_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -11710,23 +10016,8 @@ impl<'a> HelmUserRepositoryDelete<'a> {
         let info = OperationInfo {
             operation_id: "helm_user_repository_delete",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 500u16]).await
     }
 }
 ///`POST /cloud/credentials` (operation `Create`), built by [`Client::create`]: set the parameters, then [`send`](Self::send) it.
@@ -11788,17 +10079,14 @@ impl<'a> Create<'a> {
         let info = OperationInfo {
             operation_id: "create",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 | 500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`PUT /cloud/credentials/{id}` (operation `cloudCredsUpdate`), built by [`Client::cloud_creds_update`]: set the parameters, then [`send`](Self::send) it.
@@ -11878,17 +10166,14 @@ impl<'a> CloudCredsUpdate<'a> {
         let info = OperationInfo {
             operation_id: "cloud_creds_update",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 | 500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 impl Client {

@@ -34,17 +34,8 @@ impl<'a> PolicyList<'a> {
         let info = OperationInfo {
             operation_id: "policy_list",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
     }
 }
 ///`POST /policies` (operation `PolicyCreate`), built by [`Client::policy_create`]: set the parameters, then [`send`](Self::send) it.
@@ -93,23 +84,14 @@ impl<'a> PolicyCreate<'a> {
         let info = OperationInfo {
             operation_id: "policy_create",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            409u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 409u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /policies/{id}` (operation `PolicyInspect`), built by [`Client::policy_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -161,23 +143,14 @@ impl<'a> PolicyInspect<'a> {
         let info = OperationInfo {
             operation_id: "policy_inspect",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`PUT /policies/{id}` (operation `PolicyUpdate`), built by [`Client::policy_update`]: set the parameters, then [`send`](Self::send) it.
@@ -244,23 +217,14 @@ impl<'a> PolicyUpdate<'a> {
         let info = OperationInfo {
             operation_id: "policy_update",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`DELETE /policies/{id}` (operation `PolicyDelete`), built by [`Client::policy_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -312,23 +276,8 @@ impl<'a> PolicyDelete<'a> {
         let info = OperationInfo {
             operation_id: "policy_delete",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 404u16, 500u16]).await
     }
 }
 ///`POST /policies/conflicts` (operation `PolicyConflicts`), built by [`Client::policy_conflicts`]: set the parameters, then [`send`](Self::send) it.
@@ -379,20 +328,14 @@ impl<'a> PolicyConflicts<'a> {
         let info = OperationInfo {
             operation_id: "policy_conflicts",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /policies/metadata` (operation `PolicyMetadata`), built by [`Client::policy_metadata`]: set the parameters, then [`send`](Self::send) it.
@@ -426,17 +369,8 @@ impl<'a> PolicyMetadata<'a> {
         let info = OperationInfo {
             operation_id: "policy_metadata",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
     }
 }
 ///`POST /policies/observability-k8s/test` (operation `PolicyTestObservabilityConnection`), built by [`Client::policy_test_observability_connection`]: set the parameters, then [`send`](Self::send) it.
@@ -490,23 +424,14 @@ impl<'a> PolicyTestObservabilityConnection<'a> {
         let info = OperationInfo {
             operation_id: "policy_test_observability_connection",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /policies/templates` (operation `PolicyTemplateList`), built by [`Client::policy_template_list`]: set the parameters, then [`send`](Self::send) it.
@@ -558,14 +483,8 @@ impl<'a> PolicyTemplateList<'a> {
         let info = OperationInfo {
             operation_id: "policy_template_list",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[]).await
     }
 }
 ///`GET /policies/templates/{id}` (operation `PolicyTemplateInspect`), built by [`Client::policy_template_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -619,17 +538,8 @@ impl<'a> PolicyTemplateInspect<'a> {
         let info = OperationInfo {
             operation_id: "policy_template_inspect",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            404u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[404u16]).await
     }
 }
 ///`GET /recommendations` (operation `RecommendationList`), built by [`Client::recommendation_list`]: set the parameters, then [`send`](Self::send) it.
@@ -686,17 +596,14 @@ impl<'a> RecommendationList<'a> {
         let info = OperationInfo {
             operation_id: "recommendation_list",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode_list,
+            &[500u16],
+        )
+        .await
     }
 }
 ///`GET /recommendations/summary` (operation `RecommendationSummary`), built by [`Client::recommendation_summary`]: set the parameters, then [`send`](Self::send) it.
@@ -728,14 +635,8 @@ impl<'a> RecommendationSummary<'a> {
         let info = OperationInfo {
             operation_id: "recommendation_summary",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[]).await
     }
 }
 impl Client {

@@ -32,17 +32,8 @@ impl<'a> SettingsInspect<'a> {
         let info = OperationInfo {
             operation_id: "settings_inspect",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
     }
 }
 ///`PUT /settings` (operation `SettingsUpdate`), built by [`Client::settings_update`]: set the parameters, then [`send`](Self::send) it.
@@ -91,23 +82,14 @@ impl<'a> SettingsUpdate<'a> {
         let info = OperationInfo {
             operation_id: "settings_update",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            409u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 409u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /settings/additional_functionality` (operation `SettingsAdditionalFunctionalityInspect`), built by [`Client::settings_additional_functionality_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -144,17 +126,8 @@ impl<'a> SettingsAdditionalFunctionalityInspect<'a> {
         let info = OperationInfo {
             operation_id: "settings_additional_functionality_inspect",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
     }
 }
 ///`PUT /settings/additional_functionality` (operation `SettingsAdditionalFunctionalityUpdate`), built by [`Client::settings_additional_functionality_update`]: set the parameters, then [`send`](Self::send) it.
@@ -203,20 +176,8 @@ impl<'a> SettingsAdditionalFunctionalityUpdate<'a> {
         let info = OperationInfo {
             operation_id: "settings_additional_functionality_update",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
     }
 }
 ///`PUT /settings/default_registry` (operation `DefaultRegistryUpdate`), built by [`Client::default_registry_update`]: set the parameters, then [`send`](Self::send) it.
@@ -265,20 +226,14 @@ impl<'a> DefaultRegistryUpdate<'a> {
         let info = OperationInfo {
             operation_id: "default_registry_update",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /settings/edge/mtls_ca_certificate` (operation `SettingsEdgeMTLSCACertificates`), built by [`Client::settings_edge_mtlsca_certificates`]: set the parameters, then [`send`](Self::send) it.
@@ -312,17 +267,8 @@ impl<'a> SettingsEdgeMtlscaCertificates<'a> {
         let info = OperationInfo {
             operation_id: "settings_edge_mtlsca_certificates",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
     }
 }
 ///`GET /settings/edge/mtls_certificate` (operation `SettingsEdgeMTLSCertificates`), built by [`Client::settings_edge_mtls_certificates`]: set the parameters, then [`send`](Self::send) it.
@@ -356,17 +302,8 @@ impl<'a> SettingsEdgeMtlsCertificates<'a> {
         let info = OperationInfo {
             operation_id: "settings_edge_mtls_certificates",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
     }
 }
 ///`GET /settings/experimental` (operation `SettingsExperimentalInspect`), built by [`Client::settings_experimental_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -403,17 +340,8 @@ impl<'a> SettingsExperimentalInspect<'a> {
         let info = OperationInfo {
             operation_id: "settings_experimental_inspect",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
     }
 }
 ///`PUT /settings/experimental` (operation `SettingsExperimentalUpdate`), built by [`Client::settings_experimental_update`]: set the parameters, then [`send`](Self::send) it.
@@ -462,20 +390,8 @@ impl<'a> SettingsExperimentalUpdate<'a> {
         let info = OperationInfo {
             operation_id: "settings_experimental_update",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
     }
 }
 ///`GET /settings/public` (operation `SettingsPublic`), built by [`Client::settings_public`]: set the parameters, then [`send`](Self::send) it.
@@ -509,17 +425,8 @@ impl<'a> SettingsPublic<'a> {
         let info = OperationInfo {
             operation_id: "settings_public",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
     }
 }
 ///`GET /ssl` (operation `SSLInspect`), built by [`Client::ssl_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -553,23 +460,14 @@ impl<'a> SslInspect<'a> {
         let info = OperationInfo {
             operation_id: "ssl_inspect",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
 }
 ///`PUT /ssl` (operation `SSLUpdate`), built by [`Client::ssl_update`]: set the parameters, then [`send`](Self::send) it.
@@ -618,23 +516,8 @@ impl<'a> SslUpdate<'a> {
         let info = OperationInfo {
             operation_id: "ssl_update",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 500u16]).await
     }
 }
 impl Client {

@@ -51,23 +51,14 @@ impl<'a> AuthenticateUser<'a> {
         let info = OperationInfo {
             operation_id: "authenticate_user",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            422u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 422u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /auth/logout` (operation `Logout`), built by [`Client::logout`]: set the parameters, then [`send`](Self::send) it.
@@ -99,17 +90,8 @@ impl<'a> Logout<'a> {
         let info = OperationInfo {
             operation_id: "logout",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[500u16]).await
     }
 }
 ///`POST /auth/oauth/validate` (operation `ValidateOAuth`), built by [`Client::validate_o_auth`]: set the parameters, then [`send`](Self::send) it.
@@ -160,23 +142,14 @@ impl<'a> ValidateOAuth<'a> {
         let info = OperationInfo {
             operation_id: "validate_o_auth",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            422u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 422u16, 500u16],
+        )
+        .await
     }
 }
 ///`GET /licenses` (operation `licensesList`), built by [`Client::licenses_list`]: set the parameters, then [`send`](Self::send) it.
@@ -210,14 +183,8 @@ impl<'a> LicensesList<'a> {
         let info = OperationInfo {
             operation_id: "licenses_list",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode_list).await,
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode_list, &[]).await
     }
 }
 ///`POST /licenses/add` (operation `licensesAttach`), built by [`Client::licenses_attach`]: set the parameters, then [`send`](Self::send) it.
@@ -278,14 +245,8 @@ impl<'a> LicensesAttach<'a> {
         let info = OperationInfo {
             operation_id: "licenses_attach",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[]).await
     }
 }
 ///`GET /licenses/info` (operation `licensesInfo`), built by [`Client::licenses_info`]: set the parameters, then [`send`](Self::send) it.
@@ -317,14 +278,8 @@ impl<'a> LicensesInfo<'a> {
         let info = OperationInfo {
             operation_id: "licenses_info",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[]).await
     }
 }
 ///`POST /licenses/remove` (operation `licensesDelete`), built by [`Client::licenses_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -369,14 +324,8 @@ impl<'a> LicensesDelete<'a> {
         let info = OperationInfo {
             operation_id: "licenses_delete",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[200u16], &[]).await
     }
 }
 ///`GET /motd` (operation `MOTD`), built by [`Client::motd`]: set the parameters, then [`send`](Self::send) it.
@@ -408,14 +357,8 @@ impl<'a> Motd<'a> {
         let info = OperationInfo {
             operation_id: "motd",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[]).await
     }
 }
 ///`GET /status` (operation `StatusInspect`), built by [`Client::status_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -447,14 +390,8 @@ impl<'a> StatusInspect<'a> {
         let info = OperationInfo {
             operation_id: "status_inspect",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[]).await
     }
 }
 ///`GET /support/debug_log` (operation `GetDebugLogStatus`), built by [`Client::get_debug_log_status`]: set the parameters, then [`send`](Self::send) it.
@@ -488,17 +425,8 @@ impl<'a> GetDebugLogStatus<'a> {
         let info = OperationInfo {
             operation_id: "get_debug_log_status",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
     }
 }
 ///`PUT /support/debug_log` (operation `SetDebugLogStatus`), built by [`Client::set_debug_log_status`]: set the parameters, then [`send`](Self::send) it.
@@ -549,20 +477,14 @@ impl<'a> SetDebugLogStatus<'a> {
         let info = OperationInfo {
             operation_id: "set_debug_log_status",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(
+            response,
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
     }
 }
 ///`POST /support/download` (operation `SupportBundleDownload`), built by [`Client::support_bundle_download`]: set the parameters, then [`send`](Self::send) it.
@@ -594,26 +516,8 @@ impl<'a> SupportBundleDownload<'a> {
         let info = OperationInfo {
             operation_id: "support_bundle_download",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => Ok(ResponseValue::empty(response)),
-            400u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            401u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            403u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[200u16], &[400u16, 401u16, 403u16, 500u16]).await
     }
 }
 ///`GET /system/info` (operation `systemInfo`), built by [`Client::system_info`]: set the parameters, then [`send`](Self::send) it.
@@ -647,17 +551,8 @@ impl<'a> SystemInfo<'a> {
         let info = OperationInfo {
             operation_id: "system_info",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
     }
 }
 ///`GET /system/nodes` (operation `systemNodesCount`), built by [`Client::system_nodes_count`]: set the parameters, then [`send`](Self::send) it.
@@ -691,17 +586,8 @@ impl<'a> SystemNodesCount<'a> {
         let info = OperationInfo {
             operation_id: "system_nodes_count",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
     }
 }
 ///`GET /system/status` (operation `systemStatus`), built by [`Client::system_status`]: set the parameters, then [`send`](Self::send) it.
@@ -733,14 +619,8 @@ impl<'a> SystemStatus<'a> {
         let info = OperationInfo {
             operation_id: "system_status",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[]).await
     }
 }
 ///`POST /system/update` (operation `systemUpdate`), built by [`Client::system_update`]: set the parameters, then [`send`](Self::send) it.
@@ -772,20 +652,8 @@ impl<'a> SystemUpdate<'a> {
         let info = OperationInfo {
             operation_id: "system_update",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            204u16 => Ok(ResponseValue::empty(response)),
-            409u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            500u16 => Err(Error::ErrorResponse(
-                crate::json_body::response(response, crate::json_body::decode).await?,
-            )),
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer_empty(response, &[204u16], &[409u16, 500u16]).await
     }
 }
 ///`GET /system/version` (operation `systemVersion`), built by [`Client::system_version`]: set the parameters, then [`send`](Self::send) it.
@@ -817,14 +685,8 @@ impl<'a> SystemVersion<'a> {
         let info = OperationInfo {
             operation_id: "system_version",
         };
-        client.pre(&mut request, &info).await?;
-        let result = client.exec(request, &info).await;
-        client.post(&result, &info).await?;
-        let response = result?;
-        match response.status().as_u16() {
-            200u16 => crate::json_body::response(response, crate::json_body::decode).await,
-            _ => Err(Error::UnexpectedResponse(response)),
-        }
+        let response = client.run(request, &info).await?;
+        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[]).await
     }
 }
 impl Client {
