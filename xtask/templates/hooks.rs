@@ -83,15 +83,19 @@ impl ClientHooks<Hooks> for Client {
 }
 
 impl Client {
-    /// Sends an operation's request through the hooks and the executor: the
-    /// steps every operation takes before it reads its response, written
-    /// once rather than in each operation (which halved the builders'
-    /// build; PERFORMANCE.md).
+    /// Sends an operation's request, with the `api-version` header of the
+    /// spec, through the hooks and the executor: the steps every operation
+    /// takes before it reads its response, written once rather than in each
+    /// operation (PERFORMANCE.md has what that saved of the build).
     pub(crate) async fn run<E>(
         &self,
         mut request: reqwest::Request,
         info: &OperationInfo,
     ) -> Result<reqwest::Response, Error<E>> {
+        request.headers_mut().insert(
+            ::reqwest::header::HeaderName::from_static("api-version"),
+            ::reqwest::header::HeaderValue::from_static(Self::api_version()),
+        );
         self.pre(&mut request, info).await?;
         let result = self.exec(request, info).await;
         self.post(&result, info).await?;

@@ -35,9 +35,10 @@ impl VisitMut for Compact {
 
     fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
         let hooks = one_run(&mut f.block.stmts);
+        let header = api_version_in_run(&mut f.block);
         let arms = merge_arms(&mut f.block);
         let answer = shared_answer(&mut f.block);
-        if hooks || arms || answer {
+        if hooks || header || arms || answer {
             self.changed += 1;
         }
     }
@@ -75,6 +76,36 @@ fn one_run(stmts: &mut Vec<Stmt>) -> bool {
         return true;
     }
     false
+}
+
+/// The `api-version` header, which `Client::run` sets on every request:
+/// its `header_map.append(..)` goes, and when the map held nothing else, the
+/// map and the `.headers(header_map)` that sent it.
+fn api_version_in_run(block: &mut syn::Block) -> bool {
+    const APPEND: &str = "header_map.append(::reqwest::header::HeaderName::from_static(\"api-version\"),::reqwest::header::HeaderValue::from_static(Client::api_version()),);";
+    const ONLY: &str = "letmutheader_map=::reqwest::header::HeaderMap::with_capacity(1usize);";
+    let Some(at) = block.stmts.iter().position(|s| flat(s) == APPEND) else {
+        return false;
+    };
+    block.stmts.remove(at);
+    if at > 0 && flat(&block.stmts[at - 1]) == ONLY {
+        block.stmts.remove(at - 1);
+        struct Unsent;
+        impl VisitMut for Unsent {
+            fn visit_expr_mut(&mut self, expr: &mut Expr) {
+                syn::visit_mut::visit_expr_mut(self, expr);
+                if let Expr::MethodCall(m) = expr
+                    && m.method == "headers"
+                    && m.args.len() == 1
+                    && flat(&m.args[0]) == "header_map"
+                {
+                    *expr = (*m.receiver).clone();
+                }
+            }
+        }
+        Unsent.visit_block_mut(block);
+    }
+    true
 }
 
 /// In every `match` of the body, arms of literal patterns (status codes)
@@ -264,6 +295,12 @@ mod tests {
             r#"
             impl<'a> StackUpdate<'a> {
                 pub async fn send(self) -> Result<ResponseValue<types::Stack>, Error<types::ErrorResponse>> {
+                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                    header_map.append(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(Client::api_version()),
+                    );
+                    let request = client.client.put(url).json(&body).headers(header_map).build()?;
                     let info = OperationInfo { operation_id: "stack_update" };
                     client.pre(&mut request, &info).await?;
                     let result = client.exec(request, &info).await;
@@ -287,6 +324,11 @@ mod tests {
             "{out}"
         );
         assert!(!out.contains(".pre("), "{out}");
+        assert!(!out.contains("header_map"), "{out}");
+        assert!(
+            out.contains("let request = client.client.put(url).json(&body).build()?;"),
+            "{out}"
+        );
         assert!(out.contains("400u16 | 403u16 => "), "{out}");
         assert!(out.contains("x if x > 500 => "), "{out}");
         assert_eq!(out.matches("Error::ErrorResponse").count(), 2, "{out}");

@@ -23,11 +23,6 @@ impl<'a> AddonList<'a> {
     ) -> Result<ResponseValue<types::AddonListResponse>, Error<types::ErrorResponse>> {
         let Self { client, view } = self;
         let url = format!("{}/addons", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -37,7 +32,6 @@ impl<'a> AddonList<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("view", &view))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "addon_list",
@@ -75,11 +69,6 @@ impl<'a> AddonDetail<'a> {
             )));
         };
         let url = format!("{}/addons/{}", client.baseurl, encode_path(&id.to_string()),);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -88,7 +77,6 @@ impl<'a> AddonDetail<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "addon_detail",
@@ -146,11 +134,6 @@ impl<'a> AddonInstall<'a> {
             )));
         };
         let url = format!("{}/addons/{}", client.baseurl, encode_path(&id.to_string()),);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -160,7 +143,6 @@ impl<'a> AddonInstall<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "addon_install",
@@ -211,11 +193,6 @@ impl<'a> AddonUninstall<'a> {
             )));
         };
         let url = format!("{}/addons/{}", client.baseurl, encode_path(&id.to_string()),);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -225,7 +202,6 @@ impl<'a> AddonUninstall<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("force", &force))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "addon_uninstall",
@@ -287,11 +263,6 @@ impl<'a> AddonAccessUpdate<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -301,7 +272,6 @@ impl<'a> AddonAccessUpdate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "addon_access_update",
@@ -349,11 +319,6 @@ impl<'a> AllowListInspect<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -362,7 +327,6 @@ impl<'a> AllowListInspect<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "allow_list_inspect",
@@ -424,11 +388,6 @@ impl<'a> AllowListUpdate<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -438,7 +397,6 @@ impl<'a> AllowListUpdate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "allow_list_update",

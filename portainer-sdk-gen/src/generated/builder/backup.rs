@@ -30,11 +30,6 @@ impl<'a> Backup<'a> {
             )));
         };
         let url = format!("{}/backup", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -44,7 +39,6 @@ impl<'a> Backup<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "backup",
@@ -80,11 +74,6 @@ impl<'a> BackupToAzureBlob<'a> {
             )));
         };
         let url = format!("{}/backup/azure/execute", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -94,7 +83,6 @@ impl<'a> BackupToAzureBlob<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "backup_to_azure_blob",
@@ -142,10 +130,6 @@ impl<'a> RestoreFromAzureBlob<'a> {
         };
         let url = format!("{}/backup/azure/restore", client.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         if let Some(value) = x_setup_token {
             header_map.append("X-Setup-Token", value.to_string().try_into()?);
         }
@@ -180,11 +164,6 @@ impl<'a> AzureBlobBackupSettingsFetch<'a> {
     ) -> Result<ResponseValue<types::AzureBlobBackupSettings>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/backup/azure/settings", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -193,7 +172,6 @@ impl<'a> AzureBlobBackupSettingsFetch<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "azure_blob_backup_settings_fetch",
@@ -235,11 +213,6 @@ impl<'a> UpdateAzureBlobSettings<'a> {
             )));
         };
         let url = format!("{}/backup/azure/settings", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -249,7 +222,6 @@ impl<'a> UpdateAzureBlobSettings<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_azure_blob_settings",
@@ -271,11 +243,6 @@ impl<'a> AzureBlobBackupStatusFetch<'a> {
     ) -> Result<ResponseValue<types::AzureBackupStatus>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/backup/azure/status", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -284,7 +251,6 @@ impl<'a> AzureBlobBackupStatusFetch<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "azure_blob_backup_status_fetch",
@@ -320,11 +286,6 @@ impl<'a> AzureBlobTestConnection<'a> {
             )));
         };
         let url = format!("{}/backup/azure/test", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -334,7 +295,6 @@ impl<'a> AzureBlobTestConnection<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "azure_blob_test_connection",
@@ -354,11 +314,6 @@ impl<'a> RunLocalBackupNow<'a> {
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/backup/local/run", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -367,7 +322,6 @@ impl<'a> RunLocalBackupNow<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "run_local_backup_now",
@@ -389,11 +343,6 @@ impl<'a> LocalBackupSettingsFetch<'a> {
     ) -> Result<ResponseValue<types::LocalBackupSettings>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/backup/local/settings", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -402,7 +351,6 @@ impl<'a> LocalBackupSettingsFetch<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "local_backup_settings_fetch",
@@ -444,11 +392,6 @@ impl<'a> UpdateLocalBackupSettings<'a> {
             )));
         };
         let url = format!("{}/backup/local/settings", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -458,7 +401,6 @@ impl<'a> UpdateLocalBackupSettings<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_local_backup_settings",
@@ -480,11 +422,6 @@ impl<'a> LocalBackupStatusFetch<'a> {
     ) -> Result<ResponseValue<types::LocalBackupStatus>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/backup/local/status", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -493,7 +430,6 @@ impl<'a> LocalBackupStatusFetch<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "local_backup_status_fetch",
@@ -535,11 +471,6 @@ impl<'a> BackupToS3<'a> {
             )));
         };
         let url = format!("{}/backup/s3/execute", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -549,7 +480,6 @@ impl<'a> BackupToS3<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "backup_to_s3",
@@ -597,10 +527,6 @@ impl<'a> RestoreFromS3<'a> {
         };
         let url = format!("{}/backup/s3/restore", client.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         if let Some(value) = x_setup_token {
             header_map.append("X-Setup-Token", value.to_string().try_into()?);
         }
@@ -635,11 +561,6 @@ impl<'a> BackupSettingsFetch<'a> {
     ) -> Result<ResponseValue<types::S3BackupSettings>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/backup/s3/settings", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -648,7 +569,6 @@ impl<'a> BackupSettingsFetch<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "backup_settings_fetch",
@@ -690,11 +610,6 @@ impl<'a> UpdateS3Settings<'a> {
             )));
         };
         let url = format!("{}/backup/s3/settings", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -704,7 +619,6 @@ impl<'a> UpdateS3Settings<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_s3_settings",
@@ -726,11 +640,6 @@ impl<'a> BackupStatusFetch<'a> {
     ) -> Result<ResponseValue<types::BackupStatus>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/backup/s3/status", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -739,7 +648,6 @@ impl<'a> BackupStatusFetch<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "backup_status_fetch",
@@ -787,10 +695,6 @@ impl<'a> Restore<'a> {
         };
         let url = format!("{}/restore", client.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         if let Some(value) = x_setup_token {
             header_map.append("X-Setup-Token", value.to_string().try_into()?);
         }

@@ -33,11 +33,6 @@ impl<'a> EdgeConfigList<'a> {
             )));
         };
         let url = format!("{}/edge_configurations", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -47,7 +42,6 @@ impl<'a> EdgeConfigList<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_config_list",
@@ -95,11 +89,6 @@ impl<'a> EdgeConfigInspect<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -108,7 +97,6 @@ impl<'a> EdgeConfigInspect<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_config_inspect",
@@ -154,11 +142,6 @@ impl<'a> EdgeConfigDelete<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -167,7 +150,6 @@ impl<'a> EdgeConfigDelete<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_config_delete",
@@ -222,11 +204,6 @@ impl<'a> EdgeConfigState<'a> {
             encode_path(&id.to_string()),
             encode_path(&state.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -235,7 +212,6 @@ impl<'a> EdgeConfigState<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_config_state",
@@ -277,11 +253,6 @@ impl<'a> EdgeConfigFiles<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -290,7 +261,6 @@ impl<'a> EdgeConfigFiles<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_config_files",
@@ -328,11 +298,6 @@ impl<'a> EdgeGroupList<'a> {
     > {
         let Self { client, summarize } = self;
         let url = format!("{}/edge_groups", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -342,7 +307,6 @@ impl<'a> EdgeGroupList<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("summarize", &summarize))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_group_list",
@@ -386,11 +350,6 @@ impl<'a> EdgeGroupCreate<'a> {
             )));
         };
         let url = format!("{}/edge_groups", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -400,7 +359,6 @@ impl<'a> EdgeGroupCreate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_group_create",
@@ -448,11 +406,6 @@ impl<'a> EdgeGroupInspect<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -461,7 +414,6 @@ impl<'a> EdgeGroupInspect<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_group_inspect",
@@ -523,11 +475,6 @@ impl<'a> EdgeGroupUpdate<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -537,7 +484,6 @@ impl<'a> EdgeGroupUpdate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_group_update",
@@ -583,11 +529,6 @@ impl<'a> EdgeGroupDelete<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -596,7 +537,6 @@ impl<'a> EdgeGroupDelete<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_group_delete",
@@ -618,11 +558,6 @@ impl<'a> EdgeJobList<'a> {
     ) -> Result<ResponseValue<::std::vec::Vec<types::EdgeJob>>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/edge_jobs", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -631,7 +566,6 @@ impl<'a> EdgeJobList<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_job_list",
@@ -677,11 +611,6 @@ impl<'a> EdgeJobInspect<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -690,7 +619,6 @@ impl<'a> EdgeJobInspect<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_job_inspect",
@@ -750,11 +678,6 @@ impl<'a> EdgeJobUpdate<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -764,7 +687,6 @@ impl<'a> EdgeJobUpdate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_job_update",
@@ -810,11 +732,6 @@ impl<'a> EdgeJobDelete<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -823,7 +740,6 @@ impl<'a> EdgeJobDelete<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_job_delete",
@@ -865,11 +781,6 @@ impl<'a> EdgeJobFile<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -878,7 +789,6 @@ impl<'a> EdgeJobFile<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_job_file",
@@ -927,11 +837,6 @@ impl<'a> EdgeJobTasksList<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -940,7 +845,6 @@ impl<'a> EdgeJobTasksList<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_job_tasks_list",
@@ -1007,11 +911,6 @@ impl<'a> EdgeJobTaskLogsInspect<'a> {
             encode_path(&id.to_string()),
             encode_path(&task_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1020,7 +919,6 @@ impl<'a> EdgeJobTaskLogsInspect<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_job_task_logs_inspect",
@@ -1085,11 +983,6 @@ impl<'a> EdgeJobTasksCollect<'a> {
             encode_path(&id.to_string()),
             encode_path(&task_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1098,7 +991,6 @@ impl<'a> EdgeJobTasksCollect<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_job_tasks_collect",
@@ -1157,11 +1049,6 @@ impl<'a> EdgeJobTasksClear<'a> {
             encode_path(&id.to_string()),
             encode_path(&task_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1170,7 +1057,6 @@ impl<'a> EdgeJobTasksClear<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_job_tasks_clear",
@@ -1208,11 +1094,6 @@ impl<'a> EdgeJobCreateString<'a> {
             )));
         };
         let url = format!("{}/edge_jobs/create/string", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1222,7 +1103,6 @@ impl<'a> EdgeJobCreateString<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_job_create_string",
@@ -1263,11 +1143,6 @@ impl<'a> EdgeStackList<'a> {
             summarize_statuses,
         } = self;
         let url = format!("{}/edge_stacks", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1280,7 +1155,6 @@ impl<'a> EdgeStackList<'a> {
                 "summarizeStatuses",
                 &summarize_statuses,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_stack_list",
@@ -1328,11 +1202,6 @@ impl<'a> EdgeStackInspect<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1341,7 +1210,6 @@ impl<'a> EdgeStackInspect<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_stack_inspect",
@@ -1403,11 +1271,6 @@ impl<'a> EdgeStackUpdate<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1417,7 +1280,6 @@ impl<'a> EdgeStackUpdate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_stack_update",
@@ -1463,11 +1325,6 @@ impl<'a> EdgeStackDelete<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1476,7 +1333,6 @@ impl<'a> EdgeStackDelete<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_stack_delete",
@@ -1538,11 +1394,6 @@ impl<'a> EdgeStackFile<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1556,7 +1407,6 @@ impl<'a> EdgeStackFile<'a> {
                 &commit_hash,
             ))
             .query(&progenitor_client::QueryParam::new("version", &version))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_stack_file",
@@ -1616,11 +1466,6 @@ impl<'a> EdgeStackUpdateFromGit<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1630,7 +1475,6 @@ impl<'a> EdgeStackUpdateFromGit<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_stack_update_from_git",
@@ -1686,11 +1530,6 @@ impl<'a> EdgeStackUpdateHelmRepository<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1700,7 +1539,6 @@ impl<'a> EdgeStackUpdateHelmRepository<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_stack_update_helm_repository",
@@ -1765,11 +1603,6 @@ impl<'a> EdgeStackLogsStatusGet<'a> {
             encode_path(&id.to_string()),
             encode_path(&endpoint_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1778,7 +1611,6 @@ impl<'a> EdgeStackLogsStatusGet<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_stack_logs_status_get",
@@ -1869,11 +1701,6 @@ impl<'a> EdgeStackLogsCollect<'a> {
             encode_path(&id.to_string()),
             encode_path(&endpoint_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1889,7 +1716,6 @@ impl<'a> EdgeStackLogsCollect<'a> {
             .query(&progenitor_client::QueryParam::new("since", &since))
             .query(&progenitor_client::QueryParam::new("tail", &tail))
             .query(&progenitor_client::QueryParam::new("until", &until))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_stack_logs_collect",
@@ -1948,11 +1774,6 @@ impl<'a> EdgeStackLogsDelete<'a> {
             encode_path(&id.to_string()),
             encode_path(&endpoint_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1961,7 +1782,6 @@ impl<'a> EdgeStackLogsDelete<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_stack_logs_delete",
@@ -2020,11 +1840,6 @@ impl<'a> EdgeStackLogsDownload<'a> {
             encode_path(&id.to_string()),
             encode_path(&endpoint_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2033,7 +1848,6 @@ impl<'a> EdgeStackLogsDownload<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_stack_logs_download",
@@ -2076,11 +1890,6 @@ impl<'a> EdgeStackStaggerStatusInspect<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2089,7 +1898,6 @@ impl<'a> EdgeStackStaggerStatusInspect<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_stack_stagger_status_inspect",
@@ -2151,11 +1959,6 @@ impl<'a> EdgeStackStatusUpdate<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2165,7 +1968,6 @@ impl<'a> EdgeStackStatusUpdate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_stack_status_update",
@@ -2220,11 +2022,6 @@ impl<'a> EdgeStackCreateHelmRepository<'a> {
             )));
         };
         let url = format!("{}/edge_stacks/create/helmRepo", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2235,7 +2032,6 @@ impl<'a> EdgeStackCreateHelmRepository<'a> {
             )
             .json(&body)
             .query(&progenitor_client::QueryParam::new("dryrun", &dryrun))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_stack_create_helm_repository",
@@ -2290,11 +2086,6 @@ impl<'a> EdgeStackCreateRepository<'a> {
             )));
         };
         let url = format!("{}/edge_stacks/create/repository", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2305,7 +2096,6 @@ impl<'a> EdgeStackCreateRepository<'a> {
             )
             .json(&body)
             .query(&progenitor_client::QueryParam::new("dryrun", &dryrun))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_stack_create_repository",
@@ -2360,11 +2150,6 @@ impl<'a> EdgeStackCreateString<'a> {
             )));
         };
         let url = format!("{}/edge_stacks/create/string", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2375,7 +2160,6 @@ impl<'a> EdgeStackCreateString<'a> {
             )
             .json(&body)
             .query(&progenitor_client::QueryParam::new("dryrun", &dryrun))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_stack_create_string",
@@ -2416,11 +2200,6 @@ impl<'a> EdgeUpdateScheduleList<'a> {
             include_edge_stacks,
         } = self;
         let url = format!("{}/edge_update_schedules", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2433,7 +2212,6 @@ impl<'a> EdgeUpdateScheduleList<'a> {
                 "includeEdgeStacks",
                 &include_edge_stacks,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_update_schedule_list",
@@ -2477,11 +2255,6 @@ impl<'a> EdgeUpdateScheduleCreate<'a> {
             )));
         };
         let url = format!("{}/edge_update_schedules", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2491,7 +2264,6 @@ impl<'a> EdgeUpdateScheduleCreate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_update_schedule_create",
@@ -2539,11 +2311,6 @@ impl<'a> EdgeUpdateScheduleInspect<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2552,7 +2319,6 @@ impl<'a> EdgeUpdateScheduleInspect<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_update_schedule_inspect",
@@ -2606,11 +2372,6 @@ impl<'a> EdgeUpdateScheduleUpdate<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2620,7 +2381,6 @@ impl<'a> EdgeUpdateScheduleUpdate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_update_schedule_update",
@@ -2665,11 +2425,6 @@ impl<'a> EdgeUpdateScheduleDelete<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2678,7 +2433,6 @@ impl<'a> EdgeUpdateScheduleDelete<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_update_schedule_delete",
@@ -2719,11 +2473,6 @@ impl<'a> EdgeUpdateScheduleActiveSchedulesList<'a> {
             )));
         };
         let url = format!("{}/edge_update_schedules/active", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2733,7 +2482,6 @@ impl<'a> EdgeUpdateScheduleActiveSchedulesList<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_update_schedule_active_schedules_list",
@@ -2762,11 +2510,6 @@ impl<'a> RemoteUpdatesAgentVersions<'a> {
     {
         let Self { client } = self;
         let url = format!("{}/edge_update_schedules/agent_versions", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2775,7 +2518,6 @@ impl<'a> RemoteUpdatesAgentVersions<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "remote_updates_agent_versions",
@@ -2803,11 +2545,6 @@ impl<'a> EdgeUpdateScheduleInfo<'a> {
     ) -> Result<ResponseValue<types::InfoResponse>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/edge_update_schedules/info", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2816,7 +2553,6 @@ impl<'a> EdgeUpdateScheduleInfo<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_update_schedule_info",
@@ -2859,11 +2595,6 @@ impl<'a> EdgeUpdatePreviousVersions<'a> {
             environment_ids,
         } = self;
         let url = format!("{}/edge_update_schedules/previous_versions", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2880,7 +2611,6 @@ impl<'a> EdgeUpdatePreviousVersions<'a> {
                 "environmentIds",
                 &environment_ids,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_update_previous_versions",
@@ -2922,11 +2652,6 @@ impl<'a> EndpointEdgeGenerateKey<'a> {
             )));
         };
         let url = format!("{}/endpoints/edge/generate-key", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2936,7 +2661,6 @@ impl<'a> EndpointEdgeGenerateKey<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_edge_generate_key",

@@ -55,11 +55,6 @@ impl<'a> DockerContainerGpusInspect<'a> {
             encode_path(&environment_id.to_string()),
             encode_path(&container_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -68,7 +63,6 @@ impl<'a> DockerContainerGpusInspect<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "docker_container_gpus_inspect",
@@ -143,11 +137,6 @@ impl<'a> ContainerImageStatus<'a> {
             encode_path(&environment_id.to_string()),
             encode_path(&container_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -157,7 +146,6 @@ impl<'a> ContainerImageStatus<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("refresh", &refresh))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "container_image_status",
@@ -206,11 +194,6 @@ impl<'a> ContainersImageStatusClear<'a> {
             client.baseurl,
             encode_path(&environment_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -219,7 +202,6 @@ impl<'a> ContainersImageStatusClear<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "containers_image_status_clear",
@@ -264,11 +246,6 @@ impl<'a> DockerDashboard<'a> {
             client.baseurl,
             encode_path(&environment_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -277,7 +254,6 @@ impl<'a> DockerDashboard<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "docker_dashboard",
@@ -337,11 +313,6 @@ impl<'a> DockerImagesList<'a> {
             client.baseurl,
             encode_path(&environment_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -354,7 +325,6 @@ impl<'a> DockerImagesList<'a> {
                 "withUsage",
                 &with_usage,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "docker_images_list",
@@ -429,11 +399,6 @@ impl<'a> ServiceImageStatus<'a> {
             encode_path(&environment_id.to_string()),
             encode_path(&service_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -443,7 +408,6 @@ impl<'a> ServiceImageStatus<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("refresh", &refresh))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "service_image_status",
@@ -492,11 +456,6 @@ impl<'a> ServiceImageStatusClear<'a> {
             client.baseurl,
             encode_path(&environment_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -505,7 +464,6 @@ impl<'a> ServiceImageStatusClear<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "service_image_status_clear",
@@ -550,11 +508,6 @@ impl<'a> SnapshotInspect<'a> {
             client.baseurl,
             encode_path(&environment_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -563,7 +516,6 @@ impl<'a> SnapshotInspect<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "snapshot_inspect",
@@ -616,11 +568,6 @@ impl<'a> SnapshotContainersList<'a> {
             client.baseurl,
             encode_path(&environment_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -633,7 +580,6 @@ impl<'a> SnapshotContainersList<'a> {
                 "edgeStackId",
                 &edge_stack_id,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "snapshot_containers_list",
@@ -694,11 +640,6 @@ impl<'a> SnapshotContainerInspect<'a> {
             encode_path(&environment_id.to_string()),
             encode_path(&container_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -707,7 +648,6 @@ impl<'a> SnapshotContainerInspect<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "snapshot_container_inspect",
@@ -739,11 +679,6 @@ impl<'a> EndpointGroupList<'a> {
     > {
         let Self { client, size } = self;
         let url = format!("{}/endpoint_groups", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -753,7 +688,6 @@ impl<'a> EndpointGroupList<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("size", &size))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_group_list",
@@ -797,11 +731,6 @@ impl<'a> EndpointGroupCreate<'a> {
             )));
         };
         let url = format!("{}/endpoint_groups", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -811,7 +740,6 @@ impl<'a> EndpointGroupCreate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_group_create",
@@ -866,11 +794,6 @@ impl<'a> GetEndpointGroupsId<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -880,7 +803,6 @@ impl<'a> GetEndpointGroupsId<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("size", &size))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_endpoint_groups_id",
@@ -942,11 +864,6 @@ impl<'a> EndpointGroupUpdate<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -956,7 +873,6 @@ impl<'a> EndpointGroupUpdate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_group_update",
@@ -1002,11 +918,6 @@ impl<'a> EndpointGroupDelete<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1015,7 +926,6 @@ impl<'a> EndpointGroupDelete<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_group_delete",
@@ -1074,11 +984,6 @@ impl<'a> EndpointGroupAddEndpoint<'a> {
             encode_path(&id.to_string()),
             encode_path(&endpoint_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1087,7 +992,6 @@ impl<'a> EndpointGroupAddEndpoint<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_group_add_endpoint",
@@ -1146,11 +1050,6 @@ impl<'a> EndpointGroupDeleteEndpoint<'a> {
             encode_path(&id.to_string()),
             encode_path(&endpoint_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1159,7 +1058,6 @@ impl<'a> EndpointGroupDeleteEndpoint<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_group_delete_endpoint",
@@ -1440,11 +1338,6 @@ impl<'a> EndpointList<'a> {
             update_information,
         } = self;
         let url = format!("{}/endpoints", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1545,7 +1438,6 @@ impl<'a> EndpointList<'a> {
                 "updateInformation",
                 &update_information,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_list",
@@ -1590,11 +1482,6 @@ impl<'a> EndpointDeleteBatchDeprecated<'a> {
             )));
         };
         let url = format!("{}/endpoints", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1604,7 +1491,6 @@ impl<'a> EndpointDeleteBatchDeprecated<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_delete_batch_deprecated",
@@ -1661,11 +1547,6 @@ impl<'a> EndpointInspect<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1678,7 +1559,6 @@ impl<'a> EndpointInspect<'a> {
                 "excludeSnapshot",
                 &exclude_snapshot,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_inspect",
@@ -1738,11 +1618,6 @@ impl<'a> EndpointUpdate<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1752,7 +1627,6 @@ impl<'a> EndpointUpdate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_update",
@@ -1798,11 +1672,6 @@ impl<'a> EndpointDelete<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1811,7 +1680,6 @@ impl<'a> EndpointDelete<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_delete",
@@ -1851,11 +1719,6 @@ impl<'a> EndpointAssociationDelete<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1864,7 +1727,6 @@ impl<'a> EndpointAssociationDelete<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_association_delete",
@@ -1931,11 +1793,6 @@ impl<'a> EndpointDockerhubStatus<'a> {
             encode_path(&id.to_string()),
             encode_path(&registry_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1944,7 +1801,6 @@ impl<'a> EndpointDockerhubStatus<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_dockerhub_status",
@@ -2004,11 +1860,6 @@ impl<'a> EndpointSetPolicyStatuses<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2018,7 +1869,6 @@ impl<'a> EndpointSetPolicyStatuses<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_set_policy_statuses",
@@ -2074,11 +1924,6 @@ impl<'a> EndpointForceUpdateService<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2088,7 +1933,6 @@ impl<'a> EndpointForceUpdateService<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_force_update_service",
@@ -2136,11 +1980,6 @@ impl<'a> EndpointMtlsCertificate<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2149,7 +1988,6 @@ impl<'a> EndpointMtlsCertificate<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_mtls_certificate",
@@ -2197,11 +2035,6 @@ impl<'a> EndpointMtlsAgentCertificateError<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2210,7 +2043,6 @@ impl<'a> EndpointMtlsAgentCertificateError<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_mtls_agent_certificate_error",
@@ -2290,11 +2122,6 @@ impl<'a> NamespacesAccessUpdate<'a> {
             encode_path(&id.to_string()),
             encode_path(&rpn.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2304,7 +2131,6 @@ impl<'a> NamespacesAccessUpdate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "namespaces_access_update",
@@ -2362,11 +2188,6 @@ impl<'a> EndpointRegistriesList<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2376,7 +2197,6 @@ impl<'a> EndpointRegistriesList<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("namespace", &namespace))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_registries_list",
@@ -2456,11 +2276,6 @@ impl<'a> EndpointRegistryAccess<'a> {
             encode_path(&id.to_string()),
             encode_path(&registry_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2470,7 +2285,6 @@ impl<'a> EndpointRegistryAccess<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_registry_access",
@@ -2524,11 +2338,6 @@ impl<'a> EndpointSettingsUpdate<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2538,7 +2347,6 @@ impl<'a> EndpointSettingsUpdate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_settings_update",
@@ -2584,11 +2392,6 @@ impl<'a> EndpointSnapshot<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2597,7 +2400,6 @@ impl<'a> EndpointSnapshot<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_snapshot",
@@ -2620,11 +2422,6 @@ impl<'a> AgentVersions<'a> {
     {
         let Self { client } = self;
         let url = format!("{}/endpoints/agent_versions", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2633,7 +2430,6 @@ impl<'a> AgentVersions<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "agent_versions",
@@ -2678,11 +2474,6 @@ impl<'a> EndpointDeleteBatch<'a> {
             )));
         };
         let url = format!("{}/endpoints/delete", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2692,7 +2483,6 @@ impl<'a> EndpointDeleteBatch<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_delete_batch",
@@ -2734,11 +2524,6 @@ impl<'a> TrustEdgeEndpoints<'a> {
             )));
         };
         let url = format!("{}/endpoints/edge/trust", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2748,7 +2533,6 @@ impl<'a> TrustEdgeEndpoints<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "trust_edge_endpoints",
@@ -2771,11 +2555,6 @@ impl<'a> EndpointCreateGlobalKey<'a> {
     {
         let Self { client } = self;
         let url = format!("{}/endpoints/global-key", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2784,7 +2563,6 @@ impl<'a> EndpointCreateGlobalKey<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_create_global_key",
@@ -2826,11 +2604,6 @@ impl<'a> EndpointUpdateRelations<'a> {
             )));
         };
         let url = format!("{}/endpoints/relations", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2840,7 +2613,6 @@ impl<'a> EndpointUpdateRelations<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_update_relations",
@@ -2860,11 +2632,6 @@ impl<'a> EndpointSnapshots<'a> {
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/endpoints/snapshot", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2873,7 +2640,6 @@ impl<'a> EndpointSnapshots<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_snapshots",
@@ -2896,11 +2662,6 @@ impl<'a> EndpointSummaryCounts<'a> {
     {
         let Self { client } = self;
         let url = format!("{}/endpoints/summary", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2909,7 +2670,6 @@ impl<'a> EndpointSummaryCounts<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "endpoint_summary_counts",
@@ -2947,11 +2707,6 @@ impl<'a> StacksImageStatusClear<'a> {
             swarm_id,
         } = self;
         let url = format!("{}/stacks/image_status/clear", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2965,7 +2720,6 @@ impl<'a> StacksImageStatusClear<'a> {
                 &environment_id,
             ))
             .query(&progenitor_client::QueryParam::new("swarmId", &swarm_id))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stacks_image_status_clear",
@@ -2987,11 +2741,6 @@ impl<'a> TagList<'a> {
     ) -> Result<ResponseValue<::std::vec::Vec<types::Tag>>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/tags", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -3000,7 +2749,6 @@ impl<'a> TagList<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "tag_list",
@@ -3042,11 +2790,6 @@ impl<'a> TagCreate<'a> {
             )));
         };
         let url = format!("{}/tags", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -3056,7 +2799,6 @@ impl<'a> TagCreate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "tag_create",
@@ -3098,11 +2840,6 @@ impl<'a> TagDelete<'a> {
             )));
         };
         let url = format!("{}/tags/{}", client.baseurl, encode_path(&id.to_string()),);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -3111,7 +2848,6 @@ impl<'a> TagDelete<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "tag_delete",

@@ -16,11 +16,6 @@ impl<'a> AutoUpdateList<'a> {
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/auto_updates", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -29,7 +24,6 @@ impl<'a> AutoUpdateList<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "auto_update_list",
@@ -89,11 +83,6 @@ impl<'a> WebhookReassign<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -103,7 +92,6 @@ impl<'a> WebhookReassign<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "webhook_reassign",
@@ -163,11 +151,6 @@ impl<'a> WebhookUpdate<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -177,7 +160,6 @@ impl<'a> WebhookUpdate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "webhook_update",
@@ -223,11 +205,6 @@ impl<'a> WebhookExecute<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -236,7 +213,6 @@ impl<'a> WebhookExecute<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "webhook_execute",
@@ -276,11 +252,6 @@ impl<'a> WebhookDelete<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -289,7 +260,6 @@ impl<'a> WebhookDelete<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "webhook_delete",
@@ -318,11 +288,6 @@ impl<'a> WebhookList<'a> {
     ) -> Result<ResponseValue<::std::vec::Vec<types::Webhook>>, Error<types::ErrorResponse>> {
         let Self { client, filters } = self;
         let url = format!("{}/webhooks", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -332,7 +297,6 @@ impl<'a> WebhookList<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("filters", &filters))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "webhook_list",
@@ -374,11 +338,6 @@ impl<'a> WebhookCreate<'a> {
             )));
         };
         let url = format!("{}/webhooks", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -388,7 +347,6 @@ impl<'a> WebhookCreate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "webhook_create",
@@ -432,11 +390,6 @@ impl<'a> GitOperationRepoFilePreview<'a> {
             )));
         };
         let url = format!("{}/gitops/repo/file/preview", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -446,7 +399,6 @@ impl<'a> GitOperationRepoFilePreview<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "git_operation_repo_file_preview",
@@ -502,11 +454,6 @@ impl<'a> GitOperationRepoFilesSearch<'a> {
             )));
         };
         let url = format!("{}/gitops/repo/files/search", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -517,7 +464,6 @@ impl<'a> GitOperationRepoFilesSearch<'a> {
             )
             .json(&body)
             .query(&progenitor_client::QueryParam::new("force", &force))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "git_operation_repo_files_search",
@@ -561,11 +507,6 @@ impl<'a> GitOperationRepoHelmValues<'a> {
             )));
         };
         let url = format!("{}/gitops/repo/helm/values", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -575,7 +516,6 @@ impl<'a> GitOperationRepoHelmValues<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "git_operation_repo_helm_values",
@@ -631,11 +571,6 @@ impl<'a> GitOperationRepoRefs<'a> {
             )));
         };
         let url = format!("{}/gitops/repo/refs", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -646,7 +581,6 @@ impl<'a> GitOperationRepoRefs<'a> {
             )
             .json(&body)
             .query(&progenitor_client::QueryParam::new("force", &force))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "git_operation_repo_refs",
@@ -741,11 +675,6 @@ impl<'a> GitOpsSourcesList<'a> {
             type_,
         } = self;
         let url = format!("{}/gitops/sources", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -762,7 +691,6 @@ impl<'a> GitOpsSourcesList<'a> {
             .query(&progenitor_client::QueryParam::new("start", &start))
             .query(&progenitor_client::QueryParam::new("status", &status))
             .query(&progenitor_client::QueryParam::new("type", &type_))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "git_ops_sources_list",
@@ -810,11 +738,6 @@ impl<'a> GitOpsSourceGet<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -823,7 +746,6 @@ impl<'a> GitOpsSourceGet<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "git_ops_source_get",
@@ -885,11 +807,6 @@ impl<'a> GitOpsSourcesUpdateGit<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -899,7 +816,6 @@ impl<'a> GitOpsSourcesUpdateGit<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "git_ops_sources_update_git",
@@ -945,11 +861,6 @@ impl<'a> GitOpsSourcesDelete<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -958,7 +869,6 @@ impl<'a> GitOpsSourcesDelete<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "git_ops_sources_delete",
@@ -1019,11 +929,6 @@ impl<'a> GitOpsSourcesUpdateAccess<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1033,7 +938,6 @@ impl<'a> GitOpsSourcesUpdateAccess<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "git_ops_sources_update_access",
@@ -1095,11 +999,6 @@ impl<'a> GitOpsSourcesTestById<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1109,7 +1008,6 @@ impl<'a> GitOpsSourcesTestById<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "git_ops_sources_test_by_id",
@@ -1158,11 +1056,6 @@ impl<'a> GitOpsSourceWorkflowsList<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1171,7 +1064,6 @@ impl<'a> GitOpsSourceWorkflowsList<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "git_ops_source_workflows_list",
@@ -1215,11 +1107,6 @@ impl<'a> GitOpsSourcesCreateGit<'a> {
             )));
         };
         let url = format!("{}/gitops/sources/git", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1229,7 +1116,6 @@ impl<'a> GitOpsSourcesCreateGit<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "git_ops_sources_create_git",
@@ -1257,11 +1143,6 @@ impl<'a> GitOpsSourcesSummary<'a> {
     ) -> Result<ResponseValue<types::StatusSummary>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/gitops/sources/summary", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1270,7 +1151,6 @@ impl<'a> GitOpsSourcesSummary<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "git_ops_sources_summary",
@@ -1314,11 +1194,6 @@ impl<'a> GitOpsSourcesTest<'a> {
             )));
         };
         let url = format!("{}/gitops/sources/test", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1328,7 +1203,6 @@ impl<'a> GitOpsSourcesTest<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "git_ops_sources_test",
@@ -1431,11 +1305,6 @@ impl<'a> GitOpsWorkflowsList<'a> {
             type_,
         } = self;
         let url = format!("{}/gitops/workflows", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1456,7 +1325,6 @@ impl<'a> GitOpsWorkflowsList<'a> {
             .query(&progenitor_client::QueryParam::new("start", &start))
             .query(&progenitor_client::QueryParam::new("status", &status))
             .query(&progenitor_client::QueryParam::new("type", &type_))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "git_ops_workflows_list",
@@ -1500,11 +1368,6 @@ impl<'a> WorkflowCreate<'a> {
             )));
         };
         let url = format!("{}/gitops/workflows", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1514,7 +1377,6 @@ impl<'a> WorkflowCreate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "workflow_create",
@@ -1562,11 +1424,6 @@ impl<'a> GitOpsWorkflowGet<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1575,7 +1432,6 @@ impl<'a> GitOpsWorkflowGet<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "git_ops_workflow_get",
@@ -1621,11 +1477,6 @@ impl<'a> GitOpsWorkflowDestroy<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1634,7 +1485,6 @@ impl<'a> GitOpsWorkflowDestroy<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "git_ops_workflow_destroy",
@@ -1674,11 +1524,6 @@ impl<'a> GitOpsWorkflowDetach<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1687,7 +1532,6 @@ impl<'a> GitOpsWorkflowDetach<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "git_ops_workflow_detach",
@@ -1709,11 +1553,6 @@ impl<'a> GitOpsWorkflowsSummary<'a> {
     ) -> Result<ResponseValue<types::StatusSummary>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/gitops/workflows/summary", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1722,7 +1561,6 @@ impl<'a> GitOpsWorkflowsSummary<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "git_ops_workflows_summary",

@@ -16,11 +16,6 @@ impl<'a> GetAll<'a> {
     ) -> Result<ResponseValue<types::CloudCredential>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/cloud/credentials", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -29,7 +24,6 @@ impl<'a> GetAll<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all",
@@ -77,11 +71,6 @@ impl<'a> CloudCredsGetById<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -90,7 +79,6 @@ impl<'a> CloudCredsGetById<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "cloud_creds_get_by_id",
@@ -138,11 +126,6 @@ impl<'a> CloudCredsDelete<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -151,7 +134,6 @@ impl<'a> CloudCredsDelete<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "cloud_creds_delete",
@@ -200,11 +182,6 @@ impl<'a> Upgrade<'a> {
             client.baseurl,
             encode_path(&environment_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -213,7 +190,6 @@ impl<'a> Upgrade<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "upgrade",
@@ -238,11 +214,6 @@ impl<'a> SharedGitGetAll<'a> {
     > {
         let Self { client } = self;
         let url = format!("{}/cloud/gitcredentials", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -251,7 +222,6 @@ impl<'a> SharedGitGetAll<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "shared_git_get_all",
@@ -277,11 +247,6 @@ impl<'a> SharedGitCreate<'a> {
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/cloud/gitcredentials", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -290,7 +255,6 @@ impl<'a> SharedGitCreate<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "shared_git_create",
@@ -330,11 +294,6 @@ impl<'a> SharedGitGet<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -343,7 +302,6 @@ impl<'a> SharedGitGet<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "shared_git_get",
@@ -383,11 +341,6 @@ impl<'a> SharedGitUpdate<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -396,7 +349,6 @@ impl<'a> SharedGitUpdate<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "shared_git_update",
@@ -436,11 +388,6 @@ impl<'a> SharedGitDelete<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -449,7 +396,6 @@ impl<'a> SharedGitDelete<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "shared_git_delete",
@@ -524,11 +470,6 @@ impl<'a> HelmList<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -540,7 +481,6 @@ impl<'a> HelmList<'a> {
             .query(&progenitor_client::QueryParam::new("filter", &filter))
             .query(&progenitor_client::QueryParam::new("namespace", &namespace))
             .query(&progenitor_client::QueryParam::new("selector", &selector))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "helm_list",
@@ -612,11 +552,6 @@ impl<'a> HelmInstall<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -627,7 +562,6 @@ impl<'a> HelmInstall<'a> {
             )
             .json(&body)
             .query(&progenitor_client::QueryParam::new("dryRun", &dry_run))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "helm_install",
@@ -716,11 +650,6 @@ impl<'a> HelmGet<'a> {
             encode_path(&id.to_string()),
             encode_path(&release.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -735,7 +664,6 @@ impl<'a> HelmGet<'a> {
                 "showResources",
                 &show_resources,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "helm_get",
@@ -808,11 +736,6 @@ impl<'a> HelmDelete<'a> {
             encode_path(&id.to_string()),
             encode_path(&release.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -822,7 +745,6 @@ impl<'a> HelmDelete<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("namespace", &namespace))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "helm_delete",
@@ -896,11 +818,6 @@ impl<'a> HelmGetHistory<'a> {
             encode_path(&id.to_string()),
             encode_path(&release.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -910,7 +827,6 @@ impl<'a> HelmGetHistory<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("namespace", &namespace))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "helm_get_history",
@@ -1031,11 +947,6 @@ impl<'a> HelmRollback<'a> {
             encode_path(&id.to_string()),
             encode_path(&release.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1054,7 +965,6 @@ impl<'a> HelmRollback<'a> {
                 "waitForJobs",
                 &wait_for_jobs,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "helm_rollback",
@@ -1114,11 +1024,6 @@ impl<'a> HelmGitDryRun<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1128,7 +1033,6 @@ impl<'a> HelmGitDryRun<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "helm_git_dry_run",
@@ -1179,11 +1083,6 @@ impl<'a> GetKubernetesPodSecurityRule<'a> {
             client.baseurl,
             encode_path(&environment_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1192,7 +1091,6 @@ impl<'a> GetKubernetesPodSecurityRule<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_pod_security_rule",
@@ -1241,11 +1139,6 @@ impl<'a> UpdateK8sPodSecurityRule<'a> {
             client.baseurl,
             encode_path(&environment_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1254,7 +1147,6 @@ impl<'a> UpdateK8sPodSecurityRule<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_k8s_pod_security_rule",
@@ -1332,11 +1224,6 @@ impl<'a> GetAllKubernetesApplications<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1347,7 +1234,6 @@ impl<'a> GetAllKubernetesApplications<'a> {
             )
             .query(&progenitor_client::QueryParam::new("namespace", &namespace))
             .query(&progenitor_client::QueryParam::new("nodeName", &node_name))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_applications",
@@ -1393,11 +1279,6 @@ impl<'a> GetAllKubernetesApplicationsCount<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1406,7 +1287,6 @@ impl<'a> GetAllKubernetesApplicationsCount<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_applications_count",
@@ -1466,11 +1346,6 @@ impl<'a> DeleteClusterRoleBindings<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1480,7 +1355,6 @@ impl<'a> DeleteClusterRoleBindings<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_cluster_role_bindings",
@@ -1539,11 +1413,6 @@ impl<'a> DeleteClusterRoles<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1553,7 +1422,6 @@ impl<'a> DeleteClusterRoles<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_cluster_roles",
@@ -1603,11 +1471,6 @@ impl<'a> GetAllKubernetesClusterRoleBindings<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1616,7 +1479,6 @@ impl<'a> GetAllKubernetesClusterRoleBindings<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_cluster_role_bindings",
@@ -1665,11 +1527,6 @@ impl<'a> GetAllKubernetesClusterRoles<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1678,7 +1535,6 @@ impl<'a> GetAllKubernetesClusterRoles<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_cluster_roles",
@@ -1745,11 +1601,6 @@ impl<'a> GetAllKubernetesConfigMaps<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1759,7 +1610,6 @@ impl<'a> GetAllKubernetesConfigMaps<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("isUsed", &is_used))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_config_maps",
@@ -1805,11 +1655,6 @@ impl<'a> GetAllKubernetesConfigMapsCount<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1818,7 +1663,6 @@ impl<'a> GetAllKubernetesConfigMapsCount<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_config_maps_count",
@@ -1867,11 +1711,6 @@ impl<'a> GetKubernetesCronJobs<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1880,7 +1719,6 @@ impl<'a> GetKubernetesCronJobs<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_cron_jobs",
@@ -1940,11 +1778,6 @@ impl<'a> DeleteCronJobs<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1954,7 +1787,6 @@ impl<'a> DeleteCronJobs<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_cron_jobs",
@@ -2004,11 +1836,6 @@ impl<'a> GetKubernetesCustomResourceDefinitions<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2017,7 +1844,6 @@ impl<'a> GetKubernetesCustomResourceDefinitions<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_custom_resource_definitions",
@@ -2081,11 +1907,6 @@ impl<'a> GetKubernetesCustomResourceDefinition<'a> {
             encode_path(&id.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2094,7 +1915,6 @@ impl<'a> GetKubernetesCustomResourceDefinition<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_custom_resource_definition",
@@ -2155,11 +1975,6 @@ impl<'a> DeleteKubernetesCustomResourceDefinition<'a> {
             encode_path(&id.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2168,7 +1983,6 @@ impl<'a> DeleteKubernetesCustomResourceDefinition<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_kubernetes_custom_resource_definition",
@@ -2234,11 +2048,6 @@ impl<'a> GetKubernetesAllCustomResources<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2251,7 +2060,6 @@ impl<'a> GetKubernetesAllCustomResources<'a> {
                 "definition",
                 &definition,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_all_custom_resources",
@@ -2341,11 +2149,6 @@ impl<'a> GetKubernetesClusterScopedCustomResource<'a> {
             encode_path(&id.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2359,7 +2162,6 @@ impl<'a> GetKubernetesClusterScopedCustomResource<'a> {
                 &definition,
             ))
             .query(&progenitor_client::QueryParam::new("format", &format))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_cluster_scoped_custom_resource",
@@ -2439,11 +2241,6 @@ impl<'a> DeleteKubernetesClusterScopedCustomResource<'a> {
             encode_path(&id.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2456,7 +2253,6 @@ impl<'a> DeleteKubernetesClusterScopedCustomResource<'a> {
                 "definition",
                 &definition,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_kubernetes_cluster_scoped_custom_resource",
@@ -2562,11 +2358,6 @@ impl<'a> GetKubernetesNamespacedCustomResource<'a> {
             encode_path(&namespace.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2580,7 +2371,6 @@ impl<'a> GetKubernetesNamespacedCustomResource<'a> {
                 &definition,
             ))
             .query(&progenitor_client::QueryParam::new("format", &format))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_namespaced_custom_resource",
@@ -2676,11 +2466,6 @@ impl<'a> DeleteKubernetesNamespacedCustomResource<'a> {
             encode_path(&namespace.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2693,7 +2478,6 @@ impl<'a> DeleteKubernetesNamespacedCustomResource<'a> {
                 "definition",
                 &definition,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_kubernetes_namespaced_custom_resource",
@@ -2741,11 +2525,6 @@ impl<'a> GetKubernetesDashboard<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2754,7 +2533,6 @@ impl<'a> GetKubernetesDashboard<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_dashboard",
@@ -2843,11 +2621,6 @@ impl<'a> DescribeResource<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2859,7 +2632,6 @@ impl<'a> DescribeResource<'a> {
             .query(&progenitor_client::QueryParam::new("kind", &kind))
             .query(&progenitor_client::QueryParam::new("name", &name))
             .query(&progenitor_client::QueryParam::new("namespace", &namespace))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "describe_resource",
@@ -2918,11 +2690,6 @@ impl<'a> GetAllKubernetesEvents<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2935,7 +2702,6 @@ impl<'a> GetAllKubernetesEvents<'a> {
                 "resourceId",
                 &resource_id,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_events",
@@ -2983,11 +2749,6 @@ impl<'a> GetKubernetesGpuInfo<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -2996,7 +2757,6 @@ impl<'a> GetKubernetesGpuInfo<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_gpu_info",
@@ -3058,11 +2818,6 @@ impl<'a> GetAllKubernetesIngressControllers<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -3075,7 +2830,6 @@ impl<'a> GetAllKubernetesIngressControllers<'a> {
                 "allowedOnly",
                 &allowed_only,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_ingress_controllers",
@@ -3135,11 +2889,6 @@ impl<'a> UpdateKubernetesIngressControllers<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -3149,7 +2898,6 @@ impl<'a> UpdateKubernetesIngressControllers<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_kubernetes_ingress_controllers",
@@ -3208,11 +2956,6 @@ impl<'a> GetAllKubernetesClusterIngresses<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -3225,7 +2968,6 @@ impl<'a> GetAllKubernetesClusterIngresses<'a> {
                 "withServices",
                 &with_services,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_cluster_ingresses",
@@ -3271,11 +3013,6 @@ impl<'a> GetAllKubernetesClusterIngressesCount<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -3284,7 +3021,6 @@ impl<'a> GetAllKubernetesClusterIngressesCount<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_cluster_ingresses_count",
@@ -3344,11 +3080,6 @@ impl<'a> DeleteKubernetesIngresses<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -3358,7 +3089,6 @@ impl<'a> DeleteKubernetesIngresses<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_kubernetes_ingresses",
@@ -3416,11 +3146,6 @@ impl<'a> GetKubernetesJobs<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -3433,7 +3158,6 @@ impl<'a> GetKubernetesJobs<'a> {
                 "includeCronJobChildren",
                 &include_cron_job_children,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_jobs",
@@ -3493,11 +3217,6 @@ impl<'a> DeleteJobs<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -3507,7 +3226,6 @@ impl<'a> DeleteJobs<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_jobs",
@@ -3554,11 +3272,6 @@ impl<'a> GetKubernetesMaxResourceLimits<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -3567,7 +3280,6 @@ impl<'a> GetKubernetesMaxResourceLimits<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_max_resource_limits",
@@ -3630,11 +3342,6 @@ impl<'a> GetApplicationsResources<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -3644,7 +3351,6 @@ impl<'a> GetApplicationsResources<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("node", &node))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_applications_resources",
@@ -3692,11 +3398,6 @@ impl<'a> GetKubernetesMetricsForAllNodes<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -3705,7 +3406,6 @@ impl<'a> GetKubernetesMetricsForAllNodes<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_metrics_for_all_nodes",
@@ -3768,11 +3468,6 @@ impl<'a> GetKubernetesMetricsForNode<'a> {
             encode_path(&id.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -3781,7 +3476,6 @@ impl<'a> GetKubernetesMetricsForNode<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_metrics_for_node",
@@ -3848,11 +3542,6 @@ impl<'a> GetKubernetesMetricsForAllPods<'a> {
             encode_path(&id.to_string()),
             encode_path(&namespace.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -3861,7 +3550,6 @@ impl<'a> GetKubernetesMetricsForAllPods<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_metrics_for_all_pods",
@@ -3944,11 +3632,6 @@ impl<'a> GetKubernetesMetricsForPod<'a> {
             encode_path(&namespace.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -3957,7 +3640,6 @@ impl<'a> GetKubernetesMetricsForPod<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_metrics_for_pod",
@@ -4025,11 +3707,6 @@ impl<'a> GetKubernetesNamespaces<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -4046,7 +3723,6 @@ impl<'a> GetKubernetesNamespaces<'a> {
                 "withUnhealthyEvents",
                 &with_unhealthy_events,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_namespaces",
@@ -4109,11 +3785,6 @@ impl<'a> CreateKubernetesNamespace<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -4123,7 +3794,6 @@ impl<'a> CreateKubernetesNamespace<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "create_kubernetes_namespace",
@@ -4185,11 +3855,6 @@ impl<'a> DeleteKubernetesNamespace<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -4199,7 +3864,6 @@ impl<'a> DeleteKubernetesNamespace<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_kubernetes_namespace",
@@ -4274,11 +3938,6 @@ impl<'a> GetKubernetesNamespace<'a> {
             encode_path(&id.to_string()),
             encode_path(&namespace.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -4291,7 +3950,6 @@ impl<'a> GetKubernetesNamespace<'a> {
                 "withResourceQuota",
                 &with_resource_quota,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_namespace",
@@ -4373,11 +4031,6 @@ impl<'a> UpdateKubernetesNamespace<'a> {
             encode_path(&id.to_string()),
             encode_path(&namespace.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -4387,7 +4040,6 @@ impl<'a> UpdateKubernetesNamespace<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_kubernetes_namespace",
@@ -4484,11 +4136,6 @@ impl<'a> RestartKubernetesApplication<'a> {
             encode_path(&kind.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -4497,7 +4144,6 @@ impl<'a> RestartKubernetesApplication<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "restart_kubernetes_application",
@@ -4587,11 +4233,6 @@ impl<'a> GetAllKubernetesApplication<'a> {
             encode_path(&namespace.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -4604,7 +4245,6 @@ impl<'a> GetAllKubernetesApplication<'a> {
                 "resourceType",
                 &resource_type,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_application",
@@ -4687,11 +4327,6 @@ impl<'a> GetKubernetesConfigMap<'a> {
             encode_path(&namespace.to_string()),
             encode_path(&configmap.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -4700,7 +4335,6 @@ impl<'a> GetKubernetesConfigMap<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_config_map",
@@ -4775,11 +4409,6 @@ impl<'a> GetKubernetesEventsForNamespace<'a> {
             encode_path(&id.to_string()),
             encode_path(&namespace.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -4792,7 +4421,6 @@ impl<'a> GetKubernetesEventsForNamespace<'a> {
                 "resourceId",
                 &resource_id,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_events_for_namespace",
@@ -4862,11 +4490,6 @@ impl<'a> GetKubernetesIngressControllersByNamespace<'a> {
             encode_path(&id.to_string()),
             encode_path(&namespace.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -4875,7 +4498,6 @@ impl<'a> GetKubernetesIngressControllersByNamespace<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_ingress_controllers_by_namespace",
@@ -4955,11 +4577,6 @@ impl<'a> UpdateKubernetesIngressControllersByNamespace<'a> {
             encode_path(&id.to_string()),
             encode_path(&namespace.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -4969,7 +4586,6 @@ impl<'a> UpdateKubernetesIngressControllersByNamespace<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_kubernetes_ingress_controllers_by_namespace",
@@ -5036,11 +4652,6 @@ impl<'a> GetAllKubernetesIngresses<'a> {
             encode_path(&id.to_string()),
             encode_path(&namespace.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -5049,7 +4660,6 @@ impl<'a> GetAllKubernetesIngresses<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_ingresses",
@@ -5129,11 +4739,6 @@ impl<'a> UpdateKubernetesIngress<'a> {
             encode_path(&id.to_string()),
             encode_path(&namespace.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -5143,7 +4748,6 @@ impl<'a> UpdateKubernetesIngress<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_kubernetes_ingress",
@@ -5222,11 +4826,6 @@ impl<'a> CreateKubernetesIngress<'a> {
             encode_path(&id.to_string()),
             encode_path(&namespace.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -5236,7 +4835,6 @@ impl<'a> CreateKubernetesIngress<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "create_kubernetes_ingress",
@@ -5318,11 +4916,6 @@ impl<'a> GetKubernetesIngress<'a> {
             encode_path(&namespace.to_string()),
             encode_path(&ingress.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -5331,7 +4924,6 @@ impl<'a> GetKubernetesIngress<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_ingress",
@@ -5401,11 +4993,6 @@ impl<'a> GetKubernetesPersistentVolumeClaimsInNamespace<'a> {
             encode_path(&id.to_string()),
             encode_path(&namespace.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -5414,7 +5001,6 @@ impl<'a> GetKubernetesPersistentVolumeClaimsInNamespace<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_persistent_volume_claims_in_namespace",
@@ -5498,11 +5084,6 @@ impl<'a> GetKubernetesPersistentVolumeClaim<'a> {
             encode_path(&namespace.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -5511,7 +5092,6 @@ impl<'a> GetKubernetesPersistentVolumeClaim<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_persistent_volume_claim",
@@ -5592,11 +5172,6 @@ impl<'a> DeleteKubernetesPod<'a> {
             encode_path(&namespace.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -5605,7 +5180,6 @@ impl<'a> DeleteKubernetesPod<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_kubernetes_pod",
@@ -5685,11 +5259,6 @@ impl<'a> RestartKubernetesPod<'a> {
             encode_path(&namespace.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -5698,7 +5267,6 @@ impl<'a> RestartKubernetesPod<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "restart_kubernetes_pod",
@@ -5780,11 +5348,6 @@ impl<'a> GetKubernetesSecret<'a> {
             encode_path(&namespace.to_string()),
             encode_path(&secret.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -5793,7 +5356,6 @@ impl<'a> GetKubernetesSecret<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_secret",
@@ -5876,11 +5438,6 @@ impl<'a> GetKubernetesServiceAccount<'a> {
             encode_path(&namespace.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -5889,7 +5446,6 @@ impl<'a> GetKubernetesServiceAccount<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_service_account",
@@ -5989,11 +5545,6 @@ impl<'a> UpdateKubernetesServiceAccountImagePullSecrets<'a> {
             encode_path(&namespace.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -6003,7 +5554,6 @@ impl<'a> UpdateKubernetesServiceAccountImagePullSecrets<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_kubernetes_service_account_image_pull_secrets",
@@ -6070,11 +5620,6 @@ impl<'a> GetKubernetesServicesByNamespace<'a> {
             encode_path(&id.to_string()),
             encode_path(&namespace.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -6083,7 +5628,6 @@ impl<'a> GetKubernetesServicesByNamespace<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_services_by_namespace",
@@ -6163,11 +5707,6 @@ impl<'a> UpdateKubernetesService<'a> {
             encode_path(&id.to_string()),
             encode_path(&namespace.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -6177,7 +5716,6 @@ impl<'a> UpdateKubernetesService<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_kubernetes_service",
@@ -6256,11 +5794,6 @@ impl<'a> CreateKubernetesService<'a> {
             encode_path(&id.to_string()),
             encode_path(&namespace.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -6270,7 +5803,6 @@ impl<'a> CreateKubernetesService<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "create_kubernetes_service",
@@ -6349,11 +5881,6 @@ impl<'a> KubernetesNamespacesToggleSystem<'a> {
             encode_path(&id.to_string()),
             encode_path(&namespace.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -6363,7 +5890,6 @@ impl<'a> KubernetesNamespacesToggleSystem<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "kubernetes_namespaces_toggle_system",
@@ -6440,11 +5966,6 @@ impl<'a> GetKubernetesVolumesInNamespace<'a> {
             encode_path(&id.to_string()),
             encode_path(&namespace.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -6457,7 +5978,6 @@ impl<'a> GetKubernetesVolumesInNamespace<'a> {
                 "withApplications",
                 &with_applications,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_volumes_in_namespace",
@@ -6503,11 +6023,6 @@ impl<'a> GetKubernetesNamespacesCount<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -6516,7 +6031,6 @@ impl<'a> GetKubernetesNamespacesCount<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_namespaces_count",
@@ -6567,11 +6081,6 @@ impl<'a> GetKubernetesNodes<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -6580,7 +6089,6 @@ impl<'a> GetKubernetesNodes<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_nodes",
@@ -6641,11 +6149,6 @@ impl<'a> DrainNode<'a> {
             encode_path(&id.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -6654,7 +6157,6 @@ impl<'a> DrainNode<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "drain_node",
@@ -6701,11 +6203,6 @@ impl<'a> GetKubernetesNodesLimits<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -6714,7 +6211,6 @@ impl<'a> GetKubernetesNodesLimits<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_nodes_limits",
@@ -6765,11 +6261,6 @@ impl<'a> GetAllKubernetesPersistentVolumeClaims<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -6778,7 +6269,6 @@ impl<'a> GetAllKubernetesPersistentVolumeClaims<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_persistent_volume_claims",
@@ -6838,11 +6328,6 @@ impl<'a> DeleteKubernetesPersistentVolumeClaims<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -6852,7 +6337,6 @@ impl<'a> DeleteKubernetesPersistentVolumeClaims<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_kubernetes_persistent_volume_claims",
@@ -6906,11 +6390,6 @@ impl<'a> ResizeKubernetesPersistentVolumeClaim<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -6920,7 +6399,6 @@ impl<'a> ResizeKubernetesPersistentVolumeClaim<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "resize_kubernetes_persistent_volume_claim",
@@ -6965,11 +6443,6 @@ impl<'a> GetAllKubernetesPersistentVolumes<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -6978,7 +6451,6 @@ impl<'a> GetAllKubernetesPersistentVolumes<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_persistent_volumes",
@@ -7041,11 +6513,6 @@ impl<'a> GetKubernetesPersistentVolume<'a> {
             encode_path(&id.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -7054,7 +6521,6 @@ impl<'a> GetKubernetesPersistentVolume<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_persistent_volume",
@@ -7114,11 +6580,6 @@ impl<'a> DeleteKubernetesPersistentVolumes<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -7128,7 +6589,6 @@ impl<'a> DeleteKubernetesPersistentVolumes<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_kubernetes_persistent_volumes",
@@ -7182,11 +6642,6 @@ impl<'a> UpdateKubernetesPersistentVolumeReclaimPolicy<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -7196,7 +6651,6 @@ impl<'a> UpdateKubernetesPersistentVolumeReclaimPolicy<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_kubernetes_persistent_volume_reclaim_policy",
@@ -7236,11 +6690,6 @@ impl<'a> GetKubernetesRbacStatus<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -7249,7 +6698,6 @@ impl<'a> GetKubernetesRbacStatus<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_rbac_status",
@@ -7309,11 +6757,6 @@ impl<'a> DeleteRoleBindings<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -7323,7 +6766,6 @@ impl<'a> DeleteRoleBindings<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_role_bindings",
@@ -7371,11 +6813,6 @@ impl<'a> GetKubernetesRoleBindings<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -7384,7 +6821,6 @@ impl<'a> GetKubernetesRoleBindings<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_role_bindings",
@@ -7432,11 +6868,6 @@ impl<'a> GetKubernetesRoles<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -7445,7 +6876,6 @@ impl<'a> GetKubernetesRoles<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_roles",
@@ -7505,11 +6935,6 @@ impl<'a> DeleteRoles<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -7519,7 +6944,6 @@ impl<'a> DeleteRoles<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_roles",
@@ -7584,11 +7008,6 @@ impl<'a> GetKubernetesSecrets<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -7598,7 +7017,6 @@ impl<'a> GetKubernetesSecrets<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("isUsed", &is_used))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_secrets",
@@ -7644,11 +7062,6 @@ impl<'a> GetKubernetesSecretsCount<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -7657,7 +7070,6 @@ impl<'a> GetKubernetesSecretsCount<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_secrets_count",
@@ -7717,11 +7129,6 @@ impl<'a> DeleteServiceAccounts<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -7731,7 +7138,6 @@ impl<'a> DeleteServiceAccounts<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_service_accounts",
@@ -7779,11 +7185,6 @@ impl<'a> GetKubernetesServiceAccounts<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -7792,7 +7193,6 @@ impl<'a> GetKubernetesServiceAccounts<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_service_accounts",
@@ -7852,11 +7252,6 @@ impl<'a> GetKubernetesServices<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -7869,7 +7264,6 @@ impl<'a> GetKubernetesServices<'a> {
                 "withApplications",
                 &with_applications,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_services",
@@ -7915,11 +7309,6 @@ impl<'a> GetAllKubernetesServicesCount<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -7928,7 +7317,6 @@ impl<'a> GetAllKubernetesServicesCount<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_services_count",
@@ -7988,11 +7376,6 @@ impl<'a> DeleteKubernetesServices<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -8002,7 +7385,6 @@ impl<'a> DeleteKubernetesServices<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_kubernetes_services",
@@ -8052,11 +7434,6 @@ impl<'a> GetAllKubernetesStorageClasses<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -8065,7 +7442,6 @@ impl<'a> GetAllKubernetesStorageClasses<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_storage_classes",
@@ -8128,11 +7504,6 @@ impl<'a> GetKubernetesStorageClass<'a> {
             encode_path(&id.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -8141,7 +7512,6 @@ impl<'a> GetKubernetesStorageClass<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_storage_class",
@@ -8202,11 +7572,6 @@ impl<'a> SetDefaultKubernetesStorageClass<'a> {
             encode_path(&id.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -8215,7 +7580,6 @@ impl<'a> SetDefaultKubernetesStorageClass<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "set_default_kubernetes_storage_class",
@@ -8269,11 +7633,6 @@ impl<'a> DeleteKubernetesStorageClasses<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -8283,7 +7642,6 @@ impl<'a> DeleteKubernetesStorageClasses<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_kubernetes_storage_classes",
@@ -8325,11 +7683,6 @@ impl<'a> GetKubernetesVersion<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -8338,7 +7691,6 @@ impl<'a> GetKubernetesVersion<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_version",
@@ -8400,11 +7752,6 @@ impl<'a> GetAllKubernetesVolumes<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -8417,7 +7764,6 @@ impl<'a> GetAllKubernetesVolumes<'a> {
                 "withApplications",
                 &with_applications,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_volumes",
@@ -8500,11 +7846,6 @@ impl<'a> GetKubernetesVolume<'a> {
             encode_path(&namespace.to_string()),
             encode_path(&volume.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -8513,7 +7854,6 @@ impl<'a> GetKubernetesVolume<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_kubernetes_volume",
@@ -8559,11 +7899,6 @@ impl<'a> GetAllKubernetesVolumesCount<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -8572,7 +7907,6 @@ impl<'a> GetAllKubernetesVolumesCount<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_volumes_count",
@@ -8639,11 +7973,6 @@ impl<'a> OmniGetCluster<'a> {
             encode_path(&credential_id.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -8652,7 +7981,6 @@ impl<'a> OmniGetCluster<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "omni_get_cluster",
@@ -8719,11 +8047,6 @@ impl<'a> OmniGetK8sVersionUpgradeStatus<'a> {
             encode_path(&credential_id.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -8732,7 +8055,6 @@ impl<'a> OmniGetK8sVersionUpgradeStatus<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "omni_get_k8s_version_upgrade_status",
@@ -8799,11 +8121,6 @@ impl<'a> OmniGetTalosVersionUpgradeStatus<'a> {
             encode_path(&credential_id.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -8812,7 +8129,6 @@ impl<'a> OmniGetTalosVersionUpgradeStatus<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "omni_get_talos_version_upgrade_status",
@@ -8876,11 +8192,6 @@ impl<'a> OmniCreateCluster<'a> {
             client.baseurl,
             encode_path(&credential_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -8890,7 +8201,6 @@ impl<'a> OmniCreateCluster<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "omni_create_cluster",
@@ -8954,11 +8264,6 @@ impl<'a> OmniDeleteCluster<'a> {
             client.baseurl,
             encode_path(&credential_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -8968,7 +8273,6 @@ impl<'a> OmniDeleteCluster<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("name", &name))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "omni_delete_cluster",
@@ -9026,11 +8330,6 @@ impl<'a> OmniUpdateCluster<'a> {
             client.baseurl,
             encode_path(&credential_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -9040,7 +8339,6 @@ impl<'a> OmniUpdateCluster<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "omni_update_cluster",
@@ -9098,11 +8396,6 @@ impl<'a> OmniValidateCluster<'a> {
             client.baseurl,
             encode_path(&credential_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -9112,7 +8405,6 @@ impl<'a> OmniValidateCluster<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "omni_validate_cluster",
@@ -9157,11 +8449,6 @@ impl<'a> OmniGetSupportedTalosVersions<'a> {
             client.baseurl,
             encode_path(&credential_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -9170,7 +8457,6 @@ impl<'a> OmniGetSupportedTalosVersions<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "omni_get_supported_talos_versions",
@@ -9237,11 +8523,6 @@ impl<'a> OmniGetMachine<'a> {
             encode_path(&credential_id.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -9250,7 +8531,6 @@ impl<'a> OmniGetMachine<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "omni_get_machine",
@@ -9317,11 +8597,6 @@ impl<'a> OmniGetMachineLogs<'a> {
             encode_path(&credential_id.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -9330,7 +8605,6 @@ impl<'a> OmniGetMachineLogs<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "omni_get_machine_logs",
@@ -9398,11 +8672,6 @@ impl<'a> OmniListMachines<'a> {
             client.baseurl,
             encode_path(&credential_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -9419,7 +8688,6 @@ impl<'a> OmniListMachines<'a> {
                 "isAvailable",
                 &is_available,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "omni_list_machines",
@@ -9499,11 +8767,6 @@ impl<'a> OmniRebootNode<'a> {
             encode_path(&credential_id.to_string()),
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -9513,7 +8776,6 @@ impl<'a> OmniRebootNode<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("cluster", &cluster))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "omni_reboot_node",
@@ -9551,11 +8813,6 @@ impl<'a> OmniValidateServiceAccount<'a> {
             service_account_key,
         } = self;
         let url = format!("{}/omni/serviceaccount/validate", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -9569,7 +8826,6 @@ impl<'a> OmniValidateServiceAccount<'a> {
                 "serviceAccountKey",
                 &service_account_key,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "omni_validate_service_account",
@@ -9591,11 +8847,6 @@ impl<'a> Generate<'a> {
     ) -> Result<ResponseValue<types::SshKeyPair>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/sshkeygen", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -9604,7 +8855,6 @@ impl<'a> Generate<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "generate",
@@ -9660,11 +8910,6 @@ impl<'a> HelmRepoSearch<'a> {
             use_cache,
         } = self;
         let url = format!("{}/templates/helm", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -9680,7 +8925,6 @@ impl<'a> HelmRepoSearch<'a> {
             ))
             .query(&progenitor_client::QueryParam::new("repo", &repo))
             .query(&progenitor_client::QueryParam::new("useCache", &use_cache))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "helm_repo_search",
@@ -9776,11 +9020,6 @@ impl<'a> HelmShow<'a> {
             client.baseurl,
             encode_path(&command.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -9796,7 +9035,6 @@ impl<'a> HelmShow<'a> {
             ))
             .query(&progenitor_client::QueryParam::new("repo", &repo))
             .query(&progenitor_client::QueryParam::new("version", &version))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "helm_show",
@@ -9844,11 +9082,6 @@ impl<'a> HelmUserRepositoriesList<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -9857,7 +9090,6 @@ impl<'a> HelmUserRepositoriesList<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "helm_user_repositories_list",
@@ -9919,11 +9151,6 @@ impl<'a> HelmUserRepositoryCreate<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -9933,7 +9160,6 @@ impl<'a> HelmUserRepositoryCreate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "helm_user_repository_create",
@@ -9998,11 +9224,6 @@ impl<'a> HelmUserRepositoryDelete<'a> {
             encode_path(&id.to_string()),
             encode_path(&repository_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -10011,7 +9232,6 @@ impl<'a> HelmUserRepositoryDelete<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "helm_user_repository_delete",

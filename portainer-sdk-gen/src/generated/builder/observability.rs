@@ -37,11 +37,6 @@ impl<'a> GetAlerts<'a> {
             )));
         };
         let url = format!("{}/observability/alerting/alerts", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -51,7 +46,6 @@ impl<'a> GetAlerts<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("status", &status))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_alerts",
@@ -98,11 +92,6 @@ impl<'a> TestAlertManagerConnectivity<'a> {
             )));
         };
         let _url = format!("{}/observability/alerting/connectivity", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -112,7 +101,6 @@ impl<'a> TestAlertManagerConnectivity<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("url", &url))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "test_alert_manager_connectivity",
@@ -145,11 +133,6 @@ impl<'a> GetAllAlertRules<'a> {
     > {
         let Self { client } = self;
         let url = format!("{}/observability/alerting/rules", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -158,7 +141,6 @@ impl<'a> GetAllAlertRules<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all_alert_rules",
@@ -205,11 +187,6 @@ impl<'a> CreateAlertRule<'a> {
             )));
         };
         let url = format!("{}/observability/alerting/rules", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -219,7 +196,6 @@ impl<'a> CreateAlertRule<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "create_alert_rule",
@@ -270,11 +246,6 @@ impl<'a> GetAlertRule<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -283,7 +254,6 @@ impl<'a> GetAlertRule<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_alert_rule",
@@ -348,11 +318,6 @@ impl<'a> UpdateAlertRule<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -362,7 +327,6 @@ impl<'a> UpdateAlertRule<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_alert_rule",
@@ -408,11 +372,6 @@ impl<'a> DeleteAlertRule<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -421,7 +380,6 @@ impl<'a> DeleteAlertRule<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_alert_rule",
@@ -469,11 +427,6 @@ impl<'a> GetAlertRuleEnvironments<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -482,7 +435,6 @@ impl<'a> GetAlertRuleEnvironments<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_alert_rule_environments",
@@ -544,11 +496,6 @@ impl<'a> UpdateAlertRuleGroups<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -558,7 +505,6 @@ impl<'a> UpdateAlertRuleGroups<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_alert_rule_groups",
@@ -620,11 +566,6 @@ impl<'a> UpdateAlertRuleTiers<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -634,7 +575,6 @@ impl<'a> UpdateAlertRuleTiers<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_alert_rule_tiers",
@@ -667,11 +607,6 @@ impl<'a> GetAllAlertingSettings<'a> {
     > {
         let Self { client } = self;
         let url = format!("{}/observability/alerting/settings", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -680,7 +615,6 @@ impl<'a> GetAllAlertingSettings<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_all_alerting_settings",
@@ -727,11 +661,6 @@ impl<'a> UpdateAlertingSettings<'a> {
             )));
         };
         let url = format!("{}/observability/alerting/settings", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -741,7 +670,6 @@ impl<'a> UpdateAlertingSettings<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_alerting_settings",
@@ -792,11 +720,6 @@ impl<'a> GetAlertingSettings<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -805,7 +728,6 @@ impl<'a> GetAlertingSettings<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_alerting_settings",
@@ -852,11 +774,6 @@ impl<'a> CreateSilence<'a> {
             )));
         };
         let url = format!("{}/observability/alerting/silence", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -866,7 +783,6 @@ impl<'a> CreateSilence<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "create_silence",
@@ -935,11 +851,6 @@ impl<'a> DeleteSilence<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -952,7 +863,6 @@ impl<'a> DeleteSilence<'a> {
                 "alertManagerURL",
                 &alert_manager_url,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "delete_silence",
@@ -1001,11 +911,6 @@ impl<'a> EnvironmentObservabilityDiscovery<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1014,7 +919,6 @@ impl<'a> EnvironmentObservabilityDiscovery<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "environment_observability_discovery",
@@ -1151,11 +1055,6 @@ impl<'a> ObservabilityEnvironmentLogs<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1173,7 +1072,6 @@ impl<'a> ObservabilityEnvironmentLogs<'a> {
             .query(&progenitor_client::QueryParam::new("severity", &severity))
             .query(&progenitor_client::QueryParam::new("skip", &skip))
             .query(&progenitor_client::QueryParam::new("to", &to))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "observability_environment_logs",
@@ -1316,11 +1214,6 @@ impl<'a> ObservabilityEnvironmentMetrics<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1340,7 +1233,6 @@ impl<'a> ObservabilityEnvironmentMetrics<'a> {
             .query(&progenitor_client::QueryParam::new("name", &name))
             .query(&progenitor_client::QueryParam::new("namespace", &namespace))
             .query(&progenitor_client::QueryParam::new("to", &to))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "observability_environment_metrics",
@@ -1427,11 +1319,6 @@ impl<'a> AuthLogsList<'a> {
             sort_desc,
         } = self;
         let url = format!("{}/useractivity/authlogs", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1447,7 +1334,6 @@ impl<'a> AuthLogsList<'a> {
             .query(&progenitor_client::QueryParam::new("offset", &offset))
             .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
             .query(&progenitor_client::QueryParam::new("sortDesc", &sort_desc))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "auth_logs_list",
@@ -1523,11 +1409,6 @@ impl<'a> AuthLogsCsv<'a> {
             sort_desc,
         } = self;
         let url = format!("{}/useractivity/authlogs.csv", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1542,7 +1423,6 @@ impl<'a> AuthLogsCsv<'a> {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
             .query(&progenitor_client::QueryParam::new("sortDesc", &sort_desc))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "auth_logs_csv",
@@ -1638,11 +1518,6 @@ impl<'a> LogsList<'a> {
             username,
         } = self;
         let url = format!("{}/useractivity/logs", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1660,7 +1535,6 @@ impl<'a> LogsList<'a> {
             .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
             .query(&progenitor_client::QueryParam::new("sortDesc", &sort_desc))
             .query(&progenitor_client::QueryParam::new("username", &username))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "logs_list",
@@ -1730,11 +1604,6 @@ impl<'a> LogsCsv<'a> {
             sort_desc,
         } = self;
         let url = format!("{}/useractivity/logs.csv", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1749,7 +1618,6 @@ impl<'a> LogsCsv<'a> {
             .query(&progenitor_client::QueryParam::new("limit", &limit))
             .query(&progenitor_client::QueryParam::new("sortBy", &sort_by))
             .query(&progenitor_client::QueryParam::new("sortDesc", &sort_desc))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "logs_csv",

@@ -16,11 +16,6 @@ impl<'a> PolicyList<'a> {
     ) -> Result<ResponseValue<types::PolicyListResponse>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/policies", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -29,7 +24,6 @@ impl<'a> PolicyList<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "policy_list",
@@ -65,11 +59,6 @@ impl<'a> PolicyCreate<'a> {
             )));
         };
         let url = format!("{}/policies", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -79,7 +68,6 @@ impl<'a> PolicyCreate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "policy_create",
@@ -125,11 +113,6 @@ impl<'a> PolicyInspect<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -138,7 +121,6 @@ impl<'a> PolicyInspect<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "policy_inspect",
@@ -198,11 +180,6 @@ impl<'a> PolicyUpdate<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -212,7 +189,6 @@ impl<'a> PolicyUpdate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "policy_update",
@@ -258,11 +234,6 @@ impl<'a> PolicyDelete<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -271,7 +242,6 @@ impl<'a> PolicyDelete<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "policy_delete",
@@ -309,11 +279,6 @@ impl<'a> PolicyConflicts<'a> {
             )));
         };
         let url = format!("{}/policies/conflicts", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -323,7 +288,6 @@ impl<'a> PolicyConflicts<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "policy_conflicts",
@@ -351,11 +315,6 @@ impl<'a> PolicyMetadata<'a> {
     ) -> Result<ResponseValue<types::PolicyMetadataResponse>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/policies/metadata", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -364,7 +323,6 @@ impl<'a> PolicyMetadata<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "policy_metadata",
@@ -405,11 +363,6 @@ impl<'a> PolicyTestObservabilityConnection<'a> {
             )));
         };
         let url = format!("{}/policies/observability-k8s/test", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -419,7 +372,6 @@ impl<'a> PolicyTestObservabilityConnection<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "policy_test_observability_connection",
@@ -463,11 +415,6 @@ impl<'a> PolicyTemplateList<'a> {
             type_,
         } = self;
         let url = format!("{}/policies/templates", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -478,7 +425,6 @@ impl<'a> PolicyTemplateList<'a> {
             )
             .query(&progenitor_client::QueryParam::new("category", &category))
             .query(&progenitor_client::QueryParam::new("type", &type_))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "policy_template_list",
@@ -520,11 +466,6 @@ impl<'a> PolicyTemplateInspect<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -533,7 +474,6 @@ impl<'a> PolicyTemplateInspect<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "policy_template_inspect",
@@ -576,11 +516,6 @@ impl<'a> RecommendationList<'a> {
             severity,
         } = self;
         let url = format!("{}/recommendations", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -591,7 +526,6 @@ impl<'a> RecommendationList<'a> {
             )
             .query(&progenitor_client::QueryParam::new("category", &category))
             .query(&progenitor_client::QueryParam::new("severity", &severity))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "recommendation_list",
@@ -617,11 +551,6 @@ impl<'a> RecommendationSummary<'a> {
     pub async fn send(self) -> Result<ResponseValue<types::SummaryResponse>, Error<()>> {
         let Self { client } = self;
         let url = format!("{}/recommendations/summary", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -630,7 +559,6 @@ impl<'a> RecommendationSummary<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "recommendation_summary",

@@ -14,11 +14,6 @@ impl<'a> SettingsInspect<'a> {
     pub async fn send(self) -> Result<ResponseValue<types::Settings>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/settings", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -27,7 +22,6 @@ impl<'a> SettingsInspect<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "settings_inspect",
@@ -63,11 +57,6 @@ impl<'a> SettingsUpdate<'a> {
             )));
         };
         let url = format!("{}/settings", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -77,7 +66,6 @@ impl<'a> SettingsUpdate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "settings_update",
@@ -108,11 +96,6 @@ impl<'a> SettingsAdditionalFunctionalityInspect<'a> {
     > {
         let Self { client } = self;
         let url = format!("{}/settings/additional_functionality", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -121,7 +104,6 @@ impl<'a> SettingsAdditionalFunctionalityInspect<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "settings_additional_functionality_inspect",
@@ -157,11 +139,6 @@ impl<'a> SettingsAdditionalFunctionalityUpdate<'a> {
             )));
         };
         let url = format!("{}/settings/additional_functionality", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -171,7 +148,6 @@ impl<'a> SettingsAdditionalFunctionalityUpdate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "settings_additional_functionality_update",
@@ -207,11 +183,6 @@ impl<'a> DefaultRegistryUpdate<'a> {
             )));
         };
         let url = format!("{}/settings/default_registry", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -221,7 +192,6 @@ impl<'a> DefaultRegistryUpdate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "default_registry_update",
@@ -249,11 +219,6 @@ impl<'a> SettingsEdgeMtlscaCertificates<'a> {
     ) -> Result<ResponseValue<types::SettingsCaCertResponse>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/settings/edge/mtls_ca_certificate", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -262,7 +227,6 @@ impl<'a> SettingsEdgeMtlscaCertificates<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "settings_edge_mtlsca_certificates",
@@ -284,11 +248,6 @@ impl<'a> SettingsEdgeMtlsCertificates<'a> {
     ) -> Result<ResponseValue<types::SettingsCertResponse>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/settings/edge/mtls_certificate", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -297,7 +256,6 @@ impl<'a> SettingsEdgeMtlsCertificates<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "settings_edge_mtls_certificates",
@@ -322,11 +280,6 @@ impl<'a> SettingsExperimentalInspect<'a> {
     > {
         let Self { client } = self;
         let url = format!("{}/settings/experimental", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -335,7 +288,6 @@ impl<'a> SettingsExperimentalInspect<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "settings_experimental_inspect",
@@ -371,11 +323,6 @@ impl<'a> SettingsExperimentalUpdate<'a> {
             )));
         };
         let url = format!("{}/settings/experimental", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -385,7 +332,6 @@ impl<'a> SettingsExperimentalUpdate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "settings_experimental_update",
@@ -407,11 +353,6 @@ impl<'a> SettingsPublic<'a> {
     ) -> Result<ResponseValue<types::PublicSettingsResponse>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/settings/public", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -420,7 +361,6 @@ impl<'a> SettingsPublic<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "settings_public",
@@ -442,11 +382,6 @@ impl<'a> SslInspect<'a> {
     ) -> Result<ResponseValue<types::SslSettings>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/ssl", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -455,7 +390,6 @@ impl<'a> SslInspect<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "ssl_inspect",
@@ -497,11 +431,6 @@ impl<'a> SslUpdate<'a> {
             )));
         };
         let url = format!("{}/ssl", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -511,7 +440,6 @@ impl<'a> SslUpdate<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "ssl_update",

@@ -34,11 +34,6 @@ impl<'a> EdgeStackWebhookInvoke<'a> {
             client.baseurl,
             encode_path(&webhook_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -47,7 +42,6 @@ impl<'a> EdgeStackWebhookInvoke<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "edge_stack_webhook_invoke",
@@ -76,11 +70,6 @@ impl<'a> StackList<'a> {
     ) -> Result<ResponseValue<::std::vec::Vec<types::Stack>>, Error<types::ErrorResponse>> {
         let Self { client, filters } = self;
         let url = format!("{}/stacks", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -90,7 +79,6 @@ impl<'a> StackList<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("filters", &filters))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stack_list",
@@ -132,11 +120,6 @@ impl<'a> StackInspect<'a> {
             )));
         };
         let url = format!("{}/stacks/{}", client.baseurl, encode_path(&id.to_string()),);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -145,7 +128,6 @@ impl<'a> StackInspect<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stack_inspect",
@@ -220,11 +202,6 @@ impl<'a> StackUpdate<'a> {
             )));
         };
         let url = format!("{}/stacks/{}", client.baseurl, encode_path(&id.to_string()),);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -238,7 +215,6 @@ impl<'a> StackUpdate<'a> {
                 "endpointId",
                 &endpoint_id,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stack_update",
@@ -314,11 +290,6 @@ impl<'a> StackDelete<'a> {
             )));
         };
         let url = format!("{}/stacks/{}", client.baseurl, encode_path(&id.to_string()),);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -336,7 +307,6 @@ impl<'a> StackDelete<'a> {
                 "removeVolumes",
                 &remove_volumes,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stack_delete",
@@ -424,11 +394,6 @@ impl<'a> StackAssociate<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -446,7 +411,6 @@ impl<'a> StackAssociate<'a> {
                 &orphaned_running,
             ))
             .query(&progenitor_client::QueryParam::new("swarmId", &swarm_id))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stack_associate",
@@ -508,11 +472,6 @@ impl<'a> StackConvert<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -522,7 +481,6 @@ impl<'a> StackConvert<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stack_convert",
@@ -589,11 +547,6 @@ impl<'a> StackFileInspect<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -607,7 +560,6 @@ impl<'a> StackFileInspect<'a> {
                 &commit_hash,
             ))
             .query(&progenitor_client::QueryParam::new("version", &version))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stack_file_inspect",
@@ -681,11 +633,6 @@ impl<'a> StackUpdateGit<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -699,7 +646,6 @@ impl<'a> StackUpdateGit<'a> {
                 "endpointId",
                 &endpoint_id,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stack_update_git",
@@ -771,11 +717,6 @@ impl<'a> StackGitRedeploy<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -789,7 +730,6 @@ impl<'a> StackGitRedeploy<'a> {
                 "endpointId",
                 &endpoint_id,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stack_git_redeploy",
@@ -848,11 +788,6 @@ impl<'a> StackImagesStatus<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -862,7 +797,6 @@ impl<'a> StackImagesStatus<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("refresh", &refresh))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stack_images_status",
@@ -934,11 +868,6 @@ impl<'a> StackMigrate<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -952,7 +881,6 @@ impl<'a> StackMigrate<'a> {
                 "endpointId",
                 &endpoint_id,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stack_migrate",
@@ -1016,11 +944,6 @@ impl<'a> StackStart<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1033,7 +956,6 @@ impl<'a> StackStart<'a> {
                 "endpointId",
                 &endpoint_id,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stack_start",
@@ -1097,11 +1019,6 @@ impl<'a> StackStop<'a> {
             client.baseurl,
             encode_path(&id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1114,7 +1031,6 @@ impl<'a> StackStop<'a> {
                 "endpointId",
                 &endpoint_id,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stack_stop",
@@ -1177,11 +1093,6 @@ impl<'a> StackCreateKubernetesGit<'a> {
             )));
         };
         let url = format!("{}/stacks/create/kubernetes/repository", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1195,7 +1106,6 @@ impl<'a> StackCreateKubernetesGit<'a> {
                 "endpointId",
                 &endpoint_id,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stack_create_kubernetes_git",
@@ -1258,11 +1168,6 @@ impl<'a> StackCreateKubernetesFile<'a> {
             )));
         };
         let url = format!("{}/stacks/create/kubernetes/string", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1276,7 +1181,6 @@ impl<'a> StackCreateKubernetesFile<'a> {
                 "endpointId",
                 &endpoint_id,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stack_create_kubernetes_file",
@@ -1339,11 +1243,6 @@ impl<'a> StackCreateKubernetesUrl<'a> {
             )));
         };
         let url = format!("{}/stacks/create/kubernetes/url", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1357,7 +1256,6 @@ impl<'a> StackCreateKubernetesUrl<'a> {
                 "endpointId",
                 &endpoint_id,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stack_create_kubernetes_url",
@@ -1417,11 +1315,6 @@ impl<'a> StackCreateDockerStandaloneRepository<'a> {
             )));
         };
         let url = format!("{}/stacks/create/standalone/repository", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1435,7 +1328,6 @@ impl<'a> StackCreateDockerStandaloneRepository<'a> {
                 "endpointId",
                 &endpoint_id,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stack_create_docker_standalone_repository",
@@ -1495,11 +1387,6 @@ impl<'a> StackCreateDockerStandaloneString<'a> {
             )));
         };
         let url = format!("{}/stacks/create/standalone/string", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1513,7 +1400,6 @@ impl<'a> StackCreateDockerStandaloneString<'a> {
                 "endpointId",
                 &endpoint_id,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stack_create_docker_standalone_string",
@@ -1573,11 +1459,6 @@ impl<'a> StackCreateDockerSwarmRepository<'a> {
             )));
         };
         let url = format!("{}/stacks/create/swarm/repository", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1591,7 +1472,6 @@ impl<'a> StackCreateDockerSwarmRepository<'a> {
                 "endpointId",
                 &endpoint_id,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stack_create_docker_swarm_repository",
@@ -1651,11 +1531,6 @@ impl<'a> StackCreateDockerSwarmString<'a> {
             )));
         };
         let url = format!("{}/stacks/create/swarm/string", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1669,7 +1544,6 @@ impl<'a> StackCreateDockerSwarmString<'a> {
                 "endpointId",
                 &endpoint_id,
             ))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stack_create_docker_swarm_string",
@@ -1741,11 +1615,6 @@ impl<'a> StackDeleteKubernetesByName<'a> {
             client.baseurl,
             encode_path(&name.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1759,7 +1628,6 @@ impl<'a> StackDeleteKubernetesByName<'a> {
                 &endpoint_id,
             ))
             .query(&progenitor_client::QueryParam::new("external", &external))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stack_delete_kubernetes_by_name",
@@ -1799,11 +1667,6 @@ impl<'a> StacksWebhookInvoke<'a> {
             client.baseurl,
             encode_path(&webhook_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -1812,7 +1675,6 @@ impl<'a> StacksWebhookInvoke<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "stacks_webhook_invoke",

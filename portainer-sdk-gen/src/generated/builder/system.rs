@@ -32,11 +32,6 @@ impl<'a> AuthenticateUser<'a> {
             )));
         };
         let url = format!("{}/auth", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -46,7 +41,6 @@ impl<'a> AuthenticateUser<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "authenticate_user",
@@ -72,11 +66,6 @@ impl<'a> Logout<'a> {
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/auth/logout", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -85,7 +74,6 @@ impl<'a> Logout<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "logout",
@@ -123,11 +111,6 @@ impl<'a> ValidateOAuth<'a> {
             )));
         };
         let url = format!("{}/auth/oauth/validate", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -137,7 +120,6 @@ impl<'a> ValidateOAuth<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "validate_o_auth",
@@ -165,11 +147,6 @@ impl<'a> LicensesList<'a> {
     ) -> Result<ResponseValue<::std::vec::Vec<types::PortainerLicense>>, Error<()>> {
         let Self { client } = self;
         let url = format!("{}/licenses", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -178,7 +155,6 @@ impl<'a> LicensesList<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "licenses_list",
@@ -225,11 +201,6 @@ impl<'a> LicensesAttach<'a> {
             )));
         };
         let url = format!("{}/licenses/add", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -240,7 +211,6 @@ impl<'a> LicensesAttach<'a> {
             )
             .json(&body)
             .query(&progenitor_client::QueryParam::new("force", &force))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "licenses_attach",
@@ -260,11 +230,6 @@ impl<'a> LicensesInfo<'a> {
     pub async fn send(self) -> Result<ResponseValue<types::LicenseInfo>, Error<()>> {
         let Self { client } = self;
         let url = format!("{}/licenses/info", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -273,7 +238,6 @@ impl<'a> LicensesInfo<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "licenses_info",
@@ -309,18 +273,8 @@ impl<'a> LicensesDelete<'a> {
             )));
         };
         let url = format!("{}/licenses/remove", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
-        let mut request = client
-            .client
-            .post(url)
-            .json(&body)
-            .headers(header_map)
-            .build()?;
+        let mut request = client.client.post(url).json(&body).build()?;
         let info = OperationInfo {
             operation_id: "licenses_delete",
         };
@@ -339,11 +293,6 @@ impl<'a> Motd<'a> {
     pub async fn send(self) -> Result<ResponseValue<types::Motd>, Error<()>> {
         let Self { client } = self;
         let url = format!("{}/motd", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -352,7 +301,6 @@ impl<'a> Motd<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "motd",
@@ -372,11 +320,6 @@ impl<'a> StatusInspect<'a> {
     pub async fn send(self) -> Result<ResponseValue<types::Status>, Error<()>> {
         let Self { client } = self;
         let url = format!("{}/status", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -385,7 +328,6 @@ impl<'a> StatusInspect<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "status_inspect",
@@ -407,11 +349,6 @@ impl<'a> GetDebugLogStatus<'a> {
     ) -> Result<ResponseValue<types::DebugLogPayload>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/support/debug_log", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -420,7 +357,6 @@ impl<'a> GetDebugLogStatus<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_debug_log_status",
@@ -458,11 +394,6 @@ impl<'a> SetDebugLogStatus<'a> {
             )));
         };
         let url = format!("{}/support/debug_log", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -472,7 +403,6 @@ impl<'a> SetDebugLogStatus<'a> {
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "set_debug_log_status",
@@ -498,11 +428,6 @@ impl<'a> SupportBundleDownload<'a> {
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/support/download", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -511,7 +436,6 @@ impl<'a> SupportBundleDownload<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "support_bundle_download",
@@ -533,11 +457,6 @@ impl<'a> SystemInfo<'a> {
     ) -> Result<ResponseValue<types::SystemInfoResponse>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/system/info", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -546,7 +465,6 @@ impl<'a> SystemInfo<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "system_info",
@@ -568,11 +486,6 @@ impl<'a> SystemNodesCount<'a> {
     ) -> Result<ResponseValue<types::NodesCountResponse>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/system/nodes", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -581,7 +494,6 @@ impl<'a> SystemNodesCount<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "system_nodes_count",
@@ -601,11 +513,6 @@ impl<'a> SystemStatus<'a> {
     pub async fn send(self) -> Result<ResponseValue<types::Status>, Error<()>> {
         let Self { client } = self;
         let url = format!("{}/system/status", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -614,7 +521,6 @@ impl<'a> SystemStatus<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "system_status",
@@ -634,11 +540,6 @@ impl<'a> SystemUpdate<'a> {
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
         let Self { client } = self;
         let url = format!("{}/system/update", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -647,7 +548,6 @@ impl<'a> SystemUpdate<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "system_update",
@@ -667,11 +567,6 @@ impl<'a> SystemVersion<'a> {
     pub async fn send(self) -> Result<ResponseValue<types::VersionResponse>, Error<()>> {
         let Self { client } = self;
         let url = format!("{}/system/version", client.baseurl,);
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map.append(
-            ::reqwest::header::HeaderName::from_static("api-version"),
-            ::reqwest::header::HeaderValue::from_static(Client::api_version()),
-        );
         #[allow(unused_mut)]
         let mut request = client
             .client
@@ -680,7 +575,6 @@ impl<'a> SystemVersion<'a> {
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "system_version",
