@@ -84,6 +84,36 @@ pub mod json_body {
         serde_json::from_str::<Option<T>>(text(body)?).map(Option::unwrap_or_default)
     }
 
+    /// A request an operation built, with the client to send it and the
+    /// operation it is, or why it could not be built.
+    pub(crate) type Prepared<'a, E> =
+        Result<(&'a super::Client, reqwest::Request, super::OperationInfo), Error<E>>;
+
+    /// Sends a prepared request and reads its [`answer`]: what every JSON
+    /// operation's `send` awaits, written once for each answer type (the
+    /// operation itself only builds its request, which takes no `await`).
+    pub(crate) async fn call<T, E: DeserializeOwned>(
+        prepared: Prepared<'_, E>,
+        ok: &[u16],
+        decode: fn(&[u8]) -> serde_json::Result<T>,
+        errors: &[u16],
+    ) -> Result<ResponseValue<T>, Error<E>> {
+        let (client, request, info) = prepared?;
+        let resp = client.run(request, &info).await?;
+        answer(resp, ok, decode, errors).await
+    }
+
+    /// [`call`] for an operation whose success has no body.
+    pub(crate) async fn call_empty<E: DeserializeOwned>(
+        prepared: Prepared<'_, E>,
+        ok: &[u16],
+        errors: &[u16],
+    ) -> Result<ResponseValue<()>, Error<E>> {
+        let (client, request, info) = prepared?;
+        let resp = client.run(request, &info).await?;
+        answer_empty(resp, ok, errors).await
+    }
+
     /// What an operation with a JSON answer does with its response: a
     /// status in `ok` decodes the body with `decode`, one in `errors` the
     /// error body, anything else is unexpected. Written once for each

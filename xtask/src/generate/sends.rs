@@ -10,7 +10,7 @@
 //! its own copy of the decoding: the builders were the largest part of the
 //! default features' build (PERFORMANCE.md has the figures).
 
-use quote::ToTokens;
+use quote::{ToTokens, format_ident};
 use syn::visit_mut::VisitMut;
 use syn::{Expr, Stmt, parse_quote};
 
@@ -30,6 +30,7 @@ impl VisitMut for Compact {
         // The hooks' own trait impl is what `run` calls.
         if imp.trait_.is_none() {
             syn::visit_mut::visit_item_impl_mut(self, imp);
+            split_send(imp);
         }
     }
 
@@ -214,6 +215,109 @@ fn answer_call(m: &syn::ExprMatch) -> Option<Expr> {
     })
 }
 
+/// The method a builder's `send` builds its request with.
+const PREPARE: &str = "into_request";
+
+/// `pub async fn send(self) -> R { ..; let response = client.run(request,
+/// &info).await?; crate::json_body::answer(response, OK, D, ERRORS).await }`
+/// becomes a method `into_request(self)` with the statements before the
+/// call, which builds the request (its early returns and `?` unchanged), and
+/// `send` awaits `crate::json_body::call(self.into_request(), OK, D,
+/// ERRORS)`: the future of each operation then holds one generic future,
+/// shared by the operations of one answer type.
+fn split_send(imp: &mut syn::ItemImpl) {
+    let taken = imp
+        .items
+        .iter()
+        .any(|i| matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == PREPARE));
+    if taken || imp.generics.lifetimes().count() != 1 {
+        return;
+    }
+    let lifetime = imp.generics.lifetimes().next().map(|l| l.lifetime.clone());
+    let mut added = None;
+    for item in &mut imp.items {
+        let syn::ImplItem::Fn(f) = item else { continue };
+        if let Some(prepare) = lifetime.as_ref().and_then(|l| split_one(f, l)) {
+            added = Some(prepare);
+            break;
+        }
+    }
+    if let Some(prepare) = added {
+        imp.items.push(prepare);
+    }
+}
+
+fn split_one(f: &mut syn::ImplItemFn, lifetime: &syn::Lifetime) -> Option<syn::ImplItem> {
+    if f.sig.ident != "send" || f.sig.asyncness.is_none() {
+        return None;
+    }
+    let syn::ReturnType::Type(_, output) = &f.sig.output else {
+        return None;
+    };
+    let error = error_type(output)?;
+    let n = f.block.stmts.len();
+    if n < 2 || flat(&f.block.stmts[n - 2]) != "letresponse=client.run(request,&info).await?;" {
+        return None;
+    }
+    let Stmt::Expr(Expr::Await(tail), None) = &f.block.stmts[n - 1] else {
+        return None;
+    };
+    let Expr::Call(answer) = &*tail.base else {
+        return None;
+    };
+    let callee = match flat(&answer.func).as_str() {
+        "crate::json_body::answer" => quote::quote!(crate::json_body::call),
+        "crate::json_body::answer_empty" => quote::quote!(crate::json_body::call_empty),
+        _ => return None,
+    };
+    let mut args = answer.args.iter();
+    if args.next().map(flat).as_deref() != Some("response") {
+        return None;
+    }
+    let rest: Vec<Expr> = args.cloned().collect();
+    let build = &f.block.stmts[..n - 2];
+    if build.iter().any(|s| flat(s).contains(".await")) {
+        return None;
+    }
+    let prepare = format_ident!("{PREPARE}");
+    let item: syn::ImplItem = parse_quote! {
+        /// The request `send` sends, built from the parameters set.
+        fn #prepare(self) -> crate::json_body::Prepared<#lifetime, #error> {
+            #(#build)*
+            Ok((client, request, info))
+        }
+    };
+    f.block = parse_quote!({
+        #callee(self.#prepare(), #(#rest),*).await
+    });
+    Some(item)
+}
+
+/// `E` of `Result<_, Error<E>>`.
+fn error_type(output: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(p) = output else {
+        return None;
+    };
+    let last = p.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    let Some(syn::GenericArgument::Type(syn::Type::Path(err))) = args.args.iter().nth(1) else {
+        return None;
+    };
+    let seg = err.path.segments.last()?;
+    if seg.ident != "Error" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(inner) = &seg.arguments else {
+        return None;
+    };
+    match inner.args.first()? {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    }
+}
+
 /// The expression of a block that is nothing else (`{ e }`), or `body`.
 fn unblock(body: &Expr) -> &Expr {
     match body {
@@ -344,6 +448,7 @@ mod tests {
             r#"
             impl<'a> StackList<'a> {
                 pub async fn send(self) -> Result<ResponseValue<Vec<types::Stack>>, Error<types::ErrorResponse>> {
+                    let response = 1;
                     let response = client.run(request, &info).await?;
                     match response.status().as_u16() {
                         200u16 => { crate::json_body::response(response, crate::json_body::decode_list).await }
@@ -367,12 +472,16 @@ mod tests {
         assert_eq!(n, 2);
         let flat: String = out.split_whitespace().collect();
         assert!(
-            flat.contains("crate::json_body::answer(response,&[200u16],crate::json_body::decode_list,&[400u16,500u16],).await"),
+            flat.contains("crate::json_body::call(self.into_request(),&[200u16],crate::json_body::decode_list,&[400u16,500u16],).await"),
             "{out}"
         );
         assert!(
-            out.contains("crate::json_body::answer_empty(response, &[204u16], &[]).await"),
+            flat.contains("crate::json_body::call_empty(self.into_request(),&[204u16],&[]).await"),
             "{out}"
+        );
+        assert!(
+            flat.contains("fninto_request(self)->crate::json_body::Prepared<'a,types::ErrorResponse>{letresponse=1;Ok((client,request,info))}"),
+            "the statements before the call move to into_request: {out}"
         );
         assert!(!out.contains("match response"), "{out}");
     }

@@ -21,6 +21,16 @@ impl<'a> AddonList<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::AddonListResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, view } = self;
         let url = format!("{}/addons", client.baseurl,);
         #[allow(unused_mut)]
@@ -36,8 +46,7 @@ impl<'a> AddonList<'a> {
         let info = OperationInfo {
             operation_id: "addon_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /addons/{id}` (operation `AddonDetail`), built by [`Client::addon_detail`]: set the parameters, then [`send`](Self::send) it.
@@ -62,6 +71,16 @@ impl<'a> AddonDetail<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::AddonListItem>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -81,14 +100,7 @@ impl<'a> AddonDetail<'a> {
         let info = OperationInfo {
             operation_id: "addon_detail",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /addons/{id}` (operation `AddonInstall`), built by [`Client::addon_install`]: set the parameters, then [`send`](Self::send) it.
@@ -122,6 +134,16 @@ impl<'a> AddonInstall<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::AddonLifecycleResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16, 201u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 404u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -147,14 +169,7 @@ impl<'a> AddonInstall<'a> {
         let info = OperationInfo {
             operation_id: "addon_install",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16, 201u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 404u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /addons/{id}` (operation `AddonUninstall`), built by [`Client::addon_uninstall`]: set the parameters, then [`send`](Self::send) it.
@@ -186,6 +201,16 @@ impl<'a> AddonUninstall<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::AddonLifecycleResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 404u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, force } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -206,14 +231,7 @@ impl<'a> AddonUninstall<'a> {
         let info = OperationInfo {
             operation_id: "addon_uninstall",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 404u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /addons/{id}/access` (operation `AddonAccessUpdate`), built by [`Client::addon_access_update`]: set the parameters, then [`send`](Self::send) it.
@@ -247,6 +265,16 @@ impl<'a> AddonAccessUpdate<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::AddonAccessResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -276,14 +304,7 @@ impl<'a> AddonAccessUpdate<'a> {
         let info = OperationInfo {
             operation_id: "addon_access_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /allowlist/{id}` (operation `AllowListInspect`), built by [`Client::allow_list_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -308,6 +329,16 @@ impl<'a> AllowListInspect<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::AllowList>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -331,14 +362,7 @@ impl<'a> AllowListInspect<'a> {
         let info = OperationInfo {
             operation_id: "allow_list_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /allowlist/{id}` (operation `AllowListUpdate`), built by [`Client::allow_list_update`]: set the parameters, then [`send`](Self::send) it.
@@ -372,6 +396,16 @@ impl<'a> AllowListUpdate<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::AllowList>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -401,14 +435,7 @@ impl<'a> AllowListUpdate<'a> {
         let info = OperationInfo {
             operation_id: "allow_list_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /upload/tls/{certificate}` (operation `UploadTLS`), built by [`Client::upload_tls`]: set the parameters, then [`send`](Self::send) it.
@@ -440,6 +467,10 @@ impl<'a> UploadTls<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`certificate`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             certificate,
@@ -486,8 +517,7 @@ impl<'a> UploadTls<'a> {
         let info = OperationInfo {
             operation_id: "upload_tls",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 impl Client {

@@ -23,6 +23,10 @@ impl<'a> Backup<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -43,8 +47,7 @@ impl<'a> Backup<'a> {
         let info = OperationInfo {
             operation_id: "backup",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[200u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /backup/azure/execute` (operation `BackupToAzureBlob`), built by [`Client::backup_to_azure_blob`]: set the parameters, then [`send`](Self::send) it.
@@ -67,6 +70,10 @@ impl<'a> BackupToAzureBlob<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -87,8 +94,7 @@ impl<'a> BackupToAzureBlob<'a> {
         let info = OperationInfo {
             operation_id: "backup_to_azure_blob",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /backup/azure/restore` (operation `RestoreFromAzureBlob`), built by [`Client::restore_from_azure_blob`]: set the parameters, then [`send`](Self::send) it.
@@ -118,6 +124,11 @@ impl<'a> RestoreFromAzureBlob<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 403u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             x_setup_token,
@@ -147,8 +158,7 @@ impl<'a> RestoreFromAzureBlob<'a> {
         let info = OperationInfo {
             operation_id: "restore_from_azure_blob",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[200u16], &[400u16, 403u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /backup/azure/settings` (operation `AzureBlobBackupSettingsFetch`), built by [`Client::azure_blob_backup_settings_fetch`]: set the parameters, then [`send`](Self::send) it.
@@ -162,6 +172,16 @@ impl<'a> AzureBlobBackupSettingsFetch<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::AzureBlobBackupSettings>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[401u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/backup/azure/settings", client.baseurl,);
         #[allow(unused_mut)]
@@ -176,14 +196,7 @@ impl<'a> AzureBlobBackupSettingsFetch<'a> {
         let info = OperationInfo {
             operation_id: "azure_blob_backup_settings_fetch",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[401u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /backup/azure/settings` (operation `UpdateAzureBlobSettings`), built by [`Client::update_azure_blob_settings`]: set the parameters, then [`send`](Self::send) it.
@@ -206,6 +219,10 @@ impl<'a> UpdateAzureBlobSettings<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -226,8 +243,7 @@ impl<'a> UpdateAzureBlobSettings<'a> {
         let info = OperationInfo {
             operation_id: "update_azure_blob_settings",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[200u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /backup/azure/status` (operation `AzureBlobBackupStatusFetch`), built by [`Client::azure_blob_backup_status_fetch`]: set the parameters, then [`send`](Self::send) it.
@@ -241,6 +257,16 @@ impl<'a> AzureBlobBackupStatusFetch<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::AzureBackupStatus>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/backup/azure/status", client.baseurl,);
         #[allow(unused_mut)]
@@ -255,8 +281,7 @@ impl<'a> AzureBlobBackupStatusFetch<'a> {
         let info = OperationInfo {
             operation_id: "azure_blob_backup_status_fetch",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /backup/azure/test` (operation `AzureBlobTestConnection`), built by [`Client::azure_blob_test_connection`]: set the parameters, then [`send`](Self::send) it.
@@ -279,6 +304,15 @@ impl<'a> AzureBlobTestConnection<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 404u16, 500u16, 502u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -299,8 +333,7 @@ impl<'a> AzureBlobTestConnection<'a> {
         let info = OperationInfo {
             operation_id: "azure_blob_test_connection",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 404u16, 500u16, 502u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /backup/local/run` (operation `RunLocalBackupNow`), built by [`Client::run_local_backup_now`]: set the parameters, then [`send`](Self::send) it.
@@ -312,6 +345,10 @@ pub struct RunLocalBackupNow<'a> {
 impl<'a> RunLocalBackupNow<'a> {
     ///Sends `POST /backup/local/run` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[409u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/backup/local/run", client.baseurl,);
         #[allow(unused_mut)]
@@ -326,8 +363,7 @@ impl<'a> RunLocalBackupNow<'a> {
         let info = OperationInfo {
             operation_id: "run_local_backup_now",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[409u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /backup/local/settings` (operation `LocalBackupSettingsFetch`), built by [`Client::local_backup_settings_fetch`]: set the parameters, then [`send`](Self::send) it.
@@ -341,6 +377,16 @@ impl<'a> LocalBackupSettingsFetch<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::LocalBackupSettings>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[401u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/backup/local/settings", client.baseurl,);
         #[allow(unused_mut)]
@@ -355,14 +401,7 @@ impl<'a> LocalBackupSettingsFetch<'a> {
         let info = OperationInfo {
             operation_id: "local_backup_settings_fetch",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[401u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /backup/local/settings` (operation `UpdateLocalBackupSettings`), built by [`Client::update_local_backup_settings`]: set the parameters, then [`send`](Self::send) it.
@@ -385,6 +424,10 @@ impl<'a> UpdateLocalBackupSettings<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -405,8 +448,7 @@ impl<'a> UpdateLocalBackupSettings<'a> {
         let info = OperationInfo {
             operation_id: "update_local_backup_settings",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[200u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /backup/local/status` (operation `LocalBackupStatusFetch`), built by [`Client::local_backup_status_fetch`]: set the parameters, then [`send`](Self::send) it.
@@ -420,6 +462,16 @@ impl<'a> LocalBackupStatusFetch<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::LocalBackupStatus>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[401u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/backup/local/status", client.baseurl,);
         #[allow(unused_mut)]
@@ -434,14 +486,7 @@ impl<'a> LocalBackupStatusFetch<'a> {
         let info = OperationInfo {
             operation_id: "local_backup_status_fetch",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[401u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /backup/s3/execute` (operation `BackupToS3`), built by [`Client::backup_to_s3`]: set the parameters, then [`send`](Self::send) it.
@@ -464,6 +509,10 @@ impl<'a> BackupToS3<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -484,8 +533,7 @@ impl<'a> BackupToS3<'a> {
         let info = OperationInfo {
             operation_id: "backup_to_s3",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /backup/s3/restore` (operation `RestoreFromS3`), built by [`Client::restore_from_s3`]: set the parameters, then [`send`](Self::send) it.
@@ -515,6 +563,11 @@ impl<'a> RestoreFromS3<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 403u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             x_setup_token,
@@ -544,8 +597,7 @@ impl<'a> RestoreFromS3<'a> {
         let info = OperationInfo {
             operation_id: "restore_from_s3",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[200u16], &[400u16, 403u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /backup/s3/settings` (operation `BackupSettingsFetch`), built by [`Client::backup_settings_fetch`]: set the parameters, then [`send`](Self::send) it.
@@ -559,6 +611,16 @@ impl<'a> BackupSettingsFetch<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::S3BackupSettings>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[401u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/backup/s3/settings", client.baseurl,);
         #[allow(unused_mut)]
@@ -573,14 +635,7 @@ impl<'a> BackupSettingsFetch<'a> {
         let info = OperationInfo {
             operation_id: "backup_settings_fetch",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[401u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /backup/s3/settings` (operation `UpdateS3Settings`), built by [`Client::update_s3_settings`]: set the parameters, then [`send`](Self::send) it.
@@ -603,6 +658,10 @@ impl<'a> UpdateS3Settings<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -623,8 +682,7 @@ impl<'a> UpdateS3Settings<'a> {
         let info = OperationInfo {
             operation_id: "update_s3_settings",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[200u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /backup/s3/status` (operation `BackupStatusFetch`), built by [`Client::backup_status_fetch`]: set the parameters, then [`send`](Self::send) it.
@@ -638,6 +696,16 @@ impl<'a> BackupStatusFetch<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::BackupStatus>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/backup/s3/status", client.baseurl,);
         #[allow(unused_mut)]
@@ -652,8 +720,7 @@ impl<'a> BackupStatusFetch<'a> {
         let info = OperationInfo {
             operation_id: "backup_status_fetch",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /restore` (operation `Restore`), built by [`Client::restore`]: set the parameters, then [`send`](Self::send) it.
@@ -683,6 +750,11 @@ impl<'a> Restore<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 403u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             x_setup_token,
@@ -712,8 +784,7 @@ impl<'a> Restore<'a> {
         let info = OperationInfo {
             operation_id: "restore",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[200u16], &[400u16, 403u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 impl Client {

@@ -26,6 +26,16 @@ impl<'a> EdgeConfigList<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::EdgeConfig>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -46,14 +56,7 @@ impl<'a> EdgeConfigList<'a> {
         let info = OperationInfo {
             operation_id: "edge_config_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /edge_configurations/{id}` (operation `EdgeConfigInspect`), built by [`Client::edge_config_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -78,6 +81,16 @@ impl<'a> EdgeConfigInspect<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::EdgeConfig>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -101,14 +114,7 @@ impl<'a> EdgeConfigInspect<'a> {
         let info = OperationInfo {
             operation_id: "edge_config_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /edge_configurations/{id}` (operation `EdgeConfigDelete`), built by [`Client::edge_config_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -131,6 +137,11 @@ impl<'a> EdgeConfigDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 404u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -154,8 +165,7 @@ impl<'a> EdgeConfigDelete<'a> {
         let info = OperationInfo {
             operation_id: "edge_config_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`PUT /edge_configurations/{id}/{state}` (operation `EdgeConfigState`), built by [`Client::edge_config_state`]: set the parameters, then [`send`](Self::send) it.
@@ -187,6 +197,15 @@ impl<'a> EdgeConfigState<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `state`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, state } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -216,8 +235,7 @@ impl<'a> EdgeConfigState<'a> {
         let info = OperationInfo {
             operation_id: "edge_config_state",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /edge_configurations/{id}/files` (operation `EdgeConfigFiles`), built by [`Client::edge_config_files`]: set the parameters, then [`send`](Self::send) it.
@@ -242,6 +260,16 @@ impl<'a> EdgeConfigFiles<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::string::String>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -265,14 +293,7 @@ impl<'a> EdgeConfigFiles<'a> {
         let info = OperationInfo {
             operation_id: "edge_config_files",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /edge_groups` (operation `EdgeGroupList`), built by [`Client::edge_group_list`]: set the parameters, then [`send`](Self::send) it.
@@ -296,6 +317,16 @@ impl<'a> EdgeGroupList<'a> {
         ResponseValue<::std::vec::Vec<types::DecoratedEdgeGroup>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, summarize } = self;
         let url = format!("{}/edge_groups", client.baseurl,);
         #[allow(unused_mut)]
@@ -311,14 +342,7 @@ impl<'a> EdgeGroupList<'a> {
         let info = OperationInfo {
             operation_id: "edge_group_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /edge_groups` (operation `EdgeGroupCreate`), built by [`Client::edge_group_create`]: set the parameters, then [`send`](Self::send) it.
@@ -343,6 +367,16 @@ impl<'a> EdgeGroupCreate<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::EdgeGroup>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -363,14 +397,7 @@ impl<'a> EdgeGroupCreate<'a> {
         let info = OperationInfo {
             operation_id: "edge_group_create",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /edge_groups/{id}` (operation `EdgeGroupInspect`), built by [`Client::edge_group_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -395,6 +422,16 @@ impl<'a> EdgeGroupInspect<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::EdgeGroup>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -418,14 +455,7 @@ impl<'a> EdgeGroupInspect<'a> {
         let info = OperationInfo {
             operation_id: "edge_group_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /edge_groups/{id}` (operation `EdgeGroupUpdate`), built by [`Client::edge_group_update`]: set the parameters, then [`send`](Self::send) it.
@@ -459,6 +489,16 @@ impl<'a> EdgeGroupUpdate<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::EdgeGroup>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -488,14 +528,7 @@ impl<'a> EdgeGroupUpdate<'a> {
         let info = OperationInfo {
             operation_id: "edge_group_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /edge_groups/{id}` (operation `EdgeGroupDelete`), built by [`Client::edge_group_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -518,6 +551,11 @@ impl<'a> EdgeGroupDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[409u16, 500u16, 503u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -541,8 +579,7 @@ impl<'a> EdgeGroupDelete<'a> {
         let info = OperationInfo {
             operation_id: "edge_group_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[409u16, 500u16, 503u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /edge_jobs` (operation `EdgeJobList`), built by [`Client::edge_job_list`]: set the parameters, then [`send`](Self::send) it.
@@ -556,6 +593,16 @@ impl<'a> EdgeJobList<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::EdgeJob>>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/edge_jobs", client.baseurl,);
         #[allow(unused_mut)]
@@ -570,14 +617,7 @@ impl<'a> EdgeJobList<'a> {
         let info = OperationInfo {
             operation_id: "edge_job_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /edge_jobs/{id}` (operation `EdgeJobInspect`), built by [`Client::edge_job_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -600,6 +640,16 @@ impl<'a> EdgeJobInspect<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::EdgeJob>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -623,14 +673,7 @@ impl<'a> EdgeJobInspect<'a> {
         let info = OperationInfo {
             operation_id: "edge_job_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /edge_jobs/{id}` (operation `EdgeJobUpdate`), built by [`Client::edge_job_update`]: set the parameters, then [`send`](Self::send) it.
@@ -662,6 +705,16 @@ impl<'a> EdgeJobUpdate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::EdgeJob>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -691,14 +744,7 @@ impl<'a> EdgeJobUpdate<'a> {
         let info = OperationInfo {
             operation_id: "edge_job_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /edge_jobs/{id}` (operation `EdgeJobDelete`), built by [`Client::edge_job_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -721,6 +767,11 @@ impl<'a> EdgeJobDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16, 503u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -744,8 +795,7 @@ impl<'a> EdgeJobDelete<'a> {
         let info = OperationInfo {
             operation_id: "edge_job_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16, 503u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /edge_jobs/{id}/file` (operation `EdgeJobFile`), built by [`Client::edge_job_file`]: set the parameters, then [`send`](Self::send) it.
@@ -770,6 +820,16 @@ impl<'a> EdgeJobFile<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::EdgeJobFileResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -793,14 +853,7 @@ impl<'a> EdgeJobFile<'a> {
         let info = OperationInfo {
             operation_id: "edge_job_file",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /edge_jobs/{id}/tasks` (operation `EdgeJobTasksList`), built by [`Client::edge_job_tasks_list`]: set the parameters, then [`send`](Self::send) it.
@@ -826,6 +879,16 @@ impl<'a> EdgeJobTasksList<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::TaskContainer>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -849,14 +912,7 @@ impl<'a> EdgeJobTasksList<'a> {
         let info = OperationInfo {
             operation_id: "edge_job_tasks_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /edge_jobs/{id}/tasks/{taskID}/logs` (operation `EdgeJobTaskLogsInspect`), built by [`Client::edge_job_task_logs_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -890,6 +946,16 @@ impl<'a> EdgeJobTaskLogsInspect<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::EdgejobsFileResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -923,14 +989,7 @@ impl<'a> EdgeJobTaskLogsInspect<'a> {
         let info = OperationInfo {
             operation_id: "edge_job_task_logs_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /edge_jobs/{id}/tasks/{taskID}/logs` (operation `EdgeJobTasksCollect`), built by [`Client::edge_job_tasks_collect`]: set the parameters, then [`send`](Self::send) it.
@@ -962,6 +1021,11 @@ impl<'a> EdgeJobTasksCollect<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `task_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16, 503u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -995,8 +1059,7 @@ impl<'a> EdgeJobTasksCollect<'a> {
         let info = OperationInfo {
             operation_id: "edge_job_tasks_collect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16, 503u16]).await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /edge_jobs/{id}/tasks/{taskID}/logs` (operation `EdgeJobTasksClear`), built by [`Client::edge_job_tasks_clear`]: set the parameters, then [`send`](Self::send) it.
@@ -1028,6 +1091,11 @@ impl<'a> EdgeJobTasksClear<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `task_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16, 503u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -1061,8 +1129,7 @@ impl<'a> EdgeJobTasksClear<'a> {
         let info = OperationInfo {
             operation_id: "edge_job_tasks_clear",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16, 503u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /edge_jobs/create/string` (operation `EdgeJobCreateString`), built by [`Client::edge_job_create_string`]: set the parameters, then [`send`](Self::send) it.
@@ -1087,6 +1154,16 @@ impl<'a> EdgeJobCreateString<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::EdgeGroup>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1107,14 +1184,7 @@ impl<'a> EdgeJobCreateString<'a> {
         let info = OperationInfo {
             operation_id: "edge_job_create_string",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /edge_stacks` (operation `EdgeStackList`), built by [`Client::edge_stack_list`]: set the parameters, then [`send`](Self::send) it.
@@ -1138,6 +1208,16 @@ impl<'a> EdgeStackList<'a> {
         ResponseValue<::std::vec::Vec<types::EdgeStackListResponseItem>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             summarize_statuses,
@@ -1159,14 +1239,7 @@ impl<'a> EdgeStackList<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /edge_stacks/{id}` (operation `EdgeStackInspect`), built by [`Client::edge_stack_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -1191,6 +1264,16 @@ impl<'a> EdgeStackInspect<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::EdgeStack>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1214,14 +1297,7 @@ impl<'a> EdgeStackInspect<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /edge_stacks/{id}` (operation `EdgeStackUpdate`), built by [`Client::edge_stack_update`]: set the parameters, then [`send`](Self::send) it.
@@ -1255,6 +1331,16 @@ impl<'a> EdgeStackUpdate<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::EdgeStack>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1284,14 +1370,7 @@ impl<'a> EdgeStackUpdate<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /edge_stacks/{id}` (operation `EdgeStackDelete`), built by [`Client::edge_stack_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -1314,6 +1393,11 @@ impl<'a> EdgeStackDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16, 503u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1337,8 +1421,7 @@ impl<'a> EdgeStackDelete<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16, 503u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /edge_stacks/{id}/file` (operation `EdgeStackFile`), built by [`Client::edge_stack_file`]: set the parameters, then [`send`](Self::send) it.
@@ -1378,6 +1461,16 @@ impl<'a> EdgeStackFile<'a> {
         self,
     ) -> Result<ResponseValue<types::EdgestacksStackFileResponse>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -1411,14 +1504,7 @@ impl<'a> EdgeStackFile<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_file",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /edge_stacks/{id}/git` (operation `edgeStackUpdateFromGit`), built by [`Client::edge_stack_update_from_git`]: set the parameters, then [`send`](Self::send) it.
@@ -1450,6 +1536,15 @@ impl<'a> EdgeStackUpdateFromGit<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1479,8 +1574,7 @@ impl<'a> EdgeStackUpdateFromGit<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_update_from_git",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`PUT /edge_stacks/{id}/helmRepo` (operation `edgeStackUpdateHelmRepository`), built by [`Client::edge_stack_update_helm_repository`]: set the parameters, then [`send`](Self::send) it.
@@ -1514,6 +1608,16 @@ impl<'a> EdgeStackUpdateHelmRepository<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::EdgeStack>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1543,14 +1647,7 @@ impl<'a> EdgeStackUpdateHelmRepository<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_update_helm_repository",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /edge_stacks/{id}/logs/{endpoint_id}` (operation `EdgeStackLogsStatusGet`), built by [`Client::edge_stack_logs_status_get`]: set the parameters, then [`send`](Self::send) it.
@@ -1582,6 +1679,11 @@ impl<'a> EdgeStackLogsStatusGet<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `endpoint_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 500u16, 503u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -1615,8 +1717,7 @@ impl<'a> EdgeStackLogsStatusGet<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_logs_status_get",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[200u16], &[400u16, 500u16, 503u16]).await
+        Ok((client, request, info))
     }
 }
 ///`PUT /edge_stacks/{id}/logs/{endpoint_id}` (operation `EdgeStackLogsCollect`), built by [`Client::edge_stack_logs_collect`]: set the parameters, then [`send`](Self::send) it.
@@ -1676,6 +1777,15 @@ impl<'a> EdgeStackLogsCollect<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `endpoint_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 404u16, 500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -1720,8 +1830,7 @@ impl<'a> EdgeStackLogsCollect<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_logs_collect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 404u16, 500u16, 503u16]).await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /edge_stacks/{id}/logs/{endpoint_id}` (operation `EdgeStackLogsDelete`), built by [`Client::edge_stack_logs_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -1753,6 +1862,10 @@ impl<'a> EdgeStackLogsDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `endpoint_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 503u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -1786,8 +1899,7 @@ impl<'a> EdgeStackLogsDelete<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_logs_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 503u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /edge_stacks/{id}/logs/{endpoint_id}/file` (operation `EdgeStackLogsDownload`), built by [`Client::edge_stack_logs_download`]: set the parameters, then [`send`](Self::send) it.
@@ -1819,6 +1931,15 @@ impl<'a> EdgeStackLogsDownload<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `endpoint_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[200u16],
+            &[400u16, 404u16, 500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -1852,8 +1973,7 @@ impl<'a> EdgeStackLogsDownload<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_logs_download",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[200u16], &[400u16, 404u16, 500u16, 503u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /edge_stacks/{id}/stagger/status` (operation `EdgeStackStaggerStatusInspect`), built by [`Client::edge_stack_stagger_status_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -1879,6 +1999,16 @@ impl<'a> EdgeStackStaggerStatusInspect<'a> {
         self,
     ) -> Result<ResponseValue<types::EdgeStackStaggerStatusResponse>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1902,14 +2032,7 @@ impl<'a> EdgeStackStaggerStatusInspect<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_stagger_status_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /edge_stacks/{id}/status` (operation `EdgeStackStatusUpdate`), built by [`Client::edge_stack_status_update`]: set the parameters, then [`send`](Self::send) it.
@@ -1943,6 +2066,16 @@ impl<'a> EdgeStackStatusUpdate<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::EdgeStack>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1972,14 +2105,7 @@ impl<'a> EdgeStackStatusUpdate<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_status_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /edge_stacks/create/helmRepo` (operation `EdgeStackCreateHelmRepository`), built by [`Client::edge_stack_create_helm_repository`]: set the parameters, then [`send`](Self::send) it.
@@ -2011,6 +2137,16 @@ impl<'a> EdgeStackCreateHelmRepository<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::EdgeStack>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             dryrun,
@@ -2036,14 +2172,7 @@ impl<'a> EdgeStackCreateHelmRepository<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_create_helm_repository",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /edge_stacks/create/repository` (operation `EdgeStackCreateRepository`), built by [`Client::edge_stack_create_repository`]: set the parameters, then [`send`](Self::send) it.
@@ -2075,6 +2204,16 @@ impl<'a> EdgeStackCreateRepository<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::EdgeStack>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 409u16, 500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             dryrun,
@@ -2100,14 +2239,7 @@ impl<'a> EdgeStackCreateRepository<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_create_repository",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 409u16, 500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /edge_stacks/create/string` (operation `EdgeStackCreateString`), built by [`Client::edge_stack_create_string`]: set the parameters, then [`send`](Self::send) it.
@@ -2139,6 +2271,16 @@ impl<'a> EdgeStackCreateString<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::EdgeStack>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             dryrun,
@@ -2164,14 +2306,7 @@ impl<'a> EdgeStackCreateString<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_create_string",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /edge_update_schedules` (operation `EdgeUpdateScheduleList`), built by [`Client::edge_update_schedule_list`]: set the parameters, then [`send`](Self::send) it.
@@ -2195,6 +2330,16 @@ impl<'a> EdgeUpdateScheduleList<'a> {
         ResponseValue<::std::vec::Vec<types::DecoratedUpdateSchedule>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             include_edge_stacks,
@@ -2216,14 +2361,7 @@ impl<'a> EdgeUpdateScheduleList<'a> {
         let info = OperationInfo {
             operation_id: "edge_update_schedule_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /edge_update_schedules` (operation `EdgeUpdateScheduleCreate`), built by [`Client::edge_update_schedule_create`]: set the parameters, then [`send`](Self::send) it.
@@ -2248,6 +2386,16 @@ impl<'a> EdgeUpdateScheduleCreate<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::UpdateSchedule>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -2268,14 +2416,7 @@ impl<'a> EdgeUpdateScheduleCreate<'a> {
         let info = OperationInfo {
             operation_id: "edge_update_schedule_create",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /edge_update_schedules/{id}` (operation `EdgeUpdateScheduleInspect`), built by [`Client::edge_update_schedule_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -2300,6 +2441,16 @@ impl<'a> EdgeUpdateScheduleInspect<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::InspectResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -2323,8 +2474,7 @@ impl<'a> EdgeUpdateScheduleInspect<'a> {
         let info = OperationInfo {
             operation_id: "edge_update_schedule_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /edge_update_schedules/{id}` (operation `EdgeUpdateScheduleUpdate`), built by [`Client::edge_update_schedule_update`]: set the parameters, then [`send`](Self::send) it.
@@ -2356,6 +2506,15 @@ impl<'a> EdgeUpdateScheduleUpdate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 403u16, 404u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -2385,13 +2544,7 @@ impl<'a> EdgeUpdateScheduleUpdate<'a> {
         let info = OperationInfo {
             operation_id: "edge_update_schedule_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 403u16, 404u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /edge_update_schedules/{id}` (operation `EdgeUpdateScheduleDelete`), built by [`Client::edge_update_schedule_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -2414,6 +2567,10 @@ impl<'a> EdgeUpdateScheduleDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -2437,8 +2594,7 @@ impl<'a> EdgeUpdateScheduleDelete<'a> {
         let info = OperationInfo {
             operation_id: "edge_update_schedule_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /edge_update_schedules/active` (operation `EdgeUpdateScheduleActiveSchedulesList`), built by [`Client::edge_update_schedule_active_schedules_list`]: set the parameters, then [`send`](Self::send) it.
@@ -2466,6 +2622,16 @@ impl<'a> EdgeUpdateScheduleActiveSchedulesList<'a> {
         ResponseValue<::std::vec::Vec<types::EndpointUpdateScheduleRelation>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -2486,14 +2652,7 @@ impl<'a> EdgeUpdateScheduleActiveSchedulesList<'a> {
         let info = OperationInfo {
             operation_id: "edge_update_schedule_active_schedules_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /edge_update_schedules/agent_versions` (operation `RemoteUpdatesAgentVersions`), built by [`Client::remote_updates_agent_versions`]: set the parameters, then [`send`](Self::send) it.
@@ -2508,6 +2667,16 @@ impl<'a> RemoteUpdatesAgentVersions<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<::std::string::String>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/edge_update_schedules/agent_versions", client.baseurl,);
         #[allow(unused_mut)]
@@ -2522,14 +2691,7 @@ impl<'a> RemoteUpdatesAgentVersions<'a> {
         let info = OperationInfo {
             operation_id: "remote_updates_agent_versions",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /edge_update_schedules/info` (operation `EdgeUpdateScheduleInfo`), built by [`Client::edge_update_schedule_info`]: set the parameters, then [`send`](Self::send) it.
@@ -2543,6 +2705,16 @@ impl<'a> EdgeUpdateScheduleInfo<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::InfoResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/edge_update_schedules/info", client.baseurl,);
         #[allow(unused_mut)]
@@ -2557,8 +2729,7 @@ impl<'a> EdgeUpdateScheduleInfo<'a> {
         let info = OperationInfo {
             operation_id: "edge_update_schedule_info",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /edge_update_schedules/previous_versions` (operation `EdgeUpdatePreviousVersions`), built by [`Client::edge_update_previous_versions`]: set the parameters, then [`send`](Self::send) it.
@@ -2589,6 +2760,16 @@ impl<'a> EdgeUpdatePreviousVersions<'a> {
         ResponseValue<::std::collections::HashMap<::std::string::String, ::std::string::String>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_map,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             edge_group_ids,
@@ -2615,14 +2796,7 @@ impl<'a> EdgeUpdatePreviousVersions<'a> {
         let info = OperationInfo {
             operation_id: "edge_update_previous_versions",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_map,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /endpoints/edge/generate-key` (operation `EndpointEdgeGenerateKey`), built by [`Client::endpoint_edge_generate_key`]: set the parameters, then [`send`](Self::send) it.
@@ -2645,6 +2819,10 @@ impl<'a> EndpointEdgeGenerateKey<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -2665,8 +2843,7 @@ impl<'a> EndpointEdgeGenerateKey<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_edge_generate_key",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[200u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /edge_configurations` (operation `EdgeConfigCreate`), built by [`Client::edge_config_create`]: set the parameters, then [`send`](Self::send) it.
@@ -2689,6 +2866,10 @@ impl<'a> EdgeConfigCreate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -2735,8 +2916,7 @@ impl<'a> EdgeConfigCreate<'a> {
         let info = OperationInfo {
             operation_id: "edge_config_create",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16]).await
+        Ok((client, request, info))
     }
 }
 ///`PUT /edge_configurations/{id}` (operation `EdgeConfigUpdate`), built by [`Client::edge_config_update`]: set the parameters, then [`send`](Self::send) it.
@@ -2768,6 +2948,10 @@ impl<'a> EdgeConfigUpdate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -2814,8 +2998,7 @@ impl<'a> EdgeConfigUpdate<'a> {
         let info = OperationInfo {
             operation_id: "edge_config_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /edge_jobs/create/file` (operation `EdgeJobCreateFile`), built by [`Client::edge_job_create_file`]: set the parameters, then [`send`](Self::send) it.
@@ -2840,6 +3023,16 @@ impl<'a> EdgeJobCreateFile<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::EdgeGroup>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -2888,14 +3081,7 @@ impl<'a> EdgeJobCreateFile<'a> {
         let info = OperationInfo {
             operation_id: "edge_job_create_file",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /edge_stacks/create/file` (operation `EdgeStackCreateFile`), built by [`Client::edge_stack_create_file`]: set the parameters, then [`send`](Self::send) it.
@@ -2927,6 +3113,16 @@ impl<'a> EdgeStackCreateFile<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::EdgeStack>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             dryrun,
@@ -3000,14 +3196,7 @@ impl<'a> EdgeStackCreateFile<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_create_file",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /edge_stacks/parse_registries` (operation `EdgeStackParseRegistries`), built by [`Client::edge_stack_parse_registries`]: set the parameters, then [`send`](Self::send) it.
@@ -3032,6 +3221,16 @@ impl<'a> EdgeStackParseRegistries<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<i64>>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -3061,14 +3260,7 @@ impl<'a> EdgeStackParseRegistries<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_parse_registries",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 impl Client {

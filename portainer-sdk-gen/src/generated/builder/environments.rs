@@ -34,6 +34,16 @@ impl<'a> DockerContainerGpusInspect<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::ContainerGpusResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             environment_id,
@@ -67,14 +77,7 @@ impl<'a> DockerContainerGpusInspect<'a> {
         let info = OperationInfo {
             operation_id: "docker_container_gpus_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /docker/{environmentId}/containers/{containerId}/image_status` (operation `containerImageStatus`), built by [`Client::container_image_status`]: set the parameters, then [`send`](Self::send) it.
@@ -115,6 +118,16 @@ impl<'a> ContainerImageStatus<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::StatusResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             environment_id,
@@ -150,14 +163,7 @@ impl<'a> ContainerImageStatus<'a> {
         let info = OperationInfo {
             operation_id: "container_image_status",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /docker/{environmentId}/containers/image_status/clear` (operation `containersImageStatusClear`), built by [`Client::containers_image_status_clear`]: set the parameters, then [`send`](Self::send) it.
@@ -180,6 +186,10 @@ impl<'a> ContainersImageStatusClear<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`environment_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             environment_id,
@@ -206,8 +216,7 @@ impl<'a> ContainersImageStatusClear<'a> {
         let info = OperationInfo {
             operation_id: "containers_image_status_clear",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /docker/{environmentId}/dashboard` (operation `dockerDashboard`), built by [`Client::docker_dashboard`]: set the parameters, then [`send`](Self::send) it.
@@ -232,6 +241,16 @@ impl<'a> DockerDashboard<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::DashboardData>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             environment_id,
@@ -258,14 +277,7 @@ impl<'a> DockerDashboard<'a> {
         let info = OperationInfo {
             operation_id: "docker_dashboard",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /docker/{environmentId}/images` (operation `dockerImagesList`), built by [`Client::docker_images_list`]: set the parameters, then [`send`](Self::send) it.
@@ -298,6 +310,16 @@ impl<'a> DockerImagesList<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::ImageResponse>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             environment_id,
@@ -329,14 +351,7 @@ impl<'a> DockerImagesList<'a> {
         let info = OperationInfo {
             operation_id: "docker_images_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /docker/{environmentId}/services/{serviceId}/image_status` (operation `ServiceImageStatus`), built by [`Client::service_image_status`]: set the parameters, then [`send`](Self::send) it.
@@ -377,6 +392,16 @@ impl<'a> ServiceImageStatus<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::StatusResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             environment_id,
@@ -412,14 +437,7 @@ impl<'a> ServiceImageStatus<'a> {
         let info = OperationInfo {
             operation_id: "service_image_status",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /docker/{environmentId}/services/image_status/clear` (operation `serviceImageStatusClear`), built by [`Client::service_image_status_clear`]: set the parameters, then [`send`](Self::send) it.
@@ -442,6 +460,10 @@ impl<'a> ServiceImageStatusClear<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`environment_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             environment_id,
@@ -468,8 +490,7 @@ impl<'a> ServiceImageStatusClear<'a> {
         let info = OperationInfo {
             operation_id: "service_image_status_clear",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /docker/{environmentId}/snapshot` (operation `snapshotInspect`), built by [`Client::snapshot_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -494,6 +515,16 @@ impl<'a> SnapshotInspect<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::DockerSnapshotRaw>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[404u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             environment_id,
@@ -520,8 +551,7 @@ impl<'a> SnapshotInspect<'a> {
         let info = OperationInfo {
             operation_id: "snapshot_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[404u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /docker/{environmentId}/snapshot/containers` (operation `snapshotContainersList`), built by [`Client::snapshot_containers_list`]: set the parameters, then [`send`](Self::send) it.
@@ -553,6 +583,16 @@ impl<'a> SnapshotContainersList<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::DockerContainerSnapshot>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[404u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             environment_id,
@@ -584,8 +624,7 @@ impl<'a> SnapshotContainersList<'a> {
         let info = OperationInfo {
             operation_id: "snapshot_containers_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[404u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /docker/{environmentId}/snapshot/containers/{containerId}` (operation `snapshotContainerInspect`), built by [`Client::snapshot_container_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -619,6 +658,16 @@ impl<'a> SnapshotContainerInspect<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::DockerContainerSnapshot>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[404u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             environment_id,
@@ -652,8 +701,7 @@ impl<'a> SnapshotContainerInspect<'a> {
         let info = OperationInfo {
             operation_id: "snapshot_container_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[404u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /endpoint_groups` (operation `EndpointGroupList`), built by [`Client::endpoint_group_list`]: set the parameters, then [`send`](Self::send) it.
@@ -677,6 +725,16 @@ impl<'a> EndpointGroupList<'a> {
         ResponseValue<::std::vec::Vec<types::EndpointGroupResponse>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, size } = self;
         let url = format!("{}/endpoint_groups", client.baseurl,);
         #[allow(unused_mut)]
@@ -692,14 +750,7 @@ impl<'a> EndpointGroupList<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_group_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /endpoint_groups` (operation `EndpointGroupCreate`), built by [`Client::endpoint_group_create`]: set the parameters, then [`send`](Self::send) it.
@@ -724,6 +775,16 @@ impl<'a> EndpointGroupCreate<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::EndpointGroup>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -744,14 +805,7 @@ impl<'a> EndpointGroupCreate<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_group_create",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /endpoint_groups/{id}` (operation `GetEndpointGroupsId`), built by [`Client::get_endpoint_groups_id`]: set the parameters, then [`send`](Self::send) it.
@@ -783,6 +837,16 @@ impl<'a> GetEndpointGroupsId<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::EndpointGroupResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, size } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -807,14 +871,7 @@ impl<'a> GetEndpointGroupsId<'a> {
         let info = OperationInfo {
             operation_id: "get_endpoint_groups_id",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /endpoint_groups/{id}` (operation `EndpointGroupUpdate`), built by [`Client::endpoint_group_update`]: set the parameters, then [`send`](Self::send) it.
@@ -848,6 +905,16 @@ impl<'a> EndpointGroupUpdate<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::EndpointGroup>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -877,14 +944,7 @@ impl<'a> EndpointGroupUpdate<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_group_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /endpoint_groups/{id}` (operation `EndpointGroupDelete`), built by [`Client::endpoint_group_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -907,6 +967,11 @@ impl<'a> EndpointGroupDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 404u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -930,8 +995,7 @@ impl<'a> EndpointGroupDelete<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_group_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`PUT /endpoint_groups/{id}/endpoints/{endpointId}` (operation `EndpointGroupAddEndpoint`), built by [`Client::endpoint_group_add_endpoint`]: set the parameters, then [`send`](Self::send) it.
@@ -963,6 +1027,11 @@ impl<'a> EndpointGroupAddEndpoint<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `endpoint_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 404u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -996,8 +1065,7 @@ impl<'a> EndpointGroupAddEndpoint<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_group_add_endpoint",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /endpoint_groups/{id}/endpoints/{endpointId}` (operation `EndpointGroupDeleteEndpoint`), built by [`Client::endpoint_group_delete_endpoint`]: set the parameters, then [`send`](Self::send) it.
@@ -1029,6 +1097,11 @@ impl<'a> EndpointGroupDeleteEndpoint<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `endpoint_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 404u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -1062,8 +1135,7 @@ impl<'a> EndpointGroupDeleteEndpoint<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_group_delete_endpoint",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /endpoints` (operation `EndpointList`), built by [`Client::endpoint_list`]: set the parameters, then [`send`](Self::send) it.
@@ -1302,6 +1374,16 @@ impl<'a> EndpointList<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::EndpointResponse>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             agent_versions,
@@ -1442,14 +1524,7 @@ impl<'a> EndpointList<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /endpoints` (operation `EndpointDeleteBatchDeprecated`), built by [`Client::endpoint_delete_batch_deprecated`]: set the parameters, then [`send`](Self::send) it.
@@ -1475,6 +1550,16 @@ impl<'a> EndpointDeleteBatchDeprecated<'a> {
         self,
     ) -> Result<ResponseValue<types::EndpointDeleteBatchPartialResponse>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[207u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1495,14 +1580,7 @@ impl<'a> EndpointDeleteBatchDeprecated<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_delete_batch_deprecated",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[207u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /endpoints/{id}` (operation `EndpointInspect`), built by [`Client::endpoint_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -1532,6 +1610,16 @@ impl<'a> EndpointInspect<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Endpoint>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -1563,14 +1651,7 @@ impl<'a> EndpointInspect<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /endpoints/{id}` (operation `EndpointUpdate`), built by [`Client::endpoint_update`]: set the parameters, then [`send`](Self::send) it.
@@ -1602,6 +1683,16 @@ impl<'a> EndpointUpdate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Endpoint>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1631,14 +1722,7 @@ impl<'a> EndpointUpdate<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /endpoints/{id}` (operation `EndpointDelete`), built by [`Client::endpoint_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -1661,6 +1745,15 @@ impl<'a> EndpointDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1684,8 +1777,7 @@ impl<'a> EndpointDelete<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`PUT /endpoints/{id}/association` (operation `EndpointAssociationDelete`), built by [`Client::endpoint_association_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -1708,6 +1800,16 @@ impl<'a> EndpointAssociationDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Endpoint>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1731,14 +1833,7 @@ impl<'a> EndpointAssociationDelete<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_association_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /endpoints/{id}/dockerhub/{registryId}` (operation `endpointDockerhubStatus`), built by [`Client::endpoint_dockerhub_status`]: set the parameters, then [`send`](Self::send) it.
@@ -1772,6 +1867,16 @@ impl<'a> EndpointDockerhubStatus<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::DockerhubStatusResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -1805,14 +1910,7 @@ impl<'a> EndpointDockerhubStatus<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_dockerhub_status",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /endpoints/{id}/edge/policies/statuses` (operation `EndpointSetPolicyStatuses`), built by [`Client::endpoint_set_policy_statuses`]: set the parameters, then [`send`](Self::send) it.
@@ -1844,6 +1942,15 @@ impl<'a> EndpointSetPolicyStatuses<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1873,8 +1980,7 @@ impl<'a> EndpointSetPolicyStatuses<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_set_policy_statuses",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`PUT /endpoints/{id}/forceupdateservice` (operation `endpointForceUpdateService`), built by [`Client::endpoint_force_update_service`]: set the parameters, then [`send`](Self::send) it.
@@ -1908,6 +2014,16 @@ impl<'a> EndpointForceUpdateService<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::ServiceUpdateResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1937,14 +2053,7 @@ impl<'a> EndpointForceUpdateService<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_force_update_service",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /endpoints/{id}/mtls_certificate` (operation `EndpointMTLSCertificate`), built by [`Client::endpoint_mtls_certificate`]: set the parameters, then [`send`](Self::send) it.
@@ -1969,6 +2078,16 @@ impl<'a> EndpointMtlsCertificate<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::EndpointMtlsCertResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1992,14 +2111,7 @@ impl<'a> EndpointMtlsCertificate<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_mtls_certificate",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /endpoints/{id}/mtls_certificate_error` (operation `EndpointMTLSAgentCertificateError`), built by [`Client::endpoint_mtls_agent_certificate_error`]: set the parameters, then [`send`](Self::send) it.
@@ -2024,6 +2136,16 @@ impl<'a> EndpointMtlsAgentCertificateError<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::EndpointMtlsCertResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -2047,14 +2169,7 @@ impl<'a> EndpointMtlsAgentCertificateError<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_mtls_agent_certificate_error",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /endpoints/{id}/pools/{rpn}/access` (operation `namespacesAccessUpdate`), built by [`Client::namespaces_access_update`]: set the parameters, then [`send`](Self::send) it.
@@ -2095,6 +2210,15 @@ impl<'a> NamespacesAccessUpdate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `rpn`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 403u16, 404u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -2135,13 +2259,7 @@ impl<'a> NamespacesAccessUpdate<'a> {
         let info = OperationInfo {
             operation_id: "namespaces_access_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 403u16, 404u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /endpoints/{id}/registries` (operation `endpointRegistriesList`), built by [`Client::endpoint_registries_list`]: set the parameters, then [`send`](Self::send) it.
@@ -2173,6 +2291,16 @@ impl<'a> EndpointRegistriesList<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::Registry>>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -2201,14 +2329,7 @@ impl<'a> EndpointRegistriesList<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_registries_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /endpoints/{id}/registries/{registryId}` (operation `endpointRegistryAccess`), built by [`Client::endpoint_registry_access`]: set the parameters, then [`send`](Self::send) it.
@@ -2249,6 +2370,15 @@ impl<'a> EndpointRegistryAccess<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `registry_id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -2289,8 +2419,7 @@ impl<'a> EndpointRegistryAccess<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_registry_access",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`PUT /endpoints/{id}/settings` (operation `EndpointSettingsUpdate`), built by [`Client::endpoint_settings_update`]: set the parameters, then [`send`](Self::send) it.
@@ -2322,6 +2451,16 @@ impl<'a> EndpointSettingsUpdate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Endpoint>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -2351,14 +2490,7 @@ impl<'a> EndpointSettingsUpdate<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_settings_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /endpoints/{id}/snapshot` (operation `EndpointSnapshot`), built by [`Client::endpoint_snapshot`]: set the parameters, then [`send`](Self::send) it.
@@ -2381,6 +2513,11 @@ impl<'a> EndpointSnapshot<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 404u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -2404,8 +2541,7 @@ impl<'a> EndpointSnapshot<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_snapshot",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /endpoints/agent_versions` (operation `AgentVersions`), built by [`Client::agent_versions`]: set the parameters, then [`send`](Self::send) it.
@@ -2420,6 +2556,16 @@ impl<'a> AgentVersions<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<::std::string::String>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/endpoints/agent_versions", client.baseurl,);
         #[allow(unused_mut)]
@@ -2434,14 +2580,7 @@ impl<'a> AgentVersions<'a> {
         let info = OperationInfo {
             operation_id: "agent_versions",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /endpoints/delete` (operation `EndpointDeleteBatch`), built by [`Client::endpoint_delete_batch`]: set the parameters, then [`send`](Self::send) it.
@@ -2467,6 +2606,16 @@ impl<'a> EndpointDeleteBatch<'a> {
         self,
     ) -> Result<ResponseValue<types::EndpointDeleteBatchPartialResponse>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[207u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -2487,14 +2636,7 @@ impl<'a> EndpointDeleteBatch<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_delete_batch",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[207u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /endpoints/edge/trust` (operation `TrustEdgeEndpoints`), built by [`Client::trust_edge_endpoints`]: set the parameters, then [`send`](Self::send) it.
@@ -2517,6 +2659,10 @@ impl<'a> TrustEdgeEndpoints<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -2537,8 +2683,7 @@ impl<'a> TrustEdgeEndpoints<'a> {
         let info = OperationInfo {
             operation_id: "trust_edge_endpoints",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /endpoints/global-key` (operation `EndpointCreateGlobalKey`), built by [`Client::endpoint_create_global_key`]: set the parameters, then [`send`](Self::send) it.
@@ -2553,6 +2698,16 @@ impl<'a> EndpointCreateGlobalKey<'a> {
         self,
     ) -> Result<ResponseValue<types::EndpointCreateGlobalKeyResponse>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/endpoints/global-key", client.baseurl,);
         #[allow(unused_mut)]
@@ -2567,14 +2722,7 @@ impl<'a> EndpointCreateGlobalKey<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_create_global_key",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /endpoints/relations` (operation `EndpointUpdateRelations`), built by [`Client::endpoint_update_relations`]: set the parameters, then [`send`](Self::send) it.
@@ -2597,6 +2745,15 @@ impl<'a> EndpointUpdateRelations<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -2617,8 +2774,7 @@ impl<'a> EndpointUpdateRelations<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_update_relations",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 401u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /endpoints/snapshot` (operation `EndpointSnapshots`), built by [`Client::endpoint_snapshots`]: set the parameters, then [`send`](Self::send) it.
@@ -2630,6 +2786,10 @@ pub struct EndpointSnapshots<'a> {
 impl<'a> EndpointSnapshots<'a> {
     ///Sends `POST /endpoints/snapshot` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/endpoints/snapshot", client.baseurl,);
         #[allow(unused_mut)]
@@ -2644,8 +2804,7 @@ impl<'a> EndpointSnapshots<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_snapshots",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /endpoints/summary` (operation `EndpointSummaryCounts`), built by [`Client::endpoint_summary_counts`]: set the parameters, then [`send`](Self::send) it.
@@ -2660,6 +2819,16 @@ impl<'a> EndpointSummaryCounts<'a> {
         self,
     ) -> Result<ResponseValue<types::EnvironmentSummaryCountsResponse>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/endpoints/summary", client.baseurl,);
         #[allow(unused_mut)]
@@ -2674,8 +2843,7 @@ impl<'a> EndpointSummaryCounts<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_summary_counts",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /stacks/image_status/clear` (operation `stacksImageStatusClear`), built by [`Client::stacks_image_status_clear`]: set the parameters, then [`send`](Self::send) it.
@@ -2701,6 +2869,10 @@ impl<'a> StacksImageStatusClear<'a> {
     }
     ///Sends `POST /stacks/image_status/clear` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             environment_id,
@@ -2724,8 +2896,7 @@ impl<'a> StacksImageStatusClear<'a> {
         let info = OperationInfo {
             operation_id: "stacks_image_status_clear",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /tags` (operation `TagList`), built by [`Client::tag_list`]: set the parameters, then [`send`](Self::send) it.
@@ -2739,6 +2910,16 @@ impl<'a> TagList<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::Tag>>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/tags", client.baseurl,);
         #[allow(unused_mut)]
@@ -2753,14 +2934,7 @@ impl<'a> TagList<'a> {
         let info = OperationInfo {
             operation_id: "tag_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /tags` (operation `TagCreate`), built by [`Client::tag_create`]: set the parameters, then [`send`](Self::send) it.
@@ -2783,6 +2957,16 @@ impl<'a> TagCreate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Tag>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -2803,14 +2987,7 @@ impl<'a> TagCreate<'a> {
         let info = OperationInfo {
             operation_id: "tag_create",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /tags/{id}` (operation `TagDelete`), built by [`Client::tag_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -2833,6 +3010,15 @@ impl<'a> TagDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -2852,8 +3038,7 @@ impl<'a> TagDelete<'a> {
         let info = OperationInfo {
             operation_id: "tag_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /endpoints` (operation `EndpointCreate`), built by [`Client::endpoint_create`]: set the parameters, then [`send`](Self::send) it.
@@ -2876,6 +3061,16 @@ impl<'a> EndpointCreate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Endpoint>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -2984,14 +3179,7 @@ impl<'a> EndpointCreate<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_create",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /endpoints/{id}/docker/v2/browse/put` (operation `EndpointDockerBrowsePut`), built by [`Client::endpoint_docker_browse_put`]: set the parameters, then [`send`](Self::send) it.
@@ -3030,6 +3218,10 @@ impl<'a> EndpointDockerBrowsePut<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -3080,8 +3272,7 @@ impl<'a> EndpointDockerBrowsePut<'a> {
         let info = OperationInfo {
             operation_id: "endpoint_docker_browse_put",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 impl Client {

@@ -14,6 +14,16 @@ impl<'a> AutoUpdateList<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::ListResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/auto_updates", client.baseurl,);
         #[allow(unused_mut)]
@@ -28,14 +38,7 @@ impl<'a> AutoUpdateList<'a> {
         let info = OperationInfo {
             operation_id: "auto_update_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /webhooks/{id}/reassign` (operation `WebhookReassign`), built by [`Client::webhook_reassign`]: set the parameters, then [`send`](Self::send) it.
@@ -67,6 +70,16 @@ impl<'a> WebhookReassign<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Webhook>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -96,14 +109,7 @@ impl<'a> WebhookReassign<'a> {
         let info = OperationInfo {
             operation_id: "webhook_reassign",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /webhooks/{id}` (operation `WebhookUpdate`), built by [`Client::webhook_update`]: set the parameters, then [`send`](Self::send) it.
@@ -135,6 +141,16 @@ impl<'a> WebhookUpdate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Webhook>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -164,14 +180,7 @@ impl<'a> WebhookUpdate<'a> {
         let info = OperationInfo {
             operation_id: "webhook_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /webhooks/{id}` (operation `WebhookExecute`), built by [`Client::webhook_execute`]: set the parameters, then [`send`](Self::send) it.
@@ -194,6 +203,10 @@ impl<'a> WebhookExecute<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[202u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -217,8 +230,7 @@ impl<'a> WebhookExecute<'a> {
         let info = OperationInfo {
             operation_id: "webhook_execute",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[202u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /webhooks/{id}` (operation `WebhookDelete`), built by [`Client::webhook_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -241,6 +253,10 @@ impl<'a> WebhookDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[202u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -264,8 +280,7 @@ impl<'a> WebhookDelete<'a> {
         let info = OperationInfo {
             operation_id: "webhook_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[202u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /webhooks` (operation `WebhookList`), built by [`Client::webhook_list`]: set the parameters, then [`send`](Self::send) it.
@@ -286,6 +301,16 @@ impl<'a> WebhookList<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::Webhook>>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, filters } = self;
         let url = format!("{}/webhooks", client.baseurl,);
         #[allow(unused_mut)]
@@ -301,14 +326,7 @@ impl<'a> WebhookList<'a> {
         let info = OperationInfo {
             operation_id: "webhook_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /webhooks` (operation `WebhookCreate`), built by [`Client::webhook_create`]: set the parameters, then [`send`](Self::send) it.
@@ -331,6 +349,16 @@ impl<'a> WebhookCreate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Webhook>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -351,14 +379,7 @@ impl<'a> WebhookCreate<'a> {
         let info = OperationInfo {
             operation_id: "webhook_create",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /gitops/repo/file/preview` (operation `GitOperationRepoFilePreview`), built by [`Client::git_operation_repo_file_preview`]: set the parameters, then [`send`](Self::send) it.
@@ -383,6 +404,16 @@ impl<'a> GitOperationRepoFilePreview<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::GitopsFileResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -403,14 +434,7 @@ impl<'a> GitOperationRepoFilePreview<'a> {
         let info = OperationInfo {
             operation_id: "git_operation_repo_file_preview",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /gitops/repo/files/search` (operation `GitOperationRepoFilesSearch`), built by [`Client::git_operation_repo_files_search`]: set the parameters, then [`send`](Self::send) it.
@@ -443,6 +467,16 @@ impl<'a> GitOperationRepoFilesSearch<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<::std::string::String>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             force,
@@ -468,14 +502,7 @@ impl<'a> GitOperationRepoFilesSearch<'a> {
         let info = OperationInfo {
             operation_id: "git_operation_repo_files_search",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /gitops/repo/helm/values` (operation `GitOperationRepoHelmValues`), built by [`Client::git_operation_repo_helm_values`]: set the parameters, then [`send`](Self::send) it.
@@ -500,6 +527,16 @@ impl<'a> GitOperationRepoHelmValues<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::HelmValuesPreviewResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -520,14 +557,7 @@ impl<'a> GitOperationRepoHelmValues<'a> {
         let info = OperationInfo {
             operation_id: "git_operation_repo_helm_values",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /gitops/repo/refs` (operation `GitOperationRepoRefs`), built by [`Client::git_operation_repo_refs`]: set the parameters, then [`send`](Self::send) it.
@@ -560,6 +590,16 @@ impl<'a> GitOperationRepoRefs<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<::std::string::String>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             force,
@@ -585,14 +625,7 @@ impl<'a> GitOperationRepoRefs<'a> {
         let info = OperationInfo {
             operation_id: "git_operation_repo_refs",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /gitops/sources` (operation `GitOpsSourcesList`), built by [`Client::git_ops_sources_list`]: set the parameters, then [`send`](Self::send) it.
@@ -663,6 +696,16 @@ impl<'a> GitOpsSourcesList<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::SourcesSource>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             ids,
@@ -695,14 +738,7 @@ impl<'a> GitOpsSourcesList<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_sources_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /gitops/sources/{id}` (operation `GitOpsSourceGet`), built by [`Client::git_ops_source_get`]: set the parameters, then [`send`](Self::send) it.
@@ -727,6 +763,16 @@ impl<'a> GitOpsSourceGet<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::SourceDetail>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -750,14 +796,7 @@ impl<'a> GitOpsSourceGet<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_source_get",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /gitops/sources/{id}` (operation `GitOpsSourcesUpdateGit`), built by [`Client::git_ops_sources_update_git`]: set the parameters, then [`send`](Self::send) it.
@@ -791,6 +830,16 @@ impl<'a> GitOpsSourcesUpdateGit<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::PortainerSource>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -820,14 +869,7 @@ impl<'a> GitOpsSourcesUpdateGit<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_sources_update_git",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /gitops/sources/{id}` (operation `GitOpsSourcesDelete`), built by [`Client::git_ops_sources_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -850,6 +892,15 @@ impl<'a> GitOpsSourcesDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 403u16, 404u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -873,13 +924,7 @@ impl<'a> GitOpsSourcesDelete<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_sources_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 403u16, 404u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /gitops/sources/{id}/access` (operation `GitOpsSourcesUpdateAccess`), built by [`Client::git_ops_sources_update_access`]: set the parameters, then [`send`](Self::send) it.
@@ -913,6 +958,16 @@ impl<'a> GitOpsSourcesUpdateAccess<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::PortainerSource>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -942,14 +997,7 @@ impl<'a> GitOpsSourcesUpdateAccess<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_sources_update_access",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /gitops/sources/{id}/test` (operation `GitOpsSourcesTestById`), built by [`Client::git_ops_sources_test_by_id`]: set the parameters, then [`send`](Self::send) it.
@@ -983,6 +1031,16 @@ impl<'a> GitOpsSourcesTestById<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::ConnectionTestResult>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1012,14 +1070,7 @@ impl<'a> GitOpsSourcesTestById<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_sources_test_by_id",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /gitops/sources/{id}/workflows` (operation `GitOpsSourceWorkflowsList`), built by [`Client::git_ops_source_workflows_list`]: set the parameters, then [`send`](Self::send) it.
@@ -1045,6 +1096,16 @@ impl<'a> GitOpsSourceWorkflowsList<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::SourcesWorkflow>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1068,14 +1129,7 @@ impl<'a> GitOpsSourceWorkflowsList<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_source_workflows_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /gitops/sources/git` (operation `GitOpsSourcesCreateGit`), built by [`Client::git_ops_sources_create_git`]: set the parameters, then [`send`](Self::send) it.
@@ -1100,6 +1154,16 @@ impl<'a> GitOpsSourcesCreateGit<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::PortainerSource>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[201u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1120,14 +1184,7 @@ impl<'a> GitOpsSourcesCreateGit<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_sources_create_git",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[201u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /gitops/sources/summary` (operation `GitOpsSourcesSummary`), built by [`Client::git_ops_sources_summary`]: set the parameters, then [`send`](Self::send) it.
@@ -1141,6 +1198,16 @@ impl<'a> GitOpsSourcesSummary<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::StatusSummary>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/gitops/sources/summary", client.baseurl,);
         #[allow(unused_mut)]
@@ -1155,14 +1222,7 @@ impl<'a> GitOpsSourcesSummary<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_sources_summary",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /gitops/sources/test` (operation `GitOpsSourcesTest`), built by [`Client::git_ops_sources_test`]: set the parameters, then [`send`](Self::send) it.
@@ -1187,6 +1247,16 @@ impl<'a> GitOpsSourcesTest<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::ConnectionTestResult>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1207,14 +1277,7 @@ impl<'a> GitOpsSourcesTest<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_sources_test",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /gitops/workflows` (operation `GitOpsWorkflowsList`), built by [`Client::git_ops_workflows_list`]: set the parameters, then [`send`](Self::send) it.
@@ -1292,6 +1355,16 @@ impl<'a> GitOpsWorkflowsList<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::WorkflowsWorkflow>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             endpoint_ids,
@@ -1329,14 +1402,7 @@ impl<'a> GitOpsWorkflowsList<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_workflows_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /gitops/workflows` (operation `WorkflowCreate`), built by [`Client::workflow_create`]: set the parameters, then [`send`](Self::send) it.
@@ -1361,6 +1427,16 @@ impl<'a> WorkflowCreate<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::PortainerWorkflow>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1381,14 +1457,7 @@ impl<'a> WorkflowCreate<'a> {
         let info = OperationInfo {
             operation_id: "workflow_create",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /gitops/workflows/{id}` (operation `GitOpsWorkflowGet`), built by [`Client::git_ops_workflow_get`]: set the parameters, then [`send`](Self::send) it.
@@ -1413,6 +1482,16 @@ impl<'a> GitOpsWorkflowGet<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::WorkflowsWorkflow>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1436,14 +1515,7 @@ impl<'a> GitOpsWorkflowGet<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_workflow_get",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /gitops/workflows/{id}/destroy` (operation `GitOpsWorkflowDestroy`), built by [`Client::git_ops_workflow_destroy`]: set the parameters, then [`send`](Self::send) it.
@@ -1466,6 +1538,15 @@ impl<'a> GitOpsWorkflowDestroy<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1489,8 +1570,7 @@ impl<'a> GitOpsWorkflowDestroy<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_workflow_destroy",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /gitops/workflows/{id}/detach` (operation `GitOpsWorkflowDetach`), built by [`Client::git_ops_workflow_detach`]: set the parameters, then [`send`](Self::send) it.
@@ -1513,6 +1593,15 @@ impl<'a> GitOpsWorkflowDetach<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1536,8 +1625,7 @@ impl<'a> GitOpsWorkflowDetach<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_workflow_detach",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /gitops/workflows/summary` (operation `GitOpsWorkflowsSummary`), built by [`Client::git_ops_workflows_summary`]: set the parameters, then [`send`](Self::send) it.
@@ -1551,6 +1639,16 @@ impl<'a> GitOpsWorkflowsSummary<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::StatusSummary>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/gitops/workflows/summary", client.baseurl,);
         #[allow(unused_mut)]
@@ -1565,8 +1663,7 @@ impl<'a> GitOpsWorkflowsSummary<'a> {
         let info = OperationInfo {
             operation_id: "git_ops_workflows_summary",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
+        Ok((client, request, info))
     }
 }
 impl Client {

@@ -14,6 +14,16 @@ impl<'a> GetAll<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::CloudCredential>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/cloud/credentials", client.baseurl,);
         #[allow(unused_mut)]
@@ -28,14 +38,7 @@ impl<'a> GetAll<'a> {
         let info = OperationInfo {
             operation_id: "get_all",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /cloud/credentials/{id}` (operation `cloudCredsGetByID`), built by [`Client::cloud_creds_get_by_id`]: set the parameters, then [`send`](Self::send) it.
@@ -60,6 +63,16 @@ impl<'a> CloudCredsGetById<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::CloudCredential>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -83,14 +96,7 @@ impl<'a> CloudCredsGetById<'a> {
         let info = OperationInfo {
             operation_id: "cloud_creds_get_by_id",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /cloud/credentials/{id}` (operation `cloudCredsDelete`), built by [`Client::cloud_creds_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -115,6 +121,16 @@ impl<'a> CloudCredsDelete<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::CloudCredential>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -138,14 +154,7 @@ impl<'a> CloudCredsDelete<'a> {
         let info = OperationInfo {
             operation_id: "cloud_creds_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /cloud/endpoints/{environmentId}/upgrade` (operation `upgrade`), built by [`Client::upgrade`]: set the parameters, then [`send`](Self::send) it.
@@ -168,6 +177,15 @@ impl<'a> Upgrade<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`environment_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[200u16],
+            &[400u16, 403u16, 500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             environment_id,
@@ -194,8 +212,7 @@ impl<'a> Upgrade<'a> {
         let info = OperationInfo {
             operation_id: "upgrade",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[200u16], &[400u16, 403u16, 500u16, 503u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /cloud/gitcredentials` (operation `SharedGitGetAll`), built by [`Client::shared_git_get_all`]: set the parameters, then [`send`](Self::send) it.
@@ -212,6 +229,16 @@ impl<'a> SharedGitGetAll<'a> {
         ResponseValue<::std::vec::Vec<types::ShadowedGitCredential>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[401u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/cloud/gitcredentials", client.baseurl,);
         #[allow(unused_mut)]
@@ -226,14 +253,7 @@ impl<'a> SharedGitGetAll<'a> {
         let info = OperationInfo {
             operation_id: "shared_git_get_all",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[401u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /cloud/gitcredentials` (operation `SharedGitCreate`), built by [`Client::shared_git_create`]: set the parameters, then [`send`](Self::send) it.
@@ -245,6 +265,11 @@ pub struct SharedGitCreate<'a> {
 impl<'a> SharedGitCreate<'a> {
     ///Sends `POST /cloud/gitcredentials` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[201u16], &[400u16, 401u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/cloud/gitcredentials", client.baseurl,);
         #[allow(unused_mut)]
@@ -259,8 +284,7 @@ impl<'a> SharedGitCreate<'a> {
         let info = OperationInfo {
             operation_id: "shared_git_create",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[201u16], &[400u16, 401u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /cloud/gitcredentials/{id}` (operation `SharedGitGet`), built by [`Client::shared_git_get`]: set the parameters, then [`send`](Self::send) it.
@@ -283,6 +307,15 @@ impl<'a> SharedGitGet<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[200u16],
+            &[400u16, 401u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -306,8 +339,7 @@ impl<'a> SharedGitGet<'a> {
         let info = OperationInfo {
             operation_id: "shared_git_get",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[200u16], &[400u16, 401u16, 403u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`PUT /cloud/gitcredentials/{id}` (operation `SharedGitUpdate`), built by [`Client::shared_git_update`]: set the parameters, then [`send`](Self::send) it.
@@ -330,6 +362,15 @@ impl<'a> SharedGitUpdate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[200u16],
+            &[400u16, 401u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -353,8 +394,7 @@ impl<'a> SharedGitUpdate<'a> {
         let info = OperationInfo {
             operation_id: "shared_git_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[200u16], &[400u16, 401u16, 403u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /cloud/gitcredentials/{id}` (operation `SharedGitDelete`), built by [`Client::shared_git_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -377,6 +417,15 @@ impl<'a> SharedGitDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -400,13 +449,7 @@ impl<'a> SharedGitDelete<'a> {
         let info = OperationInfo {
             operation_id: "shared_git_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /endpoints/{id}/kubernetes/helm` (operation `HelmList`), built by [`Client::helm_list`]: set the parameters, then [`send`](Self::send) it.
@@ -453,6 +496,16 @@ impl<'a> HelmList<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::ReleaseElement>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -485,14 +538,7 @@ impl<'a> HelmList<'a> {
         let info = OperationInfo {
             operation_id: "helm_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /endpoints/{id}/kubernetes/helm` (operation `HelmInstall`), built by [`Client::helm_install`]: set the parameters, then [`send`](Self::send) it.
@@ -531,6 +577,16 @@ impl<'a> HelmInstall<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Release>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[201u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -566,14 +622,7 @@ impl<'a> HelmInstall<'a> {
         let info = OperationInfo {
             operation_id: "helm_install",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[201u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /endpoints/{id}/kubernetes/helm/{release}` (operation `HelmGet`), built by [`Client::helm_get`]: set the parameters, then [`send`](Self::send) it.
@@ -626,6 +675,16 @@ impl<'a> HelmGet<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `release`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Release>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -668,14 +727,7 @@ impl<'a> HelmGet<'a> {
         let info = OperationInfo {
             operation_id: "helm_get",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /endpoints/{id}/kubernetes/helm/{release}` (operation `HelmDelete`), built by [`Client::helm_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -714,6 +766,15 @@ impl<'a> HelmDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `release`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -749,13 +810,7 @@ impl<'a> HelmDelete<'a> {
         let info = OperationInfo {
             operation_id: "helm_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /endpoints/{id}/kubernetes/helm/{release}/history` (operation `HelmGetHistory`), built by [`Client::helm_get_history`]: set the parameters, then [`send`](Self::send) it.
@@ -796,6 +851,16 @@ impl<'a> HelmGetHistory<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::Release>>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -831,14 +896,7 @@ impl<'a> HelmGetHistory<'a> {
         let info = OperationInfo {
             operation_id: "helm_get_history",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /endpoints/{id}/kubernetes/helm/{release}/rollback` (operation `HelmRollback`), built by [`Client::helm_rollback`]: set the parameters, then [`send`](Self::send) it.
@@ -919,6 +977,16 @@ impl<'a> HelmRollback<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `release`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Release>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -969,14 +1037,7 @@ impl<'a> HelmRollback<'a> {
         let info = OperationInfo {
             operation_id: "helm_rollback",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /endpoints/{id}/kubernetes/helm/git/dryrun` (operation `HelmGitDryRun`), built by [`Client::helm_git_dry_run`]: set the parameters, then [`send`](Self::send) it.
@@ -1008,6 +1069,16 @@ impl<'a> HelmGitDryRun<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Release>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1037,14 +1108,7 @@ impl<'a> HelmGitDryRun<'a> {
         let info = OperationInfo {
             operation_id: "helm_git_dry_run",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{environmentId}/opa` (operation `getKubernetesPodSecurityRule`), built by [`Client::get_kubernetes_pod_security_rule`]: set the parameters, then [`send`](Self::send) it.
@@ -1069,6 +1133,16 @@ impl<'a> GetKubernetesPodSecurityRule<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::PodSecurityRule>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             environment_id,
@@ -1095,14 +1169,7 @@ impl<'a> GetKubernetesPodSecurityRule<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_pod_security_rule",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /kubernetes/{environmentId}/opa` (operation `updateK8sPodSecurityRule`), built by [`Client::update_k8s_pod_security_rule`]: set the parameters, then [`send`](Self::send) it.
@@ -1125,6 +1192,11 @@ impl<'a> UpdateK8sPodSecurityRule<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`environment_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 404u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             environment_id,
@@ -1151,8 +1223,7 @@ impl<'a> UpdateK8sPodSecurityRule<'a> {
         let info = OperationInfo {
             operation_id: "update_k8s_pod_security_rule",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[200u16], &[400u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/applications` (operation `GetAllKubernetesApplications`), built by [`Client::get_all_kubernetes_applications`]: set the parameters, then [`send`](Self::send) it.
@@ -1198,6 +1269,16 @@ impl<'a> GetAllKubernetesApplications<'a> {
         ResponseValue<::std::vec::Vec<types::ModelsK8sApplication>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -1238,14 +1319,7 @@ impl<'a> GetAllKubernetesApplications<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_applications",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/applications/count` (operation `getAllKubernetesApplicationsCount`), built by [`Client::get_all_kubernetes_applications_count`]: set the parameters, then [`send`](Self::send) it.
@@ -1268,6 +1342,16 @@ impl<'a> GetAllKubernetesApplicationsCount<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<i64>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1291,14 +1375,7 @@ impl<'a> GetAllKubernetesApplicationsCount<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_applications_count",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /kubernetes/{id}/cluster_role_bindings/delete` (operation `DeleteClusterRoleBindings`), built by [`Client::delete_cluster_role_bindings`]: set the parameters, then [`send`](Self::send) it.
@@ -1330,6 +1407,15 @@ impl<'a> DeleteClusterRoleBindings<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1359,13 +1445,7 @@ impl<'a> DeleteClusterRoleBindings<'a> {
         let info = OperationInfo {
             operation_id: "delete_cluster_role_bindings",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /kubernetes/{id}/cluster_roles/delete` (operation `DeleteClusterRoles`), built by [`Client::delete_cluster_roles`]: set the parameters, then [`send`](Self::send) it.
@@ -1397,6 +1477,15 @@ impl<'a> DeleteClusterRoles<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1426,13 +1515,7 @@ impl<'a> DeleteClusterRoles<'a> {
         let info = OperationInfo {
             operation_id: "delete_cluster_roles",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/clusterrolebindings` (operation `GetAllKubernetesClusterRoleBindings`), built by [`Client::get_all_kubernetes_cluster_role_bindings`]: set the parameters, then [`send`](Self::send) it.
@@ -1460,6 +1543,16 @@ impl<'a> GetAllKubernetesClusterRoleBindings<'a> {
         ResponseValue<::std::vec::Vec<types::K8sClusterRoleBinding>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1483,14 +1576,7 @@ impl<'a> GetAllKubernetesClusterRoleBindings<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_cluster_role_bindings",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/clusterroles` (operation `GetAllKubernetesClusterRoles`), built by [`Client::get_all_kubernetes_cluster_roles`]: set the parameters, then [`send`](Self::send) it.
@@ -1516,6 +1602,16 @@ impl<'a> GetAllKubernetesClusterRoles<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::K8sClusterRole>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1539,14 +1635,7 @@ impl<'a> GetAllKubernetesClusterRoles<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_cluster_roles",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/configmaps` (operation `GetAllKubernetesConfigMaps`), built by [`Client::get_all_kubernetes_config_maps`]: set the parameters, then [`send`](Self::send) it.
@@ -1581,6 +1670,16 @@ impl<'a> GetAllKubernetesConfigMaps<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::K8sConfigMap>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -1614,14 +1713,7 @@ impl<'a> GetAllKubernetesConfigMaps<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_config_maps",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/configmaps/count` (operation `GetAllKubernetesConfigMapsCount`), built by [`Client::get_all_kubernetes_config_maps_count`]: set the parameters, then [`send`](Self::send) it.
@@ -1644,6 +1736,16 @@ impl<'a> GetAllKubernetesConfigMapsCount<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<i64>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1667,14 +1769,7 @@ impl<'a> GetAllKubernetesConfigMapsCount<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_config_maps_count",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/cron_jobs` (operation `GetKubernetesCronJobs`), built by [`Client::get_kubernetes_cron_jobs`]: set the parameters, then [`send`](Self::send) it.
@@ -1700,6 +1795,16 @@ impl<'a> GetKubernetesCronJobs<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::K8sCronJob>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1723,14 +1828,7 @@ impl<'a> GetKubernetesCronJobs<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_cron_jobs",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /kubernetes/{id}/cron_jobs/delete` (operation `DeleteCronJobs`), built by [`Client::delete_cron_jobs`]: set the parameters, then [`send`](Self::send) it.
@@ -1762,6 +1860,15 @@ impl<'a> DeleteCronJobs<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1791,13 +1898,7 @@ impl<'a> DeleteCronJobs<'a> {
         let info = OperationInfo {
             operation_id: "delete_cron_jobs",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/customresourcedefinitions` (operation `getKubernetesCustomResourceDefinitions`), built by [`Client::get_kubernetes_custom_resource_definitions`]: set the parameters, then [`send`](Self::send) it.
@@ -1825,6 +1926,16 @@ impl<'a> GetKubernetesCustomResourceDefinitions<'a> {
         ResponseValue<::std::vec::Vec<types::K8sCustomResourceDefinition>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1848,14 +1959,7 @@ impl<'a> GetKubernetesCustomResourceDefinitions<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_custom_resource_definitions",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/customresourcedefinitions/{name}` (operation `getKubernetesCustomResourceDefinition`), built by [`Client::get_kubernetes_custom_resource_definition`]: set the parameters, then [`send`](Self::send) it.
@@ -1890,6 +1994,16 @@ impl<'a> GetKubernetesCustomResourceDefinition<'a> {
         self,
     ) -> Result<ResponseValue<types::K8sCustomResourceDefinition>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, name } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1919,14 +2033,7 @@ impl<'a> GetKubernetesCustomResourceDefinition<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_custom_resource_definition",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /kubernetes/{id}/customresourcedefinitions/{name}` (operation `deleteKubernetesCustomResourceDefinition`), built by [`Client::delete_kubernetes_custom_resource_definition`]: set the parameters, then [`send`](Self::send) it.
@@ -1958,6 +2065,15 @@ impl<'a> DeleteKubernetesCustomResourceDefinition<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `name`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, name } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1987,13 +2103,7 @@ impl<'a> DeleteKubernetesCustomResourceDefinition<'a> {
         let info = OperationInfo {
             operation_id: "delete_kubernetes_custom_resource_definition",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/customresources` (operation `getKubernetesAllCustomResources`), built by [`Client::get_kubernetes_all_custom_resources`]: set the parameters, then [`send`](Self::send) it.
@@ -2028,6 +2138,16 @@ impl<'a> GetKubernetesAllCustomResources<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::K8sCustomResource>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -2064,14 +2184,7 @@ impl<'a> GetKubernetesAllCustomResources<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_all_custom_resources",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/customresources/{name}` (operation `getKubernetesClusterScopedCustomResource`), built by [`Client::get_kubernetes_cluster_scoped_custom_resource`]: set the parameters, then [`send`](Self::send) it.
@@ -2121,6 +2234,16 @@ impl<'a> GetKubernetesClusterScopedCustomResource<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::Unstructured>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -2166,14 +2289,7 @@ impl<'a> GetKubernetesClusterScopedCustomResource<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_cluster_scoped_custom_resource",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /kubernetes/{id}/customresources/{name}` (operation `deleteKubernetesClusterScopedCustomResource`), built by [`Client::delete_kubernetes_cluster_scoped_custom_resource`]: set the parameters, then [`send`](Self::send) it.
@@ -2214,6 +2330,15 @@ impl<'a> DeleteKubernetesClusterScopedCustomResource<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `name`, `definition`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -2257,13 +2382,7 @@ impl<'a> DeleteKubernetesClusterScopedCustomResource<'a> {
         let info = OperationInfo {
             operation_id: "delete_kubernetes_cluster_scoped_custom_resource",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/customresources/{namespace}/{name}` (operation `getKubernetesNamespacedCustomResource`), built by [`Client::get_kubernetes_namespaced_custom_resource`]: set the parameters, then [`send`](Self::send) it.
@@ -2323,6 +2442,16 @@ impl<'a> GetKubernetesNamespacedCustomResource<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::Unstructured>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -2375,14 +2504,7 @@ impl<'a> GetKubernetesNamespacedCustomResource<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_namespaced_custom_resource",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /kubernetes/{id}/customresources/{namespace}/{name}` (operation `deleteKubernetesNamespacedCustomResource`), built by [`Client::delete_kubernetes_namespaced_custom_resource`]: set the parameters, then [`send`](Self::send) it.
@@ -2432,6 +2554,15 @@ impl<'a> DeleteKubernetesNamespacedCustomResource<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `namespace`, `name`, `definition`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -2482,13 +2613,7 @@ impl<'a> DeleteKubernetesNamespacedCustomResource<'a> {
         let info = OperationInfo {
             operation_id: "delete_kubernetes_namespaced_custom_resource",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/dashboard` (operation `GetKubernetesDashboard`), built by [`Client::get_kubernetes_dashboard`]: set the parameters, then [`send`](Self::send) it.
@@ -2514,6 +2639,16 @@ impl<'a> GetKubernetesDashboard<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::K8sDashboard>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -2537,14 +2672,7 @@ impl<'a> GetKubernetesDashboard<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_dashboard",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/describe` (operation `DescribeResource`), built by [`Client::describe_resource`]: set the parameters, then [`send`](Self::send) it.
@@ -2594,6 +2722,16 @@ impl<'a> DescribeResource<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::DescribeResourceResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -2636,14 +2774,7 @@ impl<'a> DescribeResource<'a> {
         let info = OperationInfo {
             operation_id: "describe_resource",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/events` (operation `getAllKubernetesEvents`), built by [`Client::get_all_kubernetes_events`]: set the parameters, then [`send`](Self::send) it.
@@ -2675,6 +2806,16 @@ impl<'a> GetAllKubernetesEvents<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::K8sEvent>>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -2706,14 +2847,7 @@ impl<'a> GetAllKubernetesEvents<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_events",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/gpu` (operation `GetKubernetesGPUInfo`), built by [`Client::get_kubernetes_gpu_info`]: set the parameters, then [`send`](Self::send) it.
@@ -2738,6 +2872,16 @@ impl<'a> GetKubernetesGpuInfo<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::K8sGpuInfo>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -2761,14 +2905,7 @@ impl<'a> GetKubernetesGpuInfo<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_gpu_info",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/ingresscontrollers` (operation `GetAllKubernetesIngressControllers`), built by [`Client::get_all_kubernetes_ingress_controllers`]: set the parameters, then [`send`](Self::send) it.
@@ -2803,6 +2940,16 @@ impl<'a> GetAllKubernetesIngressControllers<'a> {
         ResponseValue<::std::vec::Vec<types::K8sIngressController>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -2834,14 +2981,7 @@ impl<'a> GetAllKubernetesIngressControllers<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_ingress_controllers",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /kubernetes/{id}/ingresscontrollers` (operation `UpdateKubernetesIngressControllers`), built by [`Client::update_kubernetes_ingress_controllers`]: set the parameters, then [`send`](Self::send) it.
@@ -2873,6 +3013,15 @@ impl<'a> UpdateKubernetesIngressControllers<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -2902,13 +3051,7 @@ impl<'a> UpdateKubernetesIngressControllers<'a> {
         let info = OperationInfo {
             operation_id: "update_kubernetes_ingress_controllers",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/ingresses` (operation `GetAllKubernetesClusterIngresses`), built by [`Client::get_all_kubernetes_cluster_ingresses`]: set the parameters, then [`send`](Self::send) it.
@@ -2941,6 +3084,16 @@ impl<'a> GetAllKubernetesClusterIngresses<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::K8sIngressInfo>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -2972,14 +3125,7 @@ impl<'a> GetAllKubernetesClusterIngresses<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_cluster_ingresses",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/ingresses/count` (operation `GetAllKubernetesClusterIngressesCount`), built by [`Client::get_all_kubernetes_cluster_ingresses_count`]: set the parameters, then [`send`](Self::send) it.
@@ -3002,6 +3148,16 @@ impl<'a> GetAllKubernetesClusterIngressesCount<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<i64>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -3025,14 +3181,7 @@ impl<'a> GetAllKubernetesClusterIngressesCount<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_cluster_ingresses_count",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /kubernetes/{id}/ingresses/delete` (operation `DeleteKubernetesIngresses`), built by [`Client::delete_kubernetes_ingresses`]: set the parameters, then [`send`](Self::send) it.
@@ -3064,6 +3213,15 @@ impl<'a> DeleteKubernetesIngresses<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -3093,13 +3251,7 @@ impl<'a> DeleteKubernetesIngresses<'a> {
         let info = OperationInfo {
             operation_id: "delete_kubernetes_ingresses",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/jobs` (operation `GetKubernetesJobs`), built by [`Client::get_kubernetes_jobs`]: set the parameters, then [`send`](Self::send) it.
@@ -3131,6 +3283,16 @@ impl<'a> GetKubernetesJobs<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::K8sJob>>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -3162,14 +3324,7 @@ impl<'a> GetKubernetesJobs<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_jobs",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /kubernetes/{id}/jobs/delete` (operation `DeleteJobs`), built by [`Client::delete_jobs`]: set the parameters, then [`send`](Self::send) it.
@@ -3201,6 +3356,15 @@ impl<'a> DeleteJobs<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -3230,13 +3394,7 @@ impl<'a> DeleteJobs<'a> {
         let info = OperationInfo {
             operation_id: "delete_jobs",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/max_resource_limits` (operation `GetKubernetesMaxResourceLimits`), built by [`Client::get_kubernetes_max_resource_limits`]: set the parameters, then [`send`](Self::send) it.
@@ -3261,6 +3419,16 @@ impl<'a> GetKubernetesMaxResourceLimits<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::K8sNodesLimits>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -3284,14 +3452,7 @@ impl<'a> GetKubernetesMaxResourceLimits<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_max_resource_limits",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/metrics/applications_resources` (operation `GetApplicationsResources`), built by [`Client::get_applications_resources`]: set the parameters, then [`send`](Self::send) it.
@@ -3326,6 +3487,16 @@ impl<'a> GetApplicationsResources<'a> {
         self,
     ) -> Result<ResponseValue<types::ModelsK8sApplicationResource>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, node } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -3355,14 +3526,7 @@ impl<'a> GetApplicationsResources<'a> {
         let info = OperationInfo {
             operation_id: "get_applications_resources",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/metrics/nodes` (operation `GetKubernetesMetricsForAllNodes`), built by [`Client::get_kubernetes_metrics_for_all_nodes`]: set the parameters, then [`send`](Self::send) it.
@@ -3387,6 +3551,16 @@ impl<'a> GetKubernetesMetricsForAllNodes<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::NodeMetricsList>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[401u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -3410,14 +3584,7 @@ impl<'a> GetKubernetesMetricsForAllNodes<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_metrics_for_all_nodes",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[401u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/metrics/nodes/{name}` (operation `GetKubernetesMetricsForNode`), built by [`Client::get_kubernetes_metrics_for_node`]: set the parameters, then [`send`](Self::send) it.
@@ -3451,6 +3618,16 @@ impl<'a> GetKubernetesMetricsForNode<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::NodeMetricsList>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, name } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -3480,14 +3657,7 @@ impl<'a> GetKubernetesMetricsForNode<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_metrics_for_node",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/metrics/pods/{namespace}` (operation `GetKubernetesMetricsForAllPods`), built by [`Client::get_kubernetes_metrics_for_all_pods`]: set the parameters, then [`send`](Self::send) it.
@@ -3521,6 +3691,16 @@ impl<'a> GetKubernetesMetricsForAllPods<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::PodMetricsList>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -3554,14 +3734,7 @@ impl<'a> GetKubernetesMetricsForAllPods<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_metrics_for_all_pods",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/metrics/pods/{namespace}/{name}` (operation `GetKubernetesMetricsForPod`), built by [`Client::get_kubernetes_metrics_for_pod`]: set the parameters, then [`send`](Self::send) it.
@@ -3604,6 +3777,16 @@ impl<'a> GetKubernetesMetricsForPod<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::PodMetrics>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -3644,14 +3827,7 @@ impl<'a> GetKubernetesMetricsForPod<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_metrics_for_pod",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/namespaces` (operation `GetKubernetesNamespaces`), built by [`Client::get_kubernetes_namespaces`]: set the parameters, then [`send`](Self::send) it.
@@ -3691,6 +3867,16 @@ impl<'a> GetKubernetesNamespaces<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::K8sNamespaceInfo>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -3727,14 +3913,7 @@ impl<'a> GetKubernetesNamespaces<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_namespaces",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /kubernetes/{id}/namespaces` (operation `CreateKubernetesNamespace`), built by [`Client::create_kubernetes_namespace`]: set the parameters, then [`send`](Self::send) it.
@@ -3769,6 +3948,16 @@ impl<'a> CreateKubernetesNamespace<'a> {
         self,
     ) -> Result<ResponseValue<types::KubernetesCreateNamespaceResponse>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -3798,14 +3987,7 @@ impl<'a> CreateKubernetesNamespace<'a> {
         let info = OperationInfo {
             operation_id: "create_kubernetes_namespace",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /kubernetes/{id}/namespaces` (operation `DeleteKubernetesNamespace`), built by [`Client::delete_kubernetes_namespace`]: set the parameters, then [`send`](Self::send) it.
@@ -3839,6 +4021,16 @@ impl<'a> DeleteKubernetesNamespace<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::string::String>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -3868,14 +4060,7 @@ impl<'a> DeleteKubernetesNamespace<'a> {
         let info = OperationInfo {
             operation_id: "delete_kubernetes_namespace",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}` (operation `GetKubernetesNamespace`), built by [`Client::get_kubernetes_namespace`]: set the parameters, then [`send`](Self::send) it.
@@ -3916,6 +4101,16 @@ impl<'a> GetKubernetesNamespace<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::K8sNamespaceInfo>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -3954,14 +4149,7 @@ impl<'a> GetKubernetesNamespace<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_namespace",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /kubernetes/{id}/namespaces/{namespace}` (operation `UpdateKubernetesNamespace`), built by [`Client::update_kubernetes_namespace`]: set the parameters, then [`send`](Self::send) it.
@@ -4004,6 +4192,16 @@ impl<'a> UpdateKubernetesNamespace<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::K8sNamespaceInfo>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -4044,14 +4242,7 @@ impl<'a> UpdateKubernetesNamespace<'a> {
         let info = OperationInfo {
             operation_id: "update_kubernetes_namespace",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /kubernetes/{id}/namespaces/{namespace}/applications/{kind}/{name}/restart` (operation `restartKubernetesApplication`), built by [`Client::restart_kubernetes_application`]: set the parameters, then [`send`](Self::send) it.
@@ -4101,6 +4292,15 @@ impl<'a> RestartKubernetesApplication<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `namespace`, `kind`, `name`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -4148,13 +4348,7 @@ impl<'a> RestartKubernetesApplication<'a> {
         let info = OperationInfo {
             operation_id: "restart_kubernetes_application",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/applications/{name}` (operation `GetAllKubernetesApplication`), built by [`Client::get_all_kubernetes_application`]: set the parameters, then [`send`](Self::send) it.
@@ -4204,6 +4398,16 @@ impl<'a> GetAllKubernetesApplication<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::ModelsK8sApplication>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -4249,14 +4453,7 @@ impl<'a> GetAllKubernetesApplication<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_application",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/configmaps/{configmap}` (operation `GetKubernetesConfigMap`), built by [`Client::get_kubernetes_config_map`]: set the parameters, then [`send`](Self::send) it.
@@ -4299,6 +4496,16 @@ impl<'a> GetKubernetesConfigMap<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::K8sConfigMap>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -4339,14 +4546,7 @@ impl<'a> GetKubernetesConfigMap<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_config_map",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/events` (operation `getKubernetesEventsForNamespace`), built by [`Client::get_kubernetes_events_for_namespace`]: set the parameters, then [`send`](Self::send) it.
@@ -4387,6 +4587,16 @@ impl<'a> GetKubernetesEventsForNamespace<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::K8sEvent>>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -4425,14 +4635,7 @@ impl<'a> GetKubernetesEventsForNamespace<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_events_for_namespace",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/ingresscontrollers` (operation `GetKubernetesIngressControllersByNamespace`), built by [`Client::get_kubernetes_ingress_controllers_by_namespace`]: set the parameters, then [`send`](Self::send) it.
@@ -4469,6 +4672,16 @@ impl<'a> GetKubernetesIngressControllersByNamespace<'a> {
         ResponseValue<::std::vec::Vec<types::K8sIngressController>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -4502,14 +4715,7 @@ impl<'a> GetKubernetesIngressControllersByNamespace<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_ingress_controllers_by_namespace",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /kubernetes/{id}/namespaces/{namespace}/ingresscontrollers` (operation `UpdateKubernetesIngressControllersByNamespace`), built by [`Client::update_kubernetes_ingress_controllers_by_namespace`]: set the parameters, then [`send`](Self::send) it.
@@ -4550,6 +4756,15 @@ impl<'a> UpdateKubernetesIngressControllersByNamespace<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `namespace`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -4590,13 +4805,7 @@ impl<'a> UpdateKubernetesIngressControllersByNamespace<'a> {
         let info = OperationInfo {
             operation_id: "update_kubernetes_ingress_controllers_by_namespace",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/ingresses` (operation `GetAllKubernetesIngresses`), built by [`Client::get_all_kubernetes_ingresses`]: set the parameters, then [`send`](Self::send) it.
@@ -4631,6 +4840,16 @@ impl<'a> GetAllKubernetesIngresses<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::K8sIngressInfo>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -4664,14 +4883,7 @@ impl<'a> GetAllKubernetesIngresses<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_ingresses",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /kubernetes/{id}/namespaces/{namespace}/ingresses` (operation `UpdateKubernetesIngress`), built by [`Client::update_kubernetes_ingress`]: set the parameters, then [`send`](Self::send) it.
@@ -4712,6 +4924,15 @@ impl<'a> UpdateKubernetesIngress<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `namespace`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -4752,13 +4973,7 @@ impl<'a> UpdateKubernetesIngress<'a> {
         let info = OperationInfo {
             operation_id: "update_kubernetes_ingress",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /kubernetes/{id}/namespaces/{namespace}/ingresses` (operation `CreateKubernetesIngress`), built by [`Client::create_kubernetes_ingress`]: set the parameters, then [`send`](Self::send) it.
@@ -4799,6 +5014,15 @@ impl<'a> CreateKubernetesIngress<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `namespace`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -4839,13 +5063,7 @@ impl<'a> CreateKubernetesIngress<'a> {
         let info = OperationInfo {
             operation_id: "create_kubernetes_ingress",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/ingresses/{ingress}` (operation `GetKubernetesIngress`), built by [`Client::get_kubernetes_ingress`]: set the parameters, then [`send`](Self::send) it.
@@ -4888,6 +5106,16 @@ impl<'a> GetKubernetesIngress<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::K8sIngressInfo>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -4928,14 +5156,7 @@ impl<'a> GetKubernetesIngress<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_ingress",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/persistent_volume_claims` (operation `GetKubernetesPersistentVolumeClaimsInNamespace`), built by [`Client::get_kubernetes_persistent_volume_claims_in_namespace`]: set the parameters, then [`send`](Self::send) it.
@@ -4972,6 +5193,16 @@ impl<'a> GetKubernetesPersistentVolumeClaimsInNamespace<'a> {
         ResponseValue<::std::vec::Vec<types::ModelsK8sPersistentVolumeClaim>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -5005,14 +5236,7 @@ impl<'a> GetKubernetesPersistentVolumeClaimsInNamespace<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_persistent_volume_claims_in_namespace",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/persistent_volume_claims/{name}` (operation `GetKubernetesPersistentVolumeClaim`), built by [`Client::get_kubernetes_persistent_volume_claim`]: set the parameters, then [`send`](Self::send) it.
@@ -5056,6 +5280,16 @@ impl<'a> GetKubernetesPersistentVolumeClaim<'a> {
         self,
     ) -> Result<ResponseValue<types::ModelsK8sPersistentVolumeClaim>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -5096,14 +5330,7 @@ impl<'a> GetKubernetesPersistentVolumeClaim<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_persistent_volume_claim",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /kubernetes/{id}/namespaces/{namespace}/pods/{name}` (operation `DeleteKubernetesPod`), built by [`Client::delete_kubernetes_pod`]: set the parameters, then [`send`](Self::send) it.
@@ -5144,6 +5371,15 @@ impl<'a> DeleteKubernetesPod<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `namespace`, `name`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -5184,13 +5420,7 @@ impl<'a> DeleteKubernetesPod<'a> {
         let info = OperationInfo {
             operation_id: "delete_kubernetes_pod",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /kubernetes/{id}/namespaces/{namespace}/pods/{name}/restart` (operation `RestartKubernetesPod`), built by [`Client::restart_kubernetes_pod`]: set the parameters, then [`send`](Self::send) it.
@@ -5231,6 +5461,15 @@ impl<'a> RestartKubernetesPod<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `namespace`, `name`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 405u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -5271,13 +5510,7 @@ impl<'a> RestartKubernetesPod<'a> {
         let info = OperationInfo {
             operation_id: "restart_kubernetes_pod",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 405u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/secrets/{secret}` (operation `GetKubernetesSecret`), built by [`Client::get_kubernetes_secret`]: set the parameters, then [`send`](Self::send) it.
@@ -5320,6 +5553,16 @@ impl<'a> GetKubernetesSecret<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::K8sSecret>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -5360,14 +5603,7 @@ impl<'a> GetKubernetesSecret<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_secret",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/service_accounts/{name}` (operation `GetKubernetesServiceAccount`), built by [`Client::get_kubernetes_service_account`]: set the parameters, then [`send`](Self::send) it.
@@ -5410,6 +5646,16 @@ impl<'a> GetKubernetesServiceAccount<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::K8sServiceAccount>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -5450,14 +5696,7 @@ impl<'a> GetKubernetesServiceAccount<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_service_account",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /kubernetes/{id}/namespaces/{namespace}/service_accounts/{name}/image_pull_secrets` (operation `UpdateKubernetesServiceAccountImagePullSecrets`), built by [`Client::update_kubernetes_service_account_image_pull_secrets`]: set the parameters, then [`send`](Self::send) it.
@@ -5511,6 +5750,15 @@ impl<'a> UpdateKubernetesServiceAccountImagePullSecrets<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `namespace`, `name`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -5558,13 +5806,7 @@ impl<'a> UpdateKubernetesServiceAccountImagePullSecrets<'a> {
         let info = OperationInfo {
             operation_id: "update_kubernetes_service_account_image_pull_secrets",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/services` (operation `GetKubernetesServicesByNamespace`), built by [`Client::get_kubernetes_services_by_namespace`]: set the parameters, then [`send`](Self::send) it.
@@ -5599,6 +5841,16 @@ impl<'a> GetKubernetesServicesByNamespace<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::K8sServiceInfo>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -5632,14 +5884,7 @@ impl<'a> GetKubernetesServicesByNamespace<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_services_by_namespace",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /kubernetes/{id}/namespaces/{namespace}/services` (operation `UpdateKubernetesService`), built by [`Client::update_kubernetes_service`]: set the parameters, then [`send`](Self::send) it.
@@ -5680,6 +5925,15 @@ impl<'a> UpdateKubernetesService<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `namespace`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -5720,13 +5974,7 @@ impl<'a> UpdateKubernetesService<'a> {
         let info = OperationInfo {
             operation_id: "update_kubernetes_service",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /kubernetes/{id}/namespaces/{namespace}/services` (operation `CreateKubernetesService`), built by [`Client::create_kubernetes_service`]: set the parameters, then [`send`](Self::send) it.
@@ -5767,6 +6015,15 @@ impl<'a> CreateKubernetesService<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `namespace`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -5807,13 +6064,7 @@ impl<'a> CreateKubernetesService<'a> {
         let info = OperationInfo {
             operation_id: "create_kubernetes_service",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /kubernetes/{id}/namespaces/{namespace}/system` (operation `KubernetesNamespacesToggleSystem`), built by [`Client::kubernetes_namespaces_toggle_system`]: set the parameters, then [`send`](Self::send) it.
@@ -5854,6 +6105,15 @@ impl<'a> KubernetesNamespacesToggleSystem<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `namespace`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -5894,13 +6154,7 @@ impl<'a> KubernetesNamespacesToggleSystem<'a> {
         let info = OperationInfo {
             operation_id: "kubernetes_namespaces_toggle_system",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/namespaces/{namespace}/volumes` (operation `GetKubernetesVolumesInNamespace`), built by [`Client::get_kubernetes_volumes_in_namespace`]: set the parameters, then [`send`](Self::send) it.
@@ -5944,6 +6198,16 @@ impl<'a> GetKubernetesVolumesInNamespace<'a> {
         ResponseValue<::std::collections::HashMap<::std::string::String, types::K8sVolumeInfo>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_map,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -5982,14 +6246,7 @@ impl<'a> GetKubernetesVolumesInNamespace<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_volumes_in_namespace",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_map,
-            &[400u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/namespaces/count` (operation `GetKubernetesNamespacesCount`), built by [`Client::get_kubernetes_namespaces_count`]: set the parameters, then [`send`](Self::send) it.
@@ -6012,6 +6269,16 @@ impl<'a> GetKubernetesNamespacesCount<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<i64>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -6035,14 +6302,7 @@ impl<'a> GetKubernetesNamespacesCount<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_namespaces_count",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/nodes` (operation `GetKubernetesNodes`), built by [`Client::get_kubernetes_nodes`]: set the parameters, then [`send`](Self::send) it.
@@ -6070,6 +6330,16 @@ impl<'a> GetKubernetesNodes<'a> {
         ResponseValue<::std::vec::Vec<types::KubernetesNodeResponse>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[401u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -6093,14 +6363,7 @@ impl<'a> GetKubernetesNodes<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_nodes",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[401u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /kubernetes/{id}/nodes/{name}/drain` (operation `drainNode`), built by [`Client::drain_node`]: set the parameters, then [`send`](Self::send) it.
@@ -6132,6 +6395,15 @@ impl<'a> DrainNode<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `name`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, name } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -6161,13 +6433,7 @@ impl<'a> DrainNode<'a> {
         let info = OperationInfo {
             operation_id: "drain_node",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/nodes_limits` (operation `GetKubernetesNodesLimits`), built by [`Client::get_kubernetes_nodes_limits`]: set the parameters, then [`send`](Self::send) it.
@@ -6192,6 +6458,16 @@ impl<'a> GetKubernetesNodesLimits<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::K8sNodesLimits>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -6215,14 +6491,7 @@ impl<'a> GetKubernetesNodesLimits<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_nodes_limits",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/persistent_volume_claims` (operation `GetAllKubernetesPersistentVolumeClaims`), built by [`Client::get_all_kubernetes_persistent_volume_claims`]: set the parameters, then [`send`](Self::send) it.
@@ -6250,6 +6519,16 @@ impl<'a> GetAllKubernetesPersistentVolumeClaims<'a> {
         ResponseValue<::std::vec::Vec<types::ModelsK8sPersistentVolumeClaim>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -6273,14 +6552,7 @@ impl<'a> GetAllKubernetesPersistentVolumeClaims<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_persistent_volume_claims",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /kubernetes/{id}/persistent_volume_claims/delete` (operation `DeleteKubernetesPersistentVolumeClaims`), built by [`Client::delete_kubernetes_persistent_volume_claims`]: set the parameters, then [`send`](Self::send) it.
@@ -6312,6 +6584,11 @@ impl<'a> DeleteKubernetesPersistentVolumeClaims<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 403u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -6341,8 +6618,7 @@ impl<'a> DeleteKubernetesPersistentVolumeClaims<'a> {
         let info = OperationInfo {
             operation_id: "delete_kubernetes_persistent_volume_claims",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`PUT /kubernetes/{id}/persistent_volume_claims/resize` (operation `ResizeKubernetesPersistentVolumeClaim`), built by [`Client::resize_kubernetes_persistent_volume_claim`]: set the parameters, then [`send`](Self::send) it.
@@ -6374,6 +6650,11 @@ impl<'a> ResizeKubernetesPersistentVolumeClaim<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 403u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -6403,8 +6684,7 @@ impl<'a> ResizeKubernetesPersistentVolumeClaim<'a> {
         let info = OperationInfo {
             operation_id: "resize_kubernetes_persistent_volume_claim",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/persistent_volumes` (operation `GetAllKubernetesPersistentVolumes`), built by [`Client::get_all_kubernetes_persistent_volumes`]: set the parameters, then [`send`](Self::send) it.
@@ -6432,6 +6712,16 @@ impl<'a> GetAllKubernetesPersistentVolumes<'a> {
         ResponseValue<::std::vec::Vec<types::ModelsK8sPersistentVolume>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -6455,14 +6745,7 @@ impl<'a> GetAllKubernetesPersistentVolumes<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_persistent_volumes",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/persistent_volumes/{name}` (operation `GetKubernetesPersistentVolume`), built by [`Client::get_kubernetes_persistent_volume`]: set the parameters, then [`send`](Self::send) it.
@@ -6496,6 +6779,16 @@ impl<'a> GetKubernetesPersistentVolume<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::ModelsK8sPersistentVolume>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, name } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -6525,14 +6818,7 @@ impl<'a> GetKubernetesPersistentVolume<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_persistent_volume",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /kubernetes/{id}/persistent_volumes/delete` (operation `DeleteKubernetesPersistentVolumes`), built by [`Client::delete_kubernetes_persistent_volumes`]: set the parameters, then [`send`](Self::send) it.
@@ -6564,6 +6850,11 @@ impl<'a> DeleteKubernetesPersistentVolumes<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 403u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -6593,8 +6884,7 @@ impl<'a> DeleteKubernetesPersistentVolumes<'a> {
         let info = OperationInfo {
             operation_id: "delete_kubernetes_persistent_volumes",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`PUT /kubernetes/{id}/persistent_volumes/reclaim_policy` (operation `UpdateKubernetesPersistentVolumeReclaimPolicy`), built by [`Client::update_kubernetes_persistent_volume_reclaim_policy`]: set the parameters, then [`send`](Self::send) it.
@@ -6626,6 +6916,11 @@ impl<'a> UpdateKubernetesPersistentVolumeReclaimPolicy<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 403u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -6655,8 +6950,7 @@ impl<'a> UpdateKubernetesPersistentVolumeReclaimPolicy<'a> {
         let info = OperationInfo {
             operation_id: "update_kubernetes_persistent_volume_reclaim_policy",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/rbac_enabled` (operation `GetKubernetesRBACStatus`), built by [`Client::get_kubernetes_rbac_status`]: set the parameters, then [`send`](Self::send) it.
@@ -6679,6 +6973,16 @@ impl<'a> GetKubernetesRbacStatus<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<bool>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -6702,14 +7006,7 @@ impl<'a> GetKubernetesRbacStatus<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_rbac_status",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /kubernetes/{id}/role_bindings/delete` (operation `DeleteRoleBindings`), built by [`Client::delete_role_bindings`]: set the parameters, then [`send`](Self::send) it.
@@ -6741,6 +7038,15 @@ impl<'a> DeleteRoleBindings<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -6770,13 +7076,7 @@ impl<'a> DeleteRoleBindings<'a> {
         let info = OperationInfo {
             operation_id: "delete_role_bindings",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/rolebindings` (operation `GetKubernetesRoleBindings`), built by [`Client::get_kubernetes_role_bindings`]: set the parameters, then [`send`](Self::send) it.
@@ -6802,6 +7102,16 @@ impl<'a> GetKubernetesRoleBindings<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::K8sRoleBinding>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -6825,14 +7135,7 @@ impl<'a> GetKubernetesRoleBindings<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_role_bindings",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/roles` (operation `GetKubernetesRoles`), built by [`Client::get_kubernetes_roles`]: set the parameters, then [`send`](Self::send) it.
@@ -6857,6 +7160,16 @@ impl<'a> GetKubernetesRoles<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::K8sRole>>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -6880,14 +7193,7 @@ impl<'a> GetKubernetesRoles<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_roles",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /kubernetes/{id}/roles/delete` (operation `DeleteRoles`), built by [`Client::delete_roles`]: set the parameters, then [`send`](Self::send) it.
@@ -6919,6 +7225,15 @@ impl<'a> DeleteRoles<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -6948,13 +7263,7 @@ impl<'a> DeleteRoles<'a> {
         let info = OperationInfo {
             operation_id: "delete_roles",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/secrets` (operation `GetKubernetesSecrets`), built by [`Client::get_kubernetes_secrets`]: set the parameters, then [`send`](Self::send) it.
@@ -6988,6 +7297,16 @@ impl<'a> GetKubernetesSecrets<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::K8sSecret>>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -7021,14 +7340,7 @@ impl<'a> GetKubernetesSecrets<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_secrets",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/secrets/count` (operation `GetKubernetesSecretsCount`), built by [`Client::get_kubernetes_secrets_count`]: set the parameters, then [`send`](Self::send) it.
@@ -7051,6 +7363,16 @@ impl<'a> GetKubernetesSecretsCount<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<i64>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -7074,14 +7396,7 @@ impl<'a> GetKubernetesSecretsCount<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_secrets_count",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /kubernetes/{id}/service_accounts/delete` (operation `DeleteServiceAccounts`), built by [`Client::delete_service_accounts`]: set the parameters, then [`send`](Self::send) it.
@@ -7113,6 +7428,15 @@ impl<'a> DeleteServiceAccounts<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -7142,13 +7466,7 @@ impl<'a> DeleteServiceAccounts<'a> {
         let info = OperationInfo {
             operation_id: "delete_service_accounts",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/serviceaccounts` (operation `GetKubernetesServiceAccounts`), built by [`Client::get_kubernetes_service_accounts`]: set the parameters, then [`send`](Self::send) it.
@@ -7174,6 +7492,16 @@ impl<'a> GetKubernetesServiceAccounts<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::K8sServiceAccount>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -7197,14 +7525,7 @@ impl<'a> GetKubernetesServiceAccounts<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_service_accounts",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/services` (operation `GetKubernetesServices`), built by [`Client::get_kubernetes_services`]: set the parameters, then [`send`](Self::send) it.
@@ -7237,6 +7558,16 @@ impl<'a> GetKubernetesServices<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::K8sServiceInfo>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -7268,14 +7599,7 @@ impl<'a> GetKubernetesServices<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_services",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/services/count` (operation `GetAllKubernetesServicesCount`), built by [`Client::get_all_kubernetes_services_count`]: set the parameters, then [`send`](Self::send) it.
@@ -7298,6 +7622,16 @@ impl<'a> GetAllKubernetesServicesCount<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<i64>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -7321,14 +7655,7 @@ impl<'a> GetAllKubernetesServicesCount<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_services_count",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /kubernetes/{id}/services/delete` (operation `DeleteKubernetesServices`), built by [`Client::delete_kubernetes_services`]: set the parameters, then [`send`](Self::send) it.
@@ -7360,6 +7687,15 @@ impl<'a> DeleteKubernetesServices<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -7389,13 +7725,7 @@ impl<'a> DeleteKubernetesServices<'a> {
         let info = OperationInfo {
             operation_id: "delete_kubernetes_services",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/storage_classes` (operation `GetAllKubernetesStorageClasses`), built by [`Client::get_all_kubernetes_storage_classes`]: set the parameters, then [`send`](Self::send) it.
@@ -7423,6 +7753,16 @@ impl<'a> GetAllKubernetesStorageClasses<'a> {
         ResponseValue<::std::vec::Vec<types::ModelsK8sStorageClass>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -7446,14 +7786,7 @@ impl<'a> GetAllKubernetesStorageClasses<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_storage_classes",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/storage_classes/{name}` (operation `GetKubernetesStorageClass`), built by [`Client::get_kubernetes_storage_class`]: set the parameters, then [`send`](Self::send) it.
@@ -7487,6 +7820,16 @@ impl<'a> GetKubernetesStorageClass<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::ModelsK8sStorageClass>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, name } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -7516,14 +7859,7 @@ impl<'a> GetKubernetesStorageClass<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_storage_class",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /kubernetes/{id}/storage_classes/{name}/default` (operation `SetDefaultKubernetesStorageClass`), built by [`Client::set_default_kubernetes_storage_class`]: set the parameters, then [`send`](Self::send) it.
@@ -7555,6 +7891,11 @@ impl<'a> SetDefaultKubernetesStorageClass<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `name`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 403u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, name } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -7584,8 +7925,7 @@ impl<'a> SetDefaultKubernetesStorageClass<'a> {
         let info = OperationInfo {
             operation_id: "set_default_kubernetes_storage_class",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /kubernetes/{id}/storage_classes/delete` (operation `DeleteKubernetesStorageClasses`), built by [`Client::delete_kubernetes_storage_classes`]: set the parameters, then [`send`](Self::send) it.
@@ -7617,6 +7957,11 @@ impl<'a> DeleteKubernetesStorageClasses<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 403u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -7646,8 +7991,7 @@ impl<'a> DeleteKubernetesStorageClasses<'a> {
         let info = OperationInfo {
             operation_id: "delete_kubernetes_storage_classes",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/version` (operation `GetKubernetesVersion`), built by [`Client::get_kubernetes_version`]: set the parameters, then [`send`](Self::send) it.
@@ -7672,6 +8016,16 @@ impl<'a> GetKubernetesVersion<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::KubernetesVersionResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -7695,14 +8049,7 @@ impl<'a> GetKubernetesVersion<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_version",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/volumes` (operation `GetAllKubernetesVolumes`), built by [`Client::get_all_kubernetes_volumes`]: set the parameters, then [`send`](Self::send) it.
@@ -7737,6 +8084,16 @@ impl<'a> GetAllKubernetesVolumes<'a> {
         ResponseValue<::std::collections::HashMap<::std::string::String, types::K8sVolumeInfo>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_map,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -7768,14 +8125,7 @@ impl<'a> GetAllKubernetesVolumes<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_volumes",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_map,
-            &[400u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/volumes/{namespace}/{volume}` (operation `GetKubernetesVolume`), built by [`Client::get_kubernetes_volume`]: set the parameters, then [`send`](Self::send) it.
@@ -7818,6 +8168,16 @@ impl<'a> GetKubernetesVolume<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::K8sVolumeInfo>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -7858,14 +8218,7 @@ impl<'a> GetKubernetesVolume<'a> {
         let info = OperationInfo {
             operation_id: "get_kubernetes_volume",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /kubernetes/{id}/volumes/count` (operation `getAllKubernetesVolumesCount`), built by [`Client::get_all_kubernetes_volumes_count`]: set the parameters, then [`send`](Self::send) it.
@@ -7888,6 +8241,16 @@ impl<'a> GetAllKubernetesVolumesCount<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<i64>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -7911,14 +8274,7 @@ impl<'a> GetAllKubernetesVolumesCount<'a> {
         let info = OperationInfo {
             operation_id: "get_all_kubernetes_volumes_count",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /omni/{credentialID}/cluster/{name}` (operation `OmniGetCluster`), built by [`Client::omni_get_cluster`]: set the parameters, then [`send`](Self::send) it.
@@ -7952,6 +8308,16 @@ impl<'a> OmniGetCluster<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::ClusterData>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             credential_id,
@@ -7985,14 +8351,7 @@ impl<'a> OmniGetCluster<'a> {
         let info = OperationInfo {
             operation_id: "omni_get_cluster",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /omni/{credentialID}/cluster/{name}/upgrade/status/k8s` (operation `OmniGetK8sVersionUpgradeStatus`), built by [`Client::omni_get_k8s_version_upgrade_status`]: set the parameters, then [`send`](Self::send) it.
@@ -8026,6 +8385,16 @@ impl<'a> OmniGetK8sVersionUpgradeStatus<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::UpgradeStatusResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             credential_id,
@@ -8059,14 +8428,7 @@ impl<'a> OmniGetK8sVersionUpgradeStatus<'a> {
         let info = OperationInfo {
             operation_id: "omni_get_k8s_version_upgrade_status",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /omni/{credentialID}/cluster/{name}/upgrade/status/talos` (operation `OmniGetTalosVersionUpgradeStatus`), built by [`Client::omni_get_talos_version_upgrade_status`]: set the parameters, then [`send`](Self::send) it.
@@ -8100,6 +8462,16 @@ impl<'a> OmniGetTalosVersionUpgradeStatus<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::UpgradeStatusResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             credential_id,
@@ -8133,14 +8505,7 @@ impl<'a> OmniGetTalosVersionUpgradeStatus<'a> {
         let info = OperationInfo {
             operation_id: "omni_get_talos_version_upgrade_status",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /omni/{credentialID}/cluster/create` (operation `OmniCreateCluster`), built by [`Client::omni_create_cluster`]: set the parameters, then [`send`](Self::send) it.
@@ -8172,6 +8537,16 @@ impl<'a> OmniCreateCluster<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`credential_id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Endpoint>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             credential_id,
@@ -8205,14 +8580,7 @@ impl<'a> OmniCreateCluster<'a> {
         let info = OperationInfo {
             operation_id: "omni_create_cluster",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /omni/{credentialID}/cluster/delete` (operation `OmniDeleteCluster`), built by [`Client::omni_delete_cluster`]: set the parameters, then [`send`](Self::send) it.
@@ -8244,6 +8612,10 @@ impl<'a> OmniDeleteCluster<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`credential_id`, `name`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             credential_id,
@@ -8277,8 +8649,7 @@ impl<'a> OmniDeleteCluster<'a> {
         let info = OperationInfo {
             operation_id: "omni_delete_cluster",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`PUT /omni/{credentialID}/cluster/update` (operation `OmniUpdateCluster`), built by [`Client::omni_update_cluster`]: set the parameters, then [`send`](Self::send) it.
@@ -8310,6 +8681,10 @@ impl<'a> OmniUpdateCluster<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`credential_id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             credential_id,
@@ -8343,8 +8718,7 @@ impl<'a> OmniUpdateCluster<'a> {
         let info = OperationInfo {
             operation_id: "omni_update_cluster",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /omni/{credentialID}/cluster/validate` (operation `OmniValidateCluster`), built by [`Client::omni_validate_cluster`]: set the parameters, then [`send`](Self::send) it.
@@ -8376,6 +8750,10 @@ impl<'a> OmniValidateCluster<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`credential_id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             credential_id,
@@ -8409,8 +8787,7 @@ impl<'a> OmniValidateCluster<'a> {
         let info = OperationInfo {
             operation_id: "omni_validate_cluster",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /omni/{credentialID}/cluster/version/talos` (operation `OmniGetSupportedTalosVersions`), built by [`Client::omni_get_supported_talos_versions`]: set the parameters, then [`send`](Self::send) it.
@@ -8435,6 +8812,16 @@ impl<'a> OmniGetSupportedTalosVersions<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::TalosVersions>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             credential_id,
@@ -8461,14 +8848,7 @@ impl<'a> OmniGetSupportedTalosVersions<'a> {
         let info = OperationInfo {
             operation_id: "omni_get_supported_talos_versions",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /omni/{credentialID}/machine/{name}` (operation `OmniGetMachine`), built by [`Client::omni_get_machine`]: set the parameters, then [`send`](Self::send) it.
@@ -8502,6 +8882,16 @@ impl<'a> OmniGetMachine<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::MachineData>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             credential_id,
@@ -8535,14 +8925,7 @@ impl<'a> OmniGetMachine<'a> {
         let info = OperationInfo {
             operation_id: "omni_get_machine",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /omni/{credentialID}/machine/{name}/logs` (operation `OmniGetMachineLogs`), built by [`Client::omni_get_machine_logs`]: set the parameters, then [`send`](Self::send) it.
@@ -8576,6 +8959,16 @@ impl<'a> OmniGetMachineLogs<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::string::String>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             credential_id,
@@ -8609,14 +9002,7 @@ impl<'a> OmniGetMachineLogs<'a> {
         let info = OperationInfo {
             operation_id: "omni_get_machine_logs",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /omni/{credentialID}/machines` (operation `OmniListMachines`), built by [`Client::omni_list_machines`]: set the parameters, then [`send`](Self::send) it.
@@ -8656,6 +9042,16 @@ impl<'a> OmniListMachines<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::MachineData>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             credential_id,
@@ -8692,14 +9088,7 @@ impl<'a> OmniListMachines<'a> {
         let info = OperationInfo {
             operation_id: "omni_list_machines",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /omni/{credentialID}/node/{name}` (operation `OmniRebootNode`), built by [`Client::omni_reboot_node`]: set the parameters, then [`send`](Self::send) it.
@@ -8740,6 +9129,10 @@ impl<'a> OmniRebootNode<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`credential_id`, `name`, `cluster`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             credential_id,
@@ -8780,8 +9173,7 @@ impl<'a> OmniRebootNode<'a> {
         let info = OperationInfo {
             operation_id: "omni_reboot_node",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /omni/serviceaccount/validate` (operation `OmniValidateServiceAccount`), built by [`Client::omni_validate_service_account`]: set the parameters, then [`send`](Self::send) it.
@@ -8807,6 +9199,10 @@ impl<'a> OmniValidateServiceAccount<'a> {
     }
     ///Sends `GET /omni/serviceaccount/validate` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             endpoint,
@@ -8830,8 +9226,7 @@ impl<'a> OmniValidateServiceAccount<'a> {
         let info = OperationInfo {
             operation_id: "omni_validate_service_account",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[200u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /sshkeygen` (operation `Generate`), built by [`Client::generate`]: set the parameters, then [`send`](Self::send) it.
@@ -8845,6 +9240,16 @@ impl<'a> Generate<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::SshKeyPair>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/sshkeygen", client.baseurl,);
         #[allow(unused_mut)]
@@ -8859,8 +9264,7 @@ impl<'a> Generate<'a> {
         let info = OperationInfo {
             operation_id: "generate",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /templates/helm` (operation `HelmRepoSearch`), built by [`Client::helm_repo_search`]: set the parameters, then [`send`](Self::send) it.
@@ -8902,6 +9306,16 @@ impl<'a> HelmRepoSearch<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::string::String>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             chart,
@@ -8929,14 +9343,7 @@ impl<'a> HelmRepoSearch<'a> {
         let info = OperationInfo {
             operation_id: "helm_repo_search",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /templates/helm/{command}` (operation `HelmShow`), built by [`Client::helm_show`]: set the parameters, then [`send`](Self::send) it.
@@ -9071,6 +9478,16 @@ impl<'a> HelmUserRepositoriesList<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::HelmUserRepositoryResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -9094,14 +9511,7 @@ impl<'a> HelmUserRepositoriesList<'a> {
         let info = OperationInfo {
             operation_id: "helm_user_repositories_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /users/{id}/helm/repositories` (operation `HelmUserRepositoryCreate`), built by [`Client::helm_user_repository_create`]: set the parameters, then [`send`](Self::send) it.
@@ -9135,6 +9545,16 @@ impl<'a> HelmUserRepositoryCreate<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::HelmUserRepository>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -9164,14 +9584,7 @@ impl<'a> HelmUserRepositoryCreate<'a> {
         let info = OperationInfo {
             operation_id: "helm_user_repository_create",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /users/{id}/helm/repositories/{repositoryID}` (operation `HelmUserRepositoryDelete`), built by [`Client::helm_user_repository_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -9203,6 +9616,11 @@ impl<'a> HelmUserRepositoryDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `repository_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 403u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -9236,8 +9654,7 @@ impl<'a> HelmUserRepositoryDelete<'a> {
         let info = OperationInfo {
             operation_id: "helm_user_repository_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /cloud/credentials` (operation `Create`), built by [`Client::create`]: set the parameters, then [`send`](Self::send) it.
@@ -9262,6 +9679,16 @@ impl<'a> Create<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::CloudCredential>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -9299,14 +9726,7 @@ impl<'a> Create<'a> {
         let info = OperationInfo {
             operation_id: "create",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /cloud/credentials/{id}` (operation `cloudCredsUpdate`), built by [`Client::cloud_creds_update`]: set the parameters, then [`send`](Self::send) it.
@@ -9340,6 +9760,16 @@ impl<'a> CloudCredsUpdate<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::CloudCredential>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -9386,14 +9816,7 @@ impl<'a> CloudCredsUpdate<'a> {
         let info = OperationInfo {
             operation_id: "cloud_creds_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 impl Client {

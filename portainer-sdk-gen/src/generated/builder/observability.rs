@@ -30,6 +30,16 @@ impl<'a> GetAlerts<'a> {
         >,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[401u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, status } = self;
         let ::std::option::Option::Some(status) = status else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -50,14 +60,7 @@ impl<'a> GetAlerts<'a> {
         let info = OperationInfo {
             operation_id: "get_alerts",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[401u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /observability/alerting/connectivity` (operation `TestAlertManagerConnectivity`), built by [`Client::test_alert_manager_connectivity`]: set the parameters, then [`send`](Self::send) it.
@@ -85,6 +88,16 @@ impl<'a> TestAlertManagerConnectivity<'a> {
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_map,
+            &[400u16, 401u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, url } = self;
         let ::std::option::Option::Some(url) = url else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -105,14 +118,7 @@ impl<'a> TestAlertManagerConnectivity<'a> {
         let info = OperationInfo {
             operation_id: "test_alert_manager_connectivity",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_map,
-            &[400u16, 401u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /observability/alerting/rules` (operation `GetAllAlertRules`), built by [`Client::get_all_alert_rules`]: set the parameters, then [`send`](Self::send) it.
@@ -131,6 +137,16 @@ impl<'a> GetAllAlertRules<'a> {
         >,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[401u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/observability/alerting/rules", client.baseurl,);
         #[allow(unused_mut)]
@@ -145,14 +161,7 @@ impl<'a> GetAllAlertRules<'a> {
         let info = OperationInfo {
             operation_id: "get_all_alert_rules",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[401u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /observability/alerting/rules` (operation `CreateAlertRule`), built by [`Client::create_alert_rule`]: set the parameters, then [`send`](Self::send) it.
@@ -180,6 +189,16 @@ impl<'a> CreateAlertRule<'a> {
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_map,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -200,14 +219,7 @@ impl<'a> CreateAlertRule<'a> {
         let info = OperationInfo {
             operation_id: "create_alert_rule",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_map,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /observability/alerting/rules/{id}` (operation `GetAlertRule`), built by [`Client::get_alert_rule`]: set the parameters, then [`send`](Self::send) it.
@@ -235,6 +247,16 @@ impl<'a> GetAlertRule<'a> {
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_map,
+            &[401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -258,14 +280,7 @@ impl<'a> GetAlertRule<'a> {
         let info = OperationInfo {
             operation_id: "get_alert_rule",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_map,
-            &[401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /observability/alerting/rules/{id}` (operation `UpdateAlertRule`), built by [`Client::update_alert_rule`]: set the parameters, then [`send`](Self::send) it.
@@ -302,6 +317,16 @@ impl<'a> UpdateAlertRule<'a> {
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_map,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -331,14 +356,7 @@ impl<'a> UpdateAlertRule<'a> {
         let info = OperationInfo {
             operation_id: "update_alert_rule",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_map,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /observability/alerting/rules/{id}` (operation `DeleteAlertRule`), built by [`Client::delete_alert_rule`]: set the parameters, then [`send`](Self::send) it.
@@ -361,6 +379,15 @@ impl<'a> DeleteAlertRule<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -384,13 +411,7 @@ impl<'a> DeleteAlertRule<'a> {
         let info = OperationInfo {
             operation_id: "delete_alert_rule",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(
-            response,
-            &[204u16],
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /observability/alerting/rules/{id}/environments` (operation `GetAlertRuleEnvironments`), built by [`Client::get_alert_rule_environments`]: set the parameters, then [`send`](Self::send) it.
@@ -416,6 +437,16 @@ impl<'a> GetAlertRuleEnvironments<'a> {
         self,
     ) -> Result<ResponseValue<types::AlertRuleEnvironmentsResponse>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -439,14 +470,7 @@ impl<'a> GetAlertRuleEnvironments<'a> {
         let info = OperationInfo {
             operation_id: "get_alert_rule_environments",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /observability/alerting/rules/{id}/groups` (operation `UpdateAlertRuleGroups`), built by [`Client::update_alert_rule_groups`]: set the parameters, then [`send`](Self::send) it.
@@ -480,6 +504,16 @@ impl<'a> UpdateAlertRuleGroups<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::AlertingRule>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -509,14 +543,7 @@ impl<'a> UpdateAlertRuleGroups<'a> {
         let info = OperationInfo {
             operation_id: "update_alert_rule_groups",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /observability/alerting/rules/{id}/tiers` (operation `UpdateAlertRuleTiers`), built by [`Client::update_alert_rule_tiers`]: set the parameters, then [`send`](Self::send) it.
@@ -550,6 +577,16 @@ impl<'a> UpdateAlertRuleTiers<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::AlertingRule>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -579,14 +616,7 @@ impl<'a> UpdateAlertRuleTiers<'a> {
         let info = OperationInfo {
             operation_id: "update_alert_rule_tiers",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /observability/alerting/settings` (operation `GetAllAlertingSettings`), built by [`Client::get_all_alerting_settings`]: set the parameters, then [`send`](Self::send) it.
@@ -605,6 +635,16 @@ impl<'a> GetAllAlertingSettings<'a> {
         >,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 401u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/observability/alerting/settings", client.baseurl,);
         #[allow(unused_mut)]
@@ -619,14 +659,7 @@ impl<'a> GetAllAlertingSettings<'a> {
         let info = OperationInfo {
             operation_id: "get_all_alerting_settings",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 401u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /observability/alerting/settings` (operation `UpdateAlertingSettings`), built by [`Client::update_alerting_settings`]: set the parameters, then [`send`](Self::send) it.
@@ -654,6 +687,16 @@ impl<'a> UpdateAlertingSettings<'a> {
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_map,
+            &[400u16, 401u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -674,14 +717,7 @@ impl<'a> UpdateAlertingSettings<'a> {
         let info = OperationInfo {
             operation_id: "update_alerting_settings",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_map,
-            &[400u16, 401u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /observability/alerting/settings/{id}` (operation `GetAlertingSettings`), built by [`Client::get_alerting_settings`]: set the parameters, then [`send`](Self::send) it.
@@ -709,6 +745,16 @@ impl<'a> GetAlertingSettings<'a> {
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_map,
+            &[401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -732,14 +778,7 @@ impl<'a> GetAlertingSettings<'a> {
         let info = OperationInfo {
             operation_id: "get_alerting_settings",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_map,
-            &[401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /observability/alerting/silence` (operation `CreateSilence`), built by [`Client::create_silence`]: set the parameters, then [`send`](Self::send) it.
@@ -767,6 +806,16 @@ impl<'a> CreateSilence<'a> {
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_map,
+            &[400u16, 401u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -787,14 +836,7 @@ impl<'a> CreateSilence<'a> {
         let info = OperationInfo {
             operation_id: "create_silence",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_map,
-            &[400u16, 401u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /observability/alerting/silence/{id}` (operation `DeleteSilence`), built by [`Client::delete_silence`]: set the parameters, then [`send`](Self::send) it.
@@ -831,6 +873,16 @@ impl<'a> DeleteSilence<'a> {
         ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_map,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -867,14 +919,7 @@ impl<'a> DeleteSilence<'a> {
         let info = OperationInfo {
             operation_id: "delete_silence",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_map,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /observability/environments/{id}` (operation `EnvironmentObservabilityDiscovery`), built by [`Client::environment_observability_discovery`]: set the parameters, then [`send`](Self::send) it.
@@ -900,6 +945,16 @@ impl<'a> EnvironmentObservabilityDiscovery<'a> {
         self,
     ) -> Result<ResponseValue<types::EnvironmentObservabilityResponse>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -923,14 +978,7 @@ impl<'a> EnvironmentObservabilityDiscovery<'a> {
         let info = OperationInfo {
             operation_id: "environment_observability_discovery",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /observability/environments/{id}/logs` (operation `ObservabilityEnvironmentLogs`), built by [`Client::observability_environment_logs`]: set the parameters, then [`send`](Self::send) it.
@@ -1022,6 +1070,16 @@ impl<'a> ObservabilityEnvironmentLogs<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::LogsResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -1076,14 +1134,7 @@ impl<'a> ObservabilityEnvironmentLogs<'a> {
         let info = OperationInfo {
             operation_id: "observability_environment_logs",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /observability/environments/{id}/metrics` (operation `ObservabilityEnvironmentMetrics`), built by [`Client::observability_environment_metrics`]: set the parameters, then [`send`](Self::send) it.
@@ -1172,6 +1223,16 @@ impl<'a> ObservabilityEnvironmentMetrics<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::MetricsAggregateResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16, 503u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -1237,14 +1298,7 @@ impl<'a> ObservabilityEnvironmentMetrics<'a> {
         let info = OperationInfo {
             operation_id: "observability_environment_metrics",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16, 503u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /useractivity/authlogs` (operation `AuthLogsList`), built by [`Client::auth_logs_list`]: set the parameters, then [`send`](Self::send) it.
@@ -1308,6 +1362,16 @@ impl<'a> AuthLogsList<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::AuthActivityLog>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             after,
@@ -1338,14 +1402,7 @@ impl<'a> AuthLogsList<'a> {
         let info = OperationInfo {
             operation_id: "auth_logs_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /useractivity/authlogs.csv` (operation `AuthLogsCSV`), built by [`Client::auth_logs_csv`]: set the parameters, then [`send`](Self::send) it.
@@ -1399,6 +1456,10 @@ impl<'a> AuthLogsCsv<'a> {
     }
     ///Sends `GET /useractivity/authlogs.csv` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[200u16], &[500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             after,
@@ -1427,8 +1488,7 @@ impl<'a> AuthLogsCsv<'a> {
         let info = OperationInfo {
             operation_id: "auth_logs_csv",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[200u16], &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /useractivity/logs` (operation `LogsList`), built by [`Client::logs_list`]: set the parameters, then [`send`](Self::send) it.
@@ -1505,6 +1565,16 @@ impl<'a> LogsList<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::LogsListResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             after,
@@ -1539,8 +1609,7 @@ impl<'a> LogsList<'a> {
         let info = OperationInfo {
             operation_id: "logs_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /useractivity/logs.csv` (operation `LogsCSV`), built by [`Client::logs_csv`]: set the parameters, then [`send`](Self::send) it.
@@ -1594,6 +1663,10 @@ impl<'a> LogsCsv<'a> {
     }
     ///Sends `GET /useractivity/logs.csv` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[200u16], &[500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             after,
@@ -1622,8 +1695,7 @@ impl<'a> LogsCsv<'a> {
         let info = OperationInfo {
             operation_id: "logs_csv",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[200u16], &[500u16]).await
+        Ok((client, request, info))
     }
 }
 impl Client {

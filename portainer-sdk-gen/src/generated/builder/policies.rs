@@ -14,6 +14,16 @@ impl<'a> PolicyList<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::PolicyListResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/policies", client.baseurl,);
         #[allow(unused_mut)]
@@ -28,8 +38,7 @@ impl<'a> PolicyList<'a> {
         let info = OperationInfo {
             operation_id: "policy_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /policies` (operation `PolicyCreate`), built by [`Client::policy_create`]: set the parameters, then [`send`](Self::send) it.
@@ -52,6 +61,16 @@ impl<'a> PolicyCreate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Policy>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -72,14 +91,7 @@ impl<'a> PolicyCreate<'a> {
         let info = OperationInfo {
             operation_id: "policy_create",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /policies/{id}` (operation `PolicyInspect`), built by [`Client::policy_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -102,6 +114,16 @@ impl<'a> PolicyInspect<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Policy>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -125,14 +147,7 @@ impl<'a> PolicyInspect<'a> {
         let info = OperationInfo {
             operation_id: "policy_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /policies/{id}` (operation `PolicyUpdate`), built by [`Client::policy_update`]: set the parameters, then [`send`](Self::send) it.
@@ -164,6 +179,16 @@ impl<'a> PolicyUpdate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Policy>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -193,14 +218,7 @@ impl<'a> PolicyUpdate<'a> {
         let info = OperationInfo {
             operation_id: "policy_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /policies/{id}` (operation `PolicyDelete`), built by [`Client::policy_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -223,6 +241,11 @@ impl<'a> PolicyDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 404u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -246,8 +269,7 @@ impl<'a> PolicyDelete<'a> {
         let info = OperationInfo {
             operation_id: "policy_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /policies/conflicts` (operation `PolicyConflicts`), built by [`Client::policy_conflicts`]: set the parameters, then [`send`](Self::send) it.
@@ -272,6 +294,16 @@ impl<'a> PolicyConflicts<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::PolicyConflictsResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -292,14 +324,7 @@ impl<'a> PolicyConflicts<'a> {
         let info = OperationInfo {
             operation_id: "policy_conflicts",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /policies/metadata` (operation `PolicyMetadata`), built by [`Client::policy_metadata`]: set the parameters, then [`send`](Self::send) it.
@@ -313,6 +338,16 @@ impl<'a> PolicyMetadata<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::PolicyMetadataResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/policies/metadata", client.baseurl,);
         #[allow(unused_mut)]
@@ -327,8 +362,7 @@ impl<'a> PolicyMetadata<'a> {
         let info = OperationInfo {
             operation_id: "policy_metadata",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /policies/observability-k8s/test` (operation `PolicyTestObservabilityConnection`), built by [`Client::policy_test_observability_connection`]: set the parameters, then [`send`](Self::send) it.
@@ -356,6 +390,16 @@ impl<'a> PolicyTestObservabilityConnection<'a> {
         ResponseValue<types::TestObservabilityConnectionResponse>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -376,14 +420,7 @@ impl<'a> PolicyTestObservabilityConnection<'a> {
         let info = OperationInfo {
             operation_id: "policy_test_observability_connection",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /policies/templates` (operation `PolicyTemplateList`), built by [`Client::policy_template_list`]: set the parameters, then [`send`](Self::send) it.
@@ -409,6 +446,16 @@ impl<'a> PolicyTemplateList<'a> {
     }
     ///Sends `GET /policies/templates` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::TemplateListResponse>, Error<()>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, ()> {
         let Self {
             client,
             category,
@@ -429,8 +476,7 @@ impl<'a> PolicyTemplateList<'a> {
         let info = OperationInfo {
             operation_id: "policy_template_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /policies/templates/{id}` (operation `PolicyTemplateInspect`), built by [`Client::policy_template_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -455,6 +501,16 @@ impl<'a> PolicyTemplateInspect<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::PolicyTemplate>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[404u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -478,8 +534,7 @@ impl<'a> PolicyTemplateInspect<'a> {
         let info = OperationInfo {
             operation_id: "policy_template_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[404u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /recommendations` (operation `RecommendationList`), built by [`Client::recommendation_list`]: set the parameters, then [`send`](Self::send) it.
@@ -510,6 +565,16 @@ impl<'a> RecommendationList<'a> {
         ResponseValue<::std::vec::Vec<types::RecommendationResponse>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             category,
@@ -530,14 +595,7 @@ impl<'a> RecommendationList<'a> {
         let info = OperationInfo {
             operation_id: "recommendation_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /recommendations/summary` (operation `RecommendationSummary`), built by [`Client::recommendation_summary`]: set the parameters, then [`send`](Self::send) it.
@@ -549,6 +607,16 @@ pub struct RecommendationSummary<'a> {
 impl<'a> RecommendationSummary<'a> {
     ///Sends `GET /recommendations/summary` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::SummaryResponse>, Error<()>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, ()> {
         let Self { client } = self;
         let url = format!("{}/recommendations/summary", client.baseurl,);
         #[allow(unused_mut)]
@@ -563,8 +631,7 @@ impl<'a> RecommendationSummary<'a> {
         let info = OperationInfo {
             operation_id: "recommendation_summary",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[]).await
+        Ok((client, request, info))
     }
 }
 impl Client {

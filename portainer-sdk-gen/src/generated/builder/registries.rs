@@ -14,6 +14,16 @@ impl<'a> RegistryList<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::Registry>>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/registries", client.baseurl,);
         #[allow(unused_mut)]
@@ -28,14 +38,7 @@ impl<'a> RegistryList<'a> {
         let info = OperationInfo {
             operation_id: "registry_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /registries` (operation `RegistryCreate`), built by [`Client::registry_create`]: set the parameters, then [`send`](Self::send) it.
@@ -58,6 +61,16 @@ impl<'a> RegistryCreate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Registry>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -78,14 +91,7 @@ impl<'a> RegistryCreate<'a> {
         let info = OperationInfo {
             operation_id: "registry_create",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /registries/{id}` (operation `RegistryInspect`), built by [`Client::registry_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -115,6 +121,16 @@ impl<'a> RegistryInspect<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Registry>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -146,14 +162,7 @@ impl<'a> RegistryInspect<'a> {
         let info = OperationInfo {
             operation_id: "registry_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /registries/{id}` (operation `RegistryUpdate`), built by [`Client::registry_update`]: set the parameters, then [`send`](Self::send) it.
@@ -185,6 +194,16 @@ impl<'a> RegistryUpdate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Registry>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -214,14 +233,7 @@ impl<'a> RegistryUpdate<'a> {
         let info = OperationInfo {
             operation_id: "registry_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /registries/{id}` (operation `RegistryDelete`), built by [`Client::registry_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -244,6 +256,11 @@ impl<'a> RegistryDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 404u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -267,8 +284,7 @@ impl<'a> RegistryDelete<'a> {
         let info = OperationInfo {
             operation_id: "registry_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /registries/{id}/configure` (operation `RegistryConfigure`), built by [`Client::registry_configure`]: set the parameters, then [`send`](Self::send) it.
@@ -300,6 +316,15 @@ impl<'a> RegistryConfigure<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -329,8 +354,7 @@ impl<'a> RegistryConfigure<'a> {
         let info = OperationInfo {
             operation_id: "registry_configure",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /registries/{id}/ecr/repositories/{repositoryName}` (operation `ecrDeleteRepository`), built by [`Client::ecr_delete_repository`]: set the parameters, then [`send`](Self::send) it.
@@ -362,6 +386,15 @@ impl<'a> EcrDeleteRepository<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `repository_name`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[200u16],
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -395,8 +428,7 @@ impl<'a> EcrDeleteRepository<'a> {
         let info = OperationInfo {
             operation_id: "ecr_delete_repository",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[200u16], &[400u16, 403u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /registries/{id}/ecr/repositories/{repositoryName}/tags` (operation `ecrDeleteTags`), built by [`Client::ecr_delete_tags`]: set the parameters, then [`send`](Self::send) it.
@@ -437,6 +469,15 @@ impl<'a> EcrDeleteTags<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `repository_name`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -477,8 +518,7 @@ impl<'a> EcrDeleteTags<'a> {
         let info = OperationInfo {
             operation_id: "ecr_delete_tags",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /registries/{id}/repositories/{repositoryName}/tags` (operation `RepositoryTagsDelete`), built by [`Client::repository_tags_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -519,6 +559,15 @@ impl<'a> RepositoryTagsDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `repository_name`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -559,8 +608,7 @@ impl<'a> RepositoryTagsDelete<'a> {
         let info = OperationInfo {
             operation_id: "repository_tags_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /registries/ping` (operation `RegistryPing`), built by [`Client::registry_ping`]: set the parameters, then [`send`](Self::send) it.
@@ -585,6 +633,16 @@ impl<'a> RegistryPing<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::RegistryPingResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -605,14 +663,7 @@ impl<'a> RegistryPing<'a> {
         let info = OperationInfo {
             operation_id: "registry_ping",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 impl Client {

@@ -12,6 +12,16 @@ pub struct SettingsInspect<'a> {
 impl<'a> SettingsInspect<'a> {
     ///Sends `GET /settings` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::Settings>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/settings", client.baseurl,);
         #[allow(unused_mut)]
@@ -26,8 +36,7 @@ impl<'a> SettingsInspect<'a> {
         let info = OperationInfo {
             operation_id: "settings_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`PUT /settings` (operation `SettingsUpdate`), built by [`Client::settings_update`]: set the parameters, then [`send`](Self::send) it.
@@ -50,6 +59,16 @@ impl<'a> SettingsUpdate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Settings>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -70,14 +89,7 @@ impl<'a> SettingsUpdate<'a> {
         let info = OperationInfo {
             operation_id: "settings_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /settings/additional_functionality` (operation `SettingsAdditionalFunctionalityInspect`), built by [`Client::settings_additional_functionality_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -94,6 +106,16 @@ impl<'a> SettingsAdditionalFunctionalityInspect<'a> {
         ResponseValue<types::SettingsAdditionalFunctionalityInspectResponse>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/settings/additional_functionality", client.baseurl,);
         #[allow(unused_mut)]
@@ -108,8 +130,7 @@ impl<'a> SettingsAdditionalFunctionalityInspect<'a> {
         let info = OperationInfo {
             operation_id: "settings_additional_functionality_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`PUT /settings/additional_functionality` (operation `SettingsAdditionalFunctionalityUpdate`), built by [`Client::settings_additional_functionality_update`]: set the parameters, then [`send`](Self::send) it.
@@ -132,6 +153,10 @@ impl<'a> SettingsAdditionalFunctionalityUpdate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -152,8 +177,7 @@ impl<'a> SettingsAdditionalFunctionalityUpdate<'a> {
         let info = OperationInfo {
             operation_id: "settings_additional_functionality_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`PUT /settings/default_registry` (operation `DefaultRegistryUpdate`), built by [`Client::default_registry_update`]: set the parameters, then [`send`](Self::send) it.
@@ -176,6 +200,16 @@ impl<'a> DefaultRegistryUpdate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Settings>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -196,14 +230,7 @@ impl<'a> DefaultRegistryUpdate<'a> {
         let info = OperationInfo {
             operation_id: "default_registry_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /settings/edge/mtls_ca_certificate` (operation `SettingsEdgeMTLSCACertificates`), built by [`Client::settings_edge_mtlsca_certificates`]: set the parameters, then [`send`](Self::send) it.
@@ -217,6 +244,16 @@ impl<'a> SettingsEdgeMtlscaCertificates<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::SettingsCaCertResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/settings/edge/mtls_ca_certificate", client.baseurl,);
         #[allow(unused_mut)]
@@ -231,8 +268,7 @@ impl<'a> SettingsEdgeMtlscaCertificates<'a> {
         let info = OperationInfo {
             operation_id: "settings_edge_mtlsca_certificates",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /settings/edge/mtls_certificate` (operation `SettingsEdgeMTLSCertificates`), built by [`Client::settings_edge_mtls_certificates`]: set the parameters, then [`send`](Self::send) it.
@@ -246,6 +282,16 @@ impl<'a> SettingsEdgeMtlsCertificates<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::SettingsCertResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/settings/edge/mtls_certificate", client.baseurl,);
         #[allow(unused_mut)]
@@ -260,8 +306,7 @@ impl<'a> SettingsEdgeMtlsCertificates<'a> {
         let info = OperationInfo {
             operation_id: "settings_edge_mtls_certificates",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /settings/experimental` (operation `SettingsExperimentalInspect`), built by [`Client::settings_experimental_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -278,6 +323,16 @@ impl<'a> SettingsExperimentalInspect<'a> {
         ResponseValue<types::SettingsExperimentalInspectResponse>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/settings/experimental", client.baseurl,);
         #[allow(unused_mut)]
@@ -292,8 +347,7 @@ impl<'a> SettingsExperimentalInspect<'a> {
         let info = OperationInfo {
             operation_id: "settings_experimental_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`PUT /settings/experimental` (operation `SettingsExperimentalUpdate`), built by [`Client::settings_experimental_update`]: set the parameters, then [`send`](Self::send) it.
@@ -316,6 +370,10 @@ impl<'a> SettingsExperimentalUpdate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -336,8 +394,7 @@ impl<'a> SettingsExperimentalUpdate<'a> {
         let info = OperationInfo {
             operation_id: "settings_experimental_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /settings/public` (operation `SettingsPublic`), built by [`Client::settings_public`]: set the parameters, then [`send`](Self::send) it.
@@ -351,6 +408,16 @@ impl<'a> SettingsPublic<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::PublicSettingsResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/settings/public", client.baseurl,);
         #[allow(unused_mut)]
@@ -365,8 +432,7 @@ impl<'a> SettingsPublic<'a> {
         let info = OperationInfo {
             operation_id: "settings_public",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /ssl` (operation `SSLInspect`), built by [`Client::ssl_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -380,6 +446,16 @@ impl<'a> SslInspect<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::SslSettings>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/ssl", client.baseurl,);
         #[allow(unused_mut)]
@@ -394,14 +470,7 @@ impl<'a> SslInspect<'a> {
         let info = OperationInfo {
             operation_id: "ssl_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /ssl` (operation `SSLUpdate`), built by [`Client::ssl_update`]: set the parameters, then [`send`](Self::send) it.
@@ -424,6 +493,11 @@ impl<'a> SslUpdate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 403u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -444,8 +518,7 @@ impl<'a> SslUpdate<'a> {
         let info = OperationInfo {
             operation_id: "ssl_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 impl Client {

@@ -23,6 +23,11 @@ impl<'a> EdgeStackWebhookInvoke<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`webhook_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 409u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, webhook_id } = self;
         let ::std::option::Option::Some(webhook_id) = webhook_id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -46,8 +51,7 @@ impl<'a> EdgeStackWebhookInvoke<'a> {
         let info = OperationInfo {
             operation_id: "edge_stack_webhook_invoke",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[200u16], &[400u16, 409u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /stacks` (operation `StackList`), built by [`Client::stack_list`]: set the parameters, then [`send`](Self::send) it.
@@ -68,6 +72,16 @@ impl<'a> StackList<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::Stack>>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, filters } = self;
         let url = format!("{}/stacks", client.baseurl,);
         #[allow(unused_mut)]
@@ -83,14 +97,7 @@ impl<'a> StackList<'a> {
         let info = OperationInfo {
             operation_id: "stack_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /stacks/{id}` (operation `StackInspect`), built by [`Client::stack_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -113,6 +120,16 @@ impl<'a> StackInspect<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Stack>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -132,14 +149,7 @@ impl<'a> StackInspect<'a> {
         let info = OperationInfo {
             operation_id: "stack_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /stacks/{id}` (operation `StackUpdate`), built by [`Client::stack_update`]: set the parameters, then [`send`](Self::send) it.
@@ -180,6 +190,16 @@ impl<'a> StackUpdate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `endpoint_id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Stack>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -219,14 +239,7 @@ impl<'a> StackUpdate<'a> {
         let info = OperationInfo {
             operation_id: "stack_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /stacks/{id}` (operation `StackDelete`), built by [`Client::stack_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -272,6 +285,15 @@ impl<'a> StackDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `endpoint_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -311,8 +333,7 @@ impl<'a> StackDelete<'a> {
         let info = OperationInfo {
             operation_id: "stack_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`PUT /stacks/{id}/associate` (operation `StackAssociate`), built by [`Client::stack_associate`]: set the parameters, then [`send`](Self::send) it.
@@ -362,6 +383,16 @@ impl<'a> StackAssociate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `endpoint_id`, `orphaned_running`, `swarm_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Stack>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -415,14 +446,7 @@ impl<'a> StackAssociate<'a> {
         let info = OperationInfo {
             operation_id: "stack_associate",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /stacks/{id}/convert` (operation `StackConvert`), built by [`Client::stack_convert`]: set the parameters, then [`send`](Self::send) it.
@@ -456,6 +480,16 @@ impl<'a> StackConvert<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::StackConvertResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -485,14 +519,7 @@ impl<'a> StackConvert<'a> {
         let info = OperationInfo {
             operation_id: "stack_convert",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /stacks/{id}/file` (operation `StackFileInspect`), built by [`Client::stack_file_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -531,6 +558,16 @@ impl<'a> StackFileInspect<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::StackFileResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -564,14 +601,7 @@ impl<'a> StackFileInspect<'a> {
         let info = OperationInfo {
             operation_id: "stack_file_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /stacks/{id}/git` (operation `StackUpdateGit`), built by [`Client::stack_update_git`]: set the parameters, then [`send`](Self::send) it.
@@ -612,6 +642,16 @@ impl<'a> StackUpdateGit<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::StackResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -650,14 +690,7 @@ impl<'a> StackUpdateGit<'a> {
         let info = OperationInfo {
             operation_id: "stack_update_git",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /stacks/{id}/git/redeploy` (operation `StackGitRedeploy`), built by [`Client::stack_git_redeploy`]: set the parameters, then [`send`](Self::send) it.
@@ -696,6 +729,16 @@ impl<'a> StackGitRedeploy<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Stack>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -734,14 +777,7 @@ impl<'a> StackGitRedeploy<'a> {
         let info = OperationInfo {
             operation_id: "stack_git_redeploy",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /stacks/{id}/images_status` (operation `stackImagesStatus`), built by [`Client::stack_images_status`]: set the parameters, then [`send`](Self::send) it.
@@ -773,6 +809,16 @@ impl<'a> StackImagesStatus<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::StatusResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -801,14 +847,7 @@ impl<'a> StackImagesStatus<'a> {
         let info = OperationInfo {
             operation_id: "stack_images_status",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /stacks/{id}/migrate` (operation `StackMigrate`), built by [`Client::stack_migrate`]: set the parameters, then [`send`](Self::send) it.
@@ -847,6 +886,16 @@ impl<'a> StackMigrate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Stack>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -885,14 +934,7 @@ impl<'a> StackMigrate<'a> {
         let info = OperationInfo {
             operation_id: "stack_migrate",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /stacks/{id}/start` (operation `StackStart`), built by [`Client::stack_start`]: set the parameters, then [`send`](Self::send) it.
@@ -924,6 +966,16 @@ impl<'a> StackStart<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `endpoint_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Stack>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -960,14 +1012,7 @@ impl<'a> StackStart<'a> {
         let info = OperationInfo {
             operation_id: "stack_start",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /stacks/{id}/stop` (operation `StackStop`), built by [`Client::stack_stop`]: set the parameters, then [`send`](Self::send) it.
@@ -999,6 +1044,16 @@ impl<'a> StackStop<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `endpoint_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Stack>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             id,
@@ -1035,14 +1090,7 @@ impl<'a> StackStop<'a> {
         let info = OperationInfo {
             operation_id: "stack_stop",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /stacks/create/kubernetes/repository` (operation `StackCreateKubernetesGit`), built by [`Client::stack_create_kubernetes_git`]: set the parameters, then [`send`](Self::send) it.
@@ -1077,6 +1125,16 @@ impl<'a> StackCreateKubernetesGit<'a> {
         self,
     ) -> Result<ResponseValue<types::CreateKubernetesStackResponse>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             endpoint_id,
@@ -1110,14 +1168,7 @@ impl<'a> StackCreateKubernetesGit<'a> {
         let info = OperationInfo {
             operation_id: "stack_create_kubernetes_git",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /stacks/create/kubernetes/string` (operation `StackCreateKubernetesFile`), built by [`Client::stack_create_kubernetes_file`]: set the parameters, then [`send`](Self::send) it.
@@ -1152,6 +1203,16 @@ impl<'a> StackCreateKubernetesFile<'a> {
         self,
     ) -> Result<ResponseValue<types::CreateKubernetesStackResponse>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             endpoint_id,
@@ -1185,14 +1246,7 @@ impl<'a> StackCreateKubernetesFile<'a> {
         let info = OperationInfo {
             operation_id: "stack_create_kubernetes_file",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /stacks/create/kubernetes/url` (operation `StackCreateKubernetesUrl`), built by [`Client::stack_create_kubernetes_url`]: set the parameters, then [`send`](Self::send) it.
@@ -1227,6 +1281,16 @@ impl<'a> StackCreateKubernetesUrl<'a> {
         self,
     ) -> Result<ResponseValue<types::CreateKubernetesStackResponse>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             endpoint_id,
@@ -1260,14 +1324,7 @@ impl<'a> StackCreateKubernetesUrl<'a> {
         let info = OperationInfo {
             operation_id: "stack_create_kubernetes_url",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /stacks/create/standalone/repository` (operation `StackCreateDockerStandaloneRepository`), built by [`Client::stack_create_docker_standalone_repository`]: set the parameters, then [`send`](Self::send) it.
@@ -1299,6 +1356,16 @@ impl<'a> StackCreateDockerStandaloneRepository<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`endpoint_id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Stack>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             endpoint_id,
@@ -1332,14 +1399,7 @@ impl<'a> StackCreateDockerStandaloneRepository<'a> {
         let info = OperationInfo {
             operation_id: "stack_create_docker_standalone_repository",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /stacks/create/standalone/string` (operation `StackCreateDockerStandaloneString`), built by [`Client::stack_create_docker_standalone_string`]: set the parameters, then [`send`](Self::send) it.
@@ -1371,6 +1431,16 @@ impl<'a> StackCreateDockerStandaloneString<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`endpoint_id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Stack>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             endpoint_id,
@@ -1404,14 +1474,7 @@ impl<'a> StackCreateDockerStandaloneString<'a> {
         let info = OperationInfo {
             operation_id: "stack_create_docker_standalone_string",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /stacks/create/swarm/repository` (operation `StackCreateDockerSwarmRepository`), built by [`Client::stack_create_docker_swarm_repository`]: set the parameters, then [`send`](Self::send) it.
@@ -1443,6 +1506,16 @@ impl<'a> StackCreateDockerSwarmRepository<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`endpoint_id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Stack>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             endpoint_id,
@@ -1476,14 +1549,7 @@ impl<'a> StackCreateDockerSwarmRepository<'a> {
         let info = OperationInfo {
             operation_id: "stack_create_docker_swarm_repository",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /stacks/create/swarm/string` (operation `StackCreateDockerSwarmString`), built by [`Client::stack_create_docker_swarm_string`]: set the parameters, then [`send`](Self::send) it.
@@ -1515,6 +1581,16 @@ impl<'a> StackCreateDockerSwarmString<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`endpoint_id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Stack>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             endpoint_id,
@@ -1548,14 +1624,7 @@ impl<'a> StackCreateDockerSwarmString<'a> {
         let info = OperationInfo {
             operation_id: "stack_create_docker_swarm_string",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /stacks/name/{name}` (operation `StackDeleteKubernetesByName`), built by [`Client::stack_delete_kubernetes_by_name`]: set the parameters, then [`send`](Self::send) it.
@@ -1594,6 +1663,15 @@ impl<'a> StackDeleteKubernetesByName<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`name`, `endpoint_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             name,
@@ -1632,8 +1710,7 @@ impl<'a> StackDeleteKubernetesByName<'a> {
         let info = OperationInfo {
             operation_id: "stack_delete_kubernetes_by_name",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /stacks/webhooks/{webhookID}` (operation `StacksWebhookInvoke`), built by [`Client::stacks_webhook_invoke`]: set the parameters, then [`send`](Self::send) it.
@@ -1656,6 +1733,11 @@ impl<'a> StacksWebhookInvoke<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`webhook_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 409u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, webhook_id } = self;
         let ::std::option::Option::Some(webhook_id) = webhook_id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1679,8 +1761,7 @@ impl<'a> StacksWebhookInvoke<'a> {
         let info = OperationInfo {
             operation_id: "stacks_webhook_invoke",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[200u16], &[400u16, 409u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /stacks/create/standalone/file` (operation `StackCreateDockerStandaloneFile`), built by [`Client::stack_create_docker_standalone_file`]: set the parameters, then [`send`](Self::send) it.
@@ -1712,6 +1793,16 @@ impl<'a> StackCreateDockerStandaloneFile<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`endpoint_id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Stack>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             endpoint_id,
@@ -1757,14 +1848,7 @@ impl<'a> StackCreateDockerStandaloneFile<'a> {
         let info = OperationInfo {
             operation_id: "stack_create_docker_standalone_file",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /stacks/create/swarm/file` (operation `StackCreateDockerSwarmFile`), built by [`Client::stack_create_docker_swarm_file`]: set the parameters, then [`send`](Self::send) it.
@@ -1796,6 +1880,16 @@ impl<'a> StackCreateDockerSwarmFile<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`endpoint_id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Stack>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             endpoint_id,
@@ -1843,14 +1937,7 @@ impl<'a> StackCreateDockerSwarmFile<'a> {
         let info = OperationInfo {
             operation_id: "stack_create_docker_swarm_file",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 impl Client {

@@ -25,6 +25,16 @@ impl<'a> AuthenticateUser<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::AuthenticateResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 422u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -45,14 +55,7 @@ impl<'a> AuthenticateUser<'a> {
         let info = OperationInfo {
             operation_id: "authenticate_user",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 422u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /auth/logout` (operation `Logout`), built by [`Client::logout`]: set the parameters, then [`send`](Self::send) it.
@@ -64,6 +67,10 @@ pub struct Logout<'a> {
 impl<'a> Logout<'a> {
     ///Sends `POST /auth/logout` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/auth/logout", client.baseurl,);
         #[allow(unused_mut)]
@@ -78,8 +85,7 @@ impl<'a> Logout<'a> {
         let info = OperationInfo {
             operation_id: "logout",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /auth/oauth/validate` (operation `ValidateOAuth`), built by [`Client::validate_o_auth`]: set the parameters, then [`send`](Self::send) it.
@@ -104,6 +110,16 @@ impl<'a> ValidateOAuth<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::AuthenticateResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 422u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -124,14 +140,7 @@ impl<'a> ValidateOAuth<'a> {
         let info = OperationInfo {
             operation_id: "validate_o_auth",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 422u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /licenses` (operation `licensesList`), built by [`Client::licenses_list`]: set the parameters, then [`send`](Self::send) it.
@@ -145,6 +154,16 @@ impl<'a> LicensesList<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::PortainerLicense>>, Error<()>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, ()> {
         let Self { client } = self;
         let url = format!("{}/licenses", client.baseurl,);
         #[allow(unused_mut)]
@@ -159,8 +178,7 @@ impl<'a> LicensesList<'a> {
         let info = OperationInfo {
             operation_id: "licenses_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode_list, &[]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /licenses/add` (operation `licensesAttach`), built by [`Client::licenses_attach`]: set the parameters, then [`send`](Self::send) it.
@@ -190,6 +208,16 @@ impl<'a> LicensesAttach<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::AttachData>, Error<()>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, ()> {
         let Self {
             client,
             force,
@@ -215,8 +243,7 @@ impl<'a> LicensesAttach<'a> {
         let info = OperationInfo {
             operation_id: "licenses_attach",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /licenses/info` (operation `licensesInfo`), built by [`Client::licenses_info`]: set the parameters, then [`send`](Self::send) it.
@@ -228,6 +255,16 @@ pub struct LicensesInfo<'a> {
 impl<'a> LicensesInfo<'a> {
     ///Sends `GET /licenses/info` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::LicenseInfo>, Error<()>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, ()> {
         let Self { client } = self;
         let url = format!("{}/licenses/info", client.baseurl,);
         #[allow(unused_mut)]
@@ -242,8 +279,7 @@ impl<'a> LicensesInfo<'a> {
         let info = OperationInfo {
             operation_id: "licenses_info",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /licenses/remove` (operation `licensesDelete`), built by [`Client::licenses_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -266,6 +302,10 @@ impl<'a> LicensesDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        crate::json_body::call_empty(self.into_request(), &[200u16], &[]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, ()> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -278,8 +318,7 @@ impl<'a> LicensesDelete<'a> {
         let info = OperationInfo {
             operation_id: "licenses_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[200u16], &[]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /motd` (operation `MOTD`), built by [`Client::motd`]: set the parameters, then [`send`](Self::send) it.
@@ -291,6 +330,16 @@ pub struct Motd<'a> {
 impl<'a> Motd<'a> {
     ///Sends `GET /motd` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::Motd>, Error<()>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, ()> {
         let Self { client } = self;
         let url = format!("{}/motd", client.baseurl,);
         #[allow(unused_mut)]
@@ -305,8 +354,7 @@ impl<'a> Motd<'a> {
         let info = OperationInfo {
             operation_id: "motd",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /status` (operation `StatusInspect`), built by [`Client::status_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -318,6 +366,16 @@ pub struct StatusInspect<'a> {
 impl<'a> StatusInspect<'a> {
     ///Sends `GET /status` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::Status>, Error<()>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, ()> {
         let Self { client } = self;
         let url = format!("{}/status", client.baseurl,);
         #[allow(unused_mut)]
@@ -332,8 +390,7 @@ impl<'a> StatusInspect<'a> {
         let info = OperationInfo {
             operation_id: "status_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /support/debug_log` (operation `GetDebugLogStatus`), built by [`Client::get_debug_log_status`]: set the parameters, then [`send`](Self::send) it.
@@ -347,6 +404,16 @@ impl<'a> GetDebugLogStatus<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::DebugLogPayload>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/support/debug_log", client.baseurl,);
         #[allow(unused_mut)]
@@ -361,8 +428,7 @@ impl<'a> GetDebugLogStatus<'a> {
         let info = OperationInfo {
             operation_id: "get_debug_log_status",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`PUT /support/debug_log` (operation `SetDebugLogStatus`), built by [`Client::set_debug_log_status`]: set the parameters, then [`send`](Self::send) it.
@@ -387,6 +453,16 @@ impl<'a> SetDebugLogStatus<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::DebugLogPayload>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -407,14 +483,7 @@ impl<'a> SetDebugLogStatus<'a> {
         let info = OperationInfo {
             operation_id: "set_debug_log_status",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /support/download` (operation `SupportBundleDownload`), built by [`Client::support_bundle_download`]: set the parameters, then [`send`](Self::send) it.
@@ -426,6 +495,15 @@ pub struct SupportBundleDownload<'a> {
 impl<'a> SupportBundleDownload<'a> {
     ///Sends `POST /support/download` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[200u16],
+            &[400u16, 401u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/support/download", client.baseurl,);
         #[allow(unused_mut)]
@@ -440,8 +518,7 @@ impl<'a> SupportBundleDownload<'a> {
         let info = OperationInfo {
             operation_id: "support_bundle_download",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[200u16], &[400u16, 401u16, 403u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /system/info` (operation `systemInfo`), built by [`Client::system_info`]: set the parameters, then [`send`](Self::send) it.
@@ -455,6 +532,16 @@ impl<'a> SystemInfo<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::SystemInfoResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/system/info", client.baseurl,);
         #[allow(unused_mut)]
@@ -469,8 +556,7 @@ impl<'a> SystemInfo<'a> {
         let info = OperationInfo {
             operation_id: "system_info",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /system/nodes` (operation `systemNodesCount`), built by [`Client::system_nodes_count`]: set the parameters, then [`send`](Self::send) it.
@@ -484,6 +570,16 @@ impl<'a> SystemNodesCount<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::NodesCountResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/system/nodes", client.baseurl,);
         #[allow(unused_mut)]
@@ -498,8 +594,7 @@ impl<'a> SystemNodesCount<'a> {
         let info = OperationInfo {
             operation_id: "system_nodes_count",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /system/status` (operation `systemStatus`), built by [`Client::system_status`]: set the parameters, then [`send`](Self::send) it.
@@ -511,6 +606,16 @@ pub struct SystemStatus<'a> {
 impl<'a> SystemStatus<'a> {
     ///Sends `GET /system/status` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::Status>, Error<()>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, ()> {
         let Self { client } = self;
         let url = format!("{}/system/status", client.baseurl,);
         #[allow(unused_mut)]
@@ -525,8 +630,7 @@ impl<'a> SystemStatus<'a> {
         let info = OperationInfo {
             operation_id: "system_status",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /system/update` (operation `systemUpdate`), built by [`Client::system_update`]: set the parameters, then [`send`](Self::send) it.
@@ -538,6 +642,10 @@ pub struct SystemUpdate<'a> {
 impl<'a> SystemUpdate<'a> {
     ///Sends `POST /system/update` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[409u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/system/update", client.baseurl,);
         #[allow(unused_mut)]
@@ -552,8 +660,7 @@ impl<'a> SystemUpdate<'a> {
         let info = OperationInfo {
             operation_id: "system_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[409u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /system/version` (operation `systemVersion`), built by [`Client::system_version`]: set the parameters, then [`send`](Self::send) it.
@@ -565,6 +672,16 @@ pub struct SystemVersion<'a> {
 impl<'a> SystemVersion<'a> {
     ///Sends `GET /system/version` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<types::VersionResponse>, Error<()>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, ()> {
         let Self { client } = self;
         let url = format!("{}/system/version", client.baseurl,);
         #[allow(unused_mut)]
@@ -579,8 +696,7 @@ impl<'a> SystemVersion<'a> {
         let info = OperationInfo {
             operation_id: "system_version",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[]).await
+        Ok((client, request, info))
     }
 }
 impl Client {

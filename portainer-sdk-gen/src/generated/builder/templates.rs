@@ -33,6 +33,16 @@ impl<'a> CustomTemplateList<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::CustomTemplate>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             edge,
@@ -58,14 +68,7 @@ impl<'a> CustomTemplateList<'a> {
         let info = OperationInfo {
             operation_id: "custom_template_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /custom_templates` (operation `CustomTemplateCreate`), built by [`Client::custom_template_create`]: set the parameters, then [`send`](Self::send) it.
@@ -103,6 +106,16 @@ impl<'a> CustomTemplateCreate<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::CustomTemplate>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             method,
@@ -133,14 +146,7 @@ impl<'a> CustomTemplateCreate<'a> {
         let info = OperationInfo {
             operation_id: "custom_template_create",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /custom_templates/{id}` (operation `CustomTemplateInspect`), built by [`Client::custom_template_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -165,6 +171,16 @@ impl<'a> CustomTemplateInspect<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::CustomTemplate>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -188,14 +204,7 @@ impl<'a> CustomTemplateInspect<'a> {
         let info = OperationInfo {
             operation_id: "custom_template_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /custom_templates/{id}` (operation `CustomTemplateUpdate`), built by [`Client::custom_template_update`]: set the parameters, then [`send`](Self::send) it.
@@ -229,6 +238,16 @@ impl<'a> CustomTemplateUpdate<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::CustomTemplate>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -258,14 +277,7 @@ impl<'a> CustomTemplateUpdate<'a> {
         let info = OperationInfo {
             operation_id: "custom_template_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /custom_templates/{id}` (operation `CustomTemplateDelete`), built by [`Client::custom_template_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -288,6 +300,15 @@ impl<'a> CustomTemplateDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -311,8 +332,7 @@ impl<'a> CustomTemplateDelete<'a> {
         let info = OperationInfo {
             operation_id: "custom_template_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /custom_templates/{id}/file` (operation `CustomTemplateFile`), built by [`Client::custom_template_file`]: set the parameters, then [`send`](Self::send) it.
@@ -338,6 +358,16 @@ impl<'a> CustomTemplateFile<'a> {
         self,
     ) -> Result<ResponseValue<types::CustomtemplatesFileResponse>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -361,14 +391,7 @@ impl<'a> CustomTemplateFile<'a> {
         let info = OperationInfo {
             operation_id: "custom_template_file",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /custom_templates/{id}/git_fetch` (operation `CustomTemplateGitFetch`), built by [`Client::custom_template_git_fetch`]: set the parameters, then [`send`](Self::send) it.
@@ -394,6 +417,16 @@ impl<'a> CustomTemplateGitFetch<'a> {
         self,
     ) -> Result<ResponseValue<types::CustomtemplatesFileResponse>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -417,14 +450,7 @@ impl<'a> CustomTemplateGitFetch<'a> {
         let info = OperationInfo {
             operation_id: "custom_template_git_fetch",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /custom_templates/create/repository` (operation `CustomTemplateCreateRepository`), built by [`Client::custom_template_create_repository`]: set the parameters, then [`send`](Self::send) it.
@@ -449,6 +475,16 @@ impl<'a> CustomTemplateCreateRepository<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::CustomTemplate>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -469,14 +505,7 @@ impl<'a> CustomTemplateCreateRepository<'a> {
         let info = OperationInfo {
             operation_id: "custom_template_create_repository",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /custom_templates/create/string` (operation `CustomTemplateCreateString`), built by [`Client::custom_template_create_string`]: set the parameters, then [`send`](Self::send) it.
@@ -501,6 +530,16 @@ impl<'a> CustomTemplateCreateString<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::CustomTemplate>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -521,14 +560,7 @@ impl<'a> CustomTemplateCreateString<'a> {
         let info = OperationInfo {
             operation_id: "custom_template_create_string",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /templates` (operation `TemplateList`), built by [`Client::template_list`]: set the parameters, then [`send`](Self::send) it.
@@ -542,6 +574,16 @@ impl<'a> TemplateList<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::TemplatesListResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/templates", client.baseurl,);
         #[allow(unused_mut)]
@@ -556,8 +598,7 @@ impl<'a> TemplateList<'a> {
         let info = OperationInfo {
             operation_id: "template_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(response, &[200u16], crate::json_body::decode, &[500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /templates/{id}/file` (operation `TemplateFile`), built by [`Client::template_file`]: set the parameters, then [`send`](Self::send) it.
@@ -582,6 +623,16 @@ impl<'a> TemplateFile<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::TemplatesFileResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -605,14 +656,7 @@ impl<'a> TemplateFile<'a> {
         let info = OperationInfo {
             operation_id: "template_file",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /custom_templates/create/file` (operation `CustomTemplateCreateFile`), built by [`Client::custom_template_create_file`]: set the parameters, then [`send`](Self::send) it.
@@ -637,6 +681,16 @@ impl<'a> CustomTemplateCreateFile<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::CustomTemplate>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -698,14 +752,7 @@ impl<'a> CustomTemplateCreateFile<'a> {
         let info = OperationInfo {
             operation_id: "custom_template_create_file",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 impl Client {

@@ -28,6 +28,16 @@ impl<'a> CurrentUserEndpointNamespaceAuthorizationsInspect<'a> {
         ResponseValue<types::CurrentUserEndpointNamespaceAuthResponse>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             endpoint_id,
@@ -54,14 +64,7 @@ impl<'a> CurrentUserEndpointNamespaceAuthorizationsInspect<'a> {
         let info = OperationInfo {
             operation_id: "current_user_endpoint_namespace_authorizations_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /users/me/auth/{endpointID}` (operation `CurrentUserEndpointAuthorizationsInspect`), built by [`Client::current_user_endpoint_authorizations_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -87,6 +90,16 @@ impl<'a> CurrentUserEndpointAuthorizationsInspect<'a> {
         self,
     ) -> Result<ResponseValue<types::CurrentUserEndpointAuthResponse>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             endpoint_id,
@@ -113,14 +126,7 @@ impl<'a> CurrentUserEndpointAuthorizationsInspect<'a> {
         let info = OperationInfo {
             operation_id: "current_user_endpoint_authorizations_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /ldap/admin-groups` (operation `LDAPAdminGroups`), built by [`Client::ldap_admin_groups`]: set the parameters, then [`send`](Self::send) it.
@@ -146,6 +152,16 @@ impl<'a> LdapAdminGroups<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<::std::string::String>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -166,14 +182,7 @@ impl<'a> LdapAdminGroups<'a> {
         let info = OperationInfo {
             operation_id: "ldap_admin_groups",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /ldap/check` (operation `LDAPCheck`), built by [`Client::ldap_check`]: set the parameters, then [`send`](Self::send) it.
@@ -196,6 +205,10 @@ impl<'a> LdapCheck<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -216,8 +229,7 @@ impl<'a> LdapCheck<'a> {
         let info = OperationInfo {
             operation_id: "ldap_check",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`POST /ldap/groups` (operation `LDAPGroups`), built by [`Client::ldap_groups`]: set the parameters, then [`send`](Self::send) it.
@@ -242,6 +254,16 @@ impl<'a> LdapGroups<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::LdapUser>>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -262,14 +284,7 @@ impl<'a> LdapGroups<'a> {
         let info = OperationInfo {
             operation_id: "ldap_groups",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /ldap/test` (operation `LDAPTestLogin`), built by [`Client::ldap_test_login`]: set the parameters, then [`send`](Self::send) it.
@@ -294,6 +309,16 @@ impl<'a> LdapTestLogin<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::TestLoginResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -314,14 +339,7 @@ impl<'a> LdapTestLogin<'a> {
         let info = OperationInfo {
             operation_id: "ldap_test_login",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /ldap/users` (operation `LDAPUsers`), built by [`Client::ldap_users`]: set the parameters, then [`send`](Self::send) it.
@@ -346,6 +364,16 @@ impl<'a> LdapUsers<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::LdapUser>>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -366,14 +394,7 @@ impl<'a> LdapUsers<'a> {
         let info = OperationInfo {
             operation_id: "ldap_users",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /resource_controls` (operation `ResourceControlCreate`), built by [`Client::resource_control_create`]: set the parameters, then [`send`](Self::send) it.
@@ -398,6 +419,16 @@ impl<'a> ResourceControlCreate<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::ResourceControl>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -418,14 +449,7 @@ impl<'a> ResourceControlCreate<'a> {
         let info = OperationInfo {
             operation_id: "resource_control_create",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /resource_controls/{id}` (operation `ResourceControlUpdate`), built by [`Client::resource_control_update`]: set the parameters, then [`send`](Self::send) it.
@@ -459,6 +483,16 @@ impl<'a> ResourceControlUpdate<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::ResourceControl>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -488,14 +522,7 @@ impl<'a> ResourceControlUpdate<'a> {
         let info = OperationInfo {
             operation_id: "resource_control_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /resource_controls/{id}` (operation `ResourceControlDelete`), built by [`Client::resource_control_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -518,6 +545,11 @@ impl<'a> ResourceControlDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 404u16, 500u16])
+            .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -541,8 +573,7 @@ impl<'a> ResourceControlDelete<'a> {
         let info = OperationInfo {
             operation_id: "resource_control_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /roles` (operation `RoleList`), built by [`Client::role_list`]: set the parameters, then [`send`](Self::send) it.
@@ -556,6 +587,16 @@ impl<'a> RoleList<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::Role>>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/roles", client.baseurl,);
         #[allow(unused_mut)]
@@ -570,14 +611,7 @@ impl<'a> RoleList<'a> {
         let info = OperationInfo {
             operation_id: "role_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /users/me` (operation `CurrentUserInspect`), built by [`Client::current_user_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -602,6 +636,16 @@ impl<'a> CurrentUserInspect<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::CurrentUserInspectResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             no_endpoint_authorizations,
@@ -629,14 +673,7 @@ impl<'a> CurrentUserInspect<'a> {
         let info = OperationInfo {
             operation_id: "current_user_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /users/admin/init` (operation `UserAdminInit`), built by [`Client::user_admin_init`]: set the parameters, then [`send`](Self::send) it.
@@ -666,6 +703,16 @@ impl<'a> UserAdminInit<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::User>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             x_setup_token,
@@ -695,14 +742,7 @@ impl<'a> UserAdminInit<'a> {
         let info = OperationInfo {
             operation_id: "user_admin_init",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /team_memberships` (operation `TeamMembershipList`), built by [`Client::team_membership_list`]: set the parameters, then [`send`](Self::send) it.
@@ -717,6 +757,16 @@ impl<'a> TeamMembershipList<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::TeamMembership>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/team_memberships", client.baseurl,);
         #[allow(unused_mut)]
@@ -731,14 +781,7 @@ impl<'a> TeamMembershipList<'a> {
         let info = OperationInfo {
             operation_id: "team_membership_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /team_memberships` (operation `TeamMembershipCreate`), built by [`Client::team_membership_create`]: set the parameters, then [`send`](Self::send) it.
@@ -763,6 +806,16 @@ impl<'a> TeamMembershipCreate<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::TeamMembership>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -783,14 +836,7 @@ impl<'a> TeamMembershipCreate<'a> {
         let info = OperationInfo {
             operation_id: "team_membership_create",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /team_memberships/{id}` (operation `TeamMembershipUpdate`), built by [`Client::team_membership_update`]: set the parameters, then [`send`](Self::send) it.
@@ -824,6 +870,16 @@ impl<'a> TeamMembershipUpdate<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::TeamMembership>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -853,14 +909,7 @@ impl<'a> TeamMembershipUpdate<'a> {
         let info = OperationInfo {
             operation_id: "team_membership_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /team_memberships/{id}` (operation `TeamMembershipDelete`), built by [`Client::team_membership_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -883,6 +932,15 @@ impl<'a> TeamMembershipDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -906,8 +964,7 @@ impl<'a> TeamMembershipDelete<'a> {
         let info = OperationInfo {
             operation_id: "team_membership_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /teams` (operation `TeamList`), built by [`Client::team_list`]: set the parameters, then [`send`](Self::send) it.
@@ -935,6 +992,16 @@ impl<'a> TeamList<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::Team>>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             environment_id,
@@ -961,14 +1028,7 @@ impl<'a> TeamList<'a> {
         let info = OperationInfo {
             operation_id: "team_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /teams` (operation `TeamCreate`), built by [`Client::team_create`]: set the parameters, then [`send`](Self::send) it.
@@ -991,6 +1051,16 @@ impl<'a> TeamCreate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Team>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1011,14 +1081,7 @@ impl<'a> TeamCreate<'a> {
         let info = OperationInfo {
             operation_id: "team_create",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /teams/{id}` (operation `TeamInspect`), built by [`Client::team_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -1041,6 +1104,16 @@ impl<'a> TeamInspect<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Team>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1060,14 +1133,7 @@ impl<'a> TeamInspect<'a> {
         let info = OperationInfo {
             operation_id: "team_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /teams/{id}` (operation `TeamUpdate`), built by [`Client::team_update`]: set the parameters, then [`send`](Self::send) it.
@@ -1099,6 +1165,16 @@ impl<'a> TeamUpdate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::Team>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1124,14 +1200,7 @@ impl<'a> TeamUpdate<'a> {
         let info = OperationInfo {
             operation_id: "team_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /teams/{id}` (operation `TeamDelete`), built by [`Client::team_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -1154,6 +1223,15 @@ impl<'a> TeamDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1173,8 +1251,7 @@ impl<'a> TeamDelete<'a> {
         let info = OperationInfo {
             operation_id: "team_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /teams/{id}/memberships` (operation `TeamMemberships`), built by [`Client::team_memberships`]: set the parameters, then [`send`](Self::send) it.
@@ -1200,6 +1277,16 @@ impl<'a> TeamMemberships<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::TeamMembership>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1223,14 +1310,7 @@ impl<'a> TeamMemberships<'a> {
         let info = OperationInfo {
             operation_id: "team_memberships",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /users/admin/check` (operation `UserAdminCheck`), built by [`Client::user_admin_check`]: set the parameters, then [`send`](Self::send) it.
@@ -1242,6 +1322,10 @@ pub struct UserAdminCheck<'a> {
 impl<'a> UserAdminCheck<'a> {
     ///Sends `GET /users/admin/check` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(self.into_request(), &[204u16], &[404u16]).await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client } = self;
         let url = format!("{}/users/admin/check", client.baseurl,);
         #[allow(unused_mut)]
@@ -1256,8 +1340,7 @@ impl<'a> UserAdminCheck<'a> {
         let info = OperationInfo {
             operation_id: "user_admin_check",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[404u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /users` (operation `UserList`), built by [`Client::user_list`]: set the parameters, then [`send`](Self::send) it.
@@ -1278,6 +1361,16 @@ impl<'a> UserList<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::UsersUser>>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self {
             client,
             environment_id,
@@ -1299,14 +1392,7 @@ impl<'a> UserList<'a> {
         let info = OperationInfo {
             operation_id: "user_list",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /users` (operation `UserCreate`), built by [`Client::user_create`]: set the parameters, then [`send`](Self::send) it.
@@ -1329,6 +1415,16 @@ impl<'a> UserCreate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::User>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, body } = self;
         let ::std::option::Option::Some(body) = body else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1349,14 +1445,7 @@ impl<'a> UserCreate<'a> {
         let info = OperationInfo {
             operation_id: "user_create",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /users/{id}` (operation `UserInspect`), built by [`Client::user_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -1379,6 +1468,16 @@ impl<'a> UserInspect<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::User>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1398,14 +1497,7 @@ impl<'a> UserInspect<'a> {
         let info = OperationInfo {
             operation_id: "user_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /users/{id}` (operation `UserUpdate`), built by [`Client::user_update`]: set the parameters, then [`send`](Self::send) it.
@@ -1437,6 +1529,16 @@ impl<'a> UserUpdate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<types::User>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 409u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1462,14 +1564,7 @@ impl<'a> UserUpdate<'a> {
         let info = OperationInfo {
             operation_id: "user_update",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 409u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /users/{id}` (operation `UserDelete`), built by [`Client::user_delete`]: set the parameters, then [`send`](Self::send) it.
@@ -1492,6 +1587,15 @@ impl<'a> UserDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1511,8 +1615,7 @@ impl<'a> UserDelete<'a> {
         let info = OperationInfo {
             operation_id: "user_delete",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /users/{id}/effective-access` (operation `UserEffectiveAccessInspect`), built by [`Client::user_effective_access_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -1540,6 +1643,16 @@ impl<'a> UserEffectiveAccessInspect<'a> {
         ResponseValue<::std::vec::Vec<types::EffectiveAccessEntry>>,
         Error<types::ErrorResponse>,
     > {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1563,14 +1676,7 @@ impl<'a> UserEffectiveAccessInspect<'a> {
         let info = OperationInfo {
             operation_id: "user_effective_access_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /users/{id}/memberships` (operation `UserMembershipsInspect`), built by [`Client::user_memberships_inspect`]: set the parameters, then [`send`](Self::send) it.
@@ -1595,6 +1701,16 @@ impl<'a> UserMembershipsInspect<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::TeamMembership>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1618,14 +1734,7 @@ impl<'a> UserMembershipsInspect<'a> {
         let info = OperationInfo {
             operation_id: "user_memberships_inspect",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /users/{id}/memberships/sync` (operation `UserMembershipsSync`), built by [`Client::user_memberships_sync`]: set the parameters, then [`send`](Self::send) it.
@@ -1651,6 +1760,16 @@ impl<'a> UserMembershipsSync<'a> {
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::TeamMembership>>, Error<types::ErrorResponse>>
     {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1674,14 +1793,7 @@ impl<'a> UserMembershipsSync<'a> {
         let info = OperationInfo {
             operation_id: "user_memberships_sync",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`GET /users/{id}/namespaces` (operation `UserNamespaces`), built by [`Client::user_namespaces`]: set the parameters, then [`send`](Self::send) it.
@@ -1706,6 +1818,16 @@ impl<'a> UserNamespaces<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::NamespaceMapping>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1729,14 +1851,7 @@ impl<'a> UserNamespaces<'a> {
         let info = OperationInfo {
             operation_id: "user_namespaces",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`PUT /users/{id}/passwd` (operation `UserUpdatePassword`), built by [`Client::user_update_password`]: set the parameters, then [`send`](Self::send) it.
@@ -1768,6 +1883,15 @@ impl<'a> UserUpdatePassword<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1797,8 +1921,7 @@ impl<'a> UserUpdatePassword<'a> {
         let info = OperationInfo {
             operation_id: "user_update_password",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 ///`GET /users/{id}/tokens` (operation `UserGetAPIKeys`), built by [`Client::user_get_api_keys`]: set the parameters, then [`send`](Self::send) it.
@@ -1823,6 +1946,16 @@ impl<'a> UserGetApiKeys<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<::std::vec::Vec<types::ApiKey>>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode_list,
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1846,14 +1979,7 @@ impl<'a> UserGetApiKeys<'a> {
         let info = OperationInfo {
             operation_id: "user_get_api_keys",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode_list,
-            &[400u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`POST /users/{id}/tokens` (operation `UserGenerateAPIKey`), built by [`Client::user_generate_api_key`]: set the parameters, then [`send`](Self::send) it.
@@ -1887,6 +2013,16 @@ impl<'a> UserGenerateApiKey<'a> {
     pub async fn send(
         self,
     ) -> Result<ResponseValue<types::AccessTokenResponse>, Error<types::ErrorResponse>> {
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::decode,
+            &[400u16, 401u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, body } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1916,14 +2052,7 @@ impl<'a> UserGenerateApiKey<'a> {
         let info = OperationInfo {
             operation_id: "user_generate_api_key",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer(
-            response,
-            &[200u16],
-            crate::json_body::decode,
-            &[400u16, 401u16, 403u16, 404u16, 500u16],
-        )
-        .await
+        Ok((client, request, info))
     }
 }
 ///`DELETE /users/{id}/tokens/{keyID}` (operation `UserRemoveAPIKey`), built by [`Client::user_remove_api_key`]: set the parameters, then [`send`](Self::send) it.
@@ -1955,6 +2084,15 @@ impl<'a> UserRemoveApiKey<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `key_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
+        crate::json_body::call_empty(
+            self.into_request(),
+            &[204u16],
+            &[400u16, 403u16, 404u16, 500u16],
+        )
+        .await
+    }
+    /// The request `send` sends, built from the parameters set.
+    fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
         let Self { client, id, key_id } = self;
         let ::std::option::Option::Some(id) = id else {
             return Err(Error::InvalidRequest(::std::string::String::from(
@@ -1984,8 +2122,7 @@ impl<'a> UserRemoveApiKey<'a> {
         let info = OperationInfo {
             operation_id: "user_remove_api_key",
         };
-        let response = client.run(request, &info).await?;
-        crate::json_body::answer_empty(response, &[204u16], &[400u16, 403u16, 404u16, 500u16]).await
+        Ok((client, request, info))
     }
 }
 impl Client {
