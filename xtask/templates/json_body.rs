@@ -103,17 +103,6 @@ pub mod json_body {
         answer(resp, ok, decode, errors).await
     }
 
-    /// [`call`] for an operation whose success has no body.
-    pub(crate) async fn call_empty<E: DeserializeOwned>(
-        prepared: Prepared<'_, E>,
-        ok: &[u16],
-        errors: &[u16],
-    ) -> Result<ResponseValue<()>, Error<E>> {
-        let (client, request, info) = prepared?;
-        let resp = client.run(request, &info).await?;
-        answer_empty(resp, ok, errors).await
-    }
-
     /// What an operation with a JSON answer does with its response: a
     /// status in `ok` decodes the body with `decode`, one in `errors` the
     /// error body, anything else is unexpected. Written once for each
@@ -134,20 +123,10 @@ pub mod json_body {
         }
     }
 
-    /// [`answer`] for an operation whose success has no body.
-    pub(crate) async fn answer_empty<E: DeserializeOwned>(
-        resp: reqwest::Response,
-        ok: &[u16],
-        errors: &[u16],
-    ) -> Result<ResponseValue<()>, Error<E>> {
-        let status = resp.status().as_u16();
-        if ok.contains(&status) {
-            Ok(ResponseValue::empty(resp))
-        } else if errors.contains(&status) {
-            Err(Error::ErrorResponse(response(resp, self::decode).await?))
-        } else {
-            Err(Error::UnexpectedResponse(resp))
-        }
+    /// The `decode` of an operation whose success has no body: what came is
+    /// read, and not decoded.
+    pub(crate) fn no_body(_: &[u8]) -> serde_json::Result<()> {
+        Ok(())
     }
 
     /// A JSON response of an operation, decoded by `decode`; the body

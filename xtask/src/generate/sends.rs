@@ -1,7 +1,7 @@
 //! Smaller operation bodies: each `send` calls `Client::run`
 //! (`xtask/templates/hooks.rs`) instead of awaiting the `pre`, `exec` and
-//! `post` hooks itself, and hands its response to `json_body::answer` or
-//! `answer_empty` (`xtask/templates/json_body.rs`) with the statuses of
+//! `post` hooks itself, and hands its response to `json_body::answer`
+//! (`xtask/templates/json_body.rs`) with the statuses of
 //! success and of error, where it matched on the status itself, one arm per
 //! status. Operations whose answers take another shape keep their match,
 //! with the statuses handled alike in one arm.
@@ -146,8 +146,8 @@ fn merge_arms(block: &mut syn::Block) -> bool {
 /// `match response.status().as_u16() { ok => json_body::response(response,
 /// D).await, errors => Err(Error::ErrorResponse(..)), _ =>
 /// Err(Error::UnexpectedResponse(response)) }` becomes
-/// `json_body::answer(response, &[ok], D, &[errors]).await`, and with
-/// `Ok(ResponseValue::empty(response))` for success `answer_empty`.
+/// `json_body::answer(response, &[ok], D, &[errors]).await`; a success of
+/// `Ok(ResponseValue::empty(response))` decodes with `json_body::no_body`.
 fn shared_answer(block: &mut syn::Block) -> bool {
     struct Answer {
         changed: bool,
@@ -174,7 +174,7 @@ fn answer_call(m: &syn::ExprMatch) -> Option<Expr> {
     if flat(&m.expr) != "response.status().as_u16()" {
         return None;
     }
-    let mut ok: Option<(Vec<Expr>, Option<Expr>)> = None;
+    let mut ok: Option<(Vec<Expr>, Expr)> = None;
     let mut errors: Vec<Expr> = Vec::new();
     let mut unexpected = false;
     for arm in &m.arms {
@@ -194,9 +194,9 @@ fn answer_call(m: &syn::ExprMatch) -> Option<Expr> {
         if body == ERROR && errors.is_empty() {
             errors = statuses;
         } else if ok.is_none() && body == EMPTY {
-            ok = Some((statuses, None));
+            ok = Some((statuses, parse_quote!(crate::json_body::no_body)));
         } else if ok.is_none() {
-            ok = Some((statuses, Some(json_decoder(expr)?)));
+            ok = Some((statuses, json_decoder(expr)?));
         } else {
             return None;
         }
@@ -205,14 +205,9 @@ fn answer_call(m: &syn::ExprMatch) -> Option<Expr> {
     if !unexpected {
         return None;
     }
-    Some(match decode {
-        Some(d) => {
-            parse_quote!(crate::json_body::answer(response, &[#(#ok),*], #d, &[#(#errors),*]).await)
-        }
-        None => {
-            parse_quote!(crate::json_body::answer_empty(response, &[#(#ok),*], &[#(#errors),*]).await)
-        }
-    })
+    Some(parse_quote!(
+        crate::json_body::answer(response, &[#(#ok),*], #decode, &[#(#errors),*]).await
+    ))
 }
 
 /// The method a builder's `send` builds its request with.
@@ -265,11 +260,9 @@ fn split_one(f: &mut syn::ImplItemFn, lifetime: &syn::Lifetime) -> Option<syn::I
     let Expr::Call(answer) = &*tail.base else {
         return None;
     };
-    let callee = match flat(&answer.func).as_str() {
-        "crate::json_body::answer" => quote::quote!(crate::json_body::call),
-        "crate::json_body::answer_empty" => quote::quote!(crate::json_body::call_empty),
-        _ => return None,
-    };
+    if flat(&answer.func) != "crate::json_body::answer" {
+        return None;
+    }
     let mut args = answer.args.iter();
     if args.next().map(flat).as_deref() != Some("response") {
         return None;
@@ -288,7 +281,7 @@ fn split_one(f: &mut syn::ImplItemFn, lifetime: &syn::Lifetime) -> Option<syn::I
         }
     };
     f.block = parse_quote!({
-        #callee(self.#prepare(), #(#rest),*).await
+        crate::json_body::call(self.#prepare(), #(#rest),*).await
     });
     Some(item)
 }
@@ -476,7 +469,7 @@ mod tests {
             "{out}"
         );
         assert!(
-            flat.contains("crate::json_body::call_empty(self.into_request(),&[204u16],&[]).await"),
+            flat.contains("crate::json_body::call(self.into_request(),&[204u16],crate::json_body::no_body,&[],).await"),
             "{out}"
         );
         assert!(

@@ -467,7 +467,13 @@ impl<'a> UploadTls<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`certificate`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[400u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {

@@ -23,7 +23,13 @@ impl<'a> Backup<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 500u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::no_body,
+            &[400u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -70,7 +76,13 @@ impl<'a> BackupToAzureBlob<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[400u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -124,8 +136,13 @@ impl<'a> RestoreFromAzureBlob<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 403u16, 500u16])
-            .await
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::no_body,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -219,7 +236,13 @@ impl<'a> UpdateAzureBlobSettings<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 500u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::no_body,
+            &[400u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -304,9 +327,10 @@ impl<'a> AzureBlobTestConnection<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 404u16, 500u16, 502u16],
         )
         .await
@@ -345,7 +369,13 @@ pub struct RunLocalBackupNow<'a> {
 impl<'a> RunLocalBackupNow<'a> {
     ///Sends `POST /backup/local/run` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[409u16, 500u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[409u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -424,7 +454,13 @@ impl<'a> UpdateLocalBackupSettings<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 500u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::no_body,
+            &[400u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -509,7 +545,13 @@ impl<'a> BackupToS3<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[400u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -563,8 +605,13 @@ impl<'a> RestoreFromS3<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 403u16, 500u16])
-            .await
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::no_body,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -658,7 +705,13 @@ impl<'a> UpdateS3Settings<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 500u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::no_body,
+            &[400u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -750,8 +803,13 @@ impl<'a> Restore<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 403u16, 500u16])
-            .await
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::no_body,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {

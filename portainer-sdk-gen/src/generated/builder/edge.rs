@@ -137,8 +137,13 @@ impl<'a> EdgeConfigDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 404u16, 500u16])
-            .await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -197,9 +202,10 @@ impl<'a> EdgeConfigState<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `state`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -551,8 +557,13 @@ impl<'a> EdgeGroupDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[409u16, 500u16, 503u16])
-            .await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[409u16, 500u16, 503u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -767,8 +778,13 @@ impl<'a> EdgeJobDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16, 503u16])
-            .await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -1021,8 +1037,13 @@ impl<'a> EdgeJobTasksCollect<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `task_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16, 503u16])
-            .await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -1091,8 +1112,13 @@ impl<'a> EdgeJobTasksClear<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `task_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16, 503u16])
-            .await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -1393,8 +1419,13 @@ impl<'a> EdgeStackDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16, 503u16])
-            .await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -1536,9 +1567,10 @@ impl<'a> EdgeStackUpdateFromGit<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -1679,8 +1711,13 @@ impl<'a> EdgeStackLogsStatusGet<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `endpoint_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 500u16, 503u16])
-            .await
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::no_body,
+            &[400u16, 500u16, 503u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -1777,9 +1814,10 @@ impl<'a> EdgeStackLogsCollect<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `endpoint_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 404u16, 500u16, 503u16],
         )
         .await
@@ -1862,7 +1900,13 @@ impl<'a> EdgeStackLogsDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `endpoint_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 503u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[400u16, 503u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -1931,9 +1975,10 @@ impl<'a> EdgeStackLogsDownload<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `endpoint_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[200u16],
+            crate::json_body::no_body,
             &[400u16, 404u16, 500u16, 503u16],
         )
         .await
@@ -2506,9 +2551,10 @@ impl<'a> EdgeUpdateScheduleUpdate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 403u16, 404u16, 409u16, 500u16],
         )
         .await
@@ -2567,7 +2613,13 @@ impl<'a> EdgeUpdateScheduleDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[500u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -2819,7 +2871,13 @@ impl<'a> EndpointEdgeGenerateKey<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 500u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::no_body,
+            &[400u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -2866,7 +2924,13 @@ impl<'a> EdgeConfigCreate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[400u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -2948,7 +3012,13 @@ impl<'a> EdgeConfigUpdate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[400u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {

@@ -203,7 +203,13 @@ impl<'a> WebhookExecute<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[202u16], &[400u16, 500u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[202u16],
+            crate::json_body::no_body,
+            &[400u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -253,7 +259,13 @@ impl<'a> WebhookDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[202u16], &[400u16, 500u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[202u16],
+            crate::json_body::no_body,
+            &[400u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -892,9 +904,10 @@ impl<'a> GitOpsSourcesDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 403u16, 404u16, 409u16, 500u16],
         )
         .await
@@ -1538,9 +1551,10 @@ impl<'a> GitOpsWorkflowDestroy<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -1593,9 +1607,10 @@ impl<'a> GitOpsWorkflowDetach<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 403u16, 404u16, 500u16],
         )
         .await

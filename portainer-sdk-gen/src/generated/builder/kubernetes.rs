@@ -177,9 +177,10 @@ impl<'a> Upgrade<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`environment_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[200u16],
+            crate::json_body::no_body,
             &[400u16, 403u16, 500u16, 503u16],
         )
         .await
@@ -265,8 +266,13 @@ pub struct SharedGitCreate<'a> {
 impl<'a> SharedGitCreate<'a> {
     ///Sends `POST /cloud/gitcredentials` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[201u16], &[400u16, 401u16, 500u16])
-            .await
+        crate::json_body::call(
+            self.into_request(),
+            &[201u16],
+            crate::json_body::no_body,
+            &[400u16, 401u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -307,9 +313,10 @@ impl<'a> SharedGitGet<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[200u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 500u16],
         )
         .await
@@ -362,9 +369,10 @@ impl<'a> SharedGitUpdate<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[200u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 500u16],
         )
         .await
@@ -417,9 +425,10 @@ impl<'a> SharedGitDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 409u16, 500u16],
         )
         .await
@@ -766,9 +775,10 @@ impl<'a> HelmDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `release`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -1192,8 +1202,13 @@ impl<'a> UpdateK8sPodSecurityRule<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`environment_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 404u16, 500u16])
-            .await
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::no_body,
+            &[400u16, 404u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -1407,9 +1422,10 @@ impl<'a> DeleteClusterRoleBindings<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -1477,9 +1493,10 @@ impl<'a> DeleteClusterRoles<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -1860,9 +1877,10 @@ impl<'a> DeleteCronJobs<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -2065,9 +2083,10 @@ impl<'a> DeleteKubernetesCustomResourceDefinition<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `name`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -2330,9 +2349,10 @@ impl<'a> DeleteKubernetesClusterScopedCustomResource<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `name`, `definition`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -2554,9 +2574,10 @@ impl<'a> DeleteKubernetesNamespacedCustomResource<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `namespace`, `name`, `definition`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -3013,9 +3034,10 @@ impl<'a> UpdateKubernetesIngressControllers<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -3213,9 +3235,10 @@ impl<'a> DeleteKubernetesIngresses<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -3356,9 +3379,10 @@ impl<'a> DeleteJobs<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -4292,9 +4316,10 @@ impl<'a> RestartKubernetesApplication<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `namespace`, `kind`, `name`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -4756,9 +4781,10 @@ impl<'a> UpdateKubernetesIngressControllersByNamespace<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `namespace`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -4924,9 +4950,10 @@ impl<'a> UpdateKubernetesIngress<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `namespace`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -5014,9 +5041,10 @@ impl<'a> CreateKubernetesIngress<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `namespace`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 409u16, 500u16],
         )
         .await
@@ -5371,9 +5399,10 @@ impl<'a> DeleteKubernetesPod<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `namespace`, `name`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -5461,9 +5490,10 @@ impl<'a> RestartKubernetesPod<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `namespace`, `name`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 405u16, 500u16],
         )
         .await
@@ -5750,9 +5780,10 @@ impl<'a> UpdateKubernetesServiceAccountImagePullSecrets<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `namespace`, `name`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -5925,9 +5956,10 @@ impl<'a> UpdateKubernetesService<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `namespace`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -6015,9 +6047,10 @@ impl<'a> CreateKubernetesService<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `namespace`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -6105,9 +6138,10 @@ impl<'a> KubernetesNamespacesToggleSystem<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `namespace`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -6395,9 +6429,10 @@ impl<'a> DrainNode<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `name`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -6584,8 +6619,13 @@ impl<'a> DeleteKubernetesPersistentVolumeClaims<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 403u16, 500u16])
-            .await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -6650,8 +6690,13 @@ impl<'a> ResizeKubernetesPersistentVolumeClaim<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 403u16, 500u16])
-            .await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -6850,8 +6895,13 @@ impl<'a> DeleteKubernetesPersistentVolumes<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 403u16, 500u16])
-            .await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -6916,8 +6966,13 @@ impl<'a> UpdateKubernetesPersistentVolumeReclaimPolicy<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 403u16, 500u16])
-            .await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -7038,9 +7093,10 @@ impl<'a> DeleteRoleBindings<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -7225,9 +7281,10 @@ impl<'a> DeleteRoles<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -7428,9 +7485,10 @@ impl<'a> DeleteServiceAccounts<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -7687,9 +7745,10 @@ impl<'a> DeleteKubernetesServices<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -7891,8 +7950,13 @@ impl<'a> SetDefaultKubernetesStorageClass<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `name`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 403u16, 500u16])
-            .await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -7957,8 +8021,13 @@ impl<'a> DeleteKubernetesStorageClasses<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 403u16, 500u16])
-            .await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -8612,7 +8681,13 @@ impl<'a> OmniDeleteCluster<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`credential_id`, `name`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[400u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -8681,7 +8756,13 @@ impl<'a> OmniUpdateCluster<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`credential_id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[400u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -8750,7 +8831,13 @@ impl<'a> OmniValidateCluster<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`credential_id`, `body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[400u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -9129,7 +9216,13 @@ impl<'a> OmniRebootNode<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`credential_id`, `name`, `cluster`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 500u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[400u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -9199,7 +9292,13 @@ impl<'a> OmniValidateServiceAccount<'a> {
     }
     ///Sends `GET /omni/serviceaccount/validate` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 500u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::no_body,
+            &[400u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -9616,8 +9715,13 @@ impl<'a> HelmUserRepositoryDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `repository_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[400u16, 403u16, 500u16])
-            .await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[400u16, 403u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {

@@ -379,9 +379,10 @@ impl<'a> DeleteAlertRule<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -1456,7 +1457,13 @@ impl<'a> AuthLogsCsv<'a> {
     }
     ///Sends `GET /useractivity/authlogs.csv` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[200u16], &[500u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::no_body,
+            &[500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -1663,7 +1670,13 @@ impl<'a> LogsCsv<'a> {
     }
     ///Sends `GET /useractivity/logs.csv` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[200u16], &[500u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::no_body,
+            &[500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {

@@ -23,8 +23,13 @@ impl<'a> EdgeStackWebhookInvoke<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`webhook_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 409u16, 500u16])
-            .await
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::no_body,
+            &[400u16, 409u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -285,9 +290,10 @@ impl<'a> StackDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`, `endpoint_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -1663,9 +1669,10 @@ impl<'a> StackDeleteKubernetesByName<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`name`, `endpoint_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 403u16, 404u16, 500u16],
         )
         .await
@@ -1733,8 +1740,13 @@ impl<'a> StacksWebhookInvoke<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`webhook_id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[200u16], &[400u16, 409u16, 500u16])
-            .await
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::no_body,
+            &[400u16, 409u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {

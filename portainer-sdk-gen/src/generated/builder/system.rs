@@ -67,7 +67,13 @@ pub struct Logout<'a> {
 impl<'a> Logout<'a> {
     ///Sends `POST /auth/logout` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[500u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {
@@ -302,7 +308,13 @@ impl<'a> LicensesDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`body`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
-        crate::json_body::call_empty(self.into_request(), &[200u16], &[]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[200u16],
+            crate::json_body::no_body,
+            &[],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, ()> {
@@ -495,9 +507,10 @@ pub struct SupportBundleDownload<'a> {
 impl<'a> SupportBundleDownload<'a> {
     ///Sends `POST /support/download` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[200u16],
+            crate::json_body::no_body,
             &[400u16, 401u16, 403u16, 500u16],
         )
         .await
@@ -642,7 +655,13 @@ pub struct SystemUpdate<'a> {
 impl<'a> SystemUpdate<'a> {
     ///Sends `POST /system/update` through the client's hooks and decodes the response.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(self.into_request(), &[204u16], &[409u16, 500u16]).await
+        crate::json_body::call(
+            self.into_request(),
+            &[204u16],
+            crate::json_body::no_body,
+            &[409u16, 500u16],
+        )
+        .await
     }
     /// The request `send` sends, built from the parameters set.
     fn into_request(self) -> crate::json_body::Prepared<'a, types::ErrorResponse> {

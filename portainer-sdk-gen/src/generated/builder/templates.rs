@@ -300,9 +300,10 @@ impl<'a> CustomTemplateDelete<'a> {
     ///
     ///Fails with `Error::InvalidRequest`, before any request is made, when a required parameter (`id`) is not set.
     pub async fn send(self) -> Result<ResponseValue<()>, Error<types::ErrorResponse>> {
-        crate::json_body::call_empty(
+        crate::json_body::call(
             self.into_request(),
             &[204u16],
+            crate::json_body::no_body,
             &[400u16, 403u16, 404u16, 500u16],
         )
         .await
