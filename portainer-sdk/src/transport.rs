@@ -445,7 +445,10 @@ pub(crate) async fn read_body(
 
 /// The whole body, or `None` once it is known to pass `limit` (from its
 /// announced length, before reading, or from what arrived), read chunk by
-/// chunk so that memory stays bounded whatever the server sends.
+/// chunk so that memory stays bounded whatever the server sends (at most
+/// twice `limit`, while the chunks are joined). The chunks are kept as they
+/// arrive and joined once at the end: copying each into one buffer as it
+/// came made calls slower when many run at once (PERFORMANCE.md).
 pub(crate) async fn read_limited(
     resp: &mut Response,
     limit: usize,
@@ -453,26 +456,22 @@ pub(crate) async fn read_limited(
     if resp.content_length().is_some_and(|n| n > limit as u64) {
         return Ok(None);
     }
-    let Some(first) = resp.chunk().await? else {
-        return Ok(Some(Bytes::new()));
-    };
-    if first.len() > limit {
-        return Ok(None);
-    }
-    let Some(second) = resp.chunk().await? else {
-        // One chunk (most bodies on a local network): no copy.
-        return Ok(Some(first));
-    };
-    let announced = resp.content_length().unwrap_or(0).min(limit as u64) as usize;
-    let mut body = Vec::with_capacity(announced.max(first.len() + second.len()));
-    body.extend_from_slice(&first);
-    let mut next = Some(second);
-    while let Some(chunk) = next {
-        if chunk.len() > limit - body.len() {
+    let mut chunks: Vec<Bytes> = Vec::new();
+    let mut total = 0usize;
+    while let Some(chunk) = resp.chunk().await? {
+        total = total.saturating_add(chunk.len());
+        if total > limit {
             return Ok(None);
         }
-        body.extend_from_slice(&chunk);
-        next = resp.chunk().await?;
+        chunks.push(chunk);
+    }
+    if chunks.len() < 2 {
+        // One chunk (most bodies on a local network): no copy.
+        return Ok(Some(chunks.pop().unwrap_or_default()));
+    }
+    let mut body = Vec::with_capacity(total);
+    for chunk in &chunks {
+        body.extend_from_slice(chunk);
     }
     Ok(Some(Bytes::from(body)))
 }
