@@ -1,14 +1,19 @@
-//! Smaller operation bodies: each `send` calls `Client::run`
-//! (`xtask/templates/hooks.rs`) instead of awaiting the `pre`, `exec` and
-//! `post` hooks itself, and hands its response to `json_body::answer`
-//! (`xtask/templates/json_body.rs`) with the statuses of
-//! success and of error, where it matched on the status itself, one arm per
-//! status. Operations whose answers take another shape keep their match,
-//! with the statuses handled alike in one arm.
+//! Smaller operation bodies. Each `send` of a JSON operation becomes
+//! `json_body::call(self.into_request(), OK, decode, ERRORS).await`:
+//! `into_request` is a plain method with the statements that build the
+//! request, and `json_body::call` (`xtask/templates/json_body.rs`) sends it
+//! through `Client::run` (`xtask/templates/hooks.rs`: the `api-version`
+//! header, the `pre`, `exec` and `post` hooks) and hands the response to
+//! `json_body::answer`, which decodes the success or the error body by
+//! status. Both are generic over the answer type, so they are compiled once
+//! per type rather than once per operation. An operation whose answer takes
+//! another shape (a byte stream) keeps its own `send`, calling `run`, with
+//! its statuses handled alike in one match arm.
 //!
 //! Each `.await` is a state of the operation's future, and each match arm
-//! its own copy of the decoding: the builders were the largest part of the
-//! default features' build (PERFORMANCE.md has the figures).
+//! its own copy of the decoding: the operations' `send` bodies were the
+//! largest part of the default features' build (PERFORMANCE.md has the
+//! figures).
 
 use quote::{ToTokens, format_ident};
 use syn::visit_mut::VisitMut;
