@@ -352,30 +352,36 @@ fn vm_hwm_kb(status: &str) -> Option<u64> {
 /// by prettyplease (the generator's formatting may differ slightly).
 pub fn compiled_lines(crate_dir: &Path, enabled: &BTreeSet<String>) -> Result<usize> {
     let src = crate_dir.join("src");
-    let file = load(&src.join("lib.rs"), &src, enabled)?;
+    let file = load(&src.join("lib.rs"), &src, &|attrs| cfg_on(attrs, enabled))?;
     Ok(prettyplease::unparse(&file).lines().count())
 }
 
-/// Parses `path`, inlining `mod x;` from `dir` and dropping items cfg'd off.
-fn load(path: &Path, dir: &Path, enabled: &BTreeSet<String>) -> Result<syn::File> {
+/// The whole crate in `crate_dir` as one syntax tree: `src/lib.rs` with its
+/// file modules inlined, whatever their `cfg`.
+pub fn whole_crate(crate_dir: &Path) -> Result<syn::File> {
+    let src = crate_dir.join("src");
+    load(&src.join("lib.rs"), &src, &|_| true)
+}
+
+/// Which items to keep, from their attributes.
+type Keep<'a> = &'a dyn Fn(&[syn::Attribute]) -> bool;
+
+/// Parses `path`, inlining `mod x;` from `dir` and dropping what `keep` refuses.
+fn load(path: &Path, dir: &Path, keep: Keep) -> Result<syn::File> {
     let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let mut file = syn::parse_file(&text).with_context(|| format!("parsing {}", path.display()))?;
-    if !cfg_on(&file.attrs, enabled) {
+    if !keep(&file.attrs) {
         file.items.clear();
         return Ok(file);
     }
-    file.items = filter_items(std::mem::take(&mut file.items), dir, enabled)?;
+    file.items = filter_items(std::mem::take(&mut file.items), dir, keep)?;
     Ok(file)
 }
 
-fn filter_items(
-    items: Vec<syn::Item>,
-    dir: &Path,
-    enabled: &BTreeSet<String>,
-) -> Result<Vec<syn::Item>> {
+fn filter_items(items: Vec<syn::Item>, dir: &Path, keep: Keep) -> Result<Vec<syn::Item>> {
     let mut kept = Vec::with_capacity(items.len());
     for mut item in items {
-        if !cfg_on(item_attrs(&item), enabled) {
+        if !keep(item_attrs(&item)) {
             continue;
         }
         match &mut item {
@@ -383,7 +389,7 @@ fn filter_items(
                 let sub_dir = dir.join(m.ident.to_string());
                 match &mut m.content {
                     Some((_, inner)) => {
-                        *inner = filter_items(std::mem::take(inner), &sub_dir, enabled)?;
+                        *inner = filter_items(std::mem::take(inner), &sub_dir, keep)?;
                     }
                     None => {
                         let explicit = m.attrs.iter().find_map(path_attr);
@@ -396,22 +402,22 @@ fn filter_items(
                         let Some(file) = candidates.into_iter().find(|p| p.is_file()) else {
                             bail!("module {} not found under {}", m.ident, dir.display());
                         };
-                        let loaded = load(&file, &sub_dir, enabled)?;
+                        let loaded = load(&file, &sub_dir, keep)?;
                         m.attrs.extend(loaded.attrs);
                         m.content = Some((Default::default(), loaded.items));
                         m.semi = None;
                     }
                 }
             }
-            syn::Item::Impl(i) => i.items.retain(|ii| cfg_on(impl_item_attrs(ii), enabled)),
-            syn::Item::Trait(t) => t.items.retain(|ti| cfg_on(trait_item_attrs(ti), enabled)),
-            syn::Item::Struct(s) => retain_fields(&mut s.fields, enabled),
+            syn::Item::Impl(i) => i.items.retain(|ii| keep(impl_item_attrs(ii))),
+            syn::Item::Trait(t) => t.items.retain(|ti| keep(trait_item_attrs(ti))),
+            syn::Item::Struct(s) => retain_fields(&mut s.fields, keep),
             syn::Item::Enum(e) => {
                 e.variants = std::mem::take(&mut e.variants)
                     .into_iter()
-                    .filter(|v| cfg_on(&v.attrs, enabled))
+                    .filter(|v| keep(&v.attrs))
                     .map(|mut v| {
-                        retain_fields(&mut v.fields, enabled);
+                        retain_fields(&mut v.fields, keep);
                         v
                     })
                     .collect();
@@ -423,7 +429,7 @@ fn filter_items(
     Ok(kept)
 }
 
-fn retain_fields(fields: &mut syn::Fields, enabled: &BTreeSet<String>) {
+fn retain_fields(fields: &mut syn::Fields, keep: Keep) {
     let list = match fields {
         syn::Fields::Named(n) => &mut n.named,
         syn::Fields::Unnamed(u) => &mut u.unnamed,
@@ -431,7 +437,7 @@ fn retain_fields(fields: &mut syn::Fields, enabled: &BTreeSet<String>) {
     };
     *list = std::mem::take(list)
         .into_iter()
-        .filter(|f| cfg_on(&f.attrs, enabled))
+        .filter(|f| keep(&f.attrs))
         .collect();
 }
 
@@ -551,8 +557,27 @@ mod tests {
 
     fn lines(src: &str, enabled: &[&str]) -> String {
         let mut file = syn::parse_file(src).unwrap();
-        file.items = filter_items(file.items, Path::new("/nonexistent"), &on(enabled)).unwrap();
+        let enabled = on(enabled);
+        let keep = |attrs: &[syn::Attribute]| cfg_on(attrs, &enabled);
+        file.items = filter_items(file.items, Path::new("/nonexistent"), &keep).unwrap();
         prettyplease::unparse(&file)
+    }
+
+    #[test]
+    fn the_whole_crate_is_read_with_its_file_modules_whatever_their_cfg() {
+        let dir = tempfile::tempdir().unwrap();
+        let src = dir.path().join("src");
+        std::fs::create_dir_all(src.join("generated/types")).unwrap();
+        std::fs::write(src.join("lib.rs"), "mod generated;\n").unwrap();
+        std::fs::write(
+            src.join("generated.rs"),
+            "pub mod types { #[cfg(feature = \"stacks\")] mod stacks; }\n",
+        )
+        .unwrap();
+        std::fs::write(src.join("generated/types/stacks.rs"), "pub struct Stack;\n").unwrap();
+        let text = prettyplease::unparse(&whole_crate(dir.path()).unwrap());
+        assert!(text.contains("mod stacks {"), "{text}");
+        assert!(text.contains("pub struct Stack;"), "{text}");
     }
 
     #[test]

@@ -33,7 +33,14 @@ struct Generated {
 
 fn read_generated(root: &Path) -> Result<Generated> {
     let dir = root.join(crate::generate::GEN_CRATE_DIR);
-    let file = crate::generate::read_client(&dir)?;
+    let krate = crate::build_cost::whole_crate(&dir)?;
+    let generated = krate.items.iter().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "generated" => m.content.as_ref(),
+        _ => None,
+    });
+    let Some((_, items)) = generated else {
+        bail!("no `mod generated` in {}", dir.display());
+    };
     // Client method -> its builder's name; builder -> its setters.
     let mut builder_of = BTreeMap::new();
     let mut setters: BTreeMap<String, Vec<(String, syn::Type)>> = BTreeMap::new();
@@ -42,7 +49,7 @@ fn read_generated(root: &Path) -> Result<Generated> {
     // builder module's per-feature files, next to their builders.
     let mut client_impls = Vec::new();
     let mut builder_impls = Vec::new();
-    for item in &file.items {
+    for item in items {
         match item {
             syn::Item::Impl(imp) if imp.trait_.is_none() && type_is(&imp.self_ty, "Client") => {
                 client_impls.push(imp);

@@ -43,36 +43,6 @@ pub fn files(g: &Generated, standalone: bool) -> Result<Vec<(String, String)>> {
 const GENERATED_RS: &str = "src/generated.rs";
 const GENERATED_DIR: &str = "src/generated";
 
-/// The generated client of the crate in `crate_dir` as one syntax tree:
-/// `src/generated.rs` with its file modules read in.
-pub fn read_client(crate_dir: &Path) -> Result<syn::File> {
-    fn inline(items: &mut [syn::Item], dir: &Path) -> Result<()> {
-        for item in items {
-            let syn::Item::Mod(m) = item else { continue };
-            let sub = dir.join(m.ident.to_string());
-            match &mut m.content {
-                Some((_, inner)) => inline(inner, &sub)?,
-                None => {
-                    let path = dir.join(format!("{}.rs", m.ident));
-                    let mut file = parse(&path)?;
-                    inline(&mut file.items, &sub)?;
-                    m.content = Some((Default::default(), file.items));
-                    m.semi = None;
-                }
-            }
-        }
-        Ok(())
-    }
-    fn parse(path: &Path) -> Result<syn::File> {
-        let text =
-            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        syn::parse_file(&text).with_context(|| format!("parsing {}", path.display()))
-    }
-    let mut file = parse(&crate_dir.join(GENERATED_RS))?;
-    inline(&mut file.items, &crate_dir.join(GENERATED_DIR))?;
-    Ok(file)
-}
-
 /// The committed crate must pass `cargo fmt --check` with the rest of the
 /// workspace, and prettyplease's layout is not rustfmt's.
 pub fn rustfmt(source: &str) -> Result<String> {
@@ -318,27 +288,5 @@ mod tests {
         write(dir.path(), &files).unwrap();
         assert!(!gone.exists());
         assert!(compare(dir.path(), &files).unwrap().is_empty());
-    }
-
-    #[test]
-    fn the_client_is_read_with_its_file_modules() {
-        let dir = tempfile::tempdir().unwrap();
-        let files = vec![
-            (
-                "src/generated.rs".to_owned(),
-                "pub mod types { mod stacks; pub use self::stacks::*; }\n".to_owned(),
-            ),
-            (
-                "src/generated/types/stacks.rs".to_owned(),
-                "pub struct Stack;\n".to_owned(),
-            ),
-        ];
-        write(dir.path(), &files).unwrap();
-        let file = read_client(dir.path()).unwrap();
-        let text = prettyplease::unparse(&file);
-        assert!(
-            text.contains("mod stacks {\n        pub struct Stack;"),
-            "{text}"
-        );
     }
 }

@@ -5,7 +5,7 @@ mod builders;
 mod crate_files;
 mod deserialize;
 mod fields;
-pub use crate_files::{read_client, rustfmt};
+pub use crate_files::rustfmt;
 pub(crate) use multipart::typify_name;
 pub mod features;
 mod multipart;

@@ -54,26 +54,21 @@ impl VisitMut for Compact {
 /// &info).await; X.post(&result, &info).await?; let response = result?;`
 /// becomes `let response = X.run(request, &info).await?;`.
 fn one_run(stmts: &mut Vec<Stmt>) -> bool {
-    let text: Vec<String> = stmts
-        .iter()
-        .map(|s| s.to_token_stream().to_string())
-        .collect();
+    let text: Vec<String> = stmts.iter().map(flat).collect();
     for i in 0..text.len().saturating_sub(3) {
-        let Some(receiver) = text[i].strip_suffix(" . pre (& mut request , & info) . await ? ;")
-        else {
+        let Some(receiver) = text[i].strip_suffix(".pre(&mutrequest,&info).await?;") else {
             continue;
         };
         let expected = [
-            format!("let result = {receiver} . exec (request , & info) . await ;"),
-            format!("{receiver} . post (& result , & info) . await ? ;"),
-            "let response = result ? ;".to_owned(),
+            format!("letresult={receiver}.exec(request,&info).await;"),
+            format!("{receiver}.post(&result,&info).await?;"),
+            "letresponse=result?;".to_owned(),
         ];
         if text[i + 1..i + 4] != expected {
             continue;
         }
-        let receiver: Expr = match syn::parse_str(receiver) {
-            Ok(e) => e,
-            Err(_) => continue,
+        let Ok(receiver) = syn::parse_str::<Expr>(receiver) else {
+            continue;
         };
         stmts.splice(
             i..i + 4,
@@ -129,10 +124,13 @@ fn merge_arms(block: &mut syn::Block) -> bool {
             for arm in std::mem::take(&mut m.arms) {
                 let key = flat(unblock(&arm.body));
                 let same = out.iter_mut().find(|(k, a)| {
-                    *k == key && a.guard.is_none() && arm.guard.is_none() && is_literal(&a.pat)
+                    *k == key
+                        && a.guard.is_none()
+                        && arm.guard.is_none()
+                        && literals(&a.pat).is_some()
                 });
                 match same {
-                    Some((_, first)) if is_literal(&arm.pat) => {
+                    Some((_, first)) if literals(&arm.pat).is_some() => {
                         let (a, b) = (&first.pat, &arm.pat);
                         first.pat = parse_quote!(#a | #b);
                         self.merged = true;
@@ -371,14 +369,6 @@ fn literals(pat: &syn::Pat) -> Option<Vec<Expr>> {
 
 fn is_wild(pat: &syn::Pat) -> bool {
     matches!(pat, syn::Pat::Wild(_))
-}
-
-fn is_literal(pat: &syn::Pat) -> bool {
-    match pat {
-        syn::Pat::Lit(_) => true,
-        syn::Pat::Or(or) => or.cases.iter().all(is_literal),
-        _ => false,
-    }
 }
 
 #[cfg(test)]

@@ -143,19 +143,15 @@ fn split_items(items: &mut Vec<Item>) -> BTreeMap<String, Group> {
             kept.push(item);
             continue;
         };
-        let Some((at, set)) = find_set(attrs) else {
+        let Some(set) = attrs.iter().find_map(feature_set) else {
             kept.push(item);
             continue;
         };
-        // Some items carry their `cfg` twice: one is enough, and in a
-        // feature's own file none is needed.
-        let mut i = 0;
-        attrs.retain(|a| {
-            i += 1;
-            i - 1 == at || feature_set(a).as_ref() != Some(&set)
-        });
+        // Some items carry their `cfg` twice. In a feature's own file none is
+        // needed; in the shared file the first is enough.
+        let mut first = set.len() > 1;
+        attrs.retain(|a| feature_set(a).as_ref() != Some(&set) || std::mem::take(&mut first));
         let name = if set.len() == 1 {
-            attrs.remove(at);
             module_name(&set)
         } else {
             SHARED.to_owned()
@@ -184,18 +180,11 @@ fn item_attrs(item: &mut Item) -> Option<&mut Vec<Attribute>> {
     })
 }
 
-/// Where a `#[cfg(any(feature = ..))]` is among `attrs`, and its features;
-/// other `cfg`s (`serde-both`) are not feature sets.
-fn find_set(attrs: &[Attribute]) -> Option<(usize, Set)> {
-    attrs
-        .iter()
-        .enumerate()
-        .find_map(|(i, a)| feature_set(a).map(|s| (i, s)))
-}
-
-/// Removes and returns the feature set of a method's `#[cfg(any(..))]`.
+/// Removes and returns the feature set of a method's first
+/// `#[cfg(any(feature = ..))]`, with its copies; other `cfg`s (`serde-both`)
+/// are not feature sets and stay.
 fn take_set(attrs: &mut Vec<Attribute>) -> Option<Set> {
-    let (_, set) = find_set(attrs)?;
+    let set = attrs.iter().find_map(feature_set)?;
     attrs.retain(|a| feature_set(a).as_ref() != Some(&set));
     Some(set)
 }
