@@ -314,3 +314,27 @@ async fn builder_without_a_required_parameter_sends_nothing() {
     mock.assert_async().await;
     assert_eq!(exec.seen.load(Ordering::SeqCst), 0);
 }
+
+#[tokio::test]
+async fn every_operation_sends_the_spec_version_once() {
+    use portainer_sdk_gen::ClientInfo;
+    let mut server = mockito::Server::new_async().await;
+    // One value, the spec's: `Client::run` sets it for every operation.
+    let mock = server
+        .mock("DELETE", "/api/stacks/3")
+        .match_query(Matcher::Any)
+        .match_header("api-version", Client::api_version())
+        .match_request(|r| r.header("api-version").len() == 1)
+        .with_status(204)
+        .create_async()
+        .await;
+    let (client, _) = client(&server);
+    client
+        .stack_delete()
+        .id(3)
+        .endpoint_id(1)
+        .send()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+}
