@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::Duration;
 
+use bytes::Bytes;
 use reqwest::{Method, StatusCode, Url};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
@@ -12,7 +13,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{self, Cause};
 use crate::retry::RetryPolicy;
 use crate::tls::TlsOptions;
-use crate::transport::{Auth, CallOpts, Failure, OpInfo, Timeouts, Transport, read_body};
+use crate::transport::{Auth, CallOpts, OpInfo, Timeouts, Transport};
 use crate::version::ServerVersion;
 use crate::{Error, Settings, Stacks};
 
@@ -495,25 +496,19 @@ impl Client {
         op: OpInfo,
         req: reqwest::RequestBuilder,
         opts: CallOpts,
-    ) -> Result<(StatusCode, Vec<u8>), Error> {
+    ) -> Result<(StatusCode, Bytes), Error> {
         let request = req
             .build()
             .map_err(|e| Error::InvalidInput(format!("cannot build the {} request: {e}", op.id)))?;
         let method = request.method().clone();
-        let limit = self.inner.max_body_size;
-        let (status, body) = self
-            .inner
-            .transport
-            .send_then(request, op, opts, |resp| read_body(resp, limit))
+        let transport = &self.inner.transport;
+        let failed = |e| error::mark_outcome(crate::raw::body_error(e, Some(op.id)), &method);
+        let resp = transport
+            .exchange(request, op, opts, self.inner.max_body_size)
             .await
-            .map_err(|failure| match failure {
-                Failure::Http(e) => {
-                    error::mark_outcome(error::build(Some(op.id), Cause::Transport(e)), &method)
-                }
-                Failure::TooLarge { status, limit } => {
-                    error::build(Some(op.id), Cause::TooLarge(status, limit))
-                }
-            })?;
+            .map_err(failed)?;
+        let status = resp.status();
+        let body = resp.bytes().await.map_err(failed)?;
         // Docker's answer to starting a started container; a success here.
         if status == StatusCode::NOT_MODIFIED {
             return Ok((status, body));

@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use bytes::Bytes;
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -122,7 +123,7 @@ pub struct ProxyResponse {
     client: Client,
     op: OpInfo,
     status: StatusCode,
-    body: Vec<u8>,
+    body: Bytes,
 }
 
 impl ProxyResponse {
@@ -138,7 +139,7 @@ impl ProxyResponse {
 
     /// The body.
     pub fn into_body(self) -> Vec<u8> {
-        self.body
+        self.body.into()
     }
 
     /// The body decoded from JSON; [`Error::Decode`] when it is not `T`.

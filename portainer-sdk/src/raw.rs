@@ -2,18 +2,13 @@
 
 use std::cell::Cell;
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
-use bytes::Bytes;
 use portainer_sdk_gen::{Error as GenError, ResponseValue};
-use reqwest::Response;
-use secrecy::ExposeSecret;
 
 use crate::error::{self, Cause};
-use crate::transport::{CallOpts, ERROR_BODY_LIMIT, OpInfo, Transport, read_limited, read_prefix};
+use crate::transport::{BodyTooLarge, CallOpts, OpInfo, Transport};
 use crate::{Client, Error};
 
 /// Sends the generated client's requests through the SDK's transport, so a
@@ -43,90 +38,12 @@ impl portainer_sdk_gen::Executor for RawExecutor {
             anonymous: self.anonymous,
         };
         Box::pin(async move {
-            let secret = self.transport.credential();
-            let secret = secret.as_ref().map(|s| s.expose_secret());
             let limit = self.max_body_size;
-            let resp = self
-                .transport
-                .send_then(request, op, opts, |resp| buffered(resp, limit, secret))
-                .await?;
+            let resp = self.transport.exchange(request, op, opts, limit).await?;
             // Outside an SDK method (a raw call) there is no one to tell.
             let _ = STATUS.try_with(|s| s.set(resp.status().as_u16()));
             Ok(resp)
         })
-    }
-}
-
-/// The response with its body read here, so that a body cut short is
-/// retried like any broken exchange (for methods that may be resent) and a
-/// body over `limit` is refused after reading at most `limit` bytes. An
-/// error body is cut at [`ERROR_BODY_LIMIT`] and has the credential scrubbed
-/// out (some proxies echo request headers in their error pages). The
-/// generated code then decodes from memory.
-async fn buffered(
-    mut resp: Response,
-    limit: usize,
-    secret: Option<&str>,
-) -> reqwest::Result<Response> {
-    let status = resp.status();
-    let body = if status.is_client_error() || status.is_server_error() {
-        let body = read_prefix(&mut resp, ERROR_BODY_LIMIT).await?;
-        let body = match secret {
-            Some(s) => error::scrub_bytes(body, s),
-            None => body,
-        };
-        reqwest::Body::from(body)
-    } else {
-        match read_limited(&mut resp, limit).await? {
-            Some(body) => reqwest::Body::from(body),
-            None => reqwest::Body::wrap(Refused(Some(BodyTooLarge {
-                status: status.as_u16(),
-                limit,
-            }))),
-        }
-    };
-    let mut out = http::Response::new(body);
-    *out.status_mut() = status;
-    *out.version_mut() = resp.version();
-    *out.headers_mut() = resp.headers().clone();
-    // The body is whole now, and an error body may have changed length.
-    out.headers_mut().remove(reqwest::header::CONTENT_LENGTH);
-    out.headers_mut().remove(reqwest::header::TRANSFER_ENCODING);
-    Ok(Response::from(out))
-}
-
-/// The marker error a body over the limit fails with when the generated code
-/// reads it; [`from_generated`] turns it into [`Error::ResponseTooLarge`].
-#[derive(Debug, Clone, Copy)]
-struct BodyTooLarge {
-    status: u16,
-    limit: usize,
-}
-
-impl std::fmt::Display for BodyTooLarge {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "HTTP {} response body larger than {} bytes",
-            self.status, self.limit
-        )
-    }
-}
-
-impl std::error::Error for BodyTooLarge {}
-
-/// A body whose first read fails with [`BodyTooLarge`].
-struct Refused(Option<BodyTooLarge>);
-
-impl http_body::Body for Refused {
-    type Data = Bytes;
-    type Error = BodyTooLarge;
-
-    fn poll_frame(
-        self: Pin<&mut Self>,
-        _: &mut Context<'_>,
-    ) -> Poll<Option<Result<http_body::Frame<Bytes>, BodyTooLarge>>> {
-        Poll::Ready(self.get_mut().0.take().map(Err))
     }
 }
 
@@ -294,10 +211,7 @@ fn from_generated_sync<E: serde::Serialize>(
             None => m,
         }),
         GenError::CommunicationError(e) | GenError::InvalidUpgrade(e) => transport(e, op),
-        GenError::ResponseBodyError(e) => match error::find_source::<BodyTooLarge>(&e) {
-            Some(t) => error::build(op, Cause::TooLarge(t.status, t.limit)),
-            None => transport(e, op),
-        },
+        GenError::ResponseBodyError(e) => body_error(e, op),
         GenError::ErrorResponse(rv) => {
             let status = rv.status().as_u16();
             let body = serde_json::to_vec(&rv.into_inner()).unwrap_or_default();
@@ -318,6 +232,15 @@ fn from_generated_sync<E: serde::Serialize>(
             }
             error::build(op, Cause::Status(status, b""))
         }
+    }
+}
+
+/// A failure reading a body the transport buffered: over the limit, or a
+/// transport failure.
+pub(crate) fn body_error(e: reqwest::Error, op: Option<&'static str>) -> Error {
+    match error::find_source::<BodyTooLarge>(&e) {
+        Some(t) => error::build(op, Cause::TooLarge(t.status, t.limit)),
+        None => transport(e, op),
     }
 }
 

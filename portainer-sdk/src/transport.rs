@@ -2,8 +2,9 @@
 //! retries and tracing. The SDK's own methods and the generated client (through
 //! its `Executor` hook) both send here, so they behave identically.
 
-use std::future::Future;
+use std::pin::Pin;
 use std::sync::RwLock;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
@@ -139,22 +140,17 @@ impl Transport {
     }
 
     /// Sends `request` with credentials, timeout, redirects and retries, in a
-    /// tracing span that names the operation but never the credential; then
-    /// `finish` reads the response. A failure
-    /// of `finish` on a request that may be resent (a `GET` whose body was
-    /// cut short or reset) is retried like a failure to get the response.
-    pub(crate) async fn send_then<T, E, F, Fut>(
+    /// tracing span that names the operation but never the credential, and
+    /// reads the response's body into memory ([`buffered`], at most `limit`
+    /// bytes of a success). A body cut short or reset on a request that may
+    /// be resent (a `GET`) is retried like a failure to get the response.
+    pub(crate) async fn exchange(
         &self,
         mut request: Request,
         op: OpInfo,
         opts: CallOpts,
-        finish: F,
-    ) -> Result<T, E>
-    where
-        E: FinishError,
-        F: Fn(Response) -> Fut,
-        Fut: Future<Output = Result<T, E>>,
-    {
+        limit: usize,
+    ) -> reqwest::Result<Response> {
         let span = tracing::info_span!(
             "portainer.request",
             operation = op.id,
@@ -181,7 +177,7 @@ impl Transport {
             }
         }
         let (result, attempts, status) = self
-            .send_with_retries(request, finish)
+            .send_with_retries(request, limit)
             .instrument(span.clone())
             .await;
         span.record("attempts", attempts);
@@ -197,7 +193,8 @@ impl Transport {
                 span.in_scope(|| tracing::debug!(status, "response"));
             }
             Err(e) => {
-                span.in_scope(|| tracing::debug!(error = %e.describe(), "request failed"));
+                let error = e.without_url_ref();
+                span.in_scope(|| tracing::debug!(%error, "request failed"));
             }
         }
         result
@@ -205,16 +202,13 @@ impl Transport {
 
     /// The exchange with retries: the result, the number of attempts, and the
     /// status of the last response received.
-    async fn send_with_retries<T, E, F, Fut>(
+    async fn send_with_retries(
         &self,
         mut request: Request,
-        finish: F,
-    ) -> (Result<T, E>, u32, Option<u16>)
-    where
-        E: FinishError,
-        F: Fn(Response) -> Fut,
-        Fut: Future<Output = Result<T, E>>,
-    {
+        limit: usize,
+    ) -> (reqwest::Result<Response>, u32, Option<u16>) {
+        let secret = self.credential();
+        let finish = |resp| buffered(resp, limit, secret.as_ref().map(|s| s.expose_secret()));
         let method = request.method().clone();
         let resend_ok = self.retry.may_resend(&method);
         let mut retries = 0u32;
@@ -238,7 +232,7 @@ impl Transport {
             let Some(next) = spare else {
                 let done = match result {
                     Ok(resp) => finish(resp).await,
-                    Err(e) => Err(e.into()),
+                    Err(e) => Err(e),
                 };
                 return (done, retries + 1, last_status);
             };
@@ -256,11 +250,11 @@ impl Transport {
             let reason = match (delay, result) {
                 (Some(_), Ok(r)) => r.status().to_string(),
                 (Some(_), Err(e)) => e.without_url_ref(),
-                (None, Err(e)) => return (Err(e.into()), retries + 1, last_status),
+                (None, Err(e)) => return (Err(e), retries + 1, last_status),
                 (None, Ok(resp)) => {
                     let done = finish(resp).await;
                     match &done {
-                        Err(e) if resend_ok && e.http().is_some_and(broken_body) => e.describe(),
+                        Err(e) if resend_ok && broken_body(e) => e.without_url_ref(),
                         _ => return (done, retries + 1, last_status),
                     }
                 }
@@ -368,80 +362,82 @@ fn broken_body(e: &reqwest::Error) -> bool {
     (e.is_decode() || e.is_body()) && !e.is_timeout()
 }
 
-/// What a `finish` step of [`Transport::send_then`] fails with.
-pub(crate) trait FinishError: From<reqwest::Error> {
-    /// The reqwest error behind this one, when there is one.
-    fn http(&self) -> Option<&reqwest::Error>;
-    /// A description for logs, without the URL's query.
-    fn describe(&self) -> String;
-}
-
-impl FinishError for reqwest::Error {
-    fn http(&self) -> Option<&reqwest::Error> {
-        Some(self)
-    }
-    fn describe(&self) -> String {
-        self.without_url_ref()
-    }
-}
-
-/// Why reading a response failed.
-#[derive(Debug)]
-pub(crate) enum Failure {
-    /// Sending, or receiving the head or the body.
-    Http(reqwest::Error),
-    /// A success body longer than the client's maximum body size.
-    TooLarge { status: u16, limit: usize },
-}
-
-impl From<reqwest::Error> for Failure {
-    fn from(e: reqwest::Error) -> Self {
-        Failure::Http(e)
-    }
-}
-
-impl FinishError for Failure {
-    fn http(&self) -> Option<&reqwest::Error> {
-        match self {
-            Failure::Http(e) => Some(e),
-            Failure::TooLarge { .. } => None,
+/// The response with its body read here, so that a body cut short is
+/// retried like any broken exchange (for methods that may be resent) and a
+/// body over `limit` is refused after reading at most `limit` bytes. An
+/// error body is cut at [`ERROR_BODY_LIMIT`] and has the credential scrubbed
+/// out (some proxies echo request headers in their error pages). Callers
+/// then decode from memory.
+async fn buffered(
+    mut resp: Response,
+    limit: usize,
+    secret: Option<&str>,
+) -> reqwest::Result<Response> {
+    let status = resp.status();
+    let body = if status.is_client_error() || status.is_server_error() {
+        let body = read_prefix(&mut resp, ERROR_BODY_LIMIT).await?;
+        let body = match secret {
+            Some(s) => crate::error::scrub_bytes(body, s),
+            None => body,
+        };
+        reqwest::Body::from(body)
+    } else {
+        match read_limited(&mut resp, limit).await? {
+            Some(body) => reqwest::Body::from(body),
+            None => reqwest::Body::wrap(Refused(Some(BodyTooLarge {
+                status: status.as_u16(),
+                limit,
+            }))),
         }
+    };
+    let mut out = http::Response::new(body);
+    *out.status_mut() = status;
+    *out.version_mut() = resp.version();
+    *out.headers_mut() = resp.headers().clone();
+    // The body is whole now, and an error body may have changed length.
+    out.headers_mut().remove(reqwest::header::CONTENT_LENGTH);
+    out.headers_mut().remove(reqwest::header::TRANSFER_ENCODING);
+    Ok(Response::from(out))
+}
+
+/// The marker error a body over the limit fails with when the generated code
+/// reads it; `raw::from_generated` turns it into [`Error::ResponseTooLarge`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BodyTooLarge {
+    pub(crate) status: u16,
+    pub(crate) limit: usize,
+}
+
+impl std::fmt::Display for BodyTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "HTTP {} response body larger than {} bytes",
+            self.status, self.limit
+        )
     }
-    fn describe(&self) -> String {
-        match self {
-            Failure::Http(e) => e.without_url_ref(),
-            Failure::TooLarge { status, limit } => {
-                format!("HTTP {status} response body larger than {limit} bytes")
-            }
-        }
+}
+
+impl std::error::Error for BodyTooLarge {}
+
+/// A body whose first read fails with [`BodyTooLarge`].
+struct Refused(Option<BodyTooLarge>);
+
+impl http_body::Body for Refused {
+    type Data = Bytes;
+    type Error = BodyTooLarge;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<http_body::Frame<Bytes>, BodyTooLarge>>> {
+        Poll::Ready(self.get_mut().0.take().map(Err))
     }
 }
 
 /// How much of an error body is read: enough for Portainer's
 /// `{"message","details"}` and the start of a proxy's page.
-pub(crate) const ERROR_BODY_LIMIT: usize = 64 * 1024;
-
-/// Reads a response body of at most `limit` bytes. A success body fails
-/// with [`Failure::TooLarge`] over the limit (before reading when the server
-/// announces its length). An error or redirect body is cut at
-/// [`ERROR_BODY_LIMIT`], as only its start is kept.
-pub(crate) async fn read_body(
-    mut resp: Response,
-    limit: usize,
-) -> Result<(StatusCode, Vec<u8>), Failure> {
-    let status = resp.status();
-    if !status.is_success() {
-        let body = read_prefix(&mut resp, limit.min(ERROR_BODY_LIMIT)).await?;
-        return Ok((status, body));
-    }
-    match read_limited(&mut resp, limit).await? {
-        Some(body) => Ok((status, body.into())),
-        None => Err(Failure::TooLarge {
-            status: status.as_u16(),
-            limit,
-        }),
-    }
-}
+const ERROR_BODY_LIMIT: usize = 64 * 1024;
 
 /// The whole body, or `None` once it is known to pass `limit` (from its
 /// announced length, before reading, or from what arrived), read chunk by
@@ -449,10 +445,7 @@ pub(crate) async fn read_body(
 /// twice `limit`, while the chunks are joined). The chunks are kept as they
 /// arrive and joined once at the end: copying each into one buffer as it
 /// came made calls slower when many run at once (PERFORMANCE.md).
-pub(crate) async fn read_limited(
-    resp: &mut Response,
-    limit: usize,
-) -> reqwest::Result<Option<Bytes>> {
+async fn read_limited(resp: &mut Response, limit: usize) -> reqwest::Result<Option<Bytes>> {
     if resp.content_length().is_some_and(|n| n > limit as u64) {
         return Ok(None);
     }
@@ -477,7 +470,7 @@ pub(crate) async fn read_limited(
 }
 
 /// The first `cap` bytes of a body; the rest is not read.
-pub(crate) async fn read_prefix(resp: &mut Response, cap: usize) -> reqwest::Result<Vec<u8>> {
+async fn read_prefix(resp: &mut Response, cap: usize) -> reqwest::Result<Vec<u8>> {
     let mut body = Vec::new();
     while body.len() < cap {
         let Some(chunk) = resp.chunk().await? else {
