@@ -113,14 +113,6 @@ pub enum Error {
     /// keeps restarting: which one, its exit code and its last log lines.
     #[error("{0}")]
     ContainerFailed(Box<ContainerFailure>),
-    /// The server is too old (or too new) for the operation.
-    #[error("{operation} is not supported by Portainer {server_version}")]
-    Unsupported {
-        /// What was attempted.
-        operation: &'static str,
-        /// The server's version as it reported it.
-        server_version: String,
-    },
 }
 
 /// The messages of an error and its causes, so that "error sending request"

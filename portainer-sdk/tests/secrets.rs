@@ -482,10 +482,6 @@ fn every_public_type_and_error_variant_prints_without_secrets() {
         Error::Api(api(500)),
         Error::InvalidInput("a stack needs a name".into()),
         Error::Config("environment variable PORTAINER_URL is not set".into()),
-        Error::Unsupported {
-            operation: "StackCreate",
-            server_version: "1.24.0".into(),
-        },
         Error::ResponseTooLarge {
             operation: "StackList",
             status: 200,
