@@ -2,9 +2,7 @@
 //! `client.docker(id)`. Models are bollard-stubs' ([`docker_models`](crate::docker_models)).
 
 #[cfg(feature = "docker")]
-use std::collections::BTreeMap;
-#[cfg(feature = "docker")]
-use std::marker::PhantomData;
+use std::{collections::BTreeMap, marker::PhantomData};
 
 #[cfg(feature = "docker")]
 use bollard_stubs::models::{ContainerInspectResponse, ContainerSummary, Service, Swarm, Task};
@@ -103,11 +101,8 @@ impl<'c> Docker<'c> {
     }
 
     async fn action(&self, id: &str, action: &str, op_id: &'static str) -> Result<(), Error> {
-        let op = op(
-            op_id,
-            &Method::POST,
-            "/endpoints/{id}/docker/containers/{container}",
-        );
+        let template = "/endpoints/{id}/docker/containers/{container}";
+        let op = op(op_id, &Method::POST, template);
         let path = format!("/containers/{id}/{action}");
         self.call(op, Method::POST, &path).send().await.map(drop)
     }
@@ -134,7 +129,7 @@ impl<'c> Docker<'c> {
     /// Containers, stopped ones too (`GET /containers/json?all=1`); narrow
     /// with [`DockerList::label`] or [`DockerList::filter`].
     pub fn containers(&self) -> DockerList<'c, ContainerSummary> {
-        DockerList::new(*self, "DockerContainerList", "/containers/json", true)
+        DockerList::new(*self, "DockerContainerList", "/containers/json?all=1")
     }
 
     /// One container by id or name (`GET /containers/{id}/json`).
@@ -146,12 +141,12 @@ impl<'c> Docker<'c> {
 
     /// Swarm services (`GET /services`; swarm managers only).
     pub fn services(&self) -> DockerList<'c, Service> {
-        DockerList::new(*self, "DockerServiceList", "/services", false)
+        DockerList::new(*self, "DockerServiceList", "/services")
     }
 
     /// Swarm tasks (`GET /tasks`; swarm managers only).
     pub fn tasks(&self) -> DockerList<'c, Task> {
-        DockerList::new(*self, "DockerTaskList", "/tasks", false)
+        DockerList::new(*self, "DockerTaskList", "/tasks")
     }
 
     /// The swarm this engine manages (`GET /swarm`).
@@ -170,19 +165,17 @@ pub struct DockerList<'c, T> {
     docker: Docker<'c>,
     op: &'static str,
     path: &'static str,
-    all: bool,
     filters: BTreeMap<String, Vec<String>>,
     _item: PhantomData<fn() -> T>,
 }
 
 #[cfg(feature = "docker")]
 impl<'c, T: DeserializeOwned> DockerList<'c, T> {
-    fn new(docker: Docker<'c>, op: &'static str, path: &'static str, all: bool) -> Self {
+    fn new(docker: Docker<'c>, op: &'static str, path: &'static str) -> Self {
         Self {
             docker,
             op,
             path,
-            all,
             filters: BTreeMap::new(),
             _item: PhantomData,
         }
@@ -212,9 +205,6 @@ impl<'c, T: DeserializeOwned> DockerList<'c, T> {
         };
         let op = op(self.op, &Method::GET, template);
         let mut req = self.docker.call(op, Method::GET, self.path);
-        if self.all {
-            req = req.query(&[("all", "1")]);
-        }
         if !self.filters.is_empty() {
             let filters = serde_json::to_string(&self.filters).unwrap_or_default();
             req = req.query(&[("filters", filters)]);
@@ -244,11 +234,8 @@ impl ContainerLogs<'_> {
     /// Sends `GET /containers/{id}/logs?stdout=1&stderr=1` and splits the
     /// answer into lines.
     pub async fn send(self) -> Result<Vec<LogLine>, Error> {
-        let op = op(
-            "DockerContainerLogs",
-            &Method::GET,
-            "/endpoints/{id}/docker/containers/{container}/logs",
-        );
+        let template = "/endpoints/{id}/docker/containers/{container}/logs";
+        let op = op("DockerContainerLogs", &Method::GET, template);
         let path = format!("/containers/{}/logs", self.id);
         let tail = self.tail.map_or("all".into(), |n| n.to_string());
         let resp = (self.docker.call(op, Method::GET, &path))
@@ -297,46 +284,36 @@ pub enum LogStream {
 /// assert_eq!(log_lines(b"plain\r\ntext")[1].text, "text");
 /// ```
 pub fn log_lines(body: &[u8]) -> Vec<LogLine> {
+    use LogStream::{Stderr, Stdin, Stdout, Tty};
     let mut frames = Vec::new();
     let mut rest = body;
-    while rest.len() >= 8 && rest[0] <= 2 && rest[1..4] == [0, 0, 0] {
-        let len = u32::from_be_bytes([rest[4], rest[5], rest[6], rest[7]]) as usize;
-        let Some(payload) = rest.get(8..8 + len) else {
-            break;
-        };
-        frames.push((rest[0], payload));
-        rest = &rest[8 + len..];
+    while let [stream @ 0..=2, 0, 0, 0, a, b, c, d, tail @ ..] = rest
+        && let Some(payload) = tail.get(..u32::from_be_bytes([*a, *b, *c, *d]) as usize)
+    {
+        frames.push((usize::from(*stream), payload));
+        rest = &tail[payload.len()..];
     }
     if !rest.is_empty() {
         frames = vec![(3, body)];
     }
-    let mut pending: [Vec<u8>; 4] = Default::default();
-    let mut out = Vec::new();
-    let emit = |stream: u8, bytes: &[u8], out: &mut Vec<LogLine>| {
-        let stream = [
-            LogStream::Stdin,
-            LogStream::Stdout,
-            LogStream::Stderr,
-            LogStream::Tty,
-        ][usize::from(stream)];
-        let text = String::from_utf8_lossy(bytes.strip_suffix(b"\r").unwrap_or(bytes));
-        out.push(LogLine {
-            stream,
-            text: text.into_owned(),
-        });
+    let line = |stream: usize, bytes: &[u8]| LogLine {
+        stream: [Stdin, Stdout, Stderr, Tty][stream],
+        text: String::from_utf8_lossy(bytes.strip_suffix(b"\r").unwrap_or(bytes)).into_owned(),
     };
+    let mut pending: [Vec<u8>; 4] = Default::default();
+    let mut lines = Vec::new();
     for (stream, payload) in frames {
-        let buf = &mut pending[usize::from(stream)];
+        let buf = &mut pending[stream];
         buf.extend_from_slice(payload);
         while let Some(i) = buf.iter().position(|b| *b == b'\n') {
-            let line: Vec<u8> = buf.drain(..=i).collect();
-            emit(stream, &line[..i], &mut out);
+            let bytes: Vec<u8> = buf.drain(..=i).collect();
+            lines.push(line(stream, &bytes[..i]));
         }
     }
-    for (stream, buf) in (0u8..).zip(pending) {
+    for (stream, buf) in pending.iter().enumerate() {
         if !buf.is_empty() {
-            emit(stream, &buf, &mut out);
+            lines.push(line(stream, buf));
         }
     }
-    out
+    lines
 }

@@ -261,17 +261,11 @@ impl ListEnvironments<'_> {
                 call = call.name(n);
             }
             let (result, status) = crate::raw::with_status(call.send()).await;
-            let (total, page) = match result {
-                Ok(v) => {
-                    let total = v
-                        .headers()
-                        .get("x-total-count")
-                        .and_then(|h| h.to_str().ok())
-                        .and_then(|h| h.trim().parse::<usize>().ok());
-                    (total, v.into_inner())
-                }
-                Err(e) => return self.client.finish("endpoint_list", Err(e), status).await,
-            };
+            let total = (result.as_ref().ok())
+                .and_then(|v| v.headers().get("x-total-count"))
+                .and_then(|h| h.to_str().ok())
+                .and_then(|h| h.trim().parse::<usize>().ok());
+            let page = self.client.finish("endpoint_list", result, status).await?;
             let got = page.len();
             all.extend(page);
             // A server without paging (or a total) answered everything at once.

@@ -6,7 +6,8 @@
 use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
-use bollard_stubs::models::{ContainerStateStatusEnum, HealthStatusEnum, Task, TaskState};
+use bollard_stubs::models::{ContainerStateStatusEnum as Status, HealthStatusEnum as Health};
+use bollard_stubs::models::{Task, TaskState};
 use tokio::time::Instant;
 
 use crate::models::Stack;
@@ -139,8 +140,8 @@ pub(crate) async fn wait_for(
         docker: client.docker(environment),
         stack: name.into(),
         seen_failed: None,
-        last: BTreeMap::new(),
     };
+    let mut last = BTreeMap::new();
     let deadline = Instant::now() + options.timeout;
     let mut ready_before = false;
     loop {
@@ -150,12 +151,7 @@ pub(crate) async fn wait_for(
             poll.compose().await?
         };
         for s in &states {
-            if poll
-                .last
-                .insert(s.service.clone(), s.state.clone())
-                .as_ref()
-                != Some(&s.state)
-            {
+            if last.insert(s.service.clone(), s.state.clone()).as_ref() != Some(&s.state) {
                 tracing::info!(stack = %poll.stack, service = %s.service, state = %s.state, ready = s.ready, "stack service");
             }
         }
@@ -183,7 +179,6 @@ struct Poll<'c> {
     stack: String,
     /// Swarm tasks already failed at the first look, from earlier deploys.
     seen_failed: Option<HashSet<String>>,
-    last: BTreeMap<String, String>,
 }
 
 impl Poll<'_> {
@@ -191,10 +186,8 @@ impl Poll<'_> {
     async fn compose(&mut self) -> Result<Vec<ServiceState>, Error> {
         // Portainer runs compose with the stack's name as project name
         // (api/exec/compose_stack.go), which compose normalizes as Portainer does.
-        let label = format!(
-            "com.docker.compose.project={}",
-            normalized_name(&self.stack)
-        );
+        let project = normalized_name(&self.stack);
+        let label = format!("com.docker.compose.project={project}");
         let listed = self.docker.containers().label(&label).send().await?;
         if listed.is_empty() {
             return Ok(vec![not_yet(&label)]);
@@ -209,25 +202,22 @@ impl Poll<'_> {
                 .cloned()
                 .unwrap_or_else(|| id.clone());
             let state = c.state.unwrap_or_default();
-            let status = state.status.unwrap_or(ContainerStateStatusEnum::EMPTY);
+            let status = state.status.unwrap_or(Status::EMPTY);
             let health = state.health.and_then(|h| h.status);
             let exit = state.exit_code.unwrap_or(0);
             let restarts = c.restart_count.unwrap_or(0);
-            let running = status == ContainerStateStatusEnum::RUNNING;
+            let running = status == Status::RUNNING;
             let healthy = matches!(
                 health,
-                None | Some(
-                    HealthStatusEnum::HEALTHY | HealthStatusEnum::NONE | HealthStatusEnum::EMPTY
-                )
+                None | Some(Health::HEALTHY | Health::NONE | Health::EMPTY)
             );
-            let exited = matches!(
-                status,
-                ContainerStateStatusEnum::EXITED | ContainerStateStatusEnum::DEAD
-            ) && state.restarting != Some(true);
+            let exited =
+                matches!(status, Status::EXITED | Status::DEAD) && state.restarting != Some(true);
             let container = c.name.unwrap_or(id.clone());
             let container = container.trim_start_matches('/');
-            if exited && exit != 0 || restarts >= RESTART_LIMIT && !(running && healthy) {
-                let reason = if exited && exit != 0 {
+            let crashed = exited && exit != 0;
+            if crashed || restarts >= RESTART_LIMIT && !(running && healthy) {
+                let reason = if crashed {
                     "exited"
                 } else {
                     "keeps restarting"
@@ -238,22 +228,19 @@ impl Poll<'_> {
             }
             // A one-shot container (a migration, say) that exited 0 is done.
             let ready = running && healthy || exited;
-            let mut text = status.to_string();
-            match health {
-                Some(HealthStatusEnum::STARTING) => text.push_str(" (health: starting)"),
-                Some(HealthStatusEnum::HEALTHY) => text.push_str(" (healthy)"),
-                Some(HealthStatusEnum::UNHEALTHY) => text.push_str(" (unhealthy)"),
-                _ => {}
-            }
-            if exited {
-                text = format!("exited ({exit})");
-            }
+            let mut text = match health {
+                _ if exited => format!("exited ({exit})"),
+                Some(Health::STARTING) => format!("{status} (health: starting)"),
+                Some(Health::HEALTHY) => format!("{status} (healthy)"),
+                Some(Health::UNHEALTHY) => format!("{status} (unhealthy)"),
+                _ => status.to_string(),
+            };
             if restarts > 0 {
                 text.push_str(&format!(", {restarts} restarts"));
             }
-            let entry = services.entry(service).or_default();
             // Ready when each of its containers is.
-            entry.0 = ready && (entry.1.is_empty() || entry.0);
+            let entry = services.entry(service).or_insert((true, Vec::new()));
+            entry.0 &= ready;
             entry.1.push(format!("{container}: {text}"));
         }
         Ok(services
@@ -280,18 +267,14 @@ impl Poll<'_> {
             list = list.filter("service", s.id.clone().unwrap_or_default());
         }
         let tasks = list.send().await?;
-        let baseline = (self.seen_failed.get_or_insert_with(|| {
+        let baseline = self.seen_failed.get_or_insert_with(|| {
             let old = tasks.iter().filter(|t| failed(t));
             old.filter_map(|t| t.id.clone()).collect()
-        }))
-        .clone();
+        });
         let mut out = Vec::new();
-        for s in &services {
-            let name = s
-                .spec
-                .as_ref()
-                .and_then(|s| s.name.clone())
-                .unwrap_or_default();
+        for s in services {
+            let spec = s.spec.unwrap_or_default();
+            let name = spec.name.unwrap_or_default();
             let mine: Vec<_> = tasks.iter().filter(|t| t.service_id == s.id).collect();
             let running = mine
                 .iter()
@@ -319,19 +302,12 @@ impl Poll<'_> {
                     .filter(|e| !e.is_empty())
                     .unwrap_or_else(|| "failed".into());
                 let shown = format!("{name}.{}", t.slot.unwrap_or_default());
+                let restarts = new_failures.len() as i64;
                 return Err(self
-                    .failed(
-                        &name,
-                        &shown,
-                        &container,
-                        &reason,
-                        exit,
-                        new_failures.len() as i64,
-                    )
+                    .failed(&name, &shown, &container, &reason, exit, restarts)
                     .await);
             }
-            let mode = s.spec.as_ref().and_then(|s| s.mode.as_ref());
-            let wanted = match mode.and_then(|m| m.replicated.as_ref()) {
+            let wanted = match spec.mode.and_then(|m| m.replicated) {
                 Some(r) => r.replicas.unwrap_or(1).max(0) as usize,
                 None => mine.iter().filter(|t| current(t)).count().max(1),
             };
