@@ -196,7 +196,6 @@ fn prune_of(stack: &Stack) -> bool {
 /// reference it is sent, so an empty one would blank it.
 struct GitFields {
     reference: Option<Text>,
-    authentication: bool,
     username: Option<Text>,
     password: Option<Text>,
 }
@@ -229,7 +228,6 @@ fn git_fields(
     };
     Ok(GitFields {
         reference,
-        authentication: username.is_some(),
         username,
         password,
     })
@@ -271,11 +269,11 @@ impl<'c> RedeployGit<'c> {
 
     pub(crate) async fn send_with(self, current: &Stack) -> Result<Stack, Error> {
         let git = git_fields(current, &self.reference, &self.credentials)?;
-        let environment = environment_of(current)?;
+        let endpoint = environment_of(current)?;
         let (pull_image, repull) = self.deploying.pull_flags(self.client).await?;
         let body = models::StackGitRedeployPayload {
             repository_reference_name: git.reference,
-            repository_authentication: Some(git.authentication),
+            repository_authentication: Some(git.username.is_some()),
             repository_username: git.username,
             repository_password: git.password,
             env: Some(self.env.apply(current.env.as_ref())),
@@ -285,10 +283,7 @@ impl<'c> RedeployGit<'c> {
             ..Default::default()
         };
         let raw = self.client.raw_for(self.deploying.timeout);
-        let sent = raw
-            .stack_git_redeploy()
-            .id(self.id)
-            .endpoint_id(environment);
+        let sent = raw.stack_git_redeploy().id(self.id).endpoint_id(endpoint);
         let sent = sent.body(&body).send();
         self.client.value("stack_git_redeploy", sent).await
     }
@@ -361,7 +356,7 @@ impl<'c> UpdateGitSettings<'c> {
         let current_skip = current.git_config.as_ref().and_then(|g| g.tls_skip_verify);
         let body = models::StackGitUpdatePayload {
             repository_reference_name: git.reference,
-            repository_authentication: Some(git.authentication),
+            repository_authentication: Some(git.username.is_some()),
             repository_username: git.username,
             repository_password: git.password,
             env: Some(self.env.apply(current.env.as_ref())),
@@ -516,11 +511,11 @@ impl<'c> DeployStack<'c> {
         self.deploy().await
     }
 
-    async fn deploy(self) -> Result<Deployed, Error> {
+    async fn deploy(mut self) -> Result<Deployed, Error> {
         if self.name.trim().is_empty() {
             return Err(Error::InvalidInput("a stack needs a name".into()));
         }
-        let Some(source) = self.source.clone() else {
+        let Some(source) = self.source.take() else {
             return Err(Error::InvalidInput(format!(
                 "deploy {:?}: give the content, a file or a git repository",
                 self.name
@@ -528,15 +523,8 @@ impl<'c> DeployStack<'c> {
         };
         let stacks = self.client.stacks();
         let listed = stacks.list().endpoint(self.environment_id).send().await?;
-        let normalized = normalized_name(&self.name);
-        let existing = listed
-            .iter()
-            .find(|s| s.name.as_deref() == Some(self.name.as_str()))
-            .or_else(|| {
-                listed
-                    .iter()
-                    .find(|s| s.name.as_deref() == Some(normalized.as_str()))
-            });
+        let named = |name: &str| listed.iter().find(|s| s.name.as_deref() == Some(name));
+        let existing = named(&self.name).or_else(|| named(&normalized_name(&self.name)));
         let Some(current) = existing else {
             return self.create(source).await.map(Deployed::Created);
         };
@@ -544,8 +532,8 @@ impl<'c> DeployStack<'c> {
         let updated = match (source, current.git_config.is_some()) {
             (Source::Git(git), true) => {
                 let mut redeploy = stacks.redeploy_git(id);
-                redeploy.reference = git.reference.clone();
-                redeploy.credentials = git.credentials.clone();
+                redeploy.reference = git.reference;
+                redeploy.credentials = git.credentials;
                 redeploy.env = self.env;
                 redeploy.deploying = self.deploying;
                 redeploy.send_with(current).await?

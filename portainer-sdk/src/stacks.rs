@@ -248,18 +248,6 @@ impl<'c> Stacks<'c> {
         UpdateGitSettings::new(self.client, id)
     }
 
-    async fn start_stop(&self, id: i64, start: bool) -> Result<Stack, Error> {
-        let endpoint = environment_of(&self.get(id).await?)?;
-        let raw = self.client.raw();
-        if start {
-            let sent = raw.stack_start().id(id).endpoint_id(endpoint).send();
-            self.client.value("stack_start", sent).await
-        } else {
-            let sent = raw.stack_stop().id(id).endpoint_id(endpoint).send();
-            self.client.value("stack_stop", sent).await
-        }
-    }
-
     /// Starts a stopped stack.
     ///
     /// ```no_run
@@ -268,7 +256,9 @@ impl<'c> Stacks<'c> {
     /// # Ok(()) }
     /// ```
     pub async fn start(&self, id: i64) -> Result<Stack, Error> {
-        self.start_stop(id, true).await
+        let endpoint = environment_of(&self.get(id).await?)?;
+        let sent = self.client.raw().stack_start().id(id).endpoint_id(endpoint);
+        self.client.value("stack_start", sent.send()).await
     }
 
     /// Stops a running stack.
@@ -279,7 +269,9 @@ impl<'c> Stacks<'c> {
     /// # Ok(()) }
     /// ```
     pub async fn stop(&self, id: i64) -> Result<Stack, Error> {
-        self.start_stop(id, false).await
+        let endpoint = environment_of(&self.get(id).await?)?;
+        let sent = self.client.raw().stack_stop().id(id).endpoint_id(endpoint);
+        self.client.value("stack_stop", sent.send()).await
     }
 
     /// Deletes a stack.
@@ -400,9 +392,9 @@ pub(crate) struct Deploying {
 }
 
 impl Deploying {
-    /// The image-pull flag under the name the server reads:
-    /// `RepullImageAndRedeploy` from 2.36 (where `PullImage` is deprecated,
-    /// per the 2.44.0 spec's stacks.updateStackPayload), `PullImage` before.
+    /// The image-pull flag as (`PullImage`, `RepullImageAndRedeploy`), set
+    /// under the name the server reads: the second from 2.36 (where the first
+    /// is deprecated, per the 2.44.0 spec's stacks.updateStackPayload).
     pub(crate) async fn pull_flags(
         &self,
         client: &Client,
@@ -410,11 +402,7 @@ impl Deploying {
         if !self.pull_image {
             return Ok((None, None));
         }
-        let version = client.cached_version().await?;
-        Ok(if version.reads_repull_flag() {
-            (None, Some(true))
-        } else {
-            (Some(true), None)
-        })
+        let repull = client.cached_version().await?.reads_repull_flag();
+        Ok(((!repull).then_some(true), repull.then_some(true)))
     }
 }
