@@ -23,6 +23,25 @@ pub(crate) enum Source {
     Url(String),
 }
 
+/// `content` and `file`, for the calls that take a stack file.
+macro_rules! file_setters {
+    () => {
+        /// The compose file or manifest as text.
+        pub fn content(mut self, content: impl Into<String>) -> Self {
+            self.source = Some(Source::Content(content.into()));
+            self
+        }
+
+        /// The compose file or manifest, read from disk. A new compose or
+        /// swarm stack gets it as an upload (multipart), the rest as text.
+        pub fn file(mut self, path: impl AsRef<Path>) -> Self {
+            self.source = Some(Source::File(path.as_ref().to_path_buf()));
+            self
+        }
+    };
+}
+pub(crate) use file_setters;
+
 /// A git repository to deploy a stack from.
 ///
 /// ```
@@ -139,17 +158,7 @@ impl<'c> CreateStack<'c> {
         }
     }
 
-    /// The compose file or manifest as text.
-    pub fn content(mut self, content: impl Into<String>) -> Self {
-        self.source = Some(Source::Content(content.into()));
-        self
-    }
-
-    /// Upload a compose file from disk (multipart). Kubernetes manifests are read and sent as text.
-    pub fn file(mut self, path: impl AsRef<Path>) -> Self {
-        self.source = Some(Source::File(path.as_ref().to_path_buf()));
-        self
-    }
+    file_setters!();
 
     /// Deploy from a git repository.
     pub fn git(mut self, source: GitSource) -> Self {
@@ -296,7 +305,8 @@ impl<'c> CreateStack<'c> {
                     additional_files: Some($g.additional_files.iter().map(Text::from).collect()),
                     repository_authentication: Some($g.credentials.is_some()),
                     repository_username: $g.credentials.as_ref().map(|(u, _)| u.into()),
-                    repository_password: $g.credentials.as_ref().map(|(_, p)| p.expose_secret().into()),
+                    repository_password: $g.credentials.as_ref()
+                        .map(|(_, p)| p.expose_secret().into()),
                     auto_update: $g.auto_update.clone().map(Box::new),
                     tls_skip_verify: Some($g.tls_skip_verify),
                     ..Default::default()

@@ -4,11 +4,11 @@
 //! caller did not change, because Portainer's handlers assign the payload's
 //! fields to the stack whether they were sent or not.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use crate::models::{self, AutoUpdateSettings, Stack};
-use crate::stack_create::{CreateStack, GitSource, Source};
+use crate::stack_create::{CreateStack, GitSource, Source, file_setters};
 use crate::stacks::{Deploying, EnvEdits, Kind, environment_of, read_file};
 use crate::{Client, EnvironmentKind, Error, Text};
 use secrecy::{ExposeSecret, SecretString};
@@ -94,7 +94,7 @@ macro_rules! git_setters {
 pub struct UpdateStack<'c> {
     client: &'c Client,
     id: i64,
-    content: Option<Source>,
+    source: Option<Source>,
     env: EnvEdits,
     deploying: Deploying,
 }
@@ -104,24 +104,13 @@ impl<'c> UpdateStack<'c> {
         Self {
             client,
             id,
-            content: None,
+            source: None,
             env: EnvEdits::default(),
             deploying: Deploying::default(),
         }
     }
 
-    /// New compose file or manifest text. Without it the current file is kept.
-    pub fn content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(Source::Content(content.into()));
-        self
-    }
-
-    /// New file content read from disk.
-    pub fn file(mut self, path: impl AsRef<Path>) -> Self {
-        self.content = Some(Source::File(path.as_ref().to_path_buf()));
-        self
-    }
-
+    file_setters!();
     deploy_setters!();
 
     /// Remove one variable, keeping the others.
@@ -143,7 +132,7 @@ impl<'c> UpdateStack<'c> {
         self.send_with(&current).await
     }
 
-    pub(crate) async fn send_with(self, current: &Stack) -> Result<Stack, Error> {
+    pub(crate) async fn send_with(mut self, current: &Stack) -> Result<Stack, Error> {
         if current.git_config.is_some() {
             return Err(Error::InvalidInput(format!(
                 "stack {:?} ({}) is deployed from git: an update with a file would detach it \
@@ -154,9 +143,9 @@ impl<'c> UpdateStack<'c> {
             )));
         }
         let environment = environment_of(current)?;
-        let content = match &self.content {
-            Some(Source::Content(c)) => c.clone(),
-            Some(Source::File(p)) => read_file(p).await?,
+        let content = match self.source.take() {
+            Some(Source::Content(c)) => c,
+            Some(Source::File(p)) => read_file(&p).await?,
             // The server requires the file in every update; resend the current one.
             _ => self.client.stacks().file(self.id).await?,
         };
@@ -464,17 +453,7 @@ impl<'c> DeployStack<'c> {
         self
     }
 
-    /// The compose file or manifest text.
-    pub fn content(mut self, content: impl Into<String>) -> Self {
-        self.source = Some(Source::Content(content.into()));
-        self
-    }
-
-    /// The compose file or manifest, read from disk.
-    pub fn file(mut self, path: impl AsRef<Path>) -> Self {
-        self.source = Some(Source::File(PathBuf::from(path.as_ref())));
-        self
-    }
+    file_setters!();
 
     /// Deploy from a git repository: created from it, or, when the stack
     /// exists and is deployed from git, redeployed (at this source's
@@ -547,7 +526,7 @@ impl<'c> DeployStack<'c> {
             }
             (source, _) => {
                 let mut update = stacks.update(id);
-                update.content = Some(source);
+                update.source = Some(source);
                 update.env = self.env;
                 update.deploying = self.deploying;
                 update.send_with(current).await?

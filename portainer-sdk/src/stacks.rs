@@ -54,13 +54,11 @@ impl ListStacks<'_> {
         // stacks (kept only for a matching `SwarmID`) and every Kubernetes
         // stack (`filterStacks` in api/http/handler/stacks/stack_list.go),
         // which would make `deploy` create those again. It is filtered below.
-        let filters = self
-            .swarm_id
-            .as_ref()
-            .map(|s| serde_json::json!({ "SwarmID": s }).to_string());
         let mut call = self.client.raw().stack_list();
-        if let Some(f) = &filters {
-            call = call.filters(f);
+        let filters;
+        if let Some(s) = &self.swarm_id {
+            filters = serde_json::json!({ "SwarmID": s }).to_string();
+            call = call.filters(&filters);
         }
         let mut stacks = match crate::raw::with_status(call.send()).await {
             // api/http/handler/stacks/stack_list.go answers 204 when the user sees no stack.
