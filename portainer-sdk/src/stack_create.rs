@@ -263,7 +263,6 @@ impl<'c> CreateStack<'c> {
         };
         match created {
             Some(stack) => Ok(stack),
-            // Kubernetes creates answer with `{"Output"}` only: find the new stack.
             None => self.look_up().await,
         }
     }
@@ -414,7 +413,8 @@ impl<'c> CreateStack<'c> {
             FilePart, StackCreateDockerStandaloneFileForm, StackCreateDockerSwarmFileForm,
         };
         let (file_name, bytes) = read_upload(path).await?;
-        let env = env_json(&self.env);
+        // The `Env` form field: the variables as a JSON array.
+        let env = serde_json::to_string(&self.env).unwrap_or_else(|_| "[]".into());
         if legacy {
             let part = reqwest::multipart::Part::bytes(bytes)
                 .file_name(file_name)
@@ -518,11 +518,6 @@ fn content_of(source: Source) -> Option<Text> {
         Source::Content(c) => Some(c.into()),
         _ => None,
     }
-}
-
-/// The `Env` form field of an upload: the variables as a JSON array.
-fn env_json(env: &[Pair]) -> String {
-    serde_json::to_string(env).unwrap_or_else(|_| "[]".into())
 }
 
 async fn read_upload(path: &Path) -> Result<(String, Vec<u8>), Error> {

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use crate::models::{self, AutoUpdateSettings, Stack};
 use crate::stack_create::{CreateStack, GitSource, Source, file_setters};
-use crate::stacks::{Deploying, EnvEdits, Kind, environment_of, read_file};
+use crate::stacks::{Deploying, EnvEdits, Kind, environment_of, pair, read_file};
 use crate::{Client, EnvironmentKind, Error, Text};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -22,7 +22,8 @@ macro_rules! env_setters {
             mut self,
             env: impl IntoIterator<Item = (K, V)>,
         ) -> Self {
-            self.env.replace_all(env);
+            self.env.replace = Some(env.into_iter().map(|(k, v)| pair(k, v)).collect());
+            self.env.edits.clear();
             self
         }
 

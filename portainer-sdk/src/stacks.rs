@@ -109,12 +109,8 @@ impl DeleteStack<'_> {
             Some(e) => e,
             None => environment_of(&self.client.stacks().get(self.id).await?)?,
         };
-        let mut call = self
-            .client
-            .raw()
-            .stack_delete()
-            .id(self.id)
-            .endpoint_id(endpoint);
+        let raw = self.client.raw();
+        let mut call = raw.stack_delete().id(self.id).endpoint_id(endpoint);
         if self.remove_volumes {
             call = call.remove_volumes(true);
         }
@@ -340,14 +336,6 @@ impl EnvEdits {
             }
         }
         env
-    }
-
-    pub(crate) fn replace_all<K: Into<String>, V: Into<String>>(
-        &mut self,
-        env: impl IntoIterator<Item = (K, V)>,
-    ) {
-        self.replace = Some(env.into_iter().map(|(k, v)| pair(k, v)).collect());
-        self.edits.clear();
     }
 }
 
