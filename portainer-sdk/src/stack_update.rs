@@ -89,7 +89,7 @@ macro_rules! git_setters {
 /// EE its `Registries`) with what it is sent
 /// (api/http/handler/stacks/stack_update.go: `stack.Env = payload.Env`; the
 /// webhook and registries per the 2.44.0 spec's updateStackPayload), so the
-/// SDK sends the current values of everything not changed here.
+/// SDK sends the current values (the file too) of everything not changed here.
 #[derive(Debug, Clone)]
 #[must_use = "call .send().await"]
 pub struct UpdateStack<'c> {
