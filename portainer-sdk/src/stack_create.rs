@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use reqwest::Method;
-use serde::Serialize;
 
 use crate::models::{self, AutoUpdateSettings, Pair, Stack};
 use crate::stacks::{Kind, pair, read_file};
@@ -23,6 +22,25 @@ pub(crate) enum Source {
     Git(Box<GitSource>),
     Url(String),
 }
+
+/// `content` and `file`, for the calls that take a stack file.
+macro_rules! file_setters {
+    () => {
+        /// The compose file or manifest as text.
+        pub fn content(mut self, content: impl Into<String>) -> Self {
+            self.source = Some(Source::Content(content.into()));
+            self
+        }
+
+        /// The compose file or manifest, read from disk. A new compose or
+        /// swarm stack gets it as an upload (multipart), the rest as text.
+        pub fn file(mut self, path: impl AsRef<Path>) -> Self {
+            self.source = Some(Source::File(path.as_ref().to_path_buf()));
+            self
+        }
+    };
+}
+pub(crate) use file_setters;
 
 /// A git repository to deploy a stack from.
 ///
@@ -101,16 +119,6 @@ impl GitSource {
         self
     }
 
-    fn user(&self) -> Option<Text> {
-        self.credentials.as_ref().map(|(u, _)| u.into())
-    }
-
-    fn password(&self) -> Option<Text> {
-        self.credentials
-            .as_ref()
-            .map(|(_, p)| p.expose_secret().into())
-    }
-
     fn file(&self) -> Text {
         self.path.as_deref().unwrap_or("docker-compose.yml").into()
     }
@@ -150,17 +158,7 @@ impl<'c> CreateStack<'c> {
         }
     }
 
-    /// The compose file or manifest as text.
-    pub fn content(mut self, content: impl Into<String>) -> Self {
-        self.source = Some(Source::Content(content.into()));
-        self
-    }
-
-    /// Upload a compose file from disk (multipart). Kubernetes manifests are read and sent as text.
-    pub fn file(mut self, path: impl AsRef<Path>) -> Self {
-        self.source = Some(Source::File(path.as_ref().to_path_buf()));
-        self
-    }
+    file_setters!();
 
     /// Deploy from a git repository.
     pub fn git(mut self, source: GitSource) -> Self {
@@ -214,7 +212,8 @@ impl<'c> CreateStack<'c> {
         self
     }
 
-    fn validate(&self) -> Result<(), Error> {
+    /// The source to create from, once the input is known to be valid.
+    fn checked_source(&mut self) -> Result<Source, Error> {
         if self.name.trim().is_empty() {
             return Err(Error::InvalidInput("a stack needs a name".into()));
         }
@@ -225,7 +224,7 @@ impl<'c> CreateStack<'c> {
             )));
         }
         let kube = self.kind == Kind::Kubernetes;
-        match &self.source {
+        match self.source.take() {
             None => Err(Error::InvalidInput(format!(
                 "stack {:?}: give its content, a file, a git repository or (Kubernetes) a URL",
                 self.name
@@ -243,70 +242,151 @@ impl<'c> CreateStack<'c> {
             Some(Source::Git(g)) if g.url.trim().is_empty() => Err(Error::InvalidInput(
                 "the git repository URL is empty".into(),
             )),
-            Some(_) => Ok(()),
+            Some(source) => Ok(source),
         }
     }
 
     /// Creates the stack and returns it.
     pub async fn send(mut self) -> Result<Stack, Error> {
-        self.validate()?;
-        let client = self.client;
+        let mut source = self.checked_source()?;
         // Kubernetes has no upload route: send the file's text.
-        if let (Kind::Kubernetes, Some(Source::File(path))) = (self.kind, &self.source) {
-            self.source = Some(Source::Content(read_file(path).await?));
+        if let (Kind::Kubernetes, Source::File(path)) = (self.kind, &source) {
+            source = Source::Content(read_file(path).await?);
         }
         if self.kind == Kind::Swarm && self.swarm_id.is_none() {
-            self.swarm_id = Some(swarm_id_of(client, self.environment_id).await?);
+            self.swarm_id = Some(swarm_id_of(self.client, self.environment_id).await?);
         }
-        let Some(source) = self.source.take() else {
-            return Err(Error::InvalidInput("stack source missing".into()));
-        };
-        let modern = client.cached_version().await?.has_split_stack_create();
-        let created = match (modern, source) {
-            (true, Source::File(path)) => self.upload(&path).await?,
-            (true, source) => self.create(source).await?,
-            (false, source) => self.create_legacy(source).await?,
+        let legacy = !self.client.cached_version().await?.has_split_stack_create();
+        let created = match source {
+            Source::File(path) => self.upload(&path, legacy).await?,
+            source => self.create(source, legacy).await?,
         };
         match created {
             Some(stack) => Ok(stack),
-            // Kubernetes creates answer with `{"Output"}` only: find the new stack.
             None => self.look_up().await,
         }
     }
 
-    /// The split create routes of 2.19 and later, JSON bodies.
-    async fn create(&self, source: Source) -> Result<Option<Stack>, Error> {
+    /// A create with a JSON body, on the split routes of 2.19 and later or
+    /// else on the legacy route, which takes the same bodies.
+    async fn create(&self, source: Source, legacy: bool) -> Result<Option<Stack>, Error> {
         let raw = self.client.raw_for(self.timeout);
-        let env = self.environment_id;
-        // Each route is its own generated builder: `$route` is its method.
-        macro_rules! send {
-            ($route:ident, $body:expr) => {
-                raw.$route().endpoint_id(env).body(&$body).send()
-            };
-        }
-        macro_rules! stack {
-            ($route:ident, $body:expr) => {
-                self.client
-                    .value(stringify!($route), send!($route, $body))
-                    .await?
-            };
-        }
-        macro_rules! kubernetes {
-            ($route:ident, $body:expr) => {
-                self.kubernetes_created(stringify!($route), send!($route, $body))
-                    .await
-            };
-        }
-        let stack = match self.payload(source) {
-            Payload::ComposeString(b) => stack!(stack_create_docker_standalone_string, b),
-            Payload::ComposeGit(b) => stack!(stack_create_docker_standalone_repository, b),
-            Payload::SwarmString(b) => stack!(stack_create_docker_swarm_string, b),
-            Payload::SwarmGit(b) => stack!(stack_create_docker_swarm_repository, b),
-            Payload::KubeString(b) => return kubernetes!(stack_create_kubernetes_file, b),
-            Payload::KubeGit(b) => return kubernetes!(stack_create_kubernetes_git, b),
-            Payload::KubeUrl(b) => return kubernetes!(stack_create_kubernetes_url, b),
+        let env = Some(self.env.clone());
+        let name = Text::from(&self.name);
+        let swarm_id = Text::from(self.swarm_id.as_deref().unwrap_or_default());
+        let namespace = self.namespace.as_deref().map(Text::from);
+        let compose_format = Some(self.compose_format);
+        // The legacy route's name for the same create.
+        let method = match &source {
+            Source::Git(_) => "repository",
+            Source::Url(_) => "url",
+            _ => "string",
         };
-        Ok(Some(stack))
+        // Each route is its own generated builder (`$route` is its method),
+        // answered with a stack or, on Kubernetes, `{"Output"}` (`$answer`).
+        macro_rules! send {
+            ($answer:ident, $route:ident, $body:ident) => {{
+                if legacy {
+                    return self.create_legacy(method, |req| req.json(&$body)).await;
+                }
+                let sent = raw.$route().endpoint_id(self.environment_id);
+                self.$answer(stringify!($route), sent.body(&$body).send())
+                    .await
+            }};
+        }
+        // The repository fields, named alike in the three git payloads.
+        macro_rules! from_git {
+            ($model:ident, $g:expr, { $($field:ident $(: $value:expr)?),* $(,)? }) => {
+                models::$model {
+                    $($field $(: $value)?,)*
+                    repository_url: Some($g.url.as_str().into()),
+                    repository_reference_name: $g.reference.as_deref().map(Text::from),
+                    additional_files: Some($g.additional_files.iter().map(Text::from).collect()),
+                    repository_authentication: Some($g.credentials.is_some()),
+                    repository_username: $g.credentials.as_ref().map(|(u, _)| u.into()),
+                    repository_password: $g.credentials.as_ref()
+                        .map(|(_, p)| p.expose_secret().into()),
+                    auto_update: $g.auto_update.clone().map(Box::new),
+                    tls_skip_verify: Some($g.tls_skip_verify),
+                    ..Default::default()
+                }
+            };
+        }
+        match (self.kind, source) {
+            (Kind::Kubernetes, Source::Git(g)) => {
+                let body = from_git!(KubernetesGitDeploymentPayload, g, {
+                    stack_name: Some(name),
+                    namespace,
+                    compose_format,
+                    manifest_file: Some(g.file()),
+                });
+                send!(kubernetes_created, stack_create_kubernetes_git, body)
+            }
+            (Kind::Kubernetes, Source::Url(url)) => {
+                let body = models::KubernetesManifestUrlDeploymentPayload {
+                    stack_name: Some(name),
+                    namespace,
+                    compose_format,
+                    manifest_url: Some(url.into()),
+                };
+                send!(kubernetes_created, stack_create_kubernetes_url, body)
+            }
+            (Kind::Kubernetes, source) => {
+                let body = models::KubernetesStringDeploymentPayload {
+                    stack_name: Some(name),
+                    namespace,
+                    compose_format,
+                    stack_file_content: content_of(source),
+                    ..Default::default()
+                };
+                send!(kubernetes_created, stack_create_kubernetes_file, body)
+            }
+            (Kind::Swarm, Source::Git(g)) => {
+                let body = from_git!(SwarmStackFromGitRepositoryPayload, g, {
+                    name,
+                    swarm_id,
+                    env,
+                    compose_file: Some(g.file()),
+                });
+                send!(created, stack_create_docker_swarm_repository, body)
+            }
+            (Kind::Swarm, source) => {
+                let body = models::SwarmStackFromFileContentPayload {
+                    name,
+                    swarm_id,
+                    env,
+                    stack_file_content: content_of(source).unwrap_or_default(),
+                    ..Default::default()
+                };
+                send!(created, stack_create_docker_swarm_string, body)
+            }
+            (Kind::Compose, Source::Git(g)) => {
+                let body = from_git!(ComposeStackFromGitRepositoryPayload, g, {
+                    name,
+                    env,
+                    compose_file: Some(g.file()),
+                });
+                send!(created, stack_create_docker_standalone_repository, body)
+            }
+            (Kind::Compose, source) => {
+                let body = models::ComposeStackFromFileContentPayload {
+                    name,
+                    env,
+                    stack_file_content: content_of(source).unwrap_or_default(),
+                    ..Default::default()
+                };
+                send!(created, stack_create_docker_standalone_string, body)
+            }
+        }
+    }
+
+    /// The stack a compose or swarm create answers with.
+    async fn created(
+        &self,
+        op: &'static str,
+        sent: impl Future<Output = Sent<Stack>>,
+    ) -> Result<Option<Stack>, Error> {
+        self.client.value(op, sent).await.map(Some)
     }
 
     /// Kubernetes creates answer with `{"Output"}` only, which some servers
@@ -315,12 +395,7 @@ impl<'c> CreateStack<'c> {
     async fn kubernetes_created(
         &self,
         op: &'static str,
-        sent: impl Future<
-            Output = Result<
-                portainer_sdk_gen::ResponseValue<models::CreateKubernetesStackResponse>,
-                portainer_sdk_gen::Error<models::ErrorResponse>,
-            >,
-        >,
+        sent: impl Future<Output = Sent<models::CreateKubernetesStackResponse>>,
     ) -> Result<Option<Stack>, Error> {
         match crate::raw::with_status(sent).await {
             (Err(portainer_sdk_gen::Error::InvalidResponsePayload(body, _)), status)
@@ -332,40 +407,50 @@ impl<'c> CreateStack<'c> {
         Ok(None)
     }
 
-    /// A compose or swarm file uploaded as a multipart form (2.19 and later).
-    async fn upload(&self, path: &Path) -> Result<Option<Stack>, Error> {
+    /// A compose or swarm file uploaded as a multipart form.
+    async fn upload(&self, path: &Path, legacy: bool) -> Result<Option<Stack>, Error> {
         use portainer_sdk_gen::multipart::{
             FilePart, StackCreateDockerStandaloneFileForm, StackCreateDockerSwarmFileForm,
         };
         let (file_name, bytes) = read_upload(path).await?;
+        // The `Env` form field: the variables as a JSON array.
+        let env = serde_json::to_string(&self.env).unwrap_or_else(|_| "[]".into());
+        if legacy {
+            let part = reqwest::multipart::Part::bytes(bytes)
+                .file_name(file_name)
+                .mime_str("application/octet-stream")
+                .map_err(|e| Error::InvalidInput(format!("bad MIME type: {e}")))?;
+            let mut form = reqwest::multipart::Form::new()
+                .text("Name", self.name.clone())
+                .text("Env", env);
+            if let Some(s) = &self.swarm_id {
+                form = form.text("SwarmID", s.clone());
+            }
+            let form = form.part("file", part);
+            return self.create_legacy("file", |req| req.multipart(form)).await;
+        }
         let file = Some(FilePart::new(file_name, bytes));
-        let env = Some(env_json(&self.env));
         let raw = self.client.raw_for(self.timeout);
-        let stack = if self.kind == Kind::Swarm {
+        if self.kind == Kind::Swarm {
             let form = StackCreateDockerSwarmFileForm {
                 name: Some(self.name.clone()),
                 swarm_id: self.swarm_id.clone(),
-                env,
+                env: Some(env),
                 file,
             };
             let sent = raw.stack_create_docker_swarm_file();
             let sent = sent.endpoint_id(self.environment_id).body(form).send();
-            self.client
-                .value("stack_create_docker_swarm_file", sent)
-                .await?
-        } else {
-            let form = StackCreateDockerStandaloneFileForm {
-                name: self.name.clone(),
-                env,
-                file,
-            };
-            let sent = raw.stack_create_docker_standalone_file();
-            let sent = sent.endpoint_id(self.environment_id).body(form).send();
-            self.client
-                .value("stack_create_docker_standalone_file", sent)
-                .await?
+            return self.created("stack_create_docker_swarm_file", sent).await;
+        }
+        let form = StackCreateDockerStandaloneFileForm {
+            name: self.name.clone(),
+            env: Some(env),
+            file,
         };
-        Ok(Some(stack))
+        let sent = raw.stack_create_docker_standalone_file();
+        let sent = sent.endpoint_id(self.environment_id).body(form).send();
+        self.created("stack_create_docker_standalone_file", sent)
+            .await
     }
 
     /// Servers before 2.19 create every stack through `POST /stacks?type=&method=`,
@@ -373,7 +458,11 @@ impl<'c> CreateStack<'c> {
     /// built here. Its bodies are the payloads of the split routes that
     /// replaced it (api/http/handler/stacks/stack_create.go dispatched on
     /// `type` and `method` to the same payload types).
-    async fn create_legacy(&self, source: Source) -> Result<Option<Stack>, Error> {
+    async fn create_legacy(
+        &self,
+        method: &str,
+        body: impl FnOnce(reqwest::RequestBuilder) -> reqwest::RequestBuilder,
+    ) -> Result<Option<Stack>, Error> {
         const OP: OpInfo = OpInfo {
             id: "StackCreate",
             method: "POST",
@@ -384,39 +473,16 @@ impl<'c> CreateStack<'c> {
             Kind::Compose => 2,
             Kind::Kubernetes => 3,
         };
-        let method = match &source {
-            Source::Content(_) => "string",
-            Source::File(_) => "file",
-            Source::Git(_) => "repository",
-            Source::Url(_) => "url",
-        };
-        let mut req = self.client.request(Method::POST, &["stacks"]).query(&[
+        let req = self.client.request(Method::POST, &["stacks"]).query(&[
             ("type", type_num.to_string()),
             ("method", method.to_owned()),
             ("endpointId", self.environment_id.to_string()),
         ]);
-        req = match source {
-            Source::File(path) => {
-                let (file_name, bytes) = read_upload(&path).await?;
-                let part = reqwest::multipart::Part::bytes(bytes)
-                    .file_name(file_name)
-                    .mime_str("application/octet-stream")
-                    .map_err(|e| Error::InvalidInput(format!("bad MIME type: {e}")))?;
-                let mut form = reqwest::multipart::Form::new()
-                    .text("Name", self.name.clone())
-                    .text("Env", env_json(&self.env));
-                if let Some(s) = &self.swarm_id {
-                    form = form.text("SwarmID", s.clone());
-                }
-                req.multipart(form.part("file", part))
-            }
-            other => req.json(&self.payload(other)),
-        };
         let opts = CallOpts {
             timeout: self.timeout,
             anonymous: false,
         };
-        let (status, body) = self.client.send(OP, req, opts).await?;
+        let (status, body) = self.client.send(OP, body(req), opts).await?;
         if crate::error::is_blank(&body) {
             return Ok(None);
         }
@@ -441,114 +507,17 @@ impl<'c> CreateStack<'c> {
                 ))
             })
     }
-
-    fn payload(&self, source: Source) -> Payload {
-        let env = Some(self.env.clone());
-        let name = Text::from(&self.name);
-        let swarm_id = Text::from(self.swarm_id.as_deref().unwrap_or_default());
-        let namespace = self.namespace.as_deref().map(Text::from);
-        // The repository fields, named alike in the three git payloads.
-        macro_rules! from_git {
-            ($model:ident, $g:expr, { $($field:ident $(: $value:expr)?),* $(,)? }) => {
-                models::$model {
-                    $($field $(: $value)?,)*
-                    repository_url: Some($g.url.as_str().into()),
-                    repository_reference_name: $g.reference.as_deref().map(Text::from),
-                    additional_files: Some($g.additional_files.iter().map(Text::from).collect()),
-                    repository_authentication: Some($g.credentials.is_some()),
-                    repository_username: $g.user(),
-                    repository_password: $g.password(),
-                    auto_update: $g.auto_update.clone().map(Box::new),
-                    tls_skip_verify: Some($g.tls_skip_verify),
-                    ..Default::default()
-                }
-            };
-        }
-        match (self.kind, source) {
-            (Kind::Kubernetes, Source::Git(g)) => {
-                Payload::KubeGit(from_git!(KubernetesGitDeploymentPayload, g, {
-                    stack_name: Some(name),
-                    namespace,
-                    compose_format: Some(self.compose_format),
-                    manifest_file: Some(g.file()),
-                }))
-            }
-            (Kind::Kubernetes, Source::Url(url)) => {
-                Payload::KubeUrl(models::KubernetesManifestUrlDeploymentPayload {
-                    stack_name: Some(name),
-                    namespace,
-                    compose_format: Some(self.compose_format),
-                    manifest_url: Some(url.into()),
-                })
-            }
-            (Kind::Kubernetes, source) => {
-                Payload::KubeString(models::KubernetesStringDeploymentPayload {
-                    stack_name: Some(name),
-                    namespace,
-                    compose_format: Some(self.compose_format),
-                    stack_file_content: content_of(source),
-                    ..Default::default()
-                })
-            }
-            (Kind::Swarm, Source::Git(g)) => {
-                Payload::SwarmGit(from_git!(SwarmStackFromGitRepositoryPayload, g, {
-                    name,
-                    swarm_id,
-                    env,
-                    compose_file: Some(g.file()),
-                }))
-            }
-            (Kind::Swarm, source) => {
-                Payload::SwarmString(models::SwarmStackFromFileContentPayload {
-                    name,
-                    swarm_id,
-                    env,
-                    stack_file_content: content_of(source).unwrap_or_default(),
-                    ..Default::default()
-                })
-            }
-            (Kind::Compose, Source::Git(g)) => {
-                Payload::ComposeGit(from_git!(ComposeStackFromGitRepositoryPayload, g, {
-                    name,
-                    env,
-                    compose_file: Some(g.file()),
-                }))
-            }
-            (Kind::Compose, source) => {
-                Payload::ComposeString(models::ComposeStackFromFileContentPayload {
-                    name,
-                    env,
-                    stack_file_content: content_of(source).unwrap_or_default(),
-                    ..Default::default()
-                })
-            }
-        }
-    }
 }
 
-/// The body of a create, by route.
-#[derive(Serialize)]
-#[serde(untagged)]
-enum Payload {
-    ComposeString(models::ComposeStackFromFileContentPayload),
-    ComposeGit(models::ComposeStackFromGitRepositoryPayload),
-    SwarmString(models::SwarmStackFromFileContentPayload),
-    SwarmGit(models::SwarmStackFromGitRepositoryPayload),
-    KubeString(models::KubernetesStringDeploymentPayload),
-    KubeGit(models::KubernetesGitDeploymentPayload),
-    KubeUrl(models::KubernetesManifestUrlDeploymentPayload),
-}
+/// What a generated create's `send` resolves to.
+type Sent<T> =
+    Result<portainer_sdk_gen::ResponseValue<T>, portainer_sdk_gen::Error<models::ErrorResponse>>;
 
 fn content_of(source: Source) -> Option<Text> {
     match source {
         Source::Content(c) => Some(c.into()),
         _ => None,
     }
-}
-
-/// The `Env` form field of an upload: the variables as a JSON array.
-fn env_json(env: &[Pair]) -> String {
-    serde_json::to_string(env).unwrap_or_else(|_| "[]".into())
 }
 
 async fn read_upload(path: &Path) -> Result<(String, Vec<u8>), Error> {
@@ -567,19 +536,18 @@ async fn read_upload(path: &Path) -> Result<(String, Vec<u8>), Error> {
 
 /// The swarm cluster id of an environment, from the Docker API that
 /// Portainer proxies (`GET /endpoints/{id}/docker/swarm`).
-pub(crate) async fn swarm_id_of(client: &Client, environment_id: i64) -> Result<String, Error> {
-    let template = "/endpoints/{id}/docker/swarm";
-    let docker = client.docker(environment_id);
-    let swarm: serde_json::Value = docker
-        .typed("DockerSwarmInspect", template, "/swarm")
+async fn swarm_id_of(client: &Client, environment_id: i64) -> Result<String, Error> {
+    let swarm: serde_json::Value = client
+        .docker(environment_id)
+        .typed(
+            "DockerSwarmInspect",
+            "/endpoints/{id}/docker/swarm",
+            "/swarm",
+        )
         .await?;
-    match swarm
-        .get("ID")
-        .and_then(|id| id.as_str())
-        .filter(|id| !id.is_empty())
-    {
-        Some(id) => Ok(id.to_owned()),
-        None => Err(Error::InvalidInput(format!(
+    match swarm.get("ID").and_then(serde_json::Value::as_str) {
+        Some(id) if !id.is_empty() => Ok(id.to_owned()),
+        _ => Err(Error::InvalidInput(format!(
             "environment {environment_id} reports no swarm id; is it a swarm manager?"
         ))),
     }

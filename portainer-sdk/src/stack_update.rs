@@ -4,12 +4,12 @@
 //! caller did not change, because Portainer's handlers assign the payload's
 //! fields to the stack whether they were sent or not.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use crate::models::{self, AutoUpdateSettings, Stack};
-use crate::stack_create::{CreateStack, GitSource, Source};
-use crate::stacks::{Deploying, EnvEdits, Kind, environment_of, read_file};
+use crate::stack_create::{CreateStack, GitSource, Source, file_setters};
+use crate::stacks::{Deploying, EnvEdits, Kind, environment_of, pair, read_file};
 use crate::{Client, EnvironmentKind, Error, Text};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -22,7 +22,8 @@ macro_rules! env_setters {
             mut self,
             env: impl IntoIterator<Item = (K, V)>,
         ) -> Self {
-            self.env.replace_all(env);
+            self.env.replace = Some(env.into_iter().map(|(k, v)| pair(k, v)).collect());
+            self.env.edits.clear();
             self
         }
 
@@ -88,13 +89,13 @@ macro_rules! git_setters {
 /// EE its `Registries`) with what it is sent
 /// (api/http/handler/stacks/stack_update.go: `stack.Env = payload.Env`; the
 /// webhook and registries per the 2.44.0 spec's updateStackPayload), so the
-/// SDK sends the current values of everything not changed here.
+/// SDK sends the current values (the file too) of everything not changed here.
 #[derive(Debug, Clone)]
 #[must_use = "call .send().await"]
 pub struct UpdateStack<'c> {
     client: &'c Client,
     id: i64,
-    content: Option<Source>,
+    source: Option<Source>,
     env: EnvEdits,
     deploying: Deploying,
 }
@@ -104,24 +105,13 @@ impl<'c> UpdateStack<'c> {
         Self {
             client,
             id,
-            content: None,
+            source: None,
             env: EnvEdits::default(),
             deploying: Deploying::default(),
         }
     }
 
-    /// New compose file or manifest text. Without it the current file is kept.
-    pub fn content(mut self, content: impl Into<String>) -> Self {
-        self.content = Some(Source::Content(content.into()));
-        self
-    }
-
-    /// New file content read from disk.
-    pub fn file(mut self, path: impl AsRef<Path>) -> Self {
-        self.content = Some(Source::File(path.as_ref().to_path_buf()));
-        self
-    }
-
+    file_setters!();
     deploy_setters!();
 
     /// Remove one variable, keeping the others.
@@ -143,7 +133,7 @@ impl<'c> UpdateStack<'c> {
         self.send_with(&current).await
     }
 
-    pub(crate) async fn send_with(self, current: &Stack) -> Result<Stack, Error> {
+    pub(crate) async fn send_with(mut self, current: &Stack) -> Result<Stack, Error> {
         if current.git_config.is_some() {
             return Err(Error::InvalidInput(format!(
                 "stack {:?} ({}) is deployed from git: an update with a file would detach it \
@@ -154,9 +144,9 @@ impl<'c> UpdateStack<'c> {
             )));
         }
         let environment = environment_of(current)?;
-        let content = match &self.content {
-            Some(Source::Content(c)) => c.clone(),
-            Some(Source::File(p)) => read_file(p).await?,
+        let content = match self.source.take() {
+            Some(Source::Content(c)) => c,
+            Some(Source::File(p)) => read_file(&p).await?,
             // The server requires the file in every update; resend the current one.
             _ => self.client.stacks().file(self.id).await?,
         };
@@ -196,7 +186,6 @@ fn prune_of(stack: &Stack) -> bool {
 /// reference it is sent, so an empty one would blank it.
 struct GitFields {
     reference: Option<Text>,
-    authentication: bool,
     username: Option<Text>,
     password: Option<Text>,
 }
@@ -229,7 +218,6 @@ fn git_fields(
     };
     Ok(GitFields {
         reference,
-        authentication: username.is_some(),
         username,
         password,
     })
@@ -271,11 +259,11 @@ impl<'c> RedeployGit<'c> {
 
     pub(crate) async fn send_with(self, current: &Stack) -> Result<Stack, Error> {
         let git = git_fields(current, &self.reference, &self.credentials)?;
-        let environment = environment_of(current)?;
+        let endpoint = environment_of(current)?;
         let (pull_image, repull) = self.deploying.pull_flags(self.client).await?;
         let body = models::StackGitRedeployPayload {
             repository_reference_name: git.reference,
-            repository_authentication: Some(git.authentication),
+            repository_authentication: Some(git.username.is_some()),
             repository_username: git.username,
             repository_password: git.password,
             env: Some(self.env.apply(current.env.as_ref())),
@@ -285,10 +273,7 @@ impl<'c> RedeployGit<'c> {
             ..Default::default()
         };
         let raw = self.client.raw_for(self.deploying.timeout);
-        let sent = raw
-            .stack_git_redeploy()
-            .id(self.id)
-            .endpoint_id(environment);
+        let sent = raw.stack_git_redeploy().id(self.id).endpoint_id(endpoint);
         let sent = sent.body(&body).send();
         self.client.value("stack_git_redeploy", sent).await
     }
@@ -361,7 +346,7 @@ impl<'c> UpdateGitSettings<'c> {
         let current_skip = current.git_config.as_ref().and_then(|g| g.tls_skip_verify);
         let body = models::StackGitUpdatePayload {
             repository_reference_name: git.reference,
-            repository_authentication: Some(git.authentication),
+            repository_authentication: Some(git.username.is_some()),
             repository_username: git.username,
             repository_password: git.password,
             env: Some(self.env.apply(current.env.as_ref())),
@@ -469,17 +454,7 @@ impl<'c> DeployStack<'c> {
         self
     }
 
-    /// The compose file or manifest text.
-    pub fn content(mut self, content: impl Into<String>) -> Self {
-        self.source = Some(Source::Content(content.into()));
-        self
-    }
-
-    /// The compose file or manifest, read from disk.
-    pub fn file(mut self, path: impl AsRef<Path>) -> Self {
-        self.source = Some(Source::File(PathBuf::from(path.as_ref())));
-        self
-    }
+    file_setters!();
 
     /// Deploy from a git repository: created from it, or, when the stack
     /// exists and is deployed from git, redeployed (at this source's
@@ -516,11 +491,11 @@ impl<'c> DeployStack<'c> {
         self.deploy().await
     }
 
-    async fn deploy(self) -> Result<Deployed, Error> {
+    async fn deploy(mut self) -> Result<Deployed, Error> {
         if self.name.trim().is_empty() {
             return Err(Error::InvalidInput("a stack needs a name".into()));
         }
-        let Some(source) = self.source.clone() else {
+        let Some(source) = self.source.take() else {
             return Err(Error::InvalidInput(format!(
                 "deploy {:?}: give the content, a file or a git repository",
                 self.name
@@ -528,15 +503,8 @@ impl<'c> DeployStack<'c> {
         };
         let stacks = self.client.stacks();
         let listed = stacks.list().endpoint(self.environment_id).send().await?;
-        let normalized = normalized_name(&self.name);
-        let existing = listed
-            .iter()
-            .find(|s| s.name.as_deref() == Some(self.name.as_str()))
-            .or_else(|| {
-                listed
-                    .iter()
-                    .find(|s| s.name.as_deref() == Some(normalized.as_str()))
-            });
+        let named = |name: &str| listed.iter().find(|s| s.name.as_deref() == Some(name));
+        let existing = named(&self.name).or_else(|| named(&normalized_name(&self.name)));
         let Some(current) = existing else {
             return self.create(source).await.map(Deployed::Created);
         };
@@ -544,8 +512,8 @@ impl<'c> DeployStack<'c> {
         let updated = match (source, current.git_config.is_some()) {
             (Source::Git(git), true) => {
                 let mut redeploy = stacks.redeploy_git(id);
-                redeploy.reference = git.reference.clone();
-                redeploy.credentials = git.credentials.clone();
+                redeploy.reference = git.reference;
+                redeploy.credentials = git.credentials;
                 redeploy.env = self.env;
                 redeploy.deploying = self.deploying;
                 redeploy.send_with(current).await?
@@ -559,7 +527,7 @@ impl<'c> DeployStack<'c> {
             }
             (source, _) => {
                 let mut update = stacks.update(id);
-                update.content = Some(source);
+                update.source = Some(source);
                 update.env = self.env;
                 update.deploying = self.deploying;
                 update.send_with(current).await?

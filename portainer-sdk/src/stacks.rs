@@ -54,13 +54,11 @@ impl ListStacks<'_> {
         // stacks (kept only for a matching `SwarmID`) and every Kubernetes
         // stack (`filterStacks` in api/http/handler/stacks/stack_list.go),
         // which would make `deploy` create those again. It is filtered below.
-        let filters = self
-            .swarm_id
-            .as_ref()
-            .map(|s| serde_json::json!({ "SwarmID": s }).to_string());
         let mut call = self.client.raw().stack_list();
-        if let Some(f) = &filters {
-            call = call.filters(f);
+        let filters;
+        if let Some(s) = &self.swarm_id {
+            filters = serde_json::json!({ "SwarmID": s }).to_string();
+            call = call.filters(&filters);
         }
         let mut stacks = match crate::raw::with_status(call.send()).await {
             // api/http/handler/stacks/stack_list.go answers 204 when the user sees no stack.
@@ -111,12 +109,8 @@ impl DeleteStack<'_> {
             Some(e) => e,
             None => environment_of(&self.client.stacks().get(self.id).await?)?,
         };
-        let mut call = self
-            .client
-            .raw()
-            .stack_delete()
-            .id(self.id)
-            .endpoint_id(endpoint);
+        let raw = self.client.raw();
+        let mut call = raw.stack_delete().id(self.id).endpoint_id(endpoint);
         if self.remove_volumes {
             call = call.remove_volumes(true);
         }
@@ -248,18 +242,6 @@ impl<'c> Stacks<'c> {
         UpdateGitSettings::new(self.client, id)
     }
 
-    async fn start_stop(&self, id: i64, start: bool) -> Result<Stack, Error> {
-        let endpoint = environment_of(&self.get(id).await?)?;
-        let raw = self.client.raw();
-        if start {
-            let sent = raw.stack_start().id(id).endpoint_id(endpoint).send();
-            self.client.value("stack_start", sent).await
-        } else {
-            let sent = raw.stack_stop().id(id).endpoint_id(endpoint).send();
-            self.client.value("stack_stop", sent).await
-        }
-    }
-
     /// Starts a stopped stack.
     ///
     /// ```no_run
@@ -268,7 +250,9 @@ impl<'c> Stacks<'c> {
     /// # Ok(()) }
     /// ```
     pub async fn start(&self, id: i64) -> Result<Stack, Error> {
-        self.start_stop(id, true).await
+        let endpoint = environment_of(&self.get(id).await?)?;
+        let sent = self.client.raw().stack_start().id(id).endpoint_id(endpoint);
+        self.client.value("stack_start", sent.send()).await
     }
 
     /// Stops a running stack.
@@ -279,7 +263,9 @@ impl<'c> Stacks<'c> {
     /// # Ok(()) }
     /// ```
     pub async fn stop(&self, id: i64) -> Result<Stack, Error> {
-        self.start_stop(id, false).await
+        let endpoint = environment_of(&self.get(id).await?)?;
+        let sent = self.client.raw().stack_stop().id(id).endpoint_id(endpoint);
+        self.client.value("stack_stop", sent.send()).await
     }
 
     /// Deletes a stack.
@@ -351,14 +337,6 @@ impl EnvEdits {
         }
         env
     }
-
-    pub(crate) fn replace_all<K: Into<String>, V: Into<String>>(
-        &mut self,
-        env: impl IntoIterator<Item = (K, V)>,
-    ) {
-        self.replace = Some(env.into_iter().map(|(k, v)| pair(k, v)).collect());
-        self.edits.clear();
-    }
 }
 
 /// An environment variable as the models carry it.
@@ -400,9 +378,9 @@ pub(crate) struct Deploying {
 }
 
 impl Deploying {
-    /// The image-pull flag under the name the server reads:
-    /// `RepullImageAndRedeploy` from 2.36 (where `PullImage` is deprecated,
-    /// per the 2.44.0 spec's stacks.updateStackPayload), `PullImage` before.
+    /// The image-pull flag as (`PullImage`, `RepullImageAndRedeploy`), set
+    /// under the name the server reads: the second from 2.36 (where the first
+    /// is deprecated, per the 2.44.0 spec's stacks.updateStackPayload).
     pub(crate) async fn pull_flags(
         &self,
         client: &Client,
@@ -410,11 +388,7 @@ impl Deploying {
         if !self.pull_image {
             return Ok((None, None));
         }
-        let version = client.cached_version().await?;
-        Ok(if version.reads_repull_flag() {
-            (None, Some(true))
-        } else {
-            (Some(true), None)
-        })
+        let repull = client.cached_version().await?.reads_repull_flag();
+        Ok(((!repull).then_some(true), repull.then_some(true)))
     }
 }

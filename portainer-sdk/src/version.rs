@@ -69,15 +69,11 @@ impl ServerVersion {
     pub fn reads_repull_flag(&self) -> bool {
         *self >= ServerVersion::new(2, 36, 0)
     }
-
-    fn key(&self) -> (u64, u64, u64) {
-        (self.major, self.minor, self.patch)
-    }
 }
 
 impl PartialEq for ServerVersion {
     fn eq(&self, other: &Self) -> bool {
-        self.key() == other.key()
+        self.cmp(other).is_eq()
     }
 }
 
@@ -89,7 +85,8 @@ impl PartialOrd for ServerVersion {
 
 impl Ord for ServerVersion {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.key().cmp(&other.key())
+        let key = |v: &Self| (v.major, v.minor, v.patch);
+        key(self).cmp(&key(other))
     }
 }
 
