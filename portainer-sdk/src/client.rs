@@ -399,12 +399,12 @@ impl Client {
 
     /// Stack operations.
     pub fn stacks(&self) -> Stacks<'_> {
-        Stacks::new(self)
+        Stacks { client: self }
     }
 
     /// Settings operations.
     pub fn settings(&self) -> Settings<'_> {
-        Settings::new(self)
+        Settings { client: self }
     }
 
     /// Logs in with a username and password (`POST /api/auth`); later requests

@@ -27,14 +27,10 @@ use crate::{Client, Error};
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct Settings<'c> {
-    client: &'c Client,
+    pub(crate) client: &'c Client,
 }
 
 impl<'c> Settings<'c> {
-    pub(crate) fn new(client: &'c Client) -> Self {
-        Self { client }
-    }
-
     /// All settings (`GET /api/settings`; administrators only).
     pub async fn get(&self) -> Result<models::Settings, Error> {
         let sent = self.client.raw().settings_inspect().send();

@@ -119,10 +119,6 @@ impl DeleteStack<'_> {
 }
 
 impl<'c> Stacks<'c> {
-    pub(crate) fn new(client: &'c Client) -> Self {
-        Self { client }
-    }
-
     /// Lists stacks the user can see; narrow with `.endpoint(id)` or `.swarm_id(..)`.
     pub fn list(&self) -> ListStacks<'c> {
         ListStacks {
