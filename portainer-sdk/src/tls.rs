@@ -36,10 +36,7 @@ compile_error!(
 /// # let _ = http;
 /// ```
 pub fn install_crypto_provider() {
-    #[cfg(all(
-        not(feature = "native-tls"),
-        any(feature = "ring", feature = "aws-lc-rs")
-    ))]
+    #[cfg(any(feature = "ring", feature = "aws-lc-rs"))]
     let _ = rustls_tls::compiled_provider().install_default();
 }
 
@@ -71,14 +68,9 @@ impl TlsOptions {
                 .tls_certs_merge(certs)
                 .tls_danger_accept_invalid_certs(self.accept_invalid_certs)
         };
-        #[cfg(all(
-            not(feature = "native-tls"),
-            any(feature = "ring", feature = "aws-lc-rs")
-        ))]
+        #[cfg(any(feature = "ring", feature = "aws-lc-rs"))]
         let builder = builder
             .tls_backend_preconfigured(rustls_tls::config(roots, self.accept_invalid_certs)?);
-        #[cfg(not(any(feature = "ring", feature = "aws-lc-rs", feature = "native-tls")))]
-        let _ = roots;
         Ok(builder)
     }
 
@@ -104,16 +96,16 @@ impl TlsOptions {
 }
 
 /// The rustls configuration, built here rather than by reqwest so that reqwest
-/// compiles no crypto provider of its own.
-#[cfg(all(
-    not(feature = "native-tls"),
-    any(feature = "ring", feature = "aws-lc-rs")
-))]
+/// compiles no crypto provider of its own. (The features exclude each other,
+/// see the `compile_error!`s above, so `ring` or `aws-lc-rs` means rustls.)
+#[cfg(any(feature = "ring", feature = "aws-lc-rs"))]
 mod rustls_tls {
     use std::sync::Arc;
 
     use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-    use rustls::crypto::{CryptoProvider, verify_tls12_signature, verify_tls13_signature};
+    use rustls::crypto::{
+        CryptoProvider, WebPkiSupportedAlgorithms, verify_tls12_signature, verify_tls13_signature,
+    };
     use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
     use rustls::{DigitallySignedStruct, SignatureScheme};
 
@@ -137,7 +129,7 @@ mod rustls_tls {
             .cloned()
             .unwrap_or_else(|| Arc::new(compiled_provider()));
         let verifier: Arc<dyn ServerCertVerifier> = if accept_invalid_certs {
-            Arc::new(AnyCertificate(provider.clone()))
+            Arc::new(AnyCertificate(provider.signature_verification_algorithms))
         } else {
             // The system's roots, plus the private CAs.
             Arc::new(
@@ -159,9 +151,10 @@ mod rustls_tls {
     }
 
     /// `danger_accept_invalid_certs`: any certificate is accepted, though the
-    /// handshake's signatures are still checked against it.
+    /// handshake's signatures are still checked against it, with the
+    /// provider's algorithms.
     #[derive(Debug)]
-    struct AnyCertificate(Arc<CryptoProvider>);
+    struct AnyCertificate(WebPkiSupportedAlgorithms);
 
     impl ServerCertVerifier for AnyCertificate {
         fn verify_server_cert(
@@ -181,12 +174,7 @@ mod rustls_tls {
             cert: &CertificateDer<'_>,
             dss: &DigitallySignedStruct,
         ) -> Result<HandshakeSignatureValid, rustls::Error> {
-            verify_tls12_signature(
-                message,
-                cert,
-                dss,
-                &self.0.signature_verification_algorithms,
-            )
+            verify_tls12_signature(message, cert, dss, &self.0)
         }
 
         fn verify_tls13_signature(
@@ -195,16 +183,11 @@ mod rustls_tls {
             cert: &CertificateDer<'_>,
             dss: &DigitallySignedStruct,
         ) -> Result<HandshakeSignatureValid, rustls::Error> {
-            verify_tls13_signature(
-                message,
-                cert,
-                dss,
-                &self.0.signature_verification_algorithms,
-            )
+            verify_tls13_signature(message, cert, dss, &self.0)
         }
 
         fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-            self.0.signature_verification_algorithms.supported_schemes()
+            self.0.supported_schemes()
         }
     }
 }
