@@ -54,10 +54,7 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// Never retry.
     pub fn none() -> Self {
-        Self {
-            max_retries: 0,
-            ..Self::default()
-        }
+        Self::default().max_retries(0)
     }
 
     /// How many times a request is sent again after the first attempt.
