@@ -23,7 +23,7 @@ pub struct ProxyRequest<'c> {
     client: &'c Client,
     op: OpInfo,
     request: Result<reqwest::RequestBuilder, Error>,
-    timeout: Option<Duration>,
+    opts: CallOpts,
 }
 
 impl<'c> ProxyRequest<'c> {
@@ -51,17 +51,13 @@ impl<'c> ProxyRequest<'c> {
             let pairs: Vec<(String, String)> = reqwest::Url::parse(&format!("http://q/?{query}"))
                 .map(|u| u.query_pairs().into_owned().collect())
                 .unwrap_or_default();
-            let mut req = client.request(method, &segments);
-            if !pairs.is_empty() {
-                req = req.query(&pairs);
-            }
-            Ok(req)
+            Ok(client.request(method, &segments).query(&pairs))
         };
         Self {
             client,
             op,
             request,
-            timeout: None,
+            opts: CallOpts::default(),
         }
     }
 
@@ -82,20 +78,18 @@ impl<'c> ProxyRequest<'c> {
 
     /// Sends these bytes as the body.
     pub fn body(self, body: impl Into<Vec<u8>>) -> Self {
-        let body = body.into();
-        self.map(|r| r.body(body))
+        self.map(|r| r.body(body.into()))
     }
 
     /// Adds a header, e.g. `X-PortainerAgent-Target` to reach one node of
     /// an agent swarm.
     pub fn header(self, name: &'static str, value: impl Into<String>) -> Self {
-        let value = value.into();
-        self.map(|r| r.header(name, value))
+        self.map(|r| r.header(name, value.into()))
     }
 
     /// Overrides the total timeout of this request.
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = Some(timeout);
+        self.opts.timeout = Some(timeout);
         self
     }
 
@@ -103,11 +97,7 @@ impl<'c> ProxyRequest<'c> {
     /// Docker's "already started") is the SDK's typed error, with the
     /// engine's `{"message"}` as its message.
     pub async fn send(self) -> Result<ProxyResponse, Error> {
-        let opts = CallOpts {
-            timeout: self.timeout,
-            anonymous: false,
-        };
-        let (status, body) = self.client.send(self.op, self.request?, opts).await?;
+        let (status, body) = self.client.send(self.op, self.request?, self.opts).await?;
         Ok(ProxyResponse {
             client: self.client.clone(),
             op: self.op,
