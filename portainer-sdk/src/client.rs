@@ -13,7 +13,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{self, Cause};
 use crate::retry::RetryPolicy;
 use crate::tls::TlsOptions;
-use crate::transport::{Auth, CallOpts, OpInfo, Timeouts, Transport};
+use crate::transport::{Auth, CallOpts, OpInfo, Transport};
 use crate::version::ServerVersion;
 use crate::{Error, Settings, Stacks};
 
@@ -244,7 +244,7 @@ impl ClientBuilder {
     /// Validates the configuration and builds the client. Sends nothing.
     pub fn build(self) -> Result<Client, Error> {
         let base = api_base_url(&self.url)?;
-        let mut tls = self.tls.clone();
+        let mut tls = self.tls;
         for path in &self.ca_files {
             let pem = std::fs::read(path).map_err(|e| {
                 Error::Config(format!(
@@ -271,36 +271,30 @@ impl ClientBuilder {
             // when a hop changes host, port or scheme.
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(self.connect_timeout)
-            .user_agent(self.user_agent.clone());
+            .user_agent(self.user_agent);
         let http = tls
             .apply(builder)?
             .build()
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?;
         let transport = Arc::new(Transport {
-            http: http.clone(),
-            auth: RwLock::new(self.auth.clone()),
-            retry: self.retry.clone(),
-            timeouts: Timeouts {
-                request: self.timeout,
-                deploy: self.deploy_timeout,
-            },
+            http,
+            auth: RwLock::new(self.auth),
+            retry: self.retry,
+            timeout: self.timeout,
+            deploy_timeout: self.deploy_timeout,
             max_redirects: self.max_redirects,
-            permits: (self.max_concurrent > 0).then(|| {
-                tokio::sync::Semaphore::new(
-                    self.max_concurrent.min(tokio::sync::Semaphore::MAX_PERMITS),
-                )
+            max_body_size: self.max_body_size,
+            permits: tokio::sync::Semaphore::new(match self.max_concurrent {
+                0 => tokio::sync::Semaphore::MAX_PERMITS,
+                n => n.min(tokio::sync::Semaphore::MAX_PERMITS),
             }),
         });
-        let raw =
-            crate::raw::generated_client(&base, &http, &transport, self.max_body_size, None, false);
         Ok(Client {
             inner: Arc::new(Inner {
+                raw: crate::raw::generated_client(&base, &transport, None, false),
                 base,
-                http,
                 transport,
-                raw,
                 version: OnceLock::new(),
-                max_body_size: self.max_body_size,
             }),
         })
     }
@@ -361,11 +355,9 @@ pub struct Client {
 
 pub(crate) struct Inner {
     pub(crate) base: Url,
-    pub(crate) http: reqwest::Client,
     pub(crate) transport: Arc<Transport>,
     pub(crate) raw: portainer_sdk_gen::Client,
     pub(crate) version: OnceLock<ServerVersion>,
-    pub(crate) max_body_size: usize,
 }
 
 impl fmt::Debug for Client {
@@ -385,9 +377,8 @@ impl Client {
         ClientBuilder::new(url)
     }
 
-    /// A client configured from the environment: `PORTAINER_URL` and
-    /// `PORTAINER_API_KEY` (required), `PORTAINER_INSECURE` and
-    /// `PORTAINER_CA_FILE` (optional). The error names the missing variable.
+    /// A client configured from the environment as by
+    /// [`ClientBuilder::from_env`]; the error names the missing variable.
     pub fn from_env() -> Result<Self, Error> {
         ClientBuilder::from_env()?.build()
     }
@@ -486,7 +477,7 @@ impl Client {
         if let Ok(mut path) = url.path_segments_mut() {
             path.pop_if_empty().extend(segments);
         }
-        self.inner.http.request(method, url)
+        self.inner.transport.http.request(method, url)
     }
 
     /// Sends a request the spec has no operation for and returns status and
@@ -500,11 +491,10 @@ impl Client {
         let request = req
             .build()
             .map_err(|e| Error::InvalidInput(format!("cannot build the {} request: {e}", op.id)))?;
-        let method = request.method().clone();
+        let failed = |e| error::mark_outcome(crate::raw::body_error(e, Some(op.id)), op.method);
         let transport = &self.inner.transport;
-        let failed = |e| error::mark_outcome(crate::raw::body_error(e, Some(op.id)), &method);
         let resp = transport
-            .exchange(request, op, opts, self.inner.max_body_size)
+            .exchange(request, op, opts)
             .await
             .map_err(failed)?;
         let status = resp.status();

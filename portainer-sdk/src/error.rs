@@ -99,7 +99,7 @@ pub enum Error {
     /// of time before every service ran.
     #[error(
         "stack {stack:?} was not running after {timeout:?}: {}",
-        join(services)
+        services.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
     )]
     WaitTimedOut {
         /// The stack's name.
@@ -125,11 +125,6 @@ fn chain(e: &(dyn StdError + 'static)) -> String {
         }
     }
     parts.join(": ")
-}
-
-fn join(services: &[ServiceState]) -> String {
-    let states: Vec<String> = services.iter().map(ToString::to_string).collect();
-    states.join("; ")
 }
 
 fn hint(kind: TransportKind) -> &'static str {
@@ -365,7 +360,7 @@ pub(crate) fn build(operation: Option<&'static str>, cause: Cause<'_>) -> Error 
             kind: transport_kind(&source),
             operation,
             outcome_unknown: false,
-            source: Box::new(source.without_url_query()),
+            source: Box::new(without_url_query(source)),
         },
         Cause::Redirect(message) => Error::Transport {
             kind: TransportKind::Redirect,
@@ -387,16 +382,16 @@ pub(crate) fn build(operation: Option<&'static str>, cause: Cause<'_>) -> Error 
     }
 }
 
-/// Marks a transport failure of a request that may change something: unless
-/// the connection never opened, the server may have acted on it.
-pub(crate) fn mark_outcome(mut err: Error, method: &reqwest::Method) -> Error {
-    let safe = matches!(*method, reqwest::Method::GET | reqwest::Method::HEAD);
+/// Marks a transport failure of a request that may change something (its
+/// `method` is not `GET` or `HEAD`): unless the connection never opened, the
+/// server may have acted on it.
+pub(crate) fn mark_outcome(mut err: Error, method: &str) -> Error {
     if let Error::Transport {
         kind,
         outcome_unknown,
         ..
     } = &mut err
-        && !safe
+        && !matches!(method, "GET" | "HEAD")
         && !matches!(kind, TransportKind::Connect | TransportKind::Tls)
     {
         *outcome_unknown = true;
@@ -466,21 +461,15 @@ fn scrub_text(text: &mut String, secret: &str) {
     }
 }
 
-trait WithoutUrlQuery {
-    fn without_url_query(self) -> Self;
-}
-
-impl WithoutUrlQuery for reqwest::Error {
-    // Query strings carry no secret today, but user-supplied filters may be
-    // long; the path is enough to tell which call failed.
-    fn without_url_query(mut self) -> Self {
-        if let Some(url) = self.url_mut() {
-            url.set_query(None);
-            let _ = url.set_password(None);
-            let _ = url.set_username("");
-        }
-        self
+// Query strings carry no secret today, but user-supplied filters may be
+// long; the path is enough to tell which call failed.
+fn without_url_query(mut e: reqwest::Error) -> reqwest::Error {
+    if let Some(url) = e.url_mut() {
+        url.set_query(None);
+        let _ = url.set_password(None);
+        let _ = url.set_username("");
     }
+    e
 }
 
 fn transport_kind(e: &reqwest::Error) -> TransportKind {

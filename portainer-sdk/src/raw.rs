@@ -15,11 +15,9 @@ use crate::{Client, Error};
 /// raw call gets the same credentials, TLS, timeouts, retries, redirect
 /// handling, body limit and tracing as the SDK's own methods.
 #[derive(Debug)]
-pub(crate) struct RawExecutor {
-    pub(crate) transport: Arc<Transport>,
-    pub(crate) timeout: Option<Duration>,
-    pub(crate) anonymous: bool,
-    pub(crate) max_body_size: usize,
+struct RawExecutor {
+    transport: Arc<Transport>,
+    opts: CallOpts,
 }
 
 impl portainer_sdk_gen::Executor for RawExecutor {
@@ -33,13 +31,8 @@ impl portainer_sdk_gen::Executor for RawExecutor {
             method: operation.method,
             path: operation.path,
         };
-        let opts = CallOpts {
-            timeout: self.timeout,
-            anonymous: self.anonymous,
-        };
         Box::pin(async move {
-            let limit = self.max_body_size;
-            let resp = self.transport.exchange(request, op, opts, limit).await?;
+            let resp = self.transport.exchange(request, op, self.opts).await?;
             // Outside an SDK method (a raw call) there is no one to tell.
             let _ = STATUS.try_with(|s| s.set(resp.status().as_u16()));
             Ok(resp)
@@ -47,24 +40,22 @@ impl portainer_sdk_gen::Executor for RawExecutor {
     }
 }
 
+/// A generated client with `timeout` (the default when `None`), sending
+/// no credentials when `anonymous`.
 pub(crate) fn generated_client(
     base: &reqwest::Url,
-    http: &reqwest::Client,
     transport: &Arc<Transport>,
-    max_body_size: usize,
     timeout: Option<Duration>,
     anonymous: bool,
 ) -> portainer_sdk_gen::Client {
     let executor = RawExecutor {
         transport: Arc::clone(transport),
-        timeout,
-        anonymous,
-        max_body_size,
+        opts: CallOpts { timeout, anonymous },
     };
     // The generated client wants the base without a trailing slash.
     portainer_sdk_gen::Client::new_with_client(
         base.as_str().trim_end_matches('/'),
-        http.clone(),
+        transport.http.clone(),
         portainer_sdk_gen::Hooks::new(Arc::new(executor)),
     )
 }
@@ -102,22 +93,13 @@ impl Client {
         self.generated(Some(timeout), false)
     }
 
-    /// A generated client with `timeout` (the default when `None`), sending
-    /// no credentials when `anonymous`.
+    /// [`generated_client`] of this client.
     pub(crate) fn generated(
         &self,
         timeout: Option<Duration>,
         anonymous: bool,
     ) -> portainer_sdk_gen::Client {
-        let i = &self.inner;
-        generated_client(
-            &i.base,
-            &i.http,
-            &i.transport,
-            i.max_body_size,
-            timeout,
-            anonymous,
-        )
+        generated_client(&self.inner.base, &self.inner.transport, timeout, anonymous)
     }
 
     /// The generated client for `timeout` (the default when `None`).
@@ -249,7 +231,7 @@ pub(crate) fn body_error(e: reqwest::Error, op: Option<&'static str>) -> Error {
 fn transport(e: reqwest::Error, op: Option<&'static str>) -> Error {
     let err = error::build(op, Cause::Transport(e));
     match op.and_then(portainer_sdk_gen::operation) {
-        Some(o) => error::mark_outcome(err, &o.method.parse().unwrap_or(reqwest::Method::POST)),
+        Some(o) => error::mark_outcome(err, o.method),
         None => err,
     }
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use reqwest::header::{AUTHORIZATION, COOKIE, HeaderName, HeaderValue, LOCATION};
-use reqwest::{Method, Request, Response, StatusCode, Url};
+use reqwest::{Method, Request, Response, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use tracing::Instrument;
 
@@ -49,7 +49,7 @@ impl Auth {
     }
 
     fn header(&self) -> Option<(HeaderName, HeaderValue)> {
-        let (name, value) = match self {
+        let (name, mut value) = match self {
             Auth::None => return None,
             Auth::ApiKey(k) => (X_API_KEY, HeaderValue::from_str(k.expose_secret()).ok()?),
             Auth::Jwt(t) => (
@@ -57,18 +57,10 @@ impl Auth {
                 HeaderValue::from_str(&format!("Bearer {}", t.expose_secret())).ok()?,
             ),
         };
-        let mut value = value;
         // Marked sensitive so that hyper and reqwest never print it.
         value.set_sensitive(true);
         Some((name, value))
     }
-}
-
-/// The timeouts applied when the caller sets none for a call.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Timeouts {
-    pub(crate) request: Duration,
-    pub(crate) deploy: Duration,
 }
 
 /// Per-call choices made by the SDK's methods.
@@ -92,10 +84,15 @@ pub(crate) struct Transport {
     pub(crate) http: reqwest::Client,
     pub(crate) auth: RwLock<Auth>,
     pub(crate) retry: RetryPolicy,
-    pub(crate) timeouts: Timeouts,
+    /// The timeouts of a call for which the caller sets none.
+    pub(crate) timeout: Duration,
+    pub(crate) deploy_timeout: Duration,
     pub(crate) max_redirects: usize,
-    /// Bounds the exchanges in flight, and so the connections open at once.
-    pub(crate) permits: Option<tokio::sync::Semaphore>,
+    /// The longest success body read ([`buffered`]).
+    pub(crate) max_body_size: usize,
+    /// Bounds the exchanges in flight, and so the connections open at once
+    /// (no limit is the semaphore's maximum).
+    pub(crate) permits: tokio::sync::Semaphore,
 }
 
 impl std::fmt::Debug for Transport {
@@ -103,23 +100,13 @@ impl std::fmt::Debug for Transport {
         f.debug_struct("Transport")
             .field("auth", &self.auth_kind())
             .field("retry", &self.retry)
-            .field("timeouts", &self.timeouts)
+            .field("timeout", &self.timeout)
+            .field("deploy_timeout", &self.deploy_timeout)
             .field("max_redirects", &self.max_redirects)
-            .field(
-                "available_permits",
-                &self.permits.as_ref().map(|p| p.available_permits()),
-            )
+            .field("max_body_size", &self.max_body_size)
+            .field("available_permits", &self.permits.available_permits())
             .finish()
     }
-}
-
-/// Scheme, host and port: what must match for credentials to follow a redirect.
-fn origin(url: &Url) -> (String, Option<String>, Option<u16>) {
-    (
-        url.scheme().to_owned(),
-        url.host_str().map(str::to_ascii_lowercase),
-        url.port_or_known_default(),
-    )
 }
 
 impl Transport {
@@ -141,15 +128,14 @@ impl Transport {
 
     /// Sends `request` with credentials, timeout, redirects and retries, in a
     /// tracing span that names the operation but never the credential, and
-    /// reads the response's body into memory ([`buffered`], at most `limit`
-    /// bytes of a success). A body cut short or reset on a request that may
-    /// be resent (a `GET`) is retried like a failure to get the response.
+    /// reads the response's body into memory ([`buffered`]). A body cut short
+    /// or reset on a request that may be resent (a `GET`) is retried like a
+    /// failure to get the response.
     pub(crate) async fn exchange(
         &self,
         mut request: Request,
         op: OpInfo,
         opts: CallOpts,
-        limit: usize,
     ) -> reqwest::Result<Response> {
         let span = tracing::info_span!(
             "portainer.request",
@@ -165,9 +151,9 @@ impl Transport {
             *request.timeout_mut() = Some(t);
         } else if request.timeout().is_none() {
             *request.timeout_mut() = Some(if is_deploy(op.id) {
-                self.timeouts.deploy
+                self.deploy_timeout
             } else {
-                self.timeouts.request
+                self.timeout
             });
         }
         if !opts.anonymous {
@@ -177,7 +163,7 @@ impl Transport {
             }
         }
         let (result, attempts, status) = self
-            .send_with_retries(request, limit)
+            .send_with_retries(request)
             .instrument(span.clone())
             .await;
         span.record("attempts", attempts);
@@ -185,16 +171,11 @@ impl Transport {
             "duration_ms",
             u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         );
-        if let Some(status) = status {
-            span.record("status", status);
-        }
+        span.record("status", status);
         match &result {
-            Ok(_) => {
-                span.in_scope(|| tracing::debug!(status, "response"));
-            }
+            Ok(_) => span.in_scope(|| tracing::debug!(status, "response")),
             Err(e) => {
-                let error = e.without_url_ref();
-                span.in_scope(|| tracing::debug!(%error, "request failed"));
+                span.in_scope(|| tracing::debug!(error = %without_url_ref(e), "request failed"))
             }
         }
         result
@@ -205,38 +186,26 @@ impl Transport {
     async fn send_with_retries(
         &self,
         mut request: Request,
-        limit: usize,
     ) -> (reqwest::Result<Response>, u32, Option<u16>) {
         let secret = self.credential();
+        let limit = self.max_body_size;
         let finish = |resp| buffered(resp, limit, secret.as_ref().map(|s| s.expose_secret()));
-        let method = request.method().clone();
-        let resend_ok = self.retry.may_resend(&method);
+        let resend_ok = self.retry.may_resend(request.method());
         let mut retries = 0u32;
         let mut last_status = None;
         loop {
             // A body that is a stream cannot be cloned; such requests get one attempt.
-            let spare = if retries < self.retry.max_retries {
-                request.try_clone()
-            } else {
-                None
-            };
+            let spare = (retries < self.retry.max_retries)
+                .then(|| request.try_clone())
+                .flatten();
             // Held while this attempt is on the wire and its body is read, not while waiting to retry.
-            let permit = match &self.permits {
-                Some(p) => p.acquire().await.ok(),
-                None => None,
-            };
+            let permit = self.permits.acquire().await.ok();
             let result = self.follow_redirects(request).await;
             if let Ok(resp) = &result {
                 last_status = Some(resp.status().as_u16());
             }
-            let Some(next) = spare else {
-                let done = match result {
-                    Ok(resp) => finish(resp).await,
-                    Err(e) => Err(e),
-                };
-                return (done, retries + 1, last_status);
-            };
             let delay = match &result {
+                _ if spare.is_none() => None,
                 Ok(resp) if resend_ok && retry::retryable_status(resp.status().as_u16()) => {
                     match retry::retry_after(resp.headers(), SystemTime::now()) {
                         Some(d) if d > self.retry.max_retry_after => None,
@@ -247,20 +216,18 @@ impl Transport {
                 Err(e) if retryable_error(e, resend_ok) => Some(self.retry.backoff(retries)),
                 _ => None,
             };
-            let reason = match (delay, result) {
-                (Some(_), Ok(r)) => r.status().to_string(),
-                (Some(_), Err(e)) => e.without_url_ref(),
-                (None, Err(e)) => return (Err(e), retries + 1, last_status),
-                (None, Ok(resp)) => {
-                    let done = finish(resp).await;
-                    match &done {
-                        Err(e) if resend_ok && broken_body(e) => e.without_url_ref(),
-                        _ => return (done, retries + 1, last_status),
+            let (reason, delay, next) = match (delay, result, spare) {
+                (Some(d), Ok(r), Some(next)) => (r.status().to_string(), d, next),
+                (Some(d), Err(e), Some(next)) => (without_url_ref(&e), d, next),
+                (_, Err(e), _) => return (Err(e), retries + 1, last_status),
+                (_, Ok(resp), spare) => match (finish(resp).await, spare) {
+                    (Err(e), Some(next)) if resend_ok && broken_body(&e) => {
+                        (without_url_ref(&e), self.retry.backoff(retries), next)
                     }
-                }
+                    (done, _) => return (done, retries + 1, last_status),
+                },
             };
             drop(permit);
-            let delay = delay.unwrap_or_else(|| self.retry.backoff(retries));
             tracing::debug!(
                 retry = retries + 1,
                 delay_ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX),
@@ -277,15 +244,13 @@ impl Transport {
     /// API key, which reqwest would forward as an ordinary header, is dropped
     /// as soon as a hop leaves the original scheme, host and port.
     async fn follow_redirects(&self, mut request: Request) -> reqwest::Result<Response> {
-        let home = origin(request.url());
+        let home = request.url().origin();
         let mut hops = 0usize;
         loop {
-            let replay = match request.method() {
-                &Method::GET | &Method::HEAD => None,
-                _ => request.try_clone(),
-            };
-            let headers = request.headers().clone();
             let method = request.method().clone();
+            let get_like = method == Method::GET || method == Method::HEAD;
+            let replay = if get_like { None } else { request.try_clone() };
+            let headers = request.headers().clone();
             let timeout = request.timeout().copied();
             let resp = self.http.execute(request).await?;
             let status = resp.status();
@@ -301,35 +266,30 @@ impl Transport {
             else {
                 return Ok(resp);
             };
-            let keep_method = matches!(
+            let resend = matches!(
                 status,
                 StatusCode::TEMPORARY_REDIRECT | StatusCode::PERMANENT_REDIRECT
-            ) || method == Method::GET
-                || method == Method::HEAD;
-            let mut next = if keep_method {
-                match replay {
-                    Some(mut r) => {
-                        *r.url_mut() = target.clone();
-                        r
-                    }
-                    None if method == Method::GET || method == Method::HEAD => {
-                        let mut r = Request::new(method.clone(), target.clone());
-                        *r.headers_mut() = headers.clone();
-                        r
-                    }
-                    // A streamed body cannot be sent twice: hand back the redirect.
-                    None => return Ok(resp),
-                }
+            ) && !get_like;
+            let mut next = if resend {
+                // A streamed body cannot be sent twice: hand back the redirect.
+                let Some(mut r) = replay else {
+                    return Ok(resp);
+                };
+                *r.url_mut() = target.clone();
+                r
             } else {
-                // 301/302/303 after a POST or PUT: the target is fetched with GET, without the body.
-                let mut r = Request::new(Method::GET, target.clone());
-                let mut h = headers.clone();
-                h.remove(reqwest::header::CONTENT_TYPE);
-                h.remove(reqwest::header::CONTENT_LENGTH);
-                *r.headers_mut() = h;
+                // GET and HEAD keep their method; after a POST or PUT, 301/302/303
+                // fetch the target with GET, without the body.
+                let mut r =
+                    Request::new(if get_like { method } else { Method::GET }, target.clone());
+                *r.headers_mut() = headers;
+                if !get_like {
+                    r.headers_mut().remove(reqwest::header::CONTENT_TYPE);
+                    r.headers_mut().remove(reqwest::header::CONTENT_LENGTH);
+                }
                 r
             };
-            if origin(&target) != home {
+            if target.origin() != home {
                 let h = next.headers_mut();
                 h.remove(X_API_KEY);
                 h.remove(AUTHORIZATION);
@@ -375,11 +335,10 @@ async fn buffered(
 ) -> reqwest::Result<Response> {
     let status = resp.status();
     let body = if status.is_client_error() || status.is_server_error() {
-        let body = read_prefix(&mut resp, ERROR_BODY_LIMIT).await?;
-        let body = match secret {
-            Some(s) => crate::error::scrub_bytes(body, s),
-            None => body,
-        };
+        let mut body = read_prefix(&mut resp, ERROR_BODY_LIMIT).await?;
+        if let Some(s) = secret {
+            body = crate::error::scrub_bytes(body, s);
+        }
         reqwest::Body::from(body)
     } else {
         match read_limited(&mut resp, limit).await? {
@@ -401,24 +360,13 @@ async fn buffered(
 }
 
 /// The marker error a body over the limit fails with when the generated code
-/// reads it; `raw::from_generated` turns it into [`Error::ResponseTooLarge`].
-#[derive(Debug, Clone, Copy)]
+/// reads it; `raw::body_error` turns it into [`Error::ResponseTooLarge`].
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("HTTP {status} response body larger than {limit} bytes")]
 pub(crate) struct BodyTooLarge {
     pub(crate) status: u16,
     pub(crate) limit: usize,
 }
-
-impl std::fmt::Display for BodyTooLarge {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "HTTP {} response body larger than {} bytes",
-            self.status, self.limit
-        )
-    }
-}
-
-impl std::error::Error for BodyTooLarge {}
 
 /// A body whose first read fails with [`BodyTooLarge`].
 struct Refused(Option<BodyTooLarge>);
@@ -482,19 +430,13 @@ async fn read_prefix(resp: &mut Response, cap: usize) -> reqwest::Result<Vec<u8>
     Ok(body)
 }
 
-trait WithoutUrlRef {
-    fn without_url_ref(&self) -> String;
-}
-
-impl WithoutUrlRef for reqwest::Error {
-    // Error text for logs: reqwest appends the URL, whose query we keep out of logs.
-    fn without_url_ref(&self) -> String {
-        let mut s = self.to_string();
-        if let Some(url) = self.url()
-            && let Some(q) = url.query()
-        {
-            s = s.replace(&format!("?{q}"), "");
-        }
-        s
+/// Error text for logs: reqwest appends the URL, whose query we keep out of logs.
+fn without_url_ref(e: &reqwest::Error) -> String {
+    let mut s = e.to_string();
+    if let Some(url) = e.url()
+        && let Some(q) = url.query()
+    {
+        s = s.replace(&format!("?{q}"), "");
     }
+    s
 }
