@@ -349,10 +349,7 @@ async fn buffered(
             }))),
         }
     };
-    let mut out = http::Response::new(body);
-    *out.status_mut() = status;
-    *out.version_mut() = resp.version();
-    *out.headers_mut() = resp.headers().clone();
+    let mut out = http::Response::from(resp).map(|_| body);
     // The body is whole now, and an error body may have changed length.
     out.headers_mut().remove(reqwest::header::CONTENT_LENGTH);
     out.headers_mut().remove(reqwest::header::TRANSFER_ENCODING);
