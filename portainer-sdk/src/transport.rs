@@ -88,7 +88,7 @@ pub(crate) struct Transport {
     pub(crate) timeout: Duration,
     pub(crate) deploy_timeout: Duration,
     pub(crate) max_redirects: usize,
-    /// The longest success body read ([`buffered`]).
+    /// The longest success body read ([`Transport::buffered`]).
     pub(crate) max_body_size: usize,
     /// Bounds the exchanges in flight, and so the connections open at once
     /// (no limit is the semaphore's maximum).
@@ -128,7 +128,7 @@ impl Transport {
 
     /// Sends `request` with credentials, timeout, redirects and retries, in a
     /// tracing span that names the operation but never the credential, and
-    /// reads the response's body into memory ([`buffered`]). A body cut short
+    /// reads the response's body into memory ([`Self::buffered`]). A body cut short
     /// or reset on a request that may be resent (a `GET`) is retried like a
     /// failure to get the response.
     pub(crate) async fn exchange(
@@ -187,9 +187,6 @@ impl Transport {
         &self,
         mut request: Request,
     ) -> (reqwest::Result<Response>, u32, Option<u16>) {
-        let secret = self.credential();
-        let limit = self.max_body_size;
-        let finish = |resp| buffered(resp, limit, secret.as_ref().map(|s| s.expose_secret()));
         let resend_ok = self.retry.may_resend(request.method());
         let mut retries = 0u32;
         let mut last_status = None;
@@ -220,7 +217,7 @@ impl Transport {
                 (Some(d), Ok(r), Some(next)) => (r.status().to_string(), d, next),
                 (Some(d), Err(e), Some(next)) => (without_url_ref(&e), d, next),
                 (_, Err(e), _) => return (Err(e), retries + 1, last_status),
-                (_, Ok(resp), spare) => match (finish(resp).await, spare) {
+                (_, Ok(resp), spare) => match (self.buffered(resp).await, spare) {
                     (Err(e), Some(next)) if resend_ok && broken_body(&e) => {
                         (without_url_ref(&e), self.retry.backoff(retries), next)
                     }
@@ -301,6 +298,36 @@ impl Transport {
             hops += 1;
         }
     }
+
+    /// The response with its body read here, so that a body cut short is
+    /// retried like any broken exchange (for methods that may be resent) and a
+    /// body over the maximum body size is refused after reading at most that. An
+    /// error body is cut at [`ERROR_BODY_LIMIT`] and has the credential scrubbed
+    /// out (some proxies echo request headers in their error pages); the
+    /// credential is only looked at then. Callers then decode from memory.
+    async fn buffered(&self, mut resp: Response) -> reqwest::Result<Response> {
+        let status = resp.status();
+        let body = if status.is_client_error() || status.is_server_error() {
+            let mut body = read_prefix(&mut resp, ERROR_BODY_LIMIT).await?;
+            if let Some(s) = self.credential() {
+                body = crate::error::scrub_bytes(body, s.expose_secret());
+            }
+            reqwest::Body::from(body)
+        } else {
+            match read_limited(&mut resp, self.max_body_size).await? {
+                Some(body) => reqwest::Body::from(body),
+                None => reqwest::Body::wrap(Refused(Some(BodyTooLarge {
+                    status: status.as_u16(),
+                    limit: self.max_body_size,
+                }))),
+            }
+        };
+        let mut out = http::Response::from(resp).map(|_| body);
+        // The body is whole now, and an error body may have changed length.
+        out.headers_mut().remove(reqwest::header::CONTENT_LENGTH);
+        out.headers_mut().remove(reqwest::header::TRANSFER_ENCODING);
+        Ok(Response::from(out))
+    }
 }
 
 /// Connection failures are retried for any method only when the connection
@@ -320,40 +347,6 @@ fn retryable_error(e: &reqwest::Error, resend_ok: bool) -> bool {
 /// took too long: worth another attempt when the request may be resent.
 fn broken_body(e: &reqwest::Error) -> bool {
     (e.is_decode() || e.is_body()) && !e.is_timeout()
-}
-
-/// The response with its body read here, so that a body cut short is
-/// retried like any broken exchange (for methods that may be resent) and a
-/// body over `limit` is refused after reading at most `limit` bytes. An
-/// error body is cut at [`ERROR_BODY_LIMIT`] and has the credential scrubbed
-/// out (some proxies echo request headers in their error pages). Callers
-/// then decode from memory.
-async fn buffered(
-    mut resp: Response,
-    limit: usize,
-    secret: Option<&str>,
-) -> reqwest::Result<Response> {
-    let status = resp.status();
-    let body = if status.is_client_error() || status.is_server_error() {
-        let mut body = read_prefix(&mut resp, ERROR_BODY_LIMIT).await?;
-        if let Some(s) = secret {
-            body = crate::error::scrub_bytes(body, s);
-        }
-        reqwest::Body::from(body)
-    } else {
-        match read_limited(&mut resp, limit).await? {
-            Some(body) => reqwest::Body::from(body),
-            None => reqwest::Body::wrap(Refused(Some(BodyTooLarge {
-                status: status.as_u16(),
-                limit,
-            }))),
-        }
-    };
-    let mut out = http::Response::from(resp).map(|_| body);
-    // The body is whole now, and an error body may have changed length.
-    out.headers_mut().remove(reqwest::header::CONTENT_LENGTH);
-    out.headers_mut().remove(reqwest::header::TRANSFER_ENCODING);
-    Ok(Response::from(out))
 }
 
 /// The marker error a body over the limit fails with when the generated code
