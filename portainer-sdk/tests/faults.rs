@@ -759,6 +759,47 @@ async fn the_default_body_limit_applies() {
     assert!(written < HUGE, "the whole body was read: {written}");
 }
 
+/// The requests the spec has no operation for (here the Docker proxy) read
+/// their bodies through the same limit as the generated ones.
+#[tokio::test]
+async fn a_huge_proxied_body_fails_at_the_limit() {
+    let server = huge_server(false, 200).await;
+    let limit = 1024 * 1024;
+    let c = Client::builder(&server.url)
+        .api_key(KEY)
+        .max_body_size(limit)
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let r: Result<serde_json::Value, Error> = within(TIMEOUT, c.docker(1).get("/info")).await;
+    match r.unwrap_err() {
+        Error::ResponseTooLarge {
+            operation,
+            status,
+            limit: l,
+        } => assert_eq!((operation, status, l), ("DockerProxy", 200, limit)),
+        other => panic!("{other:?}"),
+    }
+    let written = server.streamed.load(Ordering::SeqCst);
+    assert!(written < HUGE / 4, "{written}");
+}
+
+/// A proxied `POST` broken before its answer is not resent, and says its
+/// outcome is unknown, like a generated operation's.
+#[tokio::test]
+async fn reset_of_a_proxied_post_is_not_resent_and_the_outcome_is_unknown() {
+    let server = FaultServer::start(|_, _| Action::Reset).await;
+    let c = client(&server.url, fast_retries(3));
+    let e = within(TIMEOUT, c.docker(1).start("web")).await.unwrap_err();
+    assert_transport(&e, TransportKind::Io);
+    assert!(e.outcome_unknown(), "{e:?}");
+    assert!(e.to_string().contains("DockerContainerStart"), "{e}");
+    assert_eq!(
+        server.count("POST", "/api/endpoints/1/docker/containers/web/start"),
+        1
+    );
+}
+
 #[tokio::test]
 async fn a_huge_error_body_keeps_the_status_and_a_snippet() {
     let server = huge_server(false, 500).await;
