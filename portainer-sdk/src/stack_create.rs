@@ -486,11 +486,10 @@ impl<'c> CreateStack<'c> {
         if crate::error::is_blank(&body) {
             return Ok(None);
         }
-        let value: serde_json::Value = self.client.decode(OP, status, &body)?;
-        match value.get("Id") {
-            Some(_) => self.client.decode(OP, status, &body).map(Some),
-            None => Ok(None),
-        }
+        // Kubernetes creates answer `{"Output"}`, which reads as a stack
+        // without an id (every field of the model is optional).
+        let stack: Stack = self.client.decode(OP, status, &body)?;
+        Ok(stack.id.is_some().then_some(stack))
     }
 
     /// The stack just created, by name, for the routes that do not return it.

@@ -559,6 +559,42 @@ async fn servers_before_2_19_use_the_legacy_create_route() {
     version.expect(1).assert_async().await;
 }
 
+/// Before 2.19 a Kubernetes create also took the legacy route, and answered
+/// `{"Output"}` rather than the stack: the stack is looked up by name.
+#[tokio::test]
+async fn a_legacy_kubernetes_create_looks_the_stack_up() {
+    let mut server = mockito::Server::new_async().await;
+    mock_version(&mut server, "2.18.4").await;
+    let create = server
+        .mock("POST", "/api/stacks")
+        .match_query(Matcher::AllOf(vec![
+            Matcher::UrlEncoded("type".into(), "3".into()),
+            Matcher::UrlEncoded("method".into(), "url".into()),
+            Matcher::UrlEncoded("endpointId".into(), "5".into()),
+        ]))
+        .with_status(200)
+        .with_body(r#"{"Output":"deployment.apps/web created"}"#)
+        .create_async()
+        .await;
+    let listed = json!([{"Id": 91, "Name": "web", "Type": 3, "EndpointId": 5}]);
+    let lookup = server
+        .mock("GET", "/api/stacks")
+        .with_status(200)
+        .with_body(listed.to_string())
+        .create_async()
+        .await;
+    let stack = client(&server)
+        .stacks()
+        .create_kubernetes(5, "web")
+        .url("https://example.com/web.yaml")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stack.id, Some(91));
+    create.assert_async().await;
+    lookup.assert_async().await;
+}
+
 #[tokio::test]
 async fn invalid_create_input_is_refused_before_sending() {
     let server = mockito::Server::new_async().await;
